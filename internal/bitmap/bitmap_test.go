@@ -1,0 +1,260 @@
+package bitmap
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// model is the obvious reference: a map of set bits.
+type model struct {
+	n   uint64
+	set map[uint64]bool
+}
+
+func (m *model) nextClear(from uint64) (uint64, bool) {
+	for i := from; i < m.n; i++ {
+		if !m.set[i] {
+			return i, true
+		}
+		if i-from > 1<<22 {
+			panic("model scan too long")
+		}
+	}
+	return 0, false
+}
+
+func (m *model) sorted() []uint64 {
+	var s []uint64
+	for i := range m.set {
+		s = append(s, i)
+	}
+	slices.Sort(s)
+	return s
+}
+
+func TestNewHeight(t *testing.T) {
+	tests := []struct {
+		n    uint64
+		want int
+	}{
+		{0, 0}, {1, 0}, {4096, 0}, {4097, 1}, {1 << 18, 1}, {1<<18 + 1, 2},
+		{1 << 24, 2}, {1 << 32, 4}, {math.MaxUint64, 9},
+	}
+	for _, tt := range tests {
+		b := New(tt.n)
+		assert.Equal(t, tt.want, b.height, "n=%d", tt.n)
+	}
+}
+
+func TestEmptyAndTiny(t *testing.T) {
+	b := New(0)
+	_, ok := b.NextClear(0)
+	assert.False(t, ok)
+	assert.Empty(t, slices.Collect(b.Ones()))
+
+	b = New(3)
+	for want := uint64(0); want < 3; want++ {
+		got, ok := b.NextClear(0)
+		require.True(t, ok)
+		assert.Equal(t, want, got)
+		assert.True(t, b.Set(got))
+	}
+	_, ok = b.NextClear(0)
+	assert.False(t, ok, "all 3 bits set, padding must not be offered")
+	assert.Equal(t, []uint64{0, 1, 2}, slices.Collect(b.Ones()))
+	assert.True(t, b.Clear(1))
+	assert.False(t, b.Clear(1))
+	got, ok := b.NextClear(0)
+	assert.True(t, ok)
+	assert.Equal(t, uint64(1), got)
+}
+
+// TestAgainstModel runs seeded random operations on bitmaps of many shapes and
+// compares every answer with the map model.
+func TestAgainstModel(t *testing.T) {
+	sizes := []uint64{1, 63, 64, 65, 4095, 4096, 4097, 70000, 1<<18 + 3, 1 << 24}
+	ops := 20000
+	if testing.Short() {
+		ops = 2000
+	}
+	for _, n := range sizes {
+		r := rand.New(rand.NewPCG(42, n))
+		b := New(n)
+		m := &model{n: n, set: map[uint64]bool{}}
+		// Concentrate indices in a window so that words, pages and nodes fill.
+		window := min(n, 9000)
+		off := r.Uint64N(n - window + 1)
+		for range ops {
+			i := off + r.Uint64N(window)
+			switch r.IntN(5) {
+			case 0:
+				from := off + r.Uint64N(window)
+				got, ok := b.NextClear(from)
+				want, wok := m.nextClear(from)
+				require.Equal(t, wok, ok, "n=%d NextClear(%d)", n, from)
+				require.Equal(t, want, got, "n=%d NextClear(%d)", n, from)
+				if ok {
+					require.True(t, b.Set(got))
+					m.set[got] = true
+				}
+			case 1:
+				from := off + r.Uint64N(window)
+				got, ok := b.SetNextClear(from)
+				want, wok := m.nextClear(from)
+				require.Equal(t, wok, ok, "n=%d SetNextClear(%d)", n, from)
+				require.Equal(t, want, got, "n=%d SetNextClear(%d)", n, from)
+				if wok {
+					m.set[want] = true
+				}
+			case 2:
+				require.Equal(t, !m.set[i], b.Set(i), "n=%d Set(%d)", n, i)
+				m.set[i] = true
+			case 3:
+				require.Equal(t, m.set[i], b.Clear(i), "n=%d Clear(%d)", n, i)
+				delete(m.set, i)
+			case 4:
+				require.Equal(t, m.set[i], b.Test(i), "n=%d Test(%d)", n, i)
+			}
+			require.Equal(t, uint64(len(m.set)), b.Count())
+		}
+		assert.Equal(t, m.sorted(), slices.Collect(b.Ones()), "n=%d", n)
+	}
+}
+
+func TestFillCompletely(t *testing.T) {
+	for _, n := range []uint64{100, 4096, 5000, 1<<18 + 1} {
+		b := New(n)
+		for want := range n {
+			got, ok := b.NextClear(0)
+			require.True(t, ok)
+			require.Equal(t, want, got)
+			b.Set(got)
+		}
+		_, ok := b.NextClear(0)
+		require.False(t, ok, "n=%d", n)
+		// Free one in the middle; it is the only answer from anywhere before it.
+		mid := n / 2
+		require.True(t, b.Clear(mid))
+		got, ok := b.NextClear(0)
+		require.True(t, ok)
+		assert.Equal(t, mid, got)
+		_, ok = b.NextClear(mid + 1)
+		assert.False(t, ok)
+	}
+}
+
+func TestHugeSparse(t *testing.T) {
+	b := New(math.MaxUint64)
+	hi := uint64(math.MaxUint64 - 1)
+	for _, i := range []uint64{0, 1 << 40, 1 << 63, hi} {
+		assert.True(t, b.Set(i))
+		assert.True(t, b.Test(i))
+	}
+	got, ok := b.NextClear(hi)
+	assert.False(t, ok, "got %d", got)
+	got, ok = b.NextClear(1 << 63)
+	assert.True(t, ok)
+	assert.Equal(t, uint64(1<<63+1), got)
+	assert.Equal(t, []uint64{0, 1 << 40, 1 << 63, hi}, slices.Collect(b.Ones()))
+	assert.Less(t, b.MemoryBytes(), uint64(64<<10))
+}
+
+func TestSetRange(t *testing.T) {
+	tests := []struct {
+		name  string
+		n     uint64
+		lo, c uint64
+	}{
+		{"word", 1000, 3, 60},
+		{"pages", 100000, 4000, 20000},
+		{"tail", 100000, 90000, 10000},
+		{"all", 70000, 0, 70000},
+		{"huge", math.MaxUint64, 5, 1 << 62},
+		{"huge tail", math.MaxUint64, 1 << 63, math.MaxUint64 - 1<<63},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := New(tt.n)
+			b.SetRange(tt.lo, tt.c)
+			assert.Equal(t, tt.c, b.Count())
+			var runs [][2]uint64
+			for s, n := range b.Runs() {
+				runs = append(runs, [2]uint64{s, n})
+			}
+			assert.Equal(t, [][2]uint64{{tt.lo, tt.c}}, runs)
+			assert.True(t, b.Test(tt.lo))
+			assert.True(t, b.Test(tt.lo+tt.c-1))
+			if tt.lo > 0 {
+				assert.False(t, b.Test(tt.lo-1))
+			}
+			next, ok := b.NextClear(tt.lo)
+			if tt.lo+tt.c < tt.n {
+				assert.True(t, ok)
+				assert.Equal(t, tt.lo+tt.c, next)
+			} else {
+				assert.False(t, ok)
+			}
+			// Clearing inside a subtree that was never created creates it set.
+			mid := tt.lo + tt.c/2
+			assert.True(t, b.Clear(mid))
+			got, ok := b.NextClear(tt.lo)
+			assert.True(t, ok)
+			assert.Equal(t, mid, got)
+			assert.Equal(t, tt.c-1, b.Count())
+		})
+	}
+}
+
+func TestNoAllocs(t *testing.T) {
+	b := New(1 << 16)
+	for range 1 << 15 {
+		i, _ := b.NextClear(0)
+		b.Set(i)
+	}
+	allocs := testing.AllocsPerRun(1000, func() {
+		i, _ := b.NextClear(0)
+		b.Set(i)
+		b.Clear(i)
+		b.Test(i)
+	})
+	if allocs != 0 {
+		t.Fatalf("NextClear/Set/Clear/Test allocated %v times per run", allocs)
+	}
+}
+
+func BenchmarkNextClearSet(b *testing.B) {
+	bm := New(1 << 16)
+	for range 1<<16 - 1 {
+		i, _ := bm.NextClear(0)
+		bm.Set(i)
+	}
+	for b.Loop() {
+		i, _ := bm.SetNextClear(0)
+		bm.Clear(i)
+	}
+}
+
+func BenchmarkParts(b *testing.B) {
+	bm := New(1 << 16)
+	for range 1<<16 - 1 {
+		i, _ := bm.NextClear(0)
+		bm.Set(i)
+	}
+	last, _ := bm.NextClear(0)
+	b.Run("NextClear", func(b *testing.B) {
+		for b.Loop() {
+			bm.NextClear(0)
+		}
+	})
+	b.Run("SetClear", func(b *testing.B) {
+		for b.Loop() {
+			bm.Set(last)
+			bm.Clear(last)
+		}
+	})
+}
