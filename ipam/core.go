@@ -1,0 +1,116 @@
+package ipam
+
+import (
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"net/netip"
+
+	"github.com/ipcap/ipcap/internal/bitmap"
+	"go4.org/netipx"
+)
+
+// core is what Pool and BlockPool share: the layout of slots over the space,
+// the bitmap of used slots, and the strategy's state.
+type core struct {
+	lay    layout
+	bm     bitmap.Bitmap
+	opt    Options
+	space  *netipx.IPSet
+	rng    rand.PCG // Random only
+	cursor uint64   // NextFit only: where the next search starts
+}
+
+// seedStream is the PCG stream constant paired with Options.Seed.
+const seedStream = 0x9e3779b97f4a7c15
+
+func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
+	if err := opt.Validate(); err != nil {
+		return core{}, err
+	}
+	lay, err := newLayout(space, opt.Reserved, host)
+	if err != nil {
+		return core{}, err
+	}
+	return core{
+		lay:   lay,
+		bm:    bitmap.New(lay.size()),
+		opt:   opt,
+		space: space,
+		rng:   *rand.NewPCG(opt.Seed, seedStream),
+	}, nil
+}
+
+// take marks a free slot used, chosen by the strategy, and returns it.
+func (c *core) take() (uint64, bool) {
+	switch c.opt.Strategy {
+	case NextFit:
+		s, ok := c.bm.SetNextClear(c.cursor)
+		if !ok && c.cursor != 0 {
+			s, ok = c.bm.SetNextClear(0)
+		}
+		if ok {
+			c.cursor = s + 1
+			if c.cursor >= c.bm.Len() {
+				c.cursor = 0
+			}
+		}
+		return s, ok
+	case Random:
+		n := c.bm.Len()
+		if c.bm.Count() == n {
+			return 0, false
+		}
+		from := c.uint64n(n)
+		s, ok := c.bm.SetNextClear(from)
+		if !ok {
+			s, ok = c.bm.SetNextClear(0)
+		}
+		return s, ok
+	}
+	return c.bm.SetNextClear(0)
+}
+
+// uint64n returns a uniform draw from [0, n), n > 0 (Lemire's method).
+func (c *core) uint64n(n uint64) uint64 {
+	hi, lo := bits.Mul64(c.rng.Uint64(), n)
+	if lo < n {
+		for thresh := -n % n; lo < thresh; {
+			hi, lo = bits.Mul64(c.rng.Uint64(), n)
+		}
+	}
+	return hi
+}
+
+// size, used and free count slots.
+func (c *core) size() uint64 { return c.lay.size() }
+func (c *core) used() uint64 { return c.bm.Count() }
+func (c *core) free() uint64 { return c.lay.size() - c.bm.Count() }
+
+// whyOut explains why address a, the start of value v, has no slot.
+func (c *core) whyOut(op string, v any, a netip.Addr) error {
+	switch {
+	case !a.IsValid():
+		return fmt.Errorf("%w: %s %v: invalid", ErrOutOfRange, op, v)
+	case a.Is4() != c.lay.is4:
+		fam := "IPv4"
+		if !c.lay.is4 {
+			fam = "IPv6"
+		}
+		return fmt.Errorf("%w: %s %v: not an %s pool's family", ErrOutOfRange, op, v, fam)
+	case c.opt.Reserved != nil && c.opt.Reserved.Contains(a) && c.space.Contains(a):
+		return fmt.Errorf("%w: %s %v: reserved", ErrOutOfRange, op, v)
+	}
+	return fmt.Errorf("%w: %s %v: outside the pool's space", ErrOutOfRange, op, v)
+}
+
+// checkN reports whether n more slots can be taken at once.
+func (c *core) checkN(n int) error {
+	if n < 0 {
+		return fmt.Errorf("%w: AllocateN count %d is negative", ErrInvalid, n)
+	}
+	if uint64(n) > c.free() {
+		return fmt.Errorf("%w: %d requested, %d free", ErrExhausted, n, c.free())
+	}
+	return nil
+}

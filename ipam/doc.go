@@ -1,0 +1,18 @@
+// Package ipam allocates IP addresses and aligned address blocks from
+// arbitrary address spaces, fast.
+//
+// A Pool hands out single addresses, a BlockPool aligned prefixes of one
+// length (a /24 per node, a /26 Calico block, a /28 static block). Both take
+// their space as a *netipx.IPSet, which may hold several disjoint ranges of
+// one address family, minus a set of reserved addresses that are never handed
+// out. Slot i of a pool maps to its address or prefix by arithmetic, and the
+// slots live in a sparse hierarchical bitmap: finding a free slot costs the
+// same in an empty pool and in one with a single free slot left, and an IPv6
+// /64 costs memory in proportion to what was allocated, not to 2^64.
+//
+// The package knows nothing about Azure or Kubernetes; callers decide what is
+// reserved and how large a block is.
+//
+// Pools are not safe for concurrent use: give each goroutine its own, or
+// guard one with a mutex.
+package ipam

@@ -1,0 +1,121 @@
+package ipam
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+
+	"go4.org/netipx"
+)
+
+// layout maps slot indices to the addresses or aligned blocks of a space, by
+// arithmetic: the space is a few runs of consecutive slots, and slot i of a
+// run starting at address s is s + i<<host.
+type layout struct {
+	is4   bool
+	host  uint     // address bits inside one slot: 0 for a Pool
+	start []u128   // first address of each run
+	off   []uint64 // first slot of each run; off[len(start)] is the slot count
+}
+
+// newLayout lays out the whole aligned blocks of 2^host addresses that lie in
+// space and hold no reserved address. Slots past 2^64−1 are dropped.
+func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
+	if space == nil {
+		return layout{}, fmt.Errorf("%w: nil space", ErrInvalid)
+	}
+	ranges := space.Ranges()
+	if len(ranges) == 0 {
+		return layout{}, fmt.Errorf("%w: empty space", ErrInvalid)
+	}
+	is4 := ranges[0].From().Is4()
+	if is4 != ranges[len(ranges)-1].From().Is4() {
+		return layout{}, fmt.Errorf("%w: space %s mixes IPv4 and IPv6", ErrInvalid, ranges[0].String()+" … "+ranges[len(ranges)-1].String())
+	}
+	if reserved != nil {
+		var b netipx.IPSetBuilder
+		b.AddSet(space)
+		b.RemoveSet(reserved)
+		s, err := b.IPSet()
+		if err != nil {
+			return layout{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+		ranges = s.Ranges()
+	}
+	l := layout{is4: is4, host: host, off: []uint64{0}}
+	m := mask(host)
+	var total uint64
+	for _, r := range ranges {
+		s, e := u128From(r.From()), u128From(r.To())
+		a := s
+		if !s.and(m).isZero() { // round up to the next block boundary: (s|m)+1
+			a = s.andNot(m).add(m).add(u128{0, 1})
+			if a.isZero() { // wrapped past the top of IPv6
+				continue
+			}
+		}
+		if e.less(a) || e.sub(a).less(m) {
+			continue // no whole block in this range
+		}
+		count := ^uint64(0) // blocks: ((e−a−m) >> host) + 1, saturating
+		if q := e.sub(a).sub(m).shr(host); q.hi == 0 && q.lo != ^uint64(0) {
+			count = q.lo + 1
+		}
+		if count > ^uint64(0)-total {
+			count = ^uint64(0) - total
+		}
+		if count == 0 {
+			break
+		}
+		total += count
+		l.start = append(l.start, a)
+		l.off = append(l.off, total)
+	}
+	return l, nil
+}
+
+// size returns the number of slots.
+func (l *layout) size() uint64 { return l.off[len(l.off)-1] }
+
+// run returns the index of the run holding slot.
+func (l *layout) run(slot uint64) int {
+	if len(l.start) == 1 {
+		return 0
+	}
+	return sort.Search(len(l.start), func(r int) bool { return l.off[r+1] > slot })
+}
+
+// at returns the first address of slot.
+func (l *layout) at(slot uint64) netip.Addr {
+	r := l.run(slot)
+	d := slot - l.off[r]
+	if l.is4 {
+		return u128{lo: l.start[r].lo + d<<l.host}.addr(true)
+	}
+	return l.start[r].add(u128{0, d}.shl(l.host)).addr(false)
+}
+
+// slotOf returns the slot whose first address is a, and false when a is of
+// the other family, outside every run, or not at the start of a slot.
+func (l *layout) slotOf(a netip.Addr) (uint64, bool) {
+	if a.Is4() != l.is4 || !a.IsValid() {
+		return 0, false
+	}
+	v := u128From(a)
+	r := 0
+	if len(l.start) > 1 {
+		r = sort.Search(len(l.start), func(r int) bool { return v.less(l.start[r]) }) - 1
+	}
+	if r < 0 || len(l.start) == 0 || v.less(l.start[r]) {
+		return 0, false
+	}
+	d := v.sub(l.start[r])
+	if !d.and(mask(l.host)).isZero() {
+		return 0, false
+	}
+	q := d.shr(l.host)
+	if q.hi != 0 || q.lo >= l.off[r+1]-l.off[r] {
+		return 0, false
+	}
+	return l.off[r] + q.lo, true
+}

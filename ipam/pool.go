@@ -1,0 +1,124 @@
+package ipam
+
+import (
+	"fmt"
+	"iter"
+	"net/netip"
+	"sync"
+
+	"go4.org/netipx"
+)
+
+// A Pool hands out single addresses from a space.
+//
+// A Pool is not safe for concurrent use, and must not be copied after first
+// use. Its hot paths (Allocate, AllocateN into a slice with room, Occupy,
+// Release, Contains, IsAllocated, Size, Used, Free) do not allocate, except
+// that the first use of a 4,096-address page creates it.
+type Pool struct {
+	_ [0]sync.Mutex // a copy would share state: vet's copylocks check flags it
+	c core
+}
+
+// NewPool returns a pool of the addresses in space, minus opt.Reserved.
+// The space must be non-empty and of one family. A pool indexes at most
+// 2^64−1 addresses; the rest of a larger IPv6 space lies outside it.
+func NewPool(space *netipx.IPSet, opt Options) (*Pool, error) {
+	c, err := newCore(space, 0, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Pool{c: c}, nil
+}
+
+// Allocate hands out a free address chosen by the pool's strategy, or returns
+// ErrExhausted.
+func (p *Pool) Allocate() (netip.Addr, error) {
+	s, ok := p.c.take()
+	if !ok {
+		return netip.Addr{}, ErrExhausted
+	}
+	return p.c.lay.at(s), nil
+}
+
+// AllocateN appends n free addresses to dst and returns the extended slice.
+// It is all or nothing: when fewer than n are free it changes nothing and
+// returns dst and an error wrapping ErrExhausted.
+func (p *Pool) AllocateN(dst []netip.Addr, n int) ([]netip.Addr, error) {
+	if err := p.c.checkN(n); err != nil {
+		return dst, err
+	}
+	for range n {
+		s, _ := p.c.take()
+		dst = append(dst, p.c.lay.at(s))
+	}
+	return dst, nil
+}
+
+// Occupy marks a, in use elsewhere, as allocated. It fails with
+// ErrOutOfRange when the pool cannot hand a out and with ErrAlreadyAllocated
+// when a is allocated already.
+func (p *Pool) Occupy(a netip.Addr) error {
+	s, ok := p.c.lay.slotOf(a)
+	if !ok {
+		return p.c.whyOut("occupy", a, a)
+	}
+	if !p.c.bm.Set(s) {
+		return fmt.Errorf("%w: occupy %v", ErrAlreadyAllocated, a)
+	}
+	return nil
+}
+
+// Release returns a to the pool. It fails with ErrOutOfRange when a is not
+// the pool's and with ErrNotAllocated when a is free.
+func (p *Pool) Release(a netip.Addr) error {
+	s, ok := p.c.lay.slotOf(a)
+	if !ok {
+		return p.c.whyOut("release", a, a)
+	}
+	if !p.c.bm.Clear(s) {
+		return fmt.Errorf("%w: release %v", ErrNotAllocated, a)
+	}
+	return nil
+}
+
+// Contains reports whether the pool can hand out a: a is in the space, not
+// reserved, and within the pool's 2^64−1 slots.
+func (p *Pool) Contains(a netip.Addr) bool {
+	_, ok := p.c.lay.slotOf(a)
+	return ok
+}
+
+// IsAllocated reports whether a is allocated.
+func (p *Pool) IsAllocated(a netip.Addr) bool {
+	s, ok := p.c.lay.slotOf(a)
+	return ok && p.c.bm.Test(s)
+}
+
+// Size returns the number of addresses the pool can hand out, saturating at
+// math.MaxUint64.
+func (p *Pool) Size() uint64 { return p.c.size() }
+
+// Used returns the number of allocated addresses.
+func (p *Pool) Used() uint64 { return p.c.used() }
+
+// Free returns Size − Used.
+func (p *Pool) Free() uint64 { return p.c.free() }
+
+// Strategy returns the pool's allocation strategy.
+func (p *Pool) Strategy() Strategy { return p.c.opt.Strategy }
+
+// Space returns the space the pool was built from, reserved addresses
+// included.
+func (p *Pool) Space() *netipx.IPSet { return p.c.space }
+
+// All returns the allocated addresses in ascending order.
+func (p *Pool) All() iter.Seq[netip.Addr] {
+	return func(yield func(netip.Addr) bool) {
+		for s := range p.c.bm.Ones() {
+			if !yield(p.c.lay.at(s)) {
+				return
+			}
+		}
+	}
+}

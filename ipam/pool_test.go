@@ -1,0 +1,326 @@
+package ipam_test
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/ipcap/ipcap/internal/golden"
+	"github.com/ipcap/ipcap/ipam"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go4.org/netipx"
+)
+
+var strategies = []ipam.Strategy{ipam.FirstFit, ipam.NextFit, ipam.Random}
+
+func TestNewPoolErrors(t *testing.T) {
+	var empty netipx.IPSetBuilder
+	emptySet, _ := empty.IPSet()
+	tests := []struct {
+		name  string
+		space *netipx.IPSet
+		opt   ipam.Options
+		want  string
+	}{
+		{"nil space", nil, ipam.Options{}, "nil space"},
+		{"empty space", emptySet, ipam.Options{}, "empty space"},
+		{"mixed families", set(t, "10.0.0.0/24", "fd00::/120"), ipam.Options{}, "mixes IPv4 and IPv6"},
+		{"bad strategy", set(t, "10.0.0.0/24"), ipam.Options{Strategy: 7}, "Options.Strategy 7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ipam.NewPool(tt.space, tt.opt)
+			require.ErrorIs(t, err, ipam.ErrInvalid)
+			assert.ErrorContains(t, err, tt.want)
+			assert.Nil(t, p)
+		})
+	}
+}
+
+func TestPoolAzureSubnet(t *testing.T) {
+	// A /24 subnet keeps 5 addresses for Azure: 251 usable, .4 is the first.
+	p, err := ipam.NewPool(set(t, "10.1.0.0/24"), ipam.Options{Reserved: azureReserved(t, "10.1.0.0/24")})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(251), p.Size())
+	a, err := p.Allocate()
+	require.NoError(t, err)
+	assert.Equal(t, netip.MustParseAddr("10.1.0.4"), a)
+	assert.False(t, p.Contains(netip.MustParseAddr("10.1.0.255")))
+	assert.True(t, p.Contains(netip.MustParseAddr("10.1.0.254")))
+
+	got, err := p.AllocateN(nil, 250)
+	require.NoError(t, err)
+	assert.Equal(t, netip.MustParseAddr("10.1.0.254"), got[249])
+	_, err = p.Allocate()
+	require.ErrorIs(t, err, ipam.ErrExhausted)
+	assert.Equal(t, uint64(0), p.Free())
+}
+
+func TestPoolErrorsNameTheValue(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "10.1.0.0/24"), ipam.Options{Reserved: azureReserved(t, "10.1.0.0/24")})
+	require.NoError(t, err)
+	a := netip.MustParseAddr("10.1.0.9")
+	require.NoError(t, p.Occupy(a))
+
+	tests := []struct {
+		name string
+		err  error
+		is   error
+		want string
+	}{
+		{"occupy twice", p.Occupy(a), ipam.ErrAlreadyAllocated, "occupy 10.1.0.9"},
+		{"release free", p.Release(netip.MustParseAddr("10.1.0.10")), ipam.ErrNotAllocated, "release 10.1.0.10"},
+		{"reserved", p.Occupy(netip.MustParseAddr("10.1.0.1")), ipam.ErrOutOfRange, "10.1.0.1: reserved"},
+		{"outside", p.Release(netip.MustParseAddr("10.2.0.1")), ipam.ErrOutOfRange, "10.2.0.1: outside the pool's space"},
+		{"family", p.Occupy(netip.MustParseAddr("fd00::1")), ipam.ErrOutOfRange, "not an IPv4 pool's family"},
+		{"invalid", p.Occupy(netip.Addr{}), ipam.ErrOutOfRange, "invalid"},
+		{"negative n", func() error { _, err := p.AllocateN(nil, -1); return err }(), ipam.ErrInvalid, "count -1"},
+		{"too many", func() error { _, err := p.AllocateN(nil, 251); return err }(), ipam.ErrExhausted, "251 requested, 250 free"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.ErrorIs(t, tt.err, tt.is)
+			assert.ErrorContains(t, tt.err, tt.want)
+		})
+	}
+	assert.Equal(t, uint64(1), p.Used(), "failed calls changed nothing")
+}
+
+func TestAllocateNAllOrNothing(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "192.168.0.0/29"), ipam.Options{})
+	require.NoError(t, err)
+	dst := make([]netip.Addr, 0, 8)
+	dst, err = p.AllocateN(dst, 5)
+	require.NoError(t, err)
+	require.Len(t, dst, 5)
+	dst2, err := p.AllocateN(dst, 4)
+	require.ErrorIs(t, err, ipam.ErrExhausted)
+	assert.Len(t, dst2, 5, "dst unchanged on failure")
+	assert.Equal(t, uint64(5), p.Used())
+	dst, err = p.AllocateN(dst, 3)
+	require.NoError(t, err)
+	assert.Equal(t, netip.MustParseAddr("192.168.0.7"), dst[7])
+}
+
+func TestPoolSeveralRanges(t *testing.T) {
+	// A subnet with two address prefixes, and a hole of reserved addresses.
+	space := set(t, "10.0.0.0/30", "10.0.1.0/30")
+	p, err := ipam.NewPool(space, ipam.Options{Reserved: set(t, "10.0.0.1-10.0.0.2")})
+	require.NoError(t, err)
+	got, err := p.AllocateN(nil, 6)
+	require.NoError(t, err)
+	want := []netip.Addr{
+		netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("10.0.0.3"),
+		netip.MustParseAddr("10.0.1.0"), netip.MustParseAddr("10.0.1.1"),
+		netip.MustParseAddr("10.0.1.2"), netip.MustParseAddr("10.0.1.3"),
+	}
+	assert.Equal(t, want, got)
+	assert.Equal(t, want, slices.Collect(p.All()))
+}
+
+func TestPoolHugeIPv6(t *testing.T) {
+	// A /32 has 2^96 addresses; the pool indexes the first 2^64−1.
+	p, err := ipam.NewPool(set(t, "2001:db8::/32"), ipam.Options{Strategy: ipam.NextFit})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(math.MaxUint64), p.Size())
+	last := netip.MustParseAddr("2001:db8::ffff:ffff:ffff:fffe")
+	require.NoError(t, p.Occupy(last))
+	assert.False(t, p.Contains(netip.MustParseAddr("2001:db8::1:0:0:0:0")))
+	a, err := p.Allocate()
+	require.NoError(t, err)
+	assert.Equal(t, netip.MustParseAddr("2001:db8::"), a)
+}
+
+// TestPoolAgainstGolden runs seeded random operations on pools of several
+// shapes, for every strategy, and compares each answer with the map model.
+func TestPoolAgainstGolden(t *testing.T) {
+	spaces := []struct {
+		name            string
+		space, reserved *netipx.IPSet
+	}{
+		{"v4 /24 azure", set(t, "10.0.0.0/24"), azureReserved(t, "10.0.0.0/24")},
+		{"v4 two prefixes", set(t, "10.0.0.0/22", "10.9.0.0/23"), azureReserved(t, "10.0.0.0/22", "10.9.0.0/23")},
+		{"v4 /19 holes", set(t, "172.16.0.0/19"), set(t, "172.16.4.0/24", "172.16.9.9", "172.16.31.0/25")},
+		{"v6 /116", set(t, "fd00::/116"), set(t, "fd00::1-fd00::10")},
+		{"v6 ranges", set(t, "fd00::5-fd00::1000", "fd01::/120"), nil},
+	}
+	ops := 6000
+	if testing.Short() {
+		ops = 1000
+	}
+	for _, sp := range spaces {
+		for _, st := range strategies {
+			t.Run(sp.name+"/"+st.String(), func(t *testing.T) {
+				seed := uint64(len(sp.name))*7 + uint64(st)
+				p, err := ipam.NewPool(sp.space, ipam.Options{Strategy: st, Seed: seed, Reserved: sp.reserved})
+				require.NoError(t, err)
+				m := golden.New(golden.Addrs(sp.space, sp.reserved), golden.Strategy(st), seed)
+				require.Equal(t, uint64(m.Size()), p.Size())
+				r := rand.New(rand.NewPCG(42, 42))
+				for i := range ops {
+					checkPoolOp(t, p, m, r, i)
+				}
+				assert.Equal(t, m.All(), slices.Collect(p.All()))
+			})
+		}
+	}
+}
+
+// checkPoolOp applies one random operation to the pool and the model and
+// compares them; it biases towards allocation until the pool is nearly full.
+func checkPoolOp(t *testing.T, p *ipam.Pool, m *golden.Allocator[netip.Addr], r *rand.Rand, step int) {
+	t.Helper()
+	v := m.Slot(r.IntN(m.Size()))
+	if r.IntN(10) == 0 { // sometimes a value the pool does not hold
+		v = v.Prev()
+	}
+	switch op := r.IntN(7); {
+	case op <= 2 && step%400 < 300:
+		got, err := p.Allocate()
+		want, ok := m.Allocate()
+		if !ok {
+			require.ErrorIs(t, err, ipam.ErrExhausted)
+			break
+		}
+		require.NoError(t, err)
+		require.Equal(t, want, got, "step %d Allocate", step)
+	case op == 3:
+		n := r.IntN(5)
+		got, err := p.AllocateN(nil, n)
+		if uint64(n) > uint64(m.Size()-m.Used()) {
+			require.ErrorIs(t, err, ipam.ErrExhausted)
+			break
+		}
+		require.NoError(t, err)
+		for _, g := range got {
+			want, _ := m.Allocate()
+			require.Equal(t, want, g, "step %d AllocateN", step)
+		}
+	case op == 4:
+		err := p.Occupy(v)
+		switch {
+		case !m.Contains(v):
+			require.ErrorIs(t, err, ipam.ErrOutOfRange, "step %d Occupy(%v)", step, v)
+		case !m.Occupy(v):
+			require.ErrorIs(t, err, ipam.ErrAlreadyAllocated, "step %d Occupy(%v)", step, v)
+		default:
+			require.NoError(t, err)
+		}
+	case op == 5:
+		require.Equal(t, m.Contains(v), p.Contains(v))
+		require.Equal(t, m.IsAllocated(v), p.IsAllocated(v))
+	default:
+		err := p.Release(v)
+		switch {
+		case !m.Contains(v):
+			require.ErrorIs(t, err, ipam.ErrOutOfRange)
+		case !m.Release(v):
+			require.ErrorIs(t, err, ipam.ErrNotAllocated, "step %d Release(%v)", step, v)
+		default:
+			require.NoError(t, err)
+		}
+	}
+	require.Equal(t, uint64(m.Used()), p.Used())
+	require.Equal(t, p.Size(), p.Used()+p.Free())
+}
+
+func TestPoolMarshalRoundTrip(t *testing.T) {
+	for _, st := range strategies {
+		t.Run(st.String(), func(t *testing.T) {
+			p, err := ipam.NewPool(set(t, "10.0.0.0/22", "10.0.8.0/24"),
+				ipam.Options{Strategy: st, Seed: 9, Reserved: azureReserved(t, "10.0.0.0/22", "10.0.8.0/24")})
+			require.NoError(t, err)
+			_, err = p.AllocateN(nil, 700)
+			require.NoError(t, err)
+			for a := range p.All() {
+				if a.As4()[3]%3 == 0 {
+					require.NoError(t, p.Release(a))
+				}
+			}
+			b, err := p.MarshalBinary()
+			require.NoError(t, err)
+
+			var q ipam.Pool
+			require.NoError(t, q.UnmarshalBinary(b))
+			assert.Equal(t, slices.Collect(p.All()), slices.Collect(q.All()))
+			assert.Equal(t, p.Size(), q.Size())
+			assert.Equal(t, p.Strategy(), q.Strategy())
+			assert.True(t, p.Space().Equal(q.Space()))
+			// Both continue the same sequence.
+			for range 300 {
+				a1, err1 := p.Allocate()
+				a2, err2 := q.Allocate()
+				require.Equal(t, err1, err2)
+				require.Equal(t, a1, a2)
+			}
+		})
+	}
+}
+
+func TestPoolUnmarshalCorrupt(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "10.0.0.0/24"), ipam.Options{Strategy: ipam.Random, Seed: 3})
+	require.NoError(t, err)
+	_, err = p.AllocateN(nil, 40)
+	require.NoError(t, err)
+	good, err := p.MarshalBinary()
+	require.NoError(t, err)
+
+	q, err := ipam.NewPool(set(t, "192.168.0.0/30"), ipam.Options{})
+	require.NoError(t, err)
+	_, err = q.Allocate()
+	require.NoError(t, err)
+	before := slices.Collect(q.All())
+
+	for n := range len(good) {
+		require.ErrorIs(t, q.UnmarshalBinary(good[:n]), ipam.ErrCorrupt, "truncated to %d bytes", n)
+	}
+	for i := range len(good) {
+		bad := slices.Clone(good)
+		bad[i] ^= 0x10
+		require.ErrorIs(t, q.UnmarshalBinary(bad), ipam.ErrCorrupt, "byte %d flipped", i)
+	}
+	var bp ipam.BlockPool
+	require.ErrorIs(t, bp.UnmarshalBinary(good), ipam.ErrCorrupt, "a Pool's state is not a BlockPool's")
+	assert.Equal(t, before, slices.Collect(q.All()), "pool unchanged after failures")
+	assert.Equal(t, uint64(4), q.Size())
+}
+
+func TestPoolNoAllocs(t *testing.T) {
+	for _, st := range strategies {
+		p, err := ipam.NewPool(set(t, "10.0.0.0/16"), ipam.Options{Strategy: st, Reserved: azureReserved(t, "10.0.0.0/16")})
+		require.NoError(t, err)
+		_, err = p.AllocateN(nil, 40000) // every page exists now
+		require.NoError(t, err)
+		a := netip.MustParseAddr("10.0.100.100")
+		dst := make([]netip.Addr, 0, 8)
+		allocs := testing.AllocsPerRun(1000, func() {
+			got, _ := p.Allocate()
+			_ = p.Release(got)
+			dst, _ = p.AllocateN(dst[:0], 8)
+			for _, d := range dst {
+				_ = p.Release(d)
+			}
+			_ = p.Occupy(a)
+			_ = p.IsAllocated(a)
+			_ = p.Contains(a)
+			_ = p.Release(a)
+			_ = p.Free()
+		})
+		if allocs != 0 {
+			t.Fatalf("%v: hot path allocated %v times per run", st, allocs)
+		}
+	}
+}
+
+func TestErrorsAreDistinct(t *testing.T) {
+	errs := []error{ipam.ErrExhausted, ipam.ErrNotAllocated, ipam.ErrAlreadyAllocated, ipam.ErrOutOfRange, ipam.ErrInvalid, ipam.ErrCorrupt}
+	for i, a := range errs {
+		for j, b := range errs {
+			assert.Equal(t, i == j, errors.Is(a, b))
+		}
+	}
+}

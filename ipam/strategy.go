@@ -1,0 +1,67 @@
+package ipam
+
+import (
+	"fmt"
+	"strings"
+
+	"go4.org/netipx"
+)
+
+// Strategy chooses which free slot an allocation takes.
+type Strategy uint8
+
+const (
+	// FirstFit takes the lowest free slot, as AKS assigns node /24s from a
+	// pod CIDR (node k gets the k-th /24).
+	FirstFit Strategy = iota
+	// NextFit takes the first free slot at or after the one following the
+	// previous allocation, wrapping around, like the Kubernetes node CIDR
+	// allocator and the CNI host-local plugin.
+	NextFit
+	// Random starts at a uniformly drawn slot and takes the first free slot
+	// from there, wrapping around, like the Kubernetes service IP allocator.
+	// The same Seed gives the same sequence.
+	Random
+)
+
+var strategyNames = [...]string{FirstFit: "first-fit", NextFit: "next-fit", Random: "random"}
+
+// String returns "first-fit", "next-fit" or "random".
+func (s Strategy) String() string {
+	if int(s) < len(strategyNames) {
+		return strategyNames[s]
+	}
+	return fmt.Sprintf("Strategy(%d)", uint8(s))
+}
+
+// ParseStrategy returns the Strategy that String would print as s, ignoring
+// case.
+func ParseStrategy(s string) (Strategy, error) {
+	for i, n := range strategyNames {
+		if strings.EqualFold(s, n) {
+			return Strategy(i), nil
+		}
+	}
+	return 0, fmt.Errorf("ipam: unknown strategy %q (want first-fit, next-fit or random)", s)
+}
+
+// Options configures a Pool or BlockPool. The zero value is first fit with
+// nothing reserved.
+type Options struct {
+	// Strategy chooses which free slot an allocation takes.
+	Strategy Strategy
+	// Seed seeds the Random strategy: the same seed gives the same sequence.
+	// Other strategies ignore it.
+	Seed uint64
+	// Reserved holds addresses that are never handed out (Azure keeps five
+	// per subnet). Addresses outside the space are ignored. Nil means none.
+	Reserved *netipx.IPSet
+}
+
+// Validate reports whether the options are usable.
+func (o Options) Validate() error {
+	if int(o.Strategy) >= len(strategyNames) {
+		return fmt.Errorf("%w: Options.Strategy %d is not a strategy", ErrInvalid, o.Strategy)
+	}
+	return nil
+}
