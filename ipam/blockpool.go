@@ -62,9 +62,10 @@ func (p *BlockPool) block(s uint64) netip.Prefix {
 }
 
 // slotOf returns the slot of block b, which must be a masked prefix of the
-// pool's length.
+// pool's length. (The layout rejects an address that is not at the start of a
+// slot, so a prefix that is not masked has no slot.)
 func (p *BlockPool) slotOf(b netip.Prefix) (uint64, bool) {
-	if b.Bits() != p.bits || b.Masked() != b {
+	if b.Bits() != p.bits {
 		return 0, false
 	}
 	return p.c.lay.slotOf(b.Addr())

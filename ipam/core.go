@@ -44,10 +44,12 @@ func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
 // take marks a free slot used, chosen by the strategy, and returns it.
 func (c *core) take() (uint64, bool) {
 	switch c.opt.Strategy {
+	case FirstFit:
+		return c.bm.SetFirstClear()
 	case NextFit:
 		s, ok := c.bm.SetNextClear(c.cursor)
-		if !ok && c.cursor != 0 {
-			s, ok = c.bm.SetNextClear(0)
+		if !ok {
+			s, ok = c.bm.SetFirstClear() // wrap around
 		}
 		if ok {
 			c.cursor = s + 1
@@ -56,19 +58,16 @@ func (c *core) take() (uint64, bool) {
 			}
 		}
 		return s, ok
-	case Random:
-		n := c.bm.Len()
-		if c.bm.Count() == n {
-			return 0, false
-		}
-		from := c.uint64n(n)
-		s, ok := c.bm.SetNextClear(from)
-		if !ok {
-			s, ok = c.bm.SetNextClear(0)
-		}
-		return s, ok
 	}
-	return c.bm.SetNextClear(0)
+	n := c.bm.Len() // Random
+	if c.bm.Count() == n {
+		return 0, false
+	}
+	s, ok := c.bm.SetNextClear(c.uint64n(n))
+	if !ok {
+		s, ok = c.bm.SetFirstClear() // wrap around
+	}
+	return s, ok
 }
 
 // uint64n returns a uniform draw from [0, n), n > 0 (Lemire's method).

@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"sort"
@@ -90,7 +91,8 @@ func (l *layout) at(slot uint64) netip.Addr {
 	r := l.run(slot)
 	d := slot - l.off[r]
 	if l.is4 {
-		return u128{lo: l.start[r].lo + d<<l.host}.addr(true)
+		v := uint32(l.start[r].lo + d<<l.host)
+		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 	}
 	return l.start[r].add(u128{0, d}.shl(l.host)).addr(false)
 }
@@ -98,7 +100,14 @@ func (l *layout) at(slot uint64) netip.Addr {
 // slotOf returns the slot whose first address is a, and false when a is of
 // the other family, outside every run, or not at the start of a slot.
 func (l *layout) slotOf(a netip.Addr) (uint64, bool) {
-	if a.Is4() != l.is4 || !a.IsValid() {
+	if l.is4 {
+		if !a.Is4() {
+			return 0, false
+		}
+		b := a.As4()
+		return l.slotOf4(uint64(binary.BigEndian.Uint32(b[:])))
+	}
+	if !a.Is6() {
 		return 0, false
 	}
 	v := u128From(a)
@@ -118,4 +127,23 @@ func (l *layout) slotOf(a netip.Addr) (uint64, bool) {
 		return 0, false
 	}
 	return l.off[r] + q.lo, true
+}
+
+// slotOf4 is slotOf for an IPv4 address as an integer: 64-bit arithmetic only.
+func (l *layout) slotOf4(v uint64) (uint64, bool) {
+	r := 0
+	if len(l.start) > 1 {
+		r = sort.Search(len(l.start), func(r int) bool { return v < l.start[r].lo }) - 1
+	}
+	if r < 0 || len(l.start) == 0 || v < l.start[r].lo {
+		return 0, false
+	}
+	d := v - l.start[r].lo
+	if d&(1<<l.host-1) != 0 {
+		return 0, false
+	}
+	if q := d >> l.host; q < l.off[r+1]-l.off[r] {
+		return l.off[r] + q, true
+	}
+	return 0, false
 }

@@ -120,6 +120,23 @@ func (d *decoder) uvarint() uint64 {
 	return v
 }
 
+// addr reads an address of family 4 or 6.
+func (d *decoder) addr(fam byte) netip.Addr {
+	switch fam {
+	case 4:
+		if s := d.bytes(4); s != nil {
+			return netip.AddrFrom4([4]byte(s))
+		}
+	case 6:
+		if s := d.bytes(16); s != nil {
+			return netip.AddrFrom16([16]byte(s))
+		}
+	default:
+		d.fail("address family %d", fam)
+	}
+	return netip.Addr{}
+}
+
 func (d *decoder) set() *netipx.IPSet {
 	n := d.uvarint()
 	if n > uint64(len(d.b)-d.off)/9 { // a range takes at least 9 bytes
@@ -130,15 +147,8 @@ func (d *decoder) set() *netipx.IPSet {
 	}
 	var sb netipx.IPSetBuilder
 	for range n {
-		var from, to netip.Addr
-		switch fam := d.byte(); fam {
-		case 4:
-			from, to = netip.AddrFrom4([4]byte(d.bytes(4))), netip.AddrFrom4([4]byte(d.bytes(4)))
-		case 6:
-			from, to = netip.AddrFrom16([16]byte(d.bytes(16))), netip.AddrFrom16([16]byte(d.bytes(16)))
-		default:
-			d.fail("address family %d", fam)
-		}
+		fam := d.byte()
+		from, to := d.addr(fam), d.addr(fam)
 		if d.err != nil {
 			return nil
 		}

@@ -1,84 +1,43 @@
-// Package bitmap implements the sparse, hierarchical bitmap behind ipcap's
-// allocators.
+// Package bitmap implements the hierarchical bitmaps behind ipcap's
+// allocators: sets of bit indices in [0, n) that find a clear bit with one
+// bits.TrailingZeros64 per level, so a search costs the same whether the
+// bitmap is empty or has a single clear bit left.
 //
-// A Bitmap holds n bits (n up to 2^64−1) in a 64-ary tree. Leaves are pages of
-// 64 words (4,096 bits); every interior node keeps one "full" bit per child, so
-// finding a clear bit costs one bits.TrailingZeros64 per level whether the
-// bitmap is empty or has a single clear bit left. Nodes are created on first
-// touch, so memory grows with the bits that were set, not with n: a child that
-// was never created is all clear when its full bit is 0 and all set when it is 1.
-//
-// Nodes live in two arenas addressed by int32 indices, which keeps the tree
-// free of pointers (nothing for the garbage collector to scan) and cheap to
-// grow.
+// Up to DenseMax bits the bitmap is dense: flat levels allocated up front,
+// each holding one bit per full word of the level below. Beyond that it is a
+// sparse 64-ary tree of 4,096-bit pages created on first touch, so memory
+// grows with the bits that were set, not with n (up to 2^64−1).
 package bitmap
 
-import (
-	"iter"
-	"math/bits"
-)
+import "iter"
 
-const (
-	pageShift = 12 // bits covered by a page: 64 words × 64 bits
-	fanShift  = 6  // children per interior node: 64
-	maxHeight = 10 // 12 + 6×9 = 66 ≥ 64 bits of index
-	allOnes   = ^uint64(0)
-)
-
-// page is a leaf: 4,096 bits, a summary bit per full word, and the way up.
-type page struct {
-	full   uint64
-	parent int32 // arena index of the parent, −1 for the root
-	pos    uint8 // index among the parent's children
-	words  [64]uint64
-}
-
-// inner is an interior node: a full bit and an arena index (plus one; 0 means
-// not created) per child. Children of a level-1 node are pages, of a level-l
-// node (l > 1) interior nodes of level l−1.
-type inner struct {
-	full   uint64
-	parent int32
-	pos    uint8
-	kids   [64]int32
-}
+// DenseMax is the largest length that is stored densely: 2^20 bits cost
+// 132 KiB up front.
+const DenseMax = 1 << 20
 
 // Bitmap is a set of bit indices in [0, Len()). The zero value is an empty
-// bitmap of length 0; use New for a useful one.
+// bitmap of length 0 to which nothing can be added; use New.
 //
 // A Bitmap is not safe for concurrent use.
 type Bitmap struct {
-	n      uint64
-	ones   uint64
-	height int // 0: the root is pages[0]; h ≥ 1: the root is inners[0], of level h
-	pages  []page
-	inners []inner
+	n       uint64
+	ones    uint64
+	isDense bool
+	d       dense
+	s       sparse
 }
 
-// New returns a bitmap of n clear bits. It allocates only the root node.
-func New(n uint64) Bitmap {
-	b := Bitmap{n: n}
-	for levelShift(b.height) < 64 && uint64(1)<<levelShift(b.height) < n {
-		b.height++
-	}
-	if b.height == 0 {
-		b.newPage(0, false, -1, 0)
+// New returns a bitmap of n clear bits.
+func New(n uint64) Bitmap { return newBitmap(n, n <= DenseMax) }
+
+func newBitmap(n uint64, isDense bool) Bitmap {
+	b := Bitmap{n: n, isDense: isDense}
+	if isDense {
+		b.d = newDense(n)
 	} else {
-		b.newInner(b.height, 0, false, -1, 0)
+		b.s = newSparse(n)
 	}
 	return b
-}
-
-// levelShift returns log2 of the bits covered by a node of level l (0 = page).
-func levelShift(l int) uint { return uint(pageShift + fanShift*l) }
-
-// span returns the bits covered by a node of level l, saturating at 2^64−1.
-func span(l int) uint64 {
-	s := levelShift(l)
-	if s >= 64 {
-		return allOnes
-	}
-	return 1 << s
 }
 
 // Len returns the number of bits.
@@ -87,347 +46,112 @@ func (b *Bitmap) Len() uint64 { return b.n }
 // Count returns the number of set bits.
 func (b *Bitmap) Count() uint64 { return b.ones }
 
-// newPage appends a page covering [base, base+4096). With set, every bit is
-// set; otherwise bits at or beyond Len are set (padding) and the rest clear.
-func (b *Bitmap) newPage(base uint64, set bool, parent int32, pos uint8) int32 {
-	b.pages = append(b.pages, page{parent: parent, pos: pos})
-	p := &b.pages[len(b.pages)-1]
-	if set {
-		p.full = allOnes
-		for i := range p.words {
-			p.words[i] = allOnes
-		}
-	} else if b.n-base < 1<<pageShift { // base < n always holds
-		rem := b.n - base
-		for w := range p.words {
-			lo := uint64(w) << 6
-			switch {
-			case lo >= rem:
-				p.words[w] = allOnes
-				p.full |= 1 << w
-			case rem-lo < 64:
-				p.words[w] = allOnes << (rem - lo)
-			}
-		}
-	}
-	return int32(len(b.pages))
-}
-
-// newInner appends an interior node of level l covering [base, ...). With
-// set, every child is full; otherwise children starting at or beyond Len are
-// full (padding) and the rest clear.
-func (b *Bitmap) newInner(l int, base uint64, set bool, parent int32, pos uint8) int32 {
-	b.inners = append(b.inners, inner{parent: parent, pos: pos})
-	in := &b.inners[len(b.inners)-1]
-	if set {
-		in.full = allOnes
-	} else {
-		ks := levelShift(l - 1)
-		inRange := (b.n-base-1)>>ks + 1 // children holding at least one index < n
-		if inRange < 64 {
-			in.full = allOnes << inRange
-		}
-	}
-	return int32(len(b.inners))
-}
-
 // Test reports whether bit i is set. Bits at or beyond Len report false.
 func (b *Bitmap) Test(i uint64) bool {
 	if i >= b.n {
 		return false
 	}
-	node := int32(0)
-	for l := b.height; l >= 1; l-- {
-		in := &b.inners[node]
-		c := i >> levelShift(l-1) & 63
-		k := in.kids[c]
-		if k == 0 {
-			return in.full>>c&1 != 0
-		}
-		node = k - 1
+	if b.isDense {
+		return b.d.test(i)
 	}
-	return b.pages[node].words[i>>6&63]>>(i&63)&1 != 0
+	return b.s.test(i)
 }
 
 // Set sets bit i and reports whether it was clear. i must be below Len.
 func (b *Bitmap) Set(i uint64) bool {
-	pg := b.pageOf(i, false)
-	if pg < 0 {
-		return false // inside a subtree that is entirely set
+	var ok bool
+	if b.isDense {
+		ok = b.d.set(i)
+	} else {
+		ok = b.s.set(i)
 	}
-	return b.setAt(pg, i)
+	if ok {
+		b.ones++
+	}
+	return ok
 }
 
 // Clear clears bit i and reports whether it was set. i must be below Len.
 func (b *Bitmap) Clear(i uint64) bool {
-	pg := b.pageOf(i, true)
-	if pg < 0 {
-		return false // inside a subtree that is entirely clear
+	var ok bool
+	if b.isDense {
+		ok = b.d.clear(i)
+	} else {
+		ok = b.s.clear(i)
 	}
-	return b.clearAt(pg, i)
-}
-
-// pageOf returns the arena index of the page holding i, creating the pages and
-// nodes on the way. It returns −1 when the page does not exist and need not:
-// when i lies in an entirely set subtree and forClear is false, or in an
-// entirely clear one and forClear is true.
-func (b *Bitmap) pageOf(i uint64, forClear bool) int32 {
-	node := int32(0)
-	for l := b.height; l >= 1; l-- {
-		c := i >> levelShift(l-1) & 63
-		in := &b.inners[node]
-		k := in.kids[c]
-		if k == 0 {
-			set := in.full>>c&1 != 0
-			if set != forClear {
-				return -1
-			}
-			base := i &^ (span(l-1) - 1)
-			if l == 1 {
-				k = b.newPage(base, set, node, uint8(c))
-			} else {
-				k = b.newInner(l-1, base, set, node, uint8(c))
-			}
-			b.inners[node].kids[c] = k
-		}
-		node = k - 1
+	if ok {
+		b.ones--
 	}
-	return node
-}
-
-// setAt sets bit i in the page at arena index pg.
-func (b *Bitmap) setAt(pg int32, i uint64) bool {
-	p := &b.pages[pg]
-	w, m := i>>6&63, uint64(1)<<(i&63)
-	if p.words[w]&m != 0 {
-		return false
-	}
-	b.ones++
-	p.words[w] |= m
-	if p.words[w] == allOnes {
-		p.full |= 1 << w
-		if p.full == allOnes {
-			b.markFull(p.parent, p.pos)
-		}
-	}
-	return true
-}
-
-// clearAt clears bit i in the page at arena index pg.
-func (b *Bitmap) clearAt(pg int32, i uint64) bool {
-	p := &b.pages[pg]
-	w, m := i>>6&63, uint64(1)<<(i&63)
-	if p.words[w]&m == 0 {
-		return false
-	}
-	b.ones--
-	if p.words[w] == allOnes {
-		if p.full == allOnes {
-			b.markNotFull(p.parent, p.pos)
-		}
-		p.full &^= 1 << w
-	}
-	p.words[w] &^= m
-	return true
-}
-
-// markFull records that child pos of node became full, and so on upwards.
-func (b *Bitmap) markFull(node int32, pos uint8) {
-	for node >= 0 {
-		in := &b.inners[node]
-		in.full |= 1 << pos
-		if in.full != allOnes {
-			return
-		}
-		node, pos = in.parent, in.pos
-	}
-}
-
-// markNotFull records that child pos of node is no longer full, and so on
-// upwards while the node was full before.
-func (b *Bitmap) markNotFull(node int32, pos uint8) {
-	for node >= 0 {
-		in := &b.inners[node]
-		was := in.full == allOnes
-		in.full &^= 1 << pos
-		if !was {
-			return
-		}
-		node, pos = in.parent, in.pos
-	}
+	return ok
 }
 
 // NextClear returns the lowest clear bit at or above from, and false when
 // there is none below Len.
 func (b *Bitmap) NextClear(from uint64) (uint64, bool) {
-	i, _, ok := b.nextClear(from)
+	if b.isDense {
+		return b.d.nextClear(from)
+	}
+	i, _, ok := b.s.nextClear(from)
 	return i, ok
 }
 
 // SetNextClear sets the lowest clear bit at or above from and returns it, or
-// false when there is none below Len. It is NextClear and Set in one descent.
+// false when there is none below Len.
 func (b *Bitmap) SetNextClear(from uint64) (uint64, bool) {
-	i, pg, ok := b.nextClear(from)
-	if !ok {
-		return 0, false
+	var i uint64
+	var ok bool
+	if b.isDense {
+		if i, ok = b.d.nextClear(from); ok {
+			b.d.set(i)
+		}
+	} else {
+		i, ok = b.s.setNextClear(from)
 	}
-	if pg < 0 {
-		pg = b.pageOf(i, false)
+	if ok {
+		b.ones++
 	}
-	b.setAt(pg, i)
-	return i, true
+	return i, ok
 }
 
-// nextClear is NextClear that also returns the arena index of the page holding
-// the answer, or −1 when that page does not exist yet.
-func (b *Bitmap) nextClear(from uint64) (uint64, int32, bool) {
-	if from >= b.n {
-		return 0, -1, false
+// SetFirstClear sets the lowest clear bit and returns it, or false when every
+// bit is set.
+func (b *Bitmap) SetFirstClear() (uint64, bool) {
+	var i uint64
+	var ok bool
+	if b.isDense {
+		if i, ok = b.d.firstClear(); ok {
+			b.d.set(i)
+		}
+	} else {
+		i, ok = b.s.setFirstClear()
 	}
-	node := int32(0)
-	l := b.height
-	c := uint64(0)
-	for ; l >= 1; l-- {
-		in := &b.inners[node]
-		c = from >> levelShift(l-1) & 63
-		if in.full>>c&1 != 0 {
-			break // climb from this node, past child c
-		}
-		k := in.kids[c]
-		if k == 0 {
-			return from, -1, true // a child never created is all clear
-		}
-		node = k - 1
+	if ok {
+		b.ones++
 	}
-	if l == 0 {
-		p := &b.pages[node]
-		w := from >> 6 & 63
-		if word := p.words[w] | (1<<(from&63) - 1); word != allOnes {
-			return from&^63 | uint64(bits.TrailingZeros64(^word)), node, true
-		}
-		if m := p.full | (2<<w - 1); m != allOnes {
-			w2 := uint64(bits.TrailingZeros64(^m))
-			return from&^(1<<pageShift-1) | w2<<6 | uint64(bits.TrailingZeros64(^p.words[w2])), node, true
-		}
-		if p.parent < 0 {
-			return 0, -1, false
-		}
-		node, c, l = p.parent, uint64(p.pos), 1
-	}
-	// Climb until a node has a non-full child to the right of the path.
-	for {
-		in := &b.inners[node]
-		if m := in.full | (2<<c - 1); m != allOnes {
-			c2 := uint64(bits.TrailingZeros64(^m))
-			base := from&^lowMask(levelShift(l)) | c2<<levelShift(l-1)
-			i, pg := b.lowestClear(l, node, c2, base)
-			return i, pg, true
-		}
-		if in.parent < 0 {
-			return 0, -1, false
-		}
-		node, c, l = in.parent, uint64(in.pos), l+1
-	}
+	return i, ok
 }
 
-// lowestClear descends from child c of the level-l node at arena index node,
-// which must not be full and starts at base, to its lowest clear bit. It also
-// returns the page holding that bit, or −1 when the page does not exist yet.
-func (b *Bitmap) lowestClear(l int, node int32, c, base uint64) (uint64, int32) {
-	for {
-		k := b.inners[node].kids[c]
-		if k == 0 {
-			return base, -1
-		}
-		if l == 1 {
-			p := &b.pages[k-1]
-			w := uint64(bits.TrailingZeros64(^p.full))
-			return base | w<<6 | uint64(bits.TrailingZeros64(^p.words[w])), k - 1
-		}
-		node, l = k-1, l-1
-		c = uint64(bits.TrailingZeros64(^b.inners[node].full))
-		base |= c << levelShift(l-1)
-	}
-}
-
-// lowMask returns a mask of the low s bits, all ones when s ≥ 64.
-func lowMask(s uint) uint64 {
-	if s >= 64 {
-		return allOnes
-	}
-	return 1<<s - 1
-}
-
-// SetRange sets the bits [lo, lo+n). The bits must all be clear and below Len;
-// whole subtrees are marked full without being created, so the cost grows with
-// the height of the tree, not with n.
+// SetRange sets the bits [lo, lo+n). They must all be clear and below Len.
+// The sparse tree marks whole subtrees full without creating them, so the
+// cost grows with the tree's height, not with n.
 func (b *Bitmap) SetRange(lo, n uint64) {
 	if n == 0 {
 		return
 	}
+	if b.isDense {
+		b.d.setRange(lo, n)
+	} else {
+		b.s.setRangeAll(lo, n)
+	}
 	b.ones += n
-	b.setRange(b.height, 0, 0, lo, lo+n-1)
 }
 
-// setRange sets [lo, hi] (inclusive) inside the level-l node at arena index
-// node, whose first bit is base, and reports whether the node became full.
-func (b *Bitmap) setRange(l int, node int32, base, lo, hi uint64) bool {
-	if l == 0 {
-		p := &b.pages[node]
-		for i := lo; ; {
-			w := i >> 6 & 63
-			end := min(hi, i|63)
-			m := allOnes << (i & 63) & (allOnes >> (63 - end&63))
-			p.words[w] |= m
-			if p.words[w] == allOnes {
-				p.full |= 1 << w
-			}
-			if end == hi {
-				break
-			}
-			i = end + 1
-		}
-		return p.full == allOnes
-	}
-	ks := levelShift(l - 1)
-	for c := (lo - base) >> ks; c < 64 && c<<ks>>ks == c; c++ {
-		kb := base + c<<ks
-		if kb > hi {
-			break
-		}
-		kEnd := kb | lowMask(ks)
-		klo, khi := max(lo, kb), min(hi, kEnd)
-		in := &b.inners[node]
-		if klo == kb && (khi == kEnd || khi == b.n-1) {
-			in.kids[c] = 0 // the whole child (in range) is set
-			in.full |= 1 << c
-			continue
-		}
-		k := in.kids[c]
-		if k == 0 {
-			if l == 1 {
-				k = b.newPage(kb, false, node, uint8(c))
-			} else {
-				k = b.newInner(l-1, kb, false, node, uint8(c))
-			}
-			b.inners[node].kids[c] = k
-		}
-		if b.setRange(l-1, k-1, kb, klo, khi) {
-			b.inners[node].full |= 1 << c
-		}
-	}
-	return b.inners[node].full == allOnes
-}
-
-// Runs returns the maximal runs of set bits below Len, in ascending order, as
-// (start, length) pairs. Subtrees that are entirely set cost O(1).
+// Runs returns the maximal runs of set bits below Len in ascending order, as
+// (start, length) pairs.
 func (b *Bitmap) Runs() iter.Seq2[uint64, uint64] {
 	return func(yield func(uint64, uint64) bool) {
 		var start, n uint64 // the run being built
 		emit := func(lo, cnt uint64) bool {
-			if cnt == 0 {
-				return true
-			}
 			if n > 0 && start+n == lo {
 				n += cnt
 				return true
@@ -438,66 +162,16 @@ func (b *Bitmap) Runs() iter.Seq2[uint64, uint64] {
 			start, n = lo, cnt
 			return true
 		}
-		if !b.runs(b.height, 0, 0, false, emit) {
-			return
+		var done bool
+		if b.isDense {
+			done = b.d.runs(emit)
+		} else {
+			done = b.s.runs(b.s.height, 0, 0, false, emit)
 		}
-		if n > 0 {
+		if done && n > 0 {
 			yield(start, n)
 		}
 	}
-}
-
-// runs walks the level-l node at node (or, with whole, a node not created but
-// entirely set) starting at base, feeding runs clipped to Len to emit.
-func (b *Bitmap) runs(l int, node int32, base uint64, whole bool, emit func(uint64, uint64) bool) bool {
-	if base >= b.n {
-		return true
-	}
-	if whole {
-		return emit(base, min(b.n-base-1, span(l)-1)+1)
-	}
-	if l == 0 {
-		p := &b.pages[node]
-		for w := range uint64(64) {
-			wb := base + w<<6
-			if wb >= b.n {
-				break
-			}
-			word := p.words[w]
-			for word != 0 {
-				lo := uint64(bits.TrailingZeros64(word))
-				cnt := uint64(bits.TrailingZeros64(^(word >> lo)))
-				if lo+cnt == 64 {
-					word = 0
-				} else {
-					word &^= (1<<cnt - 1) << lo
-				}
-				s := wb + lo
-				if s >= b.n {
-					break
-				}
-				if !emit(s, min(cnt, b.n-s)) {
-					return false
-				}
-			}
-		}
-		return true
-	}
-	in := &b.inners[node]
-	ks := levelShift(l - 1)
-	for c := uint64(0); c < 64 && c<<ks>>ks == c; c++ { // the root may reach past 2^64
-		kb := base + c<<ks
-		k := in.kids[c]
-		full := in.full>>c&1 != 0
-		if k == 0 && !full {
-			continue
-		}
-		if !b.runs(l-1, k-1, kb, k == 0, emit) {
-			return false
-		}
-		in = &b.inners[node]
-	}
-	return true
 }
 
 // Ones returns the set bits below Len in ascending order.
@@ -513,9 +187,11 @@ func (b *Bitmap) Ones() iter.Seq[uint64] {
 	}
 }
 
-// MemoryBytes returns the bytes held by the bitmap's nodes (capacity
-// included): what its heap cost grows with.
+// MemoryBytes returns the bytes the bitmap holds (slice capacity included):
+// what its heap cost grows with.
 func (b *Bitmap) MemoryBytes() uint64 {
-	const pageBytes, innerBytes = 16 + 64*8, 16 + 64*4
-	return uint64(cap(b.pages))*pageBytes + uint64(cap(b.inners))*innerBytes
+	if b.isDense {
+		return b.d.memoryBytes()
+	}
+	return b.s.memoryBytes()
 }

@@ -46,12 +46,24 @@ func TestNewHeight(t *testing.T) {
 		{1 << 24, 2}, {1 << 32, 4}, {math.MaxUint64, 9},
 	}
 	for _, tt := range tests {
-		b := New(tt.n)
+		b := newSparse(tt.n)
 		assert.Equal(t, tt.want, b.height, "n=%d", tt.n)
 	}
 }
 
-func TestEmptyAndTiny(t *testing.T) {
+// kinds runs a test on both representations.
+func kinds(t *testing.T, f func(t *testing.T, newB func(uint64) Bitmap)) {
+	for _, isDense := range []bool{true, false} {
+		name := map[bool]string{true: "dense", false: "sparse"}[isDense]
+		t.Run(name, func(t *testing.T) {
+			f(t, func(n uint64) Bitmap { return newBitmap(n, isDense) })
+		})
+	}
+}
+
+func TestEmptyAndTiny(t *testing.T) { kinds(t, testEmptyAndTiny) }
+
+func testEmptyAndTiny(t *testing.T, New func(uint64) Bitmap) {
 	b := New(0)
 	_, ok := b.NextClear(0)
 	assert.False(t, ok)
@@ -76,7 +88,9 @@ func TestEmptyAndTiny(t *testing.T) {
 
 // TestAgainstModel runs seeded random operations on bitmaps of many shapes and
 // compares every answer with the map model.
-func TestAgainstModel(t *testing.T) {
+func TestAgainstModel(t *testing.T) { kinds(t, testAgainstModel) }
+
+func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 	sizes := []uint64{1, 63, 64, 65, 4095, 4096, 4097, 70000, 1<<18 + 3, 1 << 24}
 	ops := 20000
 	if testing.Short() {
@@ -104,7 +118,16 @@ func TestAgainstModel(t *testing.T) {
 				}
 			case 1:
 				from := off + r.Uint64N(window)
-				got, ok := b.SetNextClear(from)
+				if r.IntN(2) == 0 {
+					from = 0
+				}
+				var got uint64
+				var ok bool
+				if from == 0 && r.IntN(2) == 0 {
+					got, ok = b.SetFirstClear()
+				} else {
+					got, ok = b.SetNextClear(from)
+				}
 				want, wok := m.nextClear(from)
 				require.Equal(t, wok, ok, "n=%d SetNextClear(%d)", n, from)
 				require.Equal(t, want, got, "n=%d SetNextClear(%d)", n, from)
@@ -126,7 +149,9 @@ func TestAgainstModel(t *testing.T) {
 	}
 }
 
-func TestFillCompletely(t *testing.T) {
+func TestFillCompletely(t *testing.T) { kinds(t, testFillCompletely) }
+
+func testFillCompletely(t *testing.T, New func(uint64) Bitmap) {
 	for _, n := range []uint64{100, 4096, 5000, 1<<18 + 1} {
 		b := New(n)
 		for want := range n {
@@ -164,7 +189,9 @@ func TestHugeSparse(t *testing.T) {
 	assert.Less(t, b.MemoryBytes(), uint64(64<<10))
 }
 
-func TestSetRange(t *testing.T) {
+func TestSetRange(t *testing.T) { kinds(t, testSetRange) }
+
+func testSetRange(t *testing.T, New func(uint64) Bitmap) {
 	tests := []struct {
 		name  string
 		n     uint64
@@ -178,6 +205,9 @@ func TestSetRange(t *testing.T) {
 		{"huge tail", math.MaxUint64, 1 << 63, math.MaxUint64 - 1<<63},
 	}
 	for _, tt := range tests {
+		if tt.n > DenseMax && New(0).isDense {
+			continue
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			b := New(tt.n)
 			b.SetRange(tt.lo, tt.c)
@@ -210,7 +240,9 @@ func TestSetRange(t *testing.T) {
 	}
 }
 
-func TestNoAllocs(t *testing.T) {
+func TestNoAllocs(t *testing.T) { kinds(t, testNoAllocs) }
+
+func testNoAllocs(t *testing.T, New func(uint64) Bitmap) {
 	b := New(1 << 16)
 	for range 1 << 15 {
 		i, _ := b.NextClear(0)
@@ -221,6 +253,10 @@ func TestNoAllocs(t *testing.T) {
 		b.Set(i)
 		b.Clear(i)
 		b.Test(i)
+		i, _ = b.SetFirstClear()
+		b.Clear(i)
+		i, _ = b.SetNextClear(100)
+		b.Clear(i)
 	})
 	if allocs != 0 {
 		t.Fatalf("NextClear/Set/Clear/Test allocated %v times per run", allocs)

@@ -1,0 +1,189 @@
+package bitmap
+
+import "math/bits"
+
+// dense is a flat hierarchical bitmap for small lengths: level 0 holds the
+// bits, and bit j of level k+1 is set when word j of level k is all ones, up
+// to a single top word. Every level is allocated up front in one array, so a
+// search is a handful of loads from adjacent memory.
+type dense struct {
+	n  uint64
+	lv [][]uint64
+}
+
+func newDense(n uint64) dense {
+	var lens []int
+	for w := max(1, int((n+63)/64)); ; w = (w + 63) / 64 {
+		lens = append(lens, w)
+		if w == 1 {
+			break
+		}
+	}
+	total := 0
+	for _, l := range lens {
+		total += l
+	}
+	all := make([]uint64, total)
+	d := dense{n: n}
+	for _, l := range lens {
+		d.lv = append(d.lv, all[:l:l])
+		all = all[l:]
+	}
+	// Padding: bits at or beyond n, and summary bits of words that do not
+	// exist, are set so that no search stops there.
+	if r := n & 63; r != 0 || n == 0 {
+		d.lv[0][len(d.lv[0])-1] = allOnes << r
+	}
+	for k := 1; k < len(d.lv); k++ {
+		below := d.lv[k-1]
+		if r := len(below) & 63; r != 0 {
+			d.lv[k][len(d.lv[k])-1] = allOnes << r
+		}
+		for j, w := range below {
+			if w == allOnes {
+				d.lv[k][j>>6] |= 1 << (j & 63)
+			}
+		}
+	}
+	return d
+}
+
+func (d *dense) test(i uint64) bool { return d.lv[0][i>>6]>>(i&63)&1 != 0 }
+
+func (d *dense) set(i uint64) bool {
+	w, m := i>>6, uint64(1)<<(i&63)
+	x := d.lv[0][w]
+	if x&m != 0 {
+		return false
+	}
+	x |= m
+	d.lv[0][w] = x
+	if x == allOnes {
+		d.propagateFull(w)
+	}
+	return true
+}
+
+// propagateFull records in the levels above that word w of level 0 became
+// full.
+func (d *dense) propagateFull(w uint64) {
+	for k := 1; k < len(d.lv); k++ {
+		m := uint64(1) << (w & 63)
+		w >>= 6
+		x := d.lv[k][w] | m
+		d.lv[k][w] = x
+		if x != allOnes {
+			return
+		}
+	}
+}
+
+func (d *dense) clear(i uint64) bool {
+	w, m := i>>6, uint64(1)<<(i&63)
+	x := d.lv[0][w]
+	if x&m == 0 {
+		return false
+	}
+	d.lv[0][w] = x &^ m
+	for k := 1; x == allOnes && k < len(d.lv); k++ {
+		m, w = 1<<(w&63), w>>6
+		x = d.lv[k][w]
+		d.lv[k][w] = x &^ m
+	}
+	return true
+}
+
+// firstClear returns the lowest clear bit: one TrailingZeros64 per level.
+func (d *dense) firstClear() (uint64, bool) {
+	top := len(d.lv) - 1
+	if d.lv[top][0] == allOnes {
+		return 0, false
+	}
+	j := uint64(0)
+	for k := top; k >= 0; k-- {
+		j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
+	}
+	return j, true
+}
+
+// nextClear returns the lowest clear bit at or above from.
+func (d *dense) nextClear(from uint64) (uint64, bool) {
+	if from >= d.n {
+		return 0, false
+	}
+	j := from >> 6
+	if x := d.lv[0][j] | (1<<(from&63) - 1); x != allOnes {
+		return j<<6 | uint64(bits.TrailingZeros64(^x)), true
+	}
+	for k := 1; k < len(d.lv); k++ {
+		b := j & 63
+		j >>= 6
+		if x := d.lv[k][j] | (2<<b - 1); x != allOnes {
+			j = j<<6 | uint64(bits.TrailingZeros64(^x)) // a non-full word of level k−1
+			for k--; k >= 0; k-- {
+				j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
+			}
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// setRange sets [lo, lo+n), word by word.
+func (d *dense) setRange(lo, n uint64) {
+	for i, end := lo, lo+n; i < end; {
+		stop := min(end, (i|63)+1)
+		w := i >> 6
+		m := allOnes << (i & 63)
+		if stop&63 != 0 && stop>>6 == w {
+			m &= 1<<(stop&63) - 1
+		}
+		if x := d.lv[0][w]; x|m != x {
+			d.lv[0][w] = x | m
+			if x|m == allOnes {
+				d.propagateFull(w)
+			}
+		}
+		i = stop
+	}
+}
+
+// runs feeds the runs of set bits below n to emit.
+func (d *dense) runs(emit func(uint64, uint64) bool) bool {
+	for w, x := range d.lv[0] {
+		if !wordRuns(uint64(w)<<6, x, d.n, emit) {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *dense) memoryBytes() uint64 {
+	var n uint64
+	for _, l := range d.lv {
+		n += 8 * uint64(cap(l))
+	}
+	return n
+}
+
+// wordRuns feeds the runs of set bits of word x, whose bit 0 is index base,
+// clipped to n, to emit.
+func wordRuns(base, x, n uint64, emit func(uint64, uint64) bool) bool {
+	for x != 0 && base < n {
+		lo := uint64(bits.TrailingZeros64(x))
+		cnt := uint64(bits.TrailingZeros64(^(x >> lo)))
+		if lo+cnt == 64 {
+			x = 0
+		} else {
+			x &^= (1<<cnt - 1) << lo
+		}
+		s := base + lo
+		if s >= n {
+			break
+		}
+		if !emit(s, min(cnt, n-s)) {
+			return false
+		}
+	}
+	return true
+}

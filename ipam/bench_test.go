@@ -1,0 +1,164 @@
+package ipam_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"runtime"
+	"testing"
+
+	"github.com/ipcap/ipcap/ipam"
+	"github.com/stretchr/testify/require"
+)
+
+// fills are the fill levels benchmarks run at: the search must cost the same
+// in an empty pool and in one with a handful of free slots left.
+var fills = []struct {
+	name string
+	frac float64
+}{{"0%", 0}, {"50%", 0.5}, {"99.99%", 0.9999}}
+
+// fill brings a pool to a fraction of its size with free slots scattered at
+// random: it allocates everything, then releases a seeded random subset.
+func fill[T comparable](tb testing.TB, size uint64, frac float64, alloc func() (T, error), release func(T) error) {
+	tb.Helper()
+	all := make([]T, 0, size)
+	for range size {
+		v, err := alloc()
+		require.NoError(tb, err)
+		all = append(all, v)
+	}
+	r := rand.New(rand.NewPCG(42, 42))
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	for _, v := range all[:size-uint64(frac*float64(size))] {
+		require.NoError(tb, release(v))
+	}
+}
+
+func BenchmarkPool(b *testing.B) {
+	for _, st := range strategies {
+		for _, f := range fills {
+			b.Run(fmt.Sprintf("strategy=%v/fill=%s", st, f.name), func(b *testing.B) {
+				p, err := ipam.NewPool(set(b, "10.0.0.0/16"), ipam.Options{Strategy: st, Reserved: azureReserved(b, "10.0.0.0/16")})
+				require.NoError(b, err)
+				fill(b, p.Size(), f.frac, p.Allocate, p.Release)
+				b.ReportAllocs()
+				for b.Loop() {
+					a, err := p.Allocate()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := p.Release(a); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkBlockPool(b *testing.B) {
+	for _, st := range strategies {
+		for _, f := range fills {
+			b.Run(fmt.Sprintf("strategy=%v/fill=%s", st, f.name), func(b *testing.B) {
+				p, err := ipam.NewBlockPool(set(b, "10.0.0.0/8"), 24, ipam.Options{Strategy: st})
+				require.NoError(b, err)
+				fill(b, p.Size(), f.frac, p.Allocate, p.Release)
+				b.ReportAllocs()
+				for b.Loop() {
+					a, err := p.Allocate()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := p.Release(a); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkPoolIPv6 allocates from a /64 pod subnet: the tree is ten levels
+// deep, and pages are created as the pool grows.
+func BenchmarkPoolIPv6(b *testing.B) {
+	p, err := ipam.NewPool(set(b, "fd00:1::/64"), ipam.Options{})
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Allocate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAllocateN(b *testing.B) {
+	p, err := ipam.NewPool(set(b, "10.0.0.0/16"), ipam.Options{})
+	require.NoError(b, err)
+	dst := make([]netip.Addr, 0, 250)
+	b.ReportAllocs()
+	for b.Loop() {
+		dst, err = p.AllocateN(dst[:0], 250)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, a := range dst {
+			_ = p.Release(a)
+		}
+	}
+}
+
+// heapAfter reports the heap bytes that build's result keeps alive.
+func heapAfter(build func() any) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v := build()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(v)
+	return after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
+}
+
+func TestMemory(t *testing.T) {
+	// Every /24 of a /8 allocated: 65,536 blocks in at most 16 KiB. The heap
+	// is measured over 64 pools so that the runtime's own noise averages out.
+	space := set(t, "10.0.0.0/8")
+	const pools = 64
+	full8 := heapAfter(func() any {
+		var keep []*ipam.BlockPool
+		for range pools {
+			p, err := ipam.NewBlockPool(space, 24, ipam.Options{})
+			require.NoError(t, err)
+			for range p.Size() {
+				if _, err := p.Allocate(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			keep = append(keep, p)
+		}
+		return keep
+	}) / pools
+	t.Logf("/8 BlockPool of /24s, full: %d bytes", full8)
+	if full8 > 16<<10 {
+		t.Errorf("/8 BlockPool of /24s holds %d bytes, want ≤ 16 KiB", full8)
+	}
+	n := 1_000_000
+	if testing.Short() {
+		n = 100_000
+	}
+	v6 := heapAfter(func() any {
+		p, err := ipam.NewPool(set(t, "fd00:1::/64"), ipam.Options{})
+		require.NoError(t, err)
+		for range n {
+			if _, err := p.Allocate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	})
+	t.Logf("IPv6 /64 Pool with %d allocated: %d bytes", n, v6)
+	if v6 > 8<<20 {
+		t.Errorf("IPv6 /64 Pool with %d allocated holds %d bytes, want ≤ 8 MiB", n, v6)
+	}
+}
