@@ -79,11 +79,3 @@ func mask(s uint) u128 {
 func (u u128) and(v u128) u128    { return u128{u.hi & v.hi, u.lo & v.lo} }
 func (u u128) andNot(v u128) u128 { return u128{u.hi &^ v.hi, u.lo &^ v.lo} }
 func (u u128) isZero() bool       { return u.hi == 0 && u.lo == 0 }
-
-// uint64Sat returns u as a uint64, saturating at math.MaxUint64.
-func (u u128) uint64Sat() uint64 {
-	if u.hi != 0 {
-		return ^uint64(0)
-	}
-	return u.lo
-}
