@@ -1,0 +1,348 @@
+package modes
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// Source is where a node's or a pod's address comes from.
+type Source uint8
+
+const (
+	// NoSource: nothing is allocated.
+	NoSource Source = iota
+	// NodeSubnet is the node pool's VNet subnet (vnetSubnetID).
+	NodeSubnet
+	// PodSubnet is a VNet subnet for pods only (podSubnetID), in the same
+	// VNet as the node subnet [DYN].
+	PodSubnet
+	// PodCIDR is a private range outside the VNet that AKS carves into
+	// per-node blocks (networkProfile.podCidr) [KUB, OVC].
+	PodCIDR
+	// CNIPool is a private range the bring-your-own CNI manages itself (a
+	// Calico IP pool, a Cilium cluster pool); AKS allocates nothing from it
+	// [BYO].
+	CNIPool
+)
+
+var sourceNames = [...]string{NoSource: "none", NodeSubnet: "node subnet", PodSubnet: "pod subnet", PodCIDR: "pod CIDR", CNIPool: "CNI pool"}
+
+func (s Source) String() string {
+	if int(s) < len(sourceNames) {
+		return sourceNames[s]
+	}
+	return fmt.Sprintf("Source(%d)", uint8(s))
+}
+
+// IsVNet reports whether addresses from s are VNet addresses: they count
+// against the VNet's private IP limit and Azure keeps 5 of every subnet.
+func (s Source) IsVNet() bool { return s == NodeSubnet || s == PodSubnet }
+
+// Unit is how pod addresses are handed to a node.
+type Unit uint8
+
+const (
+	// PerPod pre-allocates maxPods addresses when the node is created [LEG].
+	PerPod Unit = iota + 1
+	// Batch allocates addresses in batches as pods come and go, keeping a
+	// buffer of free addresses (the CNS pool monitor) [DYN, ACN].
+	Batch
+	// StaticBlock gives the node enough blocks for maxPods plus the addresses
+	// it reserves, for its lifetime [SBA].
+	StaticBlock
+	// NodeBlock gives each node one block, assigned in order [KUB, OVC].
+	NodeBlock
+	// OnDemandBlock claims blocks as pods need them and borrows addresses
+	// from other nodes' blocks when none is free (Calico IPAM).
+	OnDemandBlock
+)
+
+var unitNames = [...]string{PerPod: "per pod, pre-allocated", Batch: "batches", StaticBlock: "static blocks", NodeBlock: "block per node", OnDemandBlock: "blocks on demand"}
+
+func (u Unit) String() string {
+	if u >= PerPod && int(u) < len(unitNames) {
+		return unitNames[u]
+	}
+	return fmt.Sprintf("Unit(%d)", uint8(u))
+}
+
+// PodAllocation says where pod addresses come from and in what units.
+type PodAllocation struct {
+	Source Source
+	Unit   Unit
+	// BlockBits is the prefix length of a block for StaticBlock (28),
+	// NodeBlock (24) and OnDemandBlock (26) units.
+	BlockBits int
+	// BatchSize, RequestThreshold and ReleaseThreshold drive Batch units: a
+	// node asks for another batch when fewer than BatchSize×RequestThreshold
+	// addresses are free and gives one back when more than
+	// BatchSize×ReleaseThreshold are. CNS: 16, 0.5 (8 free) and 1.5 (24 free)
+	// [DYN, ACN cns/ipampool/monitor.go].
+	BatchSize                          int
+	RequestThreshold, ReleaseThreshold float64
+	// ReservedPerNode is the pod-source addresses a node keeps besides its
+	// pods: 1 for static blocks ("1 IP is reserved on each node") [SBA].
+	ReservedPerNode int
+	// BlockCountsOnce: a block, not each of its addresses, counts against
+	// the VNet's private IP limit (StaticBlock) [SBA; API enum
+	// PodIPAllocationMode.StaticBlock].
+	BlockCountsOnce bool
+}
+
+// BlockSize returns the addresses in one block, or 0 for units without
+// blocks.
+func (a PodAllocation) BlockSize() int {
+	if a.BlockBits <= 0 || a.BlockBits > 32 {
+		return 0
+	}
+	return 1 << (32 - a.BlockBits)
+}
+
+// Range is an inclusive range with a default.
+type Range struct{ Min, Default, Max int }
+
+// Contains reports whether v lies in [Min, Max].
+func (r Range) Contains(v int) bool { return v >= r.Min && v <= r.Max }
+
+// OS is a node pool's operating system.
+type OS uint8
+
+const (
+	Linux OS = iota
+	Windows
+)
+
+func (o OS) String() string {
+	switch o {
+	case Linux:
+		return "Linux"
+	case Windows:
+		return "Windows"
+	}
+	return fmt.Sprintf("OS(%d)", uint8(o))
+}
+
+// ParseOS accepts "Linux" or "Windows" (osType), ignoring case.
+func ParseOS(s string) (OS, error) {
+	switch strings.ToLower(s) {
+	case "linux", "":
+		return Linux, nil
+	case "windows":
+		return Windows, nil
+	}
+	return 0, &FieldError{"osType", s, `unknown OS (want "Linux" or "Windows")`}
+}
+
+// Dataplane is what forwards pod traffic and enforces policy on a node.
+type Dataplane uint8
+
+const (
+	// DataplaneAzure is iptables and Linux routing on Linux, HNS on Windows.
+	DataplaneAzure Dataplane = iota + 1
+	// DataplaneCilium is Cilium's eBPF dataplane, without kube-proxy [CIL].
+	DataplaneCilium
+	// DataplaneBYO is whatever the bring-your-own CNI installs.
+	DataplaneBYO
+)
+
+func (d Dataplane) String() string {
+	switch d {
+	case DataplaneAzure:
+		return "azure (iptables, HNS)"
+	case DataplaneCilium:
+		return "cilium (eBPF)"
+	case DataplaneBYO:
+		return "CNI's own"
+	}
+	return fmt.Sprintf("Dataplane(%d)", uint8(d))
+}
+
+// Policy is a network policy engine (networkPolicy).
+type Policy uint8
+
+const (
+	PolicyNone   Policy = iota // no network policy
+	PolicyAzure                // Azure Network Policy Manager
+	PolicyCalico               // Calico
+	PolicyCilium               // Cilium
+)
+
+var policyNames = [...]string{PolicyNone: "none", PolicyAzure: "azure", PolicyCalico: "calico", PolicyCilium: "cilium"}
+
+func (p Policy) String() string {
+	if int(p) < len(policyNames) {
+		return policyNames[p]
+	}
+	return fmt.Sprintf("Policy(%d)", uint8(p))
+}
+
+// ParsePolicy accepts networkPolicy values: "", "none", "azure", "calico",
+// "cilium", ignoring case.
+func ParsePolicy(s string) (Policy, error) {
+	if s == "" {
+		return PolicyNone, nil
+	}
+	for i, n := range policyNames {
+		if strings.EqualFold(s, n) {
+			return Policy(i), nil
+		}
+	}
+	return 0, &FieldError{"networkPolicy", s, `unknown policy engine (want "azure", "calico", "cilium" or "none")`}
+}
+
+// Spec is everything capacity needs to know about a networking mode, as
+// plain data. Build one by hand for a mode AKS does not have.
+type Spec struct {
+	Mode Mode   // zero for a custom Spec
+	Name string // display name
+
+	NodeIPs Source // where node addresses come from
+	Pods    PodAllocation
+
+	MaxPods         Range // pods per node
+	MinPodsPerPool  int   // a pool must hold at least this many pods in total (nodes × maxPods) [IPP]
+	MaxNodes        int   // nodes per cluster
+	MaxNodesPerPool int   // nodes per node pool, surge included during an upgrade [QUO, UPR]
+	MaxRoutes       int   // routes in the cluster's route table; 0 = no route table
+	RoutesPerNode   int   // routes a node takes in that table
+
+	DefaultPodCIDR netip.Prefix // the pod range used when none is given (PodCIDR, CNIPool)
+
+	Windows   bool // Windows node pools supported
+	DualStack bool // IPv4/IPv6 dual-stack supported
+	Dataplane Dataplane
+	Policies  []Policy // supported policy engines besides PolicyNone
+
+	Limitations []string // what the mode cannot do, from the seed article and the docs
+}
+
+// Demand is what one node takes from each address source.
+type Demand struct {
+	NodeSubnet    int // addresses from the node subnet: node IP and pre-allocated pods
+	PodSubnet     int // addresses from the pod subnet
+	PodCIDRBlocks int // blocks of the pod CIDR or CNI pool, of Pods.BlockBits each
+	VNetIPs       int // count against the VNet's private IP limit
+}
+
+// PerNode returns what one node running pods pods (of at most maxPods) takes
+// when it starts and runs steadily: node-subnet modes pre-allocate maxPods;
+// batched modes hold DynamicTarget(pods); static blocks hold
+// StaticBlocks-many /28s; block-per-node modes one block; on-demand blocks
+// ceil(pods / block size).
+func (s Spec) PerNode(maxPods, pods int) Demand {
+	var d Demand
+	if s.NodeIPs == NodeSubnet {
+		d.NodeSubnet = 1
+	} else if s.NodeIPs == PodSubnet {
+		d.PodSubnet = 1
+	}
+	n, blocks := 0, 0 // pod addresses, pod blocks
+	a := s.Pods
+	switch a.Unit {
+	case PerPod:
+		n = maxPods
+	case Batch:
+		n = DynamicTarget(pods, a.BatchSize, a.RequestThreshold, maxPods)
+	case StaticBlock:
+		blocks = ceilDiv(maxPods+a.ReservedPerNode, a.BlockSize())
+		n = blocks * a.BlockSize()
+	case NodeBlock:
+		blocks = 1
+	case OnDemandBlock:
+		blocks = ceilDiv(pods, a.BlockSize())
+	}
+	switch a.Source {
+	case NodeSubnet:
+		d.NodeSubnet += n
+	case PodSubnet:
+		d.PodSubnet += n
+	case PodCIDR, CNIPool:
+		d.PodCIDRBlocks = blocks
+	}
+	if s.NodeIPs.IsVNet() {
+		d.VNetIPs = 1
+	}
+	if a.Source.IsVNet() {
+		if a.BlockCountsOnce {
+			d.VNetIPs += blocks
+		} else {
+			d.VNetIPs += n
+		}
+	}
+	return d
+}
+
+func ceilDiv(a, b int) int {
+	if b <= 0 || a <= 0 {
+		return 0
+	}
+	return (a + b - 1) / b
+}
+
+// SupportsPolicy reports whether the policy engine p runs on this mode.
+func (s Spec) SupportsPolicy(p Policy) bool {
+	return p == PolicyNone || slices.Contains(s.Policies, p)
+}
+
+// An IncompatibleError reports a node pool OS or policy engine that a mode
+// does not support, and the modes that do.
+type IncompatibleError struct {
+	Mode    Mode
+	What    string // "Windows node pools", "network policy calico"
+	Why     string
+	Instead []Mode // modes that support it
+}
+
+func (e *IncompatibleError) Error() string {
+	var alt []string
+	for _, m := range e.Instead {
+		alt = append(alt, m.String())
+	}
+	msg := fmt.Sprintf("modes: %s does not support %s: %s", e.Mode, e.What, e.Why)
+	if len(alt) > 0 {
+		msg += "; choose " + strings.Join(alt, ", ")
+	}
+	return msg
+}
+
+// Check reports whether a node pool of the given OS, in a cluster with the
+// given policy engine, can run on this mode. The error says why not and
+// which modes would do.
+func (s Spec) Check(os OS, p Policy) error {
+	if os == Windows && !s.Windows {
+		return &IncompatibleError{Mode: s.Mode, What: "Windows node pools", Why: s.windowsWhy(),
+			Instead: modesWhere(func(o Spec) bool { return o.Windows })}
+	}
+	if !s.SupportsPolicy(p) {
+		why := fmt.Sprintf("its policy engines are %v", s.Policies)
+		if s.Dataplane == DataplaneCilium {
+			why = "the Cilium dataplane enforces policy itself; use network policy cilium"
+		}
+		return &IncompatibleError{Mode: s.Mode, What: "network policy " + p.String(), Why: why,
+			Instead: modesWhere(func(o Spec) bool { return o.SupportsPolicy(p) && (os != Windows || o.Windows) })}
+	}
+	return nil
+}
+
+func (s Spec) windowsWhy() string {
+	switch s.Dataplane {
+	case DataplaneCilium:
+		return "Azure CNI Powered by Cilium is available only for Linux [CIL]"
+	case DataplaneBYO:
+		return "AKS documents bring-your-own CNI for Linux node pools only [BYO]"
+	}
+	return "the mode has no Windows support [KUB, CNI]"
+}
+
+// modesWhere lists the AKS modes whose Spec satisfies ok.
+func modesWhere(ok func(Spec) bool) []Mode {
+	var out []Mode
+	for _, m := range All() {
+		if ok(m.Spec()) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
