@@ -1,0 +1,96 @@
+package capacity
+
+import "github.com/ipcap/ipcap/modes"
+
+// Space is one address space of a cluster: a subnet or the pod CIDR. Counts
+// are addresses; a pod CIDR counts the addresses of its per-node blocks.
+type Space struct {
+	Name string
+	Kind SpaceKind
+	Size int // addresses in the prefixes
+	// Usable is what nodes and pods can take: a subnet's size less the five
+	// addresses Azure keeps per prefix [VNF], or the whole blocks of a pod
+	// CIDR.
+	Usable       int
+	Reserved     int // used by others (Subnet.Reserved)
+	Committed    int // taken with every pool at its Count
+	CommittedMax int // taken with every pool at its committed size (autoscaler max)
+	Free         int // Usable − Reserved − CommittedMax; negative when over-committed
+}
+
+// Report is what Analyze finds.
+type Report struct {
+	Spaces []Space
+	Pools  []PoolReport // in the order of Cluster.Pools
+}
+
+// PoolReport is one pool's headroom.
+type PoolReport struct {
+	Name       string
+	Committed  int          // nodes AKS plans addresses for
+	MaxPods    int          // maxPods in force
+	PerNode    modes.Demand // what one node takes
+	SurgeNodes int          // nodes an upgrade at the committed size adds
+	// MaxNodes is the largest node count of this pool that fits, the other
+	// pools at their committed size; Limit is what stops MaxNodes+1.
+	MaxNodes int
+	Limit    Limit
+	// MaxNodesWithSurge is the largest N such that N plus this pool's
+	// upgrade surge fits; SurgeLimit is what stops it.
+	MaxNodesWithSurge int
+	SurgeLimit        Limit
+}
+
+// Headroom returns the nodes the pool can add before it hits its limit:
+// MaxNodes − Committed, negative when over-committed.
+func (r PoolReport) Headroom() int { return r.MaxNodes - r.Committed }
+
+// Analyze answers, in closed form, how far each pool of c can grow and what
+// stops it. Other pools are held at their committed size (MaxCount with the
+// autoscaler on, else Count). Upgrades surge one pool at a time [UPR]. A
+// cluster committed beyond a space is reported (negative Free, MaxNodes
+// below Committed), not refused; only a malformed cluster is an error
+// (*ValidationError).
+func Analyze(c Cluster) (*Report, error) {
+	m, err := newModel(&c)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Spaces: m.spaces, Pools: make([]PoolReport, len(m.pools))}
+	for i := range m.pools {
+		pm := &m.pools[i]
+		b, lim := m.bound(i)
+		r.Pools[i] = PoolReport{
+			Name:              pm.pool.Name,
+			Committed:         pm.committed,
+			MaxPods:           pm.maxPods,
+			PerNode:           pm.demand,
+			SurgeNodes:        pm.surge.Nodes(pm.committed),
+			MaxNodes:          max(b, 0),
+			Limit:             lim,
+			MaxNodesWithSurge: withSurge(b, pm.surge),
+			SurgeLimit:        lim,
+		}
+	}
+	return r, nil
+}
+
+// Space returns the space named name, or false.
+func (r *Report) Space(name string) (Space, bool) {
+	for _, s := range r.Spaces {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Space{}, false
+}
+
+// Pool returns the report of the pool named name, or false.
+func (r *Report) Pool(name string) (PoolReport, bool) {
+	for _, p := range r.Pools {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return PoolReport{}, false
+}

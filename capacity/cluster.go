@@ -1,0 +1,151 @@
+package capacity
+
+import (
+	"net/netip"
+
+	"github.com/ipcap/ipcap/modes"
+)
+
+// Subnet is a VNet subnet the cluster uses for nodes or pods.
+type Subnet struct {
+	Name     string
+	Prefixes []netip.Prefix // addressPrefix or addressPrefixes
+	// Reserved counts addresses already used by others: internal load
+	// balancer frontends, private endpoints, other VMs. Azure's own five per
+	// prefix are not included; ipcap subtracts them.
+	Reserved int
+}
+
+// Pool is a node pool.
+type Pool struct {
+	Name string
+	OS   modes.OS // zero = Linux
+	// Count is the pool's node count. With the autoscaler on (MaxCount > 0)
+	// AKS counts MaxCount when it checks addresses [ISS], so that is the
+	// pool's committed size.
+	Count              int
+	MinCount, MaxCount int
+	MaxPods            int   // 0 = the mode's default
+	PodsPerNode        int   // steady-state pods per node for on-demand modes; 0 = MaxPods
+	MaxSurge           Surge // zero = the cluster's DefaultMaxSurge
+	NodeSubnet         string
+	PodSubnet          string // pod-subnet modes only
+}
+
+// Autoscaling reports whether the cluster autoscaler manages the pool.
+func (p Pool) Autoscaling() bool { return p.MaxCount > 0 }
+
+// Committed returns the node count AKS plans addresses for: MaxCount with
+// the autoscaler on, else Count.
+func (p Pool) Committed() int {
+	if p.Autoscaling() {
+		return p.MaxCount
+	}
+	return p.Count
+}
+
+// Cluster describes an AKS cluster or a plan for one. Zero fields mean the
+// AKS default.
+type Cluster struct {
+	Mode modes.Mode
+	// Spec, when set, replaces Mode.Spec(): a custom mode, or an AKS mode
+	// with different defaults.
+	Spec *modes.Spec
+	// VNet is the VNet's address space, for overlap checks; zero = the
+	// subnets' prefixes.
+	VNet         []netip.Prefix
+	Subnets      []Subnet
+	PodCIDRs     []netip.Prefix // zero = the mode's default (10.244.0.0/16) where it uses one
+	ServiceCIDRs []netip.Prefix // zero = 10.0.0.0/16
+	DNSServiceIP netip.Addr     // zero = 10.0.0.10
+	Policy       modes.Policy
+	Pools        []Pool
+	// DefaultMaxSurge applies to pools without MaxSurge. Zero means 10%:
+	// AKS's default for pools created on Kubernetes 1.27 or later (AKS
+	// CHANGELOG 2023-02, LRG). Older pools and docs (UPR, UCP) use 1 node:
+	// set SurgeNodes(1) for those (U2).
+	DefaultMaxSurge Surge
+}
+
+// AKS's defaults for a cluster's service range [KUB].
+var (
+	defaultServiceCIDR  = netip.MustParsePrefix("10.0.0.0/16")
+	defaultDNSServiceIP = netip.MustParseAddr("10.0.0.10")
+)
+
+// spec returns the cluster's mode rules.
+func (c *Cluster) spec() modes.Spec {
+	if c.Spec != nil {
+		return *c.Spec
+	}
+	return c.Mode.Spec()
+}
+
+// podCIDRs returns the pod ranges in force, defaults applied.
+func (c *Cluster) podCIDRs(s modes.Spec) []netip.Prefix {
+	if !usesPodCIDR(s) {
+		return nil
+	}
+	if len(c.PodCIDRs) == 0 && s.DefaultPodCIDR.IsValid() {
+		return []netip.Prefix{s.DefaultPodCIDR}
+	}
+	return c.PodCIDRs
+}
+
+func usesPodCIDR(s modes.Spec) bool {
+	return s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool
+}
+
+func (c *Cluster) serviceCIDRs() []netip.Prefix {
+	if len(c.ServiceCIDRs) == 0 {
+		return []netip.Prefix{defaultServiceCIDR}
+	}
+	return c.ServiceCIDRs
+}
+
+func (c *Cluster) dnsServiceIP() netip.Addr {
+	if !c.DNSServiceIP.IsValid() {
+		return defaultDNSServiceIP
+	}
+	return c.DNSServiceIP
+}
+
+func (c *Cluster) defaultSurge() Surge {
+	if c.DefaultMaxSurge.IsZero() {
+		return SurgePercent(10)
+	}
+	return c.DefaultMaxSurge
+}
+
+// surge returns pool p's surge, defaults applied.
+func (c *Cluster) surge(p *Pool) Surge {
+	if p.MaxSurge.IsZero() {
+		return c.defaultSurge()
+	}
+	return p.MaxSurge
+}
+
+// maxPods returns pool p's maxPods, defaults applied.
+func maxPods(s modes.Spec, p *Pool) int {
+	if p.MaxPods == 0 {
+		return s.MaxPods.Default
+	}
+	return p.MaxPods
+}
+
+// podsPerNode returns pool p's steady pods per node, defaults applied.
+func podsPerNode(s modes.Spec, p *Pool) int {
+	if p.PodsPerNode == 0 {
+		return maxPods(s, p)
+	}
+	return min(p.PodsPerNode, maxPods(s, p))
+}
+
+// nodeSubnet returns the name of pool p's node subnet: the one named, or
+// the only subnet when none is named.
+func (c *Cluster) nodeSubnet(p *Pool) string {
+	if p.NodeSubnet == "" && len(c.Subnets) == 1 {
+		return c.Subnets[0].Name
+	}
+	return p.NodeSubnet
+}

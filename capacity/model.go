@@ -1,0 +1,211 @@
+package capacity
+
+import (
+	"math"
+	"net/netip"
+
+	"github.com/ipcap/ipcap/modes"
+)
+
+// constraint is one bound on node counts: the addresses of a space, or a
+// count of routes, nodes or VNet addresses.
+type constraint struct {
+	limit  Limit
+	space  int // index into model.spaces, or −1
+	cap    int // units available: addresses, routes, nodes
+	now    int // units committed with every pool at Count
+	at     int // units committed with every pool at its committed size
+	maxUse int // largest units a pool's surge adds (for Recommend)
+}
+
+// use is a pool's draw on a constraint: per units per node. k < 0 stands for
+// the pool's own node limit.
+type use struct{ k, per int }
+
+// poolModel is a pool with the cluster's defaults applied.
+type poolModel struct {
+	pool      *Pool
+	maxPods   int
+	pods      int
+	committed int
+	surge     Surge
+	demand    modes.Demand
+	uses      [8]use
+	nuses     int
+}
+
+// model is a validated cluster reduced to constraints and per-pool draws.
+type model struct {
+	c        *Cluster
+	spec     modes.Spec
+	spaces   []Space
+	prefixes [][]netip.Prefix // per space
+	cons     []constraint
+	pools    []poolModel
+	byName   map[string]int // pool index by name
+}
+
+const poolLimit = -1 // use.k of the pool's own node limit
+
+func newModel(c *Cluster) (*model, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	s := c.spec()
+	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools))}
+	subnetSpace := make(map[string]int, len(c.Subnets))
+	for _, sn := range c.Subnets {
+		sp := Space{Name: sn.Name, Reserved: sn.Reserved}
+		for _, p := range sn.Prefixes {
+			sp.Size += 1 << (32 - p.Bits())
+			sp.Usable += int(modes.UsableAddresses(p))
+		}
+		subnetSpace[sn.Name] = m.addSpace(sp, sn.Prefixes, sp.Usable-sn.Reserved)
+	}
+	podCIDR := -1
+	if usesPodCIDR(s) {
+		cidrs := c.podCIDRs(s)
+		sp := Space{Name: PodCIDRSpace, Kind: KindPodCIDR}
+		for _, p := range cidrs {
+			sp.Size += 1 << (32 - p.Bits())
+			sp.Usable += int(modes.BlocksIn(p, s.Pods.BlockBits)) * s.Pods.BlockSize()
+		}
+		podCIDR = m.addSpace(sp, cidrs, sp.Usable)
+	}
+	route := -1
+	if s.MaxRoutes > 0 {
+		route = m.addCons(LimitRouteTable, s.MaxRoutes)
+	}
+	cluster := m.addCons(LimitClusterNodes, s.MaxNodes)
+	vnetReserved := 0
+	for _, sn := range c.Subnets {
+		vnetReserved += sn.Reserved
+	}
+	vnet := m.addCons(LimitVNet, modes.MaxVNetPrivateIPs-vnetReserved)
+
+	m.pools = make([]poolModel, len(c.Pools))
+	for i := range c.Pools {
+		p := &c.Pools[i]
+		m.byName[p.Name] = i
+		pm := &m.pools[i]
+		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), committed: p.Committed(), surge: c.surge(p)}
+		pm.demand = s.PerNode(pm.maxPods, pm.pods)
+		node := subnetSpace[c.nodeSubnet(p)]
+		m.setKind(node, KindNodeSubnet)
+		pm.add(m.spaceCons(node), pm.demand.NodeSubnet)
+		if p.PodSubnet != "" {
+			pod := subnetSpace[p.PodSubnet]
+			m.setKind(pod, KindPodSubnet)
+			pm.add(m.spaceCons(pod), pm.demand.PodSubnet)
+		}
+		if podCIDR >= 0 {
+			pm.add(m.spaceCons(podCIDR), pm.demand.PodCIDRBlocks*s.Pods.BlockSize())
+		}
+		if route >= 0 {
+			pm.add(route, s.RoutesPerNode)
+		}
+		pm.add(poolLimit, 1)
+		pm.add(cluster, 1)
+		pm.add(vnet, pm.demand.VNetIPs)
+		for _, u := range pm.uses[:pm.nuses] {
+			if u.k < 0 {
+				continue
+			}
+			k := &m.cons[u.k]
+			k.now += p.Count * u.per
+			k.at += pm.committed * u.per
+			k.maxUse = max(k.maxUse, pm.surge.Nodes(pm.committed)*u.per)
+		}
+	}
+	for i := range m.spaces {
+		sp := &m.spaces[i]
+		if sp.Kind == 0 {
+			sp.Kind = KindNodeSubnet // a subnet no pool uses yet
+		}
+		k := &m.cons[i]
+		k.limit = sp.Kind.limit()
+		sp.Committed, sp.CommittedMax = k.now, k.at
+		sp.Free = sp.Usable - sp.Reserved - k.at
+	}
+	return m, nil
+}
+
+// PodCIDRSpace is the Name of the pod CIDR's Space.
+const PodCIDRSpace = "podCIDR"
+
+// addSpace adds a space and its constraint; constraint i is space i.
+func (m *model) addSpace(sp Space, prefixes []netip.Prefix, capacity int) int {
+	m.spaces = append(m.spaces, sp)
+	m.prefixes = append(m.prefixes, prefixes)
+	m.cons = append(m.cons, constraint{limit: sp.Kind.limit(), space: len(m.spaces) - 1, cap: capacity})
+	return len(m.spaces) - 1
+}
+
+func (m *model) addCons(l Limit, capacity int) int {
+	m.cons = append(m.cons, constraint{limit: l, space: -1, cap: capacity})
+	return len(m.cons) - 1
+}
+
+// spaceCons returns the constraint of space i (the same index).
+func (m *model) spaceCons(i int) int { return i }
+
+func (m *model) setKind(i int, k SpaceKind) {
+	if m.spaces[i].Kind == 0 {
+		m.spaces[i].Kind = k
+	}
+}
+
+func (pm *poolModel) add(k, per int) {
+	if per > 0 {
+		pm.uses[pm.nuses] = use{k, per}
+		pm.nuses++
+	}
+}
+
+// bound returns the largest node count of pool i that fits every
+// constraint with the other pools at their committed size, and the limit
+// that binds first (ties go to address spaces, then in Limit order).
+func (m *model) bound(i int) (int, Limit) {
+	pm := &m.pools[i]
+	best, lim := math.MaxInt, LimitNone
+	for _, u := range pm.uses[:pm.nuses] {
+		var b int
+		var l Limit
+		if u.k == poolLimit {
+			b, l = m.spec.MaxNodesPerPool, LimitPoolNodes
+		} else {
+			k := &m.cons[u.k]
+			others := k.at - pm.committed*u.per
+			b, l = floorDiv(k.cap-others, u.per), k.limit
+		}
+		if b < best || b == best && l < lim {
+			best, lim = b, l
+		}
+	}
+	return best, lim
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// withSurge returns the largest n with n + surge.Nodes(n) ≤ bound.
+func withSurge(bound int, s Surge) int {
+	lo, hi := 0, bound // invariant: lo fits (or bound < 0)
+	if bound < 0 {
+		return 0
+	}
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		if mid+s.Nodes(mid) <= bound {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}

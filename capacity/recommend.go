@@ -1,0 +1,96 @@
+package capacity
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/ipcap/ipcap/modes"
+)
+
+// Recommendation is the smallest size of each address space.
+type Recommendation struct {
+	Spaces []SpaceSize
+	// Notes name limits no prefix size lifts: kubenet's route table, node
+	// counts per pool and cluster, the VNet's private IPs.
+	Notes []string
+}
+
+// SpaceSize is the smallest prefix that holds what a space must.
+type SpaceSize struct {
+	Name     string    // the Subnet's Name, or "podCIDR" for the pod CIDR
+	Kind     SpaceKind // node subnet, pod subnet, pod CIDR
+	Required uint64    // addresses (for a pod CIDR, addresses of its per-node blocks) needed
+	Bits     int       // the smallest prefix length that holds Required
+}
+
+// Recommend returns, per subnet and pod CIDR, the smallest single prefix
+// that holds every pool at its committed size plus the largest upgrade
+// surge of the pools in it (pools upgrade one at a time), plus the
+// addresses others use: the planning rule of [IPP], (nodes + maxSurge) ×
+// per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
+// pod CIDR holds whole per-node blocks.
+func Recommend(c Cluster) (*Recommendation, error) {
+	m, err := newModel(&c)
+	if err != nil {
+		return nil, err
+	}
+	r := &Recommendation{}
+	for ki := range m.cons {
+		k := &m.cons[ki]
+		need := k.at + k.maxUse
+		if k.space < 0 {
+			if need > k.cap {
+				r.Notes = append(r.Notes, m.limitNote(k.limit, need, k.cap))
+			}
+			continue
+		}
+		sp := m.spaces[k.space]
+		ss := SpaceSize{Name: sp.Name, Kind: sp.Kind}
+		if sp.Kind == KindPodCIDR {
+			bs := m.spec.Pods.BlockSize()
+			blocks := max(1, (need+bs-1)/bs)
+			ss.Required = uint64(blocks * bs)
+			ss.Bits = m.spec.Pods.BlockBits - ceilLog2(uint64(blocks))
+		} else {
+			ss.Required = uint64(need + sp.Reserved)
+			ss.Bits = subnetBits(ss.Required)
+			if ss.Bits < modes.MaxSubnetBits {
+				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds", sp.Name, ss.Required, modes.MaxSubnetBits)
+			}
+		}
+		r.Spaces = append(r.Spaces, ss)
+	}
+	for i := range m.pools {
+		pm := &m.pools[i]
+		if n := pm.committed + pm.surge.Nodes(pm.committed); n > m.spec.MaxNodesPerPool {
+			r.Notes = append(r.Notes, fmt.Sprintf("pool %s: %d nodes with surge exceed %d per pool: split it or lower maxSurge", pm.pool.Name, n, m.spec.MaxNodesPerPool))
+		}
+	}
+	return r, nil
+}
+
+// subnetBits returns the longest prefix whose usable addresses (size less
+// Azure's five) reach need, and no longer than /29.
+func subnetBits(need uint64) int {
+	return min(modes.MinSubnetBits, 32-ceilLog2(need+modes.AzureReservedPerSubnet))
+}
+
+// ceilLog2 returns the smallest k with 2^k ≥ n (0 for n ≤ 1).
+func ceilLog2(n uint64) int {
+	if n <= 1 {
+		return 0
+	}
+	return bits.Len64(n - 1)
+}
+
+func (m *model) limitNote(l Limit, need, avail int) string {
+	switch l {
+	case LimitRouteTable:
+		return fmt.Sprintf("kubenet: %d routes with surge exceed the route table's %d; move to azure-cni-overlay", need, avail)
+	case LimitClusterNodes:
+		return fmt.Sprintf("%d nodes with surge exceed the cluster limit of %d", need, avail)
+	case LimitVNet:
+		return fmt.Sprintf("%d private IPs with surge exceed the VNet's %d; use Overlay or static blocks, or a second cluster", need, avail)
+	}
+	return fmt.Sprintf("%v: %d needed, %d available", l, need, avail)
+}
