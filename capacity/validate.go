@@ -72,6 +72,23 @@ func (v *validator) add(field, code, format string, args ...any) {
 	v.problems = append(v.problems, Problem{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
+// path is a field path such as Pools[3].MaxPods, formatted only when a
+// problem is found, so that a valid cluster costs no allocation per pool.
+type path struct {
+	list string // "Pools"
+	i    int
+	sub  string // ".MaxPods"
+}
+
+func (p path) String() string { return fmt.Sprintf("%s[%d]%s", p.list, p.i, p.sub) }
+
+func (p path) with(sub string) path { return path{p.list, p.i, p.sub + sub} }
+
+// addAt is add for a field of a list element.
+func (v *validator) addAt(field path, code, format string, args ...any) {
+	v.add(field.String(), code, format, args...)
+}
+
 // Validate reports every malformed field of c at once, as a
 // *ValidationError (errors.As), or nil. A cluster that is merely committed
 // beyond its address spaces is valid: Analyze reports it.
@@ -276,76 +293,76 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 	names := make(map[string]bool, len(c.Pools))
 	for i := range c.Pools {
 		p := &c.Pools[i]
-		f := fmt.Sprintf("Pools[%d]", i)
+		f := path{"Pools", i, ""}
 		switch {
 		case p.Name == "":
-			v.add(f+".Name", "", "empty")
+			v.addAt(f.with(".Name"), "", "empty")
 		case names[p.Name]:
-			v.add(f+".Name", "", "%q names two pools", p.Name)
+			v.addAt(f.with(".Name"), "", "%q names two pools", p.Name)
 		}
 		names[p.Name] = true
 		v.checkCounts(f, p, s)
 		if p.OS > modes.Windows {
-			v.add(f+".OS", "", "unknown OS %d", p.OS)
+			v.addAt(f.with(".OS"), "", "unknown OS %d", p.OS)
 		} else if err := s.Check(p.OS, modes.PolicyNone); err != nil {
-			v.add(f+".OS", "", "%v", err)
+			v.addAt(f.with(".OS"), "", "%v", err)
 		}
 		mp := maxPods(s, p)
 		switch {
 		case p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods):
-			v.add(f+".MaxPods", "", "%d is outside %d–%d [IPP]", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max)
+			v.addAt(f.with(".MaxPods"), "", "%d is outside %d–%d [IPP]", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max)
 		case p.Committed() > 0 && p.Committed()*mp < s.MinPodsPerPool:
-			v.add(f+".MaxPods", "", "%d nodes × %d pods = %d: a pool must hold at least %d pods [IPP]", p.Committed(), mp, p.Committed()*mp, s.MinPodsPerPool)
+			v.addAt(f.with(".MaxPods"), "", "%d nodes × %d pods = %d: a pool must hold at least %d pods [IPP]", p.Committed(), mp, p.Committed()*mp, s.MinPodsPerPool)
 		}
 		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
-			v.add(f+".PodsPerNode", "", "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
+			v.addAt(f.with(".PodsPerNode"), "", "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
 		}
 		if !p.MaxSurge.IsZero() && p.MaxSurge.IsPercent() && p.MaxSurge.Value() > 100 {
-			v.add(f+".MaxSurge", "", "%v is over 100%%", p.MaxSurge)
+			v.addAt(f.with(".MaxSurge"), "", "%v is over 100%%", p.MaxSurge)
 		}
 		node := c.nodeSubnet(p)
 		if _, ok := subnets[node]; !ok {
 			if node == "" {
-				v.add(f+".NodeSubnet", "", "empty, and the cluster has %d subnets: name one", len(c.Subnets))
+				v.addAt(f.with(".NodeSubnet"), "", "empty, and the cluster has %d subnets: name one", len(c.Subnets))
 			} else {
-				v.add(f+".NodeSubnet", "", "%q is not one of the cluster's subnets", node)
+				v.addAt(f.with(".NodeSubnet"), "", "%q is not one of the cluster's subnets", node)
 			}
 		}
 		wantPod := s.Pods.Source == modes.PodSubnet
 		_, podOK := subnets[p.PodSubnet]
 		switch {
 		case wantPod && p.PodSubnet == "":
-			v.add(f+".PodSubnet", "", "%s takes pod addresses from a pod subnet: name one", s.Name)
+			v.addAt(f.with(".PodSubnet"), "", "%s takes pod addresses from a pod subnet: name one", s.Name)
 		case !wantPod && p.PodSubnet != "":
-			v.add(f+".PodSubnet", "", "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
+			v.addAt(f.with(".PodSubnet"), "", "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
 		case wantPod && !podOK:
-			v.add(f+".PodSubnet", "", "%q is not one of the cluster's subnets", p.PodSubnet)
+			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets", p.PodSubnet)
 		case wantPod && p.PodSubnet == node:
-			v.add(f+".PodSubnet", "", "%q is also the pool's node subnet: pods need a subnet of their own [DYN]", p.PodSubnet)
+			v.addAt(f.with(".PodSubnet"), "", "%q is also the pool's node subnet: pods need a subnet of their own [DYN]", p.PodSubnet)
 		}
 	}
 }
 
-func (v *validator) checkCounts(f string, p *Pool, s modes.Spec) {
+func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 	for _, c := range []struct {
 		name string
 		n    int
 	}{{"Count", p.Count}, {"MinCount", p.MinCount}, {"MaxCount", p.MaxCount}} {
 		if c.n < 0 {
-			v.add(f+"."+c.name, "", "negative count %d", c.n)
+			v.addAt(f.with("."+c.name), "", "negative count %d", c.n)
 		}
 		if c.n > s.MaxNodesPerPool {
-			v.add(f+"."+c.name, "", "%d nodes: AKS allows %d per node pool [QUO]", c.n, s.MaxNodesPerPool)
+			v.addAt(f.with("."+c.name), "", "%d nodes: AKS allows %d per node pool [QUO]", c.n, s.MaxNodesPerPool)
 		}
 	}
 	if p.Autoscaling() {
 		switch {
 		case p.MinCount > p.MaxCount:
-			v.add(f+".MinCount", "", "%d is above MaxCount %d", p.MinCount, p.MaxCount)
+			v.addAt(f.with(".MinCount"), "", "%d is above MaxCount %d", p.MinCount, p.MaxCount)
 		case p.Count < p.MinCount || p.Count > p.MaxCount:
-			v.add(f+".Count", "", "%d is outside the autoscaler's %d–%d", p.Count, p.MinCount, p.MaxCount)
+			v.addAt(f.with(".Count"), "", "%d is outside the autoscaler's %d–%d", p.Count, p.MinCount, p.MaxCount)
 		}
 	} else if p.MinCount > 0 {
-		v.add(f+".MinCount", "", "%d without MaxCount: set MaxCount to turn the autoscaler on", p.MinCount)
+		v.addAt(f.with(".MinCount"), "", "%d without MaxCount: set MaxCount to turn the autoscaler on", p.MinCount)
 	}
 }

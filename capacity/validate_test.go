@@ -1,0 +1,183 @@
+package capacity_test
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// valid returns a small valid overlay cluster to break one field at a time.
+func valid() capacity.Cluster {
+	return capacity.Cluster{
+		Mode:    modes.AzureCNIOverlay,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22")},
+		Pools:   []capacity.Pool{{Name: "system", Count: 3}, {Name: "user", Count: 2, MinCount: 1, MaxCount: 10}},
+	}
+}
+
+func TestValidate(t *testing.T) {
+	require.NoError(t, valid().Validate())
+	tests := []struct {
+		name   string
+		change func(c *capacity.Cluster)
+		field  string
+		code   string
+		msg    string
+	}{
+		{"unknown mode", func(c *capacity.Cluster) { c.Mode = 0 }, "Mode", "", "unknown mode"},
+		{"pod CIDR overlaps VNet", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.240.2.0/23")} },
+			"PodCIDRs[0]", "NetworkProfileCIDROverlapVNET", "NetworkProfile CIDR 10.240.2.0/23 overlaps with reserved VNET CIDR 10.240.0.0/22"},
+		{"pod CIDR overlaps VNet space", func(c *capacity.Cluster) {
+			c.VNet = []netip.Prefix{pfx("10.240.0.0/12")}
+			c.PodCIDRs = []netip.Prefix{pfx("10.250.0.0/16")}
+		}, "PodCIDRs[0]", "NetworkProfileCIDROverlapVNET", "overlaps with reserved VNET CIDR 10.240.0.0/12"},
+		{"service CIDR overlaps subnet", func(c *capacity.Cluster) {
+			c.ServiceCIDRs = []netip.Prefix{pfx("10.240.0.0/16")}
+			c.DNSServiceIP = netip.MustParseAddr("10.240.0.10")
+		}, "ServiceCIDRs[0]", "ServiceCidrOverlapExistingSubnetsCidr", "service CIDR 10.240.0.0/16 overlaps subnet range 10.240.0.0/22"},
+		{"service CIDR overlaps pod CIDR", func(c *capacity.Cluster) {
+			c.ServiceCIDRs = []netip.Prefix{pfx("10.244.0.0/24")}
+			c.DNSServiceIP = netip.MustParseAddr("10.244.0.10")
+		}, "ServiceCIDRs[0]", "", "overlaps pod CIDR 10.244.0.0/16"},
+		{"service CIDR too large", func(c *capacity.Cluster) {
+			c.ServiceCIDRs = []netip.Prefix{pfx("100.64.0.0/10")}
+			c.DNSServiceIP = netip.MustParseAddr("100.64.0.10")
+		}, "ServiceCIDRs[0]", "", "smaller than /12"},
+		{"DNS outside", func(c *capacity.Cluster) { c.DNSServiceIP = netip.MustParseAddr("10.200.0.10") },
+			"DNSServiceIP", "DnsServiceIpOutOfServiceCidr", "DNS service IP 10.200.0.10 is outside the service CIDR [10.0.0.0/16]"},
+		{"DNS first address", func(c *capacity.Cluster) { c.DNSServiceIP = netip.MustParseAddr("10.0.0.0") },
+			"DNSServiceIP", "", "first address of 10.0.0.0/16"},
+		{"reserved range", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("172.16.0.0/12")} },
+			"PodCIDRs[0]", "", "overlaps 172.30.0.0/16, which AKS reserves"},
+		{"pod CIDR in a node-subnet mode", func(c *capacity.Cluster) { c.Mode = modes.AzureCNI; c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16")} },
+			"PodCIDRs", "", "takes pod addresses from VNet subnets"},
+		{"pod CIDR smaller than a block", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/25")} },
+			"PodCIDRs[0]", "", "holds no /24 block"},
+		{"maxPods low", func(c *capacity.Cluster) { c.Pools[0].MaxPods = 5 }, "Pools[0].MaxPods", "", "5 is outside 10–250"},
+		{"maxPods high", func(c *capacity.Cluster) { c.Pools[1].MaxPods = 300 }, "Pools[1].MaxPods", "", "300 is outside 10–250"},
+		{"30 pods per pool", func(c *capacity.Cluster) { c.Pools[0].MaxPods = 10; c.Pools[0].Count = 2 },
+			"Pools[0].MaxPods", "", "2 nodes × 10 pods = 20: a pool must hold at least 30 pods"},
+		{"windows on kubenet", func(c *capacity.Cluster) { c.Mode = modes.Kubenet; c.Pools[1].OS = modes.Windows },
+			"Pools[1].OS", "", "kubenet does not support Windows node pools"},
+		{"unknown subnet", func(c *capacity.Cluster) { c.Pools[1].NodeSubnet = "other" }, "Pools[1].NodeSubnet", "", `"other" is not one of the cluster's subnets`},
+		{"ambiguous subnet", func(c *capacity.Cluster) { c.Subnets = append(c.Subnets, subnet("more", "10.240.8.0/24")) },
+			"Pools[0].NodeSubnet", "", "empty, and the cluster has 2 subnets"},
+		{"pod subnet missing", func(c *capacity.Cluster) { c.Mode = modes.AzureCNIPodSubnet }, "Pools[0].PodSubnet", "", "name one"},
+		{"pod subnet in overlay", func(c *capacity.Cluster) { c.Pools[0].PodSubnet = "nodes" }, "Pools[0].PodSubnet", "", "has no pod subnet"},
+		{"pod subnet is node subnet", func(c *capacity.Cluster) {
+			c.Mode = modes.AzureCNIStaticBlock
+			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "nodes", "nodes"
+		}, "Pools[0].PodSubnet", "", "also the pool's node subnet"},
+		{"subnet below /29", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.240.0.0/30")} },
+			"Subnets[0].Prefixes[0]", "", "smaller than /29"},
+		{"subnet not masked", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.240.0.7/22")} },
+			"Subnets[0].Prefixes[0]", "", "want 10.240.0.0/22"},
+		{"subnet IPv6", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("fd00::/64")) },
+			"Subnets[0].Prefixes[1]", "", "IPv6 ranges are not modelled"},
+		{"subnets overlap", func(c *capacity.Cluster) {
+			c.Subnets = append(c.Subnets, subnet("b", "10.240.1.0/24"))
+			c.Pools[0].NodeSubnet = "nodes"
+			c.Pools[1].NodeSubnet = "b"
+		},
+			"Subnets[1].Prefixes[0]", "", `overlaps 10.240.0.0/22 of subnet "nodes"`},
+		{"duplicate pools", func(c *capacity.Cluster) { c.Pools[1].Name = "system" }, "Pools[1].Name", "", `"system" names two pools`},
+		{"duplicate subnets", func(c *capacity.Cluster) { c.Subnets = append(c.Subnets, subnet("nodes", "10.241.0.0/24")) },
+			"Subnets[1].Name", "", `"nodes" names two subnets`},
+		{"negative count", func(c *capacity.Cluster) { c.Pools[0].Count = -1 }, "Pools[0].Count", "", "negative count -1"},
+		{"negative reserved", func(c *capacity.Cluster) { c.Subnets[0].Reserved = -4 }, "Subnets[0].Reserved", "", "negative"},
+		{"count above max", func(c *capacity.Cluster) { c.Pools[1].Count = 11 }, "Pools[1].Count", "", "outside the autoscaler's 1–10"},
+		{"min above max", func(c *capacity.Cluster) { c.Pools[1].MinCount = 12 }, "Pools[1].MinCount", "", "above MaxCount 10"},
+		{"pool too big", func(c *capacity.Cluster) { c.Pools[0].Count = 1001 }, "Pools[0].Count", "", "AKS allows 1000 per node pool"},
+		{"no pools", func(c *capacity.Cluster) { c.Pools = nil }, "Pools", "", "at least one node pool"},
+		{"policy", func(c *capacity.Cluster) { c.Policy = modes.PolicyCilium }, "Policy", "", "does not support network policy cilium"},
+		{"pods per node", func(c *capacity.Cluster) { c.Pools[0].PodsPerNode = 251 }, "Pools[0].PodsPerNode", "", "outside 0–250"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := valid()
+			tt.change(&c)
+			err := c.Validate()
+			var ve *capacity.ValidationError
+			require.ErrorAs(t, err, &ve)
+			found := false
+			for _, p := range ve.Problems {
+				found = found || p.Field == tt.field && p.Code == tt.code && strings.Contains(p.Message, tt.msg)
+			}
+			assert.True(t, found, "want %s %q %q in %v", tt.field, tt.code, tt.msg, err)
+		})
+	}
+}
+
+func TestValidateReportsAllAtOnce(t *testing.T) {
+	c := valid()
+	c.Pools[0].MaxPods = 5
+	c.Pools[1].Name = "system"
+	c.DNSServiceIP = netip.MustParseAddr("192.168.0.10")
+	c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.240.0.0/30")}
+	err := c.Validate()
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Len(t, ve.Problems, 4, "%v", err)
+	assert.True(t, ve.Has("DnsServiceIpOutOfServiceCidr"))
+	_, err = capacity.Analyze(c)
+	require.ErrorAs(t, err, &ve)
+}
+
+// FuzzAnalyze builds clusters from bytes: nothing may panic, and a cluster
+// that validates must analyze, preflight and recommend without panicking.
+func FuzzAnalyze(f *testing.F) {
+	f.Add([]byte{5, 24, 3, 0, 30, 1, 22})
+	f.Add([]byte{2, 22, 10, 9, 250, 2, 24, 1, 2, 3, 4, 5, 6})
+	f.Add([]byte{9, 16, 200, 100, 0, 3, 20, 7, 7, 7})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		at := func(i int) int {
+			if i < len(data) {
+				return int(data[i])
+			}
+			return 0
+		}
+		c := capacity.Cluster{Mode: modes.Mode(at(0) % 12)}
+		c.Subnets = []capacity.Subnet{
+			{Name: "nodes", Prefixes: []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 240, 0, 0}), at(1)%33).Masked()}, Reserved: at(9) - 3},
+			{Name: "pods", Prefixes: []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 250, 0, 0}), at(6)%33).Masked()}},
+		}
+		if at(10)%2 == 1 {
+			c.PodCIDRs = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), at(11)%33).Masked()}
+		}
+		for i := 0; i < 1+at(5)%3; i++ {
+			p := capacity.Pool{Name: string(rune('a' + i)), Count: at(2+i) * (1 + at(12)%8), MaxPods: at(4) + i, NodeSubnet: "nodes",
+				MaxSurge: capacity.SurgePercent(at(7) % 101), PodsPerNode: at(8) % 40}
+			if c.Mode.Spec().Pods.Source == modes.PodSubnet {
+				p.PodSubnet = "pods"
+			}
+			if at(13)%2 == 1 {
+				p.MinCount, p.MaxCount = 0, p.Count+at(14)
+			}
+			c.Pools = append(c.Pools, p)
+		}
+		err := c.Validate()
+		r, aerr := capacity.Analyze(c)
+		if (err == nil) != (aerr == nil) {
+			t.Fatalf("Validate %v but Analyze %v", err, aerr)
+		}
+		if aerr != nil {
+			return
+		}
+		for _, p := range r.Pools {
+			if p.MaxNodes < 0 || p.MaxNodesWithSurge > p.MaxNodes {
+				t.Fatalf("pool %+v", p)
+			}
+		}
+		_, _ = capacity.Recommend(c)
+		for _, op := range []capacity.Op{capacity.OpCreate, capacity.OpUpgrade, capacity.OpAddPool, capacity.OpChurn} {
+			_ = capacity.Preflight(c, capacity.Step{Op: op, Pool: "a"})
+		}
+		_ = capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "a", Nodes: int(binary.LittleEndian.Uint16(append(data, 0, 0)))})
+	})
+}
