@@ -171,6 +171,26 @@ func TestEveryMode(t *testing.T) {
 	}
 }
 
+func TestStaticBlocksCountWholeBlocks(t *testing.T) {
+	// A /24 pod subnet has 16 /28s; the first holds Azure's .0–.3 and the
+	// last its .255, so 14 are usable: 14 nodes at maxPods 10 (one block
+	// each), not 251 / 16 = 15. Three addresses of others take a block.
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIStaticBlock,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 3, MaxPods: 10, PodSubnet: "pods", NodeSubnet: "nodes"}},
+	}
+	r, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 14, r.Pools[0].MaxNodes)
+	sp, _ := r.Space("pods")
+	assert.Equal(t, 14*16, sp.Usable)
+	c.Subnets[1].Reserved = 3
+	r, err = capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 13, r.Pools[0].MaxNodes)
+}
+
 func TestOverCommittedIsReported(t *testing.T) {
 	// W8's cluster: 10 Azure CNI nodes at 30 pods in a /24 take 310 of 251.
 	r, err := capacity.Analyze(oneSubnet(modes.AzureCNI, "10.240.0.0/24", capacity.Pool{Count: 10}))

@@ -40,9 +40,13 @@ type model struct {
 	spec     modes.Spec
 	spaces   []Space
 	prefixes [][]netip.Prefix // per space
-	cons     []constraint
-	pools    []poolModel
-	byName   map[string]int // pool index by name
+	// blockBits is, per space, the prefix length of the blocks it is handed
+	// out in (pod CIDRs, static-block pod subnets), or 0 for single addresses.
+	blockBits []int
+	cons      []constraint
+	pools     []poolModel
+	byName    map[string]int // pool index by name
+	podCIDR   int            // the pod CIDR's space, or −1
 }
 
 const poolLimit = -1 // use.k of the pool's own node limit
@@ -52,15 +56,14 @@ func newModel(c *Cluster) (*model, error) {
 		return nil, err
 	}
 	s := c.spec()
-	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools))}
+	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools)), podCIDR: -1}
 	subnetSpace := make(map[string]int, len(c.Subnets))
 	for _, sn := range c.Subnets {
 		sp := Space{Name: sn.Name, Reserved: sn.Reserved}
 		for _, p := range sn.Prefixes {
 			sp.Size += 1 << (32 - p.Bits())
-			sp.Usable += int(modes.UsableAddresses(p))
 		}
-		subnetSpace[sn.Name] = m.addSpace(sp, sn.Prefixes, sp.Usable-sn.Reserved)
+		subnetSpace[sn.Name] = m.addSpace(sp, sn.Prefixes, 0)
 	}
 	podCIDR := -1
 	if usesPodCIDR(s) {
@@ -71,6 +74,8 @@ func newModel(c *Cluster) (*model, error) {
 			sp.Usable += int(modes.BlocksIn(p, s.Pods.BlockBits)) * s.Pods.BlockSize()
 		}
 		podCIDR = m.addSpace(sp, cidrs, sp.Usable)
+		m.blockBits[podCIDR] = s.Pods.BlockBits
+		m.podCIDR = podCIDR
 	}
 	route := -1
 	if s.MaxRoutes > 0 {
@@ -96,6 +101,9 @@ func newModel(c *Cluster) (*model, error) {
 		if p.PodSubnet != "" {
 			pod := subnetSpace[p.PodSubnet]
 			m.setKind(pod, KindPodSubnet)
+			if s.Pods.Unit == modes.StaticBlock {
+				m.blockBits[pod] = s.Pods.BlockBits
+			}
 			pm.add(m.spaceCons(pod), pm.demand.PodSubnet)
 		}
 		if podCIDR >= 0 {
@@ -124,10 +132,36 @@ func newModel(c *Cluster) (*model, error) {
 		}
 		k := &m.cons[i]
 		k.limit = sp.Kind.limit()
+		taken := sp.Reserved // addresses others use
+		if sp.Kind != KindPodCIDR {
+			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.Reserved)
+		}
+		k.cap = sp.Usable - taken
 		sp.Committed, sp.CommittedMax = k.now, k.at
-		sp.Free = sp.Usable - sp.Reserved - k.at
+		sp.Free = k.cap - k.at
 	}
 	return m, nil
+}
+
+// subnetUsable returns the addresses of a VNet subnet that nodes and pods
+// can take, and how many of them the reserved addresses of others take.
+// Azure keeps five addresses of every prefix [VNF]. A subnet handed out in
+// blocks (static /28s [SBA]) counts whole blocks only: the first block holds
+// Azure's first four addresses and the last block its last, so neither is
+// usable, and others' addresses take whole blocks too.
+func subnetUsable(prefixes []netip.Prefix, blockBits, reserved int) (usable, taken int) {
+	if blockBits == 0 {
+		for _, p := range prefixes {
+			usable += int(modes.UsableAddresses(p))
+		}
+		return usable, reserved
+	}
+	bs := 1 << (32 - blockBits)
+	for _, p := range prefixes {
+		n := int(modes.BlocksIn(p, blockBits))
+		usable += (n - min(n, 2)) * bs
+	}
+	return usable, (reserved + bs - 1) / bs * bs
 }
 
 // PodCIDRSpace is the Name of the pod CIDR's Space.
@@ -137,6 +171,7 @@ const PodCIDRSpace = "podCIDR"
 func (m *model) addSpace(sp Space, prefixes []netip.Prefix, capacity int) int {
 	m.spaces = append(m.spaces, sp)
 	m.prefixes = append(m.prefixes, prefixes)
+	m.blockBits = append(m.blockBits, 0)
 	m.cons = append(m.cons, constraint{limit: sp.Kind.limit(), space: len(m.spaces) - 1, cap: capacity})
 	return len(m.spaces) - 1
 }

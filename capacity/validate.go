@@ -291,6 +291,10 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		v.add("Pools", "", "%d pools: AKS allows %d per cluster [QUO]", len(c.Pools), modes.MaxPoolsPerCluster)
 	}
 	names := make(map[string]bool, len(c.Pools))
+	nodeSubnets := make(map[string]bool, len(c.Subnets))
+	for i := range c.Pools {
+		nodeSubnets[c.nodeSubnet(&c.Pools[i])] = true
+	}
 	for i := range c.Pools {
 		p := &c.Pools[i]
 		f := path{"Pools", i, ""}
@@ -337,8 +341,8 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 			v.addAt(f.with(".PodSubnet"), "", "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
 		case wantPod && !podOK:
 			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets", p.PodSubnet)
-		case wantPod && p.PodSubnet == node:
-			v.addAt(f.with(".PodSubnet"), "", "%q is also the pool's node subnet: pods need a subnet of their own [DYN]", p.PodSubnet)
+		case wantPod && nodeSubnets[p.PodSubnet]:
+			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use [DYN, LEG]", p.PodSubnet)
 		}
 	}
 }

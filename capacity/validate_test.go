@@ -73,7 +73,7 @@ func TestValidate(t *testing.T) {
 		{"pod subnet is node subnet", func(c *capacity.Cluster) {
 			c.Mode = modes.AzureCNIStaticBlock
 			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "nodes", "nodes"
-		}, "Pools[0].PodSubnet", "", "also the pool's node subnet"},
+		}, "Pools[0].PodSubnet", "", "also a node subnet"},
 		{"subnet below /29", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.240.0.0/30")} },
 			"Subnets[0].Prefixes[0]", "", "smaller than /29"},
 		{"subnet not masked", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.240.0.7/22")} },

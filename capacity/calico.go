@@ -1,0 +1,119 @@
+package capacity
+
+import "net/netip"
+
+// calico tracks Calico IPAM blocks [docs.tigera.io ippool, IPAMConfiguration]:
+// a node claims a block (affinity) when its pods fill the blocks it has,
+// and, with strictAffinity false (the default), borrows free addresses of
+// other nodes' blocks once the pool has no free block. Pods are counted per
+// block; the blocks themselves come from the CNI pool's ipam.BlockPool.
+type calico struct {
+	blocks []cblock
+	dead   []int32 // indices of released blocks, for reuse
+	room   int     // free addresses in live blocks
+}
+
+type cblock struct {
+	base  uint32
+	used  int32
+	owned bool // its node is alive
+	live  bool
+}
+
+// place records n pods of a node in block.
+type place struct{ block, n int32 }
+
+func (c *calico) claim(base uint32) int32 {
+	b := cblock{base: base, owned: true, live: true}
+	if k := len(c.dead); k > 0 {
+		i := c.dead[k-1]
+		c.dead = c.dead[:k-1]
+		c.blocks[i] = b
+		return i
+	}
+	c.blocks = append(c.blocks, b)
+	return int32(len(c.blocks) - 1)
+}
+
+// put places up to want pods in block i and records them on n.
+func (c *calico) put(n *simNode, i int32, want, size int) int {
+	b := &c.blocks[i]
+	take := min(want, size-int(b.used))
+	if take > 0 {
+		b.used += int32(take)
+		c.room -= take
+		n.places = append(n.places, place{i, int32(take)})
+	}
+	return take
+}
+
+// placeCalico places pods pods of node n: in its own blocks, then in blocks
+// it claims, then in other nodes' blocks. When even borrowing cannot place
+// them all, nothing is held and the pod CIDR is exhausted.
+func (e *engine) placeCalico(pi int, n *simNode, pods int) *Exhaustion {
+	p := &e.pools[pi]
+	sp := &e.spaces[p.pod]
+	c := &e.calico
+	size := sp.unit
+	left := pods
+	for _, bi := range n.blocks {
+		left -= c.put(n, int32(bi), left, size)
+	}
+	for left > 0 {
+		pfx, err := sp.blocks.Allocate()
+		if err != nil {
+			break
+		}
+		bi := c.claim(u32(pfx.Addr()))
+		c.room += size
+		n.blocks = append(n.blocks, uint32(bi))
+		left -= c.put(n, bi, left, size)
+	}
+	if left > 0 && c.room < left {
+		e.unplaceCalico(p, n)
+		return e.fail(pi, LimitPodCIDR, p.pod)
+	}
+	for i := range c.blocks {
+		if left == 0 {
+			break
+		}
+		if c.blocks[i].live {
+			left -= c.put(n, int32(i), left, size)
+		}
+	}
+	e.notePeak(p)
+	return nil
+}
+
+// unplaceCalico removes node n's pods and gives up its blocks; a block
+// still holding borrowed pods stays until they go.
+func (e *engine) unplaceCalico(p *simPool, n *simNode) {
+	c := &e.calico
+	for _, pl := range n.places {
+		b := &c.blocks[pl.block]
+		b.used -= pl.n
+		c.room += int(pl.n)
+		if b.used == 0 && !b.owned {
+			e.dropBlock(p, pl.block)
+		}
+	}
+	for _, bi := range n.blocks {
+		b := &c.blocks[bi]
+		b.owned = false
+		if b.used == 0 && b.live {
+			e.dropBlock(p, int32(bi))
+		}
+	}
+	n.places = n.places[:0]
+	n.blocks = n.blocks[:0]
+}
+
+func (e *engine) dropBlock(p *simPool, i int32) {
+	c := &e.calico
+	sp := &e.spaces[p.pod]
+	b := &c.blocks[i]
+	_ = sp.blocks.Release(netip.PrefixFrom(addr(b.base), sp.blocks.Bits()))
+	c.room -= sp.unit
+	b.live = false
+	c.dead = append(c.dead, i)
+}

@@ -1,0 +1,403 @@
+package capacity
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"net/netip"
+
+	"github.com/ipcap/ipcap/ipam"
+	"github.com/ipcap/ipcap/modes"
+	"go4.org/netipx"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// engine replays a cluster through real ipam pools: every node takes its
+// addresses and blocks from the space they belong to, and gives them back
+// when it goes.
+type engine struct {
+	m       *model
+	spaces  []simSpace
+	pools   []simPool
+	nodes   int // live nodes in the cluster
+	vnet    int // VNet private IPs held, others' included
+	pods    distuv.Rander
+	rng     *rand.Rand // which nodes a scale-in removes
+	scratch []netip.Addr
+	blocks  []netip.Prefix
+	calico  calico
+}
+
+// simSpace is one address space as an allocator: single addresses or blocks.
+type simSpace struct {
+	addrs  *ipam.Pool
+	blocks *ipam.BlockPool
+	unit   int // addresses per slot
+	peak   int // most addresses used during the current step
+}
+
+func (s *simSpace) used() int {
+	if s.blocks != nil {
+		return int(s.blocks.Used()) * s.unit
+	}
+	return int(s.addrs.Used())
+}
+
+func (s *simSpace) free() int {
+	if s.blocks != nil {
+		return int(s.blocks.Free()) * s.unit
+	}
+	return int(s.addrs.Free())
+}
+
+// simPool is a node pool's live nodes.
+type simPool struct {
+	pm    *poolModel
+	node  int // node subnet space
+	pod   int // pod subnet, pod CIDR or CNI pool space; −1 when pods use the node subnet
+	live  []simNode
+	spare [][]uint32 // address slices of removed nodes, for reuse
+}
+
+// simNode is what one node holds. Addresses are IPv4 as uint32.
+type simNode struct {
+	ip     uint32
+	addrs  []uint32 // pod addresses: pre-allocated or batched
+	blocks []uint32 // block bases: static blocks, the node's block, Calico blocks it claimed
+	places []place  // Calico: where its pods are
+	pods   int
+	vnet   int // VNet private IPs it holds
+}
+
+func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
+	e := &engine{m: m, pods: pods, rng: rand.New(rand.NewPCG(seed, 0x5eed)), vnet: m.c.vnetReserved()}
+	for i := range m.spaces {
+		sp, err := m.allocator(i)
+		if err != nil {
+			return nil, err
+		}
+		e.spaces = append(e.spaces, sp)
+	}
+	e.pools = make([]simPool, len(m.pools))
+	for i := range m.pools {
+		pm := &m.pools[i]
+		sp := &e.pools[i]
+		sp.pm, sp.pod = pm, -1
+		for _, u := range pm.uses[:pm.nuses] {
+			if u.k < 0 || u.k >= len(m.spaces) {
+				continue
+			}
+			switch m.spaces[u.k].Kind {
+			case KindNodeSubnet:
+				sp.node = u.k
+			default:
+				sp.pod = u.k
+			}
+		}
+		if sp.pod < 0 && m.podCIDR >= 0 { // Calico at 0 pods per node draws no block, yet pods may come
+			sp.pod = m.podCIDR
+		}
+	}
+	return e, nil
+}
+
+// vnetReserved sums the addresses others use in the cluster's subnets.
+func (c *Cluster) vnetReserved() int {
+	n := 0
+	for _, sn := range c.Subnets {
+		n += sn.Reserved
+	}
+	return n
+}
+
+// allocator builds the ipam pool of space i, with Azure's five addresses
+// per subnet prefix reserved and others' addresses taken.
+func (m *model) allocator(i int) (simSpace, error) {
+	var b, rb netipx.IPSetBuilder
+	for _, p := range m.prefixes[i] {
+		b.AddPrefix(p)
+		if m.spaces[i].Kind != KindPodCIDR {
+			for _, a := range modes.SubnetReserved(p) {
+				rb.Add(a)
+			}
+		}
+	}
+	space, err := b.IPSet()
+	if err != nil {
+		return simSpace{}, err
+	}
+	reserved, err := rb.IPSet()
+	if err != nil {
+		return simSpace{}, err
+	}
+	opt := ipam.Options{Reserved: reserved}
+	sp := simSpace{unit: 1}
+	taken := m.spaces[i].Reserved
+	if bits := m.blockBits[i]; bits > 0 {
+		sp.unit = 1 << (32 - bits)
+		if sp.blocks, err = ipam.NewBlockPool(space, bits, opt); err != nil {
+			return simSpace{}, err
+		}
+		taken = (taken + sp.unit - 1) / sp.unit
+		if _, err := sp.blocks.AllocateN(nil, min(taken, int(sp.blocks.Size()))); err != nil {
+			return simSpace{}, err
+		}
+		return sp, nil
+	}
+	if sp.addrs, err = ipam.NewPool(space, opt); err != nil {
+		return simSpace{}, err
+	}
+	if _, err := sp.addrs.AllocateN(nil, min(taken, int(sp.addrs.Size()))); err != nil {
+		return simSpace{}, err
+	}
+	return sp, nil
+}
+
+func u32(a netip.Addr) uint32 {
+	b := a.As4()
+	return binary.BigEndian.Uint32(b[:])
+}
+
+func addr(v uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// drawPods returns the pods a new node of pool p runs: a draw from the
+// scenario's distribution, rounded and clamped to 0..maxPods, or the pool's
+// PodsPerNode.
+func (e *engine) drawPods(p *simPool) int {
+	if e.pods == nil {
+		return p.pm.pods
+	}
+	v := math.Round(e.pods.Rand())
+	switch {
+	case math.IsNaN(v) || v < 0:
+		return 0
+	case v > float64(p.pm.maxPods):
+		return p.pm.maxPods
+	}
+	return int(v)
+}
+
+// fail describes an exhaustion in pool pi at limit l (space k, or −1).
+func (e *engine) fail(pi int, l Limit, k int) *Exhaustion {
+	ex := &Exhaustion{Pool: e.pools[pi].pm.pool.Name, Nodes: len(e.pools[pi].live), Limit: l, Space: l.String()}
+	if k >= 0 {
+		ex.Space = e.m.spaces[k].Name
+	}
+	return ex
+}
+
+// addNode creates a node in pool pi running pods pods, or reports what ran
+// out; on failure nothing is held. Address spaces are tried first, in the
+// order of Limit, then the count limits, so that a tie reports what
+// Analyze reports.
+func (e *engine) addNode(pi, pods int) *Exhaustion {
+	p := &e.pools[pi]
+	s := &e.m.spec
+	n := simNode{pods: pods}
+	node := &e.spaces[p.node]
+	ip, err := node.addrs.Allocate()
+	if err != nil {
+		return e.fail(pi, LimitNodeSubnet, p.node)
+	}
+	n.ip, n.vnet = u32(ip), 1
+	if ex := e.takePods(pi, &n); ex != nil {
+		_ = node.addrs.Release(ip)
+		return ex
+	}
+	var l Limit
+	switch {
+	case s.MaxRoutes > 0 && (e.nodes+1)*s.RoutesPerNode > s.MaxRoutes:
+		l = LimitRouteTable
+	case len(p.live)+1 > s.MaxNodesPerPool:
+		l = LimitPoolNodes
+	case e.nodes+1 > s.MaxNodes:
+		l = LimitClusterNodes
+	case e.vnet+n.vnet > modes.MaxVNetPrivateIPs:
+		l = LimitVNet
+	}
+	if l != LimitNone {
+		e.release(p, &n)
+		return e.fail(pi, l, -1)
+	}
+	p.live = append(p.live, n)
+	e.nodes++
+	e.vnet += n.vnet
+	e.notePeak(p)
+	return nil
+}
+
+// takePods takes node n's pod addresses or blocks by the mode's unit.
+func (e *engine) takePods(pi int, n *simNode) *Exhaustion {
+	p := &e.pools[pi]
+	pm := p.pm
+	a := e.m.spec.Pods
+	switch a.Unit {
+	case modes.PerPod:
+		return e.takeAddrs(pi, n, p.node, pm.maxPods, a.Source.IsVNet())
+	case modes.Batch:
+		return e.takeAddrs(pi, n, p.pod, modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, pm.maxPods), a.Source.IsVNet())
+	case modes.StaticBlock:
+		return e.takeBlocks(pi, n, modes.StaticBlocks(pm.maxPods), a.BlockCountsOnce)
+	case modes.NodeBlock:
+		return e.takeBlocks(pi, n, 1, false)
+	case modes.OnDemandBlock:
+		return e.placeCalico(pi, n, n.pods)
+	}
+	return nil
+}
+
+// takeAddrs adds count addresses of space k to n's pod addresses.
+func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaustion {
+	sp := &e.spaces[k]
+	var err error
+	e.scratch, err = sp.addrs.AllocateN(e.scratch[:0], count)
+	if err != nil {
+		return e.fail(pi, e.m.cons[k].limit, k)
+	}
+	if n.addrs == nil {
+		n.addrs = e.pools[pi].spareSlice()
+	}
+	for _, a := range e.scratch {
+		n.addrs = append(n.addrs, u32(a))
+	}
+	if vnet {
+		n.vnet += count
+	}
+	return nil
+}
+
+// takeBlocks adds count blocks of the pool's pod space to n.
+func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exhaustion {
+	p := &e.pools[pi]
+	sp := &e.spaces[p.pod]
+	var err error
+	e.blocks, err = sp.blocks.AllocateN(e.blocks[:0], count)
+	if err != nil {
+		return e.fail(pi, e.m.cons[p.pod].limit, p.pod)
+	}
+	for _, b := range e.blocks {
+		n.blocks = append(n.blocks, u32(b.Addr()))
+	}
+	if e.m.spaces[p.pod].Kind != KindPodCIDR {
+		if countOnce {
+			n.vnet += count
+		} else {
+			n.vnet += count * sp.unit
+		}
+	}
+	return nil
+}
+
+func (p *simPool) spareSlice() []uint32 {
+	if k := len(p.spare); k > 0 {
+		s := p.spare[k-1]
+		p.spare = p.spare[:k-1]
+		return s[:0]
+	}
+	return make([]uint32, 0, p.pm.maxPods)
+}
+
+// release gives back everything node n holds.
+func (e *engine) release(p *simPool, n *simNode) {
+	_ = e.spaces[p.node].addrs.Release(addr(n.ip))
+	if len(n.addrs) > 0 {
+		k := p.node
+		if e.m.spec.Pods.Source == modes.PodSubnet {
+			k = p.pod
+		}
+		for _, a := range n.addrs {
+			_ = e.spaces[k].addrs.Release(addr(a))
+		}
+	}
+	if n.addrs != nil {
+		p.spare = append(p.spare, n.addrs)
+		n.addrs = nil
+	}
+	if e.m.spec.Pods.Unit == modes.OnDemandBlock {
+		e.unplaceCalico(p, n)
+	} else {
+		bits := e.m.blockBits[max(p.pod, 0)]
+		for _, b := range n.blocks {
+			_ = e.spaces[p.pod].blocks.Release(netip.PrefixFrom(addr(b), bits))
+		}
+	}
+	n.blocks = n.blocks[:0]
+}
+
+// removeNode removes the live node at index i of pool pi.
+func (e *engine) removeNode(pi, i int) {
+	p := &e.pools[pi]
+	n := &p.live[i]
+	e.nodes--
+	e.vnet -= n.vnet
+	e.release(p, n)
+	last := len(p.live) - 1
+	p.live[i] = p.live[last]
+	p.live[last] = simNode{}
+	p.live = p.live[:last]
+}
+
+func (e *engine) notePeak(p *simPool) {
+	for _, k := range [2]int{p.node, p.pod} {
+		if k >= 0 {
+			sp := &e.spaces[k]
+			sp.peak = max(sp.peak, sp.used())
+		}
+	}
+}
+
+// scale brings pool pi to target nodes, one node at a time. Scale-in
+// removes nodes drawn at random, as the autoscaler picks them.
+func (e *engine) scale(pi, target int) *Exhaustion {
+	p := &e.pools[pi]
+	for len(p.live) > target {
+		e.removeNode(pi, e.rng.IntN(len(p.live)))
+	}
+	for len(p.live) < target {
+		if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+			return ex
+		}
+	}
+	return nil
+}
+
+// upgrade replaces every node of pool pi: surge nodes are added, then as
+// many old nodes drained and removed, batch after batch, so the pool peaks
+// at its size plus the surge [UPR]. With a surge of 0 nodes are replaced one
+// at a time in place.
+func (e *engine) upgrade(pi int) *Exhaustion {
+	p := &e.pools[pi]
+	old := len(p.live)
+	batch := p.pm.surge.Nodes(old)
+	inPlace := batch == 0
+	batch = max(batch, 1)
+	for left := old; left > 0; {
+		b := min(batch, left)
+		if inPlace {
+			e.removeOld(pi, b, left)
+		}
+		for range b {
+			if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+				return ex
+			}
+		}
+		if !inPlace {
+			e.removeOld(pi, b, left)
+		}
+		left -= b
+	}
+	return nil
+}
+
+// removeOld removes b of the left old nodes. Old nodes are kept at the
+// front of the pool's list, [0, left): swapping the last node into the
+// removed one's place keeps that so, because the place leaves the old
+// region as left shrinks.
+func (e *engine) removeOld(pi, b, left int) {
+	for range b {
+		e.removeNode(pi, left-1)
+		left--
+	}
+}

@@ -1,0 +1,272 @@
+package capacity
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ipcap/ipcap/modes"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Scenario is a sequence of operations to replay on a cluster.
+type Scenario struct {
+	// Steps apply in order. The cluster as given is the state before the
+	// first step, except that pools named by an OpAddPool step start absent
+	// and that a first OpCreate step starts from nothing.
+	Steps []Step
+	// PodsPerNode gives the pods each new node runs, rounded and clamped to
+	// 0..maxPods; nil means the pool's PodsPerNode (or MaxPods). It draws
+	// from its own Src.
+	PodsPerNode distuv.Rander
+	// Seed seeds the simulator's own choices (which nodes a scale-in
+	// removes): the same seed and Src give the same timeline.
+	Seed uint64
+}
+
+// ScaleOut returns a scenario that scales pool out to `to` nodes, one node
+// at a time.
+func ScaleOut(pool string, to int) Scenario {
+	return Scenario{Steps: []Step{{Op: OpScale, Pool: pool, Nodes: to}}}
+}
+
+// Timeline is what Simulate saw.
+type Timeline struct {
+	Steps     []Snapshot  // after each step that ran
+	Exhausted *Exhaustion // nil when every step fit
+}
+
+// Snapshot is the cluster after a step.
+type Snapshot struct {
+	Step   int
+	Op     Op
+	Pool   string
+	Spaces []SpaceUse // in the order of Report.Spaces
+	Nodes  []int      // per pool, in the order of Cluster.Pools
+}
+
+// SpaceUse is one space's use after a step, and at its peak during it.
+type SpaceUse struct {
+	Name       string
+	Used, Free int // addresses (a pod CIDR counts its blocks' addresses)
+	Peak       int
+}
+
+// Exhaustion is the first allocation that failed: the moment a real cluster
+// hits SubnetIsFull [SIF] or a node limit.
+type Exhaustion struct {
+	Step  int    // index in Scenario.Steps; −1 when the cluster as given does not fit
+	Pool  string // the pool that was growing
+	Nodes int    // nodes the pool had running when the next allocation failed
+	Space string // the subnet or pod CIDR that ran out, or the limit's name
+	Limit Limit
+}
+
+func (e *Exhaustion) String() string {
+	return fmt.Sprintf("step %d: pool %s at %d nodes: %s full (%v)", e.Step, e.Pool, e.Nodes, e.Space, e.Limit)
+}
+
+// Simulate replays sc on c through real ipam pools, one node at a time:
+// node addresses from the node subnet (Azure's five reserved), per-node
+// blocks from the pod CIDR in order (node k gets the k-th /24 [KUB]),
+// pre-allocated, batched (CNS) or static-block pod addresses from the
+// subnet they belong to, and Calico blocks on demand. Scale-in and upgrades
+// give back what removed nodes held.
+//
+// The first failed allocation stops the timeline and is reported in
+// Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
+// cluster, an unknown pool) and a cancelled ctx.
+//
+// For modes without on-demand allocation, ScaleOut stops exactly at
+// Analyze's MaxNodes with the same Limit when every pool starts at its
+// committed size.
+func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
+	m, err := newModel(&c)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.checkSteps(sc.Steps); err != nil {
+		return nil, err
+	}
+	e, err := newEngine(m, sc.PodsPerNode, sc.Seed)
+	if err != nil {
+		return nil, err
+	}
+	t := &Timeline{Steps: make([]Snapshot, 0, len(sc.Steps))}
+	if len(sc.Steps) == 0 || sc.Steps[0].Op != OpCreate {
+		if ex := e.create(sc.Steps); ex != nil {
+			ex.Step = -1
+			t.Exhausted = ex
+			return t, nil
+		}
+	}
+	for i, st := range sc.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for k := range e.spaces {
+			e.spaces[k].peak = e.spaces[k].used()
+		}
+		ex := e.apply(ctx, st, sc.Steps)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		t.Steps = append(t.Steps, e.snapshot(i, st))
+		if ex != nil {
+			ex.Step = i
+			t.Exhausted = ex
+			break
+		}
+	}
+	return t, nil
+}
+
+// checkSteps reports steps naming unknown pools or negative counts.
+func (m *model) checkSteps(steps []Step) error {
+	var v validator
+	for i, st := range steps {
+		f := path{"Steps", i, ""}
+		switch {
+		case st.Op < OpCreate || st.Op > OpChurn:
+			v.addAt(f.with(".Op"), "", "unknown op %v", st.Op)
+		case st.Op == OpCreate && i > 0:
+			v.addAt(f.with(".Op"), "", "create can only be the first step")
+		case st.Op != OpCreate:
+			if _, ok := m.byName[st.Pool]; !ok {
+				v.addAt(f.with(".Pool"), "", "%q is not one of the cluster's pools", st.Pool)
+			}
+			if st.Nodes < 0 {
+				v.addAt(f.with(".Nodes"), "", "negative count %d", st.Nodes)
+			}
+		}
+	}
+	if len(v.problems) > 0 {
+		return &ValidationError{Problems: v.problems}
+	}
+	return nil
+}
+
+// create places every pool at its Count, except pools an OpAddPool step
+// adds later.
+func (e *engine) create(steps []Step) *Exhaustion {
+	for pi := range e.pools {
+		added := false
+		for _, st := range steps {
+			added = added || st.Op == OpAddPool && st.Pool == e.pools[pi].pm.pool.Name
+		}
+		if added {
+			continue
+		}
+		if ex := e.scale(pi, e.pools[pi].pm.pool.Count); ex != nil {
+			return ex
+		}
+	}
+	return nil
+}
+
+func (e *engine) apply(ctx context.Context, st Step, steps []Step) *Exhaustion {
+	pi := e.m.byName[st.Pool]
+	switch st.Op {
+	case OpCreate:
+		return e.create(steps)
+	case OpScale:
+		return e.scale(pi, st.Nodes)
+	case OpUpgrade:
+		return e.upgrade(pi)
+	case OpAddPool:
+		return e.scale(pi, e.pools[pi].pm.pool.Count)
+	case OpChurn:
+		return e.churn(pi)
+	}
+	return nil
+}
+
+// churn replaces the pods of every node of pool pi with a new draw. Old
+// pods' addresses are released only after the new pods have theirs
+// (releasing takes seconds [IPP]), so batched modes peak at the old and new
+// pods together, then give back whole batches while more than the release
+// threshold is free [ACN]. Calico re-places the pods; pre-allocated and
+// block modes hold the same addresses.
+func (e *engine) churn(pi int) *Exhaustion {
+	p := &e.pools[pi]
+	a := e.m.spec.Pods
+	for i := range p.live {
+		n := &p.live[i]
+		pods := e.drawPods(p)
+		switch a.Unit {
+		case modes.Batch:
+			if ex := e.rebatch(pi, n, min(n.pods+pods, p.pm.maxPods)); ex != nil {
+				return ex
+			}
+			n.pods = pods
+			e.settle(p, n)
+		case modes.OnDemandBlock:
+			e.unplaceCalicoPods(n)
+			n.pods = pods
+			if ex := e.placeCalico(pi, n, pods); ex != nil {
+				return ex
+			}
+		default:
+			n.pods = pods
+		}
+	}
+	return nil
+}
+
+// rebatch grows node n's batched addresses to the CNS target for demand.
+func (e *engine) rebatch(pi int, n *simNode, demand int) *Exhaustion {
+	p := &e.pools[pi]
+	a := e.m.spec.Pods
+	want := modes.DynamicTarget(demand, a.BatchSize, a.RequestThreshold, p.pm.maxPods)
+	if add := want - len(n.addrs); add > 0 {
+		if e.vnet+add > modes.MaxVNetPrivateIPs {
+			return e.fail(pi, LimitVNet, -1)
+		}
+		if ex := e.takeAddrs(pi, n, p.pod, add, true); ex != nil {
+			return ex
+		}
+		e.vnet += add
+		e.notePeak(p)
+	}
+	return nil
+}
+
+// settle releases whole batches of node n while more than the release
+// threshold would stay free and at least the request threshold remains.
+func (e *engine) settle(p *simPool, n *simNode) {
+	a := e.m.spec.Pods
+	b := a.BatchSize
+	maxFree := int(float64(b) * a.ReleaseThreshold)
+	minFree := int(float64(b) * a.RequestThreshold)
+	for len(n.addrs)-n.pods > maxFree && len(n.addrs)-b-n.pods >= minFree {
+		for _, v := range n.addrs[len(n.addrs)-b:] {
+			_ = e.spaces[p.pod].addrs.Release(addr(v))
+		}
+		n.addrs = n.addrs[:len(n.addrs)-b]
+		n.vnet -= b
+		e.vnet -= b
+	}
+}
+
+// unplaceCalicoPods removes node n's pods from their blocks but keeps the
+// blocks it claimed.
+func (e *engine) unplaceCalicoPods(n *simNode) {
+	c := &e.calico
+	for _, pl := range n.places {
+		c.blocks[pl.block].used -= pl.n
+		c.room += int(pl.n)
+	}
+	n.places = n.places[:0]
+}
+
+// snapshot records every space's use and every pool's nodes.
+func (e *engine) snapshot(i int, st Step) Snapshot {
+	s := Snapshot{Step: i, Op: st.Op, Pool: st.Pool, Spaces: make([]SpaceUse, len(e.spaces)), Nodes: make([]int, len(e.pools))}
+	for k := range e.spaces {
+		sp := &e.spaces[k]
+		s.Spaces[k] = SpaceUse{Name: e.m.spaces[k].Name, Used: sp.used(), Free: sp.free(), Peak: max(sp.peak, sp.used())}
+	}
+	for pi := range e.pools {
+		s.Nodes[pi] = len(e.pools[pi].live)
+	}
+	return s
+}

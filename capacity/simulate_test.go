@@ -1,0 +1,254 @@
+package capacity_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// staticModes hand out addresses only when nodes come and go.
+var staticModes = []modes.Mode{modes.Kubenet, modes.AzureCNI, modes.AzureCNIStaticBlock, modes.AzureCNIOverlay,
+	modes.CiliumOverlay, modes.CiliumNodeSubnet, modes.BYOCNICilium}
+
+// agreementClusters returns clusters of mode m whose binding limits differ:
+// a small node subnet, a small pod space, and room everywhere.
+func agreementClusters(m modes.Mode) map[string]capacity.Cluster {
+	build := func(node, pod, podCIDR string, maxPods int) capacity.Cluster {
+		c := capacity.Cluster{Mode: m, Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netipPrefix{pfx(node)}, Reserved: 3}},
+			ServiceCIDRs: []netipPrefix{pfx("192.168.0.0/16")}, DNSServiceIP: netipAddr("192.168.0.10"),
+			Pools: []capacity.Pool{
+				{Name: "system", Count: 3, MaxPods: maxPods, NodeSubnet: "nodes", MaxSurge: capacity.SurgeNodes(1)},
+				{Name: "user", Count: 3, MaxPods: maxPods, NodeSubnet: "nodes", MaxSurge: capacity.SurgePercent(33)},
+			}}
+		s := m.Spec()
+		if s.Pods.Source == modes.PodSubnet {
+			c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netipPrefix{pfx(pod)}, Reserved: 5})
+			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
+		}
+		if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+			c.PodCIDRs = []netipPrefix{pfx(podCIDR)}
+		}
+		return c
+	}
+	return map[string]capacity.Cluster{
+		"small node subnet": build("10.240.0.0/25", "10.241.0.0/16", "100.64.0.0/12", 30),
+		"small pod space":   build("10.240.0.0/16", "10.241.0.0/23", "100.64.0.0/19", 30),
+		"room everywhere":   build("10.240.0.0/14", "10.244.0.0/14", "100.64.0.0/10", 10),
+	}
+}
+
+// TestSimulateAgreesWithAnalyze: for static modes, scaling a pool out one
+// node at a time stops exactly at Analyze's MaxNodes with the same Limit,
+// and an upgrade fits at MaxNodesWithSurge and fails one node above.
+func TestSimulateAgreesWithAnalyze(t *testing.T) {
+	ctx := context.Background()
+	for _, m := range staticModes {
+		for name, c := range agreementClusters(m) {
+			t.Run(m.String()+"/"+name, func(t *testing.T) {
+				r, err := capacity.Analyze(c)
+				require.NoError(t, err)
+				want := r.Pools[1]
+				tl, err := capacity.Simulate(ctx, c, capacity.ScaleOut("user", 5000))
+				require.NoError(t, err)
+				require.NotNil(t, tl.Exhausted)
+				assert.Equal(t, want.MaxNodes, tl.Exhausted.Nodes, "%v", tl.Exhausted)
+				assert.Equal(t, want.Limit, tl.Exhausted.Limit, "%v", tl.Exhausted)
+				assert.Equal(t, "user", tl.Exhausted.Pool)
+
+				up := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "user"}}}
+				c.Pools[1].Count = want.MaxNodesWithSurge
+				tl, err = capacity.Simulate(ctx, c, up)
+				require.NoError(t, err)
+				assert.Nil(t, tl.Exhausted, "upgrade at MaxNodesWithSurge %d", want.MaxNodesWithSurge)
+				if want.MaxNodesWithSurge+1 <= want.MaxNodes {
+					c.Pools[1].Count = want.MaxNodesWithSurge + 1
+					tl, err = capacity.Simulate(ctx, c, up)
+					require.NoError(t, err)
+					require.NotNil(t, tl.Exhausted, "upgrade at MaxNodesWithSurge+1 = %d", want.MaxNodesWithSurge+1)
+					assert.Equal(t, want.SurgeLimit, tl.Exhausted.Limit)
+				}
+			})
+		}
+	}
+}
+
+func TestSimulateDynamicStrandsBatches(t *testing.T) {
+	// Nine pods per node: CNS holds 16 × ceil(0.5 + 9/16) = 32, so 23 of
+	// each node's addresses are stranded; a /24 pod subnet (251) holds 7.
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIPodSubnet,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 9, NodeSubnet: "nodes", PodSubnet: "pods"}},
+	}
+	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 100))
+	require.NoError(t, err)
+	require.NotNil(t, tl.Exhausted)
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "p", Nodes: 7, Space: "pods", Limit: capacity.LimitPodSubnet}, *tl.Exhausted)
+	pods := tl.Steps[0].Spaces[1]
+	assert.Equal(t, "pods", pods.Name)
+	assert.Equal(t, 7*32, pods.Used, "7 nodes × 32 held for 63 pods")
+	r, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 7, r.Pools[0].MaxNodes, "the closed form agrees at a steady 9 pods")
+}
+
+func TestSimulateDynamicChurn(t *testing.T) {
+	// Two nodes at 9 pods hold 32 each. Churn to 20 pods: while old and new
+	// pods overlap a node needs 29 (target 48), then settles back to 32.
+	// Nodes churn one after the other, so the subnet peaks at 48 + 32.
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIPodSubnet,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 2, PodsPerNode: 9, NodeSubnet: "nodes", PodSubnet: "pods"}},
+	}
+	sc := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpChurn, Pool: "p"}}, PodsPerNode: fixed(20)}
+	tl, err := capacity.Simulate(context.Background(), c, sc)
+	require.NoError(t, err)
+	require.Nil(t, tl.Exhausted)
+	pods := tl.Steps[0].Spaces[1]
+	assert.Equal(t, 48+32, pods.Peak)
+	assert.Equal(t, 2*32, pods.Used)
+}
+
+// fixed is a distribution that always returns v.
+type fixed float64
+
+func (f fixed) Rand() float64 { return float64(f) }
+
+func TestSimulateCalicoBorrows(t *testing.T) {
+	// A /24 Calico pool has four /26 blocks. At 40 pods per node each node
+	// claims one block (the closed form's 4 nodes); then nodes borrow the
+	// free addresses of others' blocks, until 6 × 40 = 240 of 256 are used.
+	c := capacity.Cluster{
+		Mode:     modes.BYOCNICalico,
+		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/24")},
+		PodCIDRs: []netipPrefix{pfx("192.168.0.0/24")},
+		Pools:    []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 40}},
+	}
+	r, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 4, r.Pools[0].MaxNodes)
+	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 50))
+	require.NoError(t, err)
+	require.NotNil(t, tl.Exhausted)
+	assert.Equal(t, 6, tl.Exhausted.Nodes)
+	assert.Equal(t, capacity.LimitPodCIDR, tl.Exhausted.Limit)
+	assert.Equal(t, "podCIDR", tl.Exhausted.Space)
+
+	// Scaling in gives the blocks back: a block is released when empty.
+	sc := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "p", Nodes: 6}, {Op: capacity.OpScale, Pool: "p", Nodes: 0}}}
+	tl, err = capacity.Simulate(context.Background(), c, sc)
+	require.NoError(t, err)
+	require.Nil(t, tl.Exhausted)
+	assert.Equal(t, 256, tl.Steps[0].Spaces[1].Used, "four blocks")
+	assert.Equal(t, 0, tl.Steps[1].Spaces[1].Used)
+}
+
+func TestSimulateUpgradeNeedsSurgeRoom(t *testing.T) {
+	// Kubenet in a /27 (27 usable): 25 nodes upgrading with 10% surge need 3
+	// surge nodes; the third finds no address with 27 running.
+	c := oneSubnet(modes.Kubenet, "10.240.0.0/27", capacity.Pool{Count: 25})
+	tl, err := capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "nodes"}}})
+	require.NoError(t, err)
+	require.NotNil(t, tl.Exhausted)
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 27, Space: "nodes", Limit: capacity.LimitNodeSubnet}, *tl.Exhausted)
+	assert.Equal(t, 27, tl.Steps[0].Spaces[0].Peak)
+	// With a surge of 2 it fits, peaks at 27 and ends where it began.
+	c.Pools[0].MaxSurge = capacity.SurgeNodes(2)
+	tl, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "nodes"}}})
+	require.NoError(t, err)
+	require.Nil(t, tl.Exhausted)
+	assert.Equal(t, 27, tl.Steps[0].Spaces[0].Peak)
+	assert.Equal(t, 25, tl.Steps[0].Spaces[0].Used)
+	assert.Equal(t, []int{25}, tl.Steps[0].Nodes)
+}
+
+func TestSimulateScaleInReleases(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 2})
+	sc := capacity.Scenario{Steps: []capacity.Step{
+		{Op: capacity.OpScale, Pool: "nodes", Nodes: 20},
+		{Op: capacity.OpScale, Pool: "nodes", Nodes: 3},
+		{Op: capacity.OpScale, Pool: "nodes", Nodes: 40},
+	}, Seed: 7}
+	tl, err := capacity.Simulate(context.Background(), c, sc)
+	require.NoError(t, err)
+	require.NotNil(t, tl.Exhausted)
+	assert.Equal(t, 20*31, tl.Steps[0].Spaces[0].Used)
+	assert.Equal(t, 3*31, tl.Steps[1].Spaces[0].Used)
+	assert.Equal(t, 1019-3*31, tl.Steps[1].Spaces[0].Free)
+	assert.Equal(t, 32, tl.Exhausted.Nodes, "1,019 / 31 = 32 after scale-in freed the addresses")
+}
+
+func TestSimulateAddPoolAndCreate(t *testing.T) {
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIOverlay,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24")},
+		Pools:   []capacity.Pool{{Name: "a", Count: 3}, {Name: "b", Count: 5}},
+	}
+	tl, err := capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{
+		{Op: capacity.OpScale, Pool: "a", Nodes: 4}, {Op: capacity.OpAddPool, Pool: "b"}}})
+	require.NoError(t, err)
+	assert.Equal(t, []int{4, 0}, tl.Steps[0].Nodes, "b starts absent")
+	assert.Equal(t, []int{4, 5}, tl.Steps[1].Nodes)
+
+	tl, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpCreate}}})
+	require.NoError(t, err)
+	assert.Equal(t, []int{3, 5}, tl.Steps[0].Nodes)
+	assert.Equal(t, 8, tl.Steps[0].Spaces[0].Used)
+
+	// The cluster as given does not fit: step −1.
+	c.Pools[1].Count = 300
+	tl, err = capacity.Simulate(context.Background(), c, capacity.Scenario{})
+	require.NoError(t, err)
+	require.NotNil(t, tl.Exhausted)
+	assert.Equal(t, -1, tl.Exhausted.Step)
+	assert.Empty(t, tl.Steps)
+}
+
+func TestSimulateDeterministic(t *testing.T) {
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIPodSubnet,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/20"), subnet("pods", "10.241.0.0/18")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 10, NodeSubnet: "nodes", PodSubnet: "pods"}},
+	}
+	run := func(seed uint64) *capacity.Timeline {
+		sc := capacity.Scenario{Steps: []capacity.Step{
+			{Op: capacity.OpScale, Pool: "p", Nodes: 200}, {Op: capacity.OpScale, Pool: "p", Nodes: 50},
+			{Op: capacity.OpChurn, Pool: "p"}, {Op: capacity.OpUpgrade, Pool: "p"}, {Op: capacity.OpScale, Pool: "p", Nodes: 1000},
+		}, PodsPerNode: distuv.Normal{Mu: 40, Sigma: 25, Src: rand.NewPCG(seed, 1)}, Seed: seed}
+		tl, err := capacity.Simulate(context.Background(), c, sc)
+		require.NoError(t, err)
+		return tl
+	}
+	a, b := run(1), run(1)
+	assert.Equal(t, a, b)
+	require.NotNil(t, a.Exhausted)
+	assert.NotEqual(t, a.Steps, run(2).Steps, "another seed, another timeline")
+}
+
+func TestSimulateErrors(t *testing.T) {
+	c := oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 3})
+	_, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nope", 10))
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("Steps[0].Pool"))
+	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: capacity.OpCreate}}})
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("Steps[1].Op"))
+	bad := c
+	bad.Pools = nil
+	_, err = capacity.Simulate(context.Background(), bad, capacity.Scenario{})
+	require.ErrorAs(t, err, &ve)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = capacity.Simulate(ctx, c, capacity.ScaleOut("nodes", 100))
+	assert.True(t, errors.Is(err, context.Canceled))
+}
