@@ -1,0 +1,225 @@
+package capacity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Observation is a pool's node count at a time, e.g. from Azure Monitor.
+type Observation struct {
+	Time  time.Time
+	Nodes int
+}
+
+// ForecastOptions configures Forecast. The zero value runs 1,000 trials on
+// every CPU with a fixed pod count.
+type ForecastOptions struct {
+	Trials  int    // Monte Carlo trials; 0 = 1,000
+	Workers int    // trials run in parallel; 0 = GOMAXPROCS
+	Seed    uint64 // trial i draws from a PCG seeded with (Seed, i)
+	// Pods returns the distribution of pods per new node for one trial,
+	// drawing from src; nil = the pool's fixed PodsPerNode (or MaxPods).
+	Pods func(src rand.Source) distuv.Rander
+	// History is the pool's node count over time, oldest first; with three
+	// or more observations Forecast dates the exhaustion.
+	History []Observation
+	// Progress, when set, is called on Forecast's goroutine after each
+	// trial with the trials done and the total. The library prints nothing.
+	Progress func(done, total int)
+}
+
+// ForecastResult is what the trials found.
+type ForecastResult struct {
+	Trials int
+	// Nodes is the pool's node count when a trial's next allocation failed.
+	// P50 is the median; P90 and P99 are the counts that 90% and 99% of
+	// trials reached (the 10th and 1st percentiles): conservative bounds,
+	// P99 ≤ P90 ≤ P50.
+	Nodes  Quantiles
+	Limits map[Limit]int // how many trials each limit ended
+	// When dates the pool reaching Nodes.P50 on the linear trend of
+	// History; nil without enough history or when the pool is not growing.
+	When *DateRange
+	// Growth is the trend's slope in nodes per day (0 without history).
+	Growth float64
+}
+
+// Quantiles summarises the trials' node counts.
+type Quantiles struct{ P50, P90, P99 float64 }
+
+// DateRange is a date with a 90% interval [Lo, Hi]. Lo or Hi is the zero
+// time when the trend is too uncertain to bound that side.
+type DateRange struct{ P50, Lo, Hi time.Time }
+
+// Forecast runs opt.Trials seeded trials in which pool scales out one node
+// at a time, each new node running pods drawn from opt.Pods, until the first
+// failed allocation or limit, and summarises where they stopped. Trials are
+// independent and deterministic for a seed whatever the number of workers.
+// Without a pod distribution every trial is the same, and for modes without
+// on-demand allocation equals Analyze's MaxNodes when the other pools run at
+// their committed size. Forecast honours ctx between trials.
+func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) (*ForecastResult, error) {
+	m, err := newModel(&c)
+	if err != nil {
+		return nil, err
+	}
+	pi, ok := m.byName[pool]
+	if !ok {
+		return nil, &ValidationError{Problems: []Problem{{Field: "pool", Message: fmt.Sprintf("%q is not one of the cluster's pools", pool)}}}
+	}
+	trials := opt.Trials
+	if trials <= 0 {
+		trials = 1000
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, trials)
+	if len(opt.History) > 0 && len(opt.History) < 3 {
+		return nil, &ValidationError{Problems: []Problem{{Field: "History", Message: fmt.Sprintf("%d observations: a trend needs at least 3", len(opt.History))}}}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	nodes := make([]float64, trials)
+	limits := make([]Limit, trials)
+	next := make(chan int)
+	done := make(chan error, workers)
+	finished := make(chan struct{}, trials)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				n, l, err := m.trial(pi, i, opt)
+				if err != nil {
+					done <- err
+					cancel()
+					return
+				}
+				nodes[i], limits[i] = float64(n), l
+				finished <- struct{}{}
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range trials {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for k := 1; k <= trials; k++ {
+		select {
+		case <-finished:
+			if opt.Progress != nil {
+				opt.Progress(k, trials)
+			}
+		case err := <-done:
+			wg.Wait()
+			return nil, err
+		case <-ctx.Done():
+			wg.Wait()
+			select {
+			case err := <-done: // a trial failed and cancelled the rest
+				return nil, err
+			default:
+				return nil, context.Cause(ctx)
+			}
+		}
+	}
+	wg.Wait()
+
+	r := &ForecastResult{Trials: trials, Limits: map[Limit]int{}}
+	for _, l := range limits {
+		r.Limits[l]++
+	}
+	slices.Sort(nodes)
+	r.Nodes = Quantiles{
+		P50: stat.Quantile(0.5, stat.Empirical, nodes, nil),
+		P90: stat.Quantile(0.1, stat.Empirical, nodes, nil),
+		P99: stat.Quantile(0.01, stat.Empirical, nodes, nil),
+	}
+	if len(opt.History) >= 3 {
+		r.When, r.Growth = dateOf(opt.History, r.Nodes.P50)
+	}
+	return r, nil
+}
+
+// trial runs trial i: the cluster as given, then pool pi scaled out until
+// the first failure.
+func (m *model) trial(pi, i int, opt ForecastOptions) (int, Limit, error) {
+	var pods distuv.Rander
+	if opt.Pods != nil {
+		pods = opt.Pods(rand.NewPCG(opt.Seed, uint64(i)))
+	}
+	e, err := newEngine(m, pods, opt.Seed^uint64(i)*0x9e3779b97f4a7c15)
+	if err != nil {
+		return 0, 0, err
+	}
+	ex := e.create(nil)
+	if ex == nil {
+		ex = e.scale(pi, m.spec.MaxNodesPerPool+1)
+	}
+	if ex == nil {
+		return 0, 0, errors.New("capacity: internal error: a pool grew past its node limit")
+	}
+	return len(e.pools[pi].live), ex.Limit, nil
+}
+
+// dateOf fits history to a line (gonum stat.LinearRegression, days since the
+// first observation) and returns when it reaches target, with the 90%
+// confidence band of the fitted line (Student's t, n−2 degrees of freedom)
+// solved for the same target, and the slope in nodes per day.
+func dateOf(h []Observation, target float64) (*DateRange, float64) {
+	t0 := h[0].Time
+	x := make([]float64, len(h))
+	y := make([]float64, len(h))
+	for i, o := range h {
+		x[i] = o.Time.Sub(t0).Hours() / 24
+		y[i] = float64(o.Nodes)
+	}
+	alpha, beta := stat.LinearRegression(x, y, nil, false)
+	if !(beta > 0) {
+		return nil, beta
+	}
+	n := float64(len(h))
+	xm, ym := stat.Mean(x, nil), stat.Mean(y, nil)
+	var sxx, sse float64
+	for i := range x {
+		sxx += (x[i] - xm) * (x[i] - xm)
+		r := y[i] - (alpha + beta*x[i])
+		sse += r * r
+	}
+	day := func(d float64) time.Time { return t0.Add(time.Duration(d * 24 * float64(time.Hour))) }
+	dr := &DateRange{P50: day((target - alpha) / beta)}
+	if sxx == 0 {
+		return dr, beta
+	}
+	// The band ŷ ± k·sqrt(1/n + (t−x̄)²/Sxx) meets the target where
+	// A·d² + B·d + C = 0, d = t − x̄.
+	k := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 2}.Quantile(0.95) * math.Sqrt(sse/(n-2))
+	g := ym - target
+	a, b, cc := beta*beta-k*k/sxx, 2*beta*g, g*g-k*k/n
+	if a <= 0 {
+		return dr, beta // the slope is not significant: no bound
+	}
+	disc := math.Sqrt(math.Max(0, b*b-4*a*cc))
+	dr.Lo, dr.Hi = day(xm+(-b-disc)/(2*a)), day(xm+(-b+disc)/(2*a))
+	return dr, beta
+}
