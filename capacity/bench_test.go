@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"testing"
@@ -78,5 +79,91 @@ func TestAnalyzeAllocsDoNotGrowWithPools(t *testing.T) {
 	t.Logf("allocs: 10 pools %v, 100 pools %v", a10, a100)
 	if a100 > a10+4 { // map buckets for the larger index may take a few more
 		t.Fatalf("Analyze allocates %v times for 100 pools, %v for 10: allocations grow with pools", a100, a10)
+	}
+}
+
+// fleet returns a cluster of five pools of 1,000 nodes' room in mode m,
+// every space large enough, all pools starting empty. VNet-subnet modes run
+// 10 pods per node so that 5,000 nodes fit the VNet's 65,536 addresses
+// where the mode allows it.
+func fleet(m modes.Mode) capacity.Cluster {
+	c := capacity.Cluster{Mode: m,
+		Subnets:      []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/14")}}},
+		ServiceCIDRs: []netip.Prefix{netip.MustParsePrefix("192.168.0.0/16")}, DNSServiceIP: netip.MustParseAddr("192.168.0.10"),
+	}
+	s := m.Spec()
+	if s.Pods.Source == modes.PodSubnet {
+		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.8.0.0/13")}})
+	}
+	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
+	}
+	for i := range 5 {
+		p := capacity.Pool{Name: fmt.Sprintf("pool%d", i), MaxPods: 30, PodsPerNode: 10, NodeSubnet: "nodes", MaxSurge: capacity.SurgePercent(10)}
+		if s.Pods.Source == modes.NodeSubnet || s.Pods.Unit == modes.Batch {
+			p.MaxPods = 10
+		}
+		if s.Pods.Source == modes.PodSubnet {
+			p.PodSubnet = "pods"
+		}
+		c.Pools = append(c.Pools, p)
+	}
+	return c
+}
+
+// fleetScenario scales the five pools to 1,000 nodes each, then upgrades
+// each pool with its surge.
+func fleetScenario() capacity.Scenario {
+	var sc capacity.Scenario
+	for i := range 5 {
+		sc.Steps = append(sc.Steps, capacity.Step{Op: capacity.OpScale, Pool: fmt.Sprintf("pool%d", i), Nodes: 1000})
+	}
+	for i := range 5 {
+		sc.Steps = append(sc.Steps, capacity.Step{Op: capacity.OpUpgrade, Pool: fmt.Sprintf("pool%d", i)})
+	}
+	return sc
+}
+
+func BenchmarkSimulate(b *testing.B) {
+	ctx := context.Background()
+	for _, m := range modes.All() {
+		c, sc := fleet(m), fleetScenario()
+		b.Run(fmt.Sprintf("mode=%v/nodes=5000", m), func(b *testing.B) {
+			b.ReportAllocs()
+			var tl *capacity.Timeline
+			for b.Loop() {
+				var err error
+				if tl, err = capacity.Simulate(ctx, c, sc); err != nil {
+					b.Fatal(err)
+				}
+			}
+			nodes := 0
+			for _, n := range tl.Steps[len(tl.Steps)-1].Nodes {
+				nodes += n
+			}
+			b.ReportMetric(float64(nodes), "nodes")
+		})
+	}
+}
+
+func BenchmarkForecast(b *testing.B) {
+	// Four pools at 1,000 and a fifth growing from 0 to the cluster's 5,000.
+	c := fleet(modes.AzureCNIOverlay)
+	for i := range 4 {
+		c.Pools[i].Count = 1000
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("trials=1000/workers=%d", w), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := capacity.Forecast(context.Background(), c, "pool4", capacity.ForecastOptions{Trials: 1000, Workers: w, Pods: podDensity})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if f.Nodes.P50 != 1000 {
+					b.Fatalf("P50 %v, want 1000", f.Nodes.P50)
+				}
+			}
+		})
 	}
 }

@@ -23,6 +23,7 @@ type engine struct {
 	vnet    int // VNet private IPs held, others' included
 	pods    distuv.Rander
 	rng     *rand.Rand // which nodes a scale-in removes
+	pcg     *rand.PCG  // rng's source
 	scratch []netip.Addr
 	blocks  []netip.Prefix
 	calico  calico
@@ -52,11 +53,10 @@ func (s *simSpace) free() int {
 
 // simPool is a node pool's live nodes.
 type simPool struct {
-	pm    *poolModel
-	node  int // node subnet space
-	pod   int // pod subnet, pod CIDR or CNI pool space; −1 when pods use the node subnet
-	live  []simNode
-	spare [][]uint32 // address slices of removed nodes, for reuse
+	pm   *poolModel
+	node int       // node subnet space
+	pod  int       // pod subnet, pod CIDR or CNI pool space; −1 when pods use the node subnet
+	live []simNode // live nodes; past len, emptied nodes whose slices are reused
 }
 
 // simNode is what one node holds. Addresses are IPv4 as uint32.
@@ -70,7 +70,8 @@ type simNode struct {
 }
 
 func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
-	e := &engine{m: m, pods: pods, rng: rand.New(rand.NewPCG(seed, 0x5eed)), vnet: m.c.vnetReserved()}
+	e := &engine{m: m, pods: pods, pcg: rand.NewPCG(seed, 0x5eed), vnet: m.c.vnetReserved()}
+	e.rng = rand.New(e.pcg)
 	for i := range m.spaces {
 		sp, err := m.allocator(i)
 		if err != nil {
@@ -195,14 +196,20 @@ func (e *engine) fail(pi int, l Limit, k int) *Exhaustion {
 func (e *engine) addNode(pi, pods int) *Exhaustion {
 	p := &e.pools[pi]
 	s := &e.m.spec
-	n := simNode{pods: pods}
+	// Build the node in the slot past the live ones, reusing the slices a
+	// removed node left there.
+	if len(p.live) == cap(p.live) {
+		p.live = append(p.live, simNode{})[:len(p.live)]
+	}
+	n := &p.live[:len(p.live)+1][len(p.live)]
+	n.pods, n.vnet = pods, 0
 	node := &e.spaces[p.node]
 	ip, err := node.addrs.Allocate()
 	if err != nil {
 		return e.fail(pi, LimitNodeSubnet, p.node)
 	}
 	n.ip, n.vnet = u32(ip), 1
-	if ex := e.takePods(pi, &n); ex != nil {
+	if ex := e.takePods(pi, n); ex != nil {
 		_ = node.addrs.Release(ip)
 		return ex
 	}
@@ -218,10 +225,10 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 		l = LimitVNet
 	}
 	if l != LimitNone {
-		e.release(p, &n)
+		e.release(p, n)
 		return e.fail(pi, l, -1)
 	}
-	p.live = append(p.live, n)
+	p.live = p.live[:len(p.live)+1]
 	e.nodes++
 	e.vnet += n.vnet
 	e.notePeak(p)
@@ -257,7 +264,7 @@ func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaust
 		return e.fail(pi, e.m.cons[k].limit, k)
 	}
 	if n.addrs == nil {
-		n.addrs = e.pools[pi].spareSlice()
+		n.addrs = make([]uint32, 0, max(count, e.pools[pi].pm.maxPods))
 	}
 	for _, a := range e.scratch {
 		n.addrs = append(n.addrs, u32(a))
@@ -290,15 +297,6 @@ func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exha
 	return nil
 }
 
-func (p *simPool) spareSlice() []uint32 {
-	if k := len(p.spare); k > 0 {
-		s := p.spare[k-1]
-		p.spare = p.spare[:k-1]
-		return s[:0]
-	}
-	return make([]uint32, 0, p.pm.maxPods)
-}
-
 // release gives back everything node n holds.
 func (e *engine) release(p *simPool, n *simNode) {
 	_ = e.spaces[p.node].addrs.Release(addr(n.ip))
@@ -311,10 +309,7 @@ func (e *engine) release(p *simPool, n *simNode) {
 			_ = e.spaces[k].addrs.Release(addr(a))
 		}
 	}
-	if n.addrs != nil {
-		p.spare = append(p.spare, n.addrs)
-		n.addrs = nil
-	}
+	n.addrs = n.addrs[:0]
 	if e.m.spec.Pods.Unit == modes.OnDemandBlock {
 		e.unplaceCalico(p, n)
 	} else {
@@ -334,8 +329,7 @@ func (e *engine) removeNode(pi, i int) {
 	e.vnet -= n.vnet
 	e.release(p, n)
 	last := len(p.live) - 1
-	p.live[i] = p.live[last]
-	p.live[last] = simNode{}
+	p.live[i], p.live[last] = p.live[last], p.live[i] // the emptied node keeps its slices for reuse
 	p.live = p.live[:last]
 }
 
@@ -400,4 +394,17 @@ func (e *engine) removeOld(pi, b, left int) {
 		e.removeNode(pi, left-1)
 		left--
 	}
+}
+
+// reset empties the cluster, giving back every node's addresses, so that
+// the engine can run another trial without building its pools again.
+func (e *engine) reset(pods distuv.Rander, seed uint64) {
+	for pi := range e.pools {
+		p := &e.pools[pi]
+		for len(p.live) > 0 {
+			e.removeNode(pi, len(p.live)-1)
+		}
+	}
+	e.pods = pods
+	e.pcg.Seed(seed, 0x5eed)
 }

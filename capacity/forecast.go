@@ -102,8 +102,13 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			e, err := newEngine(m, nil, 0) // one per worker, reset between trials
 			for i := range next {
-				n, l, err := m.trial(pi, i, opt)
+				var n int
+				var l Limit
+				if err == nil {
+					n, l, err = e.trial(pi, i, opt)
+				}
 				if err != nil {
 					done <- err
 					cancel()
@@ -161,20 +166,17 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 	return r, nil
 }
 
-// trial runs trial i: the cluster as given, then pool pi scaled out until
-// the first failure.
-func (m *model) trial(pi, i int, opt ForecastOptions) (int, Limit, error) {
+// trial runs trial i on an emptied engine: the cluster as given, then pool
+// pi scaled out until the first failure.
+func (e *engine) trial(pi, i int, opt ForecastOptions) (int, Limit, error) {
 	var pods distuv.Rander
 	if opt.Pods != nil {
 		pods = opt.Pods(rand.NewPCG(opt.Seed, uint64(i)))
 	}
-	e, err := newEngine(m, pods, opt.Seed^uint64(i)*0x9e3779b97f4a7c15)
-	if err != nil {
-		return 0, 0, err
-	}
+	e.reset(pods, opt.Seed^uint64(i)*0x9e3779b97f4a7c15)
 	ex := e.create(nil)
 	if ex == nil {
-		ex = e.scale(pi, m.spec.MaxNodesPerPool+1)
+		ex = e.scale(pi, e.m.spec.MaxNodesPerPool+1)
 	}
 	if ex == nil {
 		return 0, 0, errors.New("capacity: internal error: a pool grew past its node limit")
