@@ -1,12 +1,16 @@
 package capacity_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
+	"time"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/modes"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // A production cluster on Azure CNI Overlay: how far can each pool grow,
@@ -101,4 +105,61 @@ func ExampleParseSurge() {
 	s, _ := capacity.ParseSurge("33%")
 	fmt.Println(s.Nodes(10), s.Nodes(3))
 	// Output: 4 1
+}
+
+// Replay a scale-out and an upgrade through real allocators: where does the
+// cluster hit SubnetIsFull?
+func ExampleSimulate() {
+	c := capacity.Cluster{
+		Mode:    modes.Kubenet,
+		Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/27")}}},
+		Pools:   []capacity.Pool{{Name: "pool1", Count: 20, MaxSurge: capacity.SurgePercent(33)}},
+	}
+	sc := capacity.Scenario{Steps: []capacity.Step{
+		{Op: capacity.OpScale, Pool: "pool1", Nodes: 22},
+		{Op: capacity.OpUpgrade, Pool: "pool1"},
+	}}
+	tl, err := capacity.Simulate(context.Background(), c, sc)
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range tl.Steps {
+		fmt.Printf("%v: %d of 27 addresses used, peak %d\n", s.Op, s.Spaces[0].Used, s.Spaces[0].Peak)
+	}
+	fmt.Println(tl.Exhausted)
+	// Output:
+	// scale: 22 of 27 addresses used, peak 22
+	// upgrade: 27 of 27 addresses used, peak 27
+	// step 1: pool pool1 at 27 nodes: nodes full (node-subnet)
+}
+
+// Forecast a growing pool: where will it run out, and when?
+func ExampleForecast() {
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIPodSubnet,
+		Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/22")}}, {Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.8.0/21")}}},
+		Pools:   []capacity.Pool{{Name: "apps", Count: 12, NodeSubnet: "nodes", PodSubnet: "pods"}},
+	}
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	var history []capacity.Observation
+	for week, nodes := range []int{4, 6, 7, 9, 10, 12} {
+		history = append(history, capacity.Observation{Time: start.AddDate(0, 0, 7*week), Nodes: nodes})
+	}
+	f, err := capacity.Forecast(context.Background(), c, "apps", capacity.ForecastOptions{
+		Trials:  500,
+		Seed:    1,
+		Pods:    func(src rand.Source) distuv.Rander { return distuv.Normal{Mu: 35, Sigma: 15, Src: src} },
+		History: history,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("runs out at %v nodes (90%% of trials reach %v, 99%% reach %v)\n", f.Nodes.P50, f.Nodes.P90, f.Nodes.P99)
+	fmt.Printf("growing %.2f nodes a day: %s (90%%: %s to %s)\n", f.Growth,
+		f.When.P50.Format(time.DateOnly), f.When.Lo.Format(time.DateOnly), f.When.Hi.Format(time.DateOnly))
+	fmt.Println(f.Limits)
+	// Output:
+	// runs out at 40 nodes (90% of trials reach 38, 99% reach 36)
+	// growing 0.22 nodes a day: 2027-02-10 (90%: 2027-01-28 to 2027-02-26)
+	// map[pod-subnet:500]
 }
