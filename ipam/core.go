@@ -47,10 +47,7 @@ func (c *core) take() (uint64, bool) {
 	case FirstFit:
 		return c.bm.SetFirstClear()
 	case NextFit:
-		s, ok := c.bm.SetNextClear(c.cursor)
-		if !ok {
-			s, ok = c.bm.SetFirstClear() // wrap around
-		}
+		s, ok := c.bm.SetNextClearWrap(c.cursor)
 		if ok {
 			c.cursor = s + 1
 			if c.cursor >= c.bm.Len() {
@@ -63,11 +60,7 @@ func (c *core) take() (uint64, bool) {
 	if c.bm.Count() == n {
 		return 0, false
 	}
-	s, ok := c.bm.SetNextClear(c.uint64n(n))
-	if !ok {
-		s, ok = c.bm.SetFirstClear() // wrap around
-	}
-	return s, ok
+	return c.bm.SetNextClearWrap(c.uint64n(n))
 }
 
 // uint64n returns a uniform draw from [0, n), n > 0 (Lemire's method).

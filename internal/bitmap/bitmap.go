@@ -113,6 +113,27 @@ func (b *Bitmap) SetNextClear(from uint64) (uint64, bool) {
 	return i, ok
 }
 
+// SetNextClearWrap sets the lowest clear bit at or above from or, when there
+// is none, the lowest clear bit; false when every bit is set. A from at or
+// beyond Len starts at 0.
+func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) {
+	var i uint64
+	var ok bool
+	if b.isDense {
+		if i, ok = b.d.nextClearWrap(from); ok {
+			b.d.set(i)
+		}
+	} else {
+		if i, ok = b.s.setNextClear(from); !ok {
+			i, ok = b.s.setFirstClear()
+		}
+	}
+	if ok {
+		b.ones++
+	}
+	return i, ok
+}
+
 // SetFirstClear sets the lowest clear bit and returns it, or false when every
 // bit is set.
 func (b *Bitmap) SetFirstClear() (uint64, bool) {

@@ -121,16 +121,23 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 				if r.IntN(2) == 0 {
 					from = 0
 				}
-				var got uint64
-				var ok bool
-				if from == 0 && r.IntN(2) == 0 {
+				var got, want uint64
+				var ok, wok bool
+				switch {
+				case from == 0 && r.IntN(2) == 0:
 					got, ok = b.SetFirstClear()
-				} else {
+					want, wok = m.nextClear(0)
+				case r.IntN(3) == 0:
+					got, ok = b.SetNextClearWrap(from)
+					if want, wok = m.nextClear(from); !wok {
+						want, wok = m.nextClear(0)
+					}
+				default:
 					got, ok = b.SetNextClear(from)
+					want, wok = m.nextClear(from)
 				}
-				want, wok := m.nextClear(from)
-				require.Equal(t, wok, ok, "n=%d SetNextClear(%d)", n, from)
-				require.Equal(t, want, got, "n=%d SetNextClear(%d)", n, from)
+				require.Equal(t, wok, ok, "n=%d set from %d", n, from)
+				require.Equal(t, want, got, "n=%d set from %d", n, from)
 				if wok {
 					m.set[want] = true
 				}

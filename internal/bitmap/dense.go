@@ -8,8 +8,12 @@ import "math/bits"
 // search is a handful of loads from adjacent memory.
 type dense struct {
 	n  uint64
-	lv [][]uint64
+	h  int               // levels in use: lv[0] … lv[h−1]; lv[h−1] is one word
+	lv [maxDense][]uint64 // a fixed array: one load less per level than a slice of slices
 }
+
+// maxDense is the most levels a dense bitmap has: 2^20 bits take 4.
+const maxDense = 5
 
 func newDense(n uint64) dense {
 	var lens []int
@@ -24,9 +28,9 @@ func newDense(n uint64) dense {
 		total += l
 	}
 	all := make([]uint64, total)
-	d := dense{n: n}
-	for _, l := range lens {
-		d.lv = append(d.lv, all[:l:l])
+	d := dense{n: n, h: len(lens)}
+	for k, l := range lens {
+		d.lv[k] = all[:l:l]
 		all = all[l:]
 	}
 	// Padding: bits at or beyond n, and summary bits of words that do not
@@ -34,7 +38,7 @@ func newDense(n uint64) dense {
 	if r := n & 63; r != 0 || n == 0 {
 		d.lv[0][len(d.lv[0])-1] = allOnes << r
 	}
-	for k := 1; k < len(d.lv); k++ {
+	for k := 1; k < d.h; k++ {
 		below := d.lv[k-1]
 		if r := len(below) & 63; r != 0 {
 			d.lv[k][len(d.lv[k])-1] = allOnes << r
@@ -67,7 +71,7 @@ func (d *dense) set(i uint64) bool {
 // propagateFull records in the levels above that word w of level 0 became
 // full.
 func (d *dense) propagateFull(w uint64) {
-	for k := 1; k < len(d.lv); k++ {
+	for k := 1; k < d.h; k++ {
 		m := uint64(1) << (w & 63)
 		w >>= 6
 		x := d.lv[k][w] | m
@@ -85,7 +89,7 @@ func (d *dense) clear(i uint64) bool {
 		return false
 	}
 	d.lv[0][w] = x &^ m
-	for k := 1; x == allOnes && k < len(d.lv); k++ {
+	for k := 1; x == allOnes && k < d.h; k++ {
 		m, w = 1<<(w&63), w>>6
 		x = d.lv[k][w]
 		d.lv[k][w] = x &^ m
@@ -95,7 +99,7 @@ func (d *dense) clear(i uint64) bool {
 
 // firstClear returns the lowest clear bit: one TrailingZeros64 per level.
 func (d *dense) firstClear() (uint64, bool) {
-	top := len(d.lv) - 1
+	top := d.h - 1
 	if d.lv[top][0] == allOnes {
 		return 0, false
 	}
@@ -115,7 +119,7 @@ func (d *dense) nextClear(from uint64) (uint64, bool) {
 	if x := d.lv[0][j] | (1<<(from&63) - 1); x != allOnes {
 		return j<<6 | uint64(bits.TrailingZeros64(^x)), true
 	}
-	for k := 1; k < len(d.lv); k++ {
+	for k := 1; k < d.h; k++ {
 		b := j & 63
 		j >>= 6
 		if x := d.lv[k][j] | (2<<b - 1); x != allOnes {
@@ -127,6 +131,39 @@ func (d *dense) nextClear(from uint64) (uint64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// nextClearWrap is nextClear that wraps around to the lowest clear bit when
+// none lies at or above from, within the same climb: at the top word it
+// takes the lowest non-full child instead of giving up.
+func (d *dense) nextClearWrap(from uint64) (uint64, bool) {
+	if from >= d.n {
+		from = 0
+	}
+	j := from >> 6
+	if x := d.lv[0][j] | (1<<(from&63) - 1); x != allOnes {
+		return j<<6 | uint64(bits.TrailingZeros64(^x)), true
+	}
+	k := 1
+	for ; k < d.h; k++ {
+		b := j & 63
+		j >>= 6
+		if x := d.lv[k][j] | (2<<b - 1); x != allOnes {
+			j = j<<6 | uint64(bits.TrailingZeros64(^x))
+			break
+		}
+	}
+	if k == d.h { // nothing to the right at the top: wrap to the lowest
+		top := d.lv[d.h-1][0]
+		if top == allOnes {
+			return 0, false
+		}
+		j, k = uint64(bits.TrailingZeros64(^top)), d.h-1
+	}
+	for k--; k >= 0; k-- {
+		j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
+	}
+	return j, true
 }
 
 // setRange sets [lo, lo+n), word by word.
@@ -160,7 +197,7 @@ func (d *dense) runs(emit func(uint64, uint64) bool) bool {
 
 func (d *dense) memoryBytes() uint64 {
 	var n uint64
-	for _, l := range d.lv {
+	for _, l := range d.lv[:d.h] {
 		n += 8 * uint64(cap(l))
 	}
 	return n
