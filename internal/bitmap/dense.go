@@ -8,7 +8,7 @@ import "math/bits"
 // search is a handful of loads from adjacent memory.
 type dense struct {
 	n  uint64
-	h  int               // levels in use: lv[0] … lv[h−1]; lv[h−1] is one word
+	h  int                // levels in use: lv[0] … lv[h−1]; lv[h−1] is one word
 	lv [maxDense][]uint64 // a fixed array: one load less per level than a slice of slices
 }
 
