@@ -1,0 +1,180 @@
+package aksjson_test
+
+import (
+	"io"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/capacity/aksjson"
+	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func open(t *testing.T, names ...string) []io.Reader {
+	t.Helper()
+	var rs []io.Reader
+	for _, n := range names {
+		f, err := os.Open("testdata/" + n)
+		require.NoError(t, err)
+		t.Cleanup(func() { f.Close() })
+		rs = append(rs, f)
+	}
+	return rs
+}
+
+func read(t *testing.T, cluster string, network ...string) capacity.Cluster {
+	t.Helper()
+	c, err := aksjson.ReadCluster(open(t, cluster)[0], open(t, network...)...)
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	_, err = capacity.Analyze(c)
+	require.NoError(t, err)
+	return c
+}
+
+func pfx(ss ...string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range ss {
+		out = append(out, netip.MustParsePrefix(s))
+	}
+	return out
+}
+
+func TestReadFixtures(t *testing.T) {
+	tests := []struct {
+		name    string
+		cluster string
+		network []string
+		want    capacity.Cluster
+	}{
+		{"kubenet", "kubenet.json", []string{"kubenet-vnet.json"}, capacity.Cluster{
+			Mode: modes.Kubenet, Policy: modes.PolicyCalico,
+			VNet:     pfx("10.240.0.0/16"),
+			Subnets:  []capacity.Subnet{{Name: "kube1-nodes", Prefixes: pfx("10.240.0.0/24"), Reserved: 1}},
+			PodCIDRs: pfx("10.244.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
+			Pools: []capacity.Pool{
+				{Name: "system", Count: 3, MaxPods: 110, NodeSubnet: "kube1-nodes", MaxSurge: capacity.SurgeNodes(1)},
+				{Name: "user", Count: 12, MinCount: 3, MaxCount: 40, MaxPods: 110, NodeSubnet: "kube1-nodes", MaxSurge: capacity.SurgePercent(33)},
+			},
+		}},
+		{"overlay cilium REST", "overlay-cilium.json", []string{"overlay-cilium-vnet.json"}, capacity.Cluster{
+			Mode: modes.CiliumOverlay, Policy: modes.PolicyCilium,
+			VNet:     pfx("10.10.0.0/16"),
+			Subnets:  []capacity.Subnet{{Name: "nodes", Prefixes: pfx("10.10.0.0/23")}},
+			PodCIDRs: pfx("10.244.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
+			Pools: []capacity.Pool{
+				{Name: "system", Count: 3, MaxPods: 250, NodeSubnet: "nodes"},
+				{Name: "batch", Count: 10, MinCount: 0, MaxCount: 200, MaxPods: 250, NodeSubnet: "nodes", MaxSurge: capacity.SurgePercent(10)},
+			},
+		}},
+		{"legacy CNI, shared subnet", "legacy-cni.json", []string{"legacy-cni-subnet.json"}, capacity.Cluster{
+			Mode: modes.AzureCNI, Policy: modes.PolicyAzure,
+			Subnets:      []capacity.Subnet{{Name: "aks", Prefixes: pfx("10.20.0.0/23"), Reserved: 2}},
+			ServiceCIDRs: pfx("172.20.0.0/16"), DNSServiceIP: netip.MustParseAddr("172.20.0.10"),
+			Pools: []capacity.Pool{
+				{Name: "system", Count: 3, MaxPods: 30, NodeSubnet: "aks", MaxSurge: capacity.SurgeNodes(1)},
+				{Name: "win", OS: modes.Windows, Count: 4, MinCount: 2, MaxCount: 8, MaxPods: 30, NodeSubnet: "aks"},
+			},
+		}},
+		{"pod subnet, static block", "podsubnet-static.json", []string{"podsubnet-static-vnet.json"}, capacity.Cluster{
+			Mode: modes.AzureCNIStaticBlock, Policy: modes.PolicyCalico,
+			VNet:         pfx("10.50.0.0/16"),
+			Subnets:      []capacity.Subnet{{Name: "nodes", Prefixes: pfx("10.50.0.0/24")}, {Name: "pods", Prefixes: pfx("10.50.16.0/21", "10.50.24.0/22")}},
+			ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
+			Pools: []capacity.Pool{
+				{Name: "system", Count: 3, MaxPods: 30, NodeSubnet: "nodes", PodSubnet: "pods"},
+				{Name: "apps", Count: 20, MinCount: 10, MaxCount: 100, MaxPods: 63, NodeSubnet: "nodes", PodSubnet: "pods", MaxSurge: capacity.SurgePercent(10)},
+			},
+		}},
+		// list-usage: 14 in use, the cluster's 3 nodes hold 3: 11 are others'.
+		{"BYO CNI with usage", "byocni.json", []string{"byocni-vnet.json", "byocni-usage.json"}, capacity.Cluster{
+			Mode:     modes.BYOCNICalico,
+			VNet:     pfx("10.60.0.0/16"),
+			Subnets:  []capacity.Subnet{{Name: "byo-nodes", Prefixes: pfx("10.60.0.0/25"), Reserved: 11}},
+			PodCIDRs: pfx("192.168.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
+			Pools:    []capacity.Pool{{Name: "nodes", Count: 3, MinCount: 3, MaxCount: 50, NodeSubnet: "byo-nodes"}},
+		}},
+		{"AKS-managed VNet", "managed.json", nil, capacity.Cluster{
+			Mode:     modes.AzureCNIOverlay,
+			VNet:     pfx("10.224.0.0/12"),
+			Subnets:  []capacity.Subnet{{Name: "aks-subnet", Prefixes: pfx("10.224.0.0/16")}},
+			PodCIDRs: pfx("10.244.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
+			Pools:    []capacity.Pool{{Name: "nodepool1", Count: 3, MaxPods: 250, NodeSubnet: "aks-subnet"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, read(t, tt.cluster, tt.network...))
+		})
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	kubenet, err := os.ReadFile("testdata/kubenet.json")
+	require.NoError(t, err)
+	vnet, err := os.ReadFile("testdata/kubenet-vnet.json")
+	require.NoError(t, err)
+	tests := []struct {
+		name    string
+		cluster string
+		network []string
+		want    string
+	}{
+		{"unknown plugin mode", strings.Replace(string(kubenet), `"networkPlugin": "kubenet"`, `"networkPlugin": "azure", "networkPluginMode": "underlay"`, 1),
+			[]string{string(vnet)}, `aksjson: cluster: networkProfile.networkPluginMode: "underlay": unknown plugin mode`},
+		{"missing network document", string(kubenet), nil,
+			"aksjson: cluster: agentPoolProfiles[0].vnetSubnetId: \"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub/subnets/kube1-nodes\": no network document describes this subnet; add the output of `az network vnet show --ids /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub -o json`"},
+		{"malformed pod CIDR", strings.Replace(string(kubenet), `"podCidrs": ["10.244.0.0/16"]`, `"podCidrs": ["10.244.0.0/33"]`, 1),
+			[]string{string(vnet)}, `aksjson: cluster: networkProfile.podCidrs: "10.244.0.0/33" is not a CIDR`},
+		{"malformed subnet CIDR", string(kubenet), []string{strings.Replace(string(vnet), `"10.240.0.0/24"`, `"10.240.0/24"`, 1)},
+			`aksjson: network[0]: subnets[0].addressPrefix: "10.240.0/24" is not a CIDR`},
+		{"truncated", string(kubenet[:500]), nil, "aksjson: cluster: at byte 500: truncated: the document ends early"},
+		{"not JSON", "apiVersion: v1\nkind: Cluster", nil, "aksjson: cluster: at byte 1: not JSON: invalid character 'a' looking for beginning of value"},
+		{"wrong type", strings.Replace(string(kubenet), `"count": 3`, `"count": "three"`, 1), []string{string(vnet)},
+			"aksjson: cluster: agentPoolProfiles.count: a JSON string where int belongs"},
+		{"not a network document", string(kubenet), []string{`{"name": "x"}`}, "aksjson: network[0]: not a VNet"},
+		{"bad surge", strings.Replace(string(kubenet), `"maxSurge": "1"`, `"maxSurge": "lots"`, 1), []string{string(vnet)},
+			`aksjson: cluster: agentPoolProfiles[0].upgradeSettings.maxSurge: "lots"`},
+		{"trailing data", string(kubenet) + "{}", []string{string(vnet)}, "trailing data after the JSON document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var nets []io.Reader
+			for _, n := range tt.network {
+				nets = append(nets, strings.NewReader(n))
+			}
+			_, err := aksjson.ReadCluster(strings.NewReader(tt.cluster), nets...)
+			var ae *aksjson.Error
+			require.ErrorAs(t, err, &ae)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+// FuzzReadCluster: no input panics; a cluster read is one Validate can judge.
+func FuzzReadCluster(f *testing.F) {
+	for _, pair := range [][2]string{{"kubenet.json", "kubenet-vnet.json"}, {"overlay-cilium.json", "overlay-cilium-vnet.json"},
+		{"legacy-cni.json", "legacy-cni-subnet.json"}, {"byocni.json", "byocni-usage.json"}} {
+		c, err := os.ReadFile("testdata/" + pair[0])
+		if err != nil {
+			f.Fatal(err)
+		}
+		n, err := os.ReadFile("testdata/" + pair[1])
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(c, n)
+	}
+	f.Add([]byte(`{"properties":{}}`), []byte(`[]`))
+	f.Fuzz(func(t *testing.T, cluster, network []byte) {
+		c, err := aksjson.ReadCluster(strings.NewReader(string(cluster)), strings.NewReader(string(network)))
+		if err == nil {
+			_ = c.Validate()
+			_, _ = capacity.Analyze(c)
+		}
+	})
+}

@@ -1,0 +1,10 @@
+// Package aksjson reads AKS and VNet JSON documents into a capacity.Cluster,
+// so that users do not retype their cluster.
+//
+// The cluster document is `az aks show -o json` (flattened, camelCase) or
+// the same resource from the REST API or Azure Resource Graph (fields under
+// "properties", ID spelt "vnetSubnetID"); JSON field names match without
+// regard to case. Network documents are any of `az network vnet show`,
+// `az network vnet subnet show` and `az network vnet list-usage`, CLI or
+// REST shape: they supply subnet prefixes and the addresses others use.
+package aksjson
