@@ -96,14 +96,14 @@ func TestReadFixtures(t *testing.T) {
 			VNet:     pfx("10.60.0.0/16"),
 			Subnets:  []capacity.Subnet{{Name: "byo-nodes", Prefixes: pfx("10.60.0.0/25"), Reserved: 11}},
 			PodCIDRs: pfx("192.168.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
-			Pools:    []capacity.Pool{{Name: "nodes", Count: 3, MinCount: 3, MaxCount: 50, NodeSubnet: "byo-nodes"}},
+			Pools: []capacity.Pool{{Name: "nodes", Count: 3, MinCount: 3, MaxCount: 50, NodeSubnet: "byo-nodes"}},
 		}},
 		{"AKS-managed VNet", "managed.json", nil, capacity.Cluster{
 			Mode:     modes.AzureCNIOverlay,
 			VNet:     pfx("10.224.0.0/12"),
 			Subnets:  []capacity.Subnet{{Name: "aks-subnet", Prefixes: pfx("10.224.0.0/16")}},
 			PodCIDRs: pfx("10.244.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
-			Pools:    []capacity.Pool{{Name: "nodepool1", Count: 3, MaxPods: 250, NodeSubnet: "aks-subnet"}},
+			Pools: []capacity.Pool{{Name: "nodepool1", Count: 3, MaxPods: 250, NodeSubnet: "aks-subnet"}},
 		}},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,296 @@
+// Command forecast is ipcap's main job: for a cluster (the embedded default,
+// or yours from `az aks show`), it prints per networking mode how far each
+// pool can grow and what stops it, what the cluster takes from the VNet,
+// the room left for an upgrade, and a Monte Carlo forecast of where (and,
+// with history, when) the growing pool runs out of addresses.
+//
+//	go run ./examples/forecast
+//	go run ./examples/forecast -cluster aks.json -network vnet.json -history nodes.csv -plot out.svg
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/modes"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "forecast:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	clusterPath, historyPath, modeName, pool, pods, plotPath string
+	networks                                                  input.Files
+	trials                                                    int
+	seed                                                      uint64
+	json                                                      bool
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.clusterPath, "cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
+	fs.Var(&o.networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
+	fs.StringVar(&o.historyPath, "history", "", "CSV of time,nodes for the forecast pool, to date the exhaustion")
+	fs.StringVar(&o.modeName, "mode", "", "analyse this networking mode only (default: every mode for the default cluster, the cluster's own for -cluster)")
+	fs.StringVar(&o.pool, "pool", "", "pool to forecast (default: the autoscaling pool with the largest max count)")
+	fs.StringVar(&o.pods, "pods", "", "pods per new node as `mean,sd` of a normal distribution (default: 30,10 for the default cluster, maxPods for -cluster)")
+	fs.IntVar(&o.trials, "trials", 1000, "Monte Carlo trials")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
+	fs.BoolVar(&o.json, "json", false, "print JSON (the schema is in the README) instead of text")
+	fs.StringVar(&o.plotPath, "plot", "", "draw addresses used against nodes to this .svg or .png file")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return o, nil
+}
+
+// job is one cluster to analyse in one mode.
+type job struct {
+	cluster capacity.Cluster
+	dropped []string // pools the mode cannot run
+}
+
+func jobs(o options) ([]job, string, error) {
+	var only modes.Mode
+	if o.modeName != "" {
+		m, err := modes.ParseMode(o.modeName)
+		if err != nil {
+			return nil, "", err
+		}
+		only = m
+	}
+	if o.clusterPath != "" {
+		c, err := input.Load(o.clusterPath, o.networks)
+		if err != nil {
+			return nil, "", err
+		}
+		if only != 0 {
+			c.Mode = only
+		}
+		return []job{{cluster: c}}, o.clusterPath, nil
+	}
+	var js []job
+	for _, m := range modes.All() {
+		if only != 0 && m != only {
+			continue
+		}
+		c, dropped := input.Default(m)
+		js = append(js, job{c, dropped})
+	}
+	return js, "default: " + input.DefaultDescription, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	js, desc, err := jobs(o)
+	if err != nil {
+		return err
+	}
+	history := input.DefaultHistory()
+	if o.clusterPath != "" {
+		history = nil
+	}
+	if o.historyPath != "" {
+		if history, err = input.History(o.historyPath); err != nil {
+			return err
+		}
+	}
+	pods, err := podDensity(o)
+	if err != nil {
+		return err
+	}
+	out := Output{Cluster: desc}
+	for _, j := range js {
+		r, err := analyse(ctx, j, o, pods, history, stderr)
+		if err != nil {
+			return err
+		}
+		out.Results = append(out.Results, r)
+	}
+	if o.plotPath != "" && len(js) > 0 {
+		if err := plotFile(ctx, js[0].cluster, out.Results[0].Forecast.Pool, o.plotPath); err != nil {
+			return err
+		}
+	}
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	return writeText(stdout, out)
+}
+
+// podDensity returns the per-trial pod distribution the flags ask for.
+func podDensity(o options) (func(rand.Source) distuv.Rander, error) {
+	spec := o.pods
+	if spec == "" && o.clusterPath == "" {
+		spec = "30,10"
+	}
+	if spec == "" {
+		return nil, nil
+	}
+	mean, sd, ok := strings.Cut(spec, ",")
+	mu, err1 := strconv.ParseFloat(mean, 64)
+	sigma, err2 := strconv.ParseFloat(sd, 64)
+	if !ok || err1 != nil || err2 != nil || sigma < 0 {
+		return nil, fmt.Errorf("-pods %q: want mean,sd such as 30,10", spec)
+	}
+	return func(src rand.Source) distuv.Rander { return distuv.Normal{Mu: mu, Sigma: sigma, Src: src} }, nil
+}
+
+// forecastPool picks the autoscaling pool with the largest max count, else
+// the largest pool.
+func forecastPool(c capacity.Cluster, name string) (string, error) {
+	if name != "" {
+		for _, p := range c.Pools {
+			if p.Name == name {
+				return name, nil
+			}
+		}
+		return "", fmt.Errorf("-pool %q: the cluster has no such pool", name)
+	}
+	best, score := "", -1
+	for _, p := range c.Pools {
+		s := p.Committed()
+		if p.Autoscaling() {
+			s += 1 << 20
+		}
+		if s > score {
+			best, score = p.Name, s
+		}
+	}
+	return best, nil
+}
+
+func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distuv.Rander, history []capacity.Observation, stderr io.Writer) (Result, error) {
+	c := j.cluster
+	spec := c.Mode.Spec()
+	res := Result{Mode: c.Mode.String(), Name: spec.Name, SkippedPools: j.dropped}
+	rep, err := capacity.Analyze(c)
+	var ve *capacity.ValidationError
+	if errors.As(err, &ve) {
+		res.Error = err.Error()
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	res.fill(rep)
+	pool, err := forecastPool(c, o.pool)
+	if err != nil {
+		return res, err
+	}
+	if spec.Pods.Unit != modes.Batch && spec.Pods.Unit != modes.OnDemandBlock {
+		pods = nil // pre-allocated and block modes take the same whatever the pods
+	}
+	opt := capacity.ForecastOptions{Trials: o.trials, Seed: o.seed, Pods: pods, History: history,
+		Progress: progress(stderr, res.Mode)}
+	f, err := capacity.Forecast(ctx, c, pool, opt)
+	if err != nil {
+		return res, err
+	}
+	res.Forecast = newForecast(pool, f)
+	return res, nil
+}
+
+// progress returns a Progress callback that reports on stderr, when stderr
+// is a terminal and the forecast has run for over a second.
+func progress(stderr io.Writer, mode string) func(done, total int) {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	start := time.Now()
+	return func(done, total int) {
+		if time.Since(start) < time.Second {
+			return
+		}
+		fmt.Fprintf(f, "\r%s: %d/%d trials", mode, done, total)
+		if done == total {
+			fmt.Fprint(f, "\r\033[K")
+		}
+	}
+}
+
+func writeText(w io.Writer, out Output) error {
+	fmt.Fprintf(w, "cluster: %s\n", out.Cluster)
+	for _, r := range out.Results {
+		fmt.Fprintf(w, "\n== %s (%s) ==\n", r.Mode, r.Name)
+		if r.Error != "" {
+			fmt.Fprintf(w, "cannot run this cluster: %s\n", r.Error)
+			continue
+		}
+		if len(r.SkippedPools) > 0 {
+			fmt.Fprintf(w, "left out: %s (Windows node pools are not supported)\n", strings.Join(r.SkippedPools, ", "))
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "pool\tcommitted\tmax nodes\tlimit\tupgrade room\tsurge limit")
+		for _, p := range r.Pools {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%+d\t%s\n", p.Name, p.Committed, p.MaxNodes, p.Limit, p.MaxNodesWithSurge-p.Committed, p.SurgeLimit)
+		}
+		fmt.Fprintln(tw)
+		fmt.Fprintln(tw, "space\tkind\tusable\treserved\tcommitted\tat max\tfree")
+		for _, s := range r.Spaces {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Committed, s.CommittedMax, s.Free)
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "VNet addresses taken at the committed size: %d\n", r.VNetAddresses)
+		if f := r.Forecast; f != nil {
+			fmt.Fprintf(w, "forecast for pool %s (%d trials): runs out at %g nodes (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
+				f.Pool, f.Trials, f.Nodes.P50, f.Nodes.P90, f.Nodes.P99, limits(f.Limits))
+			if f.When != nil {
+				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %g nodes on %s (90%%: %s to %s)\n",
+					f.GrowthPerDay, f.Nodes.P50, f.When.P50, orUnbounded(f.When.Lo), orUnbounded(f.When.Hi))
+			} else if f.GrowthPerDay < 0 || f.HasHistory {
+				fmt.Fprintf(w, "  not growing (%.2f nodes a day): no date\n", f.GrowthPerDay)
+			}
+		}
+	}
+	return nil
+}
+
+func orUnbounded(d string) string {
+	if d == "" {
+		return "unbounded"
+	}
+	return d
+}
+
+func limits(m map[string]int) string {
+	var parts []string
+	for _, l := range []capacity.Limit{capacity.LimitNodeSubnet, capacity.LimitPodSubnet, capacity.LimitPodCIDR, capacity.LimitRouteTable,
+		capacity.LimitPoolNodes, capacity.LimitClusterNodes, capacity.LimitVNet} {
+		if n := m[l.String()]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", l, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+const fixtures = "../../capacity/aksjson/testdata/"
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	assert.Equal(t, string(want), string(got))
+}
+
+func runArgs(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), args, &out, &errOut), errOut.String())
+	return out.String()
+}
+
+func TestDefault(t *testing.T) {
+	golden(t, "default.txt", []byte(runArgs(t, "-trials", "100")))
+}
+
+func TestJSON(t *testing.T) {
+	golden(t, "overlay.json", []byte(runArgs(t, "-json", "-mode", "azure-cni-overlay", "-trials", "50")))
+}
+
+func TestClusterFiles(t *testing.T) {
+	out := runArgs(t, "-cluster", fixtures+"kubenet.json", "-network", fixtures+"kubenet-vnet.json",
+		"-history", "testdata/history.csv", "-trials", "50")
+	golden(t, "kubenet.txt", []byte(out))
+	assert.Contains(t, out, "== kubenet (kubenet) ==")
+	out = runArgs(t, "-cluster", fixtures+"legacy-cni.json", "-network", fixtures+"legacy-cni-subnet.json", "-trials", "20")
+	golden(t, "legacy-cni.txt", []byte(out))
+}
+
+func TestPlot(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.svg")
+	runArgs(t, "-mode", "kubenet", "-trials", "10", "-plot", path)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(b), "<svg"), "an SVG document")
+	assert.Contains(t, string(b), "aks-nodes")
+}
+
+func TestBadInput(t *testing.T) {
+	for _, args := range [][]string{
+		{"-mode", "flannel"},
+		{"-pods", "lots"},
+		{"-pool", "nope"},
+		{"-cluster", "does-not-exist.json"},
+		{"-history", "does-not-exist.csv"},
+		{"stray"},
+	} {
+		var out, errOut bytes.Buffer
+		assert.Error(t, run(context.Background(), args, &out, &errOut), "%v", args)
+	}
+}

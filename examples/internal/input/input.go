@@ -1,0 +1,130 @@
+// Package input gives the example programs their clusters: the embedded
+// default production cluster, or the user's own from `az aks show` and
+// network JSON files.
+package input
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/capacity/aksjson"
+	"github.com/ipcap/ipcap/modes"
+)
+
+// Files is a repeatable file flag (-network a.json -network b.json).
+type Files []string
+
+func (f *Files) String() string     { return strings.Join(*f, ",") }
+func (f *Files) Set(v string) error { *f = append(*f, v); return nil }
+
+// DefaultDescription says in one line what Default builds.
+const DefaultDescription = "a production cluster: system pool (3 nodes), autoscaling user pool (10 nodes, 3–60, ~30 pods each), " +
+	"Windows pool (2 nodes, 2–10), in a /22 node subnet with 8 addresses used by load balancers and private endpoints"
+
+// Default returns the embedded default cluster in mode m, and the pools it
+// had to leave out because m cannot run them (Windows pools where m has no
+// Windows). Pod-subnet modes get a /20 pod subnet; BYO Cilium a pod range
+// clear of the service CIDR.
+func Default(m modes.Mode) (capacity.Cluster, []string) {
+	s := m.Spec()
+	c := capacity.Cluster{
+		Mode: m,
+		VNet: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/16")},
+		Subnets: []capacity.Subnet{{Name: "aks-nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/22")}, Reserved: 8}},
+		Pools: []capacity.Pool{
+			{Name: "system", Count: 3, MaxSurge: capacity.SurgeNodes(1)},
+			{Name: "user", Count: 10, MinCount: 3, MaxCount: 60, PodsPerNode: 30, MaxSurge: capacity.SurgePercent(33)},
+			{Name: "win", OS: modes.Windows, Count: 2, MinCount: 2, MaxCount: 10, MaxPods: 30, PodsPerNode: 20},
+		},
+	}
+	if m == modes.BYOCNICilium {
+		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/14")}
+	}
+	if s.Pods.Source == modes.PodSubnet {
+		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "aks-pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.16.0/20")}})
+	}
+	var dropped []string
+	pools := c.Pools[:0]
+	for _, p := range c.Pools {
+		if p.OS == modes.Windows && !s.Windows {
+			dropped = append(dropped, p.Name)
+			continue
+		}
+		p.NodeSubnet = "aks-nodes"
+		if s.Pods.Source == modes.PodSubnet {
+			p.PodSubnet = "aks-pods"
+		}
+		pools = append(pools, p)
+	}
+	c.Pools = pools
+	return c, dropped
+}
+
+// DefaultHistory is the user pool's node count over six weeks.
+func DefaultHistory() []capacity.Observation {
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	var h []capacity.Observation
+	for week, n := range []int{4, 5, 5, 7, 8, 10, 10} {
+		h = append(h, capacity.Observation{Time: start.AddDate(0, 0, 7*week), Nodes: n})
+	}
+	return h
+}
+
+// Load reads a cluster from an `az aks show` file and network files.
+func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
+	cf, err := os.Open(clusterPath)
+	if err != nil {
+		return capacity.Cluster{}, err
+	}
+	defer cf.Close()
+	var nets []io.Reader
+	for _, p := range networkPaths {
+		f, err := os.Open(p)
+		if err != nil {
+			return capacity.Cluster{}, err
+		}
+		defer f.Close()
+		nets = append(nets, f)
+	}
+	return aksjson.ReadCluster(cf, nets...)
+}
+
+// History reads a CSV of time,nodes rows (RFC 3339 or YYYY-MM-DD times; a
+// header row is skipped).
+func History(path string) ([]capacity.Observation, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var out []capacity.Observation
+	for i, r := range rows {
+		if len(r) != 2 {
+			return nil, fmt.Errorf("%s: line %d: want time,nodes", path, i+1)
+		}
+		t, terr := time.Parse(time.RFC3339, strings.TrimSpace(r[0]))
+		if terr != nil {
+			t, terr = time.Parse(time.DateOnly, strings.TrimSpace(r[0]))
+		}
+		n, nerr := strconv.Atoi(strings.TrimSpace(r[1]))
+		if terr != nil || nerr != nil {
+			if i == 0 {
+				continue // a header
+			}
+			return nil, fmt.Errorf("%s: line %d: %q is not time,nodes", path, i+1, strings.Join(r, ","))
+		}
+		out = append(out, capacity.Observation{Time: t, Nodes: n})
+	}
+	return out, nil
+}
