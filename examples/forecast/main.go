@@ -37,10 +37,10 @@ func main() {
 
 type options struct {
 	clusterPath, historyPath, modeName, pool, pods, plotPath string
-	networks                                                  input.Files
-	trials                                                    int
-	seed                                                      uint64
-	json                                                      bool
+	networks                                                 input.Files
+	trials                                                   int
+	seed                                                     uint64
+	json                                                     bool
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {

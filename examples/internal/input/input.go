@@ -35,8 +35,8 @@ const DefaultDescription = "a production cluster: system pool (3 nodes), autosca
 func Default(m modes.Mode) (capacity.Cluster, []string) {
 	s := m.Spec()
 	c := capacity.Cluster{
-		Mode: m,
-		VNet: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/16")},
+		Mode:    m,
+		VNet:    []netip.Prefix{netip.MustParsePrefix("10.240.0.0/16")},
 		Subnets: []capacity.Subnet{{Name: "aks-nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/22")}, Reserved: 8}},
 		Pools: []capacity.Pool{
 			{Name: "system", Count: 3, MaxSurge: capacity.SurgeNodes(1)},
