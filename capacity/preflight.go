@@ -118,6 +118,7 @@ func (m *model) admit(op Op, i, add, poolNodes int) error {
 		if op == OpAddPool {
 			free += pm.committed * u.per // the listed pool is not there yet
 		}
+		free = max(free, 0) // an over-committed space has nothing free
 		if need := add * u.per; need > free {
 			return m.refuse(op, name, u.k, need, free)
 		}

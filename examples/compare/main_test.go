@@ -1,0 +1,51 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func golden(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(args, &out, &errOut), errOut.String())
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	assert.Equal(t, string(want), out.String())
+	return out.String()
+}
+
+func TestDefault(t *testing.T) {
+	out := golden(t, "default.txt")
+	// 500 nodes: kubenet's route table holds 400.
+	assert.Contains(t, out, "550 routes with surge exceed the route table's 400")
+}
+
+func TestLarge(t *testing.T) {
+	out := golden(t, "large.txt", "-nodes", "3000", "-pods", "60", "-windows", "-policy", "calico")
+	assert.Contains(t, out, "azure-cni-overlay       yes")
+}
+
+func TestSmallVNet(t *testing.T) {
+	// 10.0.0.0/20 overlaps AKS's default service CIDR: compare moves it.
+	golden(t, "small.txt", "-nodes", "40", "-pods", "110", "-vnet", "10.0.0.0/20", "-dual-stack")
+}
+
+func TestBadInput(t *testing.T) {
+	for _, args := range [][]string{{"-vnet", "nope"}, {"-vnet", "fd00::/64"}, {"-nodes", "0"}, {"-pods", "300"}, {"-policy", "antrea"}, {"x"}} {
+		var out, errOut bytes.Buffer
+		assert.Error(t, run(args, &out, &errOut), "%v", args)
+	}
+}
