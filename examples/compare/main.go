@@ -87,9 +87,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 }
 
 type result struct {
-	vnetIPs                       int
+	vnetIPs                        int
 	nodeSubnet, podSubnet, podCIDR string
-	why                           []string
+	why                            []string
 }
 
 // compare sizes the workload in mode m: it lays the workload out as pools
