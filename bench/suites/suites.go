@@ -1,0 +1,293 @@
+// Package suites holds the benchmark suites that compare ipcap's allocators
+// with the peers and its own strategies. Each suite is a function of a
+// *testing.B, run by `go test -bench` in this package and by cmd/report,
+// which prints the README's table.
+package suites
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"runtime"
+	"testing"
+
+	"github.com/ipcap/ipcap/bench/peers"
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/ipam"
+	"github.com/ipcap/ipcap/modes"
+	"go4.org/netipx"
+)
+
+var (
+	slash8  = netip.MustParsePrefix("10.0.0.0/8")
+	slash24 = netip.MustParsePrefix("10.1.2.0/24")
+	slash10 = netip.MustParsePrefix("10.64.0.0/10")
+)
+
+// NodeCIDRs allocates 5,000 /24 node CIDRs from 10.0.0.0/8, then releases
+// them: one op is the 10,000 calls.
+func NodeCIDRs(b *testing.B, impl peers.BlockImpl) {
+	a, err := impl.New(slash8, 24)
+	if err != nil {
+		b.Fatal(err)
+	}
+	got := make([]netip.Prefix, 5000)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range got {
+			if got[i], err = a.Allocate(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, p := range got {
+			if err := a.Release(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// LastHole fills every /24 of a /8, then each op releases one at random
+// and allocates again: the search for the one free block.
+func LastHole(b *testing.B, impl peers.BlockImpl) {
+	a, err := impl.New(slash8, 24)
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := make([]netip.Prefix, 0, 1<<16)
+	for range 1 << 16 {
+		p, err := a.Allocate()
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, p)
+	}
+	r := rand.New(rand.NewPCG(42, 42))
+	b.ReportAllocs()
+	for b.Loop() {
+		i := r.IntN(len(all))
+		if err := a.Release(all[i]); err != nil {
+			b.Fatal(err)
+		}
+		if all[i], err = a.Allocate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// PodAddresses allocates 250 pod addresses in one /24, then releases them:
+// one op is the 500 calls.
+func PodAddresses(b *testing.B, impl peers.AddrImpl) {
+	a, err := impl.New(slash24)
+	if err != nil {
+		b.Fatal(err)
+	}
+	got := make([]netip.Addr, 250)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range got {
+			if got[i], err = a.Allocate(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, v := range got {
+			if err := a.Release(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// LivePods is 5,000 nodes × 250 pods: one op allocates 1.25 million
+// addresses from a /10 and keeps them; the heap the allocator then holds is
+// reported as heap-B.
+func LivePods(b *testing.B, impl peers.AddrImpl) {
+	const n = 5000 * 250
+	var held uint64
+	b.ReportAllocs()
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		a, err := impl.New(slash10)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range n {
+			if _, err := a.Allocate(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(a)
+		held = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+	}
+	b.ReportMetric(float64(held), "heap-B")
+}
+
+// Churn fills a /24, then each op releases a random address and allocates
+// one: pod churn on a full node.
+func Churn(b *testing.B, impl peers.AddrImpl) {
+	a, err := impl.New(slash24)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []netip.Addr
+	for {
+		v, err := a.Allocate()
+		if err != nil {
+			break
+		}
+		all = append(all, v)
+	}
+	r := rand.New(rand.NewPCG(42, 42))
+	b.ReportAllocs()
+	for b.Loop() {
+		i := r.IntN(len(all))
+		if err := a.Release(all[i]); err != nil {
+			b.Fatal(err)
+		}
+		if all[i], err = a.Allocate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// StrategyAddrImpls returns ipcap's Pool under each strategy, as peers.
+func StrategyAddrImpls() []peers.AddrImpl {
+	var out []peers.AddrImpl
+	for _, st := range []ipam.Strategy{ipam.FirstFit, ipam.NextFit, ipam.Random} {
+		out = append(out, peers.AddrImpl{Name: "ipcap-" + st.String(), New: func(p netip.Prefix) (peers.Addrs, error) {
+			return ipam.NewPool(setOf(p), ipam.Options{Strategy: st, Seed: 1})
+		}})
+	}
+	return out
+}
+
+// StrategyBlockImpls returns ipcap's BlockPool under each strategy.
+func StrategyBlockImpls() []peers.BlockImpl {
+	var out []peers.BlockImpl
+	for _, st := range []ipam.Strategy{ipam.FirstFit, ipam.NextFit, ipam.Random} {
+		out = append(out, peers.BlockImpl{Name: "ipcap-" + st.String(), New: func(p netip.Prefix, bits int) (peers.Blocks, error) {
+			return ipam.NewBlockPool(setOf(p), bits, ipam.Options{Strategy: st, Seed: 1})
+		}})
+	}
+	return out
+}
+
+// Fragmentation fills a /16 pool to 90% with strategy st, churns 20,000
+// random release-and-allocate pairs per op, and reports the largest run of
+// free addresses left (largest-free) and how many runs the free space is
+// split into (free-runs): how well the strategy keeps free space whole.
+func Fragmentation(b *testing.B, st ipam.Strategy) {
+	var largest, runs int
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := ipam.NewPool(setOf(netip.MustParsePrefix("10.128.0.0/16")), ipam.Options{Strategy: st, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		used, err := p.AllocateN(nil, 65536*9/10)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(42, 42))
+		for range 20000 {
+			i := r.IntN(len(used))
+			if err := p.Release(used[i]); err != nil {
+				b.Fatal(err)
+			}
+			if used[i], err = p.Allocate(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		largest, runs = freeRuns(p)
+	}
+	b.ReportMetric(float64(largest), "largest-free")
+	b.ReportMetric(float64(runs), "free-runs")
+}
+
+// freeRuns measures the free space of a pool over a single prefix.
+func freeRuns(p *ipam.Pool) (largest, runs int) {
+	prefix := p.Space().Prefixes()[0]
+	next := prefix.Addr()
+	gap := func(to netip.Addr) {
+		n := 0
+		for a := next; a.Less(to); a = a.Next() {
+			n++
+		}
+		if n > 0 {
+			runs++
+			largest = max(largest, n)
+		}
+	}
+	for a := range p.All() {
+		gap(a)
+		next = a.Next()
+	}
+	gap(netipx.PrefixLastIP(prefix).Next())
+	return largest, runs
+}
+
+func setOf(p netip.Prefix) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	b.AddPrefix(p)
+	s, _ := b.IPSet()
+	return s
+}
+
+// Fleet returns a cluster of mode m with five pools and room for 1,000
+// nodes each (the VNet's 65,536 addresses allowing), all starting empty,
+// and the scenario that scales each pool to 1,000 nodes, then upgrades each
+// with a 10% surge.
+func Fleet(m modes.Mode) (capacity.Cluster, capacity.Scenario) {
+	c := capacity.Cluster{Mode: m,
+		Subnets:      []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/14")}}},
+		ServiceCIDRs: []netip.Prefix{netip.MustParsePrefix("192.168.0.0/16")}, DNSServiceIP: netip.MustParseAddr("192.168.0.10"),
+	}
+	s := m.Spec()
+	if s.Pods.Source == modes.PodSubnet {
+		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.8.0.0/13")}})
+	}
+	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
+	}
+	var sc capacity.Scenario
+	for i := range 5 {
+		name := fmt.Sprintf("pool%d", i)
+		p := capacity.Pool{Name: name, MaxPods: 30, PodsPerNode: 10, NodeSubnet: "nodes", MaxSurge: capacity.SurgePercent(10)}
+		if s.Pods.Source == modes.NodeSubnet || s.Pods.Unit == modes.Batch {
+			p.MaxPods = 10 // so that 5,000 nodes fit the VNet's private IPs
+		}
+		if s.Pods.Source == modes.PodSubnet {
+			p.PodSubnet = "pods"
+		}
+		c.Pools = append(c.Pools, p)
+		sc.Steps = append(sc.Steps, capacity.Step{Op: capacity.OpScale, Pool: name, Nodes: 1000})
+	}
+	for i := range 5 {
+		sc.Steps = append(sc.Steps, capacity.Step{Op: capacity.OpUpgrade, Pool: fmt.Sprintf("pool%d", i)})
+	}
+	return c, sc
+}
+
+// Simulate replays Fleet(m) through capacity.Simulate and reports the nodes
+// the cluster reached.
+func Simulate(b *testing.B, m modes.Mode) {
+	c, sc := Fleet(m)
+	var nodes int
+	b.ReportAllocs()
+	for b.Loop() {
+		tl, err := capacity.Simulate(context.Background(), c, sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes = 0
+		for _, n := range tl.Steps[len(tl.Steps)-1].Nodes {
+			nodes += n
+		}
+	}
+	b.ReportMetric(float64(nodes), "nodes")
+}
