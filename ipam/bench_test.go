@@ -36,33 +36,27 @@ func fill[T comparable](tb testing.TB, size uint64, frac float64, alloc func() (
 }
 
 func BenchmarkPool(b *testing.B) {
-	for _, st := range strategies {
-		for _, f := range fills {
-			b.Run(fmt.Sprintf("strategy=%v/fill=%s", st, f.name), func(b *testing.B) {
-				p, err := ipam.NewPool(set(b, "10.0.0.0/16"), ipam.Options{Strategy: st, Reserved: azureReserved(b, "10.0.0.0/16")})
-				require.NoError(b, err)
-				fill(b, p.Size(), f.frac, p.Allocate, p.Release)
-				b.ReportAllocs()
-				for b.Loop() {
-					a, err := p.Allocate()
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := p.Release(a); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		}
-	}
+	benchAllocators(b, func(b *testing.B, st ipam.Strategy) allocator[netip.Addr] {
+		p, err := ipam.NewPool(set(b, "10.0.0.0/16"), ipam.Options{Strategy: st, Reserved: azureReserved(b, "10.0.0.0/16")})
+		require.NoError(b, err)
+		return p
+	})
 }
 
 func BenchmarkBlockPool(b *testing.B) {
+	benchAllocators(b, func(b *testing.B, st ipam.Strategy) allocator[netip.Prefix] {
+		p, err := ipam.NewBlockPool(set(b, "10.0.0.0/8"), 24, ipam.Options{Strategy: st})
+		require.NoError(b, err)
+		return p
+	})
+}
+
+// benchAllocators times Allocate+Release per strategy and fill level.
+func benchAllocators[T comparable](b *testing.B, build func(*testing.B, ipam.Strategy) allocator[T]) {
 	for _, st := range strategies {
 		for _, f := range fills {
 			b.Run(fmt.Sprintf("strategy=%v/fill=%s", st, f.name), func(b *testing.B) {
-				p, err := ipam.NewBlockPool(set(b, "10.0.0.0/8"), 24, ipam.Options{Strategy: st})
-				require.NoError(b, err)
+				p := build(b, st)
 				fill(b, p.Size(), f.frac, p.Allocate, p.Release)
 				b.ReportAllocs()
 				for b.Loop() {

@@ -32,16 +32,22 @@ func NodeCIDRs(b *testing.B, impl peers.BlockImpl) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	got := make([]netip.Prefix, 5000)
+	cycle(b, 5000, a.Allocate, a.Release)
+}
+
+// cycle makes each op allocate n values, then release them.
+func cycle[T any](b *testing.B, n int, allocate func() (T, error), release func(T) error) {
+	got := make([]T, n)
 	b.ReportAllocs()
 	for b.Loop() {
 		for i := range got {
-			if got[i], err = a.Allocate(); err != nil {
+			var err error
+			if got[i], err = allocate(); err != nil {
 				b.Fatal(err)
 			}
 		}
-		for _, p := range got {
-			if err := a.Release(p); err != nil {
+		for _, v := range got {
+			if err := release(v); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -83,20 +89,7 @@ func PodAddresses(b *testing.B, impl peers.AddrImpl) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	got := make([]netip.Addr, 250)
-	b.ReportAllocs()
-	for b.Loop() {
-		for i := range got {
-			if got[i], err = a.Allocate(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		for _, v := range got {
-			if err := a.Release(v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	cycle(b, 250, a.Allocate, a.Release)
 }
 
 // LivePods is 5,000 nodes × 250 pods: one op allocates 1.25 million

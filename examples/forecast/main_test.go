@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,16 +18,9 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 const fixtures = "../../capacity/aksjson/testdata/"
 
-// golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	assert.Equal(t, string(want), string(got))
+	goldenfile.Check(t, *update, name, got)
 }
 
 func runArgs(t *testing.T, args ...string) string {

@@ -3,10 +3,9 @@ package main
 import (
 	"bytes"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,13 +18,7 @@ func golden(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	require.NoError(t, run(args, &out, &errOut), errOut.String())
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	assert.Equal(t, string(want), out.String())
+	goldenfile.Check(t, *update, name, out.Bytes())
 	return out.String()
 }
 

@@ -1,0 +1,81 @@
+package ipam_test
+
+import (
+	"iter"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ipcap/ipcap/internal/golden"
+	"github.com/ipcap/ipcap/ipam"
+	"github.com/stretchr/testify/require"
+)
+
+// allocator is what Pool (of netip.Addr) and BlockPool (of netip.Prefix)
+// share, so that one test drives both.
+type allocator[T comparable] interface {
+	Allocate() (T, error)
+	AllocateN(dst []T, n int) ([]T, error)
+	Occupy(T) error
+	Release(T) error
+	Contains(T) bool
+	IsAllocated(T) bool
+	Size() uint64
+	Used() uint64
+	Free() uint64
+	All() iter.Seq[T]
+}
+
+// checkOp applies one random operation to the pool and the model and
+// compares them; it biases towards allocation until the pool is nearly
+// full. v is the value Occupy, Release and the predicates use.
+func checkOp[T comparable](t *testing.T, p allocator[T], m *golden.Allocator[T], r *rand.Rand, v T, step int) {
+	t.Helper()
+	switch op := r.IntN(7); {
+	case op <= 2 && step%400 < 300:
+		got, err := p.Allocate()
+		want, ok := m.Allocate()
+		if !ok {
+			require.ErrorIs(t, err, ipam.ErrExhausted)
+			break
+		}
+		require.NoError(t, err)
+		require.Equal(t, want, got, "step %d Allocate", step)
+	case op == 3:
+		n := r.IntN(5)
+		got, err := p.AllocateN(nil, n)
+		if n > m.Size()-m.Used() {
+			require.ErrorIs(t, err, ipam.ErrExhausted)
+			break
+		}
+		require.NoError(t, err)
+		for _, g := range got {
+			want, _ := m.Allocate()
+			require.Equal(t, want, g, "step %d AllocateN", step)
+		}
+	case op == 4:
+		err := p.Occupy(v)
+		switch {
+		case !m.Contains(v):
+			require.ErrorIs(t, err, ipam.ErrOutOfRange, "step %d Occupy(%v)", step, v)
+		case !m.Occupy(v):
+			require.ErrorIs(t, err, ipam.ErrAlreadyAllocated, "step %d Occupy(%v)", step, v)
+		default:
+			require.NoError(t, err)
+		}
+	case op == 5:
+		require.Equal(t, m.Contains(v), p.Contains(v), "Contains(%v)", v)
+		require.Equal(t, m.IsAllocated(v), p.IsAllocated(v), "IsAllocated(%v)", v)
+	default:
+		err := p.Release(v)
+		switch {
+		case !m.Contains(v):
+			require.ErrorIs(t, err, ipam.ErrOutOfRange)
+		case !m.Release(v):
+			require.ErrorIs(t, err, ipam.ErrNotAllocated, "step %d Release(%v)", step, v)
+		default:
+			require.NoError(t, err)
+		}
+	}
+	require.Equal(t, uint64(m.Used()), p.Used())
+	require.Equal(t, p.Size(), p.Used()+p.Free())
+}
