@@ -14,7 +14,8 @@ import (
 // A Pool is not safe for concurrent use, and must not be copied after first
 // use. Its hot paths (Allocate, AllocateN into a slice with room, Occupy,
 // Release, Contains, IsAllocated, Size, Used, Free) do not allocate, except
-// that the first use of a 4,096-address page creates it.
+// that in a space of over 2^20 addresses the first use of a 4,096-address
+// page creates it.
 type Pool struct {
 	_ [0]sync.Mutex // a copy would share state: vet's copylocks check flags it
 	c core

@@ -4,6 +4,7 @@
 //
 //	go run ./examples/compare
 //	go run ./examples/compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico
+//	go run ./examples/compare -cluster aks.json -network vnet.json   # your cluster's workload
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -45,6 +47,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
 	fs.BoolVar(&w.dualStack, "dual-stack", false, "the workload needs IPv4/IPv6 dual-stack")
 	policy := fs.String("policy", "", "network policy engine: azure, calico or cilium")
+	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their committed size, its largest maxPods, its VNet, Windows pools and policy")
+	var networks input.Files
+	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +63,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	w.vnet = w.vnet.Masked()
 	if w.policy, err = modes.ParsePolicy(*policy); err != nil {
 		return err
+	}
+	if *clusterPath != "" {
+		c, err := input.Load(*clusterPath, networks)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "cluster: %s (%v)\n", *clusterPath, c.Mode)
+		w = fromCluster(c, w)
 	}
 	if w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster || w.pods < 1 || w.pods > 250 {
 		return fmt.Errorf("-nodes %d -pods %d: want 1–%d nodes and 1–250 pods", w.nodes, w.pods, modes.MaxNodesPerCluster)
@@ -187,6 +200,31 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 		c.Pools = append(c.Pools, p)
 	}
 	return c
+}
+
+// fromCluster takes the workload of cluster c: its pools' committed nodes,
+// the largest maxPods in force, its VNet (else its first subnet), whether
+// it runs Windows, and its policy engine. Fields c does not say keep w's.
+func fromCluster(c capacity.Cluster, w workload) workload {
+	s := c.Mode.Spec()
+	w.nodes, w.pods = 0, 0
+	for _, p := range c.Pools {
+		w.nodes += p.Committed()
+		mp := p.MaxPods
+		if mp == 0 {
+			mp = s.MaxPods.Default
+		}
+		w.pods = max(w.pods, mp)
+		w.windows = w.windows || p.OS == modes.Windows
+	}
+	switch {
+	case len(c.VNet) > 0:
+		w.vnet = c.VNet[0]
+	case len(c.Subnets) > 0 && len(c.Subnets[0].Prefixes) > 0:
+		w.vnet = c.Subnets[0].Prefixes[0]
+	}
+	w.policy = c.Policy
+	return w
 }
 
 // lastHalf returns the first address of the second half of p.

@@ -36,8 +36,15 @@ func TestSmallVNet(t *testing.T) {
 	golden(t, "small.txt", "-nodes", "40", "-pods", "110", "-vnet", "10.0.0.0/20", "-dual-stack")
 }
 
+func TestClusterFile(t *testing.T) {
+	const fixtures = "../../capacity/aksjson/testdata/"
+	out := golden(t, "legacy-cni.txt", "-cluster", fixtures+"legacy-cni.json", "-network", fixtures+"legacy-cni-subnet.json")
+	// 3 + 8 nodes at 30 pods with a Windows pool and Azure NPM, in the subnet's /23.
+	assert.Contains(t, out, "workload: 11 nodes × 30 pods in VNet 10.20.0.0/23, Windows, network policy azure")
+}
+
 func TestBadInput(t *testing.T) {
-	for _, args := range [][]string{{"-vnet", "nope"}, {"-vnet", "fd00::/64"}, {"-nodes", "0"}, {"-pods", "300"}, {"-policy", "antrea"}, {"x"}} {
+	for _, args := range [][]string{{"-vnet", "nope"}, {"-vnet", "fd00::/64"}, {"-nodes", "0"}, {"-pods", "300"}, {"-policy", "antrea"}, {"x"}, {"-cluster", "nope.json"}} {
 		var out, errOut bytes.Buffer
 		assert.Error(t, run(args, &out, &errOut), "%v", args)
 	}
