@@ -17,6 +17,12 @@ type layout struct {
 	host  uint     // address bits inside one slot: 0 for a Pool
 	start []u128   // first address of each run
 	off   []uint64 // first slot of each run; off[len(start)] is the slot count
+
+	// The common case, an IPv4 space of one run (a subnet less Azure's
+	// reserved addresses), takes a short path that the compiler inlines.
+	single4 bool
+	base4   uint32 // start[0] as an IPv4 integer
+	n4      uint64 // slots
 }
 
 // newLayout lays out the whole aligned blocks of 2^host addresses that lie in
@@ -72,6 +78,9 @@ func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
 		l.start = append(l.start, a)
 		l.off = append(l.off, total)
 	}
+	if is4 && len(l.start) == 1 {
+		l.single4, l.base4, l.n4 = true, uint32(l.start[0].lo), total
+	}
 	return l, nil
 }
 
@@ -88,6 +97,14 @@ func (l *layout) run(slot uint64) int {
 
 // at returns the first address of slot.
 func (l *layout) at(slot uint64) netip.Addr {
+	if l.single4 {
+		v := l.base4 + uint32(slot)<<l.host
+		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+	}
+	return l.atRuns(slot)
+}
+
+func (l *layout) atRuns(slot uint64) netip.Addr {
 	r := l.run(slot)
 	d := slot - l.off[r]
 	if l.is4 {
@@ -100,6 +117,16 @@ func (l *layout) at(slot uint64) netip.Addr {
 // slotOf returns the slot whose first address is a, and false when a is of
 // the other family, outside every run, or not at the start of a slot.
 func (l *layout) slotOf(a netip.Addr) (uint64, bool) {
+	if l.single4 && a.Is4() {
+		b := a.As4()
+		d := binary.BigEndian.Uint32(b[:]) - l.base4 // wraps below the base: then too large
+		q := uint64(d >> l.host)
+		return q, d&(1<<l.host-1) == 0 && q < l.n4
+	}
+	return l.slotOfRuns(a)
+}
+
+func (l *layout) slotOfRuns(a netip.Addr) (uint64, bool) {
 	if l.is4 {
 		if !a.Is4() {
 			return 0, false
