@@ -63,7 +63,7 @@ type simPool struct {
 type simNode struct {
 	ip     uint32
 	addrs  []uint32 // pod addresses: pre-allocated or batched
-	blocks []uint32 // block bases: static blocks, the node's block, Calico blocks it claimed
+	blocks []uint32 // block bases (static blocks, the node's block); for Calico, indices into engine.calico.blocks it claimed
 	places []place  // Calico: where its pods are
 	pods   int
 	vnet   int // VNet private IPs it holds
