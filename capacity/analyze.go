@@ -5,40 +5,40 @@ import "github.com/ipcap/ipcap/modes"
 // Space is one address space of a cluster: a subnet or the pod CIDR. Counts
 // are addresses; a pod CIDR counts the addresses of its per-node blocks.
 type Space struct {
-	Name string
-	Kind SpaceKind
-	Size int // addresses in the prefixes
+	Name string    `json:"name"`
+	Kind SpaceKind `json:"kind"`
+	Size int       `json:"size"` // addresses in the prefixes
 	// Usable is what nodes and pods can take: a subnet's size less the five
 	// addresses Azure keeps per prefix [VNF], or the whole blocks of a pod
 	// CIDR.
-	Usable       int
-	Reserved     int // used by others (Subnet.Reserved)
-	Committed    int // taken with every pool at its Count
-	CommittedMax int // taken with every pool at its committed size (autoscaler max)
-	Free         int // Usable − Reserved − CommittedMax; negative when over-committed
+	Usable       int `json:"usable"`
+	Reserved     int `json:"reserved"`     // used by others (Subnet.Reserved)
+	Committed    int `json:"committed"`    // taken with every pool at its Count
+	CommittedMax int `json:"committedMax"` // taken with every pool at its committed size (autoscaler max)
+	Free         int `json:"free"`         // Usable − Reserved − CommittedMax; negative when over-committed
 }
 
 // Report is what Analyze finds.
 type Report struct {
-	Spaces []Space
-	Pools  []PoolReport // in the order of Cluster.Pools
+	Spaces []Space      `json:"spaces"`
+	Pools  []PoolReport `json:"pools"` // in the order of Cluster.Pools
 }
 
 // PoolReport is one pool's headroom.
 type PoolReport struct {
-	Name       string
-	Committed  int          // nodes AKS plans addresses for
-	MaxPods    int          // maxPods in force
-	PerNode    modes.Demand // what one node takes
-	SurgeNodes int          // nodes an upgrade at the committed size adds
+	Name       string       `json:"name"`
+	Committed  int          `json:"committed"`  // nodes AKS plans addresses for
+	MaxPods    int          `json:"maxPods"`    // maxPods in force
+	PerNode    modes.Demand `json:"perNode"`    // what one node takes
+	SurgeNodes int          `json:"surgeNodes"` // nodes an upgrade at the committed size adds
 	// MaxNodes is the largest node count of this pool that fits, the other
 	// pools at their committed size; Limit is what stops MaxNodes+1.
-	MaxNodes int
-	Limit    Limit
+	MaxNodes int   `json:"maxNodes"`
+	Limit    Limit `json:"limit"`
 	// MaxNodesWithSurge is the largest N such that N plus this pool's
 	// upgrade surge fits; SurgeLimit is what stops it.
-	MaxNodesWithSurge int
-	SurgeLimit        Limit
+	MaxNodesWithSurge int   `json:"maxNodesWithSurge"`
+	SurgeLimit        Limit `json:"surgeLimit"`
 }
 
 // Headroom returns the nodes the pool can add before it hits its limit:

@@ -8,28 +8,29 @@ import (
 
 // Subnet is a VNet subnet the cluster uses for nodes or pods.
 type Subnet struct {
-	Name     string
-	Prefixes []netip.Prefix // addressPrefix or addressPrefixes
+	Name     string         `json:"name"`
+	Prefixes []netip.Prefix `json:"prefixes"` // addressPrefix or addressPrefixes
 	// Reserved counts addresses already used by others: internal load
 	// balancer frontends, private endpoints, other VMs. Azure's own five per
 	// prefix are not included; ipcap subtracts them.
-	Reserved int
+	Reserved int `json:"reserved"`
 }
 
 // Pool is a node pool.
 type Pool struct {
-	Name string
-	OS   modes.OS // zero = Linux
+	Name string   `json:"name"`
+	OS   modes.OS `json:"os"` // zero = Linux
 	// Count is the pool's node count. With the autoscaler on (MaxCount > 0)
 	// AKS counts MaxCount when it checks addresses [ISS], so that is the
 	// pool's committed size.
-	Count              int
-	MinCount, MaxCount int
-	MaxPods            int   // 0 = the mode's default
-	PodsPerNode        int   // steady-state pods per node for on-demand modes; 0 = MaxPods
-	MaxSurge           Surge // zero = the cluster's DefaultMaxSurge
-	NodeSubnet         string
-	PodSubnet          string // pod-subnet modes only
+	Count       int    `json:"count"`
+	MinCount    int    `json:"minCount"`
+	MaxCount    int    `json:"maxCount"`
+	MaxPods     int    `json:"maxPods"`     // 0 = the mode's default
+	PodsPerNode int    `json:"podsPerNode"` // steady-state pods per node for on-demand modes; 0 = MaxPods
+	MaxSurge    Surge  `json:"maxSurge"`    // zero = the cluster's DefaultMaxSurge
+	NodeSubnet  string `json:"nodeSubnet"`
+	PodSubnet   string `json:"podSubnet"` // pod-subnet modes only
 }
 
 // Autoscaling reports whether the cluster autoscaler manages the pool.
@@ -47,24 +48,24 @@ func (p Pool) Committed() int {
 // Cluster describes an AKS cluster or a plan for one. Zero fields mean the
 // AKS default.
 type Cluster struct {
-	Mode modes.Mode
+	Mode modes.Mode `json:"mode"`
 	// Spec, when set, replaces Mode.Spec(): a custom mode, or an AKS mode
 	// with different defaults.
-	Spec *modes.Spec
+	Spec *modes.Spec `json:"spec"`
 	// VNet is the VNet's address space, for overlap checks; zero = the
 	// subnets' prefixes.
-	VNet         []netip.Prefix
-	Subnets      []Subnet
-	PodCIDRs     []netip.Prefix // zero = the mode's default (10.244.0.0/16) where it uses one
-	ServiceCIDRs []netip.Prefix // zero = 10.0.0.0/16
-	DNSServiceIP netip.Addr     // zero = 10.0.0.10
-	Policy       modes.Policy
-	Pools        []Pool
+	VNet         []netip.Prefix `json:"vnet"`
+	Subnets      []Subnet       `json:"subnets"`
+	PodCIDRs     []netip.Prefix `json:"podCIDRs"`     // zero = the mode's default (10.244.0.0/16) where it uses one
+	ServiceCIDRs []netip.Prefix `json:"serviceCIDRs"` // zero = 10.0.0.0/16
+	DNSServiceIP netip.Addr     `json:"dnsServiceIP"` // zero = 10.0.0.10
+	Policy       modes.Policy   `json:"policy"`
+	Pools        []Pool         `json:"pools"`
 	// DefaultMaxSurge applies to pools without MaxSurge. Zero means 10%:
 	// AKS's default for pools created on Kubernetes 1.27 or later (AKS
 	// CHANGELOG 2023-02, LRG). Older pools and docs (UPR, UCP) use 1 node:
 	// set SurgeNodes(1) for those (U2).
-	DefaultMaxSurge Surge
+	DefaultMaxSurge Surge `json:"defaultMaxSurge"`
 }
 
 // AKS's defaults for a cluster's service range [KUB].

@@ -80,9 +80,9 @@ func (o *Op) UnmarshalText(b []byte) error {
 
 // Step is one operation: Op on Pool; Nodes is the target count of OpScale.
 type Step struct {
-	Op    Op
-	Pool  string
-	Nodes int
+	Op    Op     `json:"op"`
+	Pool  string `json:"pool"`
+	Nodes int    `json:"nodes"`
 }
 
 // SpaceKind is the role of an address space.
@@ -105,6 +105,17 @@ func (k SpaceKind) String() string {
 
 // MarshalText writes String's form.
 func (k SpaceKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads String's form.
+func (k *SpaceKind) UnmarshalText(b []byte) error {
+	for i := KindNodeSubnet; int(i) < len(kindNames); i++ {
+		if strings.EqualFold(string(b), kindNames[i]) {
+			*k = i
+			return nil
+		}
+	}
+	return fmt.Errorf("capacity: unknown space kind %q", b)
+}
 
 // limit returns the Limit reached when a space of this kind runs out.
 func (k SpaceKind) limit() Limit {

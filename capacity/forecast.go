@@ -17,8 +17,8 @@ import (
 
 // Observation is a pool's node count at a time, e.g. from Azure Monitor.
 type Observation struct {
-	Time  time.Time
-	Nodes int
+	Time  time.Time `json:"time"`
+	Nodes int       `json:"nodes"`
 }
 
 // ForecastOptions configures Forecast. The zero value runs 1,000 trials on
@@ -40,18 +40,18 @@ type ForecastOptions struct {
 
 // ForecastResult is what the trials found.
 type ForecastResult struct {
-	Trials int
+	Trials int `json:"trials"`
 	// Nodes is the pool's node count when a trial's next allocation failed.
 	// P50 is the median; P90 and P99 are the counts that 90% and 99% of
 	// trials reached (the 10th and 1st percentiles): conservative bounds,
 	// P99 ≤ P90 ≤ P50.
-	Nodes  Quantiles
-	Limits map[Limit]int // how many trials each limit ended
+	Nodes  Quantiles     `json:"nodes"`
+	Limits map[Limit]int `json:"limits"` // how many trials each limit ended
 	// When dates the pool reaching Nodes.P50 on the linear trend of
 	// History; nil without enough history or when the pool is not growing.
-	When *DateRange
+	When *DateRange `json:"when"`
 	// Growth is the trend's slope in nodes per day (0 without history).
-	Growth float64
+	Growth float64 `json:"growth"`
 }
 
 // Quantiles summarises the trials' node counts.

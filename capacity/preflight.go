@@ -9,15 +9,16 @@ import (
 // AdmissionError is AKS's refusal of an operation, with the figures of its
 // message.
 type AdmissionError struct {
-	Op    Op
-	Pool  string // the pool operated on; "" for OpCreate
-	Code  string // AKS's error code (InsufficientSubnetSize), or "" for node-count limits
-	Limit Limit
-	Space string // the space's name, for address limits
-	CIDR  string // the space's prefixes, comma-separated
+	Op    Op     `json:"op"`
+	Pool  string `json:"pool"` // the pool operated on; "" for OpCreate
+	Code  string `json:"code"` // AKS's error code (InsufficientSubnetSize), or "" for node-count limits
+	Limit Limit  `json:"limit"`
+	Space string `json:"space"` // the space's name, for address limits
+	CIDR  string `json:"cidr"`  // the space's prefixes, comma-separated
 	// Required and Available are addresses for address limits, and nodes
 	// (routes for the route table) for count limits.
-	Required, Available int
+	Required  int `json:"required"`
+	Available int `json:"available"`
 }
 
 func (e *AdmissionError) Error() string {

@@ -9,18 +9,18 @@ import (
 
 // Recommendation is the smallest size of each address space.
 type Recommendation struct {
-	Spaces []SpaceSize
+	Spaces []SpaceSize `json:"spaces"`
 	// Notes name limits no prefix size lifts: kubenet's route table, node
 	// counts per pool and cluster, the VNet's private IPs.
-	Notes []string
+	Notes []string `json:"notes"`
 }
 
 // SpaceSize is the smallest prefix that holds what a space must.
 type SpaceSize struct {
-	Name     string    // the Subnet's Name, or "podCIDR" for the pod CIDR
-	Kind     SpaceKind // node subnet, pod subnet, pod CIDR
-	Required uint64    // addresses (for a pod CIDR, addresses of its per-node blocks) needed
-	Bits     int       // the smallest prefix length that holds Required
+	Name     string    `json:"name"`     // the Subnet's Name, or "podCIDR" for the pod CIDR
+	Kind     SpaceKind `json:"kind"`     // node subnet, pod subnet, pod CIDR
+	Required uint64    `json:"required"` // addresses (for a pod CIDR, addresses of its per-node blocks) needed
+	Bits     int       `json:"bits"`     // the smallest prefix length that holds Required
 }
 
 // Recommend returns, per subnet and pod CIDR, the smallest single prefix

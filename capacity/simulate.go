@@ -31,34 +31,35 @@ func ScaleOut(pool string, to int) Scenario {
 
 // Timeline is what Simulate saw.
 type Timeline struct {
-	Steps     []Snapshot  // after each step that ran
-	Exhausted *Exhaustion // nil when every step fit
+	Steps     []Snapshot  `json:"steps"`     // after each step that ran
+	Exhausted *Exhaustion `json:"exhausted"` // nil when every step fit
 }
 
 // Snapshot is the cluster after a step.
 type Snapshot struct {
-	Step   int
-	Op     Op
-	Pool   string
-	Spaces []SpaceUse // in the order of Report.Spaces
-	Nodes  []int      // per pool, in the order of Cluster.Pools
+	Step   int        `json:"step"`
+	Op     Op         `json:"op"`
+	Pool   string     `json:"pool"`
+	Spaces []SpaceUse `json:"spaces"` // in the order of Report.Spaces
+	Nodes  []int      `json:"nodes"`  // per pool, in the order of Cluster.Pools
 }
 
 // SpaceUse is one space's use after a step, and at its peak during it.
 type SpaceUse struct {
-	Name       string
-	Used, Free int // addresses (a pod CIDR counts its blocks' addresses)
-	Peak       int
+	Name string `json:"name"`
+	Used int    `json:"used"` // addresses (a pod CIDR counts its blocks' addresses)
+	Free int    `json:"free"` // addresses (a pod CIDR counts its blocks' addresses)
+	Peak int    `json:"peak"`
 }
 
 // Exhaustion is the first allocation that failed: the moment a real cluster
 // hits SubnetIsFull [SIF] or a node limit.
 type Exhaustion struct {
-	Step  int    // index in Scenario.Steps; −1 when the cluster as given does not fit
-	Pool  string // the pool that was growing
-	Nodes int    // nodes the pool had running when the next allocation failed
-	Space string // the subnet or pod CIDR that ran out, or the limit's name
-	Limit Limit
+	Step  int    `json:"step"`  // index in Scenario.Steps; −1 when the cluster as given does not fit
+	Pool  string `json:"pool"`  // the pool that was growing
+	Nodes int    `json:"nodes"` // nodes the pool had running when the next allocation failed
+	Space string `json:"space"` // the subnet or pod CIDR that ran out, or the limit's name
+	Limit Limit  `json:"limit"`
 }
 
 func (e *Exhaustion) String() string {

@@ -19,9 +19,9 @@ const (
 
 // Problem is one malformed field of a Cluster.
 type Problem struct {
-	Field   string // the field's path, as "Pools[1].MaxPods"
-	Code    string // AKS's error code where AKS has one documented, else ""
-	Message string
+	Field   string `json:"field"` // the field's path, as "Pools[1].MaxPods"
+	Code    string `json:"code"`  // AKS's error code where AKS has one documented, else ""
+	Message string `json:"message"`
 }
 
 func (p Problem) String() string {
@@ -33,7 +33,7 @@ func (p Problem) String() string {
 
 // ValidationError lists every problem Validate found.
 type ValidationError struct {
-	Problems []Problem
+	Problems []Problem `json:"problems"`
 }
 
 func (e *ValidationError) Error() string {

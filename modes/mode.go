@@ -88,16 +88,25 @@ func ParseMode(s string) (Mode, error) {
 	return 0, &FieldError{Field: "mode", Value: s, Reason: "unknown mode (want one of " + strings.Join(modeNames[1:], ", ") + ")"}
 }
 
-// MarshalText implements encoding.TextMarshaler with String's names.
+// MarshalText implements encoding.TextMarshaler with String's names; the
+// zero Mode (a cluster with a custom Spec) is the empty text.
 func (m Mode) MarshalText() ([]byte, error) {
+	if m == 0 {
+		return nil, nil
+	}
 	if !m.IsValid() {
 		return nil, fmt.Errorf("modes: cannot marshal invalid Mode(%d)", uint8(m))
 	}
 	return []byte(m.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler with ParseMode.
+// UnmarshalText implements encoding.TextUnmarshaler with ParseMode; the
+// empty text is the zero Mode.
 func (m *Mode) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*m = 0
+		return nil
+	}
 	v, err := ParseMode(string(b))
 	if err != nil {
 		return err

@@ -321,3 +321,18 @@ func TestParseOSAndPolicy(t *testing.T) {
 	_, err = modes.ParsePolicy("antrea")
 	assert.ErrorContains(t, err, `networkPolicy "antrea"`)
 }
+
+// A Spec survives a JSON round trip, so custom modes can live in files.
+func TestSpecJSON(t *testing.T) {
+	for _, m := range modes.All() {
+		s := m.Spec()
+		b, err := json.Marshal(s)
+		require.NoError(t, err)
+		var back modes.Spec
+		require.NoError(t, json.Unmarshal(b, &back), string(b))
+		assert.Equal(t, s, back, m.String())
+	}
+	var back modes.Spec
+	assert.Error(t, json.Unmarshal([]byte(`{"nodeIPs":"moon"}`), &back))
+	assert.Error(t, json.Unmarshal([]byte(`{"policies":["antrea"]}`), &back))
+}

@@ -70,25 +70,26 @@ func (u Unit) String() string {
 
 // PodAllocation says where pod addresses come from and in what units.
 type PodAllocation struct {
-	Source Source
-	Unit   Unit
+	Source Source `json:"source"`
+	Unit   Unit   `json:"unit"`
 	// BlockBits is the prefix length of a block for StaticBlock (28),
 	// NodeBlock (24) and OnDemandBlock (26) units.
-	BlockBits int
+	BlockBits int `json:"blockBits"`
 	// BatchSize, RequestThreshold and ReleaseThreshold drive Batch units: a
 	// node asks for another batch when fewer than BatchSize×RequestThreshold
 	// addresses are free and gives one back when more than
 	// BatchSize×ReleaseThreshold are. CNS: 16, 0.5 (8 free) and 1.5 (24 free)
 	// [DYN, ACN cns/ipampool/monitor.go].
-	BatchSize                          int
-	RequestThreshold, ReleaseThreshold float64
+	BatchSize        int     `json:"batchSize"`
+	RequestThreshold float64 `json:"requestThreshold"`
+	ReleaseThreshold float64 `json:"releaseThreshold"`
 	// ReservedPerNode is the pod-source addresses a node keeps besides its
 	// pods: 1 for static blocks ("1 IP is reserved on each node") [SBA].
-	ReservedPerNode int
+	ReservedPerNode int `json:"reservedPerNode"`
 	// BlockCountsOnce: a block, not each of its addresses, counts against
 	// the VNet's private IP limit (StaticBlock) [SBA; API enum
 	// PodIPAllocationMode.StaticBlock].
-	BlockCountsOnce bool
+	BlockCountsOnce bool `json:"blockCountsOnce"`
 }
 
 // BlockSize returns the addresses in one block, or 0 for units without
@@ -195,35 +196,35 @@ func ParsePolicy(s string) (Policy, error) {
 // Spec is everything capacity needs to know about a networking mode, as
 // plain data. Build one by hand for a mode AKS does not have.
 type Spec struct {
-	Mode Mode   // zero for a custom Spec
-	Name string // display name
+	Mode Mode   `json:"mode"` // zero for a custom Spec
+	Name string `json:"name"` // display name
 
-	NodeIPs Source // where node addresses come from
-	Pods    PodAllocation
+	NodeIPs Source        `json:"nodeIPs"` // where node addresses come from
+	Pods    PodAllocation `json:"pods"`
 
-	MaxPods         Range // pods per node
-	MinPodsPerPool  int   // a pool must hold at least this many pods in total (nodes × maxPods) [IPP]
-	MaxNodes        int   // nodes per cluster
-	MaxNodesPerPool int   // nodes per node pool, surge included during an upgrade [QUO, UPR]
-	MaxRoutes       int   // routes in the cluster's route table; 0 = no route table
-	RoutesPerNode   int   // routes a node takes in that table
+	MaxPods         Range `json:"maxPods"`         // pods per node
+	MinPodsPerPool  int   `json:"minPodsPerPool"`  // a pool must hold at least this many pods in total (nodes × maxPods) [IPP]
+	MaxNodes        int   `json:"maxNodes"`        // nodes per cluster
+	MaxNodesPerPool int   `json:"maxNodesPerPool"` // nodes per node pool, surge included during an upgrade [QUO, UPR]
+	MaxRoutes       int   `json:"maxRoutes"`       // routes in the cluster's route table; 0 = no route table
+	RoutesPerNode   int   `json:"routesPerNode"`   // routes a node takes in that table
 
-	DefaultPodCIDR netip.Prefix // the pod range used when none is given (PodCIDR, CNIPool)
+	DefaultPodCIDR netip.Prefix `json:"defaultPodCIDR"` // the pod range used when none is given (PodCIDR, CNIPool)
 
-	Windows   bool // Windows node pools supported
-	DualStack bool // IPv4/IPv6 dual-stack supported
-	Dataplane Dataplane
-	Policies  []Policy // supported policy engines besides PolicyNone
+	Windows   bool      `json:"windows"`   // Windows node pools supported
+	DualStack bool      `json:"dualStack"` // IPv4/IPv6 dual-stack supported
+	Dataplane Dataplane `json:"dataplane"`
+	Policies  []Policy  `json:"policies"` // supported policy engines besides PolicyNone
 
-	Limitations []string // what the mode cannot do, from the seed article and the docs
+	Limitations []string `json:"limitations"` // what the mode cannot do, from the seed article and the docs
 }
 
 // Demand is what one node takes from each address source.
 type Demand struct {
-	NodeSubnet    int // addresses from the node subnet: node IP and pre-allocated pods
-	PodSubnet     int // addresses from the pod subnet
-	PodCIDRBlocks int // blocks of the pod CIDR or CNI pool, of Pods.BlockBits each
-	VNetIPs       int // count against the VNet's private IP limit
+	NodeSubnet    int `json:"nodeSubnet"`    // addresses from the node subnet: node IP and pre-allocated pods
+	PodSubnet     int `json:"podSubnet"`     // addresses from the pod subnet
+	PodCIDRBlocks int `json:"podCIDRBlocks"` // blocks of the pod CIDR or CNI pool, of Pods.BlockBits each
+	VNetIPs       int `json:"vnetIPs"`       // count against the VNet's private IP limit
 }
 
 // PerNode returns what one node running pods pods (of at most maxPods) takes
