@@ -55,11 +55,19 @@ type ForecastResult struct {
 }
 
 // Quantiles summarises the trials' node counts.
-type Quantiles struct{ P50, P90, P99 float64 }
+type Quantiles struct {
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
+}
 
 // DateRange is a date with a 90% interval [Lo, Hi]. Lo or Hi is the zero
 // time when the trend is too uncertain to bound that side.
-type DateRange struct{ P50, Lo, Hi time.Time }
+type DateRange struct {
+	P50 time.Time `json:"p50"`
+	Lo  time.Time `json:"lo"`
+	Hi  time.Time `json:"hi"`
+}
 
 // Forecast runs opt.Trials seeded trials in which pool scales out one node
 // at a time, each new node running pods drawn from opt.Pods, until the first

@@ -102,7 +102,11 @@ func (a PodAllocation) BlockSize() int {
 }
 
 // Range is an inclusive range with a default.
-type Range struct{ Min, Default, Max int }
+type Range struct {
+	Min     int `json:"min"`
+	Default int `json:"default"`
+	Max     int `json:"max"`
+}
 
 // Contains reports whether v lies in [Min, Max].
 func (r Range) Contains(v int) bool { return v >= r.Min && v <= r.Max }
