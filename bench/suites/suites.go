@@ -61,22 +61,32 @@ func LastHole(b *testing.B, impl peers.BlockImpl) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	all := make([]netip.Prefix, 0, 1<<16)
-	for range 1 << 16 {
-		p, err := a.Allocate()
+	refill(b, a.Allocate, a.Release)
+}
+
+// refill fills an allocator, then makes each op release a random value and
+// allocate one: the search for the single free slot.
+func refill[T any](b *testing.B, allocate func() (T, error), release func(T) error) {
+	var all []T
+	for {
+		v, err := allocate()
 		if err != nil {
-			b.Fatal(err)
+			break
 		}
-		all = append(all, p)
+		all = append(all, v)
+	}
+	if len(all) == 0 {
+		b.Fatal("nothing to allocate")
 	}
 	r := rand.New(rand.NewPCG(42, 42))
 	b.ReportAllocs()
 	for b.Loop() {
 		i := r.IntN(len(all))
-		if err := a.Release(all[i]); err != nil {
+		if err := release(all[i]); err != nil {
 			b.Fatal(err)
 		}
-		if all[i], err = a.Allocate(); err != nil {
+		var err error
+		if all[i], err = allocate(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -127,25 +137,7 @@ func Churn(b *testing.B, impl peers.AddrImpl) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var all []netip.Addr
-	for {
-		v, err := a.Allocate()
-		if err != nil {
-			break
-		}
-		all = append(all, v)
-	}
-	r := rand.New(rand.NewPCG(42, 42))
-	b.ReportAllocs()
-	for b.Loop() {
-		i := r.IntN(len(all))
-		if err := a.Release(all[i]); err != nil {
-			b.Fatal(err)
-		}
-		if all[i], err = a.Allocate(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	refill(b, a.Allocate, a.Release)
 }
 
 // StrategyAddrImpls returns ipcap's Pool under each strategy, as peers.
