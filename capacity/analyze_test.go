@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -129,6 +130,26 @@ func TestLimits(t *testing.T) {
 			assert.Equal(t, tt.limit, p.SurgeLimit)
 		})
 	}
+}
+
+func TestCustomRoutesShareTheTable(t *testing.T) {
+	// Kubenet's 400 routes hold 400 nodes; a default route to a firewall
+	// and an on-premises prefix leave 398 (U6).
+	c := oneSubnet(modes.Kubenet, "10.240.0.0/16", capacity.Pool{Count: 10})
+	c.PodCIDRs = []netipPrefix{pfx("100.64.0.0/12")}
+	c.CustomRoutes = 2
+	r, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 398, r.Pools[0].MaxNodes)
+	assert.Equal(t, capacity.LimitRouteTable, r.Pools[0].Limit)
+	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 1000))
+	require.NoError(t, err)
+	assert.Equal(t, 398, tl.Exhausted.Nodes)
+
+	c.Mode = modes.AzureCNIOverlay
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, c.Validate(), &ve)
+	assert.True(t, ve.Has("CustomRoutes"))
 }
 
 func TestEveryMode(t *testing.T) {

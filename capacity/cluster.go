@@ -60,7 +60,12 @@ type Cluster struct {
 	ServiceCIDRs []netip.Prefix `json:"serviceCIDRs"` // zero = 10.0.0.0/16
 	DNSServiceIP netip.Addr     `json:"dnsServiceIP"` // zero = 10.0.0.10
 	Policy       modes.Policy   `json:"policy"`
-	Pools        []Pool         `json:"pools"`
+	// CustomRoutes counts routes of the cluster's route table that are not
+	// per-node routes (0.0.0.0/0 to a firewall, on-premises prefixes): they
+	// share kubenet's 400 routes with the nodes (U6: the docs equate 400
+	// routes with 400 nodes; a route is a route).
+	CustomRoutes int    `json:"customRoutes"`
+	Pools        []Pool `json:"pools"`
 	// DefaultMaxSurge applies to pools without MaxSurge. Zero means 10%:
 	// AKS's default for pools created on Kubernetes 1.27 or later (AKS
 	// CHANGELOG 2023-02, LRG). Older pools and docs (UPR, UCP) use 1 node:

@@ -215,7 +215,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	}
 	var l Limit
 	switch {
-	case s.MaxRoutes > 0 && (e.nodes+1)*s.RoutesPerNode > s.MaxRoutes:
+	case s.MaxRoutes > 0 && (e.nodes+1)*s.RoutesPerNode > s.MaxRoutes-e.m.c.CustomRoutes:
 		l = LimitRouteTable
 	case len(p.live)+1 > s.MaxNodesPerPool:
 		l = LimitPoolNodes

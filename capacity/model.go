@@ -79,7 +79,7 @@ func newModel(c *Cluster) (*model, error) {
 	}
 	route := -1
 	if s.MaxRoutes > 0 {
-		route = m.addCons(LimitRouteTable, s.MaxRoutes)
+		route = m.addCons(LimitRouteTable, s.MaxRoutes-c.CustomRoutes)
 	}
 	cluster := m.addCons(LimitClusterNodes, s.MaxNodes)
 	vnetReserved := 0

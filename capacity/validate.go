@@ -122,6 +122,11 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	case (s.Pods.Unit == modes.StaticBlock || s.Pods.Unit == modes.NodeBlock || s.Pods.Unit == modes.OnDemandBlock) && (s.Pods.BlockBits < 8 || s.Pods.BlockBits > 32):
 		v.add("Spec.Pods.BlockBits", "", "block units need a prefix length in 8..32, got %d", s.Pods.BlockBits)
 	}
+	if c.CustomRoutes < 0 || c.CustomRoutes > 0 && s.MaxRoutes == 0 {
+		v.add("CustomRoutes", "", "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
+	} else if s.MaxRoutes > 0 && c.CustomRoutes >= s.MaxRoutes {
+		v.add("CustomRoutes", "", "%d custom routes leave no room in a table of %d [NLIM]", c.CustomRoutes, s.MaxRoutes)
+	}
 	if !s.SupportsPolicy(c.Policy) {
 		v.add("Policy", "", "%v", s.Check(modes.Linux, c.Policy))
 	}
