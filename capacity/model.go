@@ -97,17 +97,17 @@ func newModel(c *Cluster) (*model, error) {
 		pm.demand = s.PerNode(pm.maxPods, pm.pods)
 		node := subnetSpace[c.nodeSubnet(p)]
 		m.setKind(node, KindNodeSubnet)
-		pm.add(m.spaceCons(node), pm.demand.NodeSubnet)
+		pm.add(node, pm.demand.NodeSubnet)
 		if p.PodSubnet != "" {
 			pod := subnetSpace[p.PodSubnet]
 			m.setKind(pod, KindPodSubnet)
 			if s.Pods.Unit == modes.StaticBlock {
 				m.blockBits[pod] = s.Pods.BlockBits
 			}
-			pm.add(m.spaceCons(pod), pm.demand.PodSubnet)
+			pm.add(pod, pm.demand.PodSubnet)
 		}
 		if podCIDR >= 0 {
-			pm.add(m.spaceCons(podCIDR), pm.demand.PodCIDRBlocks*s.Pods.BlockSize())
+			pm.add(podCIDR, pm.demand.PodCIDRBlocks*s.Pods.BlockSize())
 		}
 		if route >= 0 {
 			pm.add(route, s.RoutesPerNode)
@@ -167,7 +167,8 @@ func subnetUsable(prefixes []netip.Prefix, blockBits, reserved int) (usable, tak
 // PodCIDRSpace is the Name of the pod CIDR's Space.
 const PodCIDRSpace = "podCIDR"
 
-// addSpace adds a space and its constraint; constraint i is space i.
+// addSpace adds a space and its constraint: constraint i is space i, so a
+// space's index is also its constraint's.
 func (m *model) addSpace(sp Space, prefixes []netip.Prefix, capacity int) int {
 	m.spaces = append(m.spaces, sp)
 	m.prefixes = append(m.prefixes, prefixes)
@@ -181,8 +182,6 @@ func (m *model) addCons(l Limit, capacity int) int {
 	return len(m.cons) - 1
 }
 
-// spaceCons returns the constraint of space i (the same index).
-func (m *model) spaceCons(i int) int { return i }
 
 func (m *model) setKind(i int, k SpaceKind) {
 	if m.spaces[i].Kind == 0 {
