@@ -182,7 +182,6 @@ func (m *model) addCons(l Limit, capacity int) int {
 	return len(m.cons) - 1
 }
 
-
 func (m *model) setKind(i int, k SpaceKind) {
 	if m.spaces[i].Kind == 0 {
 		m.spaces[i].Kind = k
