@@ -63,7 +63,7 @@ func span(l int) uint64 {
 }
 
 // newPage appends a page covering [base, base+4096). With set, every bit is
-// set; otherwise bits at or beyond Len are set (padding) and the rest clear.
+// set; otherwise bits at or beyond n are set (padding) and the rest clear.
 func (b *sparse) newPage(base uint64, set bool, parent int32, pos uint8) int32 {
 	b.pages = append(b.pages, page{parent: parent, pos: pos})
 	p := &b.pages[len(b.pages)-1]
@@ -89,7 +89,7 @@ func (b *sparse) newPage(base uint64, set bool, parent int32, pos uint8) int32 {
 }
 
 // newInner appends an interior node of level l covering [base, ...). With
-// set, every child is full; otherwise children starting at or beyond Len are
+// set, every child is full; otherwise children starting at or beyond n are
 // full (padding) and the rest clear.
 func (b *sparse) newInner(l int, base uint64, set bool, parent int32, pos uint8) int32 {
 	b.inners = append(b.inners, inner{parent: parent, pos: pos})
@@ -106,7 +106,7 @@ func (b *sparse) newInner(l int, base uint64, set bool, parent int32, pos uint8)
 	return int32(len(b.inners))
 }
 
-// test reports whether bit i is set. Bits at or beyond Len report false.
+// test reports whether bit i is set. i must be below n.
 func (b *sparse) test(i uint64) bool {
 	if i >= b.n {
 		return false
@@ -124,7 +124,7 @@ func (b *sparse) test(i uint64) bool {
 	return b.pages[node].words[i>>6&63]>>(i&63)&1 != 0
 }
 
-// set sets bit i and reports whether it was clear. i must be below Len.
+// set sets bit i and reports whether it was clear. i must be below n.
 func (b *sparse) set(i uint64) bool {
 	pg := b.pageOf(i, false)
 	if pg < 0 {
@@ -133,7 +133,7 @@ func (b *sparse) set(i uint64) bool {
 	return b.setAt(pg, i)
 }
 
-// clear clears bit i and reports whether it was set. i must be below Len.
+// clear clears bit i and reports whether it was set. i must be below n.
 func (b *sparse) clear(i uint64) bool {
 	pg := b.pageOf(i, true)
 	if pg < 0 {
@@ -231,7 +231,7 @@ func (b *sparse) markNotFull(node int32, pos uint8) {
 }
 
 // setNextClear sets the lowest clear bit at or above from and returns it, or
-// false when there is none below Len. It is NextClear and Set in one descent.
+// false when there is none below n. It is NextClear and Set in one descent.
 func (b *sparse) setNextClear(from uint64) (uint64, bool) {
 	i, pg, ok := b.nextClear(from)
 	if !ok {
@@ -355,7 +355,7 @@ func lowMask(s uint) uint64 {
 	return 1<<s - 1
 }
 
-// setRangeAll sets the bits [lo, lo+n). The bits must all be clear and below Len;
+// setRangeAll sets the bits [lo, lo+n). The bits must all be clear and below n;
 // whole subtrees are marked full without being created, so the cost grows with
 // the height of the tree, not with n.
 func (b *sparse) setRangeAll(lo, n uint64) {

@@ -98,7 +98,7 @@ func (a *Allocator[T]) Release(v T) bool {
 	return true
 }
 
-// Size and Used count slots.
+// Size returns the number of slots.
 func (a *Allocator[T]) Size() int { return len(a.slots) }
 
 // Used returns the number of used slots.
