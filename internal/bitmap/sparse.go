@@ -416,7 +416,7 @@ func (b *sparse) setRange(l int, node int32, base, lo, hi uint64) bool {
 }
 
 // runs walks the level-l node at node (or, with whole, a node not created but
-// entirely set) starting at base, feeding runs clipped to Len to emit.
+// entirely set) starting at base, feeding runs clipped to n to emit.
 func (b *sparse) runs(l int, node int32, base uint64, whole bool, emit func(uint64, uint64) bool) bool {
 	if base >= b.n {
 		return true
