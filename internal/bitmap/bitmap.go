@@ -22,6 +22,7 @@ const DenseMax = 1 << 20
 type Bitmap struct {
 	n       uint64
 	ones    uint64
+	low     uint64 // every bit below low is set: where SetFirstClear looks first
 	isDense bool
 	d       dense
 	s       sparse
@@ -81,6 +82,7 @@ func (b *Bitmap) Clear(i uint64) bool {
 	}
 	if ok {
 		b.ones--
+		b.low = min(b.low, i)
 	}
 	return ok
 }
@@ -135,21 +137,26 @@ func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) {
 }
 
 // SetFirstClear sets the lowest clear bit and returns it, or false when every
-// bit is set.
+// bit is set. It remembers how far the bits are all set, and Clear lowers
+// that mark, so allocating in order, or again after a release, reads one
+// word: the common cases cost no descent of the levels.
 func (b *Bitmap) SetFirstClear() (uint64, bool) {
 	var i uint64
 	var ok bool
 	if b.isDense {
-		if i, ok = b.d.firstClear(); ok {
+		if i, ok = b.d.firstClearFrom(b.low); ok {
 			b.d.set(i)
 		}
 	} else {
-		i, ok = b.s.setFirstClear()
+		i, ok = b.s.setNextClear(b.low) // nothing below low is clear
 	}
-	if ok {
-		b.ones++
+	if !ok {
+		b.low = b.n
+		return 0, false
 	}
-	return i, ok
+	b.ones++
+	b.low = i + 1
+	return i, true
 }
 
 // SetRange sets the bits [lo, lo+n). They must all be clear and below Len.

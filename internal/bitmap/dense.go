@@ -110,6 +110,17 @@ func (d *dense) firstClear() (uint64, bool) {
 	return j, true
 }
 
+// firstClearFrom returns the lowest clear bit, given that every bit below
+// low is set: the word holding low first, then the descent from the top.
+func (d *dense) firstClearFrom(low uint64) (uint64, bool) {
+	if j := low >> 6; j < uint64(len(d.lv[0])) {
+		if x := d.lv[0][j] | (1<<(low&63) - 1); x != allOnes {
+			return j<<6 | uint64(bits.TrailingZeros64(^x)), true
+		}
+	}
+	return d.firstClear()
+}
+
 // nextClear returns the lowest clear bit at or above from.
 func (d *dense) nextClear(from uint64) (uint64, bool) {
 	if from >= d.n {
