@@ -122,9 +122,7 @@ func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) {
 	var i uint64
 	var ok bool
 	if b.isDense {
-		if i, ok = b.d.nextClearWrap(from); ok {
-			b.d.set(i)
-		}
+		i, ok = b.d.setNextClearWrap(from)
 	} else {
 		if i, ok = b.s.setNextClear(from); !ok {
 			i, ok = b.s.setFirstClear()
@@ -144,9 +142,7 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 	var i uint64
 	var ok bool
 	if b.isDense {
-		if i, ok = b.d.firstClearFrom(b.low); ok {
-			b.d.set(i)
-		}
+		i, ok = b.d.setFirstClearFrom(b.low)
 	} else {
 		i, ok = b.s.setNextClear(b.low) // nothing below low is clear
 	}

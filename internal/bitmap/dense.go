@@ -97,28 +97,48 @@ func (d *dense) clear(i uint64) bool {
 	return true
 }
 
-// firstClear returns the lowest clear bit: one TrailingZeros64 per level.
-func (d *dense) firstClear() (uint64, bool) {
+// setFirstClearFrom sets and returns the lowest clear bit, given that every
+// bit below low is set: it looks in the word holding low first and descends
+// from the top only when that word is full above low.
+func (d *dense) setFirstClearFrom(low uint64) (uint64, bool) {
+	j := low >> 6
+	if j < uint64(len(d.lv[0])) {
+		raw := d.lv[0][j]
+		if x := raw | (1<<(low&63) - 1); x != allOnes {
+			return d.fill(j, raw, bits.TrailingZeros64(^x)), true
+		}
+	}
+	j, ok := d.firstClearWord()
+	if !ok {
+		return 0, false
+	}
+	raw := d.lv[0][j]
+	return d.fill(j, raw, bits.TrailingZeros64(^raw)), true
+}
+
+// firstClearWord returns the lowest word of level 0 that is not full.
+func (d *dense) firstClearWord() (uint64, bool) {
 	top := d.h - 1
 	if d.lv[top][0] == allOnes {
 		return 0, false
 	}
 	j := uint64(0)
-	for k := top; k >= 0; k-- {
+	for k := top; k >= 1; k-- {
 		j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
 	}
 	return j, true
 }
 
-// firstClearFrom returns the lowest clear bit, given that every bit below
-// low is set: the word holding low first, then the descent from the top.
-func (d *dense) firstClearFrom(low uint64) (uint64, bool) {
-	if j := low >> 6; j < uint64(len(d.lv[0])) {
-		if x := d.lv[0][j] | (1<<(low&63) - 1); x != allOnes {
-			return j<<6 | uint64(bits.TrailingZeros64(^x)), true
-		}
+// fill sets clear bit b of word j of level 0, which holds raw, and returns
+// the bit's index: the searches set what they found without reading the word
+// again.
+func (d *dense) fill(j, raw uint64, b int) uint64 {
+	raw |= 1 << b
+	d.lv[0][j] = raw
+	if raw == allOnes {
+		d.propagateFull(j)
 	}
-	return d.firstClear()
+	return j<<6 | uint64(b)
 }
 
 // nextClear returns the lowest clear bit at or above from.
@@ -144,16 +164,32 @@ func (d *dense) nextClear(from uint64) (uint64, bool) {
 	return 0, false
 }
 
-// nextClearWrap is nextClear that wraps around to the lowest clear bit when
-// none lies at or above from, within the same climb: at the top word it
-// takes the lowest non-full child instead of giving up.
-func (d *dense) nextClearWrap(from uint64) (uint64, bool) {
+// setNextClearWrap sets and returns the lowest clear bit at or above from
+// or, when there is none, the lowest clear bit.
+func (d *dense) setNextClearWrap(from uint64) (uint64, bool) {
 	if from >= d.n {
 		from = 0
 	}
 	j := from >> 6
-	if x := d.lv[0][j] | (1<<(from&63) - 1); x != allOnes {
-		return j<<6 | uint64(bits.TrailingZeros64(^x)), true
+	raw := d.lv[0][j]
+	if x := raw | (1<<(from&63) - 1); x != allOnes {
+		return d.fill(j, raw, bits.TrailingZeros64(^x)), true
+	}
+	j, ok := d.nextClearWordWrap(j)
+	if !ok {
+		return 0, false
+	}
+	raw = d.lv[0][j]
+	return d.fill(j, raw, bits.TrailingZeros64(^raw)), true
+}
+
+// nextClearWordWrap returns the lowest word of level 0 above word j that is
+// not full or, when there is none, the lowest such word: it climbs until a
+// level has a non-full word right of j's path, wrapping at the top, and
+// descends from there.
+func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
+	if d.h == 1 {
+		return 0, d.lv[0][0] != allOnes
 	}
 	k := 1
 	for ; k < d.h; k++ {
@@ -164,14 +200,14 @@ func (d *dense) nextClearWrap(from uint64) (uint64, bool) {
 			break
 		}
 	}
-	if k == d.h { // nothing to the right at the top: wrap to the lowest
+	if k == d.h { // nothing right of the path at the top: wrap to the lowest
 		top := d.lv[d.h-1][0]
 		if top == allOnes {
 			return 0, false
 		}
 		j, k = uint64(bits.TrailingZeros64(^top)), d.h-1
 	}
-	for k--; k >= 0; k-- {
+	for k--; k > 0; k-- {
 		j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
 	}
 	return j, true
