@@ -9,7 +9,10 @@
 // grows with the bits that were set, not with n (up to 2^64−1).
 package bitmap
 
-import "iter"
+import (
+	"iter"
+	"math/bits"
+)
 
 // DenseMax is the largest length that is stored densely: 2^20 bits cost
 // 132 KiB up front.
@@ -74,17 +77,25 @@ func (b *Bitmap) Set(i uint64) bool {
 
 // Clear clears bit i and reports whether it was set. i must be below Len.
 func (b *Bitmap) Clear(i uint64) bool {
-	var ok bool
-	if b.isDense {
-		ok = b.d.clear(i)
-	} else {
-		ok = b.s.clear(i)
+	if !b.isDense {
+		if !b.s.clear(i) {
+			return false
+		}
+	} else { // written out, as the searches below
+		d := &b.d
+		w, m := i>>6, uint64(1)<<(i&63)
+		x := d.lv[0][w]
+		if x&m == 0 {
+			return false
+		}
+		d.lv[0][w] = x &^ m
+		if x == allOnes {
+			d.propagateNotFull(w)
+		}
 	}
-	if ok {
-		b.ones--
-		b.low = min(b.low, i)
-	}
-	return ok
+	b.ones--
+	b.low = min(b.low, i)
+	return true
 }
 
 // NextClear returns the lowest clear bit at or above from, and false when
@@ -119,19 +130,36 @@ func (b *Bitmap) SetNextClear(from uint64) (uint64, bool) {
 // is none, the lowest clear bit; false when every bit is set. A from at or
 // beyond Len starts at 0.
 func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) {
-	var i uint64
-	var ok bool
-	if b.isDense {
-		i, ok = b.d.setNextClearWrap(from)
-	} else {
-		if i, ok = b.s.setNextClear(from); !ok {
+	if !b.isDense {
+		i, ok := b.s.setNextClear(from)
+		if !ok {
 			i, ok = b.s.setFirstClear()
 		}
+		if ok {
+			b.ones++
+		}
+		return i, ok
 	}
-	if ok {
-		b.ones++
+	// The dense searches are written out in the methods that allocators call,
+	// here and in SetFirstClear: a call frame would cost as much as the
+	// search when the word in hand has the answer.
+	d := &b.d
+	if from >= b.n {
+		from = 0
 	}
-	return i, ok
+	j := from >> 6
+	raw := d.lv[0][j]
+	x := raw | (1<<(from&63) - 1)
+	if x == allOnes {
+		var ok bool
+		if j, ok = d.nextClearWordWrap(j); !ok {
+			return 0, false
+		}
+		raw = d.lv[0][j]
+		x = raw
+	}
+	b.ones++
+	return d.fill(j, raw, bits.TrailingZeros64(^x)), true
 }
 
 // SetFirstClear sets the lowest clear bit and returns it, or false when every
@@ -139,13 +167,30 @@ func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) {
 // that mark, so allocating in order, or again after a release, reads one
 // word: the common cases cost no descent of the levels.
 func (b *Bitmap) SetFirstClear() (uint64, bool) {
-	var i uint64
-	var ok bool
-	if b.isDense {
-		i, ok = b.d.setFirstClearFrom(b.low)
-	} else {
-		i, ok = b.s.setNextClear(b.low) // nothing below low is clear
+	if !b.isDense {
+		i, ok := b.s.setNextClear(b.low) // nothing below low is clear
+		return b.tookFirst(i, ok)
 	}
+	d := &b.d
+	j := b.low >> 6
+	raw, x := uint64(0), allOnes
+	if j < uint64(len(d.lv[0])) {
+		raw = d.lv[0][j]
+		x = raw | (1<<(b.low&63) - 1)
+	}
+	if x == allOnes {
+		var ok bool
+		if j, ok = d.firstClearWord(); !ok {
+			return b.tookFirst(0, false)
+		}
+		raw = d.lv[0][j]
+		x = raw
+	}
+	return b.tookFirst(d.fill(j, raw, bits.TrailingZeros64(^x)), true)
+}
+
+// tookFirst accounts for SetFirstClear's result.
+func (b *Bitmap) tookFirst(i uint64, ok bool) (uint64, bool) {
 	if !ok {
 		b.low = b.n
 		return 0, false

@@ -82,38 +82,18 @@ func (d *dense) propagateFull(w uint64) {
 	}
 }
 
-func (d *dense) clear(i uint64) bool {
-	w, m := i>>6, uint64(1)<<(i&63)
-	x := d.lv[0][w]
-	if x&m == 0 {
-		return false
-	}
-	d.lv[0][w] = x &^ m
-	for k := 1; x == allOnes && k < d.h; k++ {
-		m, w = 1<<(w&63), w>>6
-		x = d.lv[k][w]
+// propagateNotFull records in the levels above that word w of level 0, full
+// until now, has a clear bit.
+func (d *dense) propagateNotFull(w uint64) {
+	for k := 1; k < d.h; k++ {
+		m := uint64(1) << (w & 63)
+		w >>= 6
+		x := d.lv[k][w]
 		d.lv[k][w] = x &^ m
-	}
-	return true
-}
-
-// setFirstClearFrom sets and returns the lowest clear bit, given that every
-// bit below low is set: it looks in the word holding low first and descends
-// from the top only when that word is full above low.
-func (d *dense) setFirstClearFrom(low uint64) (uint64, bool) {
-	j := low >> 6
-	if j < uint64(len(d.lv[0])) {
-		raw := d.lv[0][j]
-		if x := raw | (1<<(low&63) - 1); x != allOnes {
-			return d.fill(j, raw, bits.TrailingZeros64(^x)), true
+		if x != allOnes {
+			return
 		}
 	}
-	j, ok := d.firstClearWord()
-	if !ok {
-		return 0, false
-	}
-	raw := d.lv[0][j]
-	return d.fill(j, raw, bits.TrailingZeros64(^raw)), true
 }
 
 // firstClearWord returns the lowest word of level 0 that is not full.
@@ -162,25 +142,6 @@ func (d *dense) nextClear(from uint64) (uint64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// setNextClearWrap sets and returns the lowest clear bit at or above from
-// or, when there is none, the lowest clear bit.
-func (d *dense) setNextClearWrap(from uint64) (uint64, bool) {
-	if from >= d.n {
-		from = 0
-	}
-	j := from >> 6
-	raw := d.lv[0][j]
-	if x := raw | (1<<(from&63) - 1); x != allOnes {
-		return d.fill(j, raw, bits.TrailingZeros64(^x)), true
-	}
-	j, ok := d.nextClearWordWrap(j)
-	if !ok {
-		return 0, false
-	}
-	raw = d.lv[0][j]
-	return d.fill(j, raw, bits.TrailingZeros64(^raw)), true
 }
 
 // nextClearWordWrap returns the lowest word of level 0 above word j that is
