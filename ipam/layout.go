@@ -98,10 +98,17 @@ func (l *layout) run(slot uint64) int {
 // at returns the first address of slot.
 func (l *layout) at(slot uint64) netip.Addr {
 	if l.single4 {
-		v := l.base4 + uint32(slot)<<l.host
-		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+		return l.atSingle4(slot)
 	}
 	return l.atRuns(slot)
+}
+
+// atSingle4 is at for a layout of a single IPv4 run. Go does not inline at,
+// so the hottest callers test single4 and call atSingle4 themselves.
+func (l *layout) atSingle4(slot uint64) netip.Addr {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], l.base4+uint32(slot)<<l.host)
+	return netip.AddrFrom4(b)
 }
 
 func (l *layout) atRuns(slot uint64) netip.Addr {
