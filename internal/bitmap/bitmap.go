@@ -197,6 +197,9 @@ func (b *Bitmap) tookFirst(i uint64, ok bool) (uint64, bool) {
 	}
 	b.ones++
 	b.low = i + 1
+	if b.ones == b.n {
+		b.low = b.n // full: the next Clear makes low exact
+	}
 	return i, true
 }
 

@@ -180,6 +180,46 @@ func testFillCompletely(t *testing.T, New func(uint64) Bitmap) {
 	}
 }
 
+func TestFirstClearChurn(t *testing.T) { kinds(t, testFirstClearChurn) }
+
+// testFirstClearChurn churns a full bitmap and one with a few clear bits
+// through Clear and SetFirstClear: the low-water mark must never hide a
+// clear bit below it.
+func testFirstClearChurn(t *testing.T, New func(uint64) Bitmap) {
+	for _, n := range []uint64{1, 64, 256, 4097, 70000} {
+		r := rand.New(rand.NewPCG(7, n))
+		b := New(n)
+		for want := range n {
+			got, ok := b.SetFirstClear()
+			require.True(t, ok)
+			require.Equal(t, want, got)
+		}
+		_, ok := b.SetFirstClear()
+		require.False(t, ok)
+		holes := map[uint64]bool{}
+		for range 2000 {
+			j := r.Uint64N(n)
+			if b.Clear(j) {
+				holes[j] = true
+			}
+			if r.IntN(3) == 0 { // sometimes leave the hole for later
+				continue
+			}
+			want := ^uint64(0)
+			for h := range holes {
+				want = min(want, h)
+			}
+			got, ok := b.SetFirstClear()
+			require.Equal(t, len(holes) > 0, ok, "n=%d", n)
+			if ok {
+				require.Equal(t, want, got, "n=%d", n)
+				delete(holes, got)
+			}
+			require.Equal(t, n-uint64(len(holes)), b.Count())
+		}
+	}
+}
+
 func TestHugeSparse(t *testing.T) {
 	b := New(math.MaxUint64)
 	hi := uint64(math.MaxUint64 - 1)
