@@ -1,6 +1,6 @@
 // Package bitmap implements the hierarchical bitmaps behind ipcap's
 // allocators: sets of bit indices in [0, n) that find a clear bit with one
-// bits.TrailingZeros64 per level, so a search costs the same whether the
+// bits.TrailingZeros64 per level, so a search costs a few loads whether the
 // bitmap is empty or has a single clear bit left.
 //
 // Up to DenseMax bits the bitmap is dense: flat levels allocated up front,
