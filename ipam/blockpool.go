@@ -160,6 +160,9 @@ func (p *BlockPool) Used() uint64 { return p.c.used() }
 // Free returns Size − Used.
 func (p *BlockPool) Free() uint64 { return p.c.free() }
 
+// Reset releases every block and restarts the strategy, as Pool.Reset.
+func (p *BlockPool) Reset() { p.c.reset() }
+
 // Strategy returns the pool's allocation strategy.
 func (p *BlockPool) Strategy() Strategy { return p.c.opt.Strategy }
 

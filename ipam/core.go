@@ -63,6 +63,13 @@ func (c *core) take() (uint64, bool) {
 	return c.bm.SetNextClearWrap(c.uint64n(n))
 }
 
+// reset frees every slot and restarts the strategy, as newCore left it.
+func (c *core) reset() {
+	c.bm.Reset()
+	c.cursor = 0
+	c.rng.Seed(c.opt.Seed, seedStream)
+}
+
 // uint64n returns a uniform draw from [0, n), n > 0 (Lemire's method).
 func (c *core) uint64n(n uint64) uint64 {
 	hi, lo := bits.Mul64(c.rng.Uint64(), n)

@@ -3,6 +3,7 @@ package ipam_test
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/ipcap/ipcap/ipam"
 	"go4.org/netipx"
@@ -36,6 +37,27 @@ func ExamplePool() {
 	// [10.240.0.4 10.240.0.5 10.240.0.6]
 	// 251 usable, 248 free
 	// first fit reuses 10.240.0.5
+}
+
+// A random pool replays the same sequence after Reset: a simulation runs
+// trial after trial on one pool without building it again.
+func ExamplePool_Reset() {
+	var b netipx.IPSetBuilder
+	b.AddPrefix(netip.MustParsePrefix("10.1.0.0/16"))
+	space, _ := b.IPSet()
+
+	pool, err := ipam.NewPool(space, ipam.Options{Strategy: ipam.Random, Seed: 7})
+	if err != nil {
+		panic(err)
+	}
+	first, _ := pool.AllocateN(nil, 3)
+	pool.Reset()
+	fmt.Println(pool.Used(), "used after Reset")
+	again, _ := pool.AllocateN(nil, 3)
+	fmt.Println(slices.Equal(first, again))
+	// Output:
+	// 0 used after Reset
+	// true
 }
 
 // Node CIDRs from a pod CIDR, the way kubenet and Azure CNI Overlay assign

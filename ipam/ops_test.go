@@ -23,6 +23,7 @@ type allocator[T comparable] interface {
 	Used() uint64
 	Free() uint64
 	All() iter.Seq[T]
+	Reset()
 }
 
 // checkOp applies one random operation to the pool and the model and
@@ -31,6 +32,11 @@ type allocator[T comparable] interface {
 func checkOp[T comparable](t *testing.T, p allocator[T], m *golden.Allocator[T], r *rand.Rand, v T, step int) {
 	t.Helper()
 	switch op := r.IntN(7); {
+	case step%1000 == 999: // now and then, start over
+		p.Reset()
+		m.Reset()
+		require.Zero(t, p.Used())
+		require.Equal(t, p.Size(), p.Free())
 	case op <= 2 && step%400 < 300:
 		got, err := p.Allocate()
 		want, ok := m.Allocate()

@@ -118,6 +118,12 @@ func (p *Pool) Used() uint64 { return p.c.used() }
 // Free returns Size − Used.
 func (p *Pool) Free() uint64 { return p.c.free() }
 
+// Reset releases every address and restarts the strategy: the pool is as
+// NewPool returned it, with the same space and options, but keeps its
+// memory. A simulation that replays many trials resets its pools between
+// them rather than releasing address by address.
+func (p *Pool) Reset() { p.c.reset() }
+
 // Strategy returns the pool's allocation strategy.
 func (p *Pool) Strategy() Strategy { return p.c.opt.Strategy }
 

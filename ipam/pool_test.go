@@ -262,6 +262,40 @@ func TestPoolNoAllocs(t *testing.T) {
 	}
 }
 
+// TestPoolReset checks that Reset leaves a pool as NewPool returned it, its
+// encoded state included, and reuses the memory it holds.
+func TestPoolReset(t *testing.T) {
+	for _, st := range strategies {
+		for _, space := range []string{"10.0.0.0/24", "fd00:1::/64"} {
+			opt := ipam.Options{Strategy: st, Seed: 9}
+			p, err := ipam.NewPool(set(t, space), opt)
+			require.NoError(t, err)
+			fresh, err := ipam.NewPool(set(t, space), opt)
+			require.NoError(t, err)
+			first, err := p.AllocateN(nil, 200)
+			require.NoError(t, err)
+			p.Reset()
+			assert.Zero(t, p.Used(), "%v %s", st, space)
+			assert.Empty(t, slices.Collect(p.All()))
+			got, err := p.MarshalBinary()
+			require.NoError(t, err)
+			want, err := fresh.MarshalBinary()
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "%v %s: state after Reset", st, space)
+			again, err := p.AllocateN(nil, 200)
+			require.NoError(t, err)
+			assert.Equal(t, first, again, "%v %s: the same sequence after Reset", st, space)
+
+			dst := make([]netip.Addr, 0, 200)
+			allocs := testing.AllocsPerRun(5, func() {
+				p.Reset()
+				dst, _ = p.AllocateN(dst[:0], 200)
+			})
+			assert.Zero(t, allocs, "%v %s: Reset and refill allocated", st, space)
+		}
+	}
+}
+
 func TestErrorsAreDistinct(t *testing.T) {
 	errs := []error{ipam.ErrExhausted, ipam.ErrNotAllocated, ipam.ErrAlreadyAllocated, ipam.ErrOutOfRange, ipam.ErrInvalid, ipam.ErrCorrupt}
 	for i, a := range errs {

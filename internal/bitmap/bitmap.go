@@ -44,6 +44,17 @@ func newBitmap(n uint64, isDense bool) Bitmap {
 	return b
 }
 
+// Reset clears every bit, as New(b.Len()) would return, but keeps the
+// memory the bitmap holds for reuse.
+func (b *Bitmap) Reset() {
+	if b.isDense {
+		b.d.reset()
+	} else {
+		b.s.reset()
+	}
+	b.ones, b.low = 0, 0
+}
+
 // Len returns the number of bits.
 func (b *Bitmap) Len() uint64 { return b.n }
 

@@ -220,6 +220,47 @@ func testFirstClearChurn(t *testing.T, New func(uint64) Bitmap) {
 	}
 }
 
+func TestReset(t *testing.T) { kinds(t, testReset) }
+
+// testReset fills bitmaps at random, resets them, and drives each beside a
+// new one: they must answer alike, and Reset must not allocate.
+func testReset(t *testing.T, New func(uint64) Bitmap) {
+	for _, n := range []uint64{1, 64, 300, 5000, 1<<18 + 3} {
+		r := rand.New(rand.NewPCG(3, n))
+		b := New(n)
+		for range 3000 {
+			b.Set(r.Uint64N(n))
+		}
+		b.SetRange(0, min(n, 100))
+		b.Reset()
+		require.Zero(t, b.Count(), "n=%d", n)
+		require.Empty(t, slices.Collect(b.Ones()), "n=%d", n)
+		fresh := New(n)
+		for range 3000 {
+			i := r.Uint64N(n)
+			switch r.IntN(4) {
+			case 0:
+				require.Equal(t, fresh.Set(i), b.Set(i), "n=%d Set(%d)", n, i)
+			case 1:
+				require.Equal(t, fresh.Clear(i), b.Clear(i), "n=%d Clear(%d)", n, i)
+			case 2:
+				w, wok := fresh.SetFirstClear()
+				g, gok := b.SetFirstClear()
+				require.Equal(t, [2]any{w, wok}, [2]any{g, gok}, "n=%d SetFirstClear", n)
+			case 3:
+				w, wok := fresh.SetNextClearWrap(i)
+				g, gok := b.SetNextClearWrap(i)
+				require.Equal(t, [2]any{w, wok}, [2]any{g, gok}, "n=%d SetNextClearWrap(%d)", n, i)
+			}
+		}
+		require.Equal(t, slices.Collect(fresh.Ones()), slices.Collect(b.Ones()), "n=%d", n)
+		require.LessOrEqual(t, fresh.MemoryBytes(), b.MemoryBytes(), "n=%d: Reset keeps the memory", n)
+		if allocs := testing.AllocsPerRun(10, b.Reset); allocs != 0 {
+			t.Errorf("n=%d: Reset allocated %v times", n, allocs)
+		}
+	}
+}
+
 func TestHugeSparse(t *testing.T) {
 	b := New(math.MaxUint64)
 	hi := uint64(math.MaxUint64 - 1)

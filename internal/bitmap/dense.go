@@ -33,9 +33,22 @@ func newDense(n uint64) dense {
 		d.lv[k] = all[:l:l]
 		all = all[l:]
 	}
-	// Padding: bits at or beyond n, and summary bits of words that do not
-	// exist, are set so that no search stops there.
-	if r := n & 63; r != 0 || n == 0 {
+	d.pad()
+	return d
+}
+
+// reset clears every bit, keeping the levels' memory.
+func (d *dense) reset() {
+	for _, l := range d.lv[:d.h] {
+		clear(l)
+	}
+	d.pad()
+}
+
+// pad sets the bits at or beyond n, and the summary bits of words that do
+// not exist, so that no search stops there. The levels must be clear.
+func (d *dense) pad() {
+	if r := d.n & 63; r != 0 || d.n == 0 {
 		d.lv[0][len(d.lv[0])-1] = allOnes << r
 	}
 	for k := 1; k < d.h; k++ {
@@ -49,7 +62,6 @@ func newDense(n uint64) dense {
 			}
 		}
 	}
-	return d
 }
 
 func (d *dense) test(i uint64) bool { return d.lv[0][i>>6]>>(i&63)&1 != 0 }

@@ -42,12 +42,19 @@ func newSparse(n uint64) sparse {
 	for levelShift(b.height) < 64 && uint64(1)<<levelShift(b.height) < n {
 		b.height++
 	}
+	b.reset()
+	return b
+}
+
+// reset clears every bit: the tree is its root again, and the arenas keep
+// their capacity for the pages and nodes to come.
+func (b *sparse) reset() {
+	b.pages, b.inners = b.pages[:0], b.inners[:0]
 	if b.height == 0 {
 		b.newPage(0, false, -1, 0)
 	} else {
 		b.newInner(b.height, 0, false, -1, 0)
 	}
-	return b
 }
 
 // levelShift returns log2 of the bits covered by a node of level l (0 = page).

@@ -22,6 +22,7 @@ type Allocator[T comparable] struct {
 	used     map[int]bool
 	strategy Strategy
 	cursor   int
+	seed     uint64
 	rng      *rand.PCG
 }
 
@@ -30,7 +31,7 @@ type Allocator[T comparable] struct {
 // PCG seeded with (seed, 0x9e3779b97f4a7c15).
 func New[T comparable](slots []T, s Strategy, seed uint64) *Allocator[T] {
 	a := &Allocator[T]{slots: slots, index: map[T]int{}, used: map[int]bool{}, strategy: s,
-		rng: rand.NewPCG(seed, 0x9e3779b97f4a7c15)}
+		seed: seed, rng: rand.NewPCG(seed, 0x9e3779b97f4a7c15)}
 	for i, v := range slots {
 		a.index[v] = i
 	}
@@ -70,6 +71,13 @@ func (a *Allocator[T]) Allocate() (T, bool) {
 		}
 	}
 	return zero, false
+}
+
+// Reset frees every slot and starts the strategy over, as New left it.
+func (a *Allocator[T]) Reset() {
+	clear(a.used)
+	a.cursor = 0
+	a.rng.Seed(a.seed, 0x9e3779b97f4a7c15)
 }
 
 // Contains reports whether v is a slot.
