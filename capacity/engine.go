@@ -34,7 +34,24 @@ type simSpace struct {
 	addrs  *ipam.Pool
 	blocks *ipam.BlockPool
 	unit   int // addresses per slot
+	taken  int // slots others hold, the lowest ones
 	peak   int // most addresses used during the current step
+}
+
+// restart empties the space but for what others hold, as it was built.
+func (s *simSpace) restart() {
+	s.peak = 0
+	if s.blocks != nil {
+		s.blocks.Reset()
+		for range s.taken {
+			_, _ = s.blocks.Allocate()
+		}
+		return
+	}
+	s.addrs.Reset()
+	for range s.taken {
+		_, _ = s.addrs.Allocate()
+	}
 }
 
 func (s *simSpace) used() int {
@@ -133,24 +150,19 @@ func (m *model) allocator(i int) (simSpace, error) {
 	}
 	opt := ipam.Options{Reserved: reserved}
 	sp := simSpace{unit: 1}
-	taken := m.spaces[i].Reserved
 	if bits := m.blockBits[i]; bits > 0 {
 		sp.unit = 1 << (32 - bits)
 		if sp.blocks, err = ipam.NewBlockPool(space, bits, opt); err != nil {
 			return simSpace{}, err
 		}
-		taken = (taken + sp.unit - 1) / sp.unit
-		if _, err := sp.blocks.AllocateN(nil, min(taken, int(sp.blocks.Size()))); err != nil {
+		sp.taken = min((m.spaces[i].Reserved+sp.unit-1)/sp.unit, int(sp.blocks.Size()))
+	} else {
+		if sp.addrs, err = ipam.NewPool(space, opt); err != nil {
 			return simSpace{}, err
 		}
-		return sp, nil
+		sp.taken = min(m.spaces[i].Reserved, int(sp.addrs.Size()))
 	}
-	if sp.addrs, err = ipam.NewPool(space, opt); err != nil {
-		return simSpace{}, err
-	}
-	if _, err := sp.addrs.AllocateN(nil, min(taken, int(sp.addrs.Size()))); err != nil {
-		return simSpace{}, err
-	}
+	sp.restart()
 	return sp, nil
 }
 
@@ -396,15 +408,23 @@ func (e *engine) removeOld(pi, b, left int) {
 	}
 }
 
-// reset empties the cluster, giving back every node's addresses, so that
-// the engine can run another trial without building its pools again.
+// reset empties the cluster: every space as it was built, no nodes. The
+// pools are reset whole rather than node by node, and keep their memory, so
+// that the engine runs another trial without building them again.
 func (e *engine) reset(pods distuv.Rander, seed uint64) {
+	for k := range e.spaces {
+		e.spaces[k].restart()
+	}
 	for pi := range e.pools {
 		p := &e.pools[pi]
-		for len(p.live) > 0 {
-			e.removeNode(pi, len(p.live)-1)
+		for i := range p.live { // emptied, the nodes keep their slices for reuse
+			n := &p.live[i]
+			n.addrs, n.blocks, n.places = n.addrs[:0], n.blocks[:0], n.places[:0]
 		}
+		p.live = p.live[:0]
 	}
+	e.calico = calico{blocks: e.calico.blocks[:0], dead: e.calico.dead[:0]}
+	e.nodes, e.vnet = 0, e.m.c.vnetReserved()
 	e.pods = pods
 	e.pcg.Seed(seed, 0x5eed)
 }
