@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -132,8 +133,12 @@ func report(w io.Writer, ts []table) error {
 	return nil
 }
 
+// number prints a measurement: whole numbers (counts) as they are, others
+// with the precision that matters at their size.
 func number(v float64) string {
 	switch {
+	case v == math.Trunc(v) && math.Abs(v) < 1<<53:
+		return commas(int64(v))
 	case v >= 100:
 		return commas(int64(v + 0.5))
 	case v >= 10:
