@@ -84,8 +84,13 @@ func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
 	return l, nil
 }
 
-// size returns the number of slots.
-func (l *layout) size() uint64 { return l.off[len(l.off)-1] }
+// size returns the number of slots: none in the zero layout of a zero pool.
+func (l *layout) size() uint64 {
+	if len(l.off) == 0 {
+		return 0
+	}
+	return l.off[len(l.off)-1]
+}
 
 // run returns the index of the run holding slot.
 func (l *layout) run(slot uint64) int {
