@@ -193,8 +193,14 @@ func unmarshal(b []byte, kind byte) (core, int, error) {
 	if d.err != nil {
 		return core{}, 0, d.err
 	}
-	if space == nil {
-		return core{}, 0, fmt.Errorf("%w: empty space", ErrCorrupt)
+	if space == nil { // a zero pool's state, and nothing else, has no space
+		var zero core
+		zrs, _ := zero.rng.MarshalBinary()
+		runs := d.uvarint()
+		if d.err == nil && (opt != Options{} || bits != 0 || cursor != 0 || string(rs) != string(zrs) || runs != 0 || d.off != len(body)) {
+			d.fail("empty space with a state")
+		}
+		return zero, 0, d.err
 	}
 	var c core
 	var err error

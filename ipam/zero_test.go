@@ -47,11 +47,28 @@ func TestZeroPools(t *testing.T) {
 		assert.Zero(t, b.Free())
 		assert.Empty(t, slices.Collect(b.All()))
 	}
+	// A zero pool's state round-trips to a zero pool.
+	var zp ipam.Pool
+	data, err := zp.MarshalBinary()
+	require.NoError(t, err)
+	q, err := ipam.NewPool(set(t, "10.0.0.0/30"), ipam.Options{})
+	require.NoError(t, err)
+	require.NoError(t, q.UnmarshalBinary(data))
+	assert.Zero(t, q.Size())
+	again, err := q.MarshalBinary()
+	require.NoError(t, err)
+	assert.Equal(t, data, again)
+	var zb, qb ipam.BlockPool
+	data, err = zb.MarshalBinary()
+	require.NoError(t, err)
+	require.NoError(t, qb.UnmarshalBinary(data))
+	assert.Zero(t, qb.Size())
+
 	// A zero Pool takes a state that was marshalled.
 	src, err := ipam.NewPool(set(t, "10.0.0.0/30"), ipam.Options{})
 	require.NoError(t, err)
 	_, _ = src.Allocate()
-	data, err := src.MarshalBinary()
+	data, err = src.MarshalBinary()
 	require.NoError(t, err)
 	var p ipam.Pool
 	require.NoError(t, p.UnmarshalBinary(data))
