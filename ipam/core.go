@@ -60,7 +60,7 @@ func (c *core) take() (uint64, bool) {
 	if c.bm.Count() == n {
 		return 0, false
 	}
-	return c.bm.SetNextClearWrap(c.uint64n(n))
+	return c.bm.SetNextClearWrapRandom(c.uint64n(n))
 }
 
 // reset frees every slot and restarts the strategy, as newCore left it.

@@ -100,7 +100,11 @@ func (b *Bitmap) Clear(i uint64) bool {
 			return false
 		}
 		d.lv[0][w] = x &^ m
-		if x == allOnes {
+		switch {
+		case x != allOnes:
+		case w == d.pending: // the levels above never saw it full
+			d.pending = none
+		default:
 			d.propagateNotFull(w)
 		}
 	}
@@ -140,7 +144,16 @@ func (b *Bitmap) SetNextClear(from uint64) (uint64, bool) {
 // SetNextClearWrap sets the lowest clear bit at or above from or, when there
 // is none, the lowest clear bit; false when every bit is set. A from at or
 // beyond Len starts at 0.
-func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) {
+func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) { return b.setNextClearWrap(from, false) }
+
+// SetNextClearWrapRandom is SetNextClearWrap for a from drawn at random: it
+// finds the same bit without branching on how far the search climbs, which a
+// random start makes unpredictable.
+func (b *Bitmap) SetNextClearWrapRandom(from uint64) (uint64, bool) {
+	return b.setNextClearWrap(from, true)
+}
+
+func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 	if !b.isDense {
 		i, ok := b.s.setNextClear(from)
 		if !ok {
@@ -163,14 +176,23 @@ func (b *Bitmap) SetNextClearWrap(from uint64) (uint64, bool) {
 	x := raw | (1<<(from&63) - 1)
 	if x == allOnes {
 		var ok bool
-		if j, ok = d.nextClearWordWrap(j); !ok {
+		if random {
+			j, ok = d.nextClearWordWrapFlat(j)
+		} else {
+			j, ok = d.nextClearWordWrap(j)
+		}
+		if !ok {
 			return 0, false
 		}
 		raw = d.lv[0][j]
 		x = raw
 	}
 	b.ones++
-	return d.fill(j, raw, bits.TrailingZeros64(^x)), true
+	i, full := d.fill(j, raw, bits.TrailingZeros64(^x))
+	if full {
+		d.postpone(j)
+	}
+	return i, true
 }
 
 // SetFirstClear sets the lowest clear bit and returns it, or false when every
@@ -197,7 +219,11 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 		raw = d.lv[0][j]
 		x = raw
 	}
-	return b.tookFirst(d.fill(j, raw, bits.TrailingZeros64(^x)), true)
+	i, full := d.fill(j, raw, bits.TrailingZeros64(^x))
+	if full {
+		d.postpone(j)
+	}
+	return b.tookFirst(i, true)
 }
 
 // tookFirst accounts for SetFirstClear's result.

@@ -128,7 +128,11 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 					got, ok = b.SetFirstClear()
 					want, wok = m.nextClear(0)
 				case r.IntN(3) == 0:
-					got, ok = b.SetNextClearWrap(from)
+					if r.IntN(2) == 0 {
+						got, ok = b.SetNextClearWrap(from)
+					} else {
+						got, ok = b.SetNextClearWrapRandom(from)
+					}
 					if want, wok = m.nextClear(from); !wok {
 						want, wok = m.nextClear(0)
 					}

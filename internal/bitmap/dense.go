@@ -10,7 +10,18 @@ type dense struct {
 	n  uint64
 	h  int                // levels in use: lv[0] … lv[h−1]; lv[h−1] is one word
 	lv [maxDense][]uint64 // a fixed array: one load less per level than a slice of slices
+
+	// pending is a full word of level 0 that the levels above do not show
+	// as full yet, or none. A search fills it; a word filled and emptied
+	// again before the next search, as an allocation followed by its
+	// release, never touches the levels above, so consecutive operations do
+	// not wait on each other's stores to the same summary words. The levels
+	// above are always exact for the bitmap with pending's last bit clear.
+	pending uint64
 }
+
+// none marks that no word is pending.
+const none = ^uint64(0)
 
 // maxDense is the most levels a dense bitmap has: 2^20 bits take 4.
 const maxDense = 5
@@ -28,7 +39,7 @@ func newDense(n uint64) dense {
 		total += l
 	}
 	all := make([]uint64, total)
-	d := dense{n: n, h: len(lens)}
+	d := dense{n: n, h: len(lens), pending: none}
 	for k, l := range lens {
 		d.lv[k] = all[:l:l]
 		all = all[l:]
@@ -42,6 +53,7 @@ func (d *dense) reset() {
 	for _, l := range d.lv[:d.h] {
 		clear(l)
 	}
+	d.pending = none
 	d.pad()
 }
 
@@ -110,6 +122,7 @@ func (d *dense) propagateNotFull(w uint64) {
 
 // firstClearWord returns the lowest word of level 0 that is not full.
 func (d *dense) firstClearWord() (uint64, bool) {
+	d.flush()
 	top := d.h - 1
 	if d.lv[top][0] == allOnes {
 		return 0, false
@@ -122,19 +135,32 @@ func (d *dense) firstClearWord() (uint64, bool) {
 }
 
 // fill sets clear bit b of word j of level 0, which holds raw, and returns
-// the bit's index: the searches set what they found without reading the word
-// again.
-func (d *dense) fill(j, raw uint64, b int) uint64 {
+// the bit's index and whether the word is now full, for the caller to
+// postpone: the searches set what they found without reading the word again.
+func (d *dense) fill(j, raw uint64, b int) (uint64, bool) {
 	raw |= 1 << b
 	d.lv[0][j] = raw
-	if raw == allOnes {
-		d.propagateFull(j)
+	return j<<6 | uint64(b), raw == allOnes
+}
+
+// postpone makes word j, just filled, the pending one, flushing the previous.
+func (d *dense) postpone(j uint64) {
+	d.flush()
+	d.pending = j
+}
+
+// flush shows the pending word as full in the levels above. Whatever reads
+// those levels flushes first.
+func (d *dense) flush() {
+	if d.pending != none {
+		d.propagateFull(d.pending)
+		d.pending = none
 	}
-	return j<<6 | uint64(b)
 }
 
 // nextClear returns the lowest clear bit at or above from.
 func (d *dense) nextClear(from uint64) (uint64, bool) {
+	d.flush()
 	if from >= d.n {
 		return 0, false
 	}
@@ -161,6 +187,7 @@ func (d *dense) nextClear(from uint64) (uint64, bool) {
 // level has a non-full word right of j's path, wrapping at the top, and
 // descends from there.
 func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
+	d.flush()
 	if d.h == 1 {
 		return 0, d.lv[0][0] != allOnes
 	}
@@ -186,8 +213,41 @@ func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 	return j, true
 }
 
+// nextClearWordWrapFlat is nextClearWordWrap for a j drawn at random. The
+// answer lies
+// below the lowest level k ≥ 1 whose word on j's path has a non-full child
+// right of the path (the turn), or, when there is none, below the top's
+// lowest non-full child. Which level turns varies at random in a nearly full
+// bitmap, so the search does not branch on it: it descends from the top along
+// the lowest non-full children and, at every level that turns, switches to
+// the turn; the last switch, the lowest turn, wins. (When searches follow a
+// pattern, as next fit's do, the branches of nextClearWordWrap are predicted
+// and it is the faster.)
+func (d *dense) nextClearWordWrapFlat(j uint64) (uint64, bool) {
+	d.flush()
+	top := d.h - 1
+	if d.lv[top][0] == allOnes {
+		return 0, false
+	}
+	w := uint64(0) // a word of level k, then of level k−1
+	for k := top; k >= 1; k-- {
+		s := 6 * uint(k-1)
+		p := j >> (s + 6) // the path's word at level k
+		x := d.lv[k][p] | (2<<(j>>s&63) - 1)
+		down := w<<6 | uint64(bits.TrailingZeros64(^d.lv[k][w]))
+		turn := p<<6 | uint64(bits.TrailingZeros64(^x))
+		w = down ^ (down^turn)&nonZero(^x)
+	}
+	return w, true
+}
+
+// nonZero returns all ones when v is not zero and zero when it is: a mask
+// for choosing without a branch.
+func nonZero(v uint64) uint64 { return uint64(int64(v|-v) >> 63) }
+
 // setRange sets [lo, lo+n), word by word.
 func (d *dense) setRange(lo, n uint64) {
+	d.flush()
 	for i, end := lo, lo+n; i < end; {
 		stop := min(end, (i|63)+1)
 		w := i >> 6
