@@ -221,7 +221,10 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 	}
 	i, full := d.fill(j, raw, bits.TrailingZeros64(^x))
 	if full {
-		d.postpone(j)
+		// Shown full at once: first fit comes back to this word through
+		// low, not through the levels, and a word left pending would make
+		// releases elsewhere branch on it.
+		d.propagateFull(j)
 	}
 	return b.tookFirst(i, true)
 }

@@ -12,11 +12,12 @@ type dense struct {
 	lv [maxDense][]uint64 // a fixed array: one load less per level than a slice of slices
 
 	// pending is a full word of level 0 that the levels above do not show
-	// as full yet, or none. A search fills it; a word filled and emptied
-	// again before the next search, as an allocation followed by its
-	// release, never touches the levels above, so consecutive operations do
-	// not wait on each other's stores to the same summary words. The levels
-	// above are always exact for the bitmap with pending's last bit clear.
+	// as full yet, or none. SetNextClearWrap leaves the word it fills
+	// pending; a word filled and emptied again before the next climb, as an
+	// allocation followed by its release, never touches the levels above, so
+	// consecutive searches do not wait on each other's stores to the same
+	// summary words. The levels above are always exact for the bitmap with
+	// pending's last bit clear; whatever reads them flushes first.
 	pending uint64
 }
 
