@@ -136,8 +136,9 @@ func (d *dense) firstClearWord() (uint64, bool) {
 }
 
 // fill sets clear bit b of word j of level 0, which holds raw, and returns
-// the bit's index and whether the word is now full, for the caller to
-// postpone: the searches set what they found without reading the word again.
+// the bit's index and whether the word is now full, which the caller shows
+// above at once or postpones: the searches set what they found without
+// reading the word again.
 func (d *dense) fill(j, raw uint64, b int) (uint64, bool) {
 	raw |= 1 << b
 	d.lv[0][j] = raw
