@@ -1,23 +1,16 @@
 package main
 
 import (
-	"bytes"
-	"flag"
+	"io"
 	"testing"
 
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func golden(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	require.NoError(t, run(args, &out, &errOut), errOut.String())
-	goldenfile.Check(t, *update, name, out.Bytes())
-	return out.String()
+	return goldenfile.Run(t, name, func(stdout, stderr io.Writer) error { return run(args, stdout, stderr) })
 }
 
 func TestDefault(t *testing.T) {
@@ -45,7 +38,6 @@ func TestClusterFile(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	for _, args := range [][]string{{"-vnet", "nope"}, {"-vnet", "fd00::/64"}, {"-nodes", "0"}, {"-pods", "300"}, {"-policy", "antrea"}, {"x"}, {"-cluster", "nope.json"}} {
-		var out, errOut bytes.Buffer
-		assert.Error(t, run(args, &out, &errOut), "%v", args)
+		assert.Error(t, run(args, io.Discard, io.Discard), "%v", args)
 	}
 }

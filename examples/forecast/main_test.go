@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,14 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
 const fixtures = "../../capacity/aksjson/testdata/"
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	goldenfile.Check(t, *update, name, got)
-}
 
 func runArgs(t *testing.T, args ...string) string {
 	t.Helper()
@@ -31,20 +23,20 @@ func runArgs(t *testing.T, args ...string) string {
 }
 
 func TestDefault(t *testing.T) {
-	golden(t, "default.txt", []byte(runArgs(t, "-trials", "100")))
+	goldenfile.Check(t, "default.txt", []byte(runArgs(t, "-trials", "100")))
 }
 
 func TestJSON(t *testing.T) {
-	golden(t, "overlay.json", []byte(runArgs(t, "-json", "-mode", "azure-cni-overlay", "-trials", "50")))
+	goldenfile.Check(t, "overlay.json", []byte(runArgs(t, "-json", "-mode", "azure-cni-overlay", "-trials", "50")))
 }
 
 func TestClusterFiles(t *testing.T) {
 	out := runArgs(t, "-cluster", fixtures+"kubenet.json", "-network", fixtures+"kubenet-vnet.json",
 		"-history", "testdata/history.csv", "-trials", "50")
-	golden(t, "kubenet.txt", []byte(out))
+	goldenfile.Check(t, "kubenet.txt", []byte(out))
 	assert.Contains(t, out, "== kubenet (kubenet) ==")
 	out = runArgs(t, "-cluster", fixtures+"legacy-cni.json", "-network", fixtures+"legacy-cni-subnet.json", "-trials", "20")
-	golden(t, "legacy-cni.txt", []byte(out))
+	goldenfile.Check(t, "legacy-cni.txt", []byte(out))
 }
 
 func TestPlot(t *testing.T) {

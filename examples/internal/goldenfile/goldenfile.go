@@ -1,8 +1,11 @@
 // Package goldenfile compares the examples' output with files under
-// testdata, and rewrites them when asked.
+// testdata, and rewrites them when the tests run with -update.
 package goldenfile
 
 import (
+	"bytes"
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,15 +14,27 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Check compares got with testdata/name, first rewriting the file when
-// update is set (the tests' -update flag).
-func Check(t testing.TB, update bool, name string, got []byte) {
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// Check compares got with testdata/name, first rewriting the file under
+// -update.
+func Check(t testing.TB, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if update {
+	if *update {
 		require.NoError(t, os.WriteFile(path, got, 0o644))
 	}
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test -update to create %s", path)
 	assert.Equal(t, string(want), string(got))
+}
+
+// Run runs an example's run function, which must succeed, checks what it
+// wrote to stdout against testdata/name, and returns it.
+func Run(t testing.TB, name string, run func(stdout, stderr io.Writer) error) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(&out, &errOut), errOut.String())
+	Check(t, name, out.Bytes())
+	return out.String()
 }
