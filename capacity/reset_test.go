@@ -61,5 +61,12 @@ func TestTrialOnReusedEngine(t *testing.T) {
 			}
 			require.Equal(t, fresh.vnet, reused.vnet, "%v trial %d", mode, i)
 		}
+		// Emptied, the node subnet holds only what others use: Reserved 3.
+		reused.reset(nil, 0)
+		for k, sp := range m.spaces {
+			if sp.Kind == KindNodeSubnet {
+				require.Equal(t, 3, reused.spaces[k].used(), "%v: node subnet after reset", mode)
+			}
+		}
 	}
 }

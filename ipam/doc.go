@@ -10,8 +10,8 @@
 // level, whatever the fill, and an IPv6 /64 costs memory in proportion to
 // what was allocated, not to 2^64. First fit usually reads a single word. In
 // a nearly full pool, next fit and random start far from the next free slot,
-// climb the levels and descend again: about twice the cost of an empty pool
-// (the README's table).
+// climb the levels and descend again: about 1.5 times the cost in an empty
+// pool (the README's table).
 //
 // The package knows nothing about Azure or Kubernetes; callers decide what is
 // reserved and how large a block is.
