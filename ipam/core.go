@@ -2,8 +2,6 @@ package ipam
 
 import (
 	"fmt"
-	"math/bits"
-	"math/rand/v2"
 	"net/netip"
 
 	"github.com/ipcap/ipcap/internal/bitmap"
@@ -17,12 +15,9 @@ type core struct {
 	bm     bitmap.Bitmap
 	opt    Options
 	space  *netipx.IPSet
-	rng    rand.PCG // Random only
-	cursor uint64   // NextFit only: where the next search starts
+	rng    wyrand // Random only: state seeded with Options.Seed
+	cursor uint64 // NextFit only: where the next search starts
 }
-
-// seedStream is the PCG stream constant paired with Options.Seed.
-const seedStream = 0x9e3779b97f4a7c15
 
 func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
 	if err := opt.Validate(); err != nil {
@@ -37,7 +32,7 @@ func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
 		bm:    bitmap.New(lay.size()),
 		opt:   opt,
 		space: space,
-		rng:   *rand.NewPCG(opt.Seed, seedStream),
+		rng:   wyrand{opt.Seed},
 	}, nil
 }
 
@@ -60,25 +55,14 @@ func (c *core) take() (uint64, bool) {
 	if c.bm.Count() == n {
 		return 0, false
 	}
-	return c.bm.SetNextClearWrapRandom(c.uint64n(n))
+	return c.bm.SetNextClearWrapRandom(c.rng.uint64n(n))
 }
 
 // reset frees every slot and restarts the strategy, as newCore left it.
 func (c *core) reset() {
 	c.bm.Reset()
 	c.cursor = 0
-	c.rng.Seed(c.opt.Seed, seedStream)
-}
-
-// uint64n returns a uniform draw from [0, n), n > 0 (Lemire's method).
-func (c *core) uint64n(n uint64) uint64 {
-	hi, lo := bits.Mul64(c.rng.Uint64(), n)
-	if lo < n {
-		for thresh := -n % n; lo < thresh; {
-			hi, lo = bits.Mul64(c.rng.Uint64(), n)
-		}
-	}
-	return hi
+	c.rng = wyrand{c.opt.Seed}
 }
 
 // size, used and free count slots.

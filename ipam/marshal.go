@@ -9,11 +9,10 @@ import (
 	"go4.org/netipx"
 )
 
-// The state encoding, version 1, big-endian, ending in a CRC-32 (IEEE) of all
+// The state encoding, version 2, big-endian, ending in a CRC-32 (IEEE) of all
 // that precedes it:
 //
-//	"IPAM" version(1) kind(1) strategy(1) bits(1) seed(8) cursor(8)
-//	rng: uvarint length, bytes (math/rand/v2 PCG state)
+//	"IPAM" version(1) kind(1) strategy(1) bits(1) seed(8) cursor(8) rng(8)
 //	space, reserved: uvarint count, then per range family(1: 4 or 6) from to
 //	used slots: uvarint count, then per run uvarint gap, uvarint length
 //	crc32(4)
@@ -22,21 +21,16 @@ import (
 // can be restored from the bytes alone.
 const (
 	magic     = "IPAM"
-	version   = 1
+	version   = 2 // 1 held a math/rand/v2 PCG state: Random's sequences changed
 	kindPool  = 1
 	kindBlock = 2
 )
 
-func (c *core) marshal(kind byte, bits int) ([]byte, error) {
+func (c *core) marshal(kind byte, bits int) []byte {
 	b := append([]byte(magic), version, kind, byte(c.opt.Strategy), byte(bits))
 	b = binary.BigEndian.AppendUint64(b, c.opt.Seed)
 	b = binary.BigEndian.AppendUint64(b, c.cursor)
-	rs, err := c.rng.MarshalBinary()
-	if err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(len(rs)))
-	b = append(b, rs...)
+	b = binary.BigEndian.AppendUint64(b, c.rng.state)
 	b = appendSet(b, c.space)
 	b = appendSet(b, c.opt.Reserved)
 	var runs, last uint64
@@ -49,7 +43,7 @@ func (c *core) marshal(kind byte, bits int) ([]byte, error) {
 		b = binary.AppendUvarint(b, n)
 		last = s + n
 	}
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b)), nil
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
 }
 
 func appendSet(b []byte, s *netipx.IPSet) []byte {
@@ -187,7 +181,7 @@ func unmarshal(b []byte, kind byte) (core, int, error) {
 	bits := int(d.byte())
 	opt.Seed = d.uint64()
 	cursor := d.uint64()
-	rs := d.bytes(int(min(d.uvarint(), uint64(len(body)))))
+	rng := wyrand{d.uint64()}
 	space := d.set()
 	opt.Reserved = d.set()
 	if d.err != nil {
@@ -195,9 +189,8 @@ func unmarshal(b []byte, kind byte) (core, int, error) {
 	}
 	if space == nil { // a zero pool's state, and nothing else, has no space
 		var zero core
-		zrs, _ := zero.rng.MarshalBinary()
 		runs := d.uvarint()
-		if d.err == nil && (opt != Options{} || bits != 0 || cursor != 0 || string(rs) != string(zrs) || runs != 0 || d.off != len(body)) {
+		if d.err == nil && (opt != Options{} || bits != 0 || cursor != 0 || rng != zero.rng || runs != 0 || d.off != len(body)) {
 			d.fail("empty space with a state")
 		}
 		return zero, 0, d.err
@@ -212,9 +205,7 @@ func unmarshal(b []byte, kind byte) (core, int, error) {
 	if err != nil {
 		return core{}, 0, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	if err := c.rng.UnmarshalBinary(rs); err != nil {
-		return core{}, 0, fmt.Errorf("%w: random state: %v", ErrCorrupt, err)
-	}
+	c.rng = rng
 	if cursor >= max(c.size(), 1) {
 		return core{}, 0, fmt.Errorf("%w: cursor %d beyond %d slots", ErrCorrupt, cursor, c.size())
 	}
@@ -248,7 +239,7 @@ func unmarshal(b []byte, kind byte) (core, int, error) {
 // MarshalBinary encodes the pool's whole state: space, options, allocations
 // and the strategy's position, so that UnmarshalBinary restores a pool that
 // continues the same sequence.
-func (p *Pool) MarshalBinary() ([]byte, error) { return p.c.marshal(kindPool, 0) }
+func (p *Pool) MarshalBinary() ([]byte, error) { return p.c.marshal(kindPool, 0), nil }
 
 // UnmarshalBinary restores a pool encoded by MarshalBinary. On error, which
 // wraps ErrCorrupt, the pool is unchanged.
@@ -262,7 +253,7 @@ func (p *Pool) UnmarshalBinary(b []byte) error {
 }
 
 // MarshalBinary encodes the pool's whole state (see Pool.MarshalBinary).
-func (p *BlockPool) MarshalBinary() ([]byte, error) { return p.c.marshal(kindBlock, p.bits) }
+func (p *BlockPool) MarshalBinary() ([]byte, error) { return p.c.marshal(kindBlock, p.bits), nil }
 
 // UnmarshalBinary restores a pool encoded by MarshalBinary. On error, which
 // wraps ErrCorrupt, the pool is unchanged.

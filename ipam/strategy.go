@@ -51,9 +51,9 @@ type Options struct {
 	// Strategy chooses which free slot an allocation takes.
 	Strategy Strategy
 	// Seed seeds the Random strategy: the same seed gives the same sequence.
-	// Random draws each starting slot uniformly (Lemire's method) from a
-	// math/rand/v2 PCG seeded with (Seed, 0x9e3779b97f4a7c15). Other
-	// strategies ignore it.
+	// Random draws each starting slot uniformly (Lemire's method) from
+	// wyrand, as Go's runtime.cheaprand computes it, with Seed as its
+	// state. Other strategies ignore it.
 	Seed uint64
 	// Reserved holds addresses that are never handed out (Azure keeps five
 	// per subnet). Addresses outside the space are ignored. Nil means none.

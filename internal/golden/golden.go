@@ -5,7 +5,6 @@ package golden
 import (
 	"math/big"
 	"math/bits"
-	"math/rand/v2"
 	"net/netip"
 
 	"go4.org/netipx"
@@ -23,29 +22,37 @@ type Allocator[T comparable] struct {
 	strategy Strategy
 	cursor   int
 	seed     uint64
-	rng      *rand.PCG
+	rng      uint64 // wyrand's state
 }
 
 // New returns an allocator over slots, which must be ascending and distinct.
-// Random draws its starting slot as ipam documents: Lemire's method over a
-// PCG seeded with (seed, 0x9e3779b97f4a7c15).
+// Random draws its starting slot as ipam documents: Lemire's method over
+// wyrand with the seed as its state.
 func New[T comparable](slots []T, s Strategy, seed uint64) *Allocator[T] {
 	a := &Allocator[T]{slots: slots, index: map[T]int{}, used: map[int]bool{}, strategy: s,
-		seed: seed, rng: rand.NewPCG(seed, 0x9e3779b97f4a7c15)}
+		seed: seed, rng: seed}
 	for i, v := range slots {
 		a.index[v] = i
 	}
 	return a
 }
 
+// next is wyrand as Go's runtime.cheaprand computes it.
+func (a *Allocator[T]) next() uint64 {
+	a.rng += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(a.rng, a.rng^0xe7037ed1a0b428db)
+	return hi ^ lo
+}
+
+// draw is Lemire's method: the high word of a 64×64-bit product, drawing
+// again while the low word is below 2^64 mod n.
 func (a *Allocator[T]) draw(n uint64) uint64 {
-	hi, lo := bits.Mul64(a.rng.Uint64(), n)
-	if lo < n {
-		for thresh := -n % n; lo < thresh; {
-			hi, lo = bits.Mul64(a.rng.Uint64(), n)
+	for {
+		hi, lo := bits.Mul64(a.next(), n)
+		if lo >= -n%n {
+			return hi
 		}
 	}
-	return hi
 }
 
 // Allocate takes a free slot by the strategy.
@@ -77,7 +84,7 @@ func (a *Allocator[T]) Allocate() (T, bool) {
 func (a *Allocator[T]) Reset() {
 	clear(a.used)
 	a.cursor = 0
-	a.rng.Seed(a.seed, 0x9e3779b97f4a7c15)
+	a.rng = a.seed
 }
 
 // Contains reports whether v is a slot.
