@@ -215,30 +215,36 @@ func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 	return j, true
 }
 
-// nextClearWordWrapFlat is nextClearWordWrap for a j drawn at random. The
-// answer lies
-// below the lowest level k ≥ 1 whose word on j's path has a non-full child
-// right of the path (the turn), or, when there is none, below the top's
-// lowest non-full child. Which level turns varies at random in a nearly full
-// bitmap, so the search does not branch on it: it descends from the top along
-// the lowest non-full children and, at every level that turns, switches to
-// the turn; the last switch, the lowest turn, wins. (When searches follow a
+// nextClearWordWrapFlat is nextClearWordWrap for a j drawn at random. Which
+// level the search turns at varies at random in a nearly full bitmap, so it
+// does not branch on it. At the top it looks cyclically right of j's path: a
+// search that finds nothing right of the path wraps to the lowest non-full
+// child, the path's own included, in the same rotate and count. Below, it
+// descends along the lowest non-full children and, at every level whose word
+// on j's path has a non-full child right of the path (a turn), switches to
+// that child: the last switch, the lowest turn, wins. (When searches follow a
 // pattern, as next fit's do, the branches of nextClearWordWrap are predicted
 // and it is the faster.)
 func (d *dense) nextClearWordWrapFlat(j uint64) (uint64, bool) {
 	d.flush()
 	top := d.h - 1
-	if d.lv[top][0] == allOnes {
+	nf := ^d.lv[top][0] // non-full children of the top
+	if nf == 0 {
 		return 0, false
 	}
-	w := uint64(0) // a word of level k, then of level k−1
-	for k := top; k >= 1; k-- {
-		s := 6 * uint(k-1)
+	if top == 0 {
+		return 0, true
+	}
+	s := 6 * uint(top-1) // j>>s is the path's word at level top−1
+	b := j>>s&63 + 1
+	w := (b + uint64(bits.TrailingZeros64(bits.RotateLeft64(nf, -int(b))))) & 63
+	for k := top - 1; k >= 1; k-- {
+		s -= 6
 		p := j >> (s + 6) // the path's word at level k
-		x := d.lv[k][p] | (2<<(j>>s&63) - 1)
+		t := ^d.lv[k][p] & (allOnes << (j >> s & 63) << 1)
 		down := w<<6 | uint64(bits.TrailingZeros64(^d.lv[k][w]))
-		turn := p<<6 | uint64(bits.TrailingZeros64(^x))
-		w = down ^ (down^turn)&nonZero(^x)
+		turn := p<<6 | uint64(bits.TrailingZeros64(t))
+		w = down ^ (down^turn)&nonZero(t)
 	}
 	return w, true
 }
