@@ -11,7 +11,6 @@ package bitmap
 
 import (
 	"iter"
-	"math/bits"
 )
 
 // DenseMax is the largest length that is stored densely: 2^20 bits cost
@@ -188,7 +187,7 @@ func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 		x = raw
 	}
 	b.ones++
-	i, full := d.fill(j, raw, bits.TrailingZeros64(^x))
+	i, full := d.fill(j, raw, ^x)
 	if full {
 		d.postpone(j)
 	}
@@ -219,7 +218,7 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 		raw = d.lv[0][j]
 		x = raw
 	}
-	i, full := d.fill(j, raw, bits.TrailingZeros64(^x))
+	i, full := d.fill(j, raw, ^x)
 	if full {
 		// Shown full at once: first fit comes back to this word through
 		// low, not through the levels, and a word left pending would make

@@ -135,14 +135,15 @@ func (d *dense) firstClearWord() (uint64, bool) {
 	return j, true
 }
 
-// fill sets clear bit b of word j of level 0, which holds raw, and returns
-// the bit's index and whether the word is now full, which the caller shows
-// above at once or postpones: the searches set what they found without
-// reading the word again.
-func (d *dense) fill(j, raw uint64, b int) (uint64, bool) {
-	raw |= 1 << b
+// fill sets the lowest bit of free, the clear bits of word j of level 0
+// (which holds raw) that the search may take, and returns the bit's index
+// and whether the word is now full, which the caller shows above at once or
+// postpones: the searches set what they found without reading the word
+// again. The store waits only for free & −free, not for the bit's index.
+func (d *dense) fill(j, raw, free uint64) (uint64, bool) {
+	raw |= free & -free
 	d.lv[0][j] = raw
-	return j<<6 | uint64(b), raw == allOnes
+	return j<<6 | uint64(bits.TrailingZeros64(free)), raw == allOnes
 }
 
 // postpone makes word j, just filled, the pending one, flushing the previous.
