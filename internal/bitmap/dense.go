@@ -187,15 +187,16 @@ func (d *dense) nextClear(from uint64) (uint64, bool) {
 
 // nextClearWordWrap returns the lowest word of level 0 above word j that is
 // not full or, when there is none, the lowest such word: it climbs until a
-// level has a non-full word right of j's path, wrapping at the top, and
-// descends from there.
+// level below the top has a non-full word right of j's path, or to the top,
+// which it searches cyclically (nextAtTop), and descends from there.
 func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 	d.flush()
-	if d.h == 1 {
+	top := d.h - 1
+	if top == 0 {
 		return 0, d.lv[0][0] != allOnes
 	}
 	k := 1
-	for ; k < d.h; k++ {
+	for ; k < top; k++ {
 		b := j & 63
 		j >>= 6
 		if x := d.lv[k][j] | (2<<b - 1); x != allOnes {
@@ -203,12 +204,11 @@ func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 			break
 		}
 	}
-	if k == d.h { // nothing right of the path at the top: wrap to the lowest
-		top := d.lv[d.h-1][0]
-		if top == allOnes {
+	if k == top {
+		var ok bool
+		if j, ok = d.nextAtTop(j); !ok {
 			return 0, false
 		}
-		j, k = uint64(bits.TrailingZeros64(^top)), d.h-1
 	}
 	for k--; k > 0; k-- {
 		j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
@@ -216,29 +216,36 @@ func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 	return j, true
 }
 
+// nextAtTop returns the top's first non-full child after child c&63 in
+// cyclic order, c&63 itself last, and false when the top is full: one
+// rotate and count, so that a search that finds nothing right of its path
+// wraps to the lowest non-full child, its path's own included, at no extra
+// cost. The top must be above level 0.
+func (d *dense) nextAtTop(c uint64) (uint64, bool) {
+	nf := ^d.lv[d.h-1][0] // the non-full children
+	c = c&63 + 1
+	return (c + uint64(bits.TrailingZeros64(bits.RotateLeft64(nf, -int(c))))) & 63, nf != 0
+}
+
 // nextClearWordWrapFlat is nextClearWordWrap for a j drawn at random. Which
 // level the search turns at varies at random in a nearly full bitmap, so it
-// does not branch on it. At the top it looks cyclically right of j's path: a
-// search that finds nothing right of the path wraps to the lowest non-full
-// child, the path's own included, in the same rotate and count. Below, it
-// descends along the lowest non-full children and, at every level whose word
-// on j's path has a non-full child right of the path (a turn), switches to
-// that child: the last switch, the lowest turn, wins. (When searches follow a
-// pattern, as next fit's do, the branches of nextClearWordWrap are predicted
-// and it is the faster.)
+// does not branch on it: from the child nextAtTop picks, it descends along
+// the lowest non-full children and, at every level whose word on j's path
+// has a non-full child right of the path (a turn), switches to that child;
+// the last switch, the lowest turn, wins. (When searches follow a pattern,
+// as next fit's do, the branches of nextClearWordWrap are predicted and it
+// is the faster.)
 func (d *dense) nextClearWordWrapFlat(j uint64) (uint64, bool) {
 	d.flush()
 	top := d.h - 1
-	nf := ^d.lv[top][0] // non-full children of the top
-	if nf == 0 {
-		return 0, false
-	}
 	if top == 0 {
-		return 0, true
+		return 0, d.lv[0][0] != allOnes
 	}
 	s := 6 * uint(top-1) // j>>s is the path's word at level top−1
-	b := j>>s&63 + 1
-	w := (b + uint64(bits.TrailingZeros64(bits.RotateLeft64(nf, -int(b))))) & 63
+	w, ok := d.nextAtTop(j >> s)
+	if !ok {
+		return 0, false
+	}
 	for k := top - 1; k >= 1; k-- {
 		s -= 6
 		p := j >> (s + 6) // the path's word at level k
