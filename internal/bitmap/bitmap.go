@@ -108,7 +108,9 @@ func (b *Bitmap) Clear(i uint64) bool {
 		}
 	}
 	b.ones--
-	b.low = min(b.low, i)
+	if i < b.low { // a branch, not min: no store when low stays, as it does for all but first fit
+		b.low = i
+	}
 	return true
 }
 
