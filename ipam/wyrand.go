@@ -26,21 +26,14 @@ func (r *wyrand) uint64() uint64 {
 
 // uint64n returns a uniform draw from [0, n), n > 0, by Lemire's
 // multiply-and-reject ("Fast Random Integer Generation in an Interval",
-// 2019). The rejection, rare, is out of line so that the common path
-// inlines.
+// 2019): the high word of a draw times n, drawing again while the low word
+// is below 2^64 mod n. The division that computes the bound runs only when
+// the low word is below n, about n times in 2^64, and the whole inlines.
 func (r *wyrand) uint64n(n uint64) uint64 {
-	hi, lo := bits.Mul64(r.uint64(), n)
-	if lo < n {
-		return r.reject(n, hi, lo)
+	for {
+		hi, lo := bits.Mul64(r.uint64(), n)
+		if lo >= n || lo >= -n%n {
+			return hi
+		}
 	}
-	return hi
-}
-
-// reject finishes uint64n when the first draw fell where rejection may be
-// needed: below −n mod n, it draws again.
-func (r *wyrand) reject(n, hi, lo uint64) uint64 {
-	for thresh := -n % n; lo < thresh; {
-		hi, lo = bits.Mul64(r.uint64(), n)
-	}
-	return hi
 }
