@@ -73,6 +73,34 @@ func TestBlockPoolEdgesAndReserved(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
+// TestBlockPoolWholeFamily covers the block lengths at the ends of IPv4: a
+// single /0 block (32 host bits, the width of the address) and /32 blocks.
+func TestBlockPoolWholeFamily(t *testing.T) {
+	all := netip.MustParsePrefix("0.0.0.0/0")
+	p, err := ipam.NewBlockPool(set(t, "0.0.0.0/0"), 0, ipam.Options{})
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), p.Size())
+	got, err := p.Allocate()
+	require.NoError(t, err)
+	assert.Equal(t, all, got)
+	assert.True(t, p.IsAllocated(all))
+	assert.ErrorIs(t, p.Occupy(netip.MustParsePrefix("0.0.0.0/1")), ipam.ErrOutOfRange)
+	require.NoError(t, p.Release(all))
+	assert.Equal(t, uint64(0), p.Used())
+
+	q, err := ipam.NewBlockPool(set(t, "10.0.0.0/30"), 32, ipam.Options{Strategy: ipam.NextFit})
+	require.NoError(t, err)
+	got2, err := q.AllocateN(nil, 4)
+	require.NoError(t, err)
+	assert.Equal(t, []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/32"), netip.MustParsePrefix("10.0.0.1/32"),
+		netip.MustParsePrefix("10.0.0.2/32"), netip.MustParsePrefix("10.0.0.3/32"),
+	}, got2)
+	require.NoError(t, q.Release(netip.MustParsePrefix("10.0.0.2/32")))
+	assert.False(t, q.IsAllocated(netip.MustParsePrefix("10.0.0.2/32")))
+	assert.True(t, q.IsAllocated(netip.MustParsePrefix("10.0.0.3/32")))
+}
+
 func TestBlockPoolErrorsNameTheValue(t *testing.T) {
 	p, err := ipam.NewBlockPool(set(t, "10.244.0.0/16"), 24, ipam.Options{Reserved: set(t, "10.244.7.7")})
 	require.NoError(t, err)
