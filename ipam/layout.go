@@ -24,9 +24,7 @@ type layout struct {
 	base4   uint32 // start[0] as an IPv4 integer
 	n4      uint64 // slots
 	mask4   uint32 // 2^host − 1: the address bits inside a slot
-	shift4  uint8  // host mod 32: shifts below the width need no masking
-	// (host 32, a /0 block, is a single slot 0, for which a shift by 0 is
-	// as good as one by 32)
+	shift4  uint8  // host mod 32, so shifts need no masking: a /0 block (host 32) is the one slot 0
 }
 
 // newLayout lays out the whole aligned blocks of 2^host addresses that lie in

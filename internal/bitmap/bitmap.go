@@ -9,9 +9,7 @@
 // grows with the bits that were set, not with n (up to 2^64−1).
 package bitmap
 
-import (
-	"iter"
-)
+import "iter"
 
 // DenseMax is the largest length that is stored densely: 2^20 bits cost
 // 132 KiB up front.
