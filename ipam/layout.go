@@ -23,8 +23,6 @@ type layout struct {
 	single4 bool
 	base4   uint32 // start[0] as an IPv4 integer
 	n4      uint64 // slots
-	mask4   uint32 // 2^host − 1: the address bits inside a slot
-	shift4  uint8  // host mod 32, so shifts need no masking: a /0 block (host 32) is the one slot 0
 }
 
 // newLayout lays out the whole aligned blocks of 2^host addresses that lie in
@@ -82,7 +80,6 @@ func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
 	}
 	if is4 && len(l.start) == 1 {
 		l.single4, l.base4, l.n4 = true, uint32(l.start[0].lo), total
-		l.mask4, l.shift4 = uint32(mask(host).lo), uint8(host&31)
 	}
 	return l, nil
 }
@@ -115,7 +112,7 @@ func (l *layout) at(slot uint64) netip.Addr {
 // so the hottest callers test single4 and call atSingle4 themselves.
 func (l *layout) atSingle4(slot uint64) netip.Addr {
 	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], l.base4+uint32(slot)<<(l.shift4&31))
+	binary.BigEndian.PutUint32(b[:], l.base4+uint32(slot)<<(l.host&31))
 	return netip.AddrFrom4(b)
 }
 
@@ -135,8 +132,12 @@ func (l *layout) slotOf(a netip.Addr) (uint64, bool) {
 	if l.single4 && a.Is4() {
 		b := a.As4()
 		d := binary.BigEndian.Uint32(b[:]) - l.base4 // wraps below the base: then too large
-		q := uint64(d >> (l.shift4 & 31))
-		return q, d&l.mask4 == 0 && q < l.n4
+		// The shift is taken mod 32, so the compiler adds no code for shifts
+		// of 32 or more. Only a /0 block has 32 host bits; it is the single
+		// slot 0, which q < n4 alone then checks.
+		h := l.host & 31
+		q := uint64(d >> h)
+		return q, d&(1<<h-1) == 0 && q < l.n4
 	}
 	return l.slotOfRuns(a)
 }

@@ -7,7 +7,7 @@ import "math/bits"
 // cheap random numbers (runtime.cheaprand in runtime/rand.go). The state
 // advances by one addition and each output is one 128-bit multiply, so a
 // draw adds a few cycles to an allocation; PCG-DXSM from math/rand/v2, with
-// four multiplies in a row, made Random 7–14 % slower at every fill level
+// four multiplies in a row, made Random 6.6–13.8 % slower at every fill level
 // (BenchmarkPool and BenchmarkBlockPool, benchstat).
 // A random scan needs no more than starts spread evenly over the pool.
 type wyrand struct{ state uint64 }
