@@ -71,6 +71,9 @@ type Cluster struct {
 	// CHANGELOG 2023-02, LRG). Older pools and docs (UPR, UCP) use 1 node:
 	// set SurgeNodes(1) for those (U2).
 	DefaultMaxSurge Surge `json:"defaultMaxSurge"`
+	// Admission selects the era of AKS's admission check that Check and
+	// Preflight reproduce; zero is the current one.
+	Admission AdmissionEra `json:"admission"`
 }
 
 // AKS's defaults for a cluster's service range [KUB].

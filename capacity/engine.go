@@ -192,13 +192,49 @@ func (e *engine) drawPods(p *simPool) int {
 	return int(v)
 }
 
-// fail describes an exhaustion in pool pi at limit l (space k, or −1).
-func (e *engine) fail(pi int, l Limit, k int) *Exhaustion {
+// fail describes an exhaustion in pool pi at limit l (space k, or −1)
+// when a request for requested addresses of space k failed.
+func (e *engine) fail(pi int, l Limit, k, requested int) *Exhaustion {
 	ex := &Exhaustion{Pool: e.pools[pi].pm.pool.Name, Nodes: len(e.pools[pi].live), Limit: l, Space: l.String()}
 	if k >= 0 {
 		ex.Space = e.m.spaces[k].Name
+		ex.CIDR = joinPrefixes(e.m.prefixes[k])
+		ex.Requested = requested
+		if l == LimitNodeSubnet || l == LimitPodSubnet {
+			ex.Code = CodeSubnetIsFull
+		}
 	}
 	return ex
+}
+
+// nicAddrs returns the node-subnet addresses one node's VMSS instance
+// asks for when it is created: its node IP and, where pods are
+// pre-allocated from the node subnet, an IP configuration per pod [LEG].
+// Batched and block pod addresses come later, from CNS, node by node.
+func (e *engine) nicAddrs(p *simPool) int {
+	n := 1
+	if a := e.m.spec.Pods; a.Unit == modes.PerPod && a.Source == modes.NodeSubnet {
+		n += p.pm.maxPods
+	}
+	return n
+}
+
+// request adds count nodes to pool pi as one VMSS scale-out, as the
+// cluster autoscaler and surge upgrades ask for them: the node subnet must
+// hold every new instance's addresses at once, or the whole request fails
+// with SubnetIsFull for all of them and no node is added [SIF, ADM]. Pod
+// addresses are then taken node by node.
+func (e *engine) request(pi, count int) *Exhaustion {
+	p := &e.pools[pi]
+	if need := count * e.nicAddrs(p); need > e.spaces[p.node].free() {
+		return e.fail(pi, LimitNodeSubnet, p.node, need)
+	}
+	for range count {
+		if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+			return ex
+		}
+	}
+	return nil
 }
 
 // addNode creates a node in pool pi running pods pods, or reports what ran
@@ -218,7 +254,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	node := &e.spaces[p.node]
 	ip, err := node.addrs.Allocate()
 	if err != nil {
-		return e.fail(pi, LimitNodeSubnet, p.node)
+		return e.fail(pi, LimitNodeSubnet, p.node, e.nicAddrs(p))
 	}
 	n.ip, n.vnet = u32(ip), 1
 	if ex := e.takePods(pi, n); ex != nil {
@@ -238,7 +274,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	}
 	if l != LimitNone {
 		e.release(p, n)
-		return e.fail(pi, l, -1)
+		return e.fail(pi, l, -1, 0)
 	}
 	p.live = p.live[:len(p.live)+1]
 	e.nodes++
@@ -273,7 +309,10 @@ func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaust
 	var err error
 	e.scratch, err = sp.addrs.AllocateN(e.scratch[:0], count)
 	if err != nil {
-		return e.fail(pi, e.m.cons[k].limit, k)
+		if p := &e.pools[pi]; k == p.node {
+			count = e.nicAddrs(p) // the instance asked for its node IP and these together
+		}
+		return e.fail(pi, e.m.cons[k].limit, k, count)
 	}
 	if n.addrs == nil {
 		n.addrs = make([]uint32, 0, max(count, e.pools[pi].pm.maxPods))
@@ -294,7 +333,7 @@ func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exha
 	var err error
 	e.blocks, err = sp.blocks.AllocateN(e.blocks[:0], count)
 	if err != nil {
-		return e.fail(pi, e.m.cons[p.pod].limit, p.pod)
+		return e.fail(pi, e.m.cons[p.pod].limit, p.pod, count*sp.unit)
 	}
 	for _, b := range e.blocks {
 		n.blocks = append(n.blocks, u32(b.Addr()))
@@ -369,10 +408,10 @@ func (e *engine) scale(pi, target int) *Exhaustion {
 	return nil
 }
 
-// upgrade replaces every node of pool pi: surge nodes are added, then as
-// many old nodes drained and removed, batch after batch, so the pool peaks
-// at its size plus the surge [UPR]. With a surge of 0 nodes are replaced one
-// at a time in place.
+// upgrade replaces every node of pool pi: surge nodes are added, in one
+// request per batch, then as many old nodes drained and removed, batch
+// after batch, so the pool peaks at its size plus the surge [UPR]. With a
+// surge of 0 nodes are replaced one at a time in place.
 func (e *engine) upgrade(pi int) *Exhaustion {
 	p := &e.pools[pi]
 	old := len(p.live)
@@ -384,10 +423,8 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 		if inPlace {
 			e.removeOld(pi, b, left)
 		}
-		for range b {
-			if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
-				return ex
-			}
+		if ex := e.request(pi, b); ex != nil {
+			return ex
 		}
 		if !inPlace {
 			e.removeOld(pi, b, left)

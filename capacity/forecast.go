@@ -182,7 +182,7 @@ func (e *engine) trial(pi, i int, opt ForecastOptions) (int, Limit, error) {
 		pods = opt.Pods(rand.NewPCG(opt.Seed, uint64(i)))
 	}
 	e.reset(pods, opt.Seed^uint64(i)*0x9e3779b97f4a7c15)
-	ex := e.create(nil)
+	ex := e.create(nil, false)
 	if ex == nil {
 		ex = e.scale(pi, e.m.spec.MaxNodesPerPool+1)
 	}

@@ -23,8 +23,9 @@ type Scenario struct {
 	Seed uint64
 }
 
-// ScaleOut returns a scenario that scales pool out to `to` nodes, one node
-// at a time.
+// ScaleOut returns a scenario that scales pool out to `to` nodes: one node
+// at a time for a pool without the autoscaler, one request for the
+// autoscaler's.
 func ScaleOut(pool string, to int) Scenario {
 	return Scenario{Steps: []Step{{Op: OpScale, Pool: pool, Nodes: to}}}
 }
@@ -57,30 +58,55 @@ type SpaceUse struct {
 type Exhaustion struct {
 	Step  int    `json:"step"`  // index in Scenario.Steps; −1 when the cluster as given does not fit
 	Pool  string `json:"pool"`  // the pool that was growing
-	Nodes int    `json:"nodes"` // nodes the pool had running when the next allocation failed
-	Space string `json:"space"` // the subnet or pod CIDR that ran out, or the limit's name
+	Nodes int    `json:"nodes"` // nodes the pool had running when the request failed
+	// Space names the subnet or pod CIDR that ran out, or the limit for
+	// count limits (routes, nodes, VNet IPs).
+	Space string `json:"space"`
 	Limit Limit  `json:"limit"`
+	// Code is AKS's error code: SubnetIsFull when a node or pod subnet
+	// cannot hold the request [SIF], else "".
+	Code string `json:"code,omitempty"`
+	CIDR string `json:"cidr,omitempty"` // the space's prefixes, comma-separated
+	// Requested counts the addresses the failed request asked for: every
+	// new instance's node-subnet addresses for a scale-out or surge batch
+	// (one VMSS request), or one node's pod addresses or blocks.
+	Requested int `json:"requested,omitempty"`
 }
 
+// String gives AKS's wording for SubnetIsFull, and otherwise says what
+// ran out; Pool, Nodes and Step say where.
 func (e *Exhaustion) String() string {
-	return fmt.Sprintf("step %d: pool %s at %d nodes: %s full (%v)", e.Step, e.Pool, e.Nodes, e.Space, e.Limit)
+	if e.Code == CodeSubnetIsFull {
+		return fmt.Sprintf("%s: Subnet %s with address prefix %s does not have enough capacity for %d IP addresses", e.Code, e.Space, e.CIDR, e.Requested)
+	}
+	if e.CIDR != "" {
+		return fmt.Sprintf("%s %s is full: %d addresses requested (%v)", e.Space, e.CIDR, e.Requested, e.Limit)
+	}
+	return fmt.Sprintf("%v limit reached", e.Limit)
 }
 
-// Simulate replays sc on c through real ipam pools, one node at a time:
-// node addresses from the node subnet (Azure's five reserved), per-node
-// blocks from the pod CIDR in order (node k gets the k-th /24 [KUB]),
-// pre-allocated, batched (CNS) or static-block pod addresses from the
-// subnet they belong to, and Calico blocks on demand. Scale-in and upgrades
-// give back what removed nodes held.
+// Simulate replays sc on c through real ipam pools: node addresses from
+// the node subnet (Azure's five reserved), per-node blocks from the pod
+// CIDR in order (node k gets the k-th /24 [KUB]), pre-allocated, batched
+// (CNS) or static-block pod addresses from the subnet they belong to, and
+// Calico blocks on demand. Scale-in and upgrades give back what removed
+// nodes held.
 //
-// The first failed allocation stops the timeline and is reported in
+// New nodes come as AKS asks for them: a created or added pool, a surge
+// batch and an autoscaled pool's scale-out (OpScale of an autoscaled pool,
+// OpAutoscale) are one scale-set request each, which fails as a whole
+// when the node subnet cannot hold every new instance [SIF, ADM]; a manual
+// scale, and the cluster as given, add one node at a time. Pod addresses
+// are taken node by node.
+//
+// The first failed request stops the timeline and is reported in
 // Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
 // cluster, an unknown pool) and a cancelled ctx, checked between steps
 // (a 5,000-node step replays in about a millisecond).
 //
-// For modes without on-demand allocation, ScaleOut stops exactly at
-// Analyze's MaxNodes with the same Limit when every pool starts at its
-// committed size.
+// For modes without on-demand allocation, ScaleOut of a pool without the
+// autoscaler stops exactly at Analyze's MaxNodes with the same Limit when
+// every pool starts at its committed size.
 func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -89,13 +115,18 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	if err := m.checkSteps(sc.Steps); err != nil {
 		return nil, err
 	}
+	return m.simulate(ctx, sc)
+}
+
+// simulate is Simulate on a model whose steps are checked.
+func (m *model) simulate(ctx context.Context, sc Scenario) (*Timeline, error) {
 	e, err := newEngine(m, sc.PodsPerNode, sc.Seed)
 	if err != nil {
 		return nil, err
 	}
 	t := &Timeline{Steps: make([]Snapshot, 0, len(sc.Steps))}
 	if len(sc.Steps) == 0 || sc.Steps[0].Op != OpCreate {
-		if ex := e.create(sc.Steps); ex != nil {
+		if ex := e.create(sc.Steps, false); ex != nil {
 			ex.Step = -1
 			t.Exhausted = ex
 			return t, nil
@@ -125,7 +156,7 @@ func (m *model) checkSteps(steps []Step) error {
 	for i, st := range steps {
 		f := path{"Steps", i, ""}
 		switch {
-		case st.Op < OpCreate || st.Op > OpChurn:
+		case st.Op < OpCreate || st.Op > OpAutoscale:
 			v.addAt(f.with(".Op"), "", "unknown op %v", st.Op)
 		case st.Op == OpCreate && i > 0:
 			v.addAt(f.with(".Op"), "", "create can only be the first step")
@@ -136,6 +167,9 @@ func (m *model) checkSteps(steps []Step) error {
 			if st.Nodes < 0 {
 				v.addAt(f.with(".Nodes"), "", "negative count %d", st.Nodes)
 			}
+			if pi, ok := m.byName[st.Pool]; ok && st.Op == OpAutoscale && st.Nodes < max(m.pools[pi].pool.MinCount, 1) {
+				v.addAt(f.with(".Nodes"), "", "max count %d is below the pool's min count %d", st.Nodes, max(m.pools[pi].pool.MinCount, 1))
+			}
 		}
 	}
 	if len(v.problems) > 0 {
@@ -145,8 +179,9 @@ func (m *model) checkSteps(steps []Step) error {
 }
 
 // create places every pool at its Count, except pools an OpAddPool step
-// adds later.
-func (e *engine) create(steps []Step) *Exhaustion {
+// adds later: node by node for the cluster as given, or, for an OpCreate
+// step, each pool as one request, as AKS creates a pool's scale set.
+func (e *engine) create(steps []Step, request bool) *Exhaustion {
 	for pi := range e.pools {
 		added := false
 		for _, st := range steps {
@@ -155,24 +190,35 @@ func (e *engine) create(steps []Step) *Exhaustion {
 		if added {
 			continue
 		}
-		if ex := e.scale(pi, e.pools[pi].pm.pool.Count); ex != nil {
+		if ex := e.grow(pi, e.pools[pi].pm.pool.Count, request); ex != nil {
 			return ex
 		}
 	}
 	return nil
 }
 
+// grow brings pool pi to target nodes, the nodes it lacks as one request
+// or one node at a time.
+func (e *engine) grow(pi, target int, request bool) *Exhaustion {
+	if n := len(e.pools[pi].live); request && target > n {
+		return e.request(pi, target-n)
+	}
+	return e.scale(pi, target)
+}
+
 func (e *engine) apply(st Step, steps []Step) *Exhaustion {
 	pi := e.m.byName[st.Pool]
 	switch st.Op {
 	case OpCreate:
-		return e.create(steps)
+		return e.create(steps, true)
 	case OpScale:
-		return e.scale(pi, st.Nodes)
+		return e.grow(pi, st.Nodes, e.pools[pi].pm.pool.Autoscaling())
+	case OpAutoscale:
+		return e.grow(pi, st.Nodes, true)
 	case OpUpgrade:
 		return e.upgrade(pi)
 	case OpAddPool:
-		return e.scale(pi, e.pools[pi].pm.pool.Count)
+		return e.grow(pi, e.pools[pi].pm.pool.Count, true)
 	case OpChurn:
 		return e.churn(pi)
 	}
@@ -218,7 +264,7 @@ func (e *engine) rebatch(pi int, n *simNode, demand int) *Exhaustion {
 	want := modes.DynamicTarget(demand, a.BatchSize, a.RequestThreshold, p.pm.maxPods)
 	if add := want - len(n.addrs); add > 0 {
 		if e.vnet+add > modes.MaxVNetPrivateIPs {
-			return e.fail(pi, LimitVNet, -1)
+			return e.fail(pi, LimitVNet, -1, 0)
 		}
 		if ex := e.takeAddrs(pi, n, p.pod, add, true); ex != nil {
 			return ex

@@ -90,7 +90,9 @@ func TestSimulateDynamicStrandsBatches(t *testing.T) {
 	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 100))
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "p", Nodes: 7, Space: "pods", Limit: capacity.LimitPodSubnet}, *tl.Exhausted)
+	// The eighth node asks CNS for its 32 with 251 − 224 = 27 free.
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "p", Nodes: 7, Space: "pods", Limit: capacity.LimitPodSubnet,
+		Code: capacity.CodeSubnetIsFull, CIDR: "10.240.4.0/24", Requested: 32}, *tl.Exhausted)
 	pods := tl.Steps[0].Spaces[1]
 	assert.Equal(t, "pods", pods.Name)
 	assert.Equal(t, 7*32, pods.Used, "7 nodes × 32 held for 63 pods")
@@ -152,14 +154,17 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 }
 
 func TestSimulateUpgradeNeedsSurgeRoom(t *testing.T) {
-	// Kubenet in a /27 (27 usable): 25 nodes upgrading with 10% surge need 3
-	// surge nodes; the third finds no address with 27 running.
+	// Kubenet in a /27 (27 usable): 25 nodes upgrading with 10% surge ask
+	// for 3 surge nodes in one request, and 2 addresses are free: the
+	// request fails as a whole.
 	c := oneSubnet(modes.Kubenet, "10.240.0.0/27", capacity.Pool{Count: 25})
 	tl, err := capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "nodes"}}})
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 27, Space: "nodes", Limit: capacity.LimitNodeSubnet}, *tl.Exhausted)
-	assert.Equal(t, 27, tl.Steps[0].Spaces[0].Peak)
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 25, Space: "nodes", Limit: capacity.LimitNodeSubnet,
+		Code: capacity.CodeSubnetIsFull, CIDR: "10.240.0.0/27", Requested: 3}, *tl.Exhausted)
+	assert.Equal(t, "SubnetIsFull: Subnet nodes with address prefix 10.240.0.0/27 does not have enough capacity for 3 IP addresses", tl.Exhausted.String())
+	assert.Equal(t, 25, tl.Steps[0].Spaces[0].Peak)
 	// With a surge of 2 it fits, peaks at 27 and ends where it began.
 	c.Pools[0].MaxSurge = capacity.SurgeNodes(2)
 	tl, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "nodes"}}})
