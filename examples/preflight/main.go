@@ -1,12 +1,13 @@
-// Command preflight answers "will AKS accept this?" for a create, scale,
-// upgrade or new node pool, in AKS's own words and figures.
+// Command preflight answers "will AKS accept this, and will it then
+// work?" for a create, scale, autoscaler max count, upgrade or new node
+// pool, in AKS's own words and figures. It exits 1 when a check is refused
+// or fails after acceptance.
 //
 //	go run ./examples/preflight
 //	go run ./examples/preflight -cluster aks.json -network vnet.json -op upgrade -pool user
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,9 +33,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
-	opName := fs.String("op", "", "create, scale, upgrade or add-pool (default: a set of checks)")
+	opName := fs.String("op", "", "create, scale, autoscale, upgrade or add-pool (default: a set of checks)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add")
-	nodes := fs.Int("nodes", -1, "the node count to scale the pool to")
+	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,10 +50,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *opName != "" {
 		var op capacity.Op
 		if err := op.UnmarshalText([]byte(*opName)); err != nil {
-			return fmt.Errorf("-op %q: want create, scale, upgrade or add-pool", *opName)
+			return fmt.Errorf("-op %q: want create, scale, autoscale, upgrade or add-pool", *opName)
 		}
-		if op == capacity.OpScale && *nodes < 0 {
-			return errors.New("-op scale needs -nodes")
+		if (op == capacity.OpScale || op == capacity.OpAutoscale) && *nodes < 0 {
+			return fmt.Errorf("-op %v needs -nodes", op)
 		}
 		steps = []capacity.Step{{Op: op, Pool: *pool, Nodes: *nodes}}
 	} else {
@@ -64,14 +65,31 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	bad := 0
 	for _, s := range steps {
-		verdict := "accepted"
-		if err := capacity.Preflight(c, s); err != nil {
-			verdict = "refused: " + err.Error()
+		v, err := capacity.Check(c, s)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", describe(c, s), verdict)
+		if v.Refusal != nil || v.Failure != nil {
+			bad++
+		}
+		fmt.Fprintf(tw, "%s\t%v\n", describe(c, s), v)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if bad > 0 {
+		return &notOK{bad, len(steps)}
+	}
+	return nil
+}
+
+// notOK reports steps AKS refuses or that fail after acceptance.
+type notOK struct{ bad, steps int }
+
+func (e *notOK) Error() string {
+	return fmt.Sprintf("%d of %d checks refused or failing", e.bad, e.steps)
 }
 
 func cluster(path string, networks []string, modeName string) (capacity.Cluster, string, error) {
@@ -97,16 +115,21 @@ func cluster(path string, networks []string, modeName string) (capacity.Cluster,
 }
 
 // defaultChecks creates the cluster, upgrades every pool, and scales every
-// pool to twice and ten times its committed size.
+// pool (raises an autoscaled pool's max count) to twice and ten times its
+// committed size.
 func defaultChecks(c capacity.Cluster) []capacity.Step {
 	steps := []capacity.Step{{Op: capacity.OpCreate}}
 	for _, p := range c.Pools {
 		steps = append(steps, capacity.Step{Op: capacity.OpUpgrade, Pool: p.Name})
 	}
 	for _, p := range c.Pools {
+		op := capacity.OpScale
+		if p.Autoscaling() {
+			op = capacity.OpAutoscale // an autoscaled pool grows by its max count
+		}
 		steps = append(steps,
-			capacity.Step{Op: capacity.OpScale, Pool: p.Name, Nodes: 2 * max(p.Committed(), 1)},
-			capacity.Step{Op: capacity.OpScale, Pool: p.Name, Nodes: 10 * max(p.Committed(), 1)})
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 2 * max(p.Committed(), 1)},
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 10 * max(p.Committed(), 1)})
 	}
 	return steps
 }
@@ -117,6 +140,8 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 		return "create"
 	case capacity.OpScale:
 		return fmt.Sprintf("scale %s to %d", s.Pool, s.Nodes)
+	case capacity.OpAutoscale:
+		return fmt.Sprintf("autoscale %s to max %d", s.Pool, s.Nodes)
 	case capacity.OpUpgrade:
 		for _, p := range c.Pools {
 			if p.Name == s.Pool {
