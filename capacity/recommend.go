@@ -28,7 +28,7 @@ type SpaceSize struct {
 // surge of the pools in it (pools upgrade one at a time), plus the
 // addresses others use: the planning rule of [IPP], (nodes + maxSurge) ×
 // per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
-// pod CIDR holds whole per-node blocks.
+// pod CIDR, and a static-block pod subnet, holds whole blocks.
 func Recommend(c Cluster) (*Recommendation, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -52,8 +52,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			ss.Required = uint64(blocks * bs)
 			ss.Bits = m.spec.Pods.BlockBits - ceilLog2(uint64(blocks))
 		} else {
-			ss.Required = uint64(need + sp.Reserved)
-			ss.Bits = subnetBits(ss.Required)
+			ss.Required, ss.Bits = subnetSize(need, sp.Reserved, m.blockBits[k.space])
 			if ss.Bits < modes.MaxSubnetBits {
 				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds", sp.Name, ss.Required, modes.MaxSubnetBits)
 			}
@@ -67,6 +66,22 @@ func Recommend(c Cluster) (*Recommendation, error) {
 		}
 	}
 	return r, nil
+}
+
+// subnetSize returns the addresses a subnet must hold for need addresses
+// of nodes and pods beside reserved ones of others, and the longest prefix
+// that holds them. A subnet handed out in blocks of blockBits (static /28s)
+// counts as Analyze counts it: whole blocks only, others' addresses
+// rounded up to blocks, and the first and last block lost to Azure's
+// reserved addresses [SBA, VNF].
+func subnetSize(need, reserved, blockBits int) (uint64, int) {
+	if blockBits == 0 {
+		r := uint64(need + reserved)
+		return r, subnetBits(r)
+	}
+	bs := 1 << (32 - blockBits)
+	blocks := uint64((need+bs-1)/bs + (reserved+bs-1)/bs)
+	return blocks * uint64(bs), min(modes.MinSubnetBits, 32-ceilLog2((blocks+2)*uint64(bs)))
 }
 
 // subnetBits returns the longest prefix whose usable addresses (size less

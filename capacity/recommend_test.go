@@ -44,3 +44,26 @@ func TestRecommend(t *testing.T) {
 		})
 	}
 }
+
+// A static-block pod subnet is planned in whole /28s, as Analyze counts it:
+// 28 nodes at 15 pods take one block each, plus 10% surge (3): 31 blocks,
+// 496 addresses. A /23 has 32 blocks, but the first and last hold Azure's
+// reserved addresses: 30 usable, too few. A /22 it is.
+func TestRecommendStaticBlocks(t *testing.T) {
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIStaticBlock,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24"), subnet("pods", "10.240.4.0/23")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 28, MaxPods: 15, NodeSubnet: "nodes", PodSubnet: "pods"}},
+	}
+	r, err := capacity.Recommend(c)
+	require.NoError(t, err)
+	assert.Contains(t, r.Spaces, capacity.SpaceSize{Name: "pods", Kind: capacity.KindPodSubnet, Required: 496, Bits: 22})
+
+	rep, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 27, rep.Pools[0].MaxNodesWithSurge, "in the /23: 27 + 3 surge = 30 blocks")
+	c.Subnets[1] = subnet("pods", "10.240.4.0/22")
+	rep, err = capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, rep.Pools[0].MaxNodesWithSurge, 28, "the recommended /22 holds the pool with its surge")
+}
