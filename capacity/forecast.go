@@ -85,6 +85,9 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 	if !ok {
 		return nil, &ValidationError{Problems: []Problem{{Field: "pool", Message: fmt.Sprintf("%q is not one of the cluster's pools", pool)}}}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	trials := opt.Trials
 	if trials <= 0 {
 		trials = 1000

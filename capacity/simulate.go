@@ -75,8 +75,9 @@ func (e *Exhaustion) String() string {
 //
 // The first failed allocation stops the timeline and is reported in
 // Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
-// cluster, an unknown pool) and a cancelled ctx, checked between steps
-// (a 5,000-node step replays in about a millisecond).
+// cluster; a *StepError: an unknown pool) and a cancelled ctx, checked
+// before and after building the allocators and between steps (a 5,000-node
+// step replays in about a millisecond).
 //
 // For modes without on-demand allocation, ScaleOut stops exactly at
 // Analyze's MaxNodes with the same Limit when every pool starts at its
@@ -89,8 +90,14 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	if err := m.checkSteps(sc.Steps); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	e, err := newEngine(m, sc.PodsPerNode, sc.Seed)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	t := &Timeline{Steps: make([]Snapshot, 0, len(sc.Steps))}

@@ -252,3 +252,39 @@ func TestSimulateErrors(t *testing.T) {
 	_, err = capacity.Simulate(ctx, c, capacity.ScaleOut("nodes", 100))
 	assert.True(t, errors.Is(err, context.Canceled))
 }
+
+// TestSimulateHugeReserved: others' addresses are taken as ranges and
+// counted in Used. A /16 holds 2^16 − 5 = 65,531 usable; 60,000 reserved and
+// 3 nodes leave 5,528. A /2 with a billion reserved builds at once and stops
+// before the first step: 10^9 private IPs exceed the VNet's 65,536.
+func TestSimulateHugeReserved(t *testing.T) {
+	c := oneSubnet(modes.AzureCNIOverlay, "10.0.0.0/16", capacity.Pool{Count: 3})
+	c.ServiceCIDRs, c.DNSServiceIP = []netipPrefix{pfx("10.1.0.0/16")}, netipAddr("10.1.0.10")
+	c.Subnets[0].Reserved = 60_000
+	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 3))
+	require.NoError(t, err)
+	require.Nil(t, tl.Exhausted)
+	sp := tl.Steps[0].Spaces[0]
+	assert.Equal(t, 60_003, sp.Used)
+	assert.Equal(t, 5_528, sp.Free)
+
+	c = oneSubnet(modes.AzureCNIOverlay, "64.0.0.0/2", capacity.Pool{Count: 3})
+	c.Subnets[0].Reserved = 1_000_000_000
+	tl, err = capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 3))
+	require.NoError(t, err)
+	require.NotNil(t, tl.Exhausted)
+	assert.Equal(t, -1, tl.Exhausted.Step)
+	assert.Equal(t, capacity.LimitVNet, tl.Exhausted.Limit)
+}
+
+// TestSimulateCancelledBeforeSetup: a cancelled ctx stops Simulate and
+// Forecast before they build allocators, even with no step to run.
+func TestSimulateCancelledBeforeSetup(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/22", capacity.Pool{Count: 3})
+	_, err := capacity.Simulate(ctx, c, capacity.Scenario{})
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = capacity.Forecast(ctx, c, "nodes", capacity.ForecastOptions{Trials: 1})
+	require.ErrorIs(t, err, context.Canceled)
+}
