@@ -40,8 +40,9 @@ func (e *AdmissionError) Error() string {
 }
 
 // Preflight reproduces AKS's admission check for step s on cluster c: nil
-// where AKS accepts, else an *AdmissionError (or a *ValidationError for a
-// malformed cluster or an unknown pool).
+// where AKS accepts, else an *AdmissionError, a *ValidationError for a
+// malformed cluster, or a *StepError for an unknown op or pool or a negative
+// node count.
 //
 // The address check follows AKS's resource provider [ISS; W8, W9, W10]: the
 // addresses the step adds must fit the free addresses of each space. With
@@ -55,19 +56,16 @@ func Preflight(c Cluster, s Step) error {
 	if err != nil {
 		return err
 	}
+	if err := m.checkStep(-1, s); err != nil {
+		return err
+	}
 	if s.Op == OpCreate {
 		return m.admitCreate()
 	}
-	i, ok := m.byName[s.Pool]
-	if !ok {
-		return &ValidationError{Problems: []Problem{{Field: "Step.Pool", Message: fmt.Sprintf("%q is not one of the cluster's pools", s.Pool)}}}
-	}
+	i := m.byName[s.Pool]
 	pm := &m.pools[i]
 	switch s.Op {
 	case OpScale:
-		if s.Nodes < 0 {
-			return &ValidationError{Problems: []Problem{{Field: "Step.Nodes", Message: fmt.Sprintf("negative count %d", s.Nodes)}}}
-		}
 		return m.admit(OpScale, i, s.Nodes-pm.committed, s.Nodes)
 	case OpUpgrade:
 		sn := pm.surge.Nodes(pm.committed)
@@ -78,7 +76,7 @@ func Preflight(c Cluster, s Step) error {
 	case OpChurn:
 		return nil // replacing pods needs no admission
 	}
-	return &ValidationError{Problems: []Problem{{Field: "Step.Op", Message: fmt.Sprintf("unknown op %v", s.Op)}}}
+	return badOp(-1, s.Op)
 }
 
 // admitCreate checks every space and count with all pools at their

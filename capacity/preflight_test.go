@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -99,12 +100,18 @@ func TestPreflightRouteTable(t *testing.T) {
 
 func TestPreflightBadStep(t *testing.T) {
 	c := oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 3})
+	var se *capacity.StepError
+	err := capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "nope", Nodes: 3})
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, capacity.StepError{Index: -1, Field: "Step.Pool", Value: `"nope"`, Reason: `want one of the cluster's pools: "nodes"`}, *se)
+	require.ErrorAs(t, capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: -1}), &se)
+	assert.Equal(t, "Step.Nodes", se.Field)
+	assert.Equal(t, "-1", se.Value)
+	err = capacity.Preflight(c, capacity.Step{Op: 99, Pool: "nodes"})
+	require.ErrorAs(t, err, &se)
+	assert.EqualError(t, err, "capacity: Step.Op 99: want one of create, scale, upgrade, add-pool, churn")
 	var ve *capacity.ValidationError
-	require.ErrorAs(t, capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "nope", Nodes: 3}), &ve)
-	assert.True(t, ve.Has("Step.Pool"))
-	require.ErrorAs(t, capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: -1}), &ve)
-	assert.True(t, ve.Has("Step.Nodes"))
-	require.ErrorAs(t, capacity.Preflight(c, capacity.Step{Op: 99, Pool: "nodes"}), &ve)
+	assert.False(t, errors.As(err, &ve), "a bad step is not an invalid cluster")
 }
 
 func TestRecommend(t *testing.T) {

@@ -126,27 +126,13 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	return t, nil
 }
 
-// checkSteps reports steps naming unknown pools or negative counts.
+// checkSteps returns a *StepError for the first step that names an unknown
+// op or pool or a negative count.
 func (m *model) checkSteps(steps []Step) error {
-	var v validator
 	for i, st := range steps {
-		f := path{"Steps", i, ""}
-		switch {
-		case st.Op < OpCreate || st.Op > OpChurn:
-			v.addAt(f.with(".Op"), "", "unknown op %v", st.Op)
-		case st.Op == OpCreate && i > 0:
-			v.addAt(f.with(".Op"), "", "create can only be the first step")
-		case st.Op != OpCreate:
-			if _, ok := m.byName[st.Pool]; !ok {
-				v.addAt(f.with(".Pool"), "", "%q is not one of the cluster's pools", st.Pool)
-			}
-			if st.Nodes < 0 {
-				v.addAt(f.with(".Nodes"), "", "negative count %d", st.Nodes)
-			}
+		if err := m.checkStep(i, st); err != nil {
+			return err
 		}
-	}
-	if len(v.problems) > 0 {
-		return &ValidationError{Problems: v.problems}
 	}
 	return nil
 }

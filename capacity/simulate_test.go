@@ -236,12 +236,22 @@ func TestSimulateDeterministic(t *testing.T) {
 func TestSimulateErrors(t *testing.T) {
 	c := oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 3})
 	_, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nope", 10))
-	var ve *capacity.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.Has("Steps[0].Pool"))
+	var se *capacity.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, capacity.StepError{Index: 0, Field: "Steps[0].Pool", Value: `"nope"`, Reason: `want one of the cluster's pools: "nodes"`}, *se)
+	assert.EqualError(t, err, `capacity: Steps[0].Pool "nope": want one of the cluster's pools: "nodes"`)
 	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: capacity.OpCreate}}})
-	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.Has("Steps[1].Op"))
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "Steps[1].Op", se.Field)
+	assert.Equal(t, 1, se.Index)
+	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes", Nodes: -2}}})
+	require.ErrorAs(t, err, &se)
+	assert.EqualError(t, err, "capacity: Steps[0].Nodes -2: want a node count of 0 or more")
+	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: 9, Pool: "nodes"}}})
+	require.ErrorAs(t, err, &se)
+	assert.EqualError(t, err, "capacity: Steps[1].Op 9: want one of create, scale, upgrade, add-pool, churn")
+	var ve *capacity.ValidationError
+	assert.False(t, errors.As(err, &ve), "a bad step is not an invalid cluster")
 	bad := c
 	bad.Pools = nil
 	_, err = capacity.Simulate(context.Background(), bad, capacity.Scenario{})
