@@ -265,26 +265,23 @@ func TestSimulateErrors(t *testing.T) {
 
 // TestSimulateHugeReserved: others' addresses are taken as ranges and
 // counted in Used. A /16 holds 2^16 − 5 = 65,531 usable; 60,000 reserved and
-// 3 nodes leave 5,528. A /2 with a billion reserved builds at once and stops
-// before the first step: 10^9 private IPs exceed the VNet's 65,536.
+// 3 nodes leave 5,528. A /2 (2^30 − 5 = 1,073,741,819 usable, a sparse
+// allocator) with 65,000 reserved and 3 nodes leaves 1,073,676,816.
 func TestSimulateHugeReserved(t *testing.T) {
-	c := oneSubnet(modes.AzureCNIOverlay, "10.0.0.0/16", capacity.Pool{Count: 3})
-	c.ServiceCIDRs, c.DNSServiceIP = []netipPrefix{pfx("10.1.0.0/16")}, netipAddr("10.1.0.10")
-	c.Subnets[0].Reserved = 60_000
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 3))
-	require.NoError(t, err)
-	require.Nil(t, tl.Exhausted)
-	sp := tl.Steps[0].Spaces[0]
-	assert.Equal(t, 60_003, sp.Used)
-	assert.Equal(t, 5_528, sp.Free)
-
-	c = oneSubnet(modes.AzureCNIOverlay, "64.0.0.0/2", capacity.Pool{Count: 3})
-	c.Subnets[0].Reserved = 1_000_000_000
-	tl, err = capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 3))
-	require.NoError(t, err)
-	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, -1, tl.Exhausted.Step)
-	assert.Equal(t, capacity.LimitVNet, tl.Exhausted.Limit)
+	for _, tt := range []struct {
+		prefix         string
+		reserved, free int
+	}{{"10.0.0.0/16", 60_000, 5_528}, {"64.0.0.0/2", 65_000, 1_073_676_816}} {
+		c := oneSubnet(modes.AzureCNIOverlay, tt.prefix, capacity.Pool{Count: 3})
+		c.ServiceCIDRs, c.DNSServiceIP = []netipPrefix{pfx("10.1.0.0/16")}, netipAddr("10.1.0.10")
+		c.Subnets[0].Reserved = tt.reserved
+		tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 3))
+		require.NoError(t, err)
+		require.Nil(t, tl.Exhausted)
+		sp := tl.Steps[0].Spaces[0]
+		assert.Equal(t, tt.reserved+3, sp.Used, tt.prefix)
+		assert.Equal(t, tt.free, sp.Free, tt.prefix)
+	}
 }
 
 // TestSimulateCancelledBeforeSetup: a cancelled ctx stops Simulate and

@@ -291,8 +291,21 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			v.add(prefixPath(i, j), "", "%v overlaps %v of subnet %q (%s): subnets must not share addresses", p, qp, c.Subnets[qi].Name, prefixPath(qi, qj))
 		}
 	}
+	held := 0 // others' addresses so far, which count against the VNet's private IPs
 	for i, sn := range c.Subnets {
-		if bad[i] || sn.Reserved <= 0 {
+		if sn.Reserved <= 0 {
+			continue
+		}
+		held += sn.Reserved
+		switch f := "Subnets[" + strconv.Itoa(i) + "].Reserved"; {
+		case held-sn.Reserved > modes.MaxVNetPrivateIPs || held <= modes.MaxVNetPrivateIPs:
+		case held == sn.Reserved:
+			v.add(f, "", "%d addresses used by others exceed a VNet's %d private IPs [NLIM]: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
+		default:
+			v.add(f, "", "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's %d private IPs [NLIM]: want at most %d in all",
+				sn.Reserved, held, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
+		}
+		if bad[i] {
 			continue
 		}
 		usable := 0
