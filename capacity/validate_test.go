@@ -316,3 +316,79 @@ func TestValidationErrorCauses(t *testing.T) {
 	assert.NotContains(t, string(b), "Instead", "the cause stays out of the JSON")
 	assert.NotContains(t, string(b), "omitted", "nothing omitted")
 }
+
+// FuzzValidateSubnets builds up to 255 subnets of up to 3 prefixes each,
+// many nested or repeated, with pools on them. Validate must keep at most
+// MaxProblems, reject every overlap and Reserved beyond the usable
+// addresses, and a cluster it accepts must analyze with each subnet's
+// usable addresses counted once.
+func FuzzValidateSubnets(f *testing.F) {
+	f.Add([]byte{3, 22, 0, 0, 22, 0, 0})
+	f.Add([]byte{8, 16, 1, 0, 24, 1, 7, 24, 1, 7, 20, 2, 0, 28, 3, 3})
+	f.Add([]byte{255, 8, 0, 0, 9, 0, 0, 10, 0, 0, 29, 200, 200})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		at := func(i int) byte {
+			if i < len(data) {
+				return data[i]
+			}
+			return byte(i * 7)
+		}
+		c := capacity.Cluster{Mode: modes.AzureCNIOverlay, PodCIDRs: []netip.Prefix{pfx("100.64.0.0/16")},
+			ServiceCIDRs: []netip.Prefix{pfx("100.65.0.0/16")}, DNSServiceIP: netip.MustParseAddr("100.65.0.10")}
+		k := 1
+		for i := range int(data[0]) {
+			sn := capacity.Subnet{Name: fmt.Sprintf("s%d", i)}
+			for range 1 + int(at(k))%3 {
+				bits := 8 + int(at(k+1))%22 // /8../29
+				a := netip.AddrFrom4([4]byte{10, at(k+2) % 16, at(k + 3), 0})
+				sn.Prefixes = append(sn.Prefixes, netip.PrefixFrom(a, bits).Masked())
+				k += 3
+			}
+			if at(k)%4 == 0 {
+				sn.Reserved = int(at(k+1)) * int(at(k+1))
+			}
+			k += 2
+			c.Subnets = append(c.Subnets, sn)
+			c.Pools = append(c.Pools, capacity.Pool{Name: fmt.Sprintf("p%d", i), Count: 3, NodeSubnet: sn.Name})
+		}
+		err := c.Validate()
+		var ve *capacity.ValidationError
+		if err != nil {
+			require.ErrorAs(t, err, &ve)
+			require.LessOrEqual(t, len(ve.Problems), capacity.MaxProblems)
+			require.Less(t, len(err.Error()), 64<<10)
+		}
+		overlap, over := false, false
+		var all []netip.Prefix
+		for _, sn := range c.Subnets {
+			usable := 0
+			for _, p := range sn.Prefixes {
+				for _, q := range all {
+					overlap = overlap || p.Overlaps(q)
+				}
+				all = append(all, p)
+				usable += int(modes.UsableAddresses(p))
+			}
+			over = over || sn.Reserved > usable
+		}
+		if overlap || over {
+			require.Error(t, err, "overlap %v, reserved over usable %v", overlap, over)
+			return
+		}
+		if err != nil {
+			return
+		}
+		r, err := capacity.Analyze(c)
+		require.NoError(t, err)
+		for i, sn := range c.Subnets {
+			usable := 0
+			for _, p := range sn.Prefixes {
+				usable += int(modes.UsableAddresses(p))
+			}
+			require.Equal(t, usable, r.Spaces[i].Usable, sn.Name)
+		}
+	})
+}
