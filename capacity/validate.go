@@ -252,7 +252,7 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			bad[i] = true
 		}
 		if sn.Reserved < 0 {
-			v.add(f+".Reserved", "", "negative count %d", sn.Reserved)
+			v.add(f+".Reserved", "", "negative count %d: want 0 or more", sn.Reserved)
 		}
 		for j, p := range sn.Prefixes {
 			pf := prefixPath(i, j)
@@ -329,10 +329,10 @@ func prefixPath(i, j int) string {
 func (v *validator) checkPrefix(field string, p netip.Prefix) bool {
 	switch {
 	case !p.IsValid():
-		v.add(field, "", "invalid prefix")
+		v.add(field, "", "missing or invalid: want an IPv4 network prefix such as 10.240.0.0/22")
 		return false
 	case !p.Addr().Is4():
-		v.add(field, "", "%v: IPv6 ranges are not modelled yet (dual-stack per-node blocks are undocumented, U10)", p)
+		v.add(field, "", "%v: IPv6 ranges are not modelled yet (dual-stack per-node blocks are undocumented, U10): want an IPv4 prefix", p)
 		return false
 	case p.Masked() != p:
 		v.add(field, "", "%v is not a network address: want %v", p, p.Masked())
@@ -500,14 +500,14 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		f := path{"Pools", i, ""}
 		switch {
 		case p.Name == "":
-			v.addAt(f.with(".Name"), "", "empty")
+			v.addAt(f.with(".Name"), "", "empty: want a name unique among the pools")
 		case names[p.Name]:
 			v.addAt(f.with(".Name"), "", "%q names two pools", p.Name)
 		}
 		names[p.Name] = true
 		v.checkCounts(f, p, s)
 		if p.OS > modes.Windows {
-			v.addAt(f.with(".OS"), "", "unknown OS %d", p.OS)
+			v.addAt(f.with(".OS"), "", "unknown OS %d: want %d (%v) or %d (%v)", uint8(p.OS), uint8(modes.Linux), modes.Linux, uint8(modes.Windows), modes.Windows)
 		} else if err := s.Check(p.OS, modes.PolicyNone); err != nil {
 			if v.room() {
 				v.problems = append(v.problems, Problem{Field: f.with(".OS").String(), Message: err.Error(), Err: err})
@@ -529,9 +529,9 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		node := c.nodeSubnet(p)
 		if _, ok := subnets[node]; !ok {
 			if node == "" {
-				v.addAt(f.with(".NodeSubnet"), "", "empty, and the cluster has %d subnets: name one", len(c.Subnets))
+				v.addAt(f.with(".NodeSubnet"), "", "empty, and the cluster has %d subnets: name one of %s", len(c.Subnets), subnetNames(c))
 			} else {
-				v.addAt(f.with(".NodeSubnet"), "", "%q is not one of the cluster's subnets", node)
+				v.addAt(f.with(".NodeSubnet"), "", "%q is not one of the cluster's subnets: want one of %s", node, subnetNames(c))
 			}
 		}
 		wantPod := s.Pods.Source == modes.PodSubnet
@@ -542,7 +542,7 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		case !wantPod && p.PodSubnet != "":
 			v.addAt(f.with(".PodSubnet"), "", "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
 		case wantPod && !podOK:
-			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets", p.PodSubnet)
+			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets: want one of %s", p.PodSubnet, subnetNames(c))
 		case wantPod && nodeSubnets[p.PodSubnet]:
 			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use [DYN, LEG]", p.PodSubnet)
 		}
@@ -555,7 +555,7 @@ func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 		n    int
 	}{{"Count", p.Count}, {"MinCount", p.MinCount}, {"MaxCount", p.MaxCount}} {
 		if c.n < 0 {
-			v.addAt(f.with("."+c.name), "", "negative count %d", c.n)
+			v.addAt(f.with("."+c.name), "", "negative count %d: want 0 or more", c.n)
 		}
 		if c.n > s.MaxNodesPerPool {
 			v.addAt(f.with("."+c.name), "", "%d nodes: AKS allows %d per node pool [QUO]", c.n, s.MaxNodesPerPool)
@@ -605,4 +605,24 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(sn.Prefixes), usable, usable)
 		}
 	}
+}
+
+// subnetNames lists the first ten subnets' names for a message, and how
+// many there are beyond them.
+func subnetNames(c *Cluster) string {
+	const listed = 10
+	var b strings.Builder
+	for i := range min(len(c.Subnets), listed) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(c.Subnets[i].Name))
+	}
+	if len(c.Subnets) > listed {
+		b.WriteString(", … (" + strconv.Itoa(len(c.Subnets)) + " subnets)")
+	}
+	if len(c.Subnets) == 0 {
+		b.WriteString("(the cluster has no subnets)")
+	}
+	return b.String()
 }

@@ -280,7 +280,7 @@ func TestValidationErrorText(t *testing.T) {
 	c.Pools[0].Count = -1
 	err := c.Validate()
 	require.Error(t, err)
-	assert.Equal(t, "capacity: invalid cluster (1 problem); Pools[0].Count: negative count -1", err.Error())
+	assert.Equal(t, "capacity: invalid cluster (1 problem); Pools[0].Count: negative count -1: want 0 or more", err.Error())
 }
 
 // TestValidationErrorCauses: the OS and policy checks keep the modes error,
