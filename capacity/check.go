@@ -20,7 +20,7 @@ type Verdict struct {
 
 // Check answers two questions for step s on cluster c: does AKS accept it,
 // and does it then succeed? The error is for invalid input only: a
-// malformed cluster or step (*ValidationError).
+// malformed cluster (*ValidationError) or step (*StepError).
 //
 // Admission compares, per address space the step touches, AKS's planned
 // total X with the space's usable size Y, as the resource provider's
@@ -44,7 +44,7 @@ func Check(c Cluster, s Step) (*Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.checkSteps([]Step{s}); err != nil {
+	if err := m.checkStep(-1, s); err != nil {
 		return nil, err
 	}
 	v := &Verdict{Refusal: m.admitStep(s)}
@@ -61,13 +61,14 @@ func Check(c Cluster, s Step) (*Verdict, error) {
 
 // Preflight reproduces AKS's admission check for step s on cluster c: nil
 // where AKS accepts, else an *AdmissionError (or a *ValidationError for a
-// malformed cluster or step). It is Check's Refusal.
+// malformed cluster, a *StepError for a malformed step). It is Check's
+// Refusal.
 func Preflight(c Cluster, s Step) error {
 	m, err := newModel(&c)
 	if err != nil {
 		return err
 	}
-	if err := m.checkSteps([]Step{s}); err != nil {
+	if err := m.checkStep(-1, s); err != nil {
 		return err
 	}
 	if r := m.admitStep(s); r != nil {

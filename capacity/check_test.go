@@ -3,6 +3,7 @@ package capacity_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -248,17 +249,28 @@ func TestCheckCountLimits(t *testing.T) {
 
 func TestCheckBadStep(t *testing.T) {
 	c := oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 3})
-	for _, s := range []capacity.Step{
-		{Op: capacity.OpScale, Pool: "nope", Nodes: 3},
-		{Op: capacity.OpScale, Pool: "nodes", Nodes: -1},
-		{Op: 99, Pool: "nodes"},
-		{Op: capacity.OpAutoscale, Pool: "nodes", Nodes: 0},
-	} {
-		v, err := capacity.Check(c, s)
+	tests := []struct {
+		step capacity.Step
+		want capacity.StepError
+	}{
+		{capacity.Step{Op: capacity.OpScale, Pool: "nope", Nodes: 3},
+			capacity.StepError{Index: -1, Field: "Step.Pool", Value: `"nope"`, Reason: `want one of the cluster's pools: "nodes"`}},
+		{capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: -1},
+			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "-1", Reason: "want a node count of 0 or more"}},
+		{capacity.Step{Op: 99, Pool: "nodes"},
+			capacity.StepError{Index: -1, Field: "Step.Op", Value: "99", Reason: "want one of create, scale, upgrade, add-pool, churn, autoscale"}},
+		{capacity.Step{Op: capacity.OpAutoscale, Pool: "nodes", Nodes: 0},
+			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "0", Reason: "want a max count of at least 1, the pool's min count"}},
+	}
+	for _, tt := range tests {
+		v, err := capacity.Check(c, tt.step)
 		assert.Nil(t, v)
+		var se *capacity.StepError
+		require.ErrorAs(t, err, &se, "%+v", tt.step)
+		assert.Equal(t, tt.want, *se)
+		assert.Equal(t, err, capacity.Preflight(c, tt.step))
 		var ve *capacity.ValidationError
-		assert.ErrorAs(t, err, &ve, "%+v", s)
-		assert.ErrorAs(t, capacity.Preflight(c, s), &ve, "%+v", s)
+		assert.False(t, errors.As(err, &ve), "a bad step is not an invalid cluster")
 	}
 }
 

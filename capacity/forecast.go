@@ -83,7 +83,10 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 	}
 	pi, ok := m.byName[pool]
 	if !ok {
-		return nil, &ValidationError{Problems: []Problem{{Field: "pool", Message: fmt.Sprintf("%q is not one of the cluster's pools", pool)}}}
+		return nil, m.unknownPool(-1, "pool", pool)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	trials := opt.Trials
 	if trials <= 0 {

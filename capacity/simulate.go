@@ -101,8 +101,9 @@ func (e *Exhaustion) String() string {
 //
 // The first failed request stops the timeline and is reported in
 // Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
-// cluster, an unknown pool) and a cancelled ctx, checked between steps
-// (a 5,000-node step replays in about a millisecond).
+// cluster; a *StepError: an unknown pool) and a cancelled ctx, checked
+// before and after building the allocators and between steps (a 5,000-node
+// step replays in about a millisecond).
 //
 // For modes without on-demand allocation, ScaleOut of a pool without the
 // autoscaler stops exactly at Analyze's MaxNodes with the same Limit when
@@ -120,8 +121,14 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 
 // simulate is Simulate on a model whose steps are checked.
 func (m *model) simulate(ctx context.Context, sc Scenario) (*Timeline, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	e, err := newEngine(m, sc.PodsPerNode, sc.Seed)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	t := &Timeline{Steps: make([]Snapshot, 0, len(sc.Steps))}
@@ -150,30 +157,13 @@ func (m *model) simulate(ctx context.Context, sc Scenario) (*Timeline, error) {
 	return t, nil
 }
 
-// checkSteps reports steps naming unknown pools or negative counts.
+// checkSteps returns a *StepError for the first step that names an unknown
+// op or pool or a negative count.
 func (m *model) checkSteps(steps []Step) error {
-	var v validator
 	for i, st := range steps {
-		f := path{"Steps", i, ""}
-		switch {
-		case st.Op < OpCreate || st.Op > OpAutoscale:
-			v.addAt(f.with(".Op"), "", "unknown op %v", st.Op)
-		case st.Op == OpCreate && i > 0:
-			v.addAt(f.with(".Op"), "", "create can only be the first step")
-		case st.Op != OpCreate:
-			if _, ok := m.byName[st.Pool]; !ok {
-				v.addAt(f.with(".Pool"), "", "%q is not one of the cluster's pools", st.Pool)
-			}
-			if st.Nodes < 0 {
-				v.addAt(f.with(".Nodes"), "", "negative count %d", st.Nodes)
-			}
-			if pi, ok := m.byName[st.Pool]; ok && st.Op == OpAutoscale && st.Nodes < max(m.pools[pi].pool.MinCount, 1) {
-				v.addAt(f.with(".Nodes"), "", "max count %d is below the pool's min count %d", st.Nodes, max(m.pools[pi].pool.MinCount, 1))
-			}
+		if err := m.checkStep(i, st); err != nil {
+			return err
 		}
-	}
-	if len(v.problems) > 0 {
-		return &ValidationError{Problems: v.problems}
 	}
 	return nil
 }

@@ -97,3 +97,37 @@ func (c *core) checkN(n int) error {
 	}
 	return nil
 }
+
+// occupyLowest marks the n lowest free slots used, all or nothing, setting
+// each free gap below them as one range: the cost grows with the runs
+// already allocated, not with n. The strategy's state does not move.
+func (c *core) occupyLowest(n uint64) error {
+	if n > c.free() {
+		return fmt.Errorf("%w: occupy %d lowest, %d free", ErrExhausted, n, c.free())
+	}
+	if n == 0 {
+		return nil
+	}
+	// Find the gaps first: the bitmap must not change under Runs.
+	type gap struct{ lo, n uint64 }
+	var gaps []gap
+	var next uint64 // the lowest slot not yet accounted for
+	left := n
+	for s, k := range c.bm.Runs() {
+		if g := min(s-next, left); g > 0 {
+			gaps = append(gaps, gap{next, g})
+			left -= g
+		}
+		next = s + k
+		if left == 0 {
+			break
+		}
+	}
+	if left > 0 {
+		gaps = append(gaps, gap{next, left})
+	}
+	for _, g := range gaps {
+		c.bm.SetRange(g.lo, g.n)
+	}
+	return nil
+}
