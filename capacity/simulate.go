@@ -76,12 +76,18 @@ func (e *Exhaustion) String() string {
 // The first failed allocation stops the timeline and is reported in
 // Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
 // cluster, an unknown pool) and a cancelled ctx, checked between steps
-// (a 5,000-node step replays in about a millisecond).
+// (a 5,000-node step replays in about a millisecond). A bug that panics is
+// returned as an internal error.
 //
 // For modes without on-demand allocation, ScaleOut stops exactly at
 // Analyze's MaxNodes with the same Limit when every pool starts at its
 // committed size.
-func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
+func Simulate(ctx context.Context, c Cluster, sc Scenario) (_ *Timeline, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("capacity: internal error in Simulate: %v", r)
+		}
+	}()
 	m, err := newModel(&c)
 	if err != nil {
 		return nil, err
