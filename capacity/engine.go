@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -113,8 +114,45 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 		if sp.pod < 0 && m.podCIDR >= 0 { // Calico at 0 pods per node draws no block, yet pods may come
 			sp.pod = m.podCIDR
 		}
+		if sp.pod < 0 && pm.pool.PodSubnet != "" { // a pod subnet the steady state draws nothing from
+			for k := range m.spaces {
+				if m.spaces[k].Kind == KindPodSubnet && m.spaces[k].Name == pm.pool.PodSubnet {
+					sp.pod = k
+				}
+			}
+		}
+		if err := e.check(sp); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
+}
+
+// check makes sure pool p has every space its mode takes addresses from,
+// in the form the mode takes them (single addresses or blocks), so that
+// the hot paths need not look. Validate rejects such clusters; this is the
+// engine's own guard.
+func (e *engine) check(p *simPool) error {
+	has := func(k int, blocks bool) bool {
+		if k < 0 || k >= len(e.spaces) {
+			return false
+		}
+		if blocks {
+			return e.spaces[k].blocks != nil
+		}
+		return e.spaces[k].addrs != nil
+	}
+	ok := has(p.node, false)
+	switch e.m.spec.Pods.Unit {
+	case modes.Batch:
+		ok = ok && has(p.pod, false)
+	case modes.StaticBlock, modes.NodeBlock, modes.OnDemandBlock:
+		ok = ok && has(p.pod, true)
+	}
+	if !ok {
+		return fmt.Errorf("capacity: internal error: pool %q has no address space for %s from a %s", p.pm.pool.Name, e.m.spec.Pods.Unit, e.m.spec.Pods.Source)
+	}
+	return nil
 }
 
 // vnetReserved sums the addresses others use in the cluster's subnets.
@@ -292,7 +330,7 @@ func (e *engine) takePods(pi int, n *simNode) *Exhaustion {
 	case modes.Batch:
 		return e.takeAddrs(pi, n, p.pod, modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, pm.maxPods), a.Source.IsVNet())
 	case modes.StaticBlock:
-		return e.takeBlocks(pi, n, modes.StaticBlocks(pm.maxPods), a.BlockCountsOnce)
+		return e.takeBlocks(pi, n, a.StaticBlocks(pm.maxPods), a.BlockCountsOnce)
 	case modes.NodeBlock:
 		return e.takeBlocks(pi, n, 1, false)
 	case modes.OnDemandBlock:

@@ -28,7 +28,9 @@ type SpaceSize struct {
 // surge of the pools in it (pools upgrade one at a time), plus the
 // addresses others use: the planning rule of [IPP], (nodes + maxSurge) ×
 // per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
-// pod CIDR, and a static-block pod subnet, holds whole blocks.
+// pod CIDR, and a static-block pod subnet, holds whole blocks. When no
+// prefix of an IPv4 range holds what a space needs, it returns an error
+// saying so.
 func Recommend(c Cluster) (*Recommendation, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -51,10 +53,13 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			blocks := max(1, (need+bs-1)/bs)
 			ss.Required = uint64(blocks * bs)
 			ss.Bits = m.spec.Pods.BlockBits - ceilLog2(uint64(blocks))
+			if ss.Bits < 0 {
+				return nil, fmt.Errorf("capacity: the pod CIDR needs %d blocks of /%d, more than an IPv4 range holds: nothing fits", blocks, m.spec.Pods.BlockBits)
+			}
 		} else {
 			ss.Required, ss.Bits = subnetSize(need, sp.Reserved, m.blockBits[k.space])
 			if ss.Bits < modes.MaxSubnetBits {
-				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds", sp.Name, ss.Required, modes.MaxSubnetBits)
+				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxSubnetBits)
 			}
 		}
 		r.Spaces = append(r.Spaces, ss)

@@ -103,7 +103,8 @@ func (e *Exhaustion) String() string {
 // Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
 // cluster; a *StepError: an unknown pool) and a cancelled ctx, checked
 // before and after building the allocators and between steps (a 5,000-node
-// step replays in about a millisecond).
+// step replays in about a millisecond). A bug that panics is returned as an
+// internal error.
 //
 // For modes without on-demand allocation, ScaleOut of a pool without the
 // autoscaler stops exactly at Analyze's MaxNodes with the same Limit when
@@ -120,7 +121,12 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 }
 
 // simulate is Simulate on a model whose steps are checked.
-func (m *model) simulate(ctx context.Context, sc Scenario) (*Timeline, error) {
+func (m *model) simulate(ctx context.Context, sc Scenario) (_ *Timeline, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("capacity: internal error in Simulate: %v", r)
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

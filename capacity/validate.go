@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -208,16 +209,15 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 		v.add("Mode", "", "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
 		return
 	}
-	switch {
-	case s.MaxNodes <= 0 || s.MaxNodesPerPool <= 0:
-		v.add("Spec", "", "MaxNodes %d and MaxNodesPerPool %d must be positive", s.MaxNodes, s.MaxNodesPerPool)
-	case s.MaxPods.Min <= 0 || s.MaxPods.Min > s.MaxPods.Default || s.MaxPods.Default > s.MaxPods.Max:
-		v.add("Spec.MaxPods", "", "want 0 < Min ≤ Default ≤ Max, got %+v", s.MaxPods)
-	case s.Pods.Unit == modes.Batch && s.Pods.BatchSize <= 0:
-		v.add("Spec.Pods.BatchSize", "", "batched allocation needs a positive batch size, got %d", s.Pods.BatchSize)
-	case (s.Pods.Unit == modes.StaticBlock || s.Pods.Unit == modes.NodeBlock || s.Pods.Unit == modes.OnDemandBlock) && (s.Pods.BlockBits < 8 || s.Pods.BlockBits > 32):
-		v.add("Spec.Pods.BlockBits", "", "block units need a prefix length in 8..32, got %d", s.Pods.BlockBits)
+	var se *modes.SpecError
+	if err := s.Validate(); errors.As(err, &se) {
+		for _, p := range se.Problems {
+			v.add("Spec."+p.Field, "", "%s: %s", p.Value, p.Reason)
+		}
+	} else if err != nil {
+		v.add("Spec", "", "%v", err)
 	}
+	v.checkStaticBlocks(c, s)
 	if c.CustomRoutes < 0 || c.CustomRoutes > 0 && s.MaxRoutes == 0 {
 		v.add("CustomRoutes", "", "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
 	} else if s.MaxRoutes > 0 && c.CustomRoutes >= s.MaxRoutes {
@@ -225,6 +225,26 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	}
 	if !s.SupportsPolicy(c.Policy) {
 		v.addErr("Policy", "", s.Check(modes.Linux, c.Policy))
+	}
+}
+
+// checkStaticBlocks reports pod subnets that hold no whole static block:
+// the allocator could not hand out a single one.
+func (v *validator) checkStaticBlocks(c *Cluster, s modes.Spec) {
+	if s.Pods.Unit != modes.StaticBlock || s.Pods.Source != modes.PodSubnet || s.Pods.BlockBits < 8 || s.Pods.BlockBits > 32 {
+		return
+	}
+	fits := make(map[string]bool, len(c.Subnets)) // by subnet name: holds a block
+	for _, sn := range c.Subnets {
+		for _, q := range sn.Prefixes {
+			fits[sn.Name] = fits[sn.Name] || q.IsValid() && q.Bits() <= s.Pods.BlockBits
+		}
+	}
+	for i := range c.Pools {
+		p := &c.Pools[i]
+		if ok, found := fits[p.PodSubnet]; found && !ok {
+			v.addAt(path{"Pools", i, ".PodSubnet"}, "", "%q holds no whole /%d block for static block allocation", p.PodSubnet, s.Pods.BlockBits)
+		}
 	}
 }
 
@@ -490,6 +510,9 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 	if len(c.Pools) > modes.MaxPoolsPerCluster {
 		v.add("Pools", "", "%d pools: AKS allows %d per cluster [QUO]", len(c.Pools), modes.MaxPoolsPerCluster)
 	}
+	if msg := checkSurge(c.DefaultMaxSurge); msg != "" {
+		v.add("DefaultMaxSurge", "", "%s", msg)
+	}
 	names := make(map[string]bool, len(c.Pools))
 	nodeSubnets := make(map[string]bool, len(c.Subnets))
 	for i := range c.Pools {
@@ -523,8 +546,8 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
 			v.addAt(f.with(".PodsPerNode"), "", "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
 		}
-		if !p.MaxSurge.IsZero() && p.MaxSurge.IsPercent() && p.MaxSurge.Value() > 100 {
-			v.addAt(f.with(".MaxSurge"), "", "%v is over 100%%", p.MaxSurge)
+		if msg := checkSurge(p.MaxSurge); msg != "" {
+			v.addAt(f.with(".MaxSurge"), "", "%s", msg)
 		}
 		node := c.nodeSubnet(p)
 		if _, ok := subnets[node]; !ok {
@@ -547,6 +570,20 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use [DYN, LEG]", p.PodSubnet)
 		}
 	}
+}
+
+// checkSurge returns what is wrong with a surge, or "": a node count must
+// lie in 0..modes.SpecMaxNodes and a percentage in 0–100, the values
+// ParseSurge reads back [UPR].
+func checkSurge(s Surge) string {
+	switch {
+	case s.IsZero():
+	case s.IsPercent() && (s.Value() < 0 || s.Value() > 100):
+		return fmt.Sprintf("%v: want a percentage in 0%%–100%%", s)
+	case !s.IsPercent() && (s.Value() < 0 || s.Value() > modes.SpecMaxNodes):
+		return fmt.Sprintf("%v: want a node count in 0..%d", s, modes.SpecMaxNodes)
+	}
+	return ""
 }
 
 func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
