@@ -176,46 +176,51 @@ func (m *model) admissionSize(k int) int {
 	return y
 }
 
-// admit reproduces AKS's admission of an operation that leaves pool op at
-// opNodes nodes (its surge included during an upgrade), every other pool at
-// its committed size. Pool op < 0 (create) checks every space; otherwise
-// the spaces pool op uses.
-func (m *model) admit(o Op, op, opNodes int) *AdmissionError {
+// admit reproduces AKS's admission of an operation during which pool i
+// runs nodes[i] nodes plus surge[i] surge nodes. The surge nodes of
+// different pools add up, or, with UpgradeSurgeOnePool, the largest one
+// counts. Pool op < 0 (create, an upgrade of every pool) checks every space
+// and pool; otherwise the spaces pool op uses and its own node limit.
+func (m *model) admit(o Op, op int, nodes, surge []int) *AdmissionError {
 	name := ""
 	if op >= 0 {
 		name = m.pools[op].pool.Name
 	}
-	total := 0
-	for i := range m.pools {
-		n := m.pools[i].committed
-		if i == op {
-			n = opNodes
+	largest := m.c.ClusterUpgradeSurge == UpgradeSurgeOnePool
+	// combine adds the pools' draws, their surges by the cluster's rule.
+	combine := func(per func(i int) int) int {
+		x, extra := 0, 0
+		for i := range m.pools {
+			a := per(i)
+			x += nodes[i] * a
+			if largest {
+				extra = max(extra, surge[i]*a)
+			} else {
+				extra += surge[i] * a
+			}
 		}
-		if n > m.spec.MaxNodesPerPool && (op < 0 || i == op) {
+		return x + extra
+	}
+	for i := range m.pools {
+		if n := nodes[i] + surge[i]; n > m.spec.MaxNodesPerPool && (op < 0 || i == op) {
 			return &AdmissionError{Op: o, Pool: m.pools[i].pool.Name, Limit: LimitPoolNodes, Required: n, Available: m.spec.MaxNodesPerPool}
 		}
-		total += n
 	}
 	for k := range m.spaces {
 		if op >= 0 && !m.pools[op].draws(k) {
 			continue
 		}
-		x := 0
-		for i := range m.pools {
-			pm := &m.pools[i]
-			if !pm.draws(k) {
-				continue
+		x := combine(func(i int) int {
+			if pm := &m.pools[i]; pm.draws(k) {
+				return m.admitted(pm, k)
 			}
-			n := pm.committed
-			if i == op {
-				n = opNodes
-			}
-			x += n * m.admitted(pm, k)
-		}
+			return 0
+		})
 		if y := m.admissionSize(k); x > y {
 			return m.refuse(o, name, k, x, y)
 		}
 	}
+	total := combine(func(int) int { return 1 })
 	if s := m.spec; s.MaxRoutes > 0 && total*s.RoutesPerNode > s.MaxRoutes-m.c.CustomRoutes {
 		return &AdmissionError{Op: o, Pool: name, Limit: LimitRouteTable, Required: total*s.RoutesPerNode + m.c.CustomRoutes, Available: s.MaxRoutes}
 	}

@@ -16,6 +16,9 @@ type Verdict struct {
 	// every node and pod it admits gets its addresses, and always nil for
 	// a refused operation, which never runs.
 	Failure *Exhaustion `json:"failure"`
+	// Fallbacks are upgrades that run with a smaller surge than asked
+	// because theirs does not fit (Kubernetes 1.35 and later).
+	Fallbacks []SurgeFallback `json:"fallbacks,omitempty"`
 }
 
 // Check answers two questions for step s on cluster c: does AKS accept it,
@@ -30,7 +33,8 @@ type Verdict struct {
 // pod CIDR's size. Addresses others use (Subnet.Reserved) are not in Y:
 // they bite at provisioning, as a Failure. Create, add-pool, scale and
 // autoscale count no surge node; an upgrade counts the pool's surge nodes
-// beside every pool. What one node counts is in admitted (by
+// beside every pool, and an upgrade of every pool (Step.Pool "") every
+// pool's surge, summed or the largest by Cluster.ClusterUpgradeSurge. What one node counts is in admitted (by
 // Cluster.Admission). Operations that add no node (a scale-in, churn)
 // are not checked. A manual scale of an autoscaled pool is refused, as the
 // Azure CLI refuses it [CLI, CAS]. Count limits: 1,000 nodes per pool (surge
@@ -55,7 +59,7 @@ func Check(c Cluster, s Step) (*Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.Failure = tl.Exhausted
+	v.Failure, v.Fallbacks = tl.Exhausted, tl.Fallbacks
 	return v, nil
 }
 
@@ -79,8 +83,19 @@ func Preflight(c Cluster, s Step) error {
 
 // admitStep is AKS's admission of a checked step.
 func (m *model) admitStep(s Step) *AdmissionError {
+	nodes := make([]int, len(m.pools))
+	surge := make([]int, len(m.pools))
+	for i := range m.pools {
+		nodes[i] = m.pools[i].committed
+	}
 	if s.Op == OpCreate {
-		return m.admit(OpCreate, -1, 0)
+		return m.admit(OpCreate, -1, nodes, surge)
+	}
+	if s.Op == OpUpgrade && s.Pool == "" {
+		for i := range m.pools {
+			surge[i] = m.pools[i].surge.Nodes(nodes[i])
+		}
+		return m.admit(OpUpgrade, -1, nodes, surge)
 	}
 	i := m.byName[s.Pool]
 	pm := &m.pools[i]
@@ -92,28 +107,33 @@ func (m *model) admitStep(s Step) *AdmissionError {
 		if s.Nodes <= pm.committed {
 			return nil
 		}
-		return m.admit(OpScale, i, s.Nodes)
+		nodes[i] = s.Nodes
+		return m.admit(OpScale, i, nodes, surge)
 	case OpAutoscale:
 		if s.Nodes <= pm.committed {
 			return nil
 		}
-		return m.admit(OpAutoscale, i, s.Nodes)
+		nodes[i] = s.Nodes
+		return m.admit(OpAutoscale, i, nodes, surge)
 	case OpUpgrade:
-		return m.admit(OpUpgrade, i, pm.committed+pm.surge.Nodes(pm.committed))
+		surge[i] = pm.surge.Nodes(pm.committed)
+		return m.admit(OpUpgrade, i, nodes, surge)
 	case OpAddPool:
-		return m.admit(OpAddPool, i, pm.committed)
+		return m.admit(OpAddPool, i, nodes, surge)
 	}
 	return nil // churn replaces pods: nothing to admit
 }
 
-// String says the verdict in one line: "ok", "refused by AKS: …" or
-// "accepted by AKS, then fails: …".
+// String says the verdict in one line: "ok", "refused by AKS: …",
+// "accepted by AKS, then fails: …" or "ok with a smaller surge: …".
 func (v *Verdict) String() string {
 	switch {
 	case v.Refusal != nil:
 		return "refused by AKS: " + v.Refusal.Error()
 	case v.Failure != nil:
 		return fmt.Sprintf("accepted by AKS, then fails: pool %s at %d nodes: %v", v.Failure.Pool, v.Failure.Nodes, v.Failure)
+	case len(v.Fallbacks) > 0:
+		return "ok with a smaller surge: " + v.Fallbacks[0].String()
 	}
 	return "ok"
 }

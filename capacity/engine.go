@@ -28,6 +28,8 @@ type engine struct {
 	scratch []netip.Addr
 	blocks  []netip.Prefix
 	calico  calico
+	// fallbacks are the surge fallbacks of the current step.
+	fallbacks []SurgeFallback
 }
 
 // simSpace is one address space as an allocator: single addresses or blocks.
@@ -444,43 +446,6 @@ func (e *engine) scale(pi, target int) *Exhaustion {
 	return nil
 }
 
-// upgrade replaces every node of pool pi: surge nodes are added, in one
-// request per batch, then as many old nodes drained and removed, batch
-// after batch, so the pool peaks at its size plus the surge [UPR]. With a
-// surge of 0 nodes are replaced one at a time in place.
-func (e *engine) upgrade(pi int) *Exhaustion {
-	p := &e.pools[pi]
-	old := len(p.live)
-	batch := p.pm.surge.Nodes(old)
-	inPlace := batch == 0
-	batch = max(batch, 1)
-	for left := old; left > 0; {
-		b := min(batch, left)
-		if inPlace {
-			e.removeOld(pi, b, left)
-		}
-		if ex := e.request(pi, b); ex != nil {
-			return ex
-		}
-		if !inPlace {
-			e.removeOld(pi, b, left)
-		}
-		left -= b
-	}
-	return nil
-}
-
-// removeOld removes b of the left old nodes. Old nodes are kept at the
-// front of the pool's list, [0, left): swapping the last node into the
-// removed one's place keeps that so, because the place leaves the old
-// region as left shrinks.
-func (e *engine) removeOld(pi, b, left int) {
-	for range b {
-		e.removeNode(pi, left-1)
-		left--
-	}
-}
-
 // reset empties the cluster: every space as it was built, no nodes. The
 // pools are reset whole rather than node by node, and keep their memory, so
 // that the engine runs another trial without building them again.
@@ -498,6 +463,7 @@ func (e *engine) reset(pods distuv.Rander, seed uint64) {
 	}
 	e.calico = calico{blocks: e.calico.blocks[:0], dead: e.calico.dead[:0]}
 	e.nodes, e.vnet = 0, e.m.c.vnetReserved()
+	e.fallbacks = e.fallbacks[:0]
 	e.pods = pods
 	e.pcg.Seed(seed, 0x5eed)
 }

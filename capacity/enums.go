@@ -50,7 +50,7 @@ type Op uint8
 const (
 	OpCreate  Op = iota + 1 // create the cluster with its pools
 	OpScale                 // scale a pool to Step.Nodes
-	OpUpgrade               // rolling surge upgrade of a pool
+	OpUpgrade               // rolling surge upgrade of a pool, or of every pool when Step.Pool is ""
 	OpAddPool               // add a pool, listed in the cluster, at its Count
 	OpChurn                 // replace the pods of a pool
 	// OpAutoscale sets an autoscaled pool's max count to Step.Nodes (az aks

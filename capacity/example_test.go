@@ -139,6 +139,8 @@ func ExampleSimulate() {
 		Mode:    modes.Kubenet,
 		Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/27")}}},
 		Pools:   []capacity.Pool{{Name: "pool1", Count: 20, MaxSurge: capacity.SurgePercent(33)}},
+		// Before 1.35, an upgrade whose surge does not fit fails.
+		KubernetesVersion: "1.34.2",
 	}
 	sc := capacity.Scenario{Steps: []capacity.Step{
 		{Op: capacity.OpScale, Pool: "pool1", Nodes: 22},

@@ -24,10 +24,10 @@ type SpaceSize struct {
 }
 
 // Recommend returns, per subnet and pod CIDR, the smallest single prefix
-// that holds every pool at its committed size plus the largest upgrade
-// surge of the pools in it (pools upgrade one at a time), plus the
-// addresses others use: the planning rule of [IPP], (nodes + maxSurge) ×
-// per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
+// that holds every pool at its committed size plus the upgrade surge of
+// the pools in it — summed, as AKS admits an upgrade of every pool, or the
+// largest with UpgradeSurgeOnePool —, plus the addresses others use: the
+// planning rule of [IPP], (nodes + maxSurge) × per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
 // pod CIDR, and a static-block pod subnet, holds whole blocks. When no
 // prefix of an IPv4 range holds what a space needs, it returns an error
 // saying so.
@@ -39,7 +39,10 @@ func Recommend(c Cluster) (*Recommendation, error) {
 	r := &Recommendation{}
 	for ki := range m.cons {
 		k := &m.cons[ki]
-		need := k.at + k.maxUse
+		need := k.at + k.sumUse
+		if m.c.ClusterUpgradeSurge == UpgradeSurgeOnePool {
+			need = k.at + k.maxUse
+		}
 		if k.space < 0 {
 			if need > k.cap {
 				r.Notes = append(r.Notes, m.limitNote(k.limit, need, k.cap))

@@ -34,6 +34,9 @@ func ScaleOut(pool string, to int) Scenario {
 type Timeline struct {
 	Steps     []Snapshot  `json:"steps"`     // after each step that ran
 	Exhausted *Exhaustion `json:"exhausted"` // nil when every step fit
+	// Fallbacks are upgrades that went on with a smaller surge than they
+	// asked for (Kubernetes 1.35 and later).
+	Fallbacks []SurgeFallback `json:"fallbacks,omitempty"`
 }
 
 // Snapshot is the cluster after a step.
@@ -154,6 +157,11 @@ func (m *model) simulate(ctx context.Context, sc Scenario) (_ *Timeline, err err
 		}
 		ex := e.apply(st, sc.Steps)
 		t.Steps = append(t.Steps, e.snapshot(i, st))
+		for _, f := range e.fallbacks {
+			f.Step = i
+			t.Fallbacks = append(t.Fallbacks, f)
+		}
+		e.fallbacks = e.fallbacks[:0]
 		if ex != nil {
 			ex.Step = i
 			t.Exhausted = ex
@@ -212,7 +220,14 @@ func (e *engine) apply(st Step, steps []Step) *Exhaustion {
 	case OpAutoscale:
 		return e.grow(pi, st.Nodes, true)
 	case OpUpgrade:
-		return e.upgrade(pi)
+		if st.Pool != "" {
+			return e.upgrade(pi)
+		}
+		for pi := range e.pools { // az aks upgrade: one pool after another [CPU]
+			if ex := e.upgrade(pi); ex != nil {
+				return ex
+			}
+		}
 	case OpAddPool:
 		return e.grow(pi, e.pools[pi].pm.pool.Count, true)
 	case OpChurn:

@@ -63,6 +63,7 @@ func TestSimulateAgreesWithAnalyze(t *testing.T) {
 				assert.Equal(t, "user", tl.Exhausted.Pool)
 
 				up := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "user"}}}
+				c.KubernetesVersion = "1.34.2" // no fallback to a smaller surge
 				c.Pools[1].Count = want.MaxNodesWithSurge
 				tl, err = capacity.Simulate(ctx, c, up)
 				require.NoError(t, err)
@@ -158,6 +159,7 @@ func TestSimulateUpgradeNeedsSurgeRoom(t *testing.T) {
 	// for 3 surge nodes in one request, and 2 addresses are free: the
 	// request fails as a whole.
 	c := oneSubnet(modes.Kubenet, "10.240.0.0/27", capacity.Pool{Count: 25})
+	c.KubernetesVersion = "1.34.2" // before the fallback to a smaller surge
 	tl, err := capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "nodes"}}})
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)

@@ -65,7 +65,7 @@ func (m *model) checkStep(i int, st Step) *StepError {
 		return badOp(i, st.Op)
 	case st.Op == OpCreate && i > 0:
 		return &StepError{Index: i, Field: stepPath(i, "Op"), Value: st.Op.String(), Reason: "create can only be the first step"}
-	case st.Op == OpCreate:
+	case st.Op == OpCreate, st.Op == OpUpgrade && st.Pool == "": // az aks upgrade: every pool
 		return nil
 	}
 	if _, ok := m.byName[st.Pool]; !ok {

@@ -513,6 +513,15 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 	if msg := checkSurge(c.DefaultMaxSurge); msg != "" {
 		v.add("DefaultMaxSurge", "", "%s", msg)
 	}
+	if _, ok := kubernetesMinor(c.KubernetesVersion); !ok && c.KubernetesVersion != "" {
+		v.add("KubernetesVersion", "", "%q: want a version such as \"1.35\" or \"1.35.2\"", c.KubernetesVersion)
+	}
+	if c.Admission > Admission2018 {
+		v.add("Admission", "", "%d: want %v, %v or %v", uint8(c.Admission), AdmissionCurrent, Admission2020, Admission2018)
+	}
+	if c.ClusterUpgradeSurge > UpgradeSurgeOnePool {
+		v.add("ClusterUpgradeSurge", "", "%d: want %v or %v", uint8(c.ClusterUpgradeSurge), UpgradeSurgeSum, UpgradeSurgeOnePool)
+	}
 	names := make(map[string]bool, len(c.Pools))
 	nodeSubnets := make(map[string]bool, len(c.Subnets))
 	for i := range c.Pools {
@@ -549,6 +558,7 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		if msg := checkSurge(p.MaxSurge); msg != "" {
 			v.addAt(f.with(".MaxSurge"), "", "%s", msg)
 		}
+		v.checkUpgrade(c, f, p)
 		node := c.nodeSubnet(p)
 		if _, ok := subnets[node]; !ok {
 			if node == "" {
@@ -569,6 +579,25 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		case wantPod && nodeSubnets[p.PodSubnet]:
 			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use [DYN, LEG]", p.PodSubnet)
 		}
+	}
+}
+
+// checkUpgrade checks a pool's upgrade settings [UPO]: maxUnavailable is
+// a count or percentage like maxSurge, system pools cannot set it, and with
+// maxUnavailable 0 the surge must be above 0 (a Spot pool, which gets no
+// surge, upgrades in place).
+func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
+	if p.Mode > PoolSystem {
+		v.addAt(f.with(".Mode"), "", "%d: want %d (user) or %d (system)", uint8(p.Mode), uint8(PoolUser), uint8(PoolSystem))
+	}
+	u := p.MaxUnavailable
+	switch msg := checkSurge(u); {
+	case msg != "":
+		v.addAt(f.with(".MaxUnavailable"), "", "%s", msg)
+	case p.Mode == PoolSystem && u.Value() > 0:
+		v.addAt(f.with(".MaxUnavailable"), "", "%v on a system pool: AKS allows maxUnavailable on user pools only", u)
+	case !p.Spot && u.Value() == 0 && checkSurge(c.surge(p)) == "" && c.surge(p).Value() == 0:
+		v.addAt(f.with(".MaxSurge"), "", "a surge of 0 with maxUnavailable 0 upgrades nothing: AKS requires a maxSurge above 0 when maxUnavailable is 0")
 	}
 }
 
