@@ -442,7 +442,7 @@ func (c *Cluster) vnetPrefixes() []netip.Prefix {
 func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix) []netip.Prefix {
 	if !usesPodCIDR(s) {
 		if len(c.PodCIDRs) > 0 {
-			v.add("PodCIDRs", "", "%v takes pod addresses from VNet subnets; a pod CIDR applies to kubenet, Overlay and bring-your-own CNI", c.Mode)
+			v.add("PodCIDRs", "", "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet, Overlay and bring-your-own CNI)", c.PodCIDRs, s.Name)
 		}
 		return nil
 	}
