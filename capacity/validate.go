@@ -188,8 +188,10 @@ func (v *validator) addAt(field path, code, format string, args ...any) {
 }
 
 // Validate reports every malformed field of c at once, as a
-// *ValidationError (errors.As), or nil. A cluster that is merely committed
-// beyond its address spaces is valid: Analyze reports it.
+// *ValidationError (errors.As), or nil; past MaxProblems it counts the rest
+// without keeping them. A cluster that is merely committed beyond its
+// address spaces is valid: Analyze reports it. Its cost grows as n log n
+// with the prefixes and linearly with the pools.
 func (c Cluster) Validate() error {
 	var v validator
 	s := c.spec()
@@ -442,7 +444,7 @@ func (c *Cluster) vnetPrefixes() []netip.Prefix {
 func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix) []netip.Prefix {
 	if !usesPodCIDR(s) {
 		if len(c.PodCIDRs) > 0 {
-			v.add("PodCIDRs", "", "%v takes pod addresses from VNet subnets; a pod CIDR applies to kubenet, Overlay and bring-your-own CNI", c.Mode)
+			v.add("PodCIDRs", "", "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet, Overlay and bring-your-own CNI)", c.PodCIDRs, s.Name)
 		}
 		return nil
 	}

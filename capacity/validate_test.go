@@ -58,7 +58,13 @@ func TestValidate(t *testing.T) {
 		{"reserved range", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("172.16.0.0/12")} },
 			"PodCIDRs[0]", "", "overlaps 172.30.0.0/16, which AKS reserves"},
 		{"pod CIDR in a node-subnet mode", func(c *capacity.Cluster) { c.Mode = modes.AzureCNI; c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16")} },
-			"PodCIDRs", "", "takes pod addresses from VNet subnets"},
+			"PodCIDRs", "", "[10.244.0.0/16]: Azure CNI (node subnet) takes pod addresses from VNet subnets; want none"},
+		{"pod CIDR in a custom node-subnet mode", func(c *capacity.Cluster) {
+			s := modes.AzureCNI.Spec()
+			s.Name = "other-cni"
+			c.Mode, c.Spec = 0, &s
+			c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16")}
+		}, "PodCIDRs", "", "[10.244.0.0/16]: other-cni takes pod addresses from VNet subnets; want none"},
 		{"pod CIDR smaller than a block", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/25")} },
 			"PodCIDRs[0]", "", "holds no /24 block"},
 		{"maxPods low", func(c *capacity.Cluster) { c.Pools[0].MaxPods = 5 }, "Pools[0].MaxPods", "", "5 is outside 10–250"},

@@ -108,6 +108,10 @@ func (c *core) occupyLowest(n uint64) error {
 	if n == 0 {
 		return nil
 	}
+	if c.bm.Count() == 0 { // a fresh or reset pool: one range, no allocation
+		c.bm.SetRange(0, n)
+		return nil
+	}
 	// Find the gaps first: the bitmap must not change under Runs.
 	type gap struct{ lo, n uint64 }
 	var gaps []gap

@@ -63,3 +63,21 @@ func TestOccupyLowestAllOrNothing(t *testing.T) {
 	assert.Equal(t, netip.MustParsePrefix("10.244.3.0/24"), blk, "blocks 0–2 are held")
 	require.ErrorIs(t, b.OccupyLowest(253), ipam.ErrExhausted, "256 − 4 = 252 left")
 }
+
+// TestOccupyLowestAfterResetNoAllocs: a simulation resets its pools and
+// reserves others' addresses every trial; that allocates nothing.
+func TestOccupyLowestAfterResetNoAllocs(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "10.0.0.0/16"), ipam.Options{Reserved: azureReserved(t, "10.0.0.0/16")})
+	require.NoError(t, err)
+	b, err := ipam.NewBlockPool(set(t, "10.244.0.0/16"), 24, ipam.Options{})
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(100, func() {
+		p.Reset()
+		_ = p.OccupyLowest(60_000)
+		b.Reset()
+		_ = b.OccupyLowest(100)
+	})
+	assert.Zero(t, allocs)
+	assert.Equal(t, uint64(60_000), p.Used())
+	assert.Equal(t, uint64(100), b.Used())
+}
