@@ -43,9 +43,12 @@ func TestCustomSpecsRejected(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var ve *capacity.ValidationError
-			require.ErrorAs(t, tt.c.Validate(), &ve)
+			err := tt.c.Validate()
+			require.ErrorAs(t, err, &ve)
 			assert.True(t, ve.Has(tt.field), "%v", ve)
-			_, err := capacity.Simulate(context.Background(), tt.c, capacity.ScaleOut("p", 50))
+			var fe *modes.FieldError
+			require.ErrorAs(t, err, &fe, "the Spec's problem is reachable as a value")
+			_, err = capacity.Simulate(context.Background(), tt.c, capacity.ScaleOut("p", 50))
 			require.ErrorAs(t, err, &ve)
 			_, err = capacity.Forecast(context.Background(), tt.c, "p", capacity.ForecastOptions{Trials: 3, Workers: 2})
 			require.ErrorAs(t, err, &ve)

@@ -207,9 +207,6 @@ const (
 	MaxWorkers = 1024
 )
 
-// maxHistoryProblems is how many bad observations a ValidationError lists.
-const maxHistoryProblems = 10
-
 // check reports out-of-range options and a history Forecast cannot fit:
 // fewer than 3 observations, negative node counts, times out of order or
 // repeated, or outside the years 1–9999 (a JSON date holds no other).
@@ -225,33 +222,21 @@ func (opt *ForecastOptions) check() error {
 	if len(h) > 0 && len(h) < 3 {
 		v.add("History", "", "%d observations: a trend needs at least 3", len(h))
 	}
-	bad := 0
-	report := func(field path, format string, args ...any) {
-		if bad++; bad <= maxHistoryProblems {
-			v.addAt(field, "", format, args...)
-		}
-	}
 	for i, o := range h {
 		f := path{"History", i, ""}
 		if o.Nodes < 0 {
-			report(f.with(".Nodes"), "negative count %d", o.Nodes)
+			v.addAt(f.with(".Nodes"), "", "negative count %d", o.Nodes)
 		}
 		switch y := o.Time.Year(); {
 		case o.Time.IsZero():
-			report(f.with(".Time"), "not set")
+			v.addAt(f.with(".Time"), "", "not set")
 		case y < 1 || y > 9999:
-			report(f.with(".Time"), "%v: want a time in the years 1–9999", o.Time)
+			v.addAt(f.with(".Time"), "", "%v: want a time in the years 1–9999", o.Time)
 		case i > 0 && !o.Time.After(h[i-1].Time):
-			report(f.with(".Time"), "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
+			v.addAt(f.with(".Time"), "", "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
 		}
 	}
-	if bad > maxHistoryProblems {
-		v.add("History", "", "%d more problems in the observations", bad-maxHistoryProblems)
-	}
-	if len(v.problems) > 0 {
-		return &ValidationError{Problems: v.problems}
-	}
-	return nil
+	return v.err()
 }
 
 // trial runs trial i on an emptied engine: the cluster as given, then pool

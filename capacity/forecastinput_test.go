@@ -74,17 +74,17 @@ func TestForecastHistoryChecked(t *testing.T) {
 		})
 	}
 
-	// A long history in reverse order: 49 observations out of order, 10
-	// listed, then one problem counting the other 39.
+	// A long history in reverse order: 199 observations out of order, the
+	// first MaxProblems kept and the rest counted.
 	var long []capacity.Observation
-	for i := range 50 {
-		long = append(long, capacity.Observation{Time: day(100 - i), Nodes: 4})
+	for i := range 200 {
+		long = append(long, capacity.Observation{Time: day(1000 - i), Nodes: 4})
 	}
 	var ve *capacity.ValidationError
 	_, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: long})
 	require.ErrorAs(t, err, &ve)
-	require.Len(t, ve.Problems, 11)
-	assert.Contains(t, ve.Problems[10].Message, "39 more")
+	require.Len(t, ve.Problems, capacity.MaxProblems)
+	assert.Equal(t, 199-capacity.MaxProblems, ve.Omitted)
 }
 
 // Dates stay between the history's start and what a date can hold, and a

@@ -214,7 +214,9 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	var se *modes.SpecError
 	if err := s.Validate(); errors.As(err, &se) {
 		for _, p := range se.Problems {
-			v.add("Spec."+p.Field, "", "%s: %s", p.Value, p.Reason)
+			if v.room() {
+				v.problems = append(v.problems, Problem{Field: "Spec." + p.Field, Message: p.Value + ": " + p.Reason, Err: p})
+			}
 		}
 	} else if err != nil {
 		v.add("Spec", "", "%v", err)
