@@ -6,7 +6,6 @@ package input
 import (
 	"encoding/csv"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"strconv"
@@ -77,23 +76,10 @@ func DefaultHistory() []capacity.Observation {
 	return h
 }
 
-// Load reads a cluster from an `az aks show` file and network files.
+// Load reads a cluster from an `az aks show` file and network files; its
+// errors name the file and the place in it.
 func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
-	cf, err := os.Open(clusterPath)
-	if err != nil {
-		return capacity.Cluster{}, err
-	}
-	defer cf.Close()
-	var nets []io.Reader
-	for _, p := range networkPaths {
-		f, err := os.Open(p)
-		if err != nil {
-			return capacity.Cluster{}, err
-		}
-		defer f.Close()
-		nets = append(nets, f)
-	}
-	return aksjson.ReadCluster(cf, nets...)
+	return aksjson.ReadFiles(clusterPath, networkPaths...)
 }
 
 // History reads a CSV of time,nodes rows (RFC 3339 or YYYY-MM-DD times; a
