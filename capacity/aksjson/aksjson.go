@@ -129,11 +129,11 @@ func (n *networkDoc) field(r *reader, key, path string) error {
 	case "podcidr":
 		return r.string(path, `a CIDR string such as "10.244.0.0/16"`, &n.podCIDR)
 	case "podcidrs":
-		return r.strings(path, `CIDR string such as "10.244.0.0/16"`, &n.podCIDRs)
+		return r.strings(path, `a list of CIDR strings such as ["10.244.0.0/16"]`, `a CIDR string such as "10.244.0.0/16"`, &n.podCIDRs)
 	case "servicecidr":
 		return r.string(path, `a CIDR string such as "10.0.0.0/16"`, &n.serviceCIDR)
 	case "servicecidrs":
-		return r.strings(path, `CIDR string such as "10.0.0.0/16"`, &n.serviceCIDRs)
+		return r.strings(path, `a list of CIDR strings such as ["10.0.0.0/16"]`, `a CIDR string such as "10.0.0.0/16"`, &n.serviceCIDRs)
 	case "dnsserviceip":
 		return r.string(path, `an IP address string such as "10.0.0.10"`, &n.dnsServiceIP)
 	}
@@ -266,7 +266,7 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 			if path == "" {
 				path = join(p.netPath, fe.Field)
 			}
-			return fail(path, "%q: %s", fe.Value, fe.Reason)
+			return fail(path, "%s: %s", quote(fe.Value), fe.Reason)
 		}
 		return fail(p.netPath, "%v", err)
 	}
@@ -277,22 +277,22 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 		m := mode.WithPodSubnet(ap.podSubnetID.v != "")
 		if pa := ap.podIPAllocation; strings.EqualFold(pa.v, "StaticBlock") {
 			if ap.podSubnetID.v == "" {
-				return fail(pa.path, "%q needs a podSubnetId", pa.v)
+				return fail(pa.path, "%s needs a podSubnetId", quote(pa.v))
 			}
 			m = modes.AzureCNIStaticBlock
 		} else if pa.v != "" && !strings.EqualFold(pa.v, "DynamicIndividual") {
-			return fail(pa.path, "%q: want DynamicIndividual or StaticBlock", pa.v)
+			return fail(pa.path, "%s: want DynamicIndividual or StaticBlock", quote(pa.v))
 		}
 		if i == 0 {
 			poolMode = m
 		} else if m != poolMode {
-			return fail(ap.path, "pool %q runs %v but pool %q runs %v: ipcap models one allocation mode per cluster",
-				ap.name.v, m, p.pools[0].name.v, poolMode)
+			return fail(ap.path, "pool %s runs %v but pool %s runs %v: ipcap models one allocation mode per cluster",
+				quote(ap.name.v), m, quote(p.pools[0].name.v), poolMode)
 		}
 	}
 	c := capacity.Cluster{Mode: poolMode}
 	if c.Policy, err = modes.ParsePolicy(np.policy.v); err != nil {
-		return fail(np.policy.path, "%q: unknown policy engine (want azure, calico or cilium)", np.policy.v)
+		return fail(np.policy.path, "%s: unknown policy engine (want azure, calico or cilium)", quote(np.policy.v))
 	}
 	if c.PodCIDRs, err = prefixes(np.podCIDR, np.podCIDRs); err != nil {
 		return capacity.Cluster{}, withDoc(err, doc)
@@ -302,7 +302,7 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 	}
 	if d := np.dnsServiceIP; d.v != "" {
 		if c.DNSServiceIP, err = netip.ParseAddr(d.v); err != nil {
-			return fail(d.path, "%q is not an IP address", d.v)
+			return fail(d.path, "%s is not an IP address", quote(d.v))
 		}
 	}
 
@@ -326,14 +326,14 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 		sn, ok := nets.subnets[strings.ToLower(id.v)]
 		if !ok {
 			return "", &Error{Doc: doc, Path: id.path, Offset: -1, Msg: fmt.Sprintf(
-				"%q: no network document describes this subnet; add the output of `az network vnet show --ids %s -o json`", id.v, vnetID(id.v))}
+				"%s: no network document describes this subnet; add the output of `az network vnet show --ids %s -o json`", quote(id.v), vnetID(id.v))}
 		}
 		return addSubnet(id.v, sn), nil
 	}
 	for _, ap := range p.pools {
 		pool := capacity.Pool{Name: ap.name.v}
 		if pool.OS, err = modes.ParseOS(ap.osType.v); err != nil {
-			return fail(ap.osType.path, "%q: want Linux or Windows", ap.osType.v)
+			return fail(ap.osType.path, "%s: want Linux or Windows", quote(ap.osType.v))
 		}
 		pool.Count = ap.count.v
 		if ap.enableAutoScaling {
@@ -346,7 +346,7 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 		pool.MaxPods = ap.maxPods.v
 		if ap.maxSurge.v != "" {
 			if pool.MaxSurge, err = capacity.ParseSurge(ap.maxSurge.v); err != nil {
-				return fail(ap.maxSurge.path, "%q: want a node count such as \"1\" or a percentage such as \"33%%\"", ap.maxSurge.v)
+				return fail(ap.maxSurge.path, "%s: want a node count such as \"1\" or a percentage such as \"33%%\"", quote(ap.maxSurge.v))
 			}
 		}
 		if ap.vnetSubnetID.v == "" {
@@ -382,7 +382,7 @@ func withDoc(err error, doc string) error {
 // field's when the list is empty.
 func prefixes(one str, many []str) ([]netip.Prefix, error) {
 	bad := func(s str) error {
-		return &Error{Path: s.path, Offset: -1, Msg: fmt.Sprintf("%q is not a CIDR such as \"10.0.0.0/16\"", s.v)}
+		return &Error{Path: s.path, Offset: -1, Msg: fmt.Sprintf("%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))}
 	}
 	var single netip.Prefix
 	if one.v != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 )
 
 // MaxDocumentSize is the largest document ReadCluster and ReadFiles read,
@@ -46,9 +47,10 @@ func (l *limited) Read(p []byte) (int, error) {
 // Only null is taken as "not set"; any other value of the wrong kind is an
 // error that shows the value and says what belongs there.
 type reader struct {
-	doc string
-	src *limited
-	dec *json.Decoder
+	doc     string
+	src     *limited
+	dec     *json.Decoder
+	started bool // a token has been read
 }
 
 func newReader(doc string, r io.Reader) *reader {
@@ -70,7 +72,7 @@ func (r *reader) tokenErr(err error) error {
 		return r.errAt("", MaxDocumentSize, "the document is larger than %d MiB, the most aksjson reads", MaxDocumentSize>>20)
 	case errors.As(err, &se):
 		return r.errAt("", se.Offset, "not JSON: %s", se.Error())
-	case errors.Is(err, io.EOF) && r.src.read == 0:
+	case errors.Is(err, io.EOF) && !r.started:
 		return r.errAt("", 0, "empty: the document holds no JSON value")
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return r.errAt("", r.src.read, "truncated: the document ends early")
@@ -85,6 +87,7 @@ func (r *reader) token() (json.Token, int64, error) {
 	if err != nil {
 		return nil, off, r.tokenErr(err)
 	}
+	r.started = true
 	return t, off, nil
 }
 
@@ -111,10 +114,7 @@ func show(t json.Token) string {
 		}
 		return "a list"
 	case string:
-		if len(v) > 60 {
-			v = v[:57] + "..."
-		}
-		return strconv.Quote(v)
+		return quote(v)
 	case json.Number:
 		s = string(v)
 	case bool:
@@ -126,6 +126,18 @@ func show(t json.Token) string {
 		s = s[:57] + "..."
 	}
 	return s
+}
+
+// quote quotes a string value, shortening a long one.
+func quote(s string) string {
+	if len(s) > 256 {
+		i := 253
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "..."
+	}
+	return strconv.Quote(s)
 }
 
 func (r *reader) wrong(path string, off int64, t json.Token, want string) error {
@@ -227,17 +239,18 @@ func (r *reader) string(path, want string, dst *str) error {
 	return r.wrong(path, off, t, want)
 }
 
-// strings reads a list of strings at path; null elements are errors.
-func (r *reader) strings(path, want string, dst *[]str) error {
+// strings reads a list of strings at path; null elements are errors. want
+// describes a list, elem its elements.
+func (r *reader) strings(path, want, elem string, dst *[]str) error {
 	*dst = nil
-	_, err := r.array(path, "a list of "+want+"s", func(i int, p string) error {
+	_, err := r.array(path, want, func(i int, p string) error {
 		t, off, err := r.token()
 		if err != nil {
 			return err
 		}
 		s, ok := t.(string)
 		if !ok {
-			return r.wrong(p, off, t, want)
+			return r.wrong(p, off, t, elem)
 		}
 		*dst = append(*dst, str{s, p})
 		return nil

@@ -47,7 +47,7 @@ func newNetworks() *networks {
 	return &networks{subnets: map[string]capacity.Subnet{}, counted: map[string]bool{}, usage: map[string]int{}}
 }
 
-const notNetwork = "not a VNet (az network vnet show), subnet (az network vnet subnet show) or list-usage (az network vnet list-usage) document"
+const notNetwork = "not a VNet, subnet or list-usage document (the output of `az network vnet show`, `az network vnet subnet show` or `az network vnet list-usage`)"
 
 // read reads one network document, telling its kind by its shape.
 func (n *networks) read(r *reader) error {
@@ -70,7 +70,7 @@ func (n *networks) read(r *reader) error {
 		value    []usageDoc
 		hasValue bool
 	)
-	err = r.objectBody("", "an object or a list: the document is "+notNetwork, t, off, func(key, path string) error {
+	err = r.objectBody("", "an object or a list: the output of `az network vnet show`, `az network vnet subnet show` or `az network vnet list-usage`", t, off, func(key, path string) error {
 		if strings.EqualFold(key, "value") {
 			t, off, err := r.token()
 			if err != nil || t == nil {
@@ -97,7 +97,7 @@ func (n *networks) read(r *reader) error {
 		for _, s := range f.space {
 			p, err := netip.ParsePrefix(s.v)
 			if err != nil {
-				return r.errAt(s.path, -1, "%q is not a CIDR such as \"10.0.0.0/16\"", s.v)
+				return r.errAt(s.path, -1, "%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))
 			}
 			if p.Addr().Is4() {
 				n.vnets = append(n.vnets, p)
@@ -150,7 +150,7 @@ func (f *netFields) field(r *reader, key, path string, vnet bool) error {
 		return r.string(path, `a CIDR string such as "10.240.0.0/24"`, &f.prefix)
 	case k == "addressprefixes":
 		f.hasPrefix = true
-		return r.strings(path, `CIDR string such as "10.240.0.0/24"`, &f.prefixes)
+		return r.strings(path, `a list of CIDR strings such as ["10.240.0.0/24"]`, `a CIDR string such as "10.240.0.0/24"`, &f.prefixes)
 	case k == "ipconfigurations":
 		f.others = 0
 		present, err := r.array(path, "a list of IP configurations", func(i int, path string) error {
@@ -171,7 +171,7 @@ func (f *netFields) field(r *reader, key, path string, vnet bool) error {
 	case vnet && k == "addressspace":
 		present, err := r.object(path, "an object", func(key, path string) error {
 			if strings.EqualFold(key, "addressPrefixes") {
-				return r.strings(path, `CIDR string such as "10.240.0.0/16"`, &f.space)
+				return r.strings(path, `a list of CIDR strings such as ["10.240.0.0/16"]`, `a CIDR string such as "10.240.0.0/16"`, &f.space)
 			}
 			return r.skip(path)
 		})
@@ -234,7 +234,7 @@ func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
 	if f.prefix.v != "" {
 		p, err := netip.ParsePrefix(f.prefix.v)
 		if err != nil {
-			return r.errAt(f.prefix.path, -1, "%q is not a CIDR such as \"10.240.0.0/24\"", f.prefix.v)
+			return r.errAt(f.prefix.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(f.prefix.v))
 		}
 		if len(list) == 0 && p.Addr().Is4() {
 			sn.Prefixes = append(sn.Prefixes, p)
@@ -243,7 +243,7 @@ func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
 	for _, ps := range list {
 		p, err := netip.ParsePrefix(ps.v)
 		if err != nil {
-			return r.errAt(ps.path, -1, "%q is not a CIDR such as \"10.240.0.0/24\"", ps.v)
+			return r.errAt(ps.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(ps.v))
 		}
 		if p.Addr().Is4() {
 			sn.Prefixes = append(sn.Prefixes, p)
