@@ -5,7 +5,6 @@ package input
 
 import (
 	"encoding/csv"
-	"fmt"
 	"net/netip"
 	"os"
 	"strconv"
@@ -83,7 +82,7 @@ func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
 }
 
 // History reads a CSV of time,nodes rows (RFC 3339 or YYYY-MM-DD times; a
-// header row is skipped).
+// header row is skipped). Its errors are BadUsage errors naming the file.
 func History(path string) ([]capacity.Observation, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -92,12 +91,12 @@ func History(path string) ([]capacity.Observation, error) {
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, Usagef("%s: %w", path, err)
 	}
 	var out []capacity.Observation
 	for i, r := range rows {
 		if len(r) != 2 {
-			return nil, fmt.Errorf("%s: line %d: want time,nodes", path, i+1)
+			return nil, Usagef("%s: line %d: want time,nodes", path, i+1)
 		}
 		t, terr := time.Parse(time.RFC3339, strings.TrimSpace(r[0]))
 		if terr != nil {
@@ -108,7 +107,10 @@ func History(path string) ([]capacity.Observation, error) {
 			if i == 0 {
 				continue // a header
 			}
-			return nil, fmt.Errorf("%s: line %d: %q is not time,nodes", path, i+1, strings.Join(r, ","))
+			return nil, Usagef("%s: line %d: %q is not time,nodes", path, i+1, strings.Join(r, ","))
+		}
+		if n < 0 {
+			return nil, Usagef("%s: line %d: %d nodes: want 0 or more", path, i+1, n)
 		}
 		out = append(out, capacity.Observation{Time: t, Nodes: n})
 	}

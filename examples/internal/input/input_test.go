@@ -1,11 +1,18 @@
 package input
 
 import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/ipcap/ipcap/capacity/aksjson"
 	"github.com/ipcap/ipcap/modes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -41,4 +48,42 @@ func TestHistory(t *testing.T) {
 	assert.ErrorContains(t, err, `line 2: "yesterday,4" is not time,nodes`)
 	_, err = History(filepath.Join(dir, "missing.csv"))
 	assert.Error(t, err)
+}
+
+func TestExitCode(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want int
+	}{
+		{nil, ExitOK},
+		{flag.ErrHelp, ExitOK},
+		{BadUsage(flag.ErrHelp), ExitOK},
+		{Usagef("-trials %d: want 1–1,000,000", -5), ExitUsage},
+		{fmt.Errorf("reading: %w", &aksjson.Error{Doc: "x.json", Offset: 3, Msg: "bad"}), ExitUsage},
+		{&fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist}, ExitUsage},
+		{errors.New("the forecast failed"), ExitError},
+	} {
+		assert.Equal(t, tt.want, ExitCode(tt.err), "%v", tt.err)
+	}
+	assert.Nil(t, BadUsage(nil))
+}
+
+func TestReport(t *testing.T) {
+	var buf bytes.Buffer
+	assert.Equal(t, ExitUsage, Report("prog", &buf, func() error { return Usagef("-x %q: no", "y") }))
+	assert.Equal(t, "prog: -x \"y\": no\n", buf.String())
+
+	buf.Reset()
+	assert.Equal(t, ExitOK, Report("prog", &buf, func() error { return flag.ErrHelp }))
+	assert.Empty(t, buf.String(), "the flag package printed the usage")
+
+	buf.Reset()
+	assert.Equal(t, ExitError, Report("prog", &buf, func() error {
+		var m map[string]int
+		m["x"] = 1 // a nil map: a panic
+		return nil
+	}))
+	assert.Equal(t, 1, strings.Count(buf.String(), "\n"), "one line, no stack trace: %s", buf.String())
+	assert.Contains(t, buf.String(), "prog: internal error")
+	assert.NotContains(t, buf.String(), "goroutine")
 }
