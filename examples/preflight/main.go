@@ -6,11 +6,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -18,12 +16,7 @@ import (
 	"github.com/ipcap/ipcap/modes"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "preflight:", err)
-		os.Exit(1)
-	}
-}
+func main() { input.Main("preflight", run) }
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
@@ -36,23 +29,38 @@ func run(args []string, stdout, stderr io.Writer) error {
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add")
 	nodes := fs.Int("nodes", -1, "the node count to scale the pool to")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return input.BadUsage(err)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case fs.NArg() > 0:
+		return input.Usagef("unexpected argument %q", fs.Arg(0))
+	case len(networks) > 0 && *clusterPath == "":
+		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
+	case set["nodes"] && *nodes < 0:
+		return input.Usagef("-nodes %d: want 0 or more", *nodes)
+	case *opName == "" && (set["pool"] || set["nodes"]):
+		return input.Usagef("-pool and -nodes go with -op")
 	}
 	c, desc, err := cluster(*clusterPath, networks, *modeName)
 	if err != nil {
-		return err
+		return input.BadUsage(err)
 	}
 	var steps []capacity.Step
 	if *opName != "" {
 		var op capacity.Op
 		if err := op.UnmarshalText([]byte(*opName)); err != nil {
-			return fmt.Errorf("-op %q: want create, scale, upgrade or add-pool", *opName)
+			return input.Usagef("-op %q: want create, scale, upgrade or add-pool", *opName)
 		}
 		if op == capacity.OpScale && *nodes < 0 {
-			return errors.New("-op scale needs -nodes")
+			return input.Usagef("-op scale needs -nodes")
+		}
+		if op != capacity.OpCreate && *pool == "" {
+			return input.Usagef("-op %s needs -pool", *opName)
+		}
+		if op != capacity.OpCreate && !hasPool(c, *pool) {
+			return input.Usagef("-pool %q: the cluster has no such pool", *pool)
 		}
 		steps = []capacity.Step{{Op: op, Pool: *pool, Nodes: *nodes}}
 	} else {
@@ -79,7 +87,7 @@ func cluster(path string, networks []string, modeName string) (capacity.Cluster,
 	if modeName != "" {
 		var err error
 		if m, err = modes.ParseMode(modeName); err != nil {
-			return capacity.Cluster{}, "", err
+			return capacity.Cluster{}, "", input.Usagef("-mode %q: unknown networking mode", modeName)
 		}
 	}
 	if path != "" {
@@ -94,6 +102,15 @@ func cluster(path string, networks []string, modeName string) (capacity.Cluster,
 	}
 	c, _ := input.Default(m)
 	return c, "default: " + input.DefaultDescription, nil
+}
+
+func hasPool(c capacity.Cluster, name string) bool {
+	for _, p := range c.Pools {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultChecks creates the cluster, upgrades every pool, and scales every

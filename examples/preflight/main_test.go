@@ -2,10 +2,13 @@ package main
 
 import (
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
+	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const fixtures = "../../capacity/aksjson/testdata/"
@@ -35,7 +38,32 @@ func TestClusterFile(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	for _, args := range [][]string{{"-op", "explode"}, {"-op", "scale", "-pool", "user"}, {"-mode", "x"}, {"extra"}, {"-cluster", "nope.json"}} {
-		assert.Error(t, run(args, io.Discard, io.Discard), "%v", args)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-op", "explode"}, `-op "explode": want create, scale, upgrade or add-pool`},
+		{[]string{"-op", "scale", "-pool", "user"}, "-op scale needs -nodes"},
+		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, "-nodes -5: want 0 or more"},
+		{[]string{"-op", "upgrade"}, "-op upgrade needs -pool"},
+		{[]string{"-op", "upgrade", "-pool", "nope"}, `-pool "nope": the cluster has no such pool`},
+		{[]string{"-pool", "user"}, "-pool and -nodes go with -op"},
+		{[]string{"-mode", "x"}, `-mode "x": unknown networking mode`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
+		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
+		{[]string{"-cluster", fixtures + "legacy-cni.json"}, "legacy-cni.json: agentPoolProfiles[0].vnetSubnetId"},
+	} {
+		err := run(tt.args, io.Discard, io.Discard)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
 	}
+}
+
+func TestHelp(t *testing.T) {
+	var errOut strings.Builder
+	err := run([]string{"-h"}, io.Discard, &errOut)
+	assert.Equal(t, input.ExitOK, input.ExitCode(err))
+	assert.Contains(t, errOut.String(), "-cluster")
 }
