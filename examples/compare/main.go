@@ -76,7 +76,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		// The cluster's own figures, which the flags' checks did not see.
 		switch {
 		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
-			return input.Usagef("%s: its pools commit %d nodes: want 1 to %d", *clusterPath, w.nodes, modes.MaxNodesPerCluster)
+			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, input.Count(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
 		case w.pods < 1 || w.pods > 250:
 			return input.Usagef("%s: its largest maxPods is %d: want 1 to 250", *clusterPath, w.pods)
 		case !usableVNet(w.vnet):
@@ -85,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		w.vnet = w.vnet.Masked()
 		fmt.Fprintf(stdout, "cluster: %s (%v)\n", *clusterPath, c.Mode)
 	}
-	fmt.Fprintf(stdout, "workload: %d nodes × %d pods in VNet %v", w.nodes, w.pods, w.vnet)
+	fmt.Fprintf(stdout, "workload: %s × %s in VNet %v", input.Count(w.nodes, "node", "nodes"), input.Count(w.pods, "pod", "pods"), w.vnet)
 	if w.windows {
 		fmt.Fprint(stdout, ", Windows")
 	}

@@ -84,3 +84,9 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, input.ExitOK, input.ExitCode(err))
 	assert.Contains(t, errOut.String(), "-nodes")
 }
+
+func TestOneNode(t *testing.T) {
+	var out strings.Builder
+	require.NoError(t, run([]string{"-nodes", "1", "-pods", "1"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "workload: 1 node × 1 pod in VNet")
+}

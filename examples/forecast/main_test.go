@@ -104,3 +104,9 @@ func TestPlotClusterThatCannotRun(t *testing.T) {
 	assert.Contains(t, out.String(), "cannot run this cluster:", "the reason is printed")
 	assert.NoFileExists(t, path)
 }
+
+func TestOneTrial(t *testing.T) {
+	out := runArgs(t, "-mode", "kubenet", "-trials", "1")
+	assert.Contains(t, out, "(1 trial)")
+	assert.NotContains(t, out, "1 trials")
+}

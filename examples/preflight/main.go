@@ -141,7 +141,7 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 				if surge.IsZero() {
 					surge = capacity.SurgePercent(10)
 				}
-				return fmt.Sprintf("upgrade %s (%d nodes, surge %v)", s.Pool, p.Committed(), surge)
+				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.Committed(), "node", "nodes"), surge)
 			}
 		}
 	}
