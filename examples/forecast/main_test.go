@@ -52,6 +52,10 @@ func TestPlot(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"agentPoolProfiles": [{"name": "a", "count": "3"}]}`), 0o644))
+	short := filepath.Join(t.TempDir(), "short.csv")
+	require.NoError(t, os.WriteFile(short, []byte("time,nodes\n2026-01-01,3\n"), 0o644))
+	same := filepath.Join(t.TempDir(), "same.csv")
+	require.NoError(t, os.WriteFile(same, []byte("2026-01-01,3\n2026-01-01,4\n2026-01-01,5\n"), 0o644))
 	for _, tt := range []struct {
 		args []string
 		want string // in the message
@@ -65,6 +69,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-cluster", "does-not-exist.json"}, "does-not-exist.json: cannot open"},
 		{[]string{"-cluster", bad}, bad + `: agentPoolProfiles[0].count: "3": want a whole number`},
 		{[]string{"-history", "does-not-exist.csv"}, "does-not-exist.csv"},
+		{[]string{"-history", short}, short + ": 1 observation: a trend needs at least 3"},
+		{[]string{"-history", same}, same + ": every observation is at 2026-01-01T00:00:00Z: a trend needs time to pass"},
 		{[]string{"-network", fixtures + "kubenet-vnet.json"}, "give -cluster too"},
 		{[]string{"-trials", "-5"}, "-trials -5: want 1 to 1,000,000"},
 		{[]string{"-trials", "0"}, "-trials 0: want 1 to 1,000,000"},

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
 }
 
 // History reads a CSV of time,nodes rows (RFC 3339 or YYYY-MM-DD times; a
-// header row is skipped). Its errors are BadUsage errors naming the file.
+// header row is skipped), oldest first whatever the rows' order. Its errors are BadUsage errors naming the file.
 func History(path string) ([]capacity.Observation, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -114,5 +115,6 @@ func History(path string) ([]capacity.Observation, error) {
 		}
 		out = append(out, capacity.Observation{Time: t, Nodes: n})
 	}
+	slices.SortStableFunc(out, func(a, b capacity.Observation) int { return a.Time.Compare(b.Time) })
 	return out, nil
 }

@@ -42,12 +42,24 @@ func TestHistory(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), h[0].Time)
 	assert.Equal(t, 5, h[1].Nodes)
 
+	unsorted := filepath.Join(dir, "unsorted.csv")
+	require.NoError(t, os.WriteFile(unsorted, []byte("2026-01-08,5\n2026-01-01,3\n2026-01-15,9\n"), 0o644))
+	h, err = History(unsorted)
+	require.NoError(t, err)
+	assert.Equal(t, []int{3, 5, 9}, []int{h[0].Nodes, h[1].Nodes, h[2].Nodes}, "oldest first")
+
 	bad := filepath.Join(dir, "bad.csv")
 	require.NoError(t, os.WriteFile(bad, []byte("2026-01-01,3\nyesterday,4\n"), 0o644))
 	_, err = History(bad)
 	assert.ErrorContains(t, err, `line 2: "yesterday,4" is not time,nodes`)
 	_, err = History(filepath.Join(dir, "missing.csv"))
 	assert.Error(t, err)
+
+	negative := filepath.Join(dir, "negative.csv")
+	require.NoError(t, os.WriteFile(negative, []byte("2026-01-01,3\n2026-01-02,-4\n"), 0o644))
+	_, err = History(negative)
+	assert.ErrorContains(t, err, "line 2: -4 nodes: want 0 or more")
+	assert.Equal(t, ExitUsage, ExitCode(err))
 }
 
 func TestExitCode(t *testing.T) {
