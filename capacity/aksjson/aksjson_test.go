@@ -177,6 +177,8 @@ func TestReadErrors(t *testing.T) {
 			`aksjson: network[1]: [0]: a list-usage entry needs id and currentValue`},
 		{"deeply nested unknown field", strings.Replace(string(kubenet), `"networkProfile": {`, `"extra": `+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`, "networkProfile": {`, 1),
 			[]string{string(vnet)}, "extra: nested more than 1000 levels deep"},
+		{"odd key", strings.Replace(string(kubenet), `"networkProfile": {`, `"a.b\u001b[31m": `+strings.Repeat("[", 1001)+strings.Repeat("]", 1001)+`, "networkProfile": {`, 1),
+			[]string{string(vnet)}, `aksjson: cluster: ["a.b\x1b[31m"]: nested more than 1000 levels deep`},
 		{"empty", "  ", nil, "aksjson: cluster: at byte 0: empty: the document holds no JSON value"},
 	}
 	for _, tt := range tests {

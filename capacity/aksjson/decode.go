@@ -144,8 +144,18 @@ func (r *reader) wrong(path string, off int64, t json.Token, want string) error 
 	return r.errAt(path, off, "%s: want %s", show(t), want)
 }
 
-// join returns the path of a member key of the object at path.
+// join returns the path of a member key of the object at path; a key
+// that is not a plain name is quoted in brackets, so that no control
+// character or separator reaches a message unescaped.
 func join(path, key string) string {
+	for _, c := range key {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '$' || c == '@') {
+			return path + "[" + quote(key) + "]"
+		}
+	}
+	if key == "" {
+		return path + `[""]`
+	}
 	if path == "" {
 		return key
 	}
