@@ -1,12 +1,12 @@
 package aksjson
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
+	"os"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -16,7 +16,7 @@ import (
 // Error is a problem with an input document: which document, where in it
 // (a JSON path or a byte offset) and what.
 type Error struct {
-	Doc    string // "cluster" or "network[i]"
+	Doc    string // the file name (ReadFiles), else "cluster" or "network[i]"
 	Path   string // JSON path, e.g. agentPoolProfiles[1].vnetSubnetId; "" for syntax errors
 	Offset int64  // byte offset of a syntax error, or −1
 	Msg    string
@@ -42,74 +42,136 @@ var (
 // pools without vnetSubnetId.
 const ManagedSubnet = "aks-subnet"
 
-type clusterDoc struct {
-	Properties *clusterProps `json:"properties"`
-	clusterProps
-}
-
+// clusterProps is what ipcap takes from a cluster document, at its top
+// level (az aks show) or under "properties" (REST, Resource Graph).
 type clusterProps struct {
-	AgentPoolProfiles []poolDoc  `json:"agentPoolProfiles"`
-	NetworkProfile    networkDoc `json:"networkProfile"`
+	pools     []poolDoc
+	poolsPath string // where agentPoolProfiles was, "" when absent
+	net       networkDoc
+	netPath   string
 }
 
 type networkDoc struct {
-	NetworkPlugin     string   `json:"networkPlugin"`
-	NetworkPluginMode string   `json:"networkPluginMode"`
-	NetworkDataplane  string   `json:"networkDataplane"`
-	NetworkPolicy     string   `json:"networkPolicy"`
-	PodCIDR           string   `json:"podCidr"`
-	PodCIDRs          []string `json:"podCidrs"`
-	ServiceCIDR       string   `json:"serviceCidr"`
-	ServiceCIDRs      []string `json:"serviceCidrs"`
-	DNSServiceIP      string   `json:"dnsServiceIp"`
-	IPFamilies        []string `json:"ipFamilies"`
+	plugin, pluginMode, dataplane, policy str
+	podCIDR, serviceCIDR, dnsServiceIP    str
+	podCIDRs, serviceCIDRs                []str
 }
 
 type poolDoc struct {
-	Name                string `json:"name"`
-	Count               *int   `json:"count"`
-	EnableAutoScaling   bool   `json:"enableAutoScaling"`
-	MinCount            *int   `json:"minCount"`
-	MaxCount            *int   `json:"maxCount"`
-	MaxPods             *int   `json:"maxPods"`
-	OSType              string `json:"osType"`
-	Mode                string `json:"mode"`
-	VNetSubnetID        string `json:"vnetSubnetId"`
-	PodSubnetID         string `json:"podSubnetId"`
-	PodIPAllocationMode string `json:"podIpAllocationMode"`
-	UpgradeSettings     *struct {
-		MaxSurge string `json:"maxSurge"`
-	} `json:"upgradeSettings"`
+	path                         string
+	name                         str
+	count, minCount, maxCount    num
+	maxPods                      num
+	enableAutoScaling            bool
+	osType, vnetSubnetID         str
+	podSubnetID, podIPAllocation str
+	maxSurge                     str
 }
 
-// decode reads one JSON value from r into v, naming doc in errors.
-func decode(doc string, r io.Reader, v any) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return &Error{Doc: doc, Offset: -1, Msg: err.Error()}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return &Error{Doc: doc, Offset: se.Offset, Msg: "not JSON: " + se.Error()}
-		case errors.As(err, &te):
-			path := te.Field
-			for _, embedded := range []string{"clusterProps.", "vnetFields.", "subnetFields."} {
-				path = strings.ReplaceAll(path, embedded, "")
-			}
-			return &Error{Doc: doc, Path: path, Offset: te.Offset, Msg: fmt.Sprintf("a JSON %s where %s belongs (byte %d)", te.Value, te.Type, te.Offset)}
-		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-			return &Error{Doc: doc, Offset: int64(len(data)), Msg: "truncated: the document ends early"}
+// readClusterDoc reads a cluster document: the fields of props at the top
+// level, or under "properties" when that is present.
+func readClusterDoc(r *reader) (p *clusterProps, err error) {
+	var top, props clusterProps
+	var hasProps bool
+	_, err = r.object("", "an object (the output of `az aks show -o json`)", func(key, path string) error {
+		if strings.EqualFold(key, "properties") {
+			var err error
+			props = clusterProps{}
+			hasProps, err = r.object(path, "an object", func(key, path string) error { return props.field(r, key, path) })
+			return err
 		}
-		return &Error{Doc: doc, Offset: -1, Msg: err.Error()}
+		return top.field(r, key, path)
+	})
+	if err != nil {
+		return nil, err
 	}
-	if dec.More() {
-		return &Error{Doc: doc, Offset: dec.InputOffset(), Msg: "trailing data after the JSON document"}
+	if err := r.end(); err != nil {
+		return nil, err
 	}
-	return nil
+	if hasProps {
+		return &props, nil
+	}
+	return &top, nil
+}
+
+func (c *clusterProps) field(r *reader, key, path string) error {
+	switch strings.ToLower(key) {
+	case "agentpoolprofiles":
+		c.pools, c.poolsPath = nil, path
+		present, err := r.array(path, "a list of node pools", func(i int, path string) error {
+			p := poolDoc{path: path}
+			err := r.elemObject(path, "an object (a node pool)", func(key, path string) error { return p.field(r, key, path) })
+			c.pools = append(c.pools, p)
+			return err
+		})
+		if !present {
+			c.poolsPath = ""
+		}
+		return err
+	case "networkprofile":
+		c.net, c.netPath = networkDoc{}, path
+		_, err := r.object(path, "an object", func(key, path string) error { return c.net.field(r, key, path) })
+		return err
+	}
+	return r.skip(path)
+}
+
+func (n *networkDoc) field(r *reader, key, path string) error {
+	switch strings.ToLower(key) {
+	case "networkplugin":
+		return r.string(path, `a string such as "azure", "kubenet" or "none"`, &n.plugin)
+	case "networkpluginmode":
+		return r.string(path, `a string such as "overlay"`, &n.pluginMode)
+	case "networkdataplane":
+		return r.string(path, `a string such as "azure" or "cilium"`, &n.dataplane)
+	case "networkpolicy":
+		return r.string(path, `a string such as "azure", "calico" or "cilium"`, &n.policy)
+	case "podcidr":
+		return r.string(path, `a CIDR string such as "10.244.0.0/16"`, &n.podCIDR)
+	case "podcidrs":
+		return r.strings(path, `a list of CIDR strings such as ["10.244.0.0/16"]`, `a CIDR string such as "10.244.0.0/16"`, &n.podCIDRs)
+	case "servicecidr":
+		return r.string(path, `a CIDR string such as "10.0.0.0/16"`, &n.serviceCIDR)
+	case "servicecidrs":
+		return r.strings(path, `a list of CIDR strings such as ["10.0.0.0/16"]`, `a CIDR string such as "10.0.0.0/16"`, &n.serviceCIDRs)
+	case "dnsserviceip":
+		return r.string(path, `an IP address string such as "10.0.0.10"`, &n.dnsServiceIP)
+	}
+	return r.skip(path)
+}
+
+func (p *poolDoc) field(r *reader, key, path string) error {
+	switch strings.ToLower(key) {
+	case "name":
+		return r.string(path, "a string", &p.name)
+	case "count":
+		return r.integer(path, &p.count)
+	case "enableautoscaling":
+		return r.boolean(path, &p.enableAutoScaling)
+	case "mincount":
+		return r.integer(path, &p.minCount)
+	case "maxcount":
+		return r.integer(path, &p.maxCount)
+	case "maxpods":
+		return r.integer(path, &p.maxPods)
+	case "ostype":
+		return r.string(path, `a string such as "Linux" or "Windows"`, &p.osType)
+	case "vnetsubnetid":
+		return r.string(path, "a subnet's ARM ID string", &p.vnetSubnetID)
+	case "podsubnetid":
+		return r.string(path, "a subnet's ARM ID string", &p.podSubnetID)
+	case "podipallocationmode":
+		return r.string(path, `a string such as "DynamicIndividual" or "StaticBlock"`, &p.podIPAllocation)
+	case "upgradesettings":
+		_, err := r.object(path, "an object", func(key, path string) error {
+			if strings.EqualFold(key, "maxSurge") {
+				return r.string(path, `a string such as "33%" or "3"`, &p.maxSurge)
+			}
+			return r.skip(path)
+		})
+		return err
+	}
+	return r.skip(path)
 }
 
 // ReadCluster reads an AKS cluster document and the network documents that
@@ -125,160 +187,223 @@ func decode(doc string, r io.Reader, v any) error {
 // plugin "none" reads as modes.BYOCNICalico; set Mode to BYOCNICilium for a
 // Cilium cluster. IPv6 pod and service ranges of dual-stack clusters are
 // left out: ipcap models IPv4.
+//
+// Each document may hold at most MaxDocumentSize bytes. Errors are *Error
+// values that name the document, the JSON path of the value at fault (as
+// written, with list indexes) or a byte offset, the value, and what was
+// expected; the first problem in the document is reported.
 func ReadCluster(cluster io.Reader, network ...io.Reader) (capacity.Cluster, error) {
-	var doc clusterDoc
-	if err := decode("cluster", cluster, &doc); err != nil {
-		return capacity.Cluster{}, err
+	names := make([]string, len(network))
+	for i := range network {
+		names[i] = fmt.Sprintf("network[%d]", i)
 	}
-	props := &doc.clusterProps
-	base := ""
-	if doc.Properties != nil {
-		props, base = doc.Properties, "properties."
+	return read("cluster", cluster, names, network)
+}
+
+// ReadFiles is ReadCluster on files: it opens and reads the cluster
+// document and the network documents at the paths given, and its errors
+// name the file.
+func ReadFiles(cluster string, network ...string) (capacity.Cluster, error) {
+	open := func(name string) (*os.File, error) {
+		f, err := os.Open(name)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, &Error{Doc: name, Offset: -1, Msg: "cannot open: " + err.Error()}
+		}
+		return f, nil
 	}
-	nets, err := readNetworks(network)
+	cf, err := open(cluster)
 	if err != nil {
 		return capacity.Cluster{}, err
 	}
-	return build(props, base, nets)
+	defer cf.Close()
+	nets := make([]io.Reader, len(network))
+	for i, name := range network {
+		f, err := open(name)
+		if err != nil {
+			return capacity.Cluster{}, err
+		}
+		defer f.Close()
+		nets[i] = f
+	}
+	return read(cluster, cf, network, nets)
 }
 
-func build(p *clusterProps, base string, nets *networks) (capacity.Cluster, error) {
+func read(clusterName string, cluster io.Reader, names []string, network []io.Reader) (capacity.Cluster, error) {
+	props, err := readClusterDoc(newReader(clusterName, cluster))
+	if err != nil {
+		return capacity.Cluster{}, err
+	}
+	nets := newNetworks()
+	for i, r := range network {
+		if err := nets.read(newReader(names[i], r)); err != nil {
+			return capacity.Cluster{}, err
+		}
+	}
+	return build(clusterName, props, nets)
+}
+
+func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error) {
 	fail := func(path, format string, args ...any) (capacity.Cluster, error) {
-		return capacity.Cluster{}, &Error{Doc: "cluster", Path: base + path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
+		return capacity.Cluster{}, &Error{Doc: doc, Path: path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
 	}
-	np := p.NetworkProfile
-	if len(p.AgentPoolProfiles) == 0 {
-		return fail("agentPoolProfiles", "no node pools: is this an `az aks show` document?")
+	np := p.net
+	if len(p.pools) == 0 {
+		path := p.poolsPath
+		if path == "" {
+			return fail("agentPoolProfiles", "missing: no node pools; is this the output of `az aks show -o json`?")
+		}
+		return fail(path, "no node pools: a cluster needs at least one")
 	}
-	mode, err := modes.FromAKS(np.NetworkPlugin, np.NetworkPluginMode, np.NetworkDataplane, "")
+	mode, err := modes.FromAKS(np.plugin.v, np.pluginMode.v, np.dataplane.v, "")
 	if err != nil {
 		var fe *modes.FieldError
 		if errors.As(err, &fe) {
-			return fail("networkProfile."+fe.Field, "%q: %s", fe.Value, fe.Reason)
+			path := map[string]str{"networkPlugin": np.plugin, "networkPluginMode": np.pluginMode, "networkDataplane": np.dataplane}[fe.Field].path
+			if path == "" {
+				path = join(p.netPath, fe.Field)
+			}
+			return fail(path, "%s: %s", quote(fe.Value), fe.Reason)
 		}
-		return fail("networkProfile", "%v", err)
+		return fail(p.netPath, "%v", err)
 	}
 	// A pod subnet and the static-block allocation mode are set per pool;
 	// capacity models one mode per cluster, so pools must agree.
 	poolMode := mode
-	for i, ap := range p.AgentPoolProfiles {
-		m := mode.WithPodSubnet(ap.PodSubnetID != "")
-		if strings.EqualFold(ap.PodIPAllocationMode, "StaticBlock") {
-			if ap.PodSubnetID == "" {
-				return fail(fmt.Sprintf("agentPoolProfiles[%d].podIpAllocationMode", i), "%q needs a podSubnetId", ap.PodIPAllocationMode)
+	for i, ap := range p.pools {
+		m := mode.WithPodSubnet(ap.podSubnetID.v != "")
+		if pa := ap.podIPAllocation; strings.EqualFold(pa.v, "StaticBlock") {
+			if ap.podSubnetID.v == "" {
+				return fail(pa.path, "%s needs a podSubnetId", quote(pa.v))
 			}
 			m = modes.AzureCNIStaticBlock
-		} else if ap.PodIPAllocationMode != "" && !strings.EqualFold(ap.PodIPAllocationMode, "DynamicIndividual") {
-			return fail(fmt.Sprintf("agentPoolProfiles[%d].podIpAllocationMode", i), "%q: want DynamicIndividual or StaticBlock", ap.PodIPAllocationMode)
+		} else if pa.v != "" && !strings.EqualFold(pa.v, "DynamicIndividual") {
+			return fail(pa.path, "%s: want DynamicIndividual or StaticBlock", quote(pa.v))
 		}
 		if i == 0 {
 			poolMode = m
 		} else if m != poolMode {
-			return fail(fmt.Sprintf("agentPoolProfiles[%d]", i), "pool %s runs %v but pool %s runs %v: ipcap models one allocation mode per cluster",
-				ap.Name, m, p.AgentPoolProfiles[0].Name, poolMode)
+			return fail(ap.path, "pool %s runs %v but pool %s runs %v: ipcap models one allocation mode per cluster",
+				quote(ap.name.v), m, quote(p.pools[0].name.v), poolMode)
 		}
 	}
 	c := capacity.Cluster{Mode: poolMode}
-	if c.Policy, err = modes.ParsePolicy(np.NetworkPolicy); err != nil {
-		return fail("networkProfile.networkPolicy", "%q: unknown policy engine", np.NetworkPolicy)
+	if c.Policy, err = modes.ParsePolicy(np.policy.v); err != nil {
+		return fail(np.policy.path, "%s: unknown policy engine (want azure, calico or cilium)", quote(np.policy.v))
 	}
-	if c.PodCIDRs, err = prefixes(np.PodCIDR, np.PodCIDRs); err != nil {
-		return fail("networkProfile.podCidrs", "%v", err)
+	if c.PodCIDRs, err = prefixes(np.podCIDR, np.podCIDRs); err != nil {
+		return capacity.Cluster{}, withDoc(err, doc)
 	}
-	if c.ServiceCIDRs, err = prefixes(np.ServiceCIDR, np.ServiceCIDRs); err != nil {
-		return fail("networkProfile.serviceCidrs", "%v", err)
+	if c.ServiceCIDRs, err = prefixes(np.serviceCIDR, np.serviceCIDRs); err != nil {
+		return capacity.Cluster{}, withDoc(err, doc)
 	}
-	if np.DNSServiceIP != "" {
-		if c.DNSServiceIP, err = netip.ParseAddr(np.DNSServiceIP); err != nil {
-			return fail("networkProfile.dnsServiceIp", "%q is not an IP address", np.DNSServiceIP)
+	if d := np.dnsServiceIP; d.v != "" {
+		if c.DNSServiceIP, err = netip.ParseAddr(d.v); err != nil {
+			return fail(d.path, "%s is not an IP address", quote(d.v))
 		}
 	}
 
 	subnets := map[string]int{} // by lower-case ARM ID
+	names := map[string]bool{}  // subnet names taken
 	addSubnet := func(id string, s capacity.Subnet) string {
 		key := strings.ToLower(id)
 		if i, ok := subnets[key]; ok {
 			return c.Subnets[i].Name
 		}
 		// Subnet names are unique within a VNet, not across VNets.
-		for _, o := range c.Subnets {
-			if o.Name == s.Name {
-				s.Name = vnetName(id) + "/" + s.Name
-			}
+		if names[s.Name] {
+			s.Name = vnetName(id) + "/" + s.Name
 		}
+		names[s.Name] = true
 		subnets[key] = len(c.Subnets)
 		c.Subnets = append(c.Subnets, s)
 		return s.Name
 	}
-	lookup := func(path, id string) (string, error) {
-		sn, ok := nets.subnets[strings.ToLower(id)]
+	lookup := func(id str) (string, error) {
+		sn, ok := nets.subnets[strings.ToLower(id.v)]
 		if !ok {
-			return "", &Error{Doc: "cluster", Path: base + path, Offset: -1, Msg: fmt.Sprintf(
-				"%q: no network document describes this subnet; add the output of `az network vnet show --ids %s -o json`", id, vnetID(id))}
+			return "", &Error{Doc: doc, Path: id.path, Offset: -1, Msg: fmt.Sprintf(
+				"%s: no network document describes this subnet; add the output of `az network vnet show --ids %s -o json`", quote(id.v), vnetID(id.v))}
 		}
-		return addSubnet(id, sn), nil
+		return addSubnet(id.v, sn), nil
 	}
-	for i, ap := range p.AgentPoolProfiles {
-		f := fmt.Sprintf("agentPoolProfiles[%d]", i)
-		pool := capacity.Pool{Name: ap.Name}
-		if pool.OS, err = modes.ParseOS(ap.OSType); err != nil {
-			return fail(f+".osType", "%q: want Linux or Windows", ap.OSType)
+	for _, ap := range p.pools {
+		pool := capacity.Pool{Name: ap.name.v}
+		if pool.OS, err = modes.ParseOS(ap.osType.v); err != nil {
+			return fail(ap.osType.path, "%s: want Linux or Windows", quote(ap.osType.v))
 		}
-		if ap.Count != nil {
-			pool.Count = *ap.Count
-		}
-		if ap.EnableAutoScaling {
-			if ap.MinCount != nil {
-				pool.MinCount = *ap.MinCount
+		pool.Count = ap.count.v
+		if ap.enableAutoScaling {
+			pool.MinCount = ap.minCount.v
+			if ap.maxCount.path == "" {
+				return fail(join(ap.path, "maxCount"), "missing, and enableAutoScaling is true")
 			}
-			if ap.MaxCount == nil {
-				return fail(f+".maxCount", "missing with enableAutoScaling true")
-			}
-			pool.MaxCount = *ap.MaxCount
+			pool.MaxCount = ap.maxCount.v
 		}
-		if ap.MaxPods != nil {
-			pool.MaxPods = *ap.MaxPods
-		}
-		if ap.UpgradeSettings != nil {
-			if pool.MaxSurge, err = capacity.ParseSurge(ap.UpgradeSettings.MaxSurge); err != nil {
-				return fail(f+".upgradeSettings.maxSurge", "%q: want a count such as \"1\" or a percentage such as \"33%%\"", ap.UpgradeSettings.MaxSurge)
+		pool.MaxPods = ap.maxPods.v
+		if ap.maxSurge.v != "" {
+			if pool.MaxSurge, err = capacity.ParseSurge(ap.maxSurge.v); err != nil {
+				return fail(ap.maxSurge.path, "%s: want a node count such as \"1\" or a percentage such as \"33%%\"", quote(ap.maxSurge.v))
 			}
 		}
-		if ap.VNetSubnetID == "" {
+		if ap.vnetSubnetID.v == "" {
 			pool.NodeSubnet = addSubnet("aks-managed", capacity.Subnet{Name: ManagedSubnet, Prefixes: []netip.Prefix{managedSubnet}})
 			c.VNet = []netip.Prefix{managedVNet}
-		} else if pool.NodeSubnet, err = lookup(f+".vnetSubnetId", ap.VNetSubnetID); err != nil {
+		} else if pool.NodeSubnet, err = lookup(ap.vnetSubnetID); err != nil {
 			return capacity.Cluster{}, err
 		}
-		if ap.PodSubnetID != "" {
-			if pool.PodSubnet, err = lookup(f+".podSubnetId", ap.PodSubnetID); err != nil {
+		if ap.podSubnetID.v != "" {
+			if pool.PodSubnet, err = lookup(ap.podSubnetID); err != nil {
 				return capacity.Cluster{}, err
 			}
 		}
 		c.Pools = append(c.Pools, pool)
 	}
 	if len(c.VNet) == 0 {
-		c.VNet = nets.vnetPrefixes()
+		c.VNet = nets.vnets
 	}
 	nets.applyUsage(&c, subnets)
 	return c, nil
 }
 
-// prefixes parses the plural list, or the singular field when the list is
-// empty, keeping IPv4 ranges only.
-func prefixes(one string, many []string) ([]netip.Prefix, error) {
-	if len(many) == 0 && one != "" {
-		many = []string{one}
+// withDoc sets the document of an *Error made without one.
+func withDoc(err error, doc string) error {
+	if e, ok := err.(*Error); ok && e.Doc == "" {
+		e.Doc = doc
+	}
+	return err
+}
+
+// prefixes parses the singular field and the plural list, both of which
+// must be well formed, and returns the list's IPv4 ranges, or the singular
+// field's when the list is empty.
+func prefixes(one str, many []str) ([]netip.Prefix, error) {
+	bad := func(s str) error {
+		return &Error{Path: s.path, Offset: -1, Msg: fmt.Sprintf("%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))}
+	}
+	var single netip.Prefix
+	if one.v != "" {
+		p, err := netip.ParsePrefix(one.v)
+		if err != nil {
+			return nil, bad(one)
+		}
+		single = p
 	}
 	var out []netip.Prefix
 	for _, s := range many {
-		p, err := netip.ParsePrefix(s)
+		p, err := netip.ParsePrefix(s.v)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a CIDR", s)
+			return nil, bad(s)
 		}
 		if p.Addr().Is4() {
 			out = append(out, p)
 		}
+	}
+	if len(many) == 0 && single.IsValid() && single.Addr().Is4() {
+		out = append(out, single)
 	}
 	return out, nil
 }

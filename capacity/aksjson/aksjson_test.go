@@ -118,6 +118,14 @@ func TestReadErrors(t *testing.T) {
 	require.NoError(t, err)
 	vnet, err := os.ReadFile("testdata/kubenet-vnet.json")
 	require.NoError(t, err)
+	podStatic, err := os.ReadFile("testdata/podsubnet-static.json")
+	require.NoError(t, err)
+	podStaticVNet, err := os.ReadFile("testdata/podsubnet-static-vnet.json")
+	require.NoError(t, err)
+	overlay, err := os.ReadFile("testdata/overlay-cilium.json")
+	require.NoError(t, err)
+	overlayVNet, err := os.ReadFile("testdata/overlay-cilium-vnet.json")
+	require.NoError(t, err)
 	tests := []struct {
 		name    string
 		cluster string
@@ -129,17 +137,49 @@ func TestReadErrors(t *testing.T) {
 		{"missing network document", string(kubenet), nil,
 			"aksjson: cluster: agentPoolProfiles[0].vnetSubnetId: \"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub/subnets/kube1-nodes\": no network document describes this subnet; add the output of `az network vnet show --ids /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub -o json`"},
 		{"malformed pod CIDR", strings.Replace(string(kubenet), `"podCidrs": ["10.244.0.0/16"]`, `"podCidrs": ["10.244.0.0/33"]`, 1),
-			[]string{string(vnet)}, `aksjson: cluster: networkProfile.podCidrs: "10.244.0.0/33" is not a CIDR`},
+			[]string{string(vnet)}, `aksjson: cluster: networkProfile.podCidrs[0]: "10.244.0.0/33" is not a CIDR`},
 		{"malformed subnet CIDR", string(kubenet), []string{strings.Replace(string(vnet), `"10.240.0.0/24"`, `"10.240.0/24"`, 1)},
 			`aksjson: network[0]: subnets[0].addressPrefix: "10.240.0/24" is not a CIDR`},
 		{"truncated", string(kubenet[:500]), nil, "aksjson: cluster: at byte 500: truncated: the document ends early"},
 		{"not JSON", "apiVersion: v1\nkind: Cluster", nil, "aksjson: cluster: at byte 1: not JSON: invalid character 'a' looking for beginning of value"},
 		{"wrong type", strings.Replace(string(kubenet), `"count": 3`, `"count": "three"`, 1), []string{string(vnet)},
-			"aksjson: cluster: agentPoolProfiles.count: a JSON string where int belongs"},
-		{"not a network document", string(kubenet), []string{`{"name": "x"}`}, "aksjson: network[0]: not a VNet"},
+			`aksjson: cluster: agentPoolProfiles[0].count: "three": want a whole number`},
+		{"not a network document", string(kubenet), []string{`{"name": "x"}`}, "aksjson: network[0]: at byte 0: not a VNet"},
 		{"bad surge", strings.Replace(string(kubenet), `"maxSurge": "1"`, `"maxSurge": "lots"`, 1), []string{string(vnet)},
 			`aksjson: cluster: agentPoolProfiles[0].upgradeSettings.maxSurge: "lots"`},
 		{"trailing data", string(kubenet) + "{}", []string{string(vnet)}, "trailing data after the JSON document"},
+		{"trailing brace", string(kubenet) + "}", []string{string(vnet)}, "trailing data after the JSON document"},
+		{"wrong type in the second pool", strings.Replace(string(podStatic), `"maxSurge": "10%"`, `"maxSurge": 10`, 1), []string{string(podStaticVNet)},
+			`aksjson: cluster: agentPoolProfiles[1].upgradeSettings.maxSurge: 10: want a string such as "33%" or "3"`},
+		{"REST shape", strings.Replace(string(overlay), `"maxSurge": "10%"`, `"maxSurge": 10`, 1), []string{string(overlayVNet)},
+			`aksjson: cluster: properties.agentPoolProfiles[1].upgradeSettings.maxSurge: 10: want a string such as "33%" or "3"`},
+		{"a list for an object", strings.Replace(string(kubenet), `"networkProfile": {`, `"networkProfile": [{`, 1), []string{string(vnet)},
+			`aksjson: cluster: networkProfile: a list: want an object`},
+		{"whole document a list", "[" + string(kubenet) + "]", nil,
+			"aksjson: cluster: at byte 0: a list: want an object (the output of `az aks show -o json`)"},
+		{"malformed podCidr beside good podCidrs", strings.Replace(string(kubenet), `"podCidr": "10.244.0.0/16"`, `"podCidr": "10.244.0.0/99"`, 1),
+			[]string{string(vnet)}, `aksjson: cluster: networkProfile.podCidr: "10.244.0.0/99" is not a CIDR`},
+		{"malformed addressPrefix beside good addressPrefixes", string(kubenet), []string{strings.Replace(string(vnet),
+			`"addressPrefix": "10.240.0.0/24",`, `"addressPrefix": "10.240.0.0/", "addressPrefixes": ["10.240.0.0/24"],`, 1)},
+			`aksjson: network[0]: subnets[0].addressPrefix: "10.240.0.0/" is not a CIDR`},
+		// The root cause, not what follows from it: a pool subnet the
+		// VNet document failed to describe, a static block without the pod
+		// subnet that was written as a number.
+		{"bad subnet element, not a missing subnet", string(kubenet), []string{strings.Replace(string(vnet), `"subnets": [`, `"subnets": [7, `, 1)},
+			`aksjson: network[0]: subnets[0]: 7: want an object (a subnet)`},
+		{"pod subnet of the wrong type, not a missing one", strings.Replace(string(podStatic), `"podSubnetId": "`, `"podSubnetId": 5, "x": "`, 1),
+			[]string{string(podStaticVNet)}, `aksjson: cluster: agentPoolProfiles[0].podSubnetId: 5: want a subnet's ARM ID string`},
+		{"autoscaling as a string", strings.Replace(string(kubenet), `"enableAutoScaling": true`, `"enableAutoScaling": "true"`, 1), []string{string(vnet)},
+			`aksjson: cluster: agentPoolProfiles[1].enableAutoScaling: "true": want true or false`},
+		{"number out of range", strings.Replace(string(kubenet), `"count": 3`, `"count": 1e30`, 1), []string{string(vnet)},
+			`aksjson: cluster: agentPoolProfiles[0].count: 1e30: want a whole number`},
+		{"list-usage entry without currentValue", string(kubenet), []string{string(vnet), `[{"id": "x"}]`},
+			`aksjson: network[1]: [0]: a list-usage entry needs id and currentValue`},
+		{"deeply nested unknown field", strings.Replace(string(kubenet), `"networkProfile": {`, `"extra": `+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`, "networkProfile": {`, 1),
+			[]string{string(vnet)}, "extra: nested more than 1000 levels deep"},
+		{"odd key", strings.Replace(string(kubenet), `"networkProfile": {`, `"a.b\u001b[31m": `+strings.Repeat("[", 1001)+strings.Repeat("]", 1001)+`, "networkProfile": {`, 1),
+			[]string{string(vnet)}, `aksjson: cluster: ["a.b\x1b[31m"]: nested more than 1000 levels deep`},
+		{"empty", "  ", nil, "aksjson: cluster: at byte 0: empty: the document holds no JSON value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,11 +191,13 @@ func TestReadErrors(t *testing.T) {
 			var ae *aksjson.Error
 			require.ErrorAs(t, err, &ae)
 			assert.Contains(t, err.Error(), tt.want)
+			checkMessage(t, err, "cluster", "network[0]", "network[1]")
 		})
 	}
 }
 
-// FuzzReadCluster: no input panics; a cluster read is one Validate can judge.
+// FuzzReadCluster: no input panics; every error speaks the user's document
+// (checkMessage); a cluster read is one Validate can judge.
 func FuzzReadCluster(f *testing.F) {
 	for _, pair := range [][2]string{{"kubenet.json", "kubenet-vnet.json"}, {"overlay-cilium.json", "overlay-cilium-vnet.json"},
 		{"legacy-cni.json", "legacy-cni-subnet.json"}, {"byocni.json", "byocni-usage.json"}} {
@@ -172,7 +214,9 @@ func FuzzReadCluster(f *testing.F) {
 	f.Add([]byte(`{"properties":{}}`), []byte(`[]`))
 	f.Fuzz(func(t *testing.T, cluster, network []byte) {
 		c, err := aksjson.ReadCluster(strings.NewReader(string(cluster)), strings.NewReader(string(network)))
-		if err == nil {
+		if err != nil {
+			checkMessage(t, err, "cluster", "network[0]")
+		} else {
 			_ = c.Validate()
 			_, _ = capacity.Analyze(c)
 		}

@@ -7,4 +7,9 @@
 // regard to case. Network documents are any of `az network vnet show`,
 // `az network vnet subnet show` and `az network vnet list-usage`, CLI or
 // REST shape: they supply subnet prefixes and the addresses others use.
+//
+// Documents are read as streams, each up to MaxDocumentSize bytes, and
+// errors speak the document: its name, the JSON path of the value at fault
+// (agentPoolProfiles[2].upgradeSettings.maxSurge), the value and what
+// belongs there.
 package aksjson

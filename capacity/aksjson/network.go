@@ -2,46 +2,37 @@ package aksjson
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/netip"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
 )
 
-type subnetFields struct {
-	AddressPrefix    string   `json:"addressPrefix"`
-	AddressPrefixes  []string `json:"addressPrefixes"`
-	IPConfigurations []struct {
-		ID string `json:"id"`
-	} `json:"ipConfigurations"`
+// netFields are the fields of a VNet or a subnet (at its top level or under
+// "properties"): one reading serves both kinds of document, and the fields
+// present tell which a document is.
+type netFields struct {
+	hasSpace, hasSubnets, hasPrefix, hasConfigs bool
+
+	space    []str // addressSpace.addressPrefixes
+	subnets  []subnetDoc
+	prefix   str // addressPrefix
+	prefixes []str
+	others   int // ipConfigurations outside the cluster's VMSSs
 }
 
+// subnetDoc is a subnet, or the top level of any object document.
 type subnetDoc struct {
-	ID         string        `json:"id"`
-	Name       string        `json:"name"`
-	Properties *subnetFields `json:"properties"`
-	subnetFields
-}
-
-type vnetFields struct {
-	AddressSpace *struct {
-		AddressPrefixes []string `json:"addressPrefixes"`
-	} `json:"addressSpace"`
-	Subnets []subnetDoc `json:"subnets"`
-}
-
-type vnetDoc struct {
-	ID         string      `json:"id"`
-	Properties *vnetFields `json:"properties"`
-	vnetFields
+	path     string
+	id, name str
+	fields   netFields
+	props    *netFields
 }
 
 type usageDoc struct {
-	ID           string `json:"id"`
-	CurrentValue *int   `json:"currentValue"`
-	Limit        int    `json:"limit"`
+	path         string
+	id           str
+	currentValue num
 }
 
 // networks is what the network documents say.
@@ -52,138 +43,224 @@ type networks struct {
 	vnets   []netip.Prefix
 }
 
-func (n *networks) vnetPrefixes() []netip.Prefix { return n.vnets }
-
-func readNetworks(docs []io.Reader) (*networks, error) {
-	n := &networks{subnets: map[string]capacity.Subnet{}, counted: map[string]bool{}, usage: map[string]int{}}
-	for i, r := range docs {
-		name := fmt.Sprintf("network[%d]", i)
-		var raw json.RawMessage
-		if err := decode(name, r, &raw); err != nil {
-			return nil, err
-		}
-		if err := n.add(name, raw); err != nil {
-			return nil, err
-		}
-	}
-	return n, nil
+func newNetworks() *networks {
+	return &networks{subnets: map[string]capacity.Subnet{}, counted: map[string]bool{}, usage: map[string]int{}}
 }
 
-// add reads one network document, telling its kind by its shape.
-func (n *networks) add(doc string, raw json.RawMessage) error {
-	fail := func(path, format string, args ...any) error {
-		return &Error{Doc: doc, Path: path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
+const notNetwork = "not a VNet, subnet or list-usage document (the output of `az network vnet show`, `az network vnet subnet show` or `az network vnet list-usage`)"
+
+// read reads one network document, telling its kind by its shape.
+func (n *networks) read(r *reader) error {
+	t, off, err := r.token()
+	if err != nil {
+		return err
 	}
-	trimmed := strings.TrimSpace(string(raw))
-	if strings.HasPrefix(trimmed, "[") { // az network vnet list-usage
-		var us []usageDoc
-		if err := json.Unmarshal(raw, &us); err != nil {
-			return fail("", "a list that is not list-usage output: %v", err)
+	if t == json.Delim('[') { // az network vnet list-usage
+		us, err := r.usages("", t, off)
+		if err != nil {
+			return err
 		}
-		return n.addUsage(doc, "", us)
+		if err := r.end(); err != nil {
+			return err
+		}
+		return n.addUsage(us)
 	}
-	var probe struct {
-		ID         string                     `json:"id"`
-		Value      []usageDoc                 `json:"value"`
-		Subnets    json.RawMessage            `json:"subnets"`
-		Space      json.RawMessage            `json:"addressSpace"`
-		Prefix     json.RawMessage            `json:"addressPrefix"`
-		Prefixes   json.RawMessage            `json:"addressPrefixes"`
-		Properties map[string]json.RawMessage `json:"properties"`
+	var (
+		doc      subnetDoc
+		value    []usageDoc
+		hasValue bool
+	)
+	err = r.objectBody("", "an object or a list: the output of `az network vnet show`, `az network vnet subnet show` or `az network vnet list-usage`", t, off, func(key, path string) error {
+		if strings.EqualFold(key, "value") {
+			t, off, err := r.token()
+			if err != nil || t == nil {
+				return err
+			}
+			hasValue = true
+			value, err = r.usages(path, t, off)
+			return err
+		}
+		return doc.field(r, key, path, true)
+	})
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return fail("", "not a VNet, subnet or list-usage document: %v", err)
+	if err := r.end(); err != nil {
+		return err
 	}
-	has := func(top json.RawMessage, key string) bool { return top != nil || probe.Properties[key] != nil }
+	f := doc.active()
+	has := func(get func(*netFields) bool) bool { return get(&doc.fields) || doc.props != nil && get(doc.props) }
 	switch {
-	case probe.Value != nil:
-		return n.addUsage(doc, "value", probe.Value)
-	case has(probe.Subnets, "subnets") || has(probe.Space, "addressSpace"):
-		var v vnetDoc
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return fail("", "%v", err)
-		}
-		f, base := &v.vnetFields, ""
-		if v.Properties != nil {
-			f, base = v.Properties, "properties."
-		}
-		if f.AddressSpace != nil {
-			for j, s := range f.AddressSpace.AddressPrefixes {
-				p, err := netip.ParsePrefix(s)
-				if err != nil {
-					return fail(fmt.Sprintf("%saddressSpace.addressPrefixes[%d]", base, j), "%q is not a CIDR", s)
-				}
-				if p.Addr().Is4() {
-					n.vnets = append(n.vnets, p)
-				}
+	case hasValue:
+		return n.addUsage(value)
+	case has(func(f *netFields) bool { return f.hasSubnets || f.hasSpace }):
+		for _, s := range f.space {
+			p, err := netip.ParsePrefix(s.v)
+			if err != nil {
+				return r.errAt(s.path, -1, "%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))
+			}
+			if p.Addr().Is4() {
+				n.vnets = append(n.vnets, p)
 			}
 		}
-		for j := range f.Subnets {
-			if err := n.addSubnet(doc, fmt.Sprintf("%ssubnets[%d].", base, j), &f.Subnets[j]); err != nil {
+		for i := range f.subnets {
+			if err := n.addSubnet(r, &f.subnets[i]); err != nil {
 				return err
 			}
 		}
 		return nil
-	case has(probe.Prefix, "addressPrefix") || has(probe.Prefixes, "addressPrefixes"):
-		var s subnetDoc
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return fail("", "%v", err)
-		}
-		return n.addSubnet(doc, "", &s)
+	case has(func(f *netFields) bool { return f.hasPrefix }):
+		return n.addSubnet(r, &doc)
 	}
-	return fail("", "not a VNet (az network vnet show), subnet (az network vnet subnet show) or list-usage document")
+	return r.errAt("", 0, notNetwork)
 }
 
-func (n *networks) addSubnet(doc, path string, s *subnetDoc) error {
-	f := &s.subnetFields
-	fpath := path
-	if s.Properties != nil {
-		f, fpath = s.Properties, path+"properties."
+// active returns the fields that count: those under "properties" when
+// present, else the top level's.
+func (s *subnetDoc) active() *netFields {
+	if s.props != nil {
+		return s.props
 	}
-	if s.ID == "" {
-		return &Error{Doc: doc, Path: path + "id", Offset: -1, Msg: "missing: subnets are matched to pools by ARM ID"}
+	return &s.fields
+}
+
+// field reads one member of a subnet or of a document's top level; vnet
+// says whether a VNet's fields (subnets, addressSpace) may appear.
+func (s *subnetDoc) field(r *reader, key, path string, vnet bool) error {
+	switch strings.ToLower(key) {
+	case "id":
+		return r.string(path, "an ARM ID string", &s.id)
+	case "name":
+		return r.string(path, "a string", &s.name)
+	case "properties":
+		f := &netFields{}
+		present, err := r.object(path, "an object", func(key, path string) error { return f.field(r, key, path, vnet) })
+		if present {
+			s.props = f
+		}
+		return err
 	}
-	name := s.Name
+	return s.fields.field(r, key, path, vnet)
+}
+
+func (f *netFields) field(r *reader, key, path string, vnet bool) error {
+	switch k := strings.ToLower(key); {
+	case k == "addressprefix":
+		f.hasPrefix = true
+		return r.string(path, `a CIDR string such as "10.240.0.0/24"`, &f.prefix)
+	case k == "addressprefixes":
+		f.hasPrefix = true
+		return r.strings(path, `a list of CIDR strings such as ["10.240.0.0/24"]`, `a CIDR string such as "10.240.0.0/24"`, &f.prefixes)
+	case k == "ipconfigurations":
+		f.others = 0
+		present, err := r.array(path, "a list of IP configurations", func(i int, path string) error {
+			var id str
+			err := r.elemObject(path, "an object (an IP configuration)", func(key, path string) error {
+				if strings.EqualFold(key, "id") {
+					return r.string(path, "an ARM ID string", &id)
+				}
+				return r.skip(path)
+			})
+			if !strings.Contains(strings.ToLower(id.v), "/virtualmachinescalesets/aks-") {
+				f.others++ // an ILB frontend, a private endpoint, another VM
+			}
+			return err
+		})
+		f.hasConfigs = f.hasConfigs || present
+		return err
+	case vnet && k == "addressspace":
+		present, err := r.object(path, "an object", func(key, path string) error {
+			if strings.EqualFold(key, "addressPrefixes") {
+				return r.strings(path, `a list of CIDR strings such as ["10.240.0.0/16"]`, `a CIDR string such as "10.240.0.0/16"`, &f.space)
+			}
+			return r.skip(path)
+		})
+		f.hasSpace = f.hasSpace || present
+		return err
+	case vnet && k == "subnets":
+		f.subnets = nil
+		present, err := r.array(path, "a list of subnets", func(i int, path string) error {
+			s := subnetDoc{path: path}
+			err := r.elemObject(path, "an object (a subnet)", func(key, p string) error { return s.field(r, key, p, false) })
+			f.subnets = append(f.subnets, s)
+			return err
+		})
+		f.hasSubnets = f.hasSubnets || present
+		return err
+	}
+	return r.skip(path)
+}
+
+// usages reads the entries of a list-usage list whose first token is t.
+func (r *reader) usages(path string, t json.Token, off int64) ([]usageDoc, error) {
+	if t != json.Delim('[') {
+		return nil, r.wrong(path, off, t, "a list of usages")
+	}
+	var us []usageDoc
+	for i := 0; r.dec.More(); i++ {
+		u := usageDoc{path: index(path, i)}
+		err := r.elemObject(u.path, "an object (a usage)", func(key, path string) error {
+			switch strings.ToLower(key) {
+			case "id":
+				return r.string(path, "an ARM ID string", &u.id)
+			case "currentvalue":
+				return r.integer(path, &u.currentValue)
+			}
+			return r.skip(path)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if u.id.v == "" || u.currentValue.path == "" {
+			return nil, r.errAt(u.path, -1, "a list-usage entry needs id and currentValue")
+		}
+		us = append(us, u)
+	}
+	_, _, err := r.token() // ']'
+	return us, err
+}
+
+func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
+	f := s.active()
+	if s.id.v == "" {
+		return r.errAt(join(s.path, "id"), -1, "missing: subnets are matched to pools by ARM ID")
+	}
+	name := s.name.v
 	if name == "" {
-		name = s.ID[strings.LastIndex(s.ID, "/")+1:]
+		name = s.id.v[strings.LastIndex(s.id.v, "/")+1:]
 	}
 	sn := capacity.Subnet{Name: name}
-	list := f.AddressPrefixes
-	if len(list) == 0 && f.AddressPrefix != "" {
-		list = []string{f.AddressPrefix}
-	}
-	for j, ps := range list {
-		p, err := netip.ParsePrefix(ps)
+	list := f.prefixes
+	if f.prefix.v != "" {
+		p, err := netip.ParsePrefix(f.prefix.v)
 		if err != nil {
-			field := fpath + "addressPrefix"
-			if len(f.AddressPrefixes) > 0 {
-				field = fmt.Sprintf("%saddressPrefixes[%d]", fpath, j)
-			}
-			return &Error{Doc: doc, Path: field, Offset: -1, Msg: fmt.Sprintf("%q is not a CIDR", ps)}
+			return r.errAt(f.prefix.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(f.prefix.v))
+		}
+		if len(list) == 0 && p.Addr().Is4() {
+			sn.Prefixes = append(sn.Prefixes, p)
+		}
+	}
+	for _, ps := range list {
+		p, err := netip.ParsePrefix(ps.v)
+		if err != nil {
+			return r.errAt(ps.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(ps.v))
 		}
 		if p.Addr().Is4() {
 			sn.Prefixes = append(sn.Prefixes, p)
 		}
 	}
-	key := strings.ToLower(s.ID)
-	if f.IPConfigurations != nil {
-		for _, ic := range f.IPConfigurations {
-			if !strings.Contains(strings.ToLower(ic.ID), "/virtualmachinescalesets/aks-") {
-				sn.Reserved++ // an ILB frontend, a private endpoint, another VM
-			}
-		}
+	key := strings.ToLower(s.id.v)
+	if f.hasConfigs {
+		sn.Reserved = f.others
 		n.counted[key] = true
 	}
 	n.subnets[key] = sn
 	return nil
 }
 
-func (n *networks) addUsage(doc, path string, us []usageDoc) error {
-	for j, u := range us {
-		if u.ID == "" || u.CurrentValue == nil {
-			return &Error{Doc: doc, Path: fmt.Sprintf("%s[%d]", path, j), Offset: -1, Msg: "a list-usage entry needs id and currentValue"}
-		}
-		n.usage[strings.ToLower(u.ID)] = *u.CurrentValue
+func (n *networks) addUsage(us []usageDoc) error {
+	for _, u := range us {
+		n.usage[strings.ToLower(u.id.v)] = u.currentValue.v
 	}
 	return nil
 }
@@ -192,27 +269,27 @@ func (n *networks) addUsage(doc, path string, us []usageDoc) error {
 // ipConfigurations were not listed: what is in use less what the cluster's
 // own nodes hold at their counts.
 func (n *networks) applyUsage(c *capacity.Cluster, subnets map[string]int) {
+	if len(n.usage) == 0 {
+		return
+	}
 	spec := c.Mode.Spec()
+	own := map[string]int{} // addresses the cluster's nodes hold, by subnet name
+	for _, p := range c.Pools {
+		mp := p.MaxPods
+		if mp == 0 {
+			mp = spec.MaxPods.Default
+		}
+		d := spec.PerNode(mp, mp)
+		own[p.NodeSubnet] += p.Count * d.NodeSubnet
+		if p.PodSubnet != "" {
+			own[p.PodSubnet] += p.Count * d.PodSubnet
+		}
+	}
 	for id, i := range subnets {
 		used, ok := n.usage[id]
 		if !ok || n.counted[id] {
 			continue
 		}
-		own := 0
-		name := c.Subnets[i].Name
-		for _, p := range c.Pools {
-			mp := p.MaxPods
-			if mp == 0 {
-				mp = spec.MaxPods.Default
-			}
-			d := spec.PerNode(mp, mp)
-			if p.NodeSubnet == name {
-				own += p.Count * d.NodeSubnet
-			}
-			if p.PodSubnet == name {
-				own += p.Count * d.PodSubnet
-			}
-		}
-		c.Subnets[i].Reserved = max(0, used-own)
+		c.Subnets[i].Reserved = max(0, used-own[c.Subnets[i].Name])
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -21,12 +20,7 @@ import (
 	"github.com/ipcap/ipcap/modes"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "compare:", err)
-		os.Exit(1)
-	}
-}
+func main() { input.Main("compare", run) }
 
 // workload is what the user wants to run.
 type workload struct {
@@ -51,31 +45,47 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return input.BadUsage(err)
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return input.Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if len(networks) > 0 && *clusterPath == "" {
+		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
 	}
 	var err error
-	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !w.vnet.Addr().Is4() || w.vnet.Bits() > 28 {
-		return fmt.Errorf("-vnet %q: want an IPv4 prefix of /28 or larger", *vnet)
+	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !usableVNet(w.vnet) {
+		return input.Usagef("-vnet %q: want an IPv4 prefix of /28 or larger", *vnet)
 	}
 	w.vnet = w.vnet.Masked()
 	if w.policy, err = modes.ParsePolicy(*policy); err != nil {
-		return err
+		return input.Usagef("-policy %q: want azure, calico or cilium", *policy)
+	}
+	if w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster {
+		return input.Usagef("-nodes %d: want 1 to %d", w.nodes, modes.MaxNodesPerCluster)
+	}
+	if w.pods < 1 || w.pods > 250 {
+		return input.Usagef("-pods %d: want 1 to 250", w.pods)
 	}
 	if *clusterPath != "" {
 		c, err := input.Load(*clusterPath, networks)
 		if err != nil {
-			return err
+			return input.BadUsage(err)
 		}
-		fmt.Fprintf(stdout, "cluster: %s (%v)\n", *clusterPath, c.Mode)
 		w = fromCluster(c, w)
+		// The cluster's own figures, which the flags' checks did not see.
+		switch {
+		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
+			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, input.Count(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
+		case w.pods < 1 || w.pods > 250:
+			return input.Usagef("%s: its largest maxPods is %d: want 1 to 250", *clusterPath, w.pods)
+		case !usableVNet(w.vnet):
+			return input.Usagef("%s: its address space %v is smaller than a /28", *clusterPath, w.vnet)
+		}
+		w.vnet = w.vnet.Masked()
+		fmt.Fprintf(stdout, "cluster: %s (%v)\n", *clusterPath, c.Mode)
 	}
-	if w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster || w.pods < 1 || w.pods > 250 {
-		return fmt.Errorf("-nodes %d -pods %d: want 1–%d nodes and 1–250 pods", w.nodes, w.pods, modes.MaxNodesPerCluster)
-	}
-	fmt.Fprintf(stdout, "workload: %d nodes × %d pods in VNet %v", w.nodes, w.pods, w.vnet)
+	fmt.Fprintf(stdout, "workload: %s × %s in VNet %v", input.Count(w.nodes, "node", "nodes"), input.Count(w.pods, "pod", "pods"), w.vnet)
 	if w.windows {
 		fmt.Fprint(stdout, ", Windows")
 	}
@@ -98,6 +108,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	return tw.Flush()
 }
+
+// usableVNet reports whether p can hold the layout: IPv4, /28 or larger.
+func usableVNet(p netip.Prefix) bool { return p.IsValid() && p.Addr().Is4() && p.Bits() <= 28 }
 
 type result struct {
 	vnetIPs                        int

@@ -2,10 +2,15 @@ package main
 
 import (
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
+	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func golden(t *testing.T, name string, args ...string) string {
@@ -37,7 +42,51 @@ func TestClusterFile(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	for _, args := range [][]string{{"-vnet", "nope"}, {"-vnet", "fd00::/64"}, {"-nodes", "0"}, {"-pods", "300"}, {"-policy", "antrea"}, {"x"}, {"-cluster", "nope.json"}} {
-		assert.Error(t, run(args, io.Discard, io.Discard), "%v", args)
+	const fixtures = "../../capacity/aksjson/testdata/"
+	dir := t.TempDir()
+	// A cluster whose only address space is a /32 subnet (this was a
+	// negative-shift panic), and one whose maxPods AKS would refuse.
+	subnet, err := os.ReadFile(fixtures + "legacy-cni-subnet.json")
+	require.NoError(t, err)
+	tiny := filepath.Join(dir, "tiny.json")
+	require.NoError(t, os.WriteFile(tiny, []byte(strings.Replace(string(subnet), "10.20.0.0/23", "10.20.0.0/32", 1)), 0o644))
+	cluster, err := os.ReadFile(fixtures + "legacy-cni.json")
+	require.NoError(t, err)
+	pods := filepath.Join(dir, "pods.json")
+	require.NoError(t, os.WriteFile(pods, []byte(strings.Replace(string(cluster), `"maxPods": 30`, `"maxPods": 300`, 1)), 0o644))
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-vnet", "nope"}, `-vnet "nope": want an IPv4 prefix`},
+		{[]string{"-vnet", "fd00::/64"}, `-vnet "fd00::/64"`},
+		{[]string{"-vnet", "10.0.0.0/30"}, `-vnet "10.0.0.0/30"`},
+		{[]string{"-nodes", "0"}, "-nodes 0: want 1 to 5000"},
+		{[]string{"-pods", "300"}, "-pods 300: want 1 to 250"},
+		{[]string{"-policy", "antrea"}, `-policy "antrea"`},
+		{[]string{"x"}, `unexpected argument "x"`},
+		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
+		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
+		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, "legacy-cni.json: its address space 10.20.0.0/32 is smaller than a /28"},
+		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": its largest maxPods is 300: want 1 to 250"},
+	} {
+		err := run(tt.args, io.Discard, io.Discard)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
 	}
+}
+
+func TestHelp(t *testing.T) {
+	var errOut strings.Builder
+	err := run([]string{"-help"}, io.Discard, &errOut)
+	assert.Equal(t, input.ExitOK, input.ExitCode(err))
+	assert.Contains(t, errOut.String(), "-nodes")
+}
+
+func TestOneNode(t *testing.T) {
+	var out strings.Builder
+	require.NoError(t, run([]string{"-nodes", "1", "-pods", "1"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "workload: 1 node × 1 pod in VNet")
 }

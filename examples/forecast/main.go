@@ -29,16 +29,21 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "forecast:", err)
-		os.Exit(1)
-	}
+	input.Main("forecast", func(args []string, stdout, stderr io.Writer) error {
+		return run(context.Background(), args, stdout, stderr)
+	})
 }
+
+// Bounds of -trials and -workers: what capacity.Forecast documents.
+const (
+	maxTrials  = 1_000_000
+	maxWorkers = 1024
+)
 
 type options struct {
 	clusterPath, historyPath, modeName, pool, pods, plotPath string
 	networks                                                 input.Files
-	trials                                                   int
+	trials, workers                                          int
 	seed                                                     uint64
 	json                                                     bool
 }
@@ -53,15 +58,23 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.modeName, "mode", "", "analyse this networking mode only (default: every mode for the default cluster, the cluster's own for -cluster)")
 	fs.StringVar(&o.pool, "pool", "", "pool to forecast (default: the autoscaling pool with the largest max count)")
 	fs.StringVar(&o.pods, "pods", "", "pods per new node as `mean,sd` of a normal distribution (default: 30,10 for the default cluster, maxPods for -cluster)")
-	fs.IntVar(&o.trials, "trials", 1000, "Monte Carlo trials")
+	fs.IntVar(&o.trials, "trials", 1000, "Monte Carlo trials (1 to 1,000,000)")
+	fs.IntVar(&o.workers, "workers", 0, "trials run in parallel, at most 1,024 (default: one per CPU)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
 	fs.BoolVar(&o.json, "json", false, "print JSON (the schema is in the README) instead of text")
 	fs.StringVar(&o.plotPath, "plot", "", "draw addresses used against nodes to this .svg or .png file")
 	if err := fs.Parse(args); err != nil {
-		return o, err
+		return o, input.BadUsage(err)
 	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	switch {
+	case fs.NArg() > 0:
+		return o, input.Usagef("unexpected argument %q", fs.Arg(0))
+	case len(o.networks) > 0 && o.clusterPath == "":
+		return o, input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", o.networks[0])
+	case o.trials < 1 || o.trials > maxTrials:
+		return o, input.Usagef("-trials %d: want 1 to 1,000,000", o.trials)
+	case o.workers < 0 || o.workers > maxWorkers:
+		return o, input.Usagef("-workers %d: want 0 (one per CPU) to 1,024", o.workers)
 	}
 	return o, nil
 }
@@ -77,14 +90,14 @@ func jobs(o options) ([]job, string, error) {
 	if o.modeName != "" {
 		m, err := modes.ParseMode(o.modeName)
 		if err != nil {
-			return nil, "", err
+			return nil, "", input.Usagef("-mode %q: want one of %s", o.modeName, modeNames())
 		}
 		only = m
 	}
 	if o.clusterPath != "" {
 		c, err := input.Load(o.clusterPath, o.networks)
 		if err != nil {
-			return nil, "", err
+			return nil, "", input.BadUsage(err)
 		}
 		if only != 0 {
 			c.Mode = only
@@ -117,7 +130,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.historyPath != "" {
 		if history, err = input.History(o.historyPath); err != nil {
-			return err
+			return input.BadUsage(err)
+		}
+		// What capacity.Forecast needs to fit a trend, said of the file.
+		switch n := len(history); {
+		case n < 3:
+			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, input.Count(n, "observation", "observations"))
+		case !history[n-1].Time.After(history[0].Time):
+			return input.Usagef("-history %s: every observation is at %s: a trend needs time to pass", o.historyPath, history[0].Time.Format(time.RFC3339))
 		}
 	}
 	pods, err := podDensity(o)
@@ -132,17 +152,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		out.Results = append(out.Results, r)
 	}
-	if o.plotPath != "" && len(js) > 0 {
-		if err := plotFile(ctx, js[0].cluster, out.Results[0].Forecast.Pool, o.plotPath); err != nil {
-			return err
-		}
-	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		err = enc.Encode(out)
+	} else {
+		err = writeText(stdout, out)
 	}
-	return writeText(stdout, out)
+	if err != nil || o.plotPath == "" {
+		return err
+	}
+	// The plot is of the first mode that can run the cluster.
+	for i, r := range out.Results {
+		if r.Forecast != nil {
+			return plotFile(ctx, js[i].cluster, r.Forecast.Pool, o.plotPath)
+		}
+	}
+	return fmt.Errorf("-plot %s: nothing to draw: the cluster cannot run in %s", o.plotPath, modesTried(out))
+}
+
+// modesTried names the modes of out's results.
+func modesTried(out Output) string {
+	var names []string
+	for _, r := range out.Results {
+		names = append(names, r.Mode)
+	}
+	if len(names) == 1 {
+		return "mode " + names[0]
+	}
+	return "any of modes " + strings.Join(names, ", ")
+}
+
+// modeNames lists the modes -mode takes.
+func modeNames() string {
+	var names []string
+	for _, m := range modes.All() {
+		names = append(names, m.String())
+	}
+	return strings.Join(names, ", ")
 }
 
 // podDensity returns the per-trial pod distribution the flags ask for.
@@ -155,10 +202,12 @@ func podDensity(o options) (func(rand.Source) distuv.Rander, error) {
 		return nil, nil
 	}
 	mean, sd, ok := strings.Cut(spec, ",")
-	mu, err1 := strconv.ParseFloat(mean, 64)
-	sigma, err2 := strconv.ParseFloat(sd, 64)
-	if !ok || err1 != nil || err2 != nil || sigma < 0 {
-		return nil, fmt.Errorf("-pods %q: want mean,sd such as 30,10", spec)
+	mu, err1 := strconv.ParseFloat(strings.TrimSpace(mean), 64)
+	sigma, err2 := strconv.ParseFloat(strings.TrimSpace(sd), 64)
+	// Not NaN or infinite: ParseFloat accepts both, and a NaN mean would
+	// give every trial the same default pods without a word.
+	if !ok || err1 != nil || err2 != nil || !(mu >= 0 && mu <= 250) || !(sigma >= 0 && sigma <= 250) {
+		return nil, input.Usagef("-pods %q: want mean,sd such as 30,10: a mean of 0 to 250 pods per node and a standard deviation of 0 to 250", spec)
 	}
 	return func(src rand.Source) distuv.Rander { return distuv.Normal{Mu: mu, Sigma: sigma, Src: src} }, nil
 }
@@ -172,7 +221,7 @@ func forecastPool(c capacity.Cluster, name string) (string, error) {
 				return name, nil
 			}
 		}
-		return "", fmt.Errorf("-pool %q: the cluster has no such pool", name)
+		return "", input.Usagef("-pool %q: the cluster has no such pool", name)
 	}
 	best, score := "", -1
 	for _, p := range c.Pools {
@@ -208,7 +257,7 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	if spec.Pods.Unit != modes.Batch && spec.Pods.Unit != modes.OnDemandBlock {
 		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
-	opt := capacity.ForecastOptions{Trials: o.trials, Seed: o.seed, Pods: pods, History: history,
+	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history,
 		Progress: progress(stderr, res.Mode)}
 	f, err := capacity.Forecast(ctx, c, pool, opt)
 	if err != nil {
@@ -264,11 +313,11 @@ func writeText(w io.Writer, out Output) error {
 		tw.Flush()
 		fmt.Fprintf(w, "VNet addresses taken at the committed size: %d\n", r.VNetAddresses)
 		if f := r.Forecast; f != nil {
-			fmt.Fprintf(w, "forecast for pool %s (%d trials): runs out at %g nodes (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
-				f.Pool, f.Trials, f.Nodes.P50, f.Nodes.P90, f.Nodes.P99, limits(f.Limits))
+			fmt.Fprintf(w, "forecast for pool %s (%s): runs out at %s (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
+				f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P90, f.Nodes.P99, limits(f.Limits))
 			if f.When != nil {
-				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %g nodes on %s (90%%: %s to %s)\n",
-					f.GrowthPerDay, f.Nodes.P50, f.When.P50, orUnbounded(f.When.Lo), orUnbounded(f.When.Hi))
+				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %s on %s (90%%: %s to %s)\n",
+					f.GrowthPerDay, input.Count(f.Nodes.P50, "node", "nodes"), f.When.P50, orUnbounded(f.When.Lo), orUnbounded(f.When.Hi))
 			} else if f.GrowthPerDay < 0 || f.HasHistory {
 				fmt.Fprintf(w, "  not growing (%.2f nodes a day): no date\n", f.GrowthPerDay)
 			}

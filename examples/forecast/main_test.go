@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
+	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -49,15 +50,69 @@ func TestPlot(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	for _, args := range [][]string{
-		{"-mode", "flannel"},
-		{"-pods", "lots"},
-		{"-pool", "nope"},
-		{"-cluster", "does-not-exist.json"},
-		{"-history", "does-not-exist.csv"},
-		{"stray"},
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"agentPoolProfiles": [{"name": "a", "count": "3"}]}`), 0o644))
+	short := filepath.Join(t.TempDir(), "short.csv")
+	require.NoError(t, os.WriteFile(short, []byte("time,nodes\n2026-01-01,3\n"), 0o644))
+	same := filepath.Join(t.TempDir(), "same.csv")
+	require.NoError(t, os.WriteFile(same, []byte("2026-01-01,3\n2026-01-01,4\n2026-01-01,5\n"), 0o644))
+	for _, tt := range []struct {
+		args []string
+		want string // in the message
+	}{
+		{[]string{"-mode", "flannel"}, `-mode "flannel": want one of kubenet,`},
+		{[]string{"-pods", "lots"}, `-pods "lots": want mean,sd`},
+		{[]string{"-pods", "NaN,1"}, `-pods "NaN,1": want mean,sd`},
+		{[]string{"-pods", "30,Inf"}, `-pods "30,Inf"`},
+		{[]string{"-pods", "-3,1"}, `-pods "-3,1"`},
+		{[]string{"-pool", "nope"}, `-pool "nope": the cluster has no such pool`},
+		{[]string{"-cluster", "does-not-exist.json"}, "does-not-exist.json: cannot open"},
+		{[]string{"-cluster", bad}, bad + `: agentPoolProfiles[0].count: "3": want a whole number`},
+		{[]string{"-history", "does-not-exist.csv"}, "does-not-exist.csv"},
+		{[]string{"-history", short}, short + ": 1 observation: a trend needs at least 3"},
+		{[]string{"-history", same}, same + ": every observation is at 2026-01-01T00:00:00Z: a trend needs time to pass"},
+		{[]string{"-network", fixtures + "kubenet-vnet.json"}, "give -cluster too"},
+		{[]string{"-trials", "-5"}, "-trials -5: want 1 to 1,000,000"},
+		{[]string{"-trials", "0"}, "-trials 0: want 1 to 1,000,000"},
+		{[]string{"-trials", "9223372036854775807"}, "-trials 9223372036854775807: want 1 to 1,000,000"},
+		{[]string{"-trials", "99999999999999999999"}, "-trials"},
+		{[]string{"-workers", "100000"}, "-workers 100000: want 0 (one per CPU) to 1,024"},
+		{[]string{"-workers", "-1"}, "-workers -1"},
+		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"stray"}, `unexpected argument "stray"`},
 	} {
 		var out, errOut bytes.Buffer
-		assert.Error(t, run(context.Background(), args, &out, &errOut), "%v", args)
+		err := run(context.Background(), tt.args, &out, &errOut)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
 	}
+}
+
+func TestHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"-h"}, &out, &errOut)
+	assert.Equal(t, input.ExitOK, input.ExitCode(err))
+	assert.Contains(t, errOut.String(), "-trials")
+}
+
+// A cluster the chosen mode cannot run is reported, not plotted: there is
+// nothing to draw (this was a nil-pointer panic).
+func TestPlotClusterThatCannotRun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.svg")
+	var out, errOut bytes.Buffer
+	// kubenet has no Windows pools; the legacy CNI cluster has one.
+	err := run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
+		"-mode", "kubenet", "-trials", "10", "-plot", path}, &out, &errOut)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-plot "+path+": nothing to draw: the cluster cannot run in mode kubenet")
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, out.String(), "cannot run this cluster:", "the reason is printed")
+	assert.NoFileExists(t, path)
+}
+
+func TestOneTrial(t *testing.T) {
+	out := runArgs(t, "-mode", "kubenet", "-trials", "1")
+	assert.Contains(t, out, "(1 trial)")
+	assert.NotContains(t, out, "1 trials")
 }

@@ -11,7 +11,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -19,12 +18,7 @@ import (
 	"github.com/ipcap/ipcap/modes"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "preflight:", err)
-		os.Exit(1)
-	}
-}
+func main() { input.Main("preflight", run) }
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
@@ -34,26 +28,41 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
 	opName := fs.String("op", "", "create, scale, autoscale, upgrade or add-pool (default: a set of checks)")
-	pool := fs.String("pool", "", "the pool to scale, upgrade or add")
+	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
 	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return input.BadUsage(err)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case fs.NArg() > 0:
+		return input.Usagef("unexpected argument %q", fs.Arg(0))
+	case len(networks) > 0 && *clusterPath == "":
+		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
+	case set["nodes"] && *nodes < 0:
+		return input.Usagef("-nodes %d: want 0 or more", *nodes)
+	case *opName == "" && (set["pool"] || set["nodes"]):
+		return input.Usagef("-pool and -nodes go with -op")
 	}
 	c, desc, err := cluster(*clusterPath, networks, *modeName)
 	if err != nil {
-		return err
+		return input.BadUsage(err)
 	}
 	var steps []capacity.Step
 	if *opName != "" {
 		var op capacity.Op
 		if err := op.UnmarshalText([]byte(*opName)); err != nil {
-			return fmt.Errorf("-op %q: want create, scale, autoscale, upgrade or add-pool", *opName)
+			return input.Usagef("-op %q: want create, scale, autoscale, upgrade or add-pool", *opName)
 		}
 		if (op == capacity.OpScale || op == capacity.OpAutoscale) && *nodes < 0 {
-			return fmt.Errorf("-op %v needs -nodes", op)
+			return input.Usagef("-op %v needs -nodes", op)
+		}
+		if op != capacity.OpCreate && op != capacity.OpUpgrade && *pool == "" {
+			return input.Usagef("-op %s needs -pool", *opName)
+		}
+		if *pool != "" && !hasPool(c, *pool) {
+			return input.Usagef("-pool %q: the cluster has no such pool", *pool)
 		}
 		steps = []capacity.Step{{Op: op, Pool: *pool, Nodes: *nodes}}
 	} else {
@@ -62,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "cluster: %s (%v)\n", desc, c.Mode)
 	if err := c.Validate(); err != nil {
 		fmt.Fprintf(stdout, "refused before any check: %v\n", err)
-		return nil
+		return &notOK{len(steps), len(steps)}
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	bad := 0
@@ -97,7 +106,7 @@ func cluster(path string, networks []string, modeName string) (capacity.Cluster,
 	if modeName != "" {
 		var err error
 		if m, err = modes.ParseMode(modeName); err != nil {
-			return capacity.Cluster{}, "", err
+			return capacity.Cluster{}, "", input.Usagef("-mode %q: unknown networking mode", modeName)
 		}
 	}
 	if path != "" {
@@ -112,6 +121,15 @@ func cluster(path string, networks []string, modeName string) (capacity.Cluster,
 	}
 	c, _ := input.Default(m)
 	return c, "default: " + input.DefaultDescription, nil
+}
+
+func hasPool(c capacity.Cluster, name string) bool {
+	for _, p := range c.Pools {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultChecks creates the cluster, upgrades every pool, and scales every
@@ -143,13 +161,16 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 	case capacity.OpAutoscale:
 		return fmt.Sprintf("autoscale %s to max %d", s.Pool, s.Nodes)
 	case capacity.OpUpgrade:
+		if s.Pool == "" {
+			return "upgrade every pool"
+		}
 		for _, p := range c.Pools {
 			if p.Name == s.Pool {
 				surge := p.MaxSurge
 				if surge.IsZero() {
 					surge = capacity.SurgePercent(10)
 				}
-				return fmt.Sprintf("upgrade %s (%d nodes, surge %v)", s.Pool, p.Committed(), surge)
+				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.Committed(), "node", "nodes"), surge)
 			}
 		}
 	}

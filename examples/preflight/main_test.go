@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
+	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const fixtures = "../../capacity/aksjson/testdata/"
@@ -63,7 +66,41 @@ func TestClusterFile(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	for _, args := range [][]string{{"-op", "explode"}, {"-op", "scale", "-pool", "user"}, {"-mode", "x"}, {"extra"}, {"-cluster", "nope.json"}} {
-		assert.Error(t, run(args, io.Discard, io.Discard), "%v", args)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-op", "explode"}, `-op "explode": want create, scale, autoscale, upgrade or add-pool`},
+		{[]string{"-op", "scale", "-pool", "user"}, "-op scale needs -nodes"},
+		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, "-nodes -5: want 0 or more"},
+		{[]string{"-op", "scale", "-nodes", "3"}, "-op scale needs -pool"},
+		{[]string{"-op", "autoscale", "-pool", "user"}, "-op autoscale needs -nodes"},
+		{[]string{"-op", "upgrade", "-pool", "nope"}, `-pool "nope": the cluster has no such pool`},
+		{[]string{"-pool", "user"}, "-pool and -nodes go with -op"},
+		{[]string{"-mode", "x"}, `-mode "x": unknown networking mode`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
+		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
+		{[]string{"-cluster", fixtures + "legacy-cni.json"}, "legacy-cni.json: agentPoolProfiles[0].vnetSubnetId"},
+	} {
+		err := run(tt.args, io.Discard, io.Discard)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
 	}
+}
+
+// Without -pool an upgrade is az aks upgrade: every pool, their surges
+// summed at admission. 3 + 60 + 10 nodes with 1 + 20 + 1 surge nodes.
+func TestUpgradeEveryPool(t *testing.T) {
+	out, ok := golden(t, "upgrade-all.txt", "-op", "upgrade")
+	assert.True(t, ok)
+	assert.Contains(t, out, "upgrade every pool  ok")
+}
+
+func TestHelp(t *testing.T) {
+	var errOut strings.Builder
+	err := run([]string{"-h"}, io.Discard, &errOut)
+	assert.Equal(t, input.ExitOK, input.ExitCode(err))
+	assert.Contains(t, errOut.String(), "-cluster")
 }

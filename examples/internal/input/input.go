@@ -5,10 +5,9 @@ package input
 
 import (
 	"encoding/csv"
-	"fmt"
-	"io"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,27 +76,14 @@ func DefaultHistory() []capacity.Observation {
 	return h
 }
 
-// Load reads a cluster from an `az aks show` file and network files.
+// Load reads a cluster from an `az aks show` file and network files; its
+// errors name the file and the place in it.
 func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
-	cf, err := os.Open(clusterPath)
-	if err != nil {
-		return capacity.Cluster{}, err
-	}
-	defer cf.Close()
-	var nets []io.Reader
-	for _, p := range networkPaths {
-		f, err := os.Open(p)
-		if err != nil {
-			return capacity.Cluster{}, err
-		}
-		defer f.Close()
-		nets = append(nets, f)
-	}
-	return aksjson.ReadCluster(cf, nets...)
+	return aksjson.ReadFiles(clusterPath, networkPaths...)
 }
 
 // History reads a CSV of time,nodes rows (RFC 3339 or YYYY-MM-DD times; a
-// header row is skipped).
+// header row is skipped), oldest first whatever the rows' order. Its errors are BadUsage errors naming the file.
 func History(path string) ([]capacity.Observation, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -106,12 +92,12 @@ func History(path string) ([]capacity.Observation, error) {
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, Usagef("%s: %w", path, err)
 	}
 	var out []capacity.Observation
 	for i, r := range rows {
 		if len(r) != 2 {
-			return nil, fmt.Errorf("%s: line %d: want time,nodes", path, i+1)
+			return nil, Usagef("%s: line %d: want time,nodes", path, i+1)
 		}
 		t, terr := time.Parse(time.RFC3339, strings.TrimSpace(r[0]))
 		if terr != nil {
@@ -122,9 +108,13 @@ func History(path string) ([]capacity.Observation, error) {
 			if i == 0 {
 				continue // a header
 			}
-			return nil, fmt.Errorf("%s: line %d: %q is not time,nodes", path, i+1, strings.Join(r, ","))
+			return nil, Usagef("%s: line %d: %q is not time,nodes", path, i+1, strings.Join(r, ","))
+		}
+		if n < 0 {
+			return nil, Usagef("%s: line %d: %d nodes: want 0 or more", path, i+1, n)
 		}
 		out = append(out, capacity.Observation{Time: t, Nodes: n})
 	}
+	slices.SortStableFunc(out, func(a, b capacity.Observation) int { return a.Time.Compare(b.Time) })
 	return out, nil
 }

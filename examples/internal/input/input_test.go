@@ -1,11 +1,18 @@
 package input
 
 import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ipcap/ipcap/capacity/aksjson"
 	"github.com/ipcap/ipcap/modes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,10 +42,68 @@ func TestHistory(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), h[0].Time)
 	assert.Equal(t, 5, h[1].Nodes)
 
+	unsorted := filepath.Join(dir, "unsorted.csv")
+	require.NoError(t, os.WriteFile(unsorted, []byte("2026-01-08,5\n2026-01-01,3\n2026-01-15,9\n"), 0o644))
+	h, err = History(unsorted)
+	require.NoError(t, err)
+	assert.Equal(t, []int{3, 5, 9}, []int{h[0].Nodes, h[1].Nodes, h[2].Nodes}, "oldest first")
+
 	bad := filepath.Join(dir, "bad.csv")
 	require.NoError(t, os.WriteFile(bad, []byte("2026-01-01,3\nyesterday,4\n"), 0o644))
 	_, err = History(bad)
 	assert.ErrorContains(t, err, `line 2: "yesterday,4" is not time,nodes`)
 	_, err = History(filepath.Join(dir, "missing.csv"))
 	assert.Error(t, err)
+
+	negative := filepath.Join(dir, "negative.csv")
+	require.NoError(t, os.WriteFile(negative, []byte("2026-01-01,3\n2026-01-02,-4\n"), 0o644))
+	_, err = History(negative)
+	assert.ErrorContains(t, err, "line 2: -4 nodes: want 0 or more")
+	assert.Equal(t, ExitUsage, ExitCode(err))
+}
+
+func TestExitCode(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want int
+	}{
+		{nil, ExitOK},
+		{flag.ErrHelp, ExitOK},
+		{BadUsage(flag.ErrHelp), ExitOK},
+		{Usagef("-trials %d: want 1–1,000,000", -5), ExitUsage},
+		{fmt.Errorf("reading: %w", &aksjson.Error{Doc: "x.json", Offset: 3, Msg: "bad"}), ExitUsage},
+		{&fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist}, ExitUsage},
+		{errors.New("the forecast failed"), ExitError},
+	} {
+		assert.Equal(t, tt.want, ExitCode(tt.err), "%v", tt.err)
+	}
+	assert.Nil(t, BadUsage(nil))
+}
+
+func TestReport(t *testing.T) {
+	var buf bytes.Buffer
+	assert.Equal(t, ExitUsage, Report("prog", &buf, func() error { return Usagef("-x %q: no", "y") }))
+	assert.Equal(t, "prog: -x \"y\": no\n", buf.String())
+
+	buf.Reset()
+	assert.Equal(t, ExitOK, Report("prog", &buf, func() error { return flag.ErrHelp }))
+	assert.Empty(t, buf.String(), "the flag package printed the usage")
+
+	buf.Reset()
+	assert.Equal(t, ExitError, Report("prog", &buf, func() error {
+		var m map[string]int
+		m["x"] = 1 // a nil map: a panic
+		return nil
+	}))
+	assert.Equal(t, 1, strings.Count(buf.String(), "\n"), "one line, no stack trace: %s", buf.String())
+	assert.Contains(t, buf.String(), "prog: internal error")
+	assert.NotContains(t, buf.String(), "goroutine")
+}
+
+func TestCount(t *testing.T) {
+	assert.Equal(t, "1 problem", Count(1, "problem", "problems"))
+	assert.Equal(t, "0 problems", Count(0, "problem", "problems"))
+	assert.Equal(t, "2 nodes", Count(2, "node", "nodes"))
+	assert.Equal(t, "1 node", Count(1.0, "node", "nodes"))
+	assert.Equal(t, "1.5 nodes", Count(1.5, "node", "nodes"))
 }
