@@ -203,3 +203,24 @@ func TestSparseRandomSpreads(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, full, n/4096-64, "pages fill before new ones open")
 }
+
+// TestSparseRandomNoAllocs checks that Random in a /64 whose working set is
+// open allocates nothing: it reuses the pages that exist.
+func TestSparseRandomNoAllocs(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "fd00:1::/64"), ipam.Options{Strategy: ipam.Random, Seed: 2})
+	require.NoError(t, err)
+	_, err = p.AllocateN(nil, 100_000)
+	require.NoError(t, err)
+	dst := make([]netip.Addr, 0, 8)
+	allocs := testing.AllocsPerRun(1000, func() {
+		a, _ := p.Allocate()
+		_ = p.Release(a)
+		dst, _ = p.AllocateN(dst[:0], 8)
+		for _, d := range dst {
+			_ = p.Release(d)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("Random in a /64 allocated %v times per run", allocs)
+	}
+}
