@@ -55,8 +55,18 @@ func (c *core) take() (uint64, bool) {
 	if c.bm.Count() == n {
 		return 0, false
 	}
+	if n > bitmap.DenseMax { // sparse: see Random
+		if k := c.bm.PartialPages(); k >= randomPages {
+			r := c.rng.uint64n(k)
+			return c.bm.SetInPartialPage(r, c.rng.uint64n(bitmap.PageBits)), true
+		}
+	}
 	return c.bm.SetNextClearWrapRandom(c.rng.uint64n(n))
 }
+
+// randomPages is how many partly used pages Random fills at once in a space
+// of over 2^20 slots before it opens another (see Random).
+const randomPages = 64
 
 // reset frees every slot and restarts the strategy, as newCore left it.
 func (c *core) reset() {
