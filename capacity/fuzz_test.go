@@ -58,7 +58,8 @@ func (g *gen) spec() *modes.Spec {
 		return &s
 	}
 	s.Mode, s.Name = 0, "custom"
-	flags := g.u8() & g.u8() // each field edited one time in four
+	a, b := g.u8(), g.u8()
+	flags := a & b // each field edited one time in four
 	if flags&1 != 0 {
 		s.NodeIPs = mostly(g, 1, modes.NodeSubnet, modes.NoSource, modes.PodSubnet, modes.PodCIDR, modes.CNIPool, 5)
 	}
