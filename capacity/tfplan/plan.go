@@ -282,10 +282,10 @@ func (r *resource) instanceKey() string {
 
 // plan is the part of a `terraform show -json` document this package reads.
 type plan struct {
-	resources []*resource          // planned (or after) values, in document order
-	prior     []*resource          // prior_state values
+	resources []*resource           // planned (or after) values, in document order
+	prior     []*resource           // prior_state values
 	configs   map[string]*cfgModule // by module path without instance keys: "", module.aks
-	variables map[string]any       // root module variables' values
+	variables map[string]any        // root module variables' values
 }
 
 // cfgModule is one module of the configuration.

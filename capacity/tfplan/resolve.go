@@ -108,7 +108,7 @@ func (p *plan) resolve(f ref, vals obj, key string, cfg obj) (*resource, error) 
 		}
 		return nil, f.fail(nil, "not known before apply, and the configuration sets no expression for it")
 	}
-	r, found, err := p.follow(f, f.from.module, ex, 0)
+	r, found, err := p.follow(f, f.from.module, ex, 0, "")
 	if err != nil {
 		return nil, err
 	}
@@ -122,8 +122,10 @@ func (p *plan) resolve(f ref, vals obj, key string, cfg obj) (*resource, error) 
 
 // follow resolves a configuration expression in module instance module.
 // found is false when nothing it refers to can be resolved; a nil resource
-// with found true means the value is null (not set).
-func (p *plan) follow(f ref, module string, ex obj, depth int) (r *resource, found bool, err error) {
+// with found true means the value is null (not set). want is an instance
+// key ("[\"a\"]") taken from a map or list lookup on a variable or module
+// output (var.ids["a"]), preferred among a resource's instances.
+func (p *plan) follow(f ref, module string, ex obj, depth int, want string) (r *resource, found bool, err error) {
 	if depth > 16 {
 		return nil, false, f.fail(nil, "references nested more than 16 deep")
 	}
@@ -148,19 +150,36 @@ func (p *plan) follow(f ref, module string, ex obj, depth int) (r *resource, fou
 		seg := segments(s)
 		switch {
 		case len(seg) >= 2 && seg[0] == "var":
-			r, found, err = p.followVar(f, module, seg[1], depth)
+			name, key := splitKey(seg[1])
+			r, found, err = p.followVar(f, module, name, depth, or(key, want))
 		case len(seg) >= 3 && seg[0] == "module":
-			r, found, err = p.followOutput(f, module, seg[1], seg[2], depth)
+			name, key := splitKey(seg[2])
+			r, found, err = p.followOutput(f, module, seg[1], name, depth, or(key, want))
 		case len(seg) >= 3 && seg[0] == "data":
-			r, found, err = p.instance(f, module, "data."+seg[1], seg[2])
+			r, found, err = p.instance(f, module, "data."+seg[1], seg[2], want)
 		case len(seg) >= 2 && !strings.Contains(seg[0], "[") && !keyword(seg[0]):
-			r, found, err = p.instance(f, module, seg[0], seg[1])
+			r, found, err = p.instance(f, module, seg[0], seg[1], want)
 		}
 		if err != nil || found {
 			return r, found, err
 		}
 	}
 	return nil, false, nil
+}
+
+// splitKey splits a trailing instance key: ids["a"] → ids, ["a"].
+func splitKey(s string) (name, key string) {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func keyword(s string) bool {
@@ -173,7 +192,7 @@ func keyword(s string) bool {
 
 // followVar follows var.name in module instance module: a root variable's
 // value, or the module call's argument in the parent module.
-func (p *plan) followVar(f ref, module, name string, depth int) (*resource, bool, error) {
+func (p *plan) followVar(f ref, module, name string, depth int, want string) (*resource, bool, error) {
 	if module == "" {
 		v, ok := p.variables[name]
 		if !ok {
@@ -204,11 +223,11 @@ func (p *plan) followVar(f ref, module, name string, depth int) (*resource, bool
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	return p.follow(f, parent, ex, depth+1)
+	return p.follow(f, parent, ex, depth+1, want)
 }
 
 // followOutput follows module.call.output from module instance module.
-func (p *plan) followOutput(f ref, module, call, output string, depth int) (*resource, bool, error) {
+func (p *plan) followOutput(f ref, module, call, output string, depth int, want string) (*resource, bool, error) {
 	child := join(module, "module."+call)
 	cm := p.configs[stripKeys(child)]
 	if cm == nil {
@@ -222,18 +241,16 @@ func (p *plan) followOutput(f ref, module, call, output string, depth int) (*res
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	return p.follow(f, child, ex, depth+1)
+	return p.follow(f, child, ex, depth+1, want)
 }
 
 // instance finds the resource instance base (type.name, or data.type.name)
 // with an optional instance key in name ("nodes[0]") in module instance
-// module. With several instances and no key, the one with the referencing
-// resource's own key is taken; otherwise it is ambiguous.
-func (p *plan) instance(f ref, module, base, name string) (*resource, bool, error) {
-	key := ""
-	if i := strings.IndexByte(name, '['); i >= 0 {
-		name, key = name[:i], name[i:]
-	}
+// module. With several instances and no key, the one with key want (from
+// a lookup such as var.ids["a"]) or else with the referencing resource's
+// own key is taken; otherwise it is ambiguous.
+func (p *plan) instance(f ref, module, base, name, want string) (*resource, bool, error) {
+	name, key := splitKey(name)
 	base += "." + name
 	var cands []*resource
 	seen := map[string]bool{}
@@ -250,6 +267,9 @@ func (p *plan) instance(f ref, module, base, name string) (*resource, bool, erro
 		}
 	}
 	cands = narrow(cands, func(r *resource) bool { return r.module == module })
+	if len(cands) > 1 && want != "" {
+		cands = narrow(cands, func(r *resource) bool { return r.instanceKey() == want })
+	}
 	if len(cands) > 1 && f.from.index != nil {
 		cands = narrow(cands, func(r *resource) bool { return r.instanceKey() == f.from.instanceKey() })
 	}

@@ -448,7 +448,7 @@ func (b *builder) vnetOf(r *resource, name string) (*resource, error) {
 		if err != nil || !ok {
 			return nil, err
 		}
-		v, found, err := b.p.follow(f, r.module, ex, 0)
+		v, found, err := b.p.follow(f, r.module, ex, 0, "")
 		if err != nil || !found {
 			return nil, err
 		}
