@@ -210,6 +210,9 @@ func (p *plan) followVar(f ref, module, name string, depth int, want string) (*r
 		return nil, false, nil
 	}
 	i := strings.LastIndex(module, "module.")
+	if i < 0 || i > 0 && module[i-1] != '.' {
+		return nil, false, nil // not a module address
+	}
 	parent, call := strings.TrimSuffix(module[:i], "."), stripKeys(module[i+len("module."):])
 	cm := p.configs[stripKeys(parent)]
 	if cm == nil {

@@ -414,3 +414,16 @@ func FuzzReadClusters(f *testing.F) {
 		}
 	})
 }
+
+// A resource in a module the configuration does not describe: its unknown
+// subnet ID cannot be followed, and the error says so.
+func TestOddModuleAddress(t *testing.T) {
+	in := `{"planned_values":{"root_module":{"child_modules":[{"address":"x","resources":[
+	  {"address":"x.azurerm_kubernetes_cluster.c","type":"azurerm_kubernetes_cluster","name":"c","values":{
+	    "default_node_pool":[{"name":"p","node_count":1}]}}]}]}},
+	 "configuration":{"root_module":{"resources":[{"address":"azurerm_kubernetes_cluster.c",
+	   "expressions":{"default_node_pool":[{"vnet_subnet_id":{"references":["var.s"]}}]}}]}}}`
+	_, err := tfplan.ReadClusters(strings.NewReader(in))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "x.azurerm_kubernetes_cluster.c: default_node_pool[0].vnet_subnet_id: not known before apply, and the plan has no configuration")
+}
