@@ -45,8 +45,8 @@ func show(v any) string {
 		return "?"
 	}
 	s := string(b)
-	if len(s) > 80 {
-		s = s[:77] + "..."
+	if len(s) > 240 { // long enough for an ARM ID
+		s = s[:237] + "..."
 	}
 	return s
 }
