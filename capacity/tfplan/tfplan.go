@@ -1,0 +1,479 @@
+package tfplan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/capacity/aksjson"
+	"github.com/ipcap/ipcap/modes"
+)
+
+// The AKS-managed VNet, for pools without vnet_subnet_id (as aksjson).
+var (
+	managedVNet   = netip.MustParsePrefix("10.224.0.0/12")
+	managedSubnet = netip.MustParsePrefix("10.224.0.0/16")
+)
+
+// Cluster is one azurerm_kubernetes_cluster of a plan.
+type Cluster struct {
+	Address string // resource address, e.g. module.aks.azurerm_kubernetes_cluster.main
+	Name    string // the name attribute; "" when it is not known before apply
+	capacity.Cluster
+}
+
+// Read reads a `terraform show -json` plan and returns its AKS clusters in
+// the plan's order, each with its resource address.
+func Read(plan io.Reader) ([]Cluster, error) {
+	p, err := parse(plan)
+	if err != nil {
+		return nil, err
+	}
+	var out []Cluster
+	byAddr := map[string]*builder{}
+	var builders []*builder
+	for _, r := range p.resources {
+		if r.typ != typeCluster || strings.HasPrefix(r.base, "data.") {
+			continue
+		}
+		b := &builder{p: p, r: r, subnets: map[string]string{}}
+		if err := b.cluster(); err != nil {
+			return nil, err
+		}
+		byAddr[r.addr] = b
+		builders = append(builders, b)
+	}
+	for _, r := range p.resources {
+		if r.typ != typePool || strings.HasPrefix(r.base, "data.") {
+			continue
+		}
+		f := ref{from: r, attr: "kubernetes_cluster_id", typ: typeCluster}
+		cr, err := p.resolve(f, r.values, "kubernetes_cluster_id", p.config(r))
+		if err != nil {
+			return nil, err
+		}
+		if cr == nil {
+			return nil, f.fail(nil, "not set: a node pool needs the id of its azurerm_kubernetes_cluster")
+		}
+		b := byAddr[cr.addr]
+		if b == nil {
+			return nil, f.fail(nil, "names %s, which the plan does not create or change: plan the node pool together with its cluster", cr.addr)
+		}
+		if err := b.pool(r, r.values, p.config(r), ""); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range builders {
+		if err := b.finish(); err != nil {
+			return nil, err
+		}
+		out = append(out, Cluster{Address: b.r.addr, Name: b.name, Cluster: b.c})
+	}
+	return out, nil
+}
+
+// ReadClusters reads a `terraform show -json` plan and returns its AKS
+// clusters, one per azurerm_kubernetes_cluster in the plan's order (that of
+// their addresses). Read also gives each cluster's address.
+func ReadClusters(plan io.Reader) ([]capacity.Cluster, error) {
+	cs, err := Read(plan)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]capacity.Cluster, len(cs))
+	for i := range cs {
+		out[i] = cs[i].Cluster
+	}
+	return out, nil
+}
+
+// builder assembles one cluster.
+type builder struct {
+	p        *plan
+	r        *resource
+	name     string
+	c        capacity.Cluster
+	mode     modes.Mode        // the network profile's mode, before pod subnets
+	subnets  map[string]string // Subnet name by resource address
+	poolMode modes.Mode        // the mode the pools run, once a pool is read
+	first    string            // the address and attribute of the pool that set poolMode
+}
+
+func (b *builder) cluster() error {
+	v := b.r.values
+	var err error
+	if b.name, err = v.str("name"); err != nil {
+		return err
+	}
+	np, ok, err := v.block("network_profile")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		np = obj{addr: b.r.addr, path: "network_profile[0]"}
+	}
+	if err := b.network(np); err != nil {
+		return err
+	}
+	dp, ok, err := v.block("default_node_pool")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return v.fail("default_node_pool", nil, "missing: a cluster needs its default node pool")
+	}
+	cfg := b.p.config(b.r)
+	cdp, _, err := cfg.block("default_node_pool")
+	if err != nil {
+		return err
+	}
+	return b.pool(b.r, dp, cdp, "default_node_pool[0].")
+}
+
+func (b *builder) network(np obj) error {
+	plugin, err := np.str("network_plugin")
+	if err != nil {
+		return err
+	}
+	pmode, err := np.str("network_plugin_mode")
+	if err != nil {
+		return err
+	}
+	dp, err := np.str("network_data_plane")
+	if err != nil {
+		return err
+	}
+	dpKey := "network_data_plane"
+	ebpf, err := np.str("ebpf_data_plane") // azurerm v3's older name
+	if err != nil {
+		return err
+	}
+	if ebpf != "" {
+		if dp != "" && !strings.EqualFold(dp, ebpf) {
+			return np.fail("ebpf_data_plane", ebpf, "contradicts network_data_plane %q: set network_data_plane alone", dp)
+		}
+		dp, dpKey = ebpf, "ebpf_data_plane"
+	}
+	if b.mode, err = modes.FromAKS(plugin, pmode, dp, ""); err != nil {
+		var fe *modes.FieldError
+		if !errors.As(err, &fe) {
+			return np.fail("network_plugin", plugin, "%v", err)
+		}
+		key := map[string]string{"networkPlugin": "network_plugin", "networkPluginMode": "network_plugin_mode", "networkDataplane": dpKey}[fe.Field]
+		if key == "" {
+			key = "network_plugin"
+		}
+		return np.fail(key, np.m[key], "%s", fe.Reason)
+	}
+	policy, err := np.str("network_policy")
+	if err != nil {
+		return err
+	}
+	if b.c.Policy, err = modes.ParsePolicy(policy); err != nil {
+		return np.fail("network_policy", policy, `unknown policy engine (want "azure", "calico", "cilium" or none)`)
+	}
+	if b.c.PodCIDRs, err = cidrs(np, "pod_cidr", "pod_cidrs"); err != nil {
+		return err
+	}
+	if b.c.ServiceCIDRs, err = cidrs(np, "service_cidr", "service_cidrs"); err != nil {
+		return err
+	}
+	dns, err := np.str("dns_service_ip")
+	if err != nil {
+		return err
+	}
+	if dns != "" {
+		if b.c.DNSServiceIP, err = netip.ParseAddr(dns); err != nil {
+			return np.fail("dns_service_ip", dns, "not an IP address")
+		}
+	}
+	return nil
+}
+
+// cidrs reads the plural list, or the singular attribute when the list is
+// empty; both are checked. IPv6 ranges are left out.
+func cidrs(o obj, one, many string) ([]netip.Prefix, error) {
+	s, err := o.str(one)
+	if err != nil {
+		return nil, err
+	}
+	list, err := o.strs(many)
+	if err != nil {
+		return nil, err
+	}
+	var ps []netip.Prefix
+	for i, t := range list {
+		p, err := netip.ParsePrefix(t)
+		if err != nil {
+			return nil, o.fail(fmt.Sprintf("%s[%d]", many, i), t, "not a CIDR such as 10.244.0.0/16")
+		}
+		ps = append(ps, p)
+	}
+	if s != "" {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, o.fail(one, s, "not a CIDR such as 10.244.0.0/16")
+		}
+		if len(ps) == 0 {
+			ps = []netip.Prefix{p}
+		}
+	}
+	var out []netip.Prefix
+	for _, p := range ps {
+		if p.Addr().Is4() {
+			out = append(out, p.Masked())
+		}
+	}
+	return out, nil
+}
+
+// pool reads a node pool: the default_node_pool block (prefix
+// "default_node_pool[0].") or an azurerm_kubernetes_cluster_node_pool.
+func (b *builder) pool(r *resource, v, cfg obj, prefix string) error {
+	var pool capacity.Pool
+	var err error
+	if pool.Name, err = v.str("name"); err != nil {
+		return err
+	}
+	if prefix == "" { // a separate node pool: default_node_pool has no os_type
+		os, err := v.str("os_type")
+		if err != nil {
+			return err
+		}
+		if pool.OS, err = modes.ParseOS(os); err != nil {
+			return v.fail("os_type", os, `want "Linux" or "Windows"`)
+		}
+	}
+	old, oldOK, err := v.flag("enable_auto_scaling") // azurerm v3
+	if err != nil {
+		return err
+	}
+	auto, newOK, err := v.flag("auto_scaling_enabled") // azurerm v4
+	if err != nil {
+		return err
+	}
+	if oldOK && newOK && old != auto {
+		return v.fail("auto_scaling_enabled", auto, "contradicts enable_auto_scaling = %t: set auto_scaling_enabled alone", old)
+	}
+	auto = auto || old
+	count, countOK, err := v.num("node_count")
+	if err != nil {
+		return err
+	}
+	minCount, _, err := v.num("min_count")
+	if err != nil {
+		return err
+	}
+	maxCount, maxOK, err := v.num("max_count")
+	if err != nil {
+		return err
+	}
+	switch {
+	case auto && !maxOK:
+		return v.fail("max_count", nil, "not set or not known before apply: with autoscaling on, ipcap plans for max_count, as AKS does")
+	case auto && maxCount < minCount:
+		return v.fail("max_count", maxCount, "less than min_count %d", minCount)
+	case auto:
+		pool.MinCount, pool.MaxCount = minCount, maxCount
+		pool.Count = minCount // azurerm starts an autoscaled pool at min_count when node_count is not set
+		if countOK {
+			pool.Count = count
+		}
+	case !countOK:
+		return v.fail("node_count", nil, "not set or not known before apply: set node_count, or turn autoscaling on with max_count")
+	default:
+		pool.Count = count
+	}
+	if pool.MaxPods, _, err = v.num("max_pods"); err != nil {
+		return err
+	}
+	us, ok, err := v.block("upgrade_settings")
+	if err != nil {
+		return err
+	}
+	if ok {
+		s, err := us.str("max_surge")
+		if err != nil {
+			return err
+		}
+		if pool.MaxSurge, err = capacity.ParseSurge(s); err != nil {
+			return us.fail("max_surge", s, `want a node count such as "1" or a percentage such as "33%%"`)
+		}
+	}
+	node, err := b.p.resolve(ref{from: r, attr: prefix + "vnet_subnet_id", typ: typeSubnet}, v, "vnet_subnet_id", cfg)
+	if err != nil {
+		return err
+	}
+	pod, err := b.p.resolve(ref{from: r, attr: prefix + "pod_subnet_id", typ: typeSubnet}, v, "pod_subnet_id", cfg)
+	if err != nil {
+		return err
+	}
+	if node == nil {
+		pool.NodeSubnet = b.addManaged()
+	} else if pool.NodeSubnet, err = b.addSubnet(node); err != nil {
+		return err
+	}
+	if pod != nil {
+		if pool.PodSubnet, err = b.addSubnet(pod); err != nil {
+			return err
+		}
+	}
+	// A pod subnet is set per pool; capacity models one mode per cluster.
+	m := b.mode.WithPodSubnet(pod != nil)
+	where := r.addr
+	if prefix != "" {
+		where += " " + strings.TrimSuffix(prefix, ".")
+	}
+	if b.first == "" {
+		b.poolMode, b.first = m, where
+	} else if m != b.poolMode {
+		return &Error{Address: r.addr, Attribute: prefix + "pod_subnet_id", Msg: fmt.Sprintf(
+			"pool %s runs %v but %s runs %v: ipcap models one allocation mode per cluster", pool.Name, m, b.first, b.poolMode)}
+	}
+	b.c.Pools = append(b.c.Pools, pool)
+	return nil
+}
+
+func (b *builder) addManaged() string {
+	const key = "(aks-managed)"
+	if name, ok := b.subnets[key]; ok {
+		return name
+	}
+	b.subnets[key] = aksjson.ManagedSubnet
+	b.c.Subnets = append(b.c.Subnets, capacity.Subnet{Name: aksjson.ManagedSubnet, Prefixes: []netip.Prefix{managedSubnet}})
+	b.addVNet(managedVNet)
+	return aksjson.ManagedSubnet
+}
+
+func (b *builder) addVNet(ps ...netip.Prefix) {
+outer:
+	for _, p := range ps {
+		for _, q := range b.c.VNet {
+			if p == q {
+				continue outer
+			}
+		}
+		b.c.VNet = append(b.c.VNet, p)
+	}
+}
+
+// addSubnet adds subnet resource r to the cluster and returns its Subnet
+// name: its name attribute, prefixed with the VNet's name when another VNet
+// has a subnet of that name.
+func (b *builder) addSubnet(r *resource) (string, error) {
+	if name, ok := b.subnets[r.addr]; ok {
+		return name, nil
+	}
+	v := r.values
+	name, err := v.str("name")
+	if err != nil {
+		return "", err
+	}
+	if name == "" {
+		name = r.addr
+	}
+	list, err := v.strs("address_prefixes")
+	if err != nil {
+		return "", err
+	}
+	key := "address_prefixes"
+	one, err := v.str("address_prefix") // data sources and older providers
+	if err != nil {
+		return "", err
+	}
+	if len(list) == 0 && one != "" {
+		list, key = []string{one}, "address_prefix"
+	}
+	if len(list) == 0 {
+		return "", v.fail("address_prefixes", v.m["address_prefixes"], "not known before apply: ipcap needs the subnet's prefixes; give them as constants")
+	}
+	s := capacity.Subnet{Name: name}
+	for i, t := range list {
+		p, err := netip.ParsePrefix(t)
+		if err != nil {
+			at := key
+			if key == "address_prefixes" {
+				at = fmt.Sprintf("%s[%d]", key, i)
+			}
+			return "", v.fail(at, t, "not a CIDR such as 10.10.0.0/22")
+		}
+		if p.Addr().Is4() {
+			s.Prefixes = append(s.Prefixes, p.Masked())
+		}
+	}
+	vnetName, err := v.str("virtual_network_name")
+	if err != nil {
+		return "", err
+	}
+	for _, o := range b.c.Subnets {
+		if o.Name == s.Name {
+			s.Name = vnetName + "/" + s.Name
+		}
+	}
+	b.subnets[r.addr] = s.Name
+	b.c.Subnets = append(b.c.Subnets, s)
+	vnet, err := b.vnetOf(r, vnetName)
+	if err != nil {
+		return "", err
+	}
+	if vnet != nil {
+		space, err := vnet.values.strs("address_space")
+		if err != nil {
+			return "", err
+		}
+		for i, t := range space {
+			p, err := netip.ParsePrefix(t)
+			if err != nil {
+				return "", vnet.values.fail(fmt.Sprintf("address_space[%d]", i), t, "not a CIDR such as 10.10.0.0/16")
+			}
+			if p.Addr().Is4() {
+				b.addVNet(p.Masked())
+			}
+		}
+	}
+	return s.Name, nil
+}
+
+// vnetOf finds the azurerm_virtual_network (resource or data source) of
+// subnet r: by name and resource group, or through the configuration when
+// the name is not known. nil when the plan does not have it: the VNet then
+// defaults to the subnets' prefixes.
+func (b *builder) vnetOf(r *resource, name string) (*resource, error) {
+	if name == "" {
+		f := ref{from: r, attr: "virtual_network_name", typ: typeVNet}
+		ex, ok, err := b.p.config(r).object("virtual_network_name")
+		if err != nil || !ok {
+			return nil, err
+		}
+		v, found, err := b.p.follow(f, r.module, ex, 0, "")
+		if err != nil || !found {
+			return nil, err
+		}
+		return v, nil
+	}
+	rg, err := r.values.str("resource_group_name")
+	if err != nil {
+		return nil, err
+	}
+	for _, list := range [][]*resource{b.p.resources, b.p.prior} {
+		for _, q := range list {
+			if q.typ != typeVNet {
+				continue
+			}
+			n, _ := q.values.m["name"].(string)
+			g, _ := q.values.m["resource_group_name"].(string)
+			if strings.EqualFold(n, name) && (rg == "" || g == "" || strings.EqualFold(g, rg)) {
+				return b.p.fresh(q), nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (b *builder) finish() error {
+	b.c.Mode = b.poolMode
+	return nil
+}
