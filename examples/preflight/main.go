@@ -5,15 +5,18 @@
 //
 //	go run ./examples/preflight
 //	go run ./examples/preflight -cluster aks.json -network vnet.json -op upgrade -pool user
+//	terraform show -json plan.out > plan.json && go run ./examples/preflight -tfplan plan.json
 package main
 
 import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/capacity/tfplan"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/modes"
 )
@@ -26,6 +29,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	clusterPath := fs.String("cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
+	planPath := fs.String("tfplan", "", "`terraform show -json PLAN` output: check every AKS cluster of the plan before apply")
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
 	opName := fs.String("op", "", "create, scale, autoscale, upgrade or add-pool (default: a set of checks)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
@@ -40,18 +44,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return input.Usagef("unexpected argument %q", fs.Arg(0))
 	case len(networks) > 0 && *clusterPath == "":
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
+	case *planPath != "" && *clusterPath != "":
+		return input.Usagef("-tfplan and -cluster: give one of them")
 	case set["nodes"] && *nodes < 0:
 		return input.Usagef("-nodes %d: want 0 or more", *nodes)
 	case *opName == "" && (set["pool"] || set["nodes"]):
 		return input.Usagef("-pool and -nodes go with -op")
 	}
-	c, desc, err := cluster(*clusterPath, networks, *modeName)
+	targets, err := clusters(*clusterPath, networks, *planPath, *modeName)
 	if err != nil {
 		return input.BadUsage(err)
 	}
-	var steps []capacity.Step
+	var op capacity.Op
 	if *opName != "" {
-		var op capacity.Op
 		if err := op.UnmarshalText([]byte(*opName)); err != nil {
 			return input.Usagef("-op %q: want create, scale, autoscale, upgrade or add-pool", *opName)
 		}
@@ -61,37 +66,64 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if op != capacity.OpCreate && op != capacity.OpUpgrade && *pool == "" {
 			return input.Usagef("-op %s needs -pool", *opName)
 		}
-		if *pool != "" && !hasPool(c, *pool) {
-			return input.Usagef("-pool %q: the cluster has no such pool", *pool)
+		for _, t := range targets {
+			switch {
+			case *pool == "" || hasPool(t.c, *pool):
+			case len(targets) == 1:
+				return input.Usagef("-pool %q: the cluster has no such pool", *pool)
+			default:
+				return input.Usagef("-pool %q: %s has no such pool", *pool, t.desc)
+			}
 		}
-		steps = []capacity.Step{{Op: op, Pool: *pool, Nodes: *nodes}}
-	} else {
-		steps = defaultChecks(c)
 	}
-	fmt.Fprintf(stdout, "cluster: %s (%v)\n", desc, c.Mode)
-	if err := c.Validate(); err != nil {
-		fmt.Fprintf(stdout, "refused before any check: %v\n", err)
-		return &notOK{len(steps), len(steps)}
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	bad := 0
-	for _, s := range steps {
-		v, err := capacity.Check(c, s)
+	bad, all := 0, 0
+	for _, t := range targets {
+		steps := defaultChecks(t.c)
+		switch {
+		case op != 0:
+			steps = []capacity.Step{{Op: op, Pool: *pool, Nodes: *nodes}}
+		case *planPath != "":
+			steps = planChecks(t.c)
+		}
+		b, err := check(stdout, t, steps)
 		if err != nil {
 			return err
+		}
+		bad, all = bad+b, all+len(steps)
+	}
+	if bad > 0 {
+		return &notOK{bad, all}
+	}
+	return nil
+}
+
+// target is a cluster to check and what to call it.
+type target struct {
+	desc string
+	c    capacity.Cluster
+}
+
+// check prints the verdict of every step on t and returns how many were
+// not ok.
+func check(w io.Writer, t target, steps []capacity.Step) (int, error) {
+	fmt.Fprintf(w, "cluster: %s (%v)\n", t.desc, t.c.Mode)
+	if err := t.c.Validate(); err != nil {
+		fmt.Fprintf(w, "refused before any check: %v\n", err)
+		return len(steps), nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	bad := 0
+	for _, s := range steps {
+		v, err := capacity.Check(t.c, s)
+		if err != nil {
+			return 0, err
 		}
 		if v.Refusal != nil || v.Failure != nil {
 			bad++
 		}
-		fmt.Fprintf(tw, "%s\t%v\n", describe(c, s), v)
+		fmt.Fprintf(tw, "%s\t%v\n", describe(t.c, s), v)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if bad > 0 {
-		return &notOK{bad, len(steps)}
-	}
-	return nil
+	return bad, tw.Flush()
 }
 
 // notOK reports steps AKS refuses or that fail after acceptance.
@@ -101,26 +133,50 @@ func (e *notOK) Error() string {
 	return fmt.Sprintf("%d of %d checks refused or failing", e.bad, e.steps)
 }
 
-func cluster(path string, networks []string, modeName string) (capacity.Cluster, string, error) {
+// clusters returns the clusters to check: a plan's, the user's, or the
+// default.
+func clusters(path string, networks []string, plan, modeName string) ([]target, error) {
 	var m modes.Mode
 	if modeName != "" {
 		var err error
 		if m, err = modes.ParseMode(modeName); err != nil {
-			return capacity.Cluster{}, "", input.Usagef("-mode %q: unknown networking mode", modeName)
+			return nil, input.Usagef("-mode %q: unknown networking mode", modeName)
 		}
 	}
-	if path != "" {
+	switch {
+	case plan != "":
+		f, err := os.Open(plan)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		cs, err := tfplan.Read(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", plan, err)
+		}
+		if len(cs) == 0 {
+			return nil, fmt.Errorf("%s: the plan has no azurerm_kubernetes_cluster", plan)
+		}
+		var ts []target
+		for _, c := range cs {
+			if m != 0 {
+				c.Mode = m
+			}
+			ts = append(ts, target{plan + ": " + c.Address, c.Cluster})
+		}
+		return ts, nil
+	case path != "":
 		c, err := input.Load(path, networks)
 		if m != 0 {
 			c.Mode = m
 		}
-		return c, path, err
+		return []target{{path, c}}, err
 	}
 	if m == 0 {
 		m = modes.AzureCNIOverlay
 	}
 	c, _ := input.Default(m)
-	return c, "default: " + input.DefaultDescription, nil
+	return []target{{"default: " + input.DefaultDescription, c}}, nil
 }
 
 func hasPool(c capacity.Cluster, name string) bool {
@@ -130,6 +186,16 @@ func hasPool(c capacity.Cluster, name string) bool {
 		}
 	}
 	return false
+}
+
+// planChecks creates a planned cluster and upgrades each pool and then
+// every pool: what the plan must survive after apply.
+func planChecks(c capacity.Cluster) []capacity.Step {
+	steps := []capacity.Step{{Op: capacity.OpCreate}}
+	for _, p := range c.Pools {
+		steps = append(steps, capacity.Step{Op: capacity.OpUpgrade, Pool: p.Name})
+	}
+	return append(steps, capacity.Step{Op: capacity.OpUpgrade})
 }
 
 // defaultChecks creates the cluster, upgrades every pool, and scales every

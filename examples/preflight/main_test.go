@@ -12,7 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const fixtures = "../../capacity/aksjson/testdata/"
+const (
+	fixtures = "../../capacity/aksjson/testdata/"
+	plans    = "../../capacity/tfplan/testdata/"
+)
 
 // golden runs preflight and checks its output; a run whose checks are
 // refused or fail still passes here, and reports whether it was all ok.
@@ -80,6 +83,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-mode", "x"}, `-mode "x": unknown networking mode`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
+		{[]string{"-tfplan", "nope.json"}, "nope.json"},
+		{[]string{"-tfplan", fixtures + "legacy-cni.json"}, "legacy-cni.json: tfplan:"},
+		{[]string{"-tfplan", plans + "example-plan-azurerm-v4.81.0.json", "-cluster", fixtures + "legacy-cni.json"}, "give one of them"},
 		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
 		{[]string{"-cluster", fixtures + "legacy-cni.json"}, "legacy-cni.json: agentPoolProfiles[0].vnetSubnetId"},
 	} {
@@ -96,6 +102,20 @@ func TestUpgradeEveryPool(t *testing.T) {
 	out, ok := golden(t, "upgrade-all.txt", "-op", "upgrade")
 	assert.True(t, ok)
 	assert.Contains(t, out, "upgrade every pool  ok")
+}
+
+// A Terraform plan's clusters, checked before terraform apply: the v4
+// example plans 3 system nodes (surge 33%) and a user pool of 2–10 (surge
+// 10%) at 30 and 50 pods in a /22: at most 3 × 29 + 10 × 49 = 577 of 1,019.
+func TestTerraformPlan(t *testing.T) {
+	out, ok := golden(t, "tfplan.txt", "-tfplan", plans+"example-plan-azurerm-v4.81.0.json")
+	assert.True(t, ok)
+	assert.Contains(t, out, "azurerm_kubernetes_cluster.aks (azure-cni)")
+	assert.Contains(t, out, "upgrade every pool                   ok")
+	// The same plan with 25 system nodes: 25 × 29 + 490 = 1,215.
+	out, ok = golden(t, "tfplan-scale.txt", "-tfplan", plans+"example-plan-azurerm-v4.81.0.json", "-op", "scale", "-pool", "system", "-nodes", "25")
+	assert.False(t, ok)
+	assert.Contains(t, out, "Pre-allocated IPs 1215 exceeds IPs available 1019")
 }
 
 func TestHelp(t *testing.T) {
