@@ -11,12 +11,19 @@ type Space struct {
 	// Usable is what nodes and pods can take: a subnet's size less the five
 	// addresses Azure keeps per prefix [VNF], or the whole blocks of a pod
 	// CIDR.
-	Usable       int `json:"usable"`
-	Reserved     int `json:"reserved"`     // used by others (Subnet.Reserved)
-	Committed    int `json:"committed"`    // taken with every pool at its Count
-	CommittedMax int `json:"committedMax"` // taken with every pool at its committed size (autoscaler max)
-	Free         int `json:"free"`         // Usable − Reserved − CommittedMax; negative when over-committed
+	Usable   int `json:"usable"`
+	Reserved int `json:"reserved"` // used by others (Subnet.Reserved)
+	// OtherClusters is held by other clusters of an estate
+	// (Subnet.OtherClusters).
+	OtherClusters int `json:"otherClusters,omitempty"`
+	Committed     int `json:"committed"`    // taken with every pool at its Count
+	CommittedMax  int `json:"committedMax"` // taken with every pool at its committed size (autoscaler max)
+	Free          int `json:"free"`         // Usable − Reserved − OtherClusters − CommittedMax; negative when over-committed
 }
+
+// others returns the addresses of the space that neither this cluster's
+// nodes nor pods hold.
+func (s *Space) others() int { return s.Reserved + s.OtherClusters }
 
 // Report is what Analyze finds.
 type Report struct {

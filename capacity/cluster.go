@@ -14,6 +14,10 @@ type Subnet struct {
 	// balancer frontends, private endpoints, other VMs. Azure's own five per
 	// prefix are not included; ipcap subtracts them.
 	Reserved int `json:"reserved"`
+	// OtherClusters counts addresses other AKS clusters hold in the subnet
+	// (Estate.Cluster sets it). Unlike Reserved it may exceed what is
+	// free: an over-committed shared subnet is reported, not refused.
+	OtherClusters int `json:"otherClusters,omitempty"`
 }
 
 // Pool is a node pool.
@@ -57,6 +61,7 @@ func (p Pool) Committed() int {
 // Cluster describes an AKS cluster or a plan for one. Zero fields mean the
 // AKS default.
 type Cluster struct {
+	Name string     `json:"name,omitempty"` // for reports; ipcap needs none
 	Mode modes.Mode `json:"mode"`
 	// Spec, when set, replaces Mode.Spec(): a custom mode, or an AKS mode
 	// with different defaults.
@@ -86,6 +91,10 @@ type Cluster struct {
 	// ClusterUpgradeSurge says how an upgrade of every pool counts surge
 	// nodes at admission and in Recommend; zero sums them.
 	ClusterUpgradeSurge UpgradeSurge `json:"clusterUpgradeSurge"`
+	// OtherVNetAddresses counts the VNet's private addresses held outside
+	// this cluster's subnets' Reserved (other clusters, other subnets'
+	// VMs): they count toward the VNet's 65,536 (Estate.Cluster sets it).
+	OtherVNetAddresses int `json:"otherVNetAddresses,omitempty"`
 	// KubernetesVersion is the control plane's ("1.34.3"); "" is taken as a
 	// current version (1.35 or later), whose upgrades fall back to a smaller
 	// surge when theirs cannot be had.

@@ -157,9 +157,10 @@ func (e *engine) check(p *simPool) error {
 	return nil
 }
 
-// vnetReserved sums the addresses others use in the cluster's subnets.
+// vnetReserved sums the VNet's private addresses others hold: in the
+// cluster's subnets and, for an estate's cluster, outside them.
 func (c *Cluster) vnetReserved() int {
-	n := 0
+	n := c.OtherVNetAddresses
 	for _, sn := range c.Subnets {
 		n += sn.Reserved
 	}
@@ -193,12 +194,12 @@ func (m *model) allocator(i int) (simSpace, error) {
 		if sp.blocks, err = ipam.NewBlockPool(space, bits, opt); err != nil {
 			return simSpace{}, err
 		}
-		sp.taken = min((m.spaces[i].Reserved+sp.unit-1)/sp.unit, int(sp.blocks.Size()))
+		sp.taken = min((m.spaces[i].others()+sp.unit-1)/sp.unit, int(sp.blocks.Size()))
 	} else {
 		if sp.addrs, err = ipam.NewPool(space, opt); err != nil {
 			return simSpace{}, err
 		}
-		sp.taken = min(m.spaces[i].Reserved, int(sp.addrs.Size()))
+		sp.taken = min(m.spaces[i].others(), int(sp.addrs.Size()))
 	}
 	sp.restart()
 	return sp, nil

@@ -60,7 +60,7 @@ func newModel(c *Cluster) (*model, error) {
 	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools)), podCIDR: -1}
 	subnetSpace := make(map[string]int, len(c.Subnets))
 	for _, sn := range c.Subnets {
-		sp := Space{Name: sn.Name, Reserved: sn.Reserved}
+		sp := Space{Name: sn.Name, Reserved: sn.Reserved, OtherClusters: sn.OtherClusters}
 		for _, p := range sn.Prefixes {
 			sp.Size += 1 << (32 - p.Bits())
 		}
@@ -83,11 +83,7 @@ func newModel(c *Cluster) (*model, error) {
 		route = m.addCons(LimitRouteTable, s.MaxRoutes-c.CustomRoutes)
 	}
 	cluster := m.addCons(LimitClusterNodes, s.MaxNodes)
-	vnetReserved := 0
-	for _, sn := range c.Subnets {
-		vnetReserved += sn.Reserved
-	}
-	vnet := m.addCons(LimitVNet, modes.MaxVNetPrivateIPs-vnetReserved)
+	vnet := m.addCons(LimitVNet, modes.MaxVNetPrivateIPs-c.vnetReserved())
 
 	m.pools = make([]poolModel, len(c.Pools))
 	for i := range c.Pools {
@@ -134,9 +130,9 @@ func newModel(c *Cluster) (*model, error) {
 		}
 		k := &m.cons[i]
 		k.limit = sp.Kind.limit()
-		taken := sp.Reserved // addresses others use
+		taken := sp.others()
 		if sp.Kind != KindPodCIDR {
-			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.Reserved)
+			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.others())
 		}
 		k.cap = sp.Usable - taken
 		sp.Committed, sp.CommittedMax = k.now, k.at

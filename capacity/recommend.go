@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"fmt"
+	"net/netip"
 	"math/bits"
 
 	"github.com/ipcap/ipcap/modes"
@@ -21,6 +22,10 @@ type SpaceSize struct {
 	Kind     SpaceKind `json:"kind"`     // node subnet, pod subnet, pod CIDR
 	Required uint64    `json:"required"` // addresses (for a pod CIDR, addresses of its per-node blocks) needed
 	Bits     int       `json:"bits"`     // the smallest prefix length that holds Required
+	// Place is where a subnet of Bits fits in an estate's VNet
+	// (Estate.Recommend); zero when the subnet is large enough already or
+	// outside an estate.
+	Place netip.Prefix `json:"place,omitzero"`
 }
 
 // Recommend returns, per subnet and pod CIDR, the smallest single prefix

@@ -275,6 +275,9 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			v.add(f+".Prefixes", "", "a subnet needs at least one address prefix")
 			bad[i] = true
 		}
+		if sn.OtherClusters < 0 {
+			v.add(f+".OtherClusters", "", "negative count %d: want 0 or more", sn.OtherClusters)
+		}
 		if sn.Reserved < 0 {
 			v.add(f+".Reserved", "", "negative count %d: want 0 or more", sn.Reserved)
 		}
@@ -516,6 +519,9 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 	}
 	if msg := checkSurge(c.DefaultMaxSurge); msg != "" {
 		v.add("DefaultMaxSurge", "", "%s", msg)
+	}
+	if c.OtherVNetAddresses < 0 {
+		v.add("OtherVNetAddresses", "", "negative count %d: want 0 or more", c.OtherVNetAddresses)
 	}
 	if _, ok := kubernetesMinor(c.KubernetesVersion); !ok && c.KubernetesVersion != "" {
 		v.add("KubernetesVersion", "", "%q: want a version such as \"1.35\" or \"1.35.2\"", c.KubernetesVersion)
