@@ -201,7 +201,7 @@ func TestValidClustersRoundTrip(t *testing.T) {
 
 // FuzzSimulateCustomSpec drives Simulate and Forecast with custom Specs and
 // hostile pools: Validate rejects the cluster and every entry point returns
-// an error, or they all run, their figures are sane, the cluster survives a
+// an error, or they all run (Check too), their figures are sane, the cluster survives a
 // JSON round trip and, where checkAgreement applies, Simulate stops where
 // Analyze says.
 func FuzzSimulateCustomSpec(f *testing.F) {
@@ -262,6 +262,11 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 			for _, sp := range rec.Spaces {
 				require.True(t, sp.Bits >= 0 && sp.Bits <= 32, "%+v", sp)
 			}
+		}
+
+		for _, st := range append(sc.Steps, capacity.Step{Op: capacity.OpCreate}, capacity.Step{Op: capacity.OpAddPool, Pool: "a"}) {
+			_, err := capacity.Check(c, st)
+			require.NoError(t, err, "%+v", st)
 		}
 
 		require.NoError(t, serr)

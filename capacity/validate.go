@@ -211,15 +211,17 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 		v.add("Mode", "", "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
 		return
 	}
-	var se *modes.SpecError
-	if err := s.Validate(); errors.As(err, &se) {
+	if err := s.Validate(); err != nil {
+		var se *modes.SpecError // declared here: errors.As moves it to the heap
+		if !errors.As(err, &se) {
+			v.addErr("Spec", "", err)
+			se = &modes.SpecError{}
+		}
 		for _, p := range se.Problems {
 			if v.room() {
 				v.problems = append(v.problems, Problem{Field: "Spec." + p.Field, Message: p.Value + ": " + p.Reason, Err: p})
 			}
 		}
-	} else if err != nil {
-		v.add("Spec", "", "%v", err)
 	}
 	v.checkStaticBlocks(c, s)
 	if c.CustomRoutes < 0 || c.CustomRoutes > 0 && s.MaxRoutes == 0 {

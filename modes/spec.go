@@ -360,12 +360,16 @@ func modesWhere(ok func(Spec) bool) []Mode {
 	return out
 }
 
-// Bounds Validate puts on a Spec. They are far above any AKS limit and keep
-// every product capacity forms (nodes × pods × routes) well inside an int.
+// Bounds Validate puts on a Spec. They are far above any AKS limit (5,000
+// nodes × 250 pods) and keep every product capacity forms (nodes × pods ×
+// routes) well inside an int. SpecMaxPodsPerCluster bounds MaxNodes ×
+// MaxPods.Max, the pod addresses a simulation holds at most (4 bytes each in
+// its nodes: 256 MB).
 const (
-	SpecMaxNodes     = 1_000_000 // MaxNodes, MaxNodesPerPool and MaxRoutes at most
-	SpecMaxPods      = 65_536    // MaxPods.Max, BatchSize and ReservedPerNode at most
-	SpecMaxThreshold = 100       // RequestThreshold and ReleaseThreshold at most, in batches
+	SpecMaxNodes          = 1_000_000  // MaxNodes, MaxNodesPerPool and MaxRoutes at most
+	SpecMaxPods           = 65_536     // MaxPods.Max, BatchSize and ReservedPerNode at most
+	SpecMaxThreshold      = 100        // RequestThreshold and ReleaseThreshold at most, in batches
+	SpecMaxPodsPerCluster = 67_108_864 // MaxNodes × MaxPods.Max at most (2^26)
 )
 
 // A SpecError lists every field of a Spec that capacity cannot run.
@@ -494,6 +498,9 @@ func (s Spec) Validate() error {
 	}
 	if s.MaxNodesPerPool < 1 || s.MaxNodesPerPool > SpecMaxNodes {
 		bad("MaxNodesPerPool", s.MaxNodesPerPool, "want 1..%d nodes", SpecMaxNodes)
+	}
+	if r.Max >= 1 && r.Max <= SpecMaxPods && s.MaxNodes >= 1 && s.MaxNodes <= SpecMaxNodes && s.MaxNodes*r.Max > SpecMaxPodsPerCluster {
+		bad("MaxNodes", s.MaxNodes, "%d nodes × MaxPods.Max %d = %d pods: want at most %d pods per cluster", s.MaxNodes, r.Max, s.MaxNodes*r.Max, SpecMaxPodsPerCluster)
 	}
 	switch {
 	case s.MaxRoutes < 0 || s.MaxRoutes > SpecMaxNodes:
