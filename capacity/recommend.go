@@ -65,7 +65,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 				return nil, fmt.Errorf("capacity: the pod CIDR needs %d blocks of /%d, more than an IPv4 range holds: nothing fits", blocks, m.spec.Pods.BlockBits)
 			}
 		} else {
-			ss.Required, ss.Bits = subnetSize(need, sp.Reserved, m.blockBits[k.space])
+			ss.Required, ss.Bits = subnetSize(need, sp.others(), m.blockBits[k.space])
 			if ss.Bits < modes.MaxSubnetBits {
 				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxSubnetBits)
 			}
