@@ -89,6 +89,7 @@ func TestSimulateAgreesWithAnalyzeRandom(t *testing.T) {
 		require.Equal(t, want.Limit, tl.Exhausted.Limit, "mode %v cluster %+v", c.Mode, c)
 
 		up := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: pool}}}
+		c.KubernetesVersion = "1.34.2" // no fallback to a smaller surge
 		// Upgrades at MaxNodesWithSurge (fits) and one node above (fails),
 		// where that count is a valid pool.
 		for _, n := range []int{want.MaxNodesWithSurge, want.MaxNodesWithSurge + 1} {

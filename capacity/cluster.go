@@ -31,6 +31,15 @@ type Pool struct {
 	MaxSurge    Surge  `json:"maxSurge"`    // zero = the cluster's DefaultMaxSurge
 	NodeSubnet  string `json:"nodeSubnet"`
 	PodSubnet   string `json:"podSubnet"` // pod-subnet modes only
+	// MaxUnavailable is how many nodes an upgrade drains and reimages in
+	// place at a time (upgradeSettings.maxUnavailable): a count or a
+	// percentage, rounded up; zero means 0. With maxUnavailable 0, AKS
+	// requires a maxSurge above 0; system pools cannot set it [UPO].
+	MaxUnavailable Surge    `json:"maxUnavailable"`
+	Mode           PoolMode `json:"mode"` // system or user; zero = user
+	// Spot marks a Spot pool (scaleSetPriority Spot): its upgrades add no
+	// surge nodes [CHL 2022-06-12].
+	Spot bool `json:"spot"`
 }
 
 // Autoscaling reports whether the cluster autoscaler manages the pool.
@@ -71,6 +80,16 @@ type Cluster struct {
 	// CHANGELOG 2023-02, LRG). Older pools and docs (UPR, UCP) use 1 node:
 	// set SurgeNodes(1) for those (U2).
 	DefaultMaxSurge Surge `json:"defaultMaxSurge"`
+	// Admission selects the era of AKS's admission check that Check and
+	// Preflight reproduce; zero is the current one.
+	Admission AdmissionEra `json:"admission"`
+	// ClusterUpgradeSurge says how an upgrade of every pool counts surge
+	// nodes at admission and in Recommend; zero sums them.
+	ClusterUpgradeSurge UpgradeSurge `json:"clusterUpgradeSurge"`
+	// KubernetesVersion is the control plane's ("1.34.3"); "" is taken as a
+	// current version (1.35 or later), whose upgrades fall back to a smaller
+	// surge when theirs cannot be had.
+	KubernetesVersion string `json:"kubernetesVersion"`
 }
 
 // AKS's defaults for a cluster's service range [KUB].
@@ -123,8 +142,11 @@ func (c *Cluster) defaultSurge() Surge {
 	return c.DefaultMaxSurge
 }
 
-// surge returns pool p's surge, defaults applied.
+// surge returns pool p's surge, defaults applied: none for a Spot pool.
 func (c *Cluster) surge(p *Pool) Surge {
+	if p.Spot {
+		return SurgeNodes(0)
+	}
 	if p.MaxSurge.IsZero() {
 		return c.defaultSurge()
 	}

@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -27,6 +28,8 @@ type engine struct {
 	scratch []netip.Addr
 	blocks  []netip.Prefix
 	calico  calico
+	// fallbacks are the surge fallbacks of the current step.
+	fallbacks []SurgeFallback
 }
 
 // simSpace is one address space as an allocator: single addresses or blocks.
@@ -38,20 +41,18 @@ type simSpace struct {
 	peak   int // most addresses used during the current step
 }
 
-// restart empties the space but for what others hold, as it was built.
+// restart empties the space but for what others hold, as it was built:
+// the lowest taken slots, what first fit would give them, set as ranges so
+// that a million reserved addresses cost no more than ten.
 func (s *simSpace) restart() {
 	s.peak = 0
 	if s.blocks != nil {
 		s.blocks.Reset()
-		for range s.taken {
-			_, _ = s.blocks.Allocate()
-		}
+		_ = s.blocks.OccupyLowest(uint64(s.taken)) // taken ≤ Size: allocator clamps it
 		return
 	}
 	s.addrs.Reset()
-	for range s.taken {
-		_, _ = s.addrs.Allocate()
-	}
+	_ = s.addrs.OccupyLowest(uint64(s.taken))
 }
 
 func (s *simSpace) used() int {
@@ -115,8 +116,45 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 		if sp.pod < 0 && m.podCIDR >= 0 { // Calico at 0 pods per node draws no block, yet pods may come
 			sp.pod = m.podCIDR
 		}
+		if sp.pod < 0 && pm.pool.PodSubnet != "" { // a pod subnet the steady state draws nothing from
+			for k := range m.spaces {
+				if m.spaces[k].Kind == KindPodSubnet && m.spaces[k].Name == pm.pool.PodSubnet {
+					sp.pod = k
+				}
+			}
+		}
+		if err := e.check(sp); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
+}
+
+// check makes sure pool p has every space its mode takes addresses from,
+// in the form the mode takes them (single addresses or blocks), so that
+// the hot paths need not look. Validate rejects such clusters; this is the
+// engine's own guard.
+func (e *engine) check(p *simPool) error {
+	has := func(k int, blocks bool) bool {
+		if k < 0 || k >= len(e.spaces) {
+			return false
+		}
+		if blocks {
+			return e.spaces[k].blocks != nil
+		}
+		return e.spaces[k].addrs != nil
+	}
+	ok := has(p.node, false)
+	switch e.m.spec.Pods.Unit {
+	case modes.Batch:
+		ok = ok && has(p.pod, false)
+	case modes.StaticBlock, modes.NodeBlock, modes.OnDemandBlock:
+		ok = ok && has(p.pod, true)
+	}
+	if !ok {
+		return fmt.Errorf("capacity: internal error: pool %q has no address space for %s from a %s", p.pm.pool.Name, e.m.spec.Pods.Unit, e.m.spec.Pods.Source)
+	}
+	return nil
 }
 
 // vnetReserved sums the addresses others use in the cluster's subnets.
@@ -192,13 +230,49 @@ func (e *engine) drawPods(p *simPool) int {
 	return int(v)
 }
 
-// fail describes an exhaustion in pool pi at limit l (space k, or −1).
-func (e *engine) fail(pi int, l Limit, k int) *Exhaustion {
+// fail describes an exhaustion in pool pi at limit l (space k, or −1)
+// when a request for requested addresses of space k failed.
+func (e *engine) fail(pi int, l Limit, k, requested int) *Exhaustion {
 	ex := &Exhaustion{Pool: e.pools[pi].pm.pool.Name, Nodes: len(e.pools[pi].live), Limit: l, Space: l.String()}
 	if k >= 0 {
 		ex.Space = e.m.spaces[k].Name
+		ex.CIDR = joinPrefixes(e.m.prefixes[k])
+		ex.Requested = requested
+		if l == LimitNodeSubnet || l == LimitPodSubnet {
+			ex.Code = CodeSubnetIsFull
+		}
 	}
 	return ex
+}
+
+// nicAddrs returns the node-subnet addresses one node's VMSS instance
+// asks for when it is created: its node IP and, where pods are
+// pre-allocated from the node subnet, an IP configuration per pod [LEG].
+// Batched and block pod addresses come later, from CNS, node by node.
+func (e *engine) nicAddrs(p *simPool) int {
+	n := 1
+	if a := e.m.spec.Pods; a.Unit == modes.PerPod && a.Source == modes.NodeSubnet {
+		n += p.pm.maxPods
+	}
+	return n
+}
+
+// request adds count nodes to pool pi as one VMSS scale-out, as the
+// cluster autoscaler and surge upgrades ask for them: the node subnet must
+// hold every new instance's addresses at once, or the whole request fails
+// with SubnetIsFull for all of them and no node is added [SIF, ADM]. Pod
+// addresses are then taken node by node.
+func (e *engine) request(pi, count int) *Exhaustion {
+	p := &e.pools[pi]
+	if need := count * e.nicAddrs(p); need > e.spaces[p.node].free() {
+		return e.fail(pi, LimitNodeSubnet, p.node, need)
+	}
+	for range count {
+		if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+			return ex
+		}
+	}
+	return nil
 }
 
 // addNode creates a node in pool pi running pods pods, or reports what ran
@@ -218,7 +292,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	node := &e.spaces[p.node]
 	ip, err := node.addrs.Allocate()
 	if err != nil {
-		return e.fail(pi, LimitNodeSubnet, p.node)
+		return e.fail(pi, LimitNodeSubnet, p.node, e.nicAddrs(p))
 	}
 	n.ip, n.vnet = u32(ip), 1
 	if ex := e.takePods(pi, n); ex != nil {
@@ -238,7 +312,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	}
 	if l != LimitNone {
 		e.release(p, n)
-		return e.fail(pi, l, -1)
+		return e.fail(pi, l, -1, 0)
 	}
 	p.live = p.live[:len(p.live)+1]
 	e.nodes++
@@ -258,7 +332,7 @@ func (e *engine) takePods(pi int, n *simNode) *Exhaustion {
 	case modes.Batch:
 		return e.takeAddrs(pi, n, p.pod, modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, pm.maxPods), a.Source.IsVNet())
 	case modes.StaticBlock:
-		return e.takeBlocks(pi, n, modes.StaticBlocks(pm.maxPods), a.BlockCountsOnce)
+		return e.takeBlocks(pi, n, a.StaticBlocks(pm.maxPods), a.BlockCountsOnce)
 	case modes.NodeBlock:
 		return e.takeBlocks(pi, n, 1, false)
 	case modes.OnDemandBlock:
@@ -273,7 +347,10 @@ func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaust
 	var err error
 	e.scratch, err = sp.addrs.AllocateN(e.scratch[:0], count)
 	if err != nil {
-		return e.fail(pi, e.m.cons[k].limit, k)
+		if p := &e.pools[pi]; k == p.node {
+			count = e.nicAddrs(p) // the instance asked for its node IP and these together
+		}
+		return e.fail(pi, e.m.cons[k].limit, k, count)
 	}
 	if n.addrs == nil {
 		n.addrs = make([]uint32, 0, max(count, e.pools[pi].pm.maxPods))
@@ -294,7 +371,7 @@ func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exha
 	var err error
 	e.blocks, err = sp.blocks.AllocateN(e.blocks[:0], count)
 	if err != nil {
-		return e.fail(pi, e.m.cons[p.pod].limit, p.pod)
+		return e.fail(pi, e.m.cons[p.pod].limit, p.pod, count*sp.unit)
 	}
 	for _, b := range e.blocks {
 		n.blocks = append(n.blocks, u32(b.Addr()))
@@ -369,45 +446,6 @@ func (e *engine) scale(pi, target int) *Exhaustion {
 	return nil
 }
 
-// upgrade replaces every node of pool pi: surge nodes are added, then as
-// many old nodes drained and removed, batch after batch, so the pool peaks
-// at its size plus the surge [UPR]. With a surge of 0 nodes are replaced one
-// at a time in place.
-func (e *engine) upgrade(pi int) *Exhaustion {
-	p := &e.pools[pi]
-	old := len(p.live)
-	batch := p.pm.surge.Nodes(old)
-	inPlace := batch == 0
-	batch = max(batch, 1)
-	for left := old; left > 0; {
-		b := min(batch, left)
-		if inPlace {
-			e.removeOld(pi, b, left)
-		}
-		for range b {
-			if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
-				return ex
-			}
-		}
-		if !inPlace {
-			e.removeOld(pi, b, left)
-		}
-		left -= b
-	}
-	return nil
-}
-
-// removeOld removes b of the left old nodes. Old nodes are kept at the
-// front of the pool's list, [0, left): swapping the last node into the
-// removed one's place keeps that so, because the place leaves the old
-// region as left shrinks.
-func (e *engine) removeOld(pi, b, left int) {
-	for range b {
-		e.removeNode(pi, left-1)
-		left--
-	}
-}
-
 // reset empties the cluster: every space as it was built, no nodes. The
 // pools are reset whole rather than node by node, and keep their memory, so
 // that the engine runs another trial without building them again.
@@ -425,6 +463,7 @@ func (e *engine) reset(pods distuv.Rander, seed uint64) {
 	}
 	e.calico = calico{blocks: e.calico.blocks[:0], dead: e.calico.dead[:0]}
 	e.nodes, e.vnet = 0, e.m.c.vnetReserved()
+	e.fallbacks = e.fallbacks[:0]
 	e.pods = pods
 	e.pcg.Seed(seed, 0x5eed)
 }

@@ -18,7 +18,7 @@ func TestW16NodeBlocksInOrder(t *testing.T) {
 	require.NoError(t, err)
 	e, err := newEngine(m, nil, 0)
 	require.NoError(t, err)
-	require.Nil(t, e.create(nil))
+	require.Nil(t, e.create(nil, false))
 	for k, n := range e.pools[0].live {
 		assert.Equal(t, netip.AddrFrom4([4]byte{10, 244, byte(k), 0}), addr(n.blocks[0]), "node %d", k+1)
 		assert.Equal(t, netip.AddrFrom4([4]byte{10, 240, 0, byte(4 + k)}), addr(n.ip), "node IPs start after Azure's four")

@@ -50,12 +50,18 @@ type Op uint8
 const (
 	OpCreate  Op = iota + 1 // create the cluster with its pools
 	OpScale                 // scale a pool to Step.Nodes
-	OpUpgrade               // rolling surge upgrade of a pool
+	OpUpgrade               // rolling surge upgrade of a pool, or of every pool when Step.Pool is ""
 	OpAddPool               // add a pool, listed in the cluster, at its Count
 	OpChurn                 // replace the pods of a pool
+	// OpAutoscale sets an autoscaled pool's max count to Step.Nodes (az aks
+	// nodepool update --update-cluster-autoscaler --max-count N), or turns
+	// the autoscaler on with that max for a pool without it. AKS admits it
+	// like a scale to the new max; Simulate replays the autoscaler's
+	// scale-up to it.
+	OpAutoscale
 )
 
-var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn"}
+var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn", OpAutoscale: "autoscale"}
 
 func (o Op) String() string {
 	if o >= OpCreate && int(o) < len(opNames) {
@@ -78,7 +84,8 @@ func (o *Op) UnmarshalText(b []byte) error {
 	return fmt.Errorf("capacity: unknown op %q", b)
 }
 
-// Step is one operation: Op on Pool; Nodes is the target count of OpScale.
+// Step is one operation: Op on Pool; Nodes is the target count of OpScale
+// and the new max count of OpAutoscale.
 type Step struct {
 	Op    Op     `json:"op"`
 	Pool  string `json:"pool"`

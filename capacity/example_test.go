@@ -42,7 +42,8 @@ func ExampleAnalyze() {
 	// user: up to 125 nodes (pod-cidr), 93 with upgrade surge
 }
 
-// Will AKS accept this cluster? W8: ten Azure CNI nodes at 30 pods in a /24.
+// Will AKS accept this cluster? Ten Azure CNI nodes at 30 pods in a /24:
+// AKS counts 29 addresses a node (W8's 2018 message counted 31).
 func ExamplePreflight() {
 	c := capacity.Cluster{
 		Mode:    modes.AzureCNI,
@@ -58,9 +59,33 @@ func ExamplePreflight() {
 	c.Pools[0].Count = 8
 	fmt.Println("8 nodes:", capacity.Preflight(c, capacity.Step{Op: capacity.OpCreate}))
 	// Output:
-	// InsufficientSubnetSize: Pre-allocated IPs 310 exceeds IPs available 251 in Subnet Cidr 10.240.0.0/24, Subnet Name nodes
-	// short by 59 addresses
+	// InsufficientSubnetSize: Pre-allocated IPs 290 exceeds IPs available 251 in Subnet Cidr 10.240.0.0/24, Subnet Name nodes
+	// short by 39 addresses
 	// 8 nodes: <nil>
+}
+
+// AKS accepts what then fails: eight Azure CNI nodes at 30 pods count
+// 8 × 29 = 232 of a /24's 251 at admission, but their scale set asks for
+// 8 × 31 = 248 addresses while load balancers already hold 10.
+func ExampleCheck() {
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNI,
+		Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/24")}, Reserved: 10}},
+		Pools:   []capacity.Pool{{Name: "pool1", Count: 8}},
+	}
+	v, err := capacity.Check(c, capacity.Step{Op: capacity.OpCreate})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(v.Refusal == nil)
+	fmt.Println(v.Failure)
+	c.Pools[0].Count = 9
+	v, _ = capacity.Check(c, capacity.Step{Op: capacity.OpCreate})
+	fmt.Println(v)
+	// Output:
+	// true
+	// SubnetIsFull: Subnet nodes with address prefix 10.240.0.0/24 does not have enough capacity for 248 IP addresses
+	// refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 261 exceeds IPs available 251 in Subnet Cidr 10.240.0.0/24, Subnet Name nodes
 }
 
 // What should the subnet be? W1: 50 Azure CNI nodes, 30 pods, surge 1.
@@ -114,6 +139,8 @@ func ExampleSimulate() {
 		Mode:    modes.Kubenet,
 		Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/27")}}},
 		Pools:   []capacity.Pool{{Name: "pool1", Count: 20, MaxSurge: capacity.SurgePercent(33)}},
+		// Before 1.35, an upgrade whose surge does not fit fails.
+		KubernetesVersion: "1.34.2",
 	}
 	sc := capacity.Scenario{Steps: []capacity.Step{
 		{Op: capacity.OpScale, Pool: "pool1", Nodes: 22},
@@ -129,8 +156,8 @@ func ExampleSimulate() {
 	fmt.Println(tl.Exhausted)
 	// Output:
 	// scale: 22 of 27 addresses used, peak 22
-	// upgrade: 27 of 27 addresses used, peak 27
-	// step 1: pool pool1 at 27 nodes: nodes full (node-subnet)
+	// upgrade: 22 of 27 addresses used, peak 22
+	// SubnetIsFull: Subnet nodes with address prefix 10.240.0.0/27 does not have enough capacity for 8 IP addresses
 }
 
 // Forecast a growing pool: where will it run out, and when?

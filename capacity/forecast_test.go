@@ -129,9 +129,12 @@ func TestForecastProgressAndCancel(t *testing.T) {
 
 func TestForecastErrors(t *testing.T) {
 	c := dynamicCluster()
-	var ve *capacity.ValidationError
+	var se *capacity.StepError
 	_, err := capacity.Forecast(context.Background(), c, "nope", capacity.ForecastOptions{})
-	require.ErrorAs(t, err, &ve)
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "pool", se.Field, "Forecast's argument")
+	assert.Equal(t, `"nope"`, se.Value)
+	var ve *capacity.ValidationError
 	_, err = capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{History: []capacity.Observation{{time.Now(), 3}}})
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("History"))

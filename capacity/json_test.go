@@ -30,17 +30,22 @@ func TestJSONRoundTrips(t *testing.T) {
 		Subnets:      []capacity.Subnet{{Name: "nodes", Prefixes: []netipPrefix{pfx("10.240.0.0/22")}, Reserved: 4}, subnet("pods", "10.240.8.0/21")},
 		ServiceCIDRs: []netipPrefix{pfx("10.0.0.0/16")}, DNSServiceIP: netipAddr("10.0.0.10"),
 		Pools: []capacity.Pool{
-			{Name: "sys", Count: 3, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods"},
+			{Name: "sys", Count: 3, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods", Mode: capacity.PoolSystem},
 			{Name: "win", OS: modes.Windows, Count: 2, MinCount: 1, MaxCount: 9, MaxPods: 40, PodsPerNode: 12,
-				MaxSurge: capacity.SurgePercent(33), NodeSubnet: "nodes", PodSubnet: "pods"},
+				MaxSurge: capacity.SurgePercent(33), NodeSubnet: "nodes", PodSubnet: "pods", MaxUnavailable: capacity.SurgePercent(10), Spot: true},
 		},
 		DefaultMaxSurge: capacity.SurgeNodes(1),
+		Admission:       capacity.Admission2018, ClusterUpgradeSurge: capacity.UpgradeSurgeOnePool, KubernetesVersion: "1.35.1",
 	}
 	back, text := roundTrip(t, c)
 	assert.Equal(t, c, back)
 	assert.Contains(t, text, `"mode":"azure-cni-pod-subnet"`)
 	assert.Contains(t, text, `"maxSurge":"33%"`)
 	assert.Contains(t, text, `"os":"Windows"`)
+	assert.Contains(t, text, `"mode":"system"`)
+	assert.Contains(t, text, `"maxUnavailable":"10%"`)
+	assert.Contains(t, text, `"admission":"2018"`)
+	assert.Contains(t, text, `"clusterUpgradeSurge":"one-pool"`)
 
 	custom := modes.AzureCNIOverlay.Spec()
 	custom.Mode, custom.Name, custom.Pods.BlockBits = 0, "custom", 25

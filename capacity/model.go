@@ -16,6 +16,7 @@ type constraint struct {
 	now    int // units committed with every pool at Count
 	at     int // units committed with every pool at its committed size
 	maxUse int // largest units a pool's surge adds (for Recommend)
+	sumUse int // units every pool's surge adds together
 }
 
 // use is a pool's draw on a constraint: per units per node. k < 0 stands for
@@ -123,6 +124,7 @@ func newModel(c *Cluster) (*model, error) {
 			k.now += p.Count * u.per
 			k.at += pm.committed * u.per
 			k.maxUse = max(k.maxUse, pm.surge.Nodes(pm.committed)*u.per)
+			k.sumUse += pm.surge.Nodes(pm.committed) * u.per
 		}
 	}
 	for i := range m.spaces {

@@ -24,11 +24,13 @@ type SpaceSize struct {
 }
 
 // Recommend returns, per subnet and pod CIDR, the smallest single prefix
-// that holds every pool at its committed size plus the largest upgrade
-// surge of the pools in it (pools upgrade one at a time), plus the
-// addresses others use: the planning rule of [IPP], (nodes + maxSurge) ×
-// per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
-// pod CIDR holds whole per-node blocks.
+// that holds every pool at its committed size plus the upgrade surge of
+// the pools in it — summed, as AKS admits an upgrade of every pool, or the
+// largest with UpgradeSurgeOnePool —, plus the addresses others use: the
+// planning rule of [IPP], (nodes + maxSurge) × per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
+// pod CIDR, and a static-block pod subnet, holds whole blocks. When no
+// prefix of an IPv4 range holds what a space needs, it returns an error
+// saying so.
 func Recommend(c Cluster) (*Recommendation, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -37,7 +39,10 @@ func Recommend(c Cluster) (*Recommendation, error) {
 	r := &Recommendation{}
 	for ki := range m.cons {
 		k := &m.cons[ki]
-		need := k.at + k.maxUse
+		need := k.at + k.sumUse
+		if m.c.ClusterUpgradeSurge == UpgradeSurgeOnePool {
+			need = k.at + k.maxUse
+		}
 		if k.space < 0 {
 			if need > k.cap {
 				r.Notes = append(r.Notes, m.limitNote(k.limit, need, k.cap))
@@ -51,11 +56,13 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			blocks := max(1, (need+bs-1)/bs)
 			ss.Required = uint64(blocks * bs)
 			ss.Bits = m.spec.Pods.BlockBits - ceilLog2(uint64(blocks))
+			if ss.Bits < 0 {
+				return nil, fmt.Errorf("capacity: the pod CIDR needs %d blocks of /%d, more than an IPv4 range holds: nothing fits", blocks, m.spec.Pods.BlockBits)
+			}
 		} else {
-			ss.Required = uint64(need + sp.Reserved)
-			ss.Bits = subnetBits(ss.Required)
+			ss.Required, ss.Bits = subnetSize(need, sp.Reserved, m.blockBits[k.space])
 			if ss.Bits < modes.MaxSubnetBits {
-				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds", sp.Name, ss.Required, modes.MaxSubnetBits)
+				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxSubnetBits)
 			}
 		}
 		r.Spaces = append(r.Spaces, ss)
@@ -67,6 +74,22 @@ func Recommend(c Cluster) (*Recommendation, error) {
 		}
 	}
 	return r, nil
+}
+
+// subnetSize returns the addresses a subnet must hold for need addresses
+// of nodes and pods beside reserved ones of others, and the longest prefix
+// that holds them. A subnet handed out in blocks of blockBits (static /28s)
+// counts as Analyze counts it: whole blocks only, others' addresses
+// rounded up to blocks, and the first and last block lost to Azure's
+// reserved addresses [SBA, VNF].
+func subnetSize(need, reserved, blockBits int) (uint64, int) {
+	if blockBits == 0 {
+		r := uint64(need + reserved)
+		return r, subnetBits(r)
+	}
+	bs := 1 << (32 - blockBits)
+	blocks := uint64((need+bs-1)/bs + (reserved+bs-1)/bs)
+	return blocks * uint64(bs), min(modes.MinSubnetBits, 32-ceilLog2((blocks+2)*uint64(bs)))
 }
 
 // subnetBits returns the longest prefix whose usable addresses (size less

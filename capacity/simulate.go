@@ -23,8 +23,9 @@ type Scenario struct {
 	Seed uint64
 }
 
-// ScaleOut returns a scenario that scales pool out to `to` nodes, one node
-// at a time.
+// ScaleOut returns a scenario that scales pool out to `to` nodes: one node
+// at a time for a pool without the autoscaler, one request for the
+// autoscaler's.
 func ScaleOut(pool string, to int) Scenario {
 	return Scenario{Steps: []Step{{Op: OpScale, Pool: pool, Nodes: to}}}
 }
@@ -33,6 +34,9 @@ func ScaleOut(pool string, to int) Scenario {
 type Timeline struct {
 	Steps     []Snapshot  `json:"steps"`     // after each step that ran
 	Exhausted *Exhaustion `json:"exhausted"` // nil when every step fit
+	// Fallbacks are upgrades that went on with a smaller surge than they
+	// asked for (Kubernetes 1.35 and later).
+	Fallbacks []SurgeFallback `json:"fallbacks,omitempty"`
 }
 
 // Snapshot is the cluster after a step.
@@ -57,30 +61,57 @@ type SpaceUse struct {
 type Exhaustion struct {
 	Step  int    `json:"step"`  // index in Scenario.Steps; −1 when the cluster as given does not fit
 	Pool  string `json:"pool"`  // the pool that was growing
-	Nodes int    `json:"nodes"` // nodes the pool had running when the next allocation failed
-	Space string `json:"space"` // the subnet or pod CIDR that ran out, or the limit's name
+	Nodes int    `json:"nodes"` // nodes the pool had running when the request failed
+	// Space names the subnet or pod CIDR that ran out, or the limit for
+	// count limits (routes, nodes, VNet IPs).
+	Space string `json:"space"`
 	Limit Limit  `json:"limit"`
+	// Code is AKS's error code: SubnetIsFull when a node or pod subnet
+	// cannot hold the request [SIF], else "".
+	Code string `json:"code,omitempty"`
+	CIDR string `json:"cidr,omitempty"` // the space's prefixes, comma-separated
+	// Requested counts the addresses the failed request asked for: every
+	// new instance's node-subnet addresses for a scale-out or surge batch
+	// (one VMSS request), or one node's pod addresses or blocks.
+	Requested int `json:"requested,omitempty"`
 }
 
+// String gives AKS's wording for SubnetIsFull, and otherwise says what
+// ran out; Pool, Nodes and Step say where.
 func (e *Exhaustion) String() string {
-	return fmt.Sprintf("step %d: pool %s at %d nodes: %s full (%v)", e.Step, e.Pool, e.Nodes, e.Space, e.Limit)
+	if e.Code == CodeSubnetIsFull {
+		return fmt.Sprintf("%s: Subnet %s with address prefix %s does not have enough capacity for %d IP addresses", e.Code, e.Space, e.CIDR, e.Requested)
+	}
+	if e.CIDR != "" {
+		return fmt.Sprintf("%s %s is full: %d addresses requested (%v)", e.Space, e.CIDR, e.Requested, e.Limit)
+	}
+	return fmt.Sprintf("%v limit reached", e.Limit)
 }
 
-// Simulate replays sc on c through real ipam pools, one node at a time:
-// node addresses from the node subnet (Azure's five reserved), per-node
-// blocks from the pod CIDR in order (node k gets the k-th /24 [KUB]),
-// pre-allocated, batched (CNS) or static-block pod addresses from the
-// subnet they belong to, and Calico blocks on demand. Scale-in and upgrades
-// give back what removed nodes held.
+// Simulate replays sc on c through real ipam pools: node addresses from
+// the node subnet (Azure's five reserved), per-node blocks from the pod
+// CIDR in order (node k gets the k-th /24 [KUB]), pre-allocated, batched
+// (CNS) or static-block pod addresses from the subnet they belong to, and
+// Calico blocks on demand. Scale-in and upgrades give back what removed
+// nodes held.
 //
-// The first failed allocation stops the timeline and is reported in
+// New nodes come as AKS asks for them: a created or added pool, a surge
+// batch and an autoscaled pool's scale-out (OpScale of an autoscaled pool,
+// OpAutoscale) are one scale-set request each, which fails as a whole
+// when the node subnet cannot hold every new instance [SIF, ADM]; a manual
+// scale, and the cluster as given, add one node at a time. Pod addresses
+// are taken node by node.
+//
+// The first failed request stops the timeline and is reported in
 // Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
-// cluster, an unknown pool) and a cancelled ctx, checked between steps
-// (a 5,000-node step replays in about a millisecond).
+// cluster; a *StepError: an unknown pool) and a cancelled ctx, checked
+// before and after building the allocators and between steps (a 5,000-node
+// step replays in about a millisecond). A bug that panics is returned as an
+// internal error.
 //
-// For modes without on-demand allocation, ScaleOut stops exactly at
-// Analyze's MaxNodes with the same Limit when every pool starts at its
-// committed size.
+// For modes without on-demand allocation, ScaleOut of a pool without the
+// autoscaler stops exactly at Analyze's MaxNodes with the same Limit when
+// every pool starts at its committed size.
 func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -89,13 +120,29 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	if err := m.checkSteps(sc.Steps); err != nil {
 		return nil, err
 	}
+	return m.simulate(ctx, sc)
+}
+
+// simulate is Simulate on a model whose steps are checked.
+func (m *model) simulate(ctx context.Context, sc Scenario) (_ *Timeline, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("capacity: internal error in Simulate: %v", r)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	e, err := newEngine(m, sc.PodsPerNode, sc.Seed)
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	t := &Timeline{Steps: make([]Snapshot, 0, len(sc.Steps))}
 	if len(sc.Steps) == 0 || sc.Steps[0].Op != OpCreate {
-		if ex := e.create(sc.Steps); ex != nil {
+		if ex := e.create(sc.Steps, false); ex != nil {
 			ex.Step = -1
 			t.Exhausted = ex
 			return t, nil
@@ -110,6 +157,11 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 		}
 		ex := e.apply(st, sc.Steps)
 		t.Steps = append(t.Steps, e.snapshot(i, st))
+		for _, f := range e.fallbacks {
+			f.Step = i
+			t.Fallbacks = append(t.Fallbacks, f)
+		}
+		e.fallbacks = e.fallbacks[:0]
 		if ex != nil {
 			ex.Step = i
 			t.Exhausted = ex
@@ -119,34 +171,21 @@ func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	return t, nil
 }
 
-// checkSteps reports steps naming unknown pools or negative counts.
+// checkSteps returns a *StepError for the first step that names an unknown
+// op or pool or a negative count.
 func (m *model) checkSteps(steps []Step) error {
-	var v validator
 	for i, st := range steps {
-		f := path{"Steps", i, ""}
-		switch {
-		case st.Op < OpCreate || st.Op > OpChurn:
-			v.addAt(f.with(".Op"), "", "unknown op %v", st.Op)
-		case st.Op == OpCreate && i > 0:
-			v.addAt(f.with(".Op"), "", "create can only be the first step")
-		case st.Op != OpCreate:
-			if _, ok := m.byName[st.Pool]; !ok {
-				v.addAt(f.with(".Pool"), "", "%q is not one of the cluster's pools", st.Pool)
-			}
-			if st.Nodes < 0 {
-				v.addAt(f.with(".Nodes"), "", "negative count %d", st.Nodes)
-			}
+		if err := m.checkStep(i, st); err != nil {
+			return err
 		}
-	}
-	if len(v.problems) > 0 {
-		return &ValidationError{Problems: v.problems}
 	}
 	return nil
 }
 
 // create places every pool at its Count, except pools an OpAddPool step
-// adds later.
-func (e *engine) create(steps []Step) *Exhaustion {
+// adds later: node by node for the cluster as given, or, for an OpCreate
+// step, each pool as one request, as AKS creates a pool's scale set.
+func (e *engine) create(steps []Step, request bool) *Exhaustion {
 	for pi := range e.pools {
 		added := false
 		for _, st := range steps {
@@ -155,24 +194,42 @@ func (e *engine) create(steps []Step) *Exhaustion {
 		if added {
 			continue
 		}
-		if ex := e.scale(pi, e.pools[pi].pm.pool.Count); ex != nil {
+		if ex := e.grow(pi, e.pools[pi].pm.pool.Count, request); ex != nil {
 			return ex
 		}
 	}
 	return nil
 }
 
+// grow brings pool pi to target nodes, the nodes it lacks as one request
+// or one node at a time.
+func (e *engine) grow(pi, target int, request bool) *Exhaustion {
+	if n := len(e.pools[pi].live); request && target > n {
+		return e.request(pi, target-n)
+	}
+	return e.scale(pi, target)
+}
+
 func (e *engine) apply(st Step, steps []Step) *Exhaustion {
 	pi := e.m.byName[st.Pool]
 	switch st.Op {
 	case OpCreate:
-		return e.create(steps)
+		return e.create(steps, true)
 	case OpScale:
-		return e.scale(pi, st.Nodes)
+		return e.grow(pi, st.Nodes, e.pools[pi].pm.pool.Autoscaling())
+	case OpAutoscale:
+		return e.grow(pi, st.Nodes, true)
 	case OpUpgrade:
-		return e.upgrade(pi)
+		if st.Pool != "" {
+			return e.upgrade(pi)
+		}
+		for pi := range e.pools { // az aks upgrade: one pool after another [CPU]
+			if ex := e.upgrade(pi); ex != nil {
+				return ex
+			}
+		}
 	case OpAddPool:
-		return e.scale(pi, e.pools[pi].pm.pool.Count)
+		return e.grow(pi, e.pools[pi].pm.pool.Count, true)
 	case OpChurn:
 		return e.churn(pi)
 	}
@@ -218,7 +275,7 @@ func (e *engine) rebatch(pi int, n *simNode, demand int) *Exhaustion {
 	want := modes.DynamicTarget(demand, a.BatchSize, a.RequestThreshold, p.pm.maxPods)
 	if add := want - len(n.addrs); add > 0 {
 		if e.vnet+add > modes.MaxVNetPrivateIPs {
-			return e.fail(pi, LimitVNet, -1)
+			return e.fail(pi, LimitVNet, -1, 0)
 		}
 		if ex := e.takeAddrs(pi, n, p.pod, add, true); ex != nil {
 			return ex

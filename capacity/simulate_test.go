@@ -63,6 +63,7 @@ func TestSimulateAgreesWithAnalyze(t *testing.T) {
 				assert.Equal(t, "user", tl.Exhausted.Pool)
 
 				up := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "user"}}}
+				c.KubernetesVersion = "1.34.2" // no fallback to a smaller surge
 				c.Pools[1].Count = want.MaxNodesWithSurge
 				tl, err = capacity.Simulate(ctx, c, up)
 				require.NoError(t, err)
@@ -90,7 +91,9 @@ func TestSimulateDynamicStrandsBatches(t *testing.T) {
 	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 100))
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "p", Nodes: 7, Space: "pods", Limit: capacity.LimitPodSubnet}, *tl.Exhausted)
+	// The eighth node asks CNS for its 32 with 251 − 224 = 27 free.
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "p", Nodes: 7, Space: "pods", Limit: capacity.LimitPodSubnet,
+		Code: capacity.CodeSubnetIsFull, CIDR: "10.240.4.0/24", Requested: 32}, *tl.Exhausted)
 	pods := tl.Steps[0].Spaces[1]
 	assert.Equal(t, "pods", pods.Name)
 	assert.Equal(t, 7*32, pods.Used, "7 nodes × 32 held for 63 pods")
@@ -152,14 +155,18 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 }
 
 func TestSimulateUpgradeNeedsSurgeRoom(t *testing.T) {
-	// Kubenet in a /27 (27 usable): 25 nodes upgrading with 10% surge need 3
-	// surge nodes; the third finds no address with 27 running.
+	// Kubenet in a /27 (27 usable): 25 nodes upgrading with 10% surge ask
+	// for 3 surge nodes in one request, and 2 addresses are free: the
+	// request fails as a whole.
 	c := oneSubnet(modes.Kubenet, "10.240.0.0/27", capacity.Pool{Count: 25})
+	c.KubernetesVersion = "1.34.2" // before the fallback to a smaller surge
 	tl, err := capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "nodes"}}})
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 27, Space: "nodes", Limit: capacity.LimitNodeSubnet}, *tl.Exhausted)
-	assert.Equal(t, 27, tl.Steps[0].Spaces[0].Peak)
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 25, Space: "nodes", Limit: capacity.LimitNodeSubnet,
+		Code: capacity.CodeSubnetIsFull, CIDR: "10.240.0.0/27", Requested: 3}, *tl.Exhausted)
+	assert.Equal(t, "SubnetIsFull: Subnet nodes with address prefix 10.240.0.0/27 does not have enough capacity for 3 IP addresses", tl.Exhausted.String())
+	assert.Equal(t, 25, tl.Steps[0].Spaces[0].Peak)
 	// With a surge of 2 it fits, peaks at 27 and ends where it began.
 	c.Pools[0].MaxSurge = capacity.SurgeNodes(2)
 	tl, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpUpgrade, Pool: "nodes"}}})
@@ -236,12 +243,22 @@ func TestSimulateDeterministic(t *testing.T) {
 func TestSimulateErrors(t *testing.T) {
 	c := oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 3})
 	_, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nope", 10))
-	var ve *capacity.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.Has("Steps[0].Pool"))
+	var se *capacity.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, capacity.StepError{Index: 0, Field: "Steps[0].Pool", Value: `"nope"`, Reason: `want one of the cluster's pools: "nodes"`}, *se)
+	assert.EqualError(t, err, `capacity: Steps[0].Pool "nope": want one of the cluster's pools: "nodes"`)
 	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: capacity.OpCreate}}})
-	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.Has("Steps[1].Op"))
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "Steps[1].Op", se.Field)
+	assert.Equal(t, 1, se.Index)
+	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes", Nodes: -2}}})
+	require.ErrorAs(t, err, &se)
+	assert.EqualError(t, err, "capacity: Steps[0].Nodes -2: want a node count of 0 or more")
+	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: 9, Pool: "nodes"}}})
+	require.ErrorAs(t, err, &se)
+	assert.EqualError(t, err, "capacity: Steps[1].Op 9: want one of create, scale, upgrade, add-pool, churn, autoscale")
+	var ve *capacity.ValidationError
+	assert.False(t, errors.As(err, &ve), "a bad step is not an invalid cluster")
 	bad := c
 	bad.Pools = nil
 	_, err = capacity.Simulate(context.Background(), bad, capacity.Scenario{})
@@ -251,4 +268,37 @@ func TestSimulateErrors(t *testing.T) {
 	cancel()
 	_, err = capacity.Simulate(ctx, c, capacity.ScaleOut("nodes", 100))
 	assert.True(t, errors.Is(err, context.Canceled))
+}
+
+// TestSimulateHugeReserved: others' addresses are taken as ranges and
+// counted in Used. A /16 holds 2^16 − 5 = 65,531 usable; 60,000 reserved and
+// 3 nodes leave 5,528. A /2 (2^30 − 5 = 1,073,741,819 usable, a sparse
+// allocator) with 65,000 reserved and 3 nodes leaves 1,073,676,816.
+func TestSimulateHugeReserved(t *testing.T) {
+	for _, tt := range []struct {
+		prefix         string
+		reserved, free int
+	}{{"10.0.0.0/16", 60_000, 5_528}, {"64.0.0.0/2", 65_000, 1_073_676_816}} {
+		c := oneSubnet(modes.AzureCNIOverlay, tt.prefix, capacity.Pool{Count: 3})
+		c.ServiceCIDRs, c.DNSServiceIP = []netipPrefix{pfx("10.1.0.0/16")}, netipAddr("10.1.0.10")
+		c.Subnets[0].Reserved = tt.reserved
+		tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 3))
+		require.NoError(t, err)
+		require.Nil(t, tl.Exhausted)
+		sp := tl.Steps[0].Spaces[0]
+		assert.Equal(t, tt.reserved+3, sp.Used, tt.prefix)
+		assert.Equal(t, tt.free, sp.Free, tt.prefix)
+	}
+}
+
+// TestSimulateCancelledBeforeSetup: a cancelled ctx stops Simulate and
+// Forecast before they build allocators, even with no step to run.
+func TestSimulateCancelledBeforeSetup(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/22", capacity.Pool{Count: 3})
+	_, err := capacity.Simulate(ctx, c, capacity.Scenario{})
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = capacity.Forecast(ctx, c, "nodes", capacity.ForecastOptions{Trials: 1})
+	require.ErrorIs(t, err, context.Canceled)
 }

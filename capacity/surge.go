@@ -8,7 +8,8 @@ import (
 
 // Surge is a node pool's upgrade surge (upgradeSettings.maxSurge): a node
 // count or a percentage of the pool. The zero Surge means "not set": the
-// cluster's default applies.
+// cluster's default applies. Validate accepts counts 0..1,000,000
+// (modes.SpecMaxNodes) and percentages 0–100, the values ParseSurge reads.
 type Surge struct {
 	v       int
 	percent bool

@@ -1,8 +1,10 @@
 package capacity
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/ipcap/ipcap/modes"
@@ -17,11 +19,19 @@ const (
 	CodeDNSServiceIPOutOfServiceCIDR  = "DnsServiceIpOutOfServiceCidr"          // SupportArticles
 )
 
+// MaxProblems is the most problems a ValidationError keeps, so that a
+// document with thousands of bad pools or overlapping subnets yields a short
+// error rather than megabytes; the rest are counted in Omitted.
+const MaxProblems = 100
+
 // Problem is one malformed field of a Cluster.
 type Problem struct {
-	Field   string `json:"field"` // the field's path, as "Pools[1].MaxPods"
+	Field   string `json:"field"` // the field's path, as "Pools[1].MaxPods" or "Subnets[2].Prefixes[0]"
 	Code    string `json:"code"`  // AKS's error code where AKS has one documented, else ""
 	Message string `json:"message"`
+	// Err is the structured cause, where there is one (a
+	// *modes.IncompatibleError), for errors.As through ValidationError.
+	Err error `json:"-"`
 }
 
 func (p Problem) String() string {
@@ -31,25 +41,81 @@ func (p Problem) String() string {
 	return p.Field + ": " + p.Message
 }
 
-// ValidationError lists every problem Validate found.
+// ValidationError lists the problems Validate found: the first
+// MaxProblems, and how many more.
 type ValidationError struct {
 	Problems []Problem `json:"problems"`
+	Omitted  int       `json:"omitted,omitempty"` // problems found beyond MaxProblems
 }
 
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "capacity: invalid cluster (%d problems)", len(e.Problems))
+	b.WriteString("capacity: invalid cluster (")
+	b.WriteString(count(len(e.Problems)+e.Omitted, "problem"))
+	b.WriteString(")")
 	for _, p := range e.Problems {
 		b.WriteString("; ")
 		b.WriteString(p.String())
 	}
+	if e.Omitted > 0 {
+		b.WriteString("; … and ")
+		b.WriteString(count(e.Omitted, "more problem"))
+	}
 	return b.String()
 }
 
-// Has reports whether a problem names field (exactly) or has code.
-func (e *ValidationError) Has(fieldOrCode string) bool {
+// count writes n and noun, plural unless n is 1, with thousands separated:
+// "1 problem", "4,899 more problems".
+func count(n int, noun string) string {
+	d := strconv.Itoa(n)
+	var b strings.Builder
+	for i := range len(d) {
+		if i > 0 && (len(d)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(d[i])
+	}
+	b.WriteByte(' ')
+	b.WriteString(noun)
+	if n != 1 {
+		b.WriteByte('s')
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems' structured causes, so that errors.As finds
+// a *modes.IncompatibleError behind a ValidationError.
+func (e *ValidationError) Unwrap() []error {
+	var errs []error
 	for _, p := range e.Problems {
-		if p.Field == fieldOrCode || p.Code != "" && p.Code == fieldOrCode {
+		if p.Err != nil {
+			errs = append(errs, p.Err)
+		}
+	}
+	return errs
+}
+
+// Has reports whether a problem names field (exactly) or has code: the
+// union of HasField and HasCode, kept for compatibility.
+func (e *ValidationError) Has(fieldOrCode string) bool {
+	return e.HasField(fieldOrCode) || e.HasCode(fieldOrCode)
+}
+
+// HasField reports whether a kept problem names field f exactly, as
+// "Pools[1].MaxPods".
+func (e *ValidationError) HasField(f string) bool {
+	for _, p := range e.Problems {
+		if p.Field == f {
+			return true
+		}
+	}
+	return false
+}
+
+// HasCode reports whether a kept problem has the AKS error code c.
+func (e *ValidationError) HasCode(c string) bool {
+	for _, p := range e.Problems {
+		if c != "" && p.Code == c {
 			return true
 		}
 	}
@@ -65,11 +131,41 @@ var aksReserved = []netip.Prefix{
 	netip.MustParsePrefix("192.0.2.0/24"),
 }
 
-// validator collects problems.
-type validator struct{ problems []Problem }
+// validator collects problems: the first MaxProblems, and a count of the
+// rest, which are never formatted.
+type validator struct {
+	problems []Problem
+	omitted  int
+}
+
+// room reports whether another problem is kept, counting it when it is not.
+func (v *validator) room() bool {
+	if len(v.problems) < MaxProblems {
+		return true
+	}
+	v.omitted++
+	return false
+}
 
 func (v *validator) add(field, code, format string, args ...any) {
-	v.problems = append(v.problems, Problem{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+	if v.room() {
+		v.problems = append(v.problems, Problem{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// addErr adds a problem whose message is err's, keeping err as its cause.
+func (v *validator) addErr(field, code string, err error) {
+	if v.room() {
+		v.problems = append(v.problems, Problem{Field: field, Code: code, Message: err.Error(), Err: err})
+	}
+}
+
+// err returns the problems as a *ValidationError, or nil.
+func (v *validator) err() error {
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: v.problems, Omitted: v.omitted}
 }
 
 // path is a field path such as Pools[3].MaxPods, formatted only when a
@@ -86,25 +182,28 @@ func (p path) with(sub string) path { return path{p.list, p.i, p.sub + sub} }
 
 // addAt is add for a field of a list element.
 func (v *validator) addAt(field path, code, format string, args ...any) {
-	v.add(field.String(), code, format, args...)
+	if v.room() {
+		v.problems = append(v.problems, Problem{Field: field.String(), Code: code, Message: fmt.Sprintf(format, args...)})
+	}
 }
 
 // Validate reports every malformed field of c at once, as a
-// *ValidationError (errors.As), or nil. A cluster that is merely committed
-// beyond its address spaces is valid: Analyze reports it.
+// *ValidationError (errors.As), or nil; past MaxProblems it counts the rest
+// without keeping them. A cluster that is merely committed beyond its
+// address spaces is valid: Analyze reports it. Its cost grows as n log n
+// with the prefixes and linearly with the pools.
 func (c Cluster) Validate() error {
 	var v validator
 	s := c.spec()
 	v.checkSpec(&c, s)
 	subnets := v.checkSubnets(&c)
 	v.checkVNet(&c)
-	podCIDRs := v.checkPodCIDRs(&c, s)
-	v.checkServices(&c, podCIDRs)
+	vnet := c.vnetPrefixes()
+	podCIDRs := v.checkPodCIDRs(&c, s, vnet)
+	v.checkServices(&c, vnet, podCIDRs)
 	v.checkPools(&c, s, subnets)
-	if len(v.problems) == 0 {
-		return nil
-	}
-	return &ValidationError{Problems: v.problems}
+	v.checkBlockReserved(&c, s, subnets)
+	return v.err()
 }
 
 func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
@@ -112,31 +211,58 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 		v.add("Mode", "", "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
 		return
 	}
-	switch {
-	case s.MaxNodes <= 0 || s.MaxNodesPerPool <= 0:
-		v.add("Spec", "", "MaxNodes %d and MaxNodesPerPool %d must be positive", s.MaxNodes, s.MaxNodesPerPool)
-	case s.MaxPods.Min <= 0 || s.MaxPods.Min > s.MaxPods.Default || s.MaxPods.Default > s.MaxPods.Max:
-		v.add("Spec.MaxPods", "", "want 0 < Min ≤ Default ≤ Max, got %+v", s.MaxPods)
-	case s.Pods.Unit == modes.Batch && s.Pods.BatchSize <= 0:
-		v.add("Spec.Pods.BatchSize", "", "batched allocation needs a positive batch size, got %d", s.Pods.BatchSize)
-	case (s.Pods.Unit == modes.StaticBlock || s.Pods.Unit == modes.NodeBlock || s.Pods.Unit == modes.OnDemandBlock) && (s.Pods.BlockBits < 8 || s.Pods.BlockBits > 32):
-		v.add("Spec.Pods.BlockBits", "", "block units need a prefix length in 8..32, got %d", s.Pods.BlockBits)
+	var se *modes.SpecError
+	if err := s.Validate(); errors.As(err, &se) {
+		for _, p := range se.Problems {
+			if v.room() {
+				v.problems = append(v.problems, Problem{Field: "Spec." + p.Field, Message: p.Value + ": " + p.Reason, Err: p})
+			}
+		}
+	} else if err != nil {
+		v.add("Spec", "", "%v", err)
 	}
+	v.checkStaticBlocks(c, s)
 	if c.CustomRoutes < 0 || c.CustomRoutes > 0 && s.MaxRoutes == 0 {
 		v.add("CustomRoutes", "", "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
 	} else if s.MaxRoutes > 0 && c.CustomRoutes >= s.MaxRoutes {
 		v.add("CustomRoutes", "", "%d custom routes leave no room in a table of %d [NLIM]", c.CustomRoutes, s.MaxRoutes)
 	}
 	if !s.SupportsPolicy(c.Policy) {
-		v.add("Policy", "", "%v", s.Check(modes.Linux, c.Policy))
+		v.addErr("Policy", "", s.Check(modes.Linux, c.Policy))
 	}
 }
 
-// checkSubnets validates the subnets and returns their index by name.
+// checkStaticBlocks reports pod subnets that hold no whole static block:
+// the allocator could not hand out a single one.
+func (v *validator) checkStaticBlocks(c *Cluster, s modes.Spec) {
+	if s.Pods.Unit != modes.StaticBlock || s.Pods.Source != modes.PodSubnet || s.Pods.BlockBits < 8 || s.Pods.BlockBits > 32 {
+		return
+	}
+	fits := make(map[string]bool, len(c.Subnets)) // by subnet name: holds a block
+	for _, sn := range c.Subnets {
+		for _, q := range sn.Prefixes {
+			fits[sn.Name] = fits[sn.Name] || q.IsValid() && q.Bits() <= s.Pods.BlockBits
+		}
+	}
+	for i := range c.Pools {
+		p := &c.Pools[i]
+		if ok, found := fits[p.PodSubnet]; found && !ok {
+			v.addAt(path{"Pools", i, ".PodSubnet"}, "", "%q holds no whole /%d block for static block allocation", p.PodSubnet, s.Pods.BlockBits)
+		}
+	}
+}
+
+// checkSubnets validates the subnets and returns their index by name. A
+// prefix that overlaps another, of its own subnet or of another, is reported
+// once, naming the first prefix it overlaps: its addresses would count
+// twice.
 func (v *validator) checkSubnets(c *Cluster) map[string]int {
 	byName := make(map[string]int, len(c.Subnets))
+	var spans []span
+	var where [][2]int                  // per span: subnet and prefix index
+	bad := make([]bool, len(c.Subnets)) // a prefix is unusable: the subnet's size is unknown
 	for i, sn := range c.Subnets {
-		f := fmt.Sprintf("Subnets[%d]", i)
+		f := "Subnets[" + strconv.Itoa(i) + "]"
 		switch _, dup := byName[sn.Name]; {
 		case sn.Name == "":
 			v.add(f+".Name", "", "empty: pools refer to subnets by name")
@@ -147,32 +273,79 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 		}
 		if len(sn.Prefixes) == 0 {
 			v.add(f+".Prefixes", "", "a subnet needs at least one address prefix")
+			bad[i] = true
 		}
 		if sn.Reserved < 0 {
-			v.add(f+".Reserved", "", "negative count %d", sn.Reserved)
+			v.add(f+".Reserved", "", "negative count %d: want 0 or more", sn.Reserved)
 		}
 		for j, p := range sn.Prefixes {
-			pf := fmt.Sprintf("%s.Prefixes[%d]", f, j)
+			pf := prefixPath(i, j)
 			if !v.checkPrefix(pf, p) {
+				bad[i] = true
 				continue
 			}
 			switch {
 			case p.Bits() > modes.MinSubnetBits:
 				v.add(pf, "", "%v is smaller than /%d, the smallest subnet Azure accepts [VNF]", p, modes.MinSubnetBits)
+				bad[i] = true
 			case p.Bits() < modes.MaxSubnetBits:
 				v.add(pf, "", "%v is larger than /%d, the largest subnet Azure accepts [VNF]", p, modes.MaxSubnetBits)
+				bad[i] = true
 			}
 			v.checkReserved(pf, p)
-			for _, sn2 := range c.Subnets[:i] {
-				for _, q := range sn2.Prefixes {
-					if q.IsValid() && p.Overlaps(q) {
-						v.add(pf, "", "%v overlaps %v of subnet %q", p, q, sn2.Name)
-					}
-				}
-			}
+			spans = append(spans, span{p: p, target: true})
+			where = append(where, [2]int{i, j})
+		}
+	}
+	for k, q := range firstOverlaps(spans) {
+		if q < 0 || q > k {
+			continue // the later of two is reported
+		}
+		i, j := where[k][0], where[k][1]
+		qi, qj := where[q][0], where[q][1]
+		p, qp := spans[k].p, spans[q].p
+		switch {
+		case qi == i && p == qp:
+			v.add(prefixPath(i, j), "", "%v repeats Prefixes[%d] of the same subnet: want each address range once", p, qj)
+			bad[i] = true
+		case qi == i:
+			v.add(prefixPath(i, j), "", "%v overlaps %v, Prefixes[%d] of the same subnet: want disjoint prefixes, or its addresses count twice", p, qp, qj)
+			bad[i] = true
+		default:
+			v.add(prefixPath(i, j), "", "%v overlaps %v of subnet %q (%s): subnets must not share addresses", p, qp, c.Subnets[qi].Name, prefixPath(qi, qj))
+		}
+	}
+	held := 0 // others' addresses so far, which count against the VNet's private IPs
+	for i, sn := range c.Subnets {
+		if sn.Reserved <= 0 {
+			continue
+		}
+		held += sn.Reserved
+		switch f := "Subnets[" + strconv.Itoa(i) + "].Reserved"; {
+		case held-sn.Reserved > modes.MaxVNetPrivateIPs || held <= modes.MaxVNetPrivateIPs:
+		case held == sn.Reserved:
+			v.add(f, "", "%d addresses used by others exceed a VNet's %d private IPs [NLIM]: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
+		default:
+			v.add(f, "", "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's %d private IPs [NLIM]: want at most %d in all",
+				sn.Reserved, held, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
+		}
+		if bad[i] {
+			continue
+		}
+		usable := 0
+		for _, p := range sn.Prefixes {
+			usable += int(modes.UsableAddresses(p))
+		}
+		if sn.Reserved > usable {
+			v.add("Subnets["+strconv.Itoa(i)+"].Reserved", "", "%d addresses used by others exceed the %d usable in %s (its size less Azure's %d per prefix): want at most %d",
+				sn.Reserved, usable, joinPrefixes(sn.Prefixes), modes.AzureReservedPerSubnet, usable)
 		}
 	}
 	return byName
+}
+
+func prefixPath(i, j int) string {
+	return "Subnets[" + strconv.Itoa(i) + "].Prefixes[" + strconv.Itoa(j) + "]"
 }
 
 // checkPrefix reports whether p is a usable IPv4 network prefix, adding a
@@ -180,10 +353,10 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 func (v *validator) checkPrefix(field string, p netip.Prefix) bool {
 	switch {
 	case !p.IsValid():
-		v.add(field, "", "invalid prefix")
+		v.add(field, "", "missing or invalid: want an IPv4 network prefix such as 10.240.0.0/22")
 		return false
 	case !p.Addr().Is4():
-		v.add(field, "", "%v: IPv6 ranges are not modelled yet (dual-stack per-node blocks are undocumented, U10)", p)
+		v.add(field, "", "%v: IPv6 ranges are not modelled yet (dual-stack per-node blocks are undocumented, U10): want an IPv4 prefix", p)
 		return false
 	case p.Masked() != p:
 		v.add(field, "", "%v is not a network address: want %v", p, p.Masked())
@@ -200,12 +373,60 @@ func (v *validator) checkReserved(field string, p netip.Prefix) {
 	}
 }
 
-func (v *validator) checkVNet(c *Cluster) {
-	for i, p := range c.VNet {
-		f := fmt.Sprintf("VNet[%d]", i)
-		if v.checkPrefix(f, p) {
-			v.checkReserved(f, p)
+// checkList checks the prefixes of a list (VNet, PodCIDRs, ServiceCIDRs)
+// each on its own and against each other: a prefix overlapping an earlier
+// one of the list is reported once, naming the first. It returns the
+// indices of the prefixes that passed checkPrefix.
+func (v *validator) checkList(list string, ps []netip.Prefix) []int {
+	var ok []int
+	var spans []span
+	for i, p := range ps {
+		if v.checkPrefix(list+"["+strconv.Itoa(i)+"]", p) {
+			ok = append(ok, i)
+			spans = append(spans, span{p: p, target: true})
 		}
+	}
+	for k, q := range firstOverlaps(spans) {
+		if q < 0 || q > k {
+			continue
+		}
+		i, qi := ok[k], ok[q]
+		verb := "overlaps"
+		if ps[i] == ps[qi] {
+			verb = "repeats"
+		}
+		v.add(list+"["+strconv.Itoa(i)+"]", "", "%v %s %s[%d] %v: want disjoint ranges, each listed once", ps[i], verb, list, qi, ps[qi])
+	}
+	return ok
+}
+
+// against returns, for each prefix of ps at the indices ok, the index in
+// others of the first valid prefix it overlaps, or −1.
+func against(ps []netip.Prefix, ok []int, others []netip.Prefix) []int {
+	spans := make([]span, 0, len(others)+len(ok))
+	var idx []int // per target span: its index in others
+	for i, q := range others {
+		if q.IsValid() {
+			spans = append(spans, span{p: q.Masked(), target: true})
+			idx = append(idx, i)
+		}
+	}
+	n := len(spans)
+	for _, i := range ok {
+		spans = append(spans, span{p: ps[i]})
+	}
+	first := firstOverlaps(spans)[n:]
+	for k, q := range first {
+		if q >= 0 {
+			first[k] = idx[q]
+		}
+	}
+	return first
+}
+
+func (v *validator) checkVNet(c *Cluster) {
+	for _, i := range v.checkList("VNet", c.VNet) {
+		v.checkReserved("VNet["+strconv.Itoa(i)+"]", c.VNet[i])
 	}
 }
 
@@ -222,10 +443,10 @@ func (c *Cluster) vnetPrefixes() []netip.Prefix {
 }
 
 // checkPodCIDRs validates the pod ranges and returns those in force.
-func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec) []netip.Prefix {
+func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix) []netip.Prefix {
 	if !usesPodCIDR(s) {
 		if len(c.PodCIDRs) > 0 {
-			v.add("PodCIDRs", "", "%v takes pod addresses from VNet subnets; a pod CIDR applies to kubenet, Overlay and bring-your-own CNI", c.Mode)
+			v.add("PodCIDRs", "", "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet, Overlay and bring-your-own CNI)", c.PodCIDRs, s.Name)
 		}
 		return nil
 	}
@@ -233,44 +454,42 @@ func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec) []netip.Prefix {
 	if len(cidrs) == 0 {
 		v.add("PodCIDRs", "", "%v needs a pod CIDR", s.Name)
 	}
-	for i, p := range cidrs {
-		f := fmt.Sprintf("PodCIDRs[%d]", i)
-		if !v.checkPrefix(f, p) {
-			continue
-		}
+	ok := v.checkList("PodCIDRs", cidrs)
+	for _, i := range ok {
+		p := cidrs[i]
+		f := "PodCIDRs[" + strconv.Itoa(i) + "]"
 		v.checkReserved(f, p)
 		if s.Pods.BlockBits > 0 && p.Bits() > s.Pods.BlockBits {
 			v.add(f, "", "%v holds no /%d block: a pod CIDR needs at least one per node", p, s.Pods.BlockBits)
 		}
-		for _, q := range c.vnetPrefixes() {
-			if q.IsValid() && p.Overlaps(q) {
-				v.add(f, CodeNetworkProfileCIDROverlapVNET, "NetworkProfile CIDR %v overlaps with reserved VNET CIDR %v", p, q)
-			}
+	}
+	for k, q := range against(cidrs, ok, vnet) {
+		if q >= 0 {
+			v.add("PodCIDRs["+strconv.Itoa(ok[k])+"]", CodeNetworkProfileCIDROverlapVNET, "NetworkProfile CIDR %v overlaps with reserved VNET CIDR %v", cidrs[ok[k]], vnet[q])
 		}
 	}
 	return cidrs
 }
 
-func (v *validator) checkServices(c *Cluster, podCIDRs []netip.Prefix) {
+func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 	svc := c.serviceCIDRs()
-	for i, p := range svc {
-		f := fmt.Sprintf("ServiceCIDRs[%d]", i)
-		if !v.checkPrefix(f, p) {
-			continue
-		}
+	ok := v.checkList("ServiceCIDRs", svc)
+	for _, i := range ok {
+		p := svc[i]
+		f := "ServiceCIDRs[" + strconv.Itoa(i) + "]"
 		v.checkReserved(f, p)
 		if p.Bits() <= 12 {
 			v.add(f, "", "%v: the service CIDR must be smaller than /12 (MicrosoftDocs/azure-docs#13444)", p)
 		}
-		for _, q := range c.vnetPrefixes() {
-			if q.IsValid() && p.Overlaps(q) {
-				v.add(f, CodeServiceCIDROverlapSubnets, "service CIDR %v overlaps subnet range %v", p, q)
-			}
+	}
+	for k, q := range against(svc, ok, vnet) {
+		if q >= 0 {
+			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", CodeServiceCIDROverlapSubnets, "service CIDR %v overlaps subnet range %v", svc[ok[k]], vnet[q])
 		}
-		for _, q := range podCIDRs {
-			if q.IsValid() && p.Overlaps(q) {
-				v.add(f, "", "service CIDR %v overlaps pod CIDR %v [LEG, OVC]", p, q)
-			}
+	}
+	for k, q := range against(svc, ok, podCIDRs) {
+		if q >= 0 {
+			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "", "service CIDR %v overlaps pod CIDR %v [LEG, OVC]", svc[ok[k]], podCIDRs[q])
 		}
 	}
 	dns := c.dnsServiceIP()
@@ -295,6 +514,18 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 	if len(c.Pools) > modes.MaxPoolsPerCluster {
 		v.add("Pools", "", "%d pools: AKS allows %d per cluster [QUO]", len(c.Pools), modes.MaxPoolsPerCluster)
 	}
+	if msg := checkSurge(c.DefaultMaxSurge); msg != "" {
+		v.add("DefaultMaxSurge", "", "%s", msg)
+	}
+	if _, ok := kubernetesMinor(c.KubernetesVersion); !ok && c.KubernetesVersion != "" {
+		v.add("KubernetesVersion", "", "%q: want a version such as \"1.35\" or \"1.35.2\"", c.KubernetesVersion)
+	}
+	if c.Admission > Admission2018 {
+		v.add("Admission", "", "%d: want %v, %v or %v", uint8(c.Admission), AdmissionCurrent, Admission2020, Admission2018)
+	}
+	if c.ClusterUpgradeSurge > UpgradeSurgeOnePool {
+		v.add("ClusterUpgradeSurge", "", "%d: want %v or %v", uint8(c.ClusterUpgradeSurge), UpgradeSurgeSum, UpgradeSurgeOnePool)
+	}
 	names := make(map[string]bool, len(c.Pools))
 	nodeSubnets := make(map[string]bool, len(c.Subnets))
 	for i := range c.Pools {
@@ -305,16 +536,18 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		f := path{"Pools", i, ""}
 		switch {
 		case p.Name == "":
-			v.addAt(f.with(".Name"), "", "empty")
+			v.addAt(f.with(".Name"), "", "empty: want a name unique among the pools")
 		case names[p.Name]:
 			v.addAt(f.with(".Name"), "", "%q names two pools", p.Name)
 		}
 		names[p.Name] = true
 		v.checkCounts(f, p, s)
 		if p.OS > modes.Windows {
-			v.addAt(f.with(".OS"), "", "unknown OS %d", p.OS)
+			v.addAt(f.with(".OS"), "", "unknown OS %d: want %d (%v) or %d (%v)", uint8(p.OS), uint8(modes.Linux), modes.Linux, uint8(modes.Windows), modes.Windows)
 		} else if err := s.Check(p.OS, modes.PolicyNone); err != nil {
-			v.addAt(f.with(".OS"), "", "%v", err)
+			if v.room() {
+				v.problems = append(v.problems, Problem{Field: f.with(".OS").String(), Message: err.Error(), Err: err})
+			}
 		}
 		mp := maxPods(s, p)
 		switch {
@@ -326,15 +559,16 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
 			v.addAt(f.with(".PodsPerNode"), "", "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
 		}
-		if !p.MaxSurge.IsZero() && p.MaxSurge.IsPercent() && p.MaxSurge.Value() > 100 {
-			v.addAt(f.with(".MaxSurge"), "", "%v is over 100%%", p.MaxSurge)
+		if msg := checkSurge(p.MaxSurge); msg != "" {
+			v.addAt(f.with(".MaxSurge"), "", "%s", msg)
 		}
+		v.checkUpgrade(c, f, p)
 		node := c.nodeSubnet(p)
 		if _, ok := subnets[node]; !ok {
 			if node == "" {
-				v.addAt(f.with(".NodeSubnet"), "", "empty, and the cluster has %d subnets: name one", len(c.Subnets))
+				v.addAt(f.with(".NodeSubnet"), "", "empty, and the cluster has %d subnets: name one of %s", len(c.Subnets), subnetNames(c))
 			} else {
-				v.addAt(f.with(".NodeSubnet"), "", "%q is not one of the cluster's subnets", node)
+				v.addAt(f.with(".NodeSubnet"), "", "%q is not one of the cluster's subnets: want one of %s", node, subnetNames(c))
 			}
 		}
 		wantPod := s.Pods.Source == modes.PodSubnet
@@ -345,11 +579,44 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		case !wantPod && p.PodSubnet != "":
 			v.addAt(f.with(".PodSubnet"), "", "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
 		case wantPod && !podOK:
-			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets", p.PodSubnet)
+			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets: want one of %s", p.PodSubnet, subnetNames(c))
 		case wantPod && nodeSubnets[p.PodSubnet]:
 			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use [DYN, LEG]", p.PodSubnet)
 		}
 	}
+}
+
+// checkUpgrade checks a pool's upgrade settings [UPO]: maxUnavailable is
+// a count or percentage like maxSurge, system pools cannot set it, and with
+// maxUnavailable 0 the surge must be above 0 (a Spot pool, which gets no
+// surge, upgrades in place).
+func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
+	if p.Mode > PoolSystem {
+		v.addAt(f.with(".Mode"), "", "%d: want %d (user) or %d (system)", uint8(p.Mode), uint8(PoolUser), uint8(PoolSystem))
+	}
+	u := p.MaxUnavailable
+	switch msg := checkSurge(u); {
+	case msg != "":
+		v.addAt(f.with(".MaxUnavailable"), "", "%s", msg)
+	case p.Mode == PoolSystem && u.Value() > 0:
+		v.addAt(f.with(".MaxUnavailable"), "", "%v on a system pool: AKS allows maxUnavailable on user pools only", u)
+	case !p.Spot && u.Value() == 0 && checkSurge(c.surge(p)) == "" && c.surge(p).Value() == 0:
+		v.addAt(f.with(".MaxSurge"), "", "a surge of 0 with maxUnavailable 0 upgrades nothing: AKS requires a maxSurge above 0 when maxUnavailable is 0")
+	}
+}
+
+// checkSurge returns what is wrong with a surge, or "": a node count must
+// lie in 0..modes.SpecMaxNodes and a percentage in 0–100, the values
+// ParseSurge reads back [UPR].
+func checkSurge(s Surge) string {
+	switch {
+	case s.IsZero():
+	case s.IsPercent() && (s.Value() < 0 || s.Value() > 100):
+		return fmt.Sprintf("%v: want a percentage in 0%%–100%%", s)
+	case !s.IsPercent() && (s.Value() < 0 || s.Value() > modes.SpecMaxNodes):
+		return fmt.Sprintf("%v: want a node count in 0..%d", s, modes.SpecMaxNodes)
+	}
+	return ""
 }
 
 func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
@@ -358,7 +625,7 @@ func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 		n    int
 	}{{"Count", p.Count}, {"MinCount", p.MinCount}, {"MaxCount", p.MaxCount}} {
 		if c.n < 0 {
-			v.addAt(f.with("."+c.name), "", "negative count %d", c.n)
+			v.addAt(f.with("."+c.name), "", "negative count %d: want 0 or more", c.n)
 		}
 		if c.n > s.MaxNodesPerPool {
 			v.addAt(f.with("."+c.name), "", "%d nodes: AKS allows %d per node pool [QUO]", c.n, s.MaxNodesPerPool)
@@ -374,4 +641,58 @@ func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 	} else if p.MinCount > 0 {
 		v.addAt(f.with(".MinCount"), "", "%d without MaxCount: set MaxCount to turn the autoscaler on", p.MinCount)
 	}
+}
+
+// checkBlockReserved rejects a static-block pod subnet whose reserved
+// addresses take more whole blocks than it has usable: the check by
+// addresses in checkSubnets passes it, and its capacity would go negative.
+func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[string]int) {
+	bits := s.Pods.BlockBits
+	if s.Pods.Source != modes.PodSubnet || s.Pods.Unit != modes.StaticBlock || bits < 8 || bits > 32 {
+		return
+	}
+	seen := make(map[int]bool)
+	for i := range c.Pools {
+		k, ok := subnets[c.Pools[i].PodSubnet]
+		if !ok || seen[k] {
+			continue
+		}
+		seen[k] = true
+		sn := &c.Subnets[k]
+		addrs := 0
+		for _, p := range sn.Prefixes {
+			if !p.IsValid() || !p.Addr().Is4() || p.Masked() != p || p.Bits() > bits {
+				addrs = -1 // reported elsewhere, or holds no block
+				break
+			}
+			addrs += int(modes.UsableAddresses(p))
+		}
+		if addrs < 0 || sn.Reserved <= 0 || sn.Reserved > addrs {
+			continue
+		}
+		if usable, taken := subnetUsable(sn.Prefixes, bits, sn.Reserved); taken > usable {
+			v.add("Subnets["+strconv.Itoa(k)+"].Reserved", "", "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses) [SBA]: want at most %d",
+				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(sn.Prefixes), usable, usable)
+		}
+	}
+}
+
+// subnetNames lists the first ten subnets' names for a message, and how
+// many there are beyond them.
+func subnetNames(c *Cluster) string {
+	const listed = 10
+	var b strings.Builder
+	for i := range min(len(c.Subnets), listed) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(c.Subnets[i].Name))
+	}
+	if len(c.Subnets) > listed {
+		b.WriteString(", … (" + strconv.Itoa(len(c.Subnets)) + " subnets)")
+	}
+	if len(c.Subnets) == 0 {
+		b.WriteString("(the cluster has no subnets)")
+	}
+	return b.String()
 }

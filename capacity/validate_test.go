@@ -2,6 +2,8 @@ package capacity_test
 
 import (
 	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -56,7 +58,13 @@ func TestValidate(t *testing.T) {
 		{"reserved range", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("172.16.0.0/12")} },
 			"PodCIDRs[0]", "", "overlaps 172.30.0.0/16, which AKS reserves"},
 		{"pod CIDR in a node-subnet mode", func(c *capacity.Cluster) { c.Mode = modes.AzureCNI; c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16")} },
-			"PodCIDRs", "", "takes pod addresses from VNet subnets"},
+			"PodCIDRs", "", "[10.244.0.0/16]: Azure CNI (node subnet) takes pod addresses from VNet subnets; want none"},
+		{"pod CIDR in a custom node-subnet mode", func(c *capacity.Cluster) {
+			s := modes.AzureCNI.Spec()
+			s.Name = "other-cni"
+			c.Mode, c.Spec = 0, &s
+			c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16")}
+		}, "PodCIDRs", "", "[10.244.0.0/16]: other-cni takes pod addresses from VNet subnets; want none"},
 		{"pod CIDR smaller than a block", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/25")} },
 			"PodCIDRs[0]", "", "holds no /24 block"},
 		{"maxPods low", func(c *capacity.Cluster) { c.Pools[0].MaxPods = 5 }, "Pools[0].MaxPods", "", "5 is outside 10–250"},
@@ -97,6 +105,45 @@ func TestValidate(t *testing.T) {
 		{"no pools", func(c *capacity.Cluster) { c.Pools = nil }, "Pools", "", "at least one node pool"},
 		{"policy", func(c *capacity.Cluster) { c.Policy = modes.PolicyCilium }, "Policy", "", "does not support network policy cilium"},
 		{"pods per node", func(c *capacity.Cluster) { c.Pools[0].PodsPerNode = 251 }, "Pools[0].PodsPerNode", "", "outside 0–250"},
+		// Overlaps within a list: each address must count once.
+		{"duplicate prefix in a subnet", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("10.240.0.0/22")) },
+			"Subnets[0].Prefixes[1]", "", "10.240.0.0/22 repeats Prefixes[0] of the same subnet"},
+		{"nested prefixes in a subnet", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("10.240.1.0/24")) },
+			"Subnets[0].Prefixes[1]", "", "10.240.1.0/24 overlaps 10.240.0.0/22, Prefixes[0] of the same subnet"},
+		{"later subnet contains an earlier one", func(c *capacity.Cluster) {
+			c.Subnets = append(c.Subnets, subnet("big", "10.240.0.0/16"))
+			c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "big"
+		}, "Subnets[1].Prefixes[0]", "", `10.240.0.0/16 overlaps 10.240.0.0/22 of subnet "nodes" (Subnets[0].Prefixes[0])`},
+		{"duplicate pod CIDR", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16"), pfx("10.244.0.0/16")} },
+			"PodCIDRs[1]", "", "10.244.0.0/16 repeats PodCIDRs[0] 10.244.0.0/16"},
+		{"nested pod CIDRs", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.244.8.0/21"), pfx("10.244.0.0/16")} },
+			"PodCIDRs[1]", "", "10.244.0.0/16 overlaps PodCIDRs[0] 10.244.8.0/21"},
+		{"overlapping VNet ranges", func(c *capacity.Cluster) { c.VNet = []netip.Prefix{pfx("10.240.0.0/16"), pfx("10.240.0.0/20")} },
+			"VNet[1]", "", "10.240.0.0/20 overlaps VNet[0] 10.240.0.0/16"},
+		{"overlapping service CIDRs", func(c *capacity.Cluster) { c.ServiceCIDRs = []netip.Prefix{pfx("10.0.0.0/16"), pfx("10.0.0.0/24")} },
+			"ServiceCIDRs[1]", "", "10.0.0.0/24 overlaps ServiceCIDRs[0] 10.0.0.0/16"},
+		// A /22 has 1,024 − 5 = 1,019 usable addresses.
+		{"reserved above usable", func(c *capacity.Cluster) { c.Subnets[0].Reserved = 1020 }, "Subnets[0].Reserved", "",
+			"1020 addresses used by others exceed the 1019 usable in 10.240.0.0/22 (its size less Azure's 5 per prefix): want at most 1019"},
+		// Two /16s hold 65,531 usable each, but 40,000 + 40,000 = 80,000
+		// addresses exceed a VNet's 65,536 private IPs.
+		{"reserved above the VNet's private IPs", func(c *capacity.Cluster) {
+			c.Subnets = []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{pfx("10.240.0.0/16")}, Reserved: 40000},
+				{Name: "other", Prefixes: []netip.Prefix{pfx("10.241.0.0/16")}, Reserved: 40000}}
+			c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "nodes"
+		}, "Subnets[1].Reserved", "", "40000 brings the addresses used by others in the cluster's subnets to 80000, above a VNet's 65536 private IPs"},
+		{"reserved above the VNet's private IPs in one subnet", func(c *capacity.Cluster) {
+			c.Subnets[0].Prefixes, c.Subnets[0].Reserved = []netip.Prefix{pfx("64.0.0.0/2")}, 1_000_000
+		}, "Subnets[0].Reserved", "", "1000000 addresses used by others exceed a VNet's 65536 private IPs [NLIM]: want at most 65536"},
+		// A static-block /24 holds 256 / 16 = 16 /28 blocks; the first and
+		// last hold Azure's addresses: 14 × 16 = 224 usable. 230 reserved
+		// addresses take ⌈230/16⌉ = 15 blocks.
+		{"reserved above static blocks", func(c *capacity.Cluster) {
+			c.Mode = modes.AzureCNIStaticBlock
+			c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{pfx("10.241.0.0/24")}, Reserved: 230})
+			c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "nodes"
+			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
+		}, "Subnets[1].Reserved", "", "230 addresses used by others take 15 whole /28 blocks, but 10.241.0.0/24 has 224 usable in blocks"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,5 +226,175 @@ func FuzzAnalyze(f *testing.F) {
 			_ = capacity.Preflight(c, capacity.Step{Op: op, Pool: "a"})
 		}
 		_ = capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "a", Nodes: int(binary.LittleEndian.Uint16(append(data, 0, 0)))})
+	})
+}
+
+// TestValidateLimits: a usable count of reserved addresses is valid, one
+// more is not; a static-block subnet may be reserved to its last whole
+// block (14 blocks × 16 = 224).
+func TestValidateLimits(t *testing.T) {
+	c := valid()
+	c.Subnets[0].Reserved = 1019
+	require.NoError(t, c.Validate())
+	c.Mode = modes.AzureCNIStaticBlock
+	c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{pfx("10.241.0.0/24")}, Reserved: 224})
+	c.Subnets[0].Reserved = 0
+	c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "nodes"
+	c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
+	require.NoError(t, c.Validate())
+}
+
+// TestDuplicatePrefixNotCountedTwice: a /22 listed twice once analyzed as
+// 2 × 1,019 = 2,038 usable, and Preflight admitted 1,240 addresses into it.
+func TestDuplicatePrefixNotCountedTwice(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 3, MaxPods: 30})
+	c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("10.240.0.0/22"))
+	var ve *capacity.ValidationError
+	_, err := capacity.Analyze(c)
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.HasField("Subnets[0].Prefixes[1]"), "%v", err)
+	// 40 nodes × (1 + 30) = 1,240 addresses.
+	require.ErrorAs(t, capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 40}), &ve)
+}
+
+// TestValidateManyOverlaps: 5,000 pools on 5,000 identical subnets. Each
+// later subnet overlaps the first (4,999 problems) and 5,000 pools exceed
+// AKS's 100 (1): 5,000 problems, of which MaxProblems are kept.
+func TestValidateManyOverlaps(t *testing.T) {
+	c := capacity.Cluster{Mode: modes.AzureCNIOverlay}
+	for i := range 5000 {
+		name := fmt.Sprintf("s%d", i)
+		c.Subnets = append(c.Subnets, subnet(name, "10.240.0.0/22"))
+		c.Pools = append(c.Pools, capacity.Pool{Name: fmt.Sprintf("p%d", i), Count: 3, NodeSubnet: name})
+	}
+	err := c.Validate()
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Len(t, ve.Problems, capacity.MaxProblems)
+	assert.Equal(t, 4900, ve.Omitted)
+	msg := err.Error()
+	assert.Less(t, len(msg), 64<<10)
+	assert.True(t, strings.HasPrefix(msg, "capacity: invalid cluster (5,000 problems); "), msg[:80])
+	assert.True(t, strings.HasSuffix(msg, "; … and 4,900 more problems"), msg[len(msg)-80:])
+	assert.Equal(t, "Subnets[1].Prefixes[0]", ve.Problems[0].Field)
+	assert.Contains(t, ve.Problems[0].Message, `of subnet "s0"`, "each names the first prefix it overlaps")
+	assert.Contains(t, ve.Problems[99].Message, `of subnet "s0"`)
+}
+
+func TestValidationErrorText(t *testing.T) {
+	c := valid()
+	c.Pools[0].Count = -1
+	err := c.Validate()
+	require.Error(t, err)
+	assert.Equal(t, "capacity: invalid cluster (1 problem); Pools[0].Count: negative count -1: want 0 or more", err.Error())
+}
+
+// TestValidationErrorCauses: the OS and policy checks keep the modes error,
+// and HasField and HasCode ask one question each.
+func TestValidationErrorCauses(t *testing.T) {
+	c := valid()
+	c.Mode = modes.Kubenet
+	c.Pools[1].OS = modes.Windows
+	c.Policy = modes.PolicyCilium
+	c.DNSServiceIP = netip.MustParseAddr("10.200.0.10")
+	err := c.Validate()
+	var ie *modes.IncompatibleError
+	require.ErrorAs(t, err, &ie)
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Len(t, ve.Unwrap(), 2, "policy and OS: %v", err)
+	whats := []string{}
+	for _, e := range ve.Unwrap() {
+		require.ErrorAs(t, e, &ie)
+		whats = append(whats, ie.What)
+	}
+	assert.ElementsMatch(t, []string{"network policy cilium", "Windows node pools"}, whats)
+
+	assert.True(t, ve.HasField("Pools[1].OS"))
+	assert.False(t, ve.HasCode("Pools[1].OS"))
+	assert.True(t, ve.HasCode(capacity.CodeDNSServiceIPOutOfServiceCIDR))
+	assert.False(t, ve.HasField(capacity.CodeDNSServiceIPOutOfServiceCIDR))
+	assert.False(t, ve.HasCode(""), "a problem without a code has no code \"\"")
+	assert.True(t, ve.Has("Policy") && ve.Has(capacity.CodeDNSServiceIPOutOfServiceCIDR), "Has is the union")
+
+	b, err := json.Marshal(ve)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "Instead", "the cause stays out of the JSON")
+	assert.NotContains(t, string(b), "omitted", "nothing omitted")
+}
+
+// FuzzValidateSubnets builds up to 255 subnets of up to 3 prefixes each,
+// many nested or repeated, with pools on them. Validate must keep at most
+// MaxProblems, reject every overlap and Reserved beyond the usable
+// addresses, and a cluster it accepts must analyze with each subnet's
+// usable addresses counted once.
+func FuzzValidateSubnets(f *testing.F) {
+	f.Add([]byte{3, 22, 0, 0, 22, 0, 0})
+	f.Add([]byte{8, 16, 1, 0, 24, 1, 7, 24, 1, 7, 20, 2, 0, 28, 3, 3})
+	f.Add([]byte{255, 8, 0, 0, 9, 0, 0, 10, 0, 0, 29, 200, 200})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		at := func(i int) byte {
+			if i < len(data) {
+				return data[i]
+			}
+			return byte(i * 7)
+		}
+		c := capacity.Cluster{Mode: modes.AzureCNIOverlay, PodCIDRs: []netip.Prefix{pfx("100.64.0.0/16")},
+			ServiceCIDRs: []netip.Prefix{pfx("100.65.0.0/16")}, DNSServiceIP: netip.MustParseAddr("100.65.0.10")}
+		k := 1
+		for i := range int(data[0]) {
+			sn := capacity.Subnet{Name: fmt.Sprintf("s%d", i)}
+			for range 1 + int(at(k))%3 {
+				bits := 8 + int(at(k+1))%22 // /8../29
+				a := netip.AddrFrom4([4]byte{10, at(k+2) % 16, at(k + 3), 0})
+				sn.Prefixes = append(sn.Prefixes, netip.PrefixFrom(a, bits).Masked())
+				k += 3
+			}
+			if at(k)%4 == 0 {
+				sn.Reserved = int(at(k+1)) * int(at(k+1))
+			}
+			k += 2
+			c.Subnets = append(c.Subnets, sn)
+			c.Pools = append(c.Pools, capacity.Pool{Name: fmt.Sprintf("p%d", i), Count: 3, NodeSubnet: sn.Name})
+		}
+		err := c.Validate()
+		var ve *capacity.ValidationError
+		if err != nil {
+			require.ErrorAs(t, err, &ve)
+			require.LessOrEqual(t, len(ve.Problems), capacity.MaxProblems)
+			require.Less(t, len(err.Error()), 64<<10)
+		}
+		overlap, over := false, false
+		var all []netip.Prefix
+		for _, sn := range c.Subnets {
+			usable := 0
+			for _, p := range sn.Prefixes {
+				for _, q := range all {
+					overlap = overlap || p.Overlaps(q)
+				}
+				all = append(all, p)
+				usable += int(modes.UsableAddresses(p))
+			}
+			over = over || sn.Reserved > usable
+		}
+		if overlap || over {
+			require.Error(t, err, "overlap %v, reserved over usable %v", overlap, over)
+			return
+		}
+		if err != nil {
+			return
+		}
+		r, err := capacity.Analyze(c)
+		require.NoError(t, err)
+		for i, sn := range c.Subnets {
+			usable := 0
+			for _, p := range sn.Prefixes {
+				usable += int(modes.UsableAddresses(p))
+			}
+			require.Equal(t, usable, r.Spaces[i].Usable, sn.Name)
+		}
 	})
 }

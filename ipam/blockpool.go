@@ -125,6 +125,10 @@ func (p *BlockPool) Occupy(b netip.Prefix) error {
 	return nil
 }
 
+// OccupyLowest marks the n lowest free blocks, in use elsewhere, as
+// allocated, in one pass, all or nothing (see Pool.OccupyLowest).
+func (p *BlockPool) OccupyLowest(n uint64) error { return p.c.occupyLowest(n) }
+
 // Release returns block b to the pool. It fails with ErrOutOfRange when b is
 // not one of the pool's blocks and with ErrNotAllocated when b is free.
 func (p *BlockPool) Release(b netip.Prefix) error {

@@ -55,8 +55,18 @@ func (c *core) take() (uint64, bool) {
 	if c.bm.Count() == n {
 		return 0, false
 	}
+	if n > bitmap.DenseMax { // sparse: see Random
+		if k := c.bm.PartialPages(); k >= randomPages {
+			r := c.rng.uint64n(k)
+			return c.bm.SetInPartialPage(r, c.rng.uint64n(bitmap.PageBits)), true
+		}
+	}
 	return c.bm.SetNextClearWrapRandom(c.rng.uint64n(n))
 }
+
+// randomPages is how many partly used pages Random fills at once in a space
+// of over 2^20 slots before it opens another (see Random).
+const randomPages = 64
 
 // reset frees every slot and restarts the strategy, as newCore left it.
 func (c *core) reset() {
@@ -94,6 +104,44 @@ func (c *core) checkN(n int) error {
 	}
 	if uint64(n) > c.free() {
 		return fmt.Errorf("%w: %d requested, %d free", ErrExhausted, n, c.free())
+	}
+	return nil
+}
+
+// occupyLowest marks the n lowest free slots used, all or nothing, setting
+// each free gap below them as one range: the cost grows with the runs
+// already allocated, not with n. The strategy's state does not move.
+func (c *core) occupyLowest(n uint64) error {
+	if n > c.free() {
+		return fmt.Errorf("%w: occupy %d lowest, %d free", ErrExhausted, n, c.free())
+	}
+	if n == 0 {
+		return nil
+	}
+	if c.bm.Count() == 0 { // a fresh or reset pool: one range, no allocation
+		c.bm.SetRange(0, n)
+		return nil
+	}
+	// Find the gaps first: the bitmap must not change under Runs.
+	type gap struct{ lo, n uint64 }
+	var gaps []gap
+	var next uint64 // the lowest slot not yet accounted for
+	left := n
+	for s, k := range c.bm.Runs() {
+		if g := min(s-next, left); g > 0 {
+			gaps = append(gaps, gap{next, g})
+			left -= g
+		}
+		next = s + k
+		if left == 0 {
+			break
+		}
+	}
+	if left > 0 {
+		gaps = append(gaps, gap{next, left})
+	}
+	for _, g := range gaps {
+		c.bm.SetRange(g.lo, g.n)
 	}
 	return nil
 }

@@ -8,7 +8,8 @@
 // out. Slot i of a pool maps to its address or prefix by arithmetic, and the
 // slots live in a sparse hierarchical bitmap: a search reads one word per
 // level, whatever the fill, and an IPv6 /64 costs memory in proportion to
-// what was allocated, not to 2^64. First fit usually reads a single word. In
+// what was allocated, not to 2^64 (Random keeps a working set of pages
+// there: see Random). First fit usually reads a single word. In
 // a nearly full pool, next fit and random start far from the next free slot,
 // climb the levels and descend again: about 1.5 times the cost in an empty
 // pool (the README's table).

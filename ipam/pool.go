@@ -82,6 +82,13 @@ func (p *Pool) Occupy(a netip.Addr) error {
 	return nil
 }
 
+// OccupyLowest marks the n lowest free addresses, in use elsewhere, as
+// allocated: what n first-fit allocations on a fresh pool would take, in one
+// pass rather than n (a million addresses others hold cost a few range
+// writes). It is all or nothing and fails with ErrExhausted when fewer than
+// n are free. The strategy's state (NextFit's cursor) does not move.
+func (p *Pool) OccupyLowest(n uint64) error { return p.c.occupyLowest(n) }
+
 // Release returns a to the pool. It fails with ErrOutOfRange when a is not
 // the pool's and with ErrNotAllocated when a is free.
 func (p *Pool) Release(a netip.Addr) error {

@@ -21,6 +21,23 @@ const (
 	// Random starts at a uniformly drawn slot and takes the first free slot
 	// from there, wrapping around, like the Kubernetes service IP allocator.
 	// The same Seed gives the same sequence.
+	//
+	// In a space of over 2^20 slots (an IPv6 /64), where each slot drawn
+	// would open a 4,096-slot page of its own (2 KB per address), Random
+	// keeps a working set instead. Pages are the aligned runs of 4,096
+	// slots (past the last slot, the last page counts as used); a page is
+	// partial when it holds both used and free slots. While fewer than 64
+	// pages are partial, Random draws as above, which in a sparse space
+	// usually opens a new page at a uniformly random place. Otherwise, with
+	// k partial pages, it draws r uniformly from [0, k), then o uniformly
+	// from [0, 4096), and takes the first free slot at or after offset o of
+	// the r-th partial page in ascending order, wrapping around within that
+	// page. Each allocation thus goes to a uniformly random page of a working
+	// set of 64 (more after releases) randomly placed pages, and pages fill
+	// before new ones open: memory grows with what is allocated, as for
+	// first fit, at the price of addresses clustered in those pages rather
+	// than spread over the whole space. Released slots make their page
+	// partial again, so they are reused before a new page opens.
 	Random
 )
 

@@ -7,13 +7,7 @@
 // ipam pools. A custom Spec (another CNI, another cloud) works with capacity
 // without changes here, because capacity reads only Spec's fields.
 //
-// Sources are cited by the keys of ipcap's reference notes (aks-facts.md):
-// IPP concepts-network-ip-address-planning, OVC concepts-network-azure-cni-overlay,
-// OVH azure-cni-overlay, DYN configure-azure-cni-dynamic-ip-allocation,
-// SBA configure-azure-cni-static-block-allocation, LEG concepts-network-legacy-cni,
-// KUB configure-kubenet, CNI concepts-network-cni-overview, CIL
-// azure-cni-powered-by-cilium, BYO use-byo-cni, DS configure-dual-stack, QUO
-// quotas-skus-regions, VNF virtual-networks-faq, NLIM azure-virtual-network-limits,
-// ACN Azure/azure-container-networking (CNS IPAM math). Each file is under
-// https://learn.microsoft.com/azure/aks/ unless named otherwise.
+// Comments cite their sources by key ([IPP], [LEG, OVC], [ISS; W8]):
+// SOURCES.md at the repository root lists every key with its URL, and
+// docs/aks-facts.md holds the worked examples (W1…) and open questions (U1…).
 package modes

@@ -101,6 +101,14 @@ func (a PodAllocation) BlockSize() int {
 	return 1 << (32 - a.BlockBits)
 }
 
+// StaticBlocks returns the blocks a node of maxPods pods takes with static
+// blocks: enough for its pods and ReservedPerNode, ceil((maxPods +
+// ReservedPerNode) / BlockSize()); with AKS's /28 and 1 reserved this is
+// the package function StaticBlocks.
+func (a PodAllocation) StaticBlocks(maxPods int) int {
+	return ceilDiv(maxPods+a.ReservedPerNode, a.BlockSize())
+}
+
 // Range is an inclusive range with a default.
 type Range struct {
 	Min     int `json:"min"`
@@ -251,7 +259,7 @@ func (s Spec) PerNode(maxPods, pods int) Demand {
 	case Batch:
 		n = DynamicTarget(pods, a.BatchSize, a.RequestThreshold, maxPods)
 	case StaticBlock:
-		blocks = ceilDiv(maxPods+a.ReservedPerNode, a.BlockSize())
+		blocks = a.StaticBlocks(maxPods)
 		n = blocks * a.BlockSize()
 	case NodeBlock:
 		blocks = 1
@@ -350,4 +358,177 @@ func modesWhere(ok func(Spec) bool) []Mode {
 		}
 	}
 	return out
+}
+
+// Bounds Validate puts on a Spec. They are far above any AKS limit and keep
+// every product capacity forms (nodes × pods × routes) well inside an int.
+const (
+	SpecMaxNodes     = 1_000_000 // MaxNodes, MaxNodesPerPool and MaxRoutes at most
+	SpecMaxPods      = 65_536    // MaxPods.Max, BatchSize and ReservedPerNode at most
+	SpecMaxThreshold = 100       // RequestThreshold and ReleaseThreshold at most, in batches
+)
+
+// A SpecError lists every field of a Spec that capacity cannot run.
+type SpecError struct {
+	Problems []*FieldError
+}
+
+func (e *SpecError) Error() string {
+	var b strings.Builder
+	b.WriteString("modes: invalid spec")
+	for i, p := range e.Problems {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s %s: %s", p.Field, p.Value, p.Reason)
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, for errors.As.
+func (e *SpecError) Unwrap() []error {
+	out := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = p
+	}
+	return out
+}
+
+// Validate reports, as a *SpecError, every field capacity cannot simulate:
+// an unknown enum, a pod source the unit cannot take addresses from, a field
+// the unit does not use, a count outside its bounds (SpecMaxNodes,
+// SpecMaxPods, SpecMaxThreshold). Every AKS mode's Spec is valid. A custom
+// Spec must place node addresses in the node subnet and take pods as:
+// PerPod from the node subnet, Batch from a pod subnet, StaticBlock from a
+// pod subnet, pod CIDR or CNI pool, NodeBlock and OnDemandBlock from a pod
+// CIDR or CNI pool, or no unit with no source (pods take no addresses).
+func (s Spec) Validate() error {
+	var ps []*FieldError
+	bad := func(field string, value any, format string, args ...any) {
+		ps = append(ps, &FieldError{Field: field, Value: fmt.Sprint(value), Reason: fmt.Sprintf(format, args...)})
+	}
+	if s.Mode != 0 && !s.Mode.IsValid() {
+		bad("Mode", uint8(s.Mode), "unknown mode: want 0 for a custom Spec or one of %v", All())
+	}
+	if s.NodeIPs != NodeSubnet {
+		bad("NodeIPs", s.NodeIPs, "nodes take their addresses from the node subnet: want %q", NodeSubnet)
+	}
+	a := s.Pods
+	var sources []Source // where the unit can take addresses from
+	switch a.Unit {
+	case 0:
+		sources = []Source{NoSource}
+	case PerPod:
+		sources = []Source{NodeSubnet}
+	case Batch:
+		sources = []Source{PodSubnet}
+	case StaticBlock:
+		sources = []Source{PodSubnet, PodCIDR, CNIPool}
+	case NodeBlock, OnDemandBlock:
+		sources = []Source{PodCIDR, CNIPool}
+	default:
+		bad("Pods.Unit", uint8(a.Unit), "unknown unit: want one of %q, %q, %q, %q, %q, or 0 for pods without addresses",
+			PerPod, Batch, StaticBlock, NodeBlock, OnDemandBlock)
+	}
+	if int(a.Source) >= len(sourceNames) {
+		bad("Pods.Source", uint8(a.Source), "unknown source: want %s", sourceList([]Source{NoSource, NodeSubnet, PodSubnet, PodCIDR, CNIPool}))
+	} else if sources != nil && !slices.Contains(sources, a.Source) {
+		bad("Pods.Source", a.Source, "%s cannot take addresses from a %s: want %s", unitName(a.Unit), a.Source, sourceList(sources))
+	}
+	blocks := a.Unit == StaticBlock || a.Unit == NodeBlock || a.Unit == OnDemandBlock
+	switch {
+	case blocks && (a.BlockBits < 8 || a.BlockBits > 32):
+		bad("Pods.BlockBits", a.BlockBits, "%s need a block prefix length in 8..32", a.Unit)
+	case !blocks && a.BlockBits != 0:
+		bad("Pods.BlockBits", a.BlockBits, "only block units use it: want 0 for %s", unitName(a.Unit))
+	}
+	if a.Unit == Batch {
+		if a.BatchSize < 1 || a.BatchSize > SpecMaxPods {
+			bad("Pods.BatchSize", a.BatchSize, "want a batch of 1..%d addresses", SpecMaxPods)
+		}
+		req, rel := a.RequestThreshold, a.ReleaseThreshold
+		okReq := req >= 0 && req <= SpecMaxThreshold
+		if !okReq {
+			bad("Pods.RequestThreshold", req, "want 0..%d batches", SpecMaxThreshold)
+		}
+		switch {
+		case !(rel >= 0 && rel <= SpecMaxThreshold):
+			bad("Pods.ReleaseThreshold", rel, "want 0..%d batches", SpecMaxThreshold)
+		case okReq && rel < req:
+			bad("Pods.ReleaseThreshold", rel, "below RequestThreshold %v: a node would give back addresses it must ask for again", req)
+		}
+	} else {
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{{"Pods.BatchSize", float64(a.BatchSize)}, {"Pods.RequestThreshold", a.RequestThreshold}, {"Pods.ReleaseThreshold", a.ReleaseThreshold}} {
+			if f.v != 0 {
+				bad(f.name, f.v, "only batches use it: want 0 for %s", unitName(a.Unit))
+			}
+		}
+	}
+	if a.Unit == StaticBlock {
+		if a.ReservedPerNode < 0 || a.ReservedPerNode > SpecMaxPods {
+			bad("Pods.ReservedPerNode", a.ReservedPerNode, "want 0..%d addresses", SpecMaxPods)
+		}
+	} else {
+		if a.ReservedPerNode != 0 {
+			bad("Pods.ReservedPerNode", a.ReservedPerNode, "only static blocks use it: want 0 for %s", unitName(a.Unit))
+		}
+		if a.BlockCountsOnce {
+			bad("Pods.BlockCountsOnce", a.BlockCountsOnce, "only static blocks use it: want false for %s", unitName(a.Unit))
+		}
+	}
+
+	r := s.MaxPods
+	if r.Min < 1 || r.Min > r.Default || r.Default > r.Max || r.Max > SpecMaxPods {
+		bad("MaxPods", fmt.Sprintf("%d/%d/%d", r.Min, r.Default, r.Max), "want 1 ≤ Min ≤ Default ≤ Max ≤ %d", SpecMaxPods)
+	}
+	if s.MinPodsPerPool < 0 || s.MinPodsPerPool > SpecMaxNodes*SpecMaxPods {
+		bad("MinPodsPerPool", s.MinPodsPerPool, "want 0..%d pods", SpecMaxNodes*SpecMaxPods)
+	}
+	if s.MaxNodes < 1 || s.MaxNodes > SpecMaxNodes {
+		bad("MaxNodes", s.MaxNodes, "want 1..%d nodes", SpecMaxNodes)
+	}
+	if s.MaxNodesPerPool < 1 || s.MaxNodesPerPool > SpecMaxNodes {
+		bad("MaxNodesPerPool", s.MaxNodesPerPool, "want 1..%d nodes", SpecMaxNodes)
+	}
+	switch {
+	case s.MaxRoutes < 0 || s.MaxRoutes > SpecMaxNodes:
+		bad("MaxRoutes", s.MaxRoutes, "want 0..%d routes (0: no route table)", SpecMaxNodes)
+	case s.RoutesPerNode < 0 || s.RoutesPerNode > s.MaxRoutes:
+		bad("RoutesPerNode", s.RoutesPerNode, "want 0..%d (MaxRoutes)", s.MaxRoutes)
+	}
+	if p := s.DefaultPodCIDR; p.IsValid() && (!p.Addr().Is4() || p.Masked() != p) {
+		bad("DefaultPodCIDR", p, "want an IPv4 network prefix such as 10.244.0.0/16")
+	}
+	if int(s.Dataplane) >= len(dataplaneNames) {
+		bad("Dataplane", uint8(s.Dataplane), "unknown dataplane: want azure, cilium or byo")
+	}
+	for i, p := range s.Policies {
+		if int(p) >= len(policyNames) {
+			bad(fmt.Sprintf("Policies[%d]", i), uint8(p), "unknown policy engine: want azure, calico or cilium")
+		}
+	}
+	if len(ps) > 0 {
+		return &SpecError{Problems: ps}
+	}
+	return nil
+}
+
+func unitName(u Unit) string {
+	if u == 0 {
+		return "pods without addresses"
+	}
+	return u.String()
+}
+
+func sourceList(ss []Source) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s.String())
+	}
+	return strings.Join(q, " or ")
 }

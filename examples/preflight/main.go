@@ -1,5 +1,7 @@
-// Command preflight answers "will AKS accept this?" for a create, scale,
-// upgrade or new node pool, in AKS's own words and figures.
+// Command preflight answers "will AKS accept this, and will it then
+// work?" for a create, scale, autoscaler max count, upgrade or new node
+// pool, in AKS's own words and figures. It exits 1 when a check is refused
+// or fails after acceptance.
 //
 //	go run ./examples/preflight
 //	go run ./examples/preflight -cluster aks.json -network vnet.json -op upgrade -pool user
@@ -25,9 +27,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
-	opName := fs.String("op", "", "create, scale, upgrade or add-pool (default: a set of checks)")
-	pool := fs.String("pool", "", "the pool to scale, upgrade or add")
-	nodes := fs.Int("nodes", -1, "the node count to scale the pool to")
+	opName := fs.String("op", "", "create, scale, autoscale, upgrade or add-pool (default: a set of checks)")
+	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
+	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
 	if err := fs.Parse(args); err != nil {
 		return input.BadUsage(err)
 	}
@@ -51,15 +53,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *opName != "" {
 		var op capacity.Op
 		if err := op.UnmarshalText([]byte(*opName)); err != nil {
-			return input.Usagef("-op %q: want create, scale, upgrade or add-pool", *opName)
+			return input.Usagef("-op %q: want create, scale, autoscale, upgrade or add-pool", *opName)
 		}
-		if op == capacity.OpScale && *nodes < 0 {
-			return input.Usagef("-op scale needs -nodes")
+		if (op == capacity.OpScale || op == capacity.OpAutoscale) && *nodes < 0 {
+			return input.Usagef("-op %v needs -nodes", op)
 		}
-		if op != capacity.OpCreate && *pool == "" {
+		if op != capacity.OpCreate && op != capacity.OpUpgrade && *pool == "" {
 			return input.Usagef("-op %s needs -pool", *opName)
 		}
-		if op != capacity.OpCreate && !hasPool(c, *pool) {
+		if *pool != "" && !hasPool(c, *pool) {
 			return input.Usagef("-pool %q: the cluster has no such pool", *pool)
 		}
 		steps = []capacity.Step{{Op: op, Pool: *pool, Nodes: *nodes}}
@@ -69,17 +71,34 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "cluster: %s (%v)\n", desc, c.Mode)
 	if err := c.Validate(); err != nil {
 		fmt.Fprintf(stdout, "refused before any check: %v\n", err)
-		return nil
+		return &notOK{len(steps), len(steps)}
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	bad := 0
 	for _, s := range steps {
-		verdict := "accepted"
-		if err := capacity.Preflight(c, s); err != nil {
-			verdict = "refused: " + err.Error()
+		v, err := capacity.Check(c, s)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", describe(c, s), verdict)
+		if v.Refusal != nil || v.Failure != nil {
+			bad++
+		}
+		fmt.Fprintf(tw, "%s\t%v\n", describe(c, s), v)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if bad > 0 {
+		return &notOK{bad, len(steps)}
+	}
+	return nil
+}
+
+// notOK reports steps AKS refuses or that fail after acceptance.
+type notOK struct{ bad, steps int }
+
+func (e *notOK) Error() string {
+	return fmt.Sprintf("%d of %d checks refused or failing", e.bad, e.steps)
 }
 
 func cluster(path string, networks []string, modeName string) (capacity.Cluster, string, error) {
@@ -114,16 +133,21 @@ func hasPool(c capacity.Cluster, name string) bool {
 }
 
 // defaultChecks creates the cluster, upgrades every pool, and scales every
-// pool to twice and ten times its committed size.
+// pool (raises an autoscaled pool's max count) to twice and ten times its
+// committed size.
 func defaultChecks(c capacity.Cluster) []capacity.Step {
 	steps := []capacity.Step{{Op: capacity.OpCreate}}
 	for _, p := range c.Pools {
 		steps = append(steps, capacity.Step{Op: capacity.OpUpgrade, Pool: p.Name})
 	}
 	for _, p := range c.Pools {
+		op := capacity.OpScale
+		if p.Autoscaling() {
+			op = capacity.OpAutoscale // an autoscaled pool grows by its max count
+		}
 		steps = append(steps,
-			capacity.Step{Op: capacity.OpScale, Pool: p.Name, Nodes: 2 * max(p.Committed(), 1)},
-			capacity.Step{Op: capacity.OpScale, Pool: p.Name, Nodes: 10 * max(p.Committed(), 1)})
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 2 * max(p.Committed(), 1)},
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 10 * max(p.Committed(), 1)})
 	}
 	return steps
 }
@@ -134,7 +158,12 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 		return "create"
 	case capacity.OpScale:
 		return fmt.Sprintf("scale %s to %d", s.Pool, s.Nodes)
+	case capacity.OpAutoscale:
+		return fmt.Sprintf("autoscale %s to max %d", s.Pool, s.Nodes)
 	case capacity.OpUpgrade:
+		if s.Pool == "" {
+			return "upgrade every pool"
+		}
 		for _, p := range c.Pools {
 			if p.Name == s.Pool {
 				surge := p.MaxSurge

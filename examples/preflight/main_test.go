@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -13,28 +14,55 @@ import (
 
 const fixtures = "../../capacity/aksjson/testdata/"
 
-func golden(t *testing.T, name string, args ...string) string {
+// golden runs preflight and checks its output; a run whose checks are
+// refused or fail still passes here, and reports whether it was all ok.
+func golden(t *testing.T, name string, args ...string) (string, bool) {
 	t.Helper()
-	return goldenfile.Run(t, name, func(stdout, stderr io.Writer) error { return run(args, stdout, stderr) })
+	ok := true
+	out := goldenfile.Run(t, name, func(stdout, stderr io.Writer) error {
+		err := run(args, stdout, stderr)
+		var n *notOK
+		if errors.As(err, &n) {
+			ok = false
+			return nil
+		}
+		return err
+	})
+	return out, ok
 }
 
 func TestDefault(t *testing.T) {
-	out := golden(t, "default.txt")
-	assert.Contains(t, out, "InsufficientSubnetSize: Pre-allocated IPs")
+	out, ok := golden(t, "default.txt")
+	assert.False(t, ok)
+	// A max count of 600 beside 3 + 10 nodes: 613 × 256 in the default /16.
+	assert.Contains(t, out, "autoscale user to max 600           refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 156928 exceeds IPs available 65536")
+	assert.Contains(t, out, "create                              ok")
 }
 
 func TestLegacyCNI(t *testing.T) {
-	out := golden(t, "azure-cni.txt", "-mode", "azure-cni")
-	// 73 nodes at 31 addresses in a /22 with 8 taken: 2,263 of 1,011.
-	assert.Contains(t, out, "refused: InsufficientSubnetSize: Pre-allocated IPs 2263 exceeds IPs available 1011 in Subnet Cidr 10.240.0.0/22, Subnet Name aks-nodes")
-	assert.Contains(t, out, "Pre-allocated IPs 31 exceeds IPs available 0", "an over-committed subnet has nothing free")
+	out, _ := golden(t, "azure-cni.txt", "-mode", "azure-cni")
+	// 3 + 60 + 10 nodes at 29 addresses against a /22's 1,019.
+	assert.Contains(t, out, "create                              refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 2117 exceeds IPs available 1019 in Subnet Cidr 10.240.0.0/22, Subnet Name aks-nodes")
+}
+
+func TestAcceptedThenFails(t *testing.T) {
+	out, ok := golden(t, "static-block.txt", "-mode", "azure-cni-static-block")
+	assert.False(t, ok)
+	// AKS counts one /28 a node, but a node at 110 pods takes 7. The /20 pod
+	// subnet has 256 /28s, 254 usable; 3 + 10 nodes at 7 and 2 Windows
+	// nodes at 2 hold 95, so 22 more system nodes take 154 and the 23rd
+	// finds 5 blocks.
+	assert.Contains(t, out, "scale system to 30                  accepted by AKS, then fails: pool system at 25 nodes: "+
+		"SubnetIsFull: Subnet aks-pods with address prefix 10.240.16.0/20 does not have enough capacity for 112 IP addresses")
 }
 
 func TestClusterFile(t *testing.T) {
 	golden(t, "static.txt", "-cluster", fixtures+"podsubnet-static.json", "-network", fixtures+"podsubnet-static-vnet.json")
-	out := golden(t, "legacy-scale.txt", "-cluster", fixtures+"legacy-cni.json", "-network", fixtures+"legacy-cni-subnet.json",
-		"-op", "scale", "-pool", "system", "-nodes", "9")
-	assert.Contains(t, out, "Pre-allocated IPs 186 exceeds IPs available 164")
+	out, ok := golden(t, "legacy-scale.txt", "-cluster", fixtures+"legacy-cni.json", "-network", fixtures+"legacy-cni-subnet.json",
+		"-op", "scale", "-pool", "system", "-nodes", "13")
+	assert.False(t, ok)
+	// 13 system nodes and the Windows pool's max of 8, at 29 a node, in a /23.
+	assert.Contains(t, out, "Pre-allocated IPs 609 exceeds IPs available 507 in Subnet Cidr 10.20.0.0/23, Subnet Name aks")
 }
 
 func TestBadInput(t *testing.T) {
@@ -42,10 +70,11 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-op", "explode"}, `-op "explode": want create, scale, upgrade or add-pool`},
+		{[]string{"-op", "explode"}, `-op "explode": want create, scale, autoscale, upgrade or add-pool`},
 		{[]string{"-op", "scale", "-pool", "user"}, "-op scale needs -nodes"},
 		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, "-nodes -5: want 0 or more"},
-		{[]string{"-op", "upgrade"}, "-op upgrade needs -pool"},
+		{[]string{"-op", "scale", "-nodes", "3"}, "-op scale needs -pool"},
+		{[]string{"-op", "autoscale", "-pool", "user"}, "-op autoscale needs -nodes"},
 		{[]string{"-op", "upgrade", "-pool", "nope"}, `-pool "nope": the cluster has no such pool`},
 		{[]string{"-pool", "user"}, "-pool and -nodes go with -op"},
 		{[]string{"-mode", "x"}, `-mode "x": unknown networking mode`},
@@ -59,6 +88,14 @@ func TestBadInput(t *testing.T) {
 		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
 		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
 	}
+}
+
+// Without -pool an upgrade is az aks upgrade: every pool, their surges
+// summed at admission. 3 + 60 + 10 nodes with 1 + 20 + 1 surge nodes.
+func TestUpgradeEveryPool(t *testing.T) {
+	out, ok := golden(t, "upgrade-all.txt", "-op", "upgrade")
+	assert.True(t, ok)
+	assert.Contains(t, out, "upgrade every pool  ok")
 }
 
 func TestHelp(t *testing.T) {

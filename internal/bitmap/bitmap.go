@@ -194,6 +194,29 @@ func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 	return i, true
 }
 
+// PageBits is the size of a sparse bitmap's pages: bit i lies in page
+// i/PageBits, and bits at or beyond Len count as set.
+const PageBits = 1 << pageShift
+
+// PartialPages returns the number of pages of a sparse bitmap that hold both
+// set and clear bits (0 for a dense bitmap).
+func (b *Bitmap) PartialPages() uint64 {
+	if b.isDense {
+		return 0
+	}
+	return b.s.partialPages()
+}
+
+// SetInPartialPage sets the first clear bit at or after offset off of the
+// r-th partial page in ascending order (see PartialPages), wrapping around
+// to the page's start, and returns it. The bitmap must be sparse, r below
+// PartialPages and off below PageBits. It lets a random strategy reuse the
+// pages that exist rather than create one per draw.
+func (b *Bitmap) SetInPartialPage(r, off uint64) uint64 {
+	b.ones++
+	return b.s.setInPartial(r, off)
+}
+
 // SetFirstClear sets the lowest clear bit and returns it, or false when every
 // bit is set. It remembers how far the bits are all set, and Clear lowers
 // that mark, so allocating in order, or again after a release, reads one

@@ -386,3 +386,98 @@ func BenchmarkParts(b *testing.B) {
 		}
 	})
 }
+
+// partialPages lists the model's pages, ascending, that hold both set bits
+// below n and clear ones.
+func (m *model) partialPages() []uint64 {
+	count := map[uint64]uint64{}
+	for i := range m.set {
+		count[i/PageBits]++
+	}
+	var out []uint64
+	for p, c := range count {
+		if c < min(PageBits, m.n-p*PageBits) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestPartialPages drives sparse bitmaps with sets, clears and ranges that
+// fill and empty pages, and checks the partial pages and SetInPartialPage
+// against the model after every step.
+func TestPartialPages(t *testing.T) {
+	sizes := []uint64{100, 5*PageBits + 100, 1<<18 + 3, 1 << 24, math.MaxUint64}
+	ops := 30000
+	if testing.Short() {
+		ops = 20000
+	}
+	for _, n := range sizes {
+		r := rand.New(rand.NewPCG(7, n))
+		b := newBitmap(n, false)
+		m := &model{n: n, set: map[uint64]bool{}}
+		fullSeen := 0
+		window := min(n, 2*PageBits+300) // a few pages, so that they fill
+		off := n - window
+		if n > 1<<20 {
+			off = r.Uint64N(n-window) &^ (PageBits - 1)
+		}
+		for step := range ops {
+			i := off + r.Uint64N(window)
+			switch op := r.IntN(10); {
+			case op < 5:
+				got, want := b.Set(i), !m.set[i]
+				require.Equal(t, want, got, "n=%d Set(%d)", n, i)
+				m.set[i] = true
+				if b.full(i) {
+					fullSeen++
+				}
+			case op < 7 && step/6000%3 == 2: // clear only in every third phase: pages fill
+				got, want := b.Clear(i), m.set[i]
+				require.Equal(t, want, got, "n=%d Clear(%d)", n, i)
+				delete(m.set, i)
+			case op == 7 && step%20 == 0: // a range of clear bits
+				lo, ok := m.nextClear(i)
+				if !ok {
+					break
+				}
+				c := uint64(0)
+				for lo+c < n && c < 700 && !m.set[lo+c] {
+					m.set[lo+c] = true
+					c++
+				}
+				b.SetRange(lo, c)
+			default:
+				parts := m.partialPages()
+				require.Equal(t, uint64(len(parts)), b.PartialPages(), "n=%d step %d", n, step)
+				if len(parts) == 0 {
+					break
+				}
+				k, o := r.Uint64N(uint64(len(parts))), r.Uint64N(PageBits)
+				var want uint64
+				for d := range uint64(PageBits) {
+					j := parts[k]*PageBits + (o+d)%PageBits
+					if j < n && !m.set[j] {
+						want = j
+						break
+					}
+				}
+				require.Equal(t, want, b.SetInPartialPage(k, o), "n=%d step %d page %d off %d", n, step, parts[k], o)
+				m.set[want] = true
+			}
+			require.Equal(t, uint64(len(m.set)), b.Count())
+		}
+		require.Equal(t, uint64(len(m.partialPages())), b.PartialPages())
+		require.Equal(t, m.sorted(), slices.Collect(b.Ones()), "n=%d", n)
+		require.NotZero(t, fullSeen, "n=%d: no page ever filled", n)
+		b.Reset()
+		require.Zero(t, b.PartialPages())
+	}
+}
+
+// full reports whether every bit of the page holding i is set.
+func (b *Bitmap) full(i uint64) bool {
+	c, ok := b.NextClear(i / PageBits * PageBits)
+	return !ok || c/PageBits != i/PageBits
+}

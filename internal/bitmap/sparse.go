@@ -8,19 +8,28 @@ const (
 	allOnes   = ^uint64(0)
 )
 
-// page is a leaf: 4,096 bits, a summary bit per full word, and the way up.
+// page is a leaf: 4,096 bits, a summary bit per full word, the count of set
+// bits below n, and the way up.
 type page struct {
 	full   uint64
-	parent int32 // arena index of the parent, −1 for the root
-	pos    uint8 // index among the parent's children
+	parent int32  // arena index of the parent, −1 for the root
+	pos    uint8  // index among the parent's children
+	used   uint16 // set bits below n (padding excluded)
 	words  [64]uint64
 }
 
+// partial reports whether the page holds both set bits below n and clear bits.
+func (p *page) partial() bool { return p.used != 0 && p.full != allOnes }
+
 // inner is an interior node: a full bit and an arena index (plus one; 0 means
 // not created) per child. Children of a level-1 node are pages, of a level-l
-// node (l > 1) interior nodes of level l−1.
+// node (l > 1) interior nodes of level l−1. part has a bit per child whose
+// subtree holds a partial page, npart counts the partial pages below: they
+// let Random pick the r-th partial page in one descent.
 type inner struct {
 	full   uint64
+	part   uint64
+	npart  uint64
 	parent int32
 	pos    uint8
 	kids   [64]int32
@@ -79,6 +88,7 @@ func (b *sparse) newPage(base uint64, set bool, parent int32, pos uint8) int32 {
 		for i := range p.words {
 			p.words[i] = allOnes
 		}
+		p.used = uint16(min(b.n-base, 1<<pageShift))
 	} else if b.n-base < 1<<pageShift { // base < n always holds
 		rem := b.n - base
 		for w := range p.words {
@@ -185,11 +195,19 @@ func (b *sparse) setAt(pg int32, i uint64) bool {
 		return false
 	}
 	p.words[w] |= m
+	p.used++
 	if p.words[w] == allOnes {
 		p.full |= 1 << w
 		if p.full == allOnes {
+			if p.used > 1 { // it was partial
+				b.partialChanged(pg, false)
+			}
 			b.markFull(p.parent, p.pos)
+			return true
 		}
+	}
+	if p.used == 1 {
+		b.partialChanged(pg, true)
 	}
 	return true
 }
@@ -201,14 +219,91 @@ func (b *sparse) clearAt(pg int32, i uint64) bool {
 	if p.words[w]&m == 0 {
 		return false
 	}
+	wasFull := false
 	if p.words[w] == allOnes {
 		if p.full == allOnes {
+			wasFull = true
 			b.markNotFull(p.parent, p.pos)
 		}
 		p.full &^= 1 << w
 	}
 	p.words[w] &^= m
+	p.used--
+	if wasFull != (p.used == 0) { // full to partial, or partial to empty
+		b.partialChanged(pg, wasFull)
+	}
 	return true
+}
+
+// partialChanged records that the page at arena index pg became partial (on)
+// or stopped being partial, in the counts and bits of its ancestors.
+func (b *sparse) partialChanged(pg int32, on bool) {
+	p := &b.pages[pg]
+	node, pos, kidOn := p.parent, p.pos, on
+	for node >= 0 {
+		in := &b.inners[node]
+		if on {
+			in.npart++
+		} else {
+			in.npart--
+		}
+		if kidOn {
+			in.part |= 1 << pos
+		} else {
+			in.part &^= 1 << pos
+		}
+		node, pos, kidOn = in.parent, in.pos, in.npart != 0
+	}
+}
+
+// partialPages returns the number of partial pages.
+func (b *sparse) partialPages() uint64 {
+	if b.height == 0 {
+		if b.pages[0].partial() {
+			return 1
+		}
+		return 0
+	}
+	return b.inners[0].npart
+}
+
+// setInPartial sets the first clear bit at or after offset off, wrapping
+// around the page, of the r-th partial page in ascending order, and returns
+// it. r must be below partialPages and off below 4,096.
+func (b *sparse) setInPartial(r, off uint64) uint64 {
+	node, base := int32(0), uint64(0)
+	for l := b.height; l >= 1; l-- {
+		in := &b.inners[node]
+		for m := in.part; ; m &= m - 1 {
+			c := uint64(bits.TrailingZeros64(m))
+			k := in.kids[c]
+			cnt := uint64(1)
+			if l > 1 {
+				cnt = b.inners[k-1].npart
+			}
+			if r < cnt {
+				base |= c << levelShift(l-1)
+				node = k - 1
+				break
+			}
+			r -= cnt
+		}
+	}
+	p := &b.pages[node]
+	w := off >> 6 & 63
+	var i uint64
+	if x := p.words[w] | (1<<(off&63) - 1); x != allOnes {
+		i = w<<6 | uint64(bits.TrailingZeros64(^x))
+	} else {
+		m := p.full | (2<<w - 1) // the words after w
+		if m == allOnes {
+			m = p.full // none free: wrap to the page's first free word
+		}
+		w = uint64(bits.TrailingZeros64(^m))
+		i = w<<6 | uint64(bits.TrailingZeros64(^p.words[w]))
+	}
+	b.setAt(node, base|i)
+	return base | i
 }
 
 // markFull records that child pos of node became full, and so on upwards.
@@ -377,11 +472,13 @@ func (b *sparse) setRangeAll(lo, n uint64) {
 func (b *sparse) setRange(l int, node int32, base, lo, hi uint64) bool {
 	if l == 0 {
 		p := &b.pages[node]
+		was := p.partial()
 		for i := lo; ; {
 			w := i >> 6 & 63
 			end := min(hi, i|63)
 			m := allOnes << (i & 63) & (allOnes >> (63 - end&63))
 			p.words[w] |= m
+			p.used += uint16(end - i + 1)
 			if p.words[w] == allOnes {
 				p.full |= 1 << w
 			}
@@ -389,6 +486,9 @@ func (b *sparse) setRange(l int, node int32, base, lo, hi uint64) bool {
 				break
 			}
 			i = end + 1
+		}
+		if now := p.partial(); now != was {
+			b.partialChanged(node, now)
 		}
 		return p.full == allOnes
 	}
@@ -460,6 +560,6 @@ func (b *sparse) runs(l int, node int32, base uint64, whole bool, emit func(uint
 // memoryBytes returns the bytes held by the bitmap's nodes (capacity
 // included): what its heap cost grows with.
 func (b *sparse) memoryBytes() uint64 {
-	const pageBytes, innerBytes = 16 + 64*8, 16 + 64*4
+	const pageBytes, innerBytes = 16 + 64*8, 32 + 64*4
 	return uint64(cap(b.pages))*pageBytes + uint64(cap(b.inners))*innerBytes
 }

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/bits"
 	"net/netip"
+	"slices"
 
 	"go4.org/netipx"
 )
@@ -166,5 +167,147 @@ func Blocks(space, reserved *netipx.IPSet, bits int) []netip.Prefix {
 			out = append(out, p)
 		}
 	}
+	return out
+}
+
+// Slots is the reference for a pool of more than 2^20 slots, too many to
+// list: it keeps the used slot numbers in a map and, for Random, applies
+// ipam's rule for such spaces. Pages are the aligned runs of PageSize
+// slots; a page is partial when it has both used and free slots. While
+// fewer than WorkingPages pages are partial, Random takes the first free
+// slot at or after a uniformly drawn slot, wrapping around; otherwise it
+// draws r from [0, partial pages), then an offset o from [0, PageSize), and
+// takes the first free slot at or after offset o of the r-th partial page in
+// ascending order, wrapping around within the page.
+type Slots struct {
+	n        uint64
+	used     map[uint64]bool
+	perPage  map[uint64]uint64 // used slots per page
+	strategy Strategy
+	cursor   uint64
+	seed     uint64
+	rng      uint64
+}
+
+// PageSize and WorkingPages are the constants of ipam's rule for Random.
+const (
+	PageSize     = 4096
+	WorkingPages = 64
+)
+
+// NewSlots returns a model of n slots, numbered 0 to n−1.
+func NewSlots(n uint64, s Strategy, seed uint64) *Slots {
+	return &Slots{n: n, used: map[uint64]bool{}, perPage: map[uint64]uint64{}, strategy: s, seed: seed, rng: seed}
+}
+
+// pageLen returns the number of slots of page p: PageSize, less for the last.
+func (m *Slots) pageLen(p uint64) uint64 { return min(PageSize, m.n-p*PageSize) }
+
+// partial returns the partial pages in ascending order.
+func (m *Slots) partial() []uint64 {
+	var out []uint64
+	for p, c := range m.perPage {
+		if c > 0 && c < m.pageLen(p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (m *Slots) take(s uint64) uint64 {
+	m.used[s] = true
+	m.perPage[s/PageSize]++
+	return s
+}
+
+// Allocate takes a free slot by the strategy.
+func (m *Slots) Allocate() (uint64, bool) {
+	if uint64(len(m.used)) == m.n {
+		return 0, false
+	}
+	var start uint64
+	switch m.strategy {
+	case 0:
+		start = 0
+	case 1:
+		start = m.cursor
+	case 2:
+		wyr := Allocator[int]{rng: m.rng}
+		if parts := m.partial(); len(parts) >= WorkingPages {
+			p := parts[wyr.draw(uint64(len(parts)))]
+			o := wyr.draw(PageSize)
+			m.rng = wyr.rng
+			for k := range uint64(PageSize) {
+				if s := p*PageSize + (o+k)%PageSize; s < m.n && !m.used[s] {
+					return m.take(s), true
+				}
+			}
+			panic("golden: a partial page without a free slot")
+		}
+		start = wyr.draw(m.n)
+		m.rng = wyr.rng
+	}
+	// The first free slot at or after start, wrapping around; full pages
+	// are stepped over whole.
+	for s := start; ; {
+		p := s / PageSize
+		if m.perPage[p] == m.pageLen(p) {
+			s = p*PageSize + m.pageLen(p)
+		} else if m.used[s] {
+			s++
+		} else {
+			m.cursor = s + 1
+			if m.cursor == m.n {
+				m.cursor = 0
+			}
+			return m.take(s), true
+		}
+		if s == m.n {
+			s = 0
+		}
+	}
+}
+
+// Reset frees every slot and starts the strategy over.
+func (m *Slots) Reset() {
+	clear(m.used)
+	clear(m.perPage)
+	m.cursor = 0
+	m.rng = m.seed
+}
+
+// IsAllocated reports whether slot s is used.
+func (m *Slots) IsAllocated(s uint64) bool { return m.used[s] }
+
+// Occupy marks slot s used and reports whether it was a free slot.
+func (m *Slots) Occupy(s uint64) bool {
+	if s >= m.n || m.used[s] {
+		return false
+	}
+	m.take(s)
+	return true
+}
+
+// Release marks slot s free and reports whether it was used.
+func (m *Slots) Release(s uint64) bool {
+	if !m.used[s] {
+		return false
+	}
+	delete(m.used, s)
+	m.perPage[s/PageSize]--
+	return true
+}
+
+// Used returns the number of used slots.
+func (m *Slots) Used() int { return len(m.used) }
+
+// All returns the used slots in ascending order.
+func (m *Slots) All() []uint64 {
+	out := make([]uint64, 0, len(m.used))
+	for s := range m.used {
+		out = append(out, s)
+	}
+	slices.Sort(out)
 	return out
 }

@@ -1,0 +1,69 @@
+package capacity_test
+
+import (
+	"testing"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRecommend(t *testing.T) {
+	tests := []struct {
+		name  string
+		c     capacity.Cluster
+		want  []capacity.SpaceSize
+		notes int
+	}{
+		// W1: 50 nodes + 1 surge at 30 pods: 51 × 31 = 1,581 → /21.
+		{"W1", oneSubnet(modes.AzureCNI, "10.240.0.0/24", capacity.Pool{Count: 50, MaxSurge: capacity.SurgeNodes(1)}),
+			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 1581, Bits: 21}}, 0},
+		// W2: 10 more for scale-out (autoscaler max 60): 61 × 31 = 1,891 → /21.
+		{"W2", oneSubnet(modes.AzureCNI, "10.240.0.0/24", capacity.Pool{Count: 50, MinCount: 50, MaxCount: 60, MaxSurge: capacity.SurgeNodes(1)}),
+			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 1891, Bits: 21}}, 0},
+		// Overlay, 300 nodes + 10% surge: 330 node IPs → /23 (507); 330 /24s → /15 (512 /24s).
+		{"overlay", oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Count: 300}),
+			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 330, Bits: 23},
+				{Name: "podCIDR", Kind: capacity.KindPodCIDR, Required: 330 * 256, Bits: 15}}, 0},
+		// Kubenet past the route table: no prefix helps.
+		{"kubenet 420", oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 420}),
+			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 462, Bits: 23},
+				{Name: "podCIDR", Kind: capacity.KindPodCIDR, Required: 462 * 256, Bits: 15}}, 1},
+		// A tiny pool still needs a /29.
+		{"tiny", oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Count: 1, MaxPods: 30}),
+			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 2, Bits: 29},
+				{Name: "podCIDR", Kind: capacity.KindPodCIDR, Required: 512, Bits: 23}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := capacity.Recommend(tt.c)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, r.Spaces)
+			assert.Len(t, r.Notes, tt.notes, "%v", r.Notes)
+		})
+	}
+}
+
+// A static-block pod subnet is planned in whole /28s, as Analyze counts it:
+// 28 nodes at 15 pods take one block each, plus 10% surge (3): 31 blocks,
+// 496 addresses. A /23 has 32 blocks, but the first and last hold Azure's
+// reserved addresses: 30 usable, too few. A /22 it is.
+func TestRecommendStaticBlocks(t *testing.T) {
+	c := capacity.Cluster{
+		Mode:    modes.AzureCNIStaticBlock,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24"), subnet("pods", "10.240.4.0/23")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 28, MaxPods: 15, NodeSubnet: "nodes", PodSubnet: "pods"}},
+	}
+	r, err := capacity.Recommend(c)
+	require.NoError(t, err)
+	assert.Contains(t, r.Spaces, capacity.SpaceSize{Name: "pods", Kind: capacity.KindPodSubnet, Required: 496, Bits: 22})
+
+	rep, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 27, rep.Pools[0].MaxNodesWithSurge, "in the /23: 27 + 3 surge = 30 blocks")
+	c.Subnets[1] = subnet("pods", "10.240.4.0/22")
+	rep, err = capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, rep.Pools[0].MaxNodesWithSurge, 28, "the recommended /22 holds the pool with its surge")
+}

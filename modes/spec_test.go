@@ -1,0 +1,109 @@
+package modes_test
+
+import (
+	"errors"
+	"math"
+	"net/netip"
+	"testing"
+
+	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSpecValidateBuiltins(t *testing.T) {
+	for _, m := range modes.All() {
+		assert.NoError(t, m.Spec().Validate(), "%v", m)
+	}
+	assert.Error(t, modes.Spec{}.Validate(), "the zero Spec runs nothing")
+}
+
+// Every field capacity relies on is checked, and the problem names it.
+func TestSpecValidateRejects(t *testing.T) {
+	pod := modes.AzureCNIPodSubnet.Spec
+	static := modes.AzureCNIStaticBlock.Spec
+	overlay := modes.AzureCNIOverlay.Spec
+	legacy := modes.AzureCNI.Spec
+	kubenet := modes.Kubenet.Spec
+	for _, tt := range []struct {
+		name  string
+		spec  func() modes.Spec
+		edit  func(*modes.Spec)
+		field string
+	}{
+		{"node IPs from a pod subnet", legacy, func(s *modes.Spec) { s.NodeIPs = modes.PodSubnet }, "NodeIPs"},
+		{"node IPs from nowhere", legacy, func(s *modes.Spec) { s.NodeIPs = modes.NoSource }, "NodeIPs"},
+		{"unknown mode", legacy, func(s *modes.Spec) { s.Mode = 200 }, "Mode"},
+		{"unknown unit", legacy, func(s *modes.Spec) { s.Pods.Unit = 9 }, "Pods.Unit"},
+		{"unknown source", legacy, func(s *modes.Spec) { s.Pods.Source = 9 }, "Pods.Source"},
+		{"static blocks from the node subnet", legacy, func(s *modes.Spec) { s.Pods.Unit, s.Pods.BlockBits = modes.StaticBlock, 28 }, "Pods.Source"},
+		{"per pod from a pod subnet", pod, func(s *modes.Spec) {
+			s.Pods = modes.PodAllocation{Source: modes.PodSubnet, Unit: modes.PerPod}
+		}, "Pods.Source"},
+		{"batches from a pod CIDR", pod, func(s *modes.Spec) { s.Pods.Source = modes.PodCIDR }, "Pods.Source"},
+		{"node blocks from a pod subnet", overlay, func(s *modes.Spec) { s.Pods.Source = modes.PodSubnet }, "Pods.Source"},
+		{"pods from nowhere with a unit", legacy, func(s *modes.Spec) { s.Pods.Source = modes.NoSource }, "Pods.Source"},
+		{"block bits 7", overlay, func(s *modes.Spec) { s.Pods.BlockBits = 7 }, "Pods.BlockBits"},
+		{"block bits 33", static, func(s *modes.Spec) { s.Pods.BlockBits = 33 }, "Pods.BlockBits"},
+		{"block bits without blocks", legacy, func(s *modes.Spec) { s.Pods.BlockBits = 24 }, "Pods.BlockBits"},
+		{"batch 0", pod, func(s *modes.Spec) { s.Pods.BatchSize = 0 }, "Pods.BatchSize"},
+		{"batch too big", pod, func(s *modes.Spec) { s.Pods.BatchSize = modes.SpecMaxPods + 1 }, "Pods.BatchSize"},
+		{"negative request threshold", pod, func(s *modes.Spec) { s.Pods.RequestThreshold = -0.5 }, "Pods.RequestThreshold"},
+		{"NaN request threshold", pod, func(s *modes.Spec) { s.Pods.RequestThreshold = math.NaN() }, "Pods.RequestThreshold"},
+		{"huge request threshold", pod, func(s *modes.Spec) { s.Pods.RequestThreshold, s.Pods.ReleaseThreshold = 1e300, 1e300 }, "Pods.RequestThreshold"},
+		{"infinite release threshold", pod, func(s *modes.Spec) { s.Pods.ReleaseThreshold = math.Inf(1) }, "Pods.ReleaseThreshold"},
+		{"release below request", pod, func(s *modes.Spec) { s.Pods.ReleaseThreshold = 0.25 }, "Pods.ReleaseThreshold"},
+		{"batch size without batches", legacy, func(s *modes.Spec) { s.Pods.BatchSize = 16 }, "Pods.BatchSize"},
+		{"threshold without batches", overlay, func(s *modes.Spec) { s.Pods.RequestThreshold = 0.5 }, "Pods.RequestThreshold"},
+		{"negative reserved per node", static, func(s *modes.Spec) { s.Pods.ReservedPerNode = -1 }, "Pods.ReservedPerNode"},
+		{"reserved per node without static blocks", pod, func(s *modes.Spec) { s.Pods.ReservedPerNode = 1 }, "Pods.ReservedPerNode"},
+		{"blocks count once without static blocks", legacy, func(s *modes.Spec) { s.Pods.BlockCountsOnce = true }, "Pods.BlockCountsOnce"},
+		{"max pods min 0", legacy, func(s *modes.Spec) { s.MaxPods.Min = 0 }, "MaxPods"},
+		{"max pods default above max", legacy, func(s *modes.Spec) { s.MaxPods.Default = 300 }, "MaxPods"},
+		{"max pods huge", legacy, func(s *modes.Spec) { s.MaxPods.Max = math.MaxInt }, "MaxPods"},
+		{"negative min pods per pool", legacy, func(s *modes.Spec) { s.MinPodsPerPool = -1 }, "MinPodsPerPool"},
+		{"max nodes 0", legacy, func(s *modes.Spec) { s.MaxNodes = 0 }, "MaxNodes"},
+		{"max nodes huge", legacy, func(s *modes.Spec) { s.MaxNodes = modes.SpecMaxNodes + 1 }, "MaxNodes"},
+		{"max nodes per pool MaxInt", legacy, func(s *modes.Spec) { s.MaxNodesPerPool = math.MaxInt }, "MaxNodesPerPool"},
+		{"negative max routes", kubenet, func(s *modes.Spec) { s.MaxRoutes = -1 }, "MaxRoutes"},
+		{"routes per node above the table", kubenet, func(s *modes.Spec) { s.RoutesPerNode = 401 }, "RoutesPerNode"},
+		{"routes per node without a table", legacy, func(s *modes.Spec) { s.RoutesPerNode = 1 }, "RoutesPerNode"},
+		{"IPv6 default pod CIDR", overlay, func(s *modes.Spec) { s.DefaultPodCIDR = netip.MustParsePrefix("fd00::/48") }, "DefaultPodCIDR"},
+		{"unmasked default pod CIDR", overlay, func(s *modes.Spec) { s.DefaultPodCIDR = netip.MustParsePrefix("10.244.1.0/16") }, "DefaultPodCIDR"},
+		{"unknown dataplane", legacy, func(s *modes.Spec) { s.Dataplane = 7 }, "Dataplane"},
+		{"unknown policy", legacy, func(s *modes.Spec) { s.Policies = append(s.Policies, 4) }, "Policies[2]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.spec()
+			require.NoError(t, s.Validate())
+			tt.edit(&s)
+			err := s.Validate()
+			var se *modes.SpecError
+			require.ErrorAs(t, err, &se)
+			var fields []string
+			for _, p := range se.Problems {
+				fields = append(fields, p.Field)
+			}
+			assert.Contains(t, fields, tt.field, "%v", err)
+			var fe *modes.FieldError
+			require.True(t, errors.As(err, &fe), "errors.As reaches each problem")
+			assert.NotRegexp(t, `modes\.|Unit\(|Source\(|Mode\(|Policy\(`, err.Error())
+		})
+	}
+}
+
+// Custom specs the engine can run pass: static blocks from a private range,
+// and nodes whose pods take no addresses.
+func TestSpecValidateAccepts(t *testing.T) {
+	s := modes.AzureCNIStaticBlock.Spec()
+	s.Mode, s.Pods.Source, s.Pods.BlockCountsOnce = 0, modes.CNIPool, false
+	assert.NoError(t, s.Validate())
+
+	h := modes.AzureCNI.Spec()
+	h.Mode, h.Pods = 0, modes.PodAllocation{}
+	assert.NoError(t, h.Validate())
+
+	b := modes.AzureCNIPodSubnet.Spec()
+	b.Pods.RequestThreshold, b.Pods.ReleaseThreshold = 0, 0
+	assert.NoError(t, b.Validate(), "thresholds of 0: a batch when the node is full, given back when one is free")
+}
