@@ -17,9 +17,9 @@ import (
 // (a JSON path or a byte offset) and what.
 type Error struct {
 	Doc    string // the file name (ReadFiles), else "cluster" or "network[i]"
-	Path   string // JSON path, e.g. agentPoolProfiles[1].vnetSubnetId; "" for syntax errors
-	Offset int64  // byte offset of a syntax error, or −1
-	Msg    string
+	Path   string // JSON path as written, e.g. agentPoolProfiles[1].vnetSubnetId; "" for the document as a whole
+	Offset int64  // byte offset of the problem (near the value at Path), or −1 when it has none, such as a failed read
+	Msg    string // the value as written and what belongs there, in the document's words
 }
 
 func (e *Error) Error() string {
