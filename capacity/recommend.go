@@ -2,8 +2,8 @@ package capacity
 
 import (
 	"fmt"
-	"net/netip"
 	"math/bits"
+	"net/netip"
 
 	"github.com/ipcap/ipcap/modes"
 )

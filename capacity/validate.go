@@ -227,7 +227,7 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	if c.CustomRoutes < 0 || c.CustomRoutes > 0 && s.MaxRoutes == 0 {
 		v.add("CustomRoutes", "", "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
 	} else if s.MaxRoutes > 0 && c.CustomRoutes >= s.MaxRoutes {
-		v.add("CustomRoutes", "", "%d custom routes leave no room in a table of %d [NLIM]", c.CustomRoutes, s.MaxRoutes)
+		v.add("CustomRoutes", "", "%d custom routes leave no room in a table of %d", c.CustomRoutes, s.MaxRoutes) // [NLIM]
 	}
 	if !s.SupportsPolicy(c.Policy) {
 		v.addErr("Policy", "", s.Check(modes.Linux, c.Policy))
@@ -291,10 +291,10 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			}
 			switch {
 			case p.Bits() > modes.MinSubnetBits:
-				v.add(pf, "", "%v is smaller than /%d, the smallest subnet Azure accepts [VNF]", p, modes.MinSubnetBits)
+				v.add(pf, "", "%v is smaller than /%d, the smallest subnet Azure accepts", p, modes.MinSubnetBits) // [VNF]
 				bad[i] = true
 			case p.Bits() < modes.MaxSubnetBits:
-				v.add(pf, "", "%v is larger than /%d, the largest subnet Azure accepts [VNF]", p, modes.MaxSubnetBits)
+				v.add(pf, "", "%v is larger than /%d, the largest subnet Azure accepts", p, modes.MaxSubnetBits) // [VNF]
 				bad[i] = true
 			}
 			v.checkReserved(pf, p)
@@ -329,9 +329,9 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 		switch f := "Subnets[" + strconv.Itoa(i) + "].Reserved"; {
 		case held-sn.Reserved > modes.MaxVNetPrivateIPs || held <= modes.MaxVNetPrivateIPs:
 		case held == sn.Reserved:
-			v.add(f, "", "%d addresses used by others exceed a VNet's %d private IPs [NLIM]: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
+			v.add(f, "", "%d addresses used by others exceed a VNet's %d private IPs: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs) // [NLIM]
 		default:
-			v.add(f, "", "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's %d private IPs [NLIM]: want at most %d in all",
+			v.add(f, "", "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's %d private IPs: want at most %d in all", // [NLIM]
 				sn.Reserved, held, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
 		}
 		if bad[i] {
@@ -373,7 +373,7 @@ func (v *validator) checkPrefix(field string, p netip.Prefix) bool {
 func (v *validator) checkReserved(field string, p netip.Prefix) {
 	for _, r := range aksReserved {
 		if p.Overlaps(r) {
-			v.add(field, "", "%v overlaps %v, which AKS reserves [CNI]", p, r)
+			v.add(field, "", "%v overlaps %v, which AKS reserves", p, r) // [CNI]
 		}
 	}
 }
@@ -494,7 +494,7 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 	}
 	for k, q := range against(svc, ok, podCIDRs) {
 		if q >= 0 {
-			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "", "service CIDR %v overlaps pod CIDR %v [LEG, OVC]", svc[ok[k]], podCIDRs[q])
+			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "", "service CIDR %v overlaps pod CIDR %v", svc[ok[k]], podCIDRs[q]) // [LEG, OVC]
 		}
 	}
 	dns := c.dnsServiceIP()
@@ -503,7 +503,7 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 		if p.IsValid() && p.Contains(dns) {
 			in = true
 			if dns == p.Masked().Addr() {
-				v.add("DNSServiceIP", "", "%v is the first address of %v, which kubernetes.default uses [IPP]", dns, p)
+				v.add("DNSServiceIP", "", "%v is the first address of %v, which kubernetes.default uses", dns, p) // [IPP]
 			}
 		}
 	}
@@ -517,7 +517,7 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		v.add("Pools", "", "a cluster needs at least one node pool")
 	}
 	if len(c.Pools) > modes.MaxPoolsPerCluster {
-		v.add("Pools", "", "%d pools: AKS allows %d per cluster [QUO]", len(c.Pools), modes.MaxPoolsPerCluster)
+		v.add("Pools", "", "%d pools: AKS allows %d per cluster", len(c.Pools), modes.MaxPoolsPerCluster) // [QUO]
 	}
 	if msg := checkSurge(c.DefaultMaxSurge); msg != "" {
 		v.add("DefaultMaxSurge", "", "%s", msg)
@@ -560,9 +560,9 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		mp := maxPods(s, p)
 		switch {
 		case p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods):
-			v.addAt(f.with(".MaxPods"), "", "%d is outside %d–%d [IPP]", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max)
+			v.addAt(f.with(".MaxPods"), "", "%d is outside %d–%d", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max) // [IPP]
 		case p.Committed() > 0 && p.Committed()*mp < s.MinPodsPerPool:
-			v.addAt(f.with(".MaxPods"), "", "%d nodes × %d pods = %d: a pool must hold at least %d pods [IPP]", p.Committed(), mp, p.Committed()*mp, s.MinPodsPerPool)
+			v.addAt(f.with(".MaxPods"), "", "%d nodes × %d pods = %d: a pool must hold at least %d pods", p.Committed(), mp, p.Committed()*mp, s.MinPodsPerPool) // [IPP]
 		}
 		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
 			v.addAt(f.with(".PodsPerNode"), "", "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
@@ -589,7 +589,7 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		case wantPod && !podOK:
 			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets: want one of %s", p.PodSubnet, subnetNames(c))
 		case wantPod && nodeSubnets[p.PodSubnet]:
-			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use [DYN, LEG]", p.PodSubnet)
+			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use", p.PodSubnet) // [DYN, LEG]
 		}
 	}
 }
@@ -636,7 +636,7 @@ func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 			v.addAt(f.with("."+c.name), "", "negative count %d: want 0 or more", c.n)
 		}
 		if c.n > s.MaxNodesPerPool {
-			v.addAt(f.with("."+c.name), "", "%d nodes: AKS allows %d per node pool [QUO]", c.n, s.MaxNodesPerPool)
+			v.addAt(f.with("."+c.name), "", "%d nodes: AKS allows %d per node pool", c.n, s.MaxNodesPerPool) // [QUO]
 		}
 	}
 	if p.Autoscaling() {
@@ -679,7 +679,7 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 			continue
 		}
 		if usable, taken := subnetUsable(sn.Prefixes, bits, sn.Reserved); taken > usable {
-			v.add("Subnets["+strconv.Itoa(k)+"].Reserved", "", "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses) [SBA]: want at most %d",
+			v.add("Subnets["+strconv.Itoa(k)+"].Reserved", "", "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses): want at most %d", // [SBA]
 				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(sn.Prefixes), usable, usable)
 		}
 	}

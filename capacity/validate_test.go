@@ -134,7 +134,7 @@ func TestValidate(t *testing.T) {
 		}, "Subnets[1].Reserved", "", "40000 brings the addresses used by others in the cluster's subnets to 80000, above a VNet's 65536 private IPs"},
 		{"reserved above the VNet's private IPs in one subnet", func(c *capacity.Cluster) {
 			c.Subnets[0].Prefixes, c.Subnets[0].Reserved = []netip.Prefix{pfx("64.0.0.0/2")}, 1_000_000
-		}, "Subnets[0].Reserved", "", "1000000 addresses used by others exceed a VNet's 65536 private IPs [NLIM]: want at most 65536"},
+		}, "Subnets[0].Reserved", "", "1000000 addresses used by others exceed a VNet's 65536 private IPs: want at most 65536"},
 		// A static-block /24 holds 256 / 16 = 16 /28 blocks; the first and
 		// last hold Azure's addresses: 14 × 16 = 224 usable. 230 reserved
 		// addresses take ⌈230/16⌉ = 15 blocks.

@@ -342,11 +342,11 @@ func (s Spec) Check(os OS, p Policy) error {
 func (s Spec) windowsWhy() string {
 	switch s.Dataplane {
 	case DataplaneCilium:
-		return "Azure CNI Powered by Cilium is available only for Linux [CIL]"
+		return "Azure CNI Powered by Cilium is available only for Linux" // [CIL]
 	case DataplaneBYO:
-		return "AKS documents bring-your-own CNI for Linux node pools only [BYO]"
+		return "AKS documents bring-your-own CNI for Linux node pools only" // [BYO]
 	}
-	return "the mode has no Windows support [KUB, CNI]"
+	return "the mode has no Windows support" // [KUB, CNI]
 }
 
 // modesWhere lists the AKS modes whose Spec satisfies ok.
