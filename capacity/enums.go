@@ -2,7 +2,10 @@ package capacity
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
+
+	"github.com/ipcap/ipcap/modes"
 )
 
 // Limit is what stops a pool from growing.
@@ -59,9 +62,18 @@ const (
 	// like a scale to the new max; Simulate replays the autoscaler's
 	// scale-up to it.
 	OpAutoscale
+	// OpMigrate moves the cluster's IPAM to Step.To (az aks update
+	// --network-plugin-mode overlay): kubenet or Azure CNI node subnet to
+	// Azure CNI Overlay, forward only, onto Step.PodCIDRs (kubenet may keep
+	// its own) [UPD].
+	OpMigrate
+	// OpExpandPodCIDR widens an Overlay cluster's pod CIDR to Step.PodCIDRs,
+	// a superset of it [OVX].
+	OpExpandPodCIDR
 )
 
-var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn", OpAutoscale: "autoscale"}
+var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn",
+	OpAutoscale: "autoscale", OpMigrate: "migrate", OpExpandPodCIDR: "expand-pod-cidr"}
 
 func (o Op) String() string {
 	if o >= OpCreate && int(o) < len(opNames) {
@@ -90,6 +102,10 @@ type Step struct {
 	Op    Op     `json:"op"`
 	Pool  string `json:"pool"`
 	Nodes int    `json:"nodes"`
+	// To is the mode OpMigrate moves to.
+	To modes.Mode `json:"to,omitempty"`
+	// PodCIDRs is the pod CIDR after OpMigrate or OpExpandPodCIDR.
+	PodCIDRs []netip.Prefix `json:"podCIDRs,omitempty"`
 }
 
 // SpaceKind is the role of an address space.

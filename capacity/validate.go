@@ -531,6 +531,9 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 	if c.Admission > Admission2018 {
 		v.add("Admission", "", "%d: want %v, %v or %v", uint8(c.Admission), AdmissionCurrent, Admission2020, Admission2018)
 	}
+	if c.MigrationSurge > MigrationSurgeNone {
+		v.add("MigrationSurge", "", "%d: want %v or %v", uint8(c.MigrationSurge), MigrationSurgeUpgrade, MigrationSurgeNone)
+	}
 	if c.ClusterUpgradeSurge > UpgradeSurgeOnePool {
 		v.add("ClusterUpgradeSurge", "", "%d: want %v or %v", uint8(c.ClusterUpgradeSurge), UpgradeSurgeSum, UpgradeSurgeOnePool)
 	}
