@@ -1,11 +1,10 @@
 package capacity
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
-	"strings"
 
+	"github.com/ipcap/ipcap/internal/enum"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -29,26 +28,26 @@ const (
 
 var migrationSurgeNames = [...]string{MigrationSurgeUpgrade: "upgrade", MigrationSurgeNone: "none"}
 
-// String returns "upgrade" or "none".
-func (s MigrationSurge) String() string {
-	if int(s) < len(migrationSurgeNames) {
-		return migrationSurgeNames[s]
-	}
-	return "MigrationSurge(" + strconv.Itoa(int(s)) + ")"
+// String returns the name MarshalText writes and ParseMigrationSurge reads.
+func (v MigrationSurge) String() string {
+	return enum.Name(migrationSurgeNames[:], uint8(v), "MigrationSurge")
 }
 
-// MarshalText writes String's form.
-func (s MigrationSurge) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// MarshalText writes String's form; an invalid value is an error.
+func (v MigrationSurge) MarshalText() ([]byte, error) {
+	return enum.Text(migrationSurgeNames[:], uint8(v), "capacity.MigrationSurge")
+}
 
-// UnmarshalText reads String's form; the empty text is MigrationSurgeUpgrade.
-func (s *MigrationSurge) UnmarshalText(b []byte) error {
-	for i, n := range migrationSurgeNames {
-		if len(b) == 0 || strings.EqualFold(string(b), n) {
-			*s = MigrationSurge(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("capacity: migration surge %q: want upgrade or none", b)
+// UnmarshalText reads ParseMigrationSurge's forms.
+func (v *MigrationSurge) UnmarshalText(b []byte) error {
+	return unmarshal(b, migrationSurgeNames[:], "migration surge", (*uint8)(v))
+}
+
+// ParseMigrationSurge returns the value whose String is s, ignoring case; "" is the
+// zero value.
+func ParseMigrationSurge(s string) (MigrationSurge, error) {
+	x, err := parseEnum(s, migrationSurgeNames[:], "migration surge")
+	return MigrationSurge(x), err
 }
 
 // checkCIDRStep checks the fields of an OpMigrate or OpExpandPodCIDR step.
