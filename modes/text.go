@@ -32,7 +32,9 @@ func (p *Policy) UnmarshalText(b []byte) error {
 }
 
 // MarshalText writes String's form; an invalid Source is an error.
-func (s Source) MarshalText() ([]byte, error) { return enum.Text(sourceNames[:], uint8(s), "modes.Source") }
+func (s Source) MarshalText() ([]byte, error) {
+	return enum.Text(sourceNames[:], uint8(s), "modes.Source")
+}
 
 // UnmarshalText reads ParseSource's forms.
 func (s *Source) UnmarshalText(b []byte) error {
