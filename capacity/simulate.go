@@ -274,25 +274,9 @@ func (e *engine) expandPodCIDR(p netip.Prefix) {
 // block modes hold the same addresses.
 func (e *engine) churn(pi int) *Exhaustion {
 	p := &e.pools[pi]
-	a := e.m.spec.Pods
 	for i := range p.live {
-		n := &p.live[i]
-		pods := e.drawPods(p)
-		switch a.Unit {
-		case modes.Batch:
-			if ex := e.rebatch(pi, n, min(n.pods+pods, p.pm.maxPods)); ex != nil {
-				return ex
-			}
-			n.pods = pods
-			e.settle(p, n)
-		case modes.OnDemandBlock:
-			e.unplaceCalicoPods(n)
-			n.pods = pods
-			if ex := e.placeCalico(pi, n, pods); ex != nil {
-				return ex
-			}
-		default:
-			n.pods = pods
+		if ex := e.unit.churn(e, pi, &p.live[i], e.drawPods(p)); ex != nil {
+			return ex
 		}
 	}
 	return nil
