@@ -228,3 +228,29 @@ func FuzzReadCluster(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadEstate: no input panics; every error speaks the user's document;
+// an estate read is one AnalyzeEstate can judge.
+func FuzzReadEstate(f *testing.F) {
+	for _, pair := range [][2]string{{"estate-aks-list.json", "estate-subnets.json"}, {"estate-graph.json", "estate-vnet.json"},
+		{"estate-rest.json", "estate-usage.json"}, {"estate-alpha.json", "estate-subnets.json"}} {
+		c, err := os.ReadFile("testdata/" + pair[0])
+		if err != nil {
+			f.Fatal(err)
+		}
+		n, err := os.ReadFile("testdata/" + pair[1])
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(c, n)
+	}
+	f.Add([]byte(`{"data":[]}`), []byte(`{"value":[]}`))
+	f.Fuzz(func(t *testing.T, clusters, network []byte) {
+		e, err := aksjson.ReadEstate(strings.NewReader(string(clusters)), strings.NewReader(string(network)))
+		if err != nil {
+			checkMessage(t, err, "clusters", "network[0]")
+		} else {
+			_, _ = capacity.AnalyzeEstate(e)
+		}
+	})
+}
