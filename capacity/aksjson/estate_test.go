@@ -90,8 +90,26 @@ func TestReadEstateShapes(t *testing.T) {
 	// The subnet list before the VNet document, whose subnets list no
 	// ipConfigurations: the list's are kept.
 	assert.Equal(t, wantEstate(), readEstate(t, "estate-aks-list.json", "estate-subnets.json", "estate-vnet.json", "estate-usage.json"))
+	// The subnet list in REST shape: {"value": [...]}, fields under
+	// "properties".
+	var rest []any
+	for _, v := range load(t, "estate-subnets.json").([]any) {
+		sn := v.(map[string]any)
+		props := map[string]any{}
+		for _, k := range []string{"addressPrefix", "ipConfigurations"} {
+			if x, ok := sn[k]; ok {
+				props[k] = x
+			}
+		}
+		rest = append(rest, map[string]any{"id": sn["id"], "name": sn["name"], "properties": props})
+	}
+	e, err := aksjson.ReadEstate(open(t, "estate-rest.json")[0], append(open(t, "estate-vnet.json"),
+		strings.NewReader(string(encode(t, map[string]any{"value": rest}))), open(t, "estate-usage.json")[0])...)
+	require.NoError(t, err)
+	assert.Equal(t, wantEstate(), e)
+
 	// Files: the same estate.
-	e, err := aksjson.ReadEstateFiles("testdata/estate-rest.json", "testdata/estate-vnet.json", "testdata/estate-subnets.json", "testdata/estate-usage.json")
+	e, err = aksjson.ReadEstateFiles("testdata/estate-rest.json", "testdata/estate-vnet.json", "testdata/estate-subnets.json", "testdata/estate-usage.json")
 	require.NoError(t, err)
 	assert.Equal(t, wantEstate(), e)
 }
