@@ -112,7 +112,11 @@ func runEstate(o options, stdout io.Writer) error {
 }
 
 func writeEstate(w io.Writer, out EstateOutput) error {
-	fmt.Fprintf(w, "estate: %s: %s in VNet %s\n", out.Estate, input.Count(len(out.Clusters), "cluster", "clusters"), strings.Join(out.VNet, ", "))
+	vnet := strings.Join(out.VNet, ", ")
+	if vnet == "" {
+		vnet = "of unknown address space"
+	}
+	fmt.Fprintf(w, "estate: %s: %s in VNet %s\n", out.Estate, input.Count(len(out.Clusters), "cluster", "clusters"), vnet)
 	for _, c := range out.Clusters {
 		name := c.Name
 		if name == "" {
@@ -134,9 +138,12 @@ func writeEstate(w io.Writer, out EstateOutput) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "VNet addresses taken at the committed size: %s of %s\n", thousands(out.VNetAddresses), thousands(out.VNetLimit))
-	if len(out.Free) == 0 {
+	switch {
+	case len(out.VNet) == 0:
+		fmt.Fprintln(w, "free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network")
+	case len(out.Free) == 0:
 		fmt.Fprintln(w, "free in the VNet: none")
-	} else {
+	default:
 		fmt.Fprintf(w, "free in the VNet: %s\n", strings.Join(out.Free, ", "))
 	}
 	return nil

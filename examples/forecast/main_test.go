@@ -136,6 +136,12 @@ func TestEstate(t *testing.T) {
 		assert.Equal(t, out, strings.Replace(other, shape, "estate-aks-list.json", 1), shape)
 	}
 
+	// Without the VNet document its address space, so its free space, is
+	// unknown.
+	noVNet := runArgs(t, "-clusters", fixtures+"estate-aks-list.json", "-network", fixtures+"estate-subnets.json", "-network", fixtures+"estate-usage.json")
+	assert.Contains(t, noVNet, "3 clusters in VNet of unknown address space\n")
+	assert.Contains(t, noVNet, "free in the VNet: unknown: give the VNet's document")
+
 	js := runArgs(t, append([]string{"-clusters", fixtures + "estate-rest.json", "-json"}, nets...)...)
 	goldenfile.Check(t, "estate.json", []byte(js))
 }
