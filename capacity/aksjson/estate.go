@@ -17,8 +17,9 @@ import (
 // cluster document as ReadCluster takes. Each cluster is read as
 // ReadCluster reads one, named by its "name". The network documents are
 // those ReadCluster takes, and `az network vnet subnet list` (a list of
-// subnets, or a REST {"value": [...]}); a subnet described twice keeps the
-// ipConfigurations of whichever description lists them.
+// subnets, or a REST {"value": [...]}). A subnet described twice takes its
+// prefixes from the later description and its ipConfigurations from the
+// later one that lists them (a VNet document may leave them out).
 //
 // The Estate's VNet is the address space of the VNet documents. A subnet
 // used by two or more clusters is one of Estate.Subnets, its pools name it
