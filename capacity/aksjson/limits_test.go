@@ -67,6 +67,9 @@ func TestDocumentSizeLimit(t *testing.T) {
 	require.NoError(t, err)
 	_, err = aksjson.ReadCluster(strings.NewReader(string(kubenet)), io.MultiReader(strings.NewReader("["), &spaces{aksjson.MaxDocumentSize}))
 	assert.ErrorContains(t, err, "aksjson: network[0]: at byte 67108864: the document is larger than 64 MiB")
+	// ReadEstate's clusters document too.
+	_, err = aksjson.ReadEstate(io.MultiReader(strings.NewReader("["), &spaces{aksjson.MaxDocumentSize}))
+	assert.EqualError(t, err, "aksjson: clusters: at byte 67108864: the document is larger than 64 MiB, the most aksjson reads")
 }
 
 // manyPools is an `az aks show` of n pools, each in its own subnet, with
