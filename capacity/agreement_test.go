@@ -76,7 +76,7 @@ func TestSimulateAgreesWithAnalyzeRandom(t *testing.T) {
 			fits = fits && sp.Free >= 0
 		}
 		for _, pr := range rep.Pools {
-			fits = fits && pr.MaxNodes >= pr.Committed
+			fits = fits && pr.MaxNodes >= pr.AtMax
 		}
 		if !fits {
 			continue // the cluster as given does not fit: nothing to scale

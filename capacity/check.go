@@ -111,7 +111,7 @@ func (m *model) admitStep(s Step) *AdmissionError {
 	nodes := make([]int, len(m.pools))
 	surge := make([]int, len(m.pools))
 	for i := range m.pools {
-		nodes[i] = m.pools[i].committed
+		nodes[i] = m.pools[i].atMax
 	}
 	if s.Op == OpCreate {
 		return m.admit(OpCreate, -1, nodes, surge)
@@ -129,19 +129,19 @@ func (m *model) admitStep(s Step) *AdmissionError {
 		if pm.pool.Autoscaling() {
 			return &AdmissionError{Op: OpScale, Pool: s.Pool, Reason: "Cannot scale cluster autoscaler enabled node pool."}
 		}
-		if s.Nodes <= pm.committed {
+		if s.Nodes <= pm.atMax {
 			return nil
 		}
 		nodes[i] = s.Nodes
 		return m.admit(OpScale, i, nodes, surge)
 	case OpAutoscale:
-		if s.Nodes <= pm.committed {
+		if s.Nodes <= pm.atMax {
 			return nil
 		}
 		nodes[i] = s.Nodes
 		return m.admit(OpAutoscale, i, nodes, surge)
 	case OpUpgrade:
-		surge[i] = pm.surge.Nodes(pm.committed)
+		surge[i] = pm.surge.Nodes(pm.atMax)
 		return m.admit(OpUpgrade, i, nodes, surge)
 	case OpAddPool:
 		return m.admit(OpAddPool, i, nodes, surge)

@@ -24,9 +24,8 @@ type Subnet struct {
 type Pool struct {
 	Name string   `json:"name"`
 	OS   modes.OS `json:"os"` // zero = Linux
-	// Count is the pool's node count. With the autoscaler on (MaxCount > 0)
-	// AKS counts MaxCount when it checks addresses [ISS], so that is the
-	// pool's committed size.
+	// Count is the pool's node count now. With the autoscaler on (MaxCount
+	// > 0) AKS counts MaxCount when it checks addresses [ISS]: AtMax.
 	Count       int    `json:"count"`
 	MinCount    int    `json:"minCount"`
 	MaxCount    int    `json:"maxCount"`
@@ -49,9 +48,9 @@ type Pool struct {
 // Autoscaling reports whether the cluster autoscaler manages the pool.
 func (p Pool) Autoscaling() bool { return p.MaxCount > 0 }
 
-// Committed returns the node count AKS plans addresses for: MaxCount with
-// the autoscaler on, else Count.
-func (p Pool) Committed() int {
+// AtMax returns the pool's nodes at its autoscaler max: MaxCount with the
+// autoscaler on, else Count. AKS plans addresses for it [ISS].
+func (p Pool) AtMax() int {
 	if p.Autoscaling() {
 		return p.MaxCount
 	}

@@ -25,7 +25,7 @@ type Estate struct {
 // EstateReport is what AnalyzeEstate finds.
 type EstateReport struct {
 	// Clusters[i] is Analyze of cluster i with every other cluster's use of
-	// shared subnets and of the VNet counted, at their committed size.
+	// shared subnets and of the VNet counted, at their autoscaler max.
 	Clusters []Report `json:"clusters"`
 	// Spaces lists every subnet once, with all clusters' use: the
 	// estate's subnets, then each cluster's own subnets.
@@ -34,13 +34,13 @@ type EstateReport struct {
 	// prefixes, in address order.
 	Free []netip.Prefix `json:"free"`
 	// VNetAddresses counts the VNet's private addresses the clusters take
-	// at their committed size, others' included, toward Azure's 65,536
+	// at their autoscaler max, others' included, toward Azure's 65,536
 	// per VNet [NLIM].
 	VNetAddresses int `json:"vnetAddresses"`
 }
 
 // clusterUse is what one cluster of an estate takes: per subnet name, its
-// addresses now and at its committed size, and its VNet addresses.
+// addresses now and at its autoscaler max, and its VNet addresses.
 type clusterUse struct {
 	now, at         map[string]int
 	vnetNow, vnetAt int
@@ -182,7 +182,7 @@ func (e *Estate) validate() error {
 // cluster returns cluster i as it sees the estate: shared subnets resolved,
 // the others' use of them in OtherClusters, and their VNet addresses and
 // every Reserved outside i's subnets in OtherVNetAddresses; the others at
-// their current Count, or at their committed size.
+// their current Count, or at their autoscaler max.
 func (e *Estate) cluster(i int, uses []clusterUse, atCount bool) (Cluster, error) {
 	c, err := e.resolved(i)
 	if err != nil {
@@ -223,7 +223,7 @@ func (e *Estate) cluster(i int, uses []clusterUse, atCount bool) (Cluster, error
 }
 
 // Cluster returns cluster i as it sees the estate, the others at their
-// committed size (autoscaler max): the basis Analyze and AKS plan on.
+// autoscaler max (Pool.AtMax): the basis Analyze and AKS plan on.
 func (e Estate) Cluster(i int) (Cluster, error) {
 	return e.view(i, false)
 }
@@ -308,8 +308,8 @@ func estateSpace(sn Subnet, uses []clusterUse) Space {
 		if _, ok := u.at[sn.Name]; !ok {
 			continue
 		}
-		sp.Committed += u.now[sn.Name]
-		sp.CommittedMax += u.at[sn.Name]
+		sp.Now += u.now[sn.Name]
+		sp.AtMax += u.at[sn.Name]
 		if from == nil {
 			from = u.m
 		}
@@ -327,7 +327,7 @@ func estateSpace(sn Subnet, uses []clusterUse) Space {
 	}
 	usable, taken := subnetUsable(sn.Prefixes, blockBits, sn.Reserved)
 	sp.Usable = usable
-	sp.Free = usable - taken - sp.CommittedMax
+	sp.Free = usable - taken - sp.AtMax
 	return sp
 }
 
@@ -378,7 +378,7 @@ func firstFree(free []netip.Prefix, bits int) (netip.Prefix, error) {
 }
 
 // Recommend is Recommend of cluster i as it sees the estate (the others at
-// their committed size), with, for each subnet that must grow, the first
+// their autoscaler max), with, for each subnet that must grow, the first
 // free prefix of the recommended size in the VNet (SpaceSize.Place), or a
 // note that none is left. Subnets placed for one cluster do not overlap
 // each other.

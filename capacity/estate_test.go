@@ -33,8 +33,8 @@ func TestAnalyzeEstateSharedNodeSubnet(t *testing.T) {
 	a, b := r.Clusters[0].Pools[0], r.Clusters[1].Pools[0]
 	assert.Equal(t, [2]int{120, 140}, [2]int{a.MaxNodes, b.MaxNodes})
 	assert.Equal(t, capacity.LimitNodeSubnet, a.Limit)
-	assert.Equal(t, 20, a.MaxNodes-a.Committed)
-	assert.Equal(t, 20, b.MaxNodes-b.Committed)
+	assert.Equal(t, 20, a.MaxNodes-a.AtMax)
+	assert.Equal(t, 20, b.MaxNodes-b.AtMax)
 	sa, ok := r.Clusters[0].Space("shared")
 	require.True(t, ok)
 	assert.Equal(t, 120, sa.OtherClusters)
@@ -42,7 +42,7 @@ func TestAnalyzeEstateSharedNodeSubnet(t *testing.T) {
 
 	require.Len(t, r.Spaces, 1)
 	assert.Equal(t, capacity.Space{Name: "shared", Kind: capacity.KindNodeSubnet, Size: 256, Usable: 251, Reserved: 11,
-		Committed: 150, CommittedMax: 220, Free: 20}, r.Spaces[0])
+		Now: 150, AtMax: 220, Free: 20}, r.Spaces[0])
 	assert.Equal(t, 11+100+120, r.VNetAddresses)
 	// The VNet less the /24: one prefix of each size from /24 to /17.
 	assert.Equal(t, []netipPrefix{pfx("10.240.1.0/24"), pfx("10.240.2.0/23"), pfx("10.240.4.0/22"), pfx("10.240.8.0/21"),
@@ -69,7 +69,7 @@ func TestAnalyzeEstateSharedPodSubnet(t *testing.T) {
 	assert.Equal(t, 2, r.Clusters[1].Pools[0].MaxNodes)
 	assert.Equal(t, capacity.LimitPodSubnet, r.Clusters[1].Pools[0].Limit)
 	pods := r.Spaces[0]
-	assert.Equal(t, [3]int{224, 224, 27}, [3]int{pods.Committed, pods.CommittedMax, pods.Free})
+	assert.Equal(t, [3]int{224, 224, 27}, [3]int{pods.Now, pods.AtMax, pods.Free})
 	require.Len(t, r.Spaces, 3, "the shared pod subnet, then each cluster's node subnet")
 	assert.Equal(t, "c-nodes", r.Spaces[1].Name)
 }

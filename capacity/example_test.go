@@ -30,7 +30,7 @@ func ExampleAnalyze() {
 		panic(err)
 	}
 	for _, s := range r.Spaces {
-		fmt.Printf("%s: %d usable, %d committed at autoscaler max, %d free\n", s.Name, s.Usable, s.CommittedMax, s.Free)
+		fmt.Printf("%s: %d usable, %d committed at autoscaler max, %d free\n", s.Name, s.Usable, s.AtMax, s.Free)
 	}
 	for _, p := range r.Pools {
 		fmt.Printf("%s: up to %d nodes (%v), %d with upgrade surge\n", p.Name, p.MaxNodes, p.Limit, p.MaxNodesWithSurge)

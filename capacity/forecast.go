@@ -79,7 +79,7 @@ type DateRange struct {
 // independent and deterministic for a seed whatever the number of workers.
 // Without a pod distribution every trial is the same, and for modes without
 // on-demand allocation equals Analyze's MaxNodes when the other pools run at
-// their committed size. Forecast honours ctx between trials.
+// their autoscaler max. Forecast honours ctx between trials.
 func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) (*ForecastResult, error) {
 	m, err := newModel(&c)
 	if err != nil {

@@ -128,7 +128,7 @@ func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 }
 
 // admitMigrate is AKS's admission of a migration or a pod CIDR expansion:
-// the cluster after it must be valid, and every pool at its committed size,
+// the cluster after it must be valid, and every pool at its autoscaler max,
 // with the buffer nodes of a migration, must fit it [UPD, ISS].
 func (m *model) admitMigrate(s Step) (*model, *AdmissionError) {
 	after, refusal := m.migrated(s)
@@ -147,7 +147,7 @@ func (m *model) admitMigrate(s Step) (*model, *AdmissionError) {
 	nodes := make([]int, len(mt.pools))
 	surge := make([]int, len(mt.pools))
 	for i := range mt.pools {
-		nodes[i] = mt.pools[i].committed
+		nodes[i] = mt.pools[i].atMax
 		if s.Op == OpMigrate && m.c.MigrationSurge == MigrationSurgeUpgrade {
 			surge[i] = mt.pools[i].surge.Nodes(nodes[i])
 		}

@@ -13,8 +13,8 @@ type constraint struct {
 	limit  Limit
 	space  int // index into model.spaces, or −1
 	avail  int // units available: addresses, routes, nodes
-	now    int // units committed with every pool at Count
-	at     int // units committed with every pool at its committed size
+	now    int // units taken with every pool at Count
+	at     int // units taken with every pool at its autoscaler max
 	maxUse int // largest units a pool's surge adds (for Recommend)
 	sumUse int // units every pool's surge adds together
 }
@@ -28,7 +28,7 @@ type poolModel struct {
 	pool      *Pool
 	maxPods   int
 	pods      int
-	committed int
+	atMax int
 	surge     Surge
 	demand    modes.Demand
 	uses      [8]use
@@ -90,7 +90,7 @@ func newModel(c *Cluster) (*model, error) {
 		p := &c.Pools[i]
 		m.byName[p.Name] = i
 		pm := &m.pools[i]
-		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), committed: p.Committed(), surge: c.surge(p)}
+		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), atMax: p.AtMax(), surge: c.surge(p)}
 		pm.demand = s.PerNode(pm.maxPods, pm.pods)
 		node := subnetSpace[c.nodeSubnet(p)]
 		m.setKind(node, KindNodeSubnet)
@@ -118,9 +118,9 @@ func newModel(c *Cluster) (*model, error) {
 			}
 			k := &m.cons[u.k]
 			k.now += p.Count * u.per
-			k.at += pm.committed * u.per
-			k.maxUse = max(k.maxUse, pm.surge.Nodes(pm.committed)*u.per)
-			k.sumUse += pm.surge.Nodes(pm.committed) * u.per
+			k.at += pm.atMax * u.per
+			k.maxUse = max(k.maxUse, pm.surge.Nodes(pm.atMax)*u.per)
+			k.sumUse += pm.surge.Nodes(pm.atMax) * u.per
 		}
 	}
 	for i := range m.spaces {
@@ -135,7 +135,7 @@ func newModel(c *Cluster) (*model, error) {
 			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.others())
 		}
 		k.avail = sp.Usable - taken
-		sp.Committed, sp.CommittedMax = k.now, k.at
+		sp.Now, sp.AtMax = k.now, k.at
 		sp.Free = k.avail - k.at
 	}
 	return m, nil
@@ -194,7 +194,7 @@ func (pm *poolModel) add(k, per int) {
 }
 
 // bound returns the largest node count of pool i that fits every
-// constraint with the other pools at their committed size, and the limit
+// constraint with the other pools at their autoscaler max, and the limit
 // that binds first (ties go to address spaces, then in Limit order).
 func (m *model) bound(i int) (int, Limit) {
 	pm := &m.pools[i]
@@ -206,7 +206,7 @@ func (m *model) bound(i int) (int, Limit) {
 			b, l = m.spec.MaxNodesPerPool, LimitPoolNodes
 		} else {
 			k := &m.cons[u.k]
-			others := k.at - pm.committed*u.per
+			others := k.at - pm.atMax*u.per
 			b, l = floorDiv(k.avail-others, u.per), k.limit
 		}
 		if b < best || b == best && l < lim {

@@ -29,7 +29,7 @@ type SpaceSize struct {
 }
 
 // Recommend returns, per subnet and pod CIDR, the smallest single prefix
-// that holds every pool at its committed size plus the upgrade surge of
+// that holds every pool at its autoscaler max plus the upgrade surge of
 // the pools in it — summed, as AKS admits an upgrade of every pool, or the
 // largest with UpgradeSurgeOnePool —, plus the addresses others use: the
 // planning rule of [IPP], (nodes + maxSurge) × per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
@@ -74,7 +74,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 	}
 	for i := range m.pools {
 		pm := &m.pools[i]
-		if n := pm.committed + pm.surge.Nodes(pm.committed); n > m.spec.MaxNodesPerPool {
+		if n := pm.atMax + pm.surge.Nodes(pm.atMax); n > m.spec.MaxNodesPerPool {
 			r.Notes = append(r.Notes, fmt.Sprintf("pool %s: %d nodes with surge exceed %d per pool: split it or lower maxSurge", pm.pool.Name, n, m.spec.MaxNodesPerPool))
 		}
 	}

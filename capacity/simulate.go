@@ -112,7 +112,7 @@ func (e *Exhaustion) String() string {
 //
 // For modes without on-demand allocation, ScaleOut of a pool without the
 // autoscaler stops exactly at Analyze's MaxNodes with the same Limit when
-// every pool starts at its committed size.
+// every pool starts at its autoscaler max (Pool.AtMax).
 func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	m, err := newModel(&c)
 	if err != nil {

@@ -193,7 +193,7 @@ func (v *validator) addAt(field path, format string, args ...any) {
 
 // Validate reports every malformed field of c at once, as a
 // *ValidationError (errors.As), or nil; past MaxProblems it counts the rest
-// without keeping them. A cluster that is merely committed beyond its
+// without keeping them. A cluster that merely plans beyond its
 // address spaces is valid: Analyze reports it. Its cost grows as n log n
 // with the prefixes and linearly with the pools.
 func (c Cluster) Validate() error {
@@ -568,8 +568,8 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		switch {
 		case p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods):
 			v.addAt(f.with(".MaxPods"), "%d is outside %d–%d", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max) // [IPP]
-		case p.Committed() > 0 && p.Committed()*mp < s.MinPodsPerPool:
-			v.addAt(f.with(".MaxPods"), "%d nodes × %d pods = %d: a pool must hold at least %d pods", p.Committed(), mp, p.Committed()*mp, s.MinPodsPerPool) // [IPP]
+		case p.AtMax() > 0 && p.AtMax()*mp < s.MinPodsPerPool:
+			v.addAt(f.with(".MaxPods"), "%d nodes × %d pods = %d: a pool must hold at least %d pods", p.AtMax(), mp, p.AtMax()*mp, s.MinPodsPerPool) // [IPP]
 		}
 		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
 			v.addAt(f.with(".PodsPerNode"), "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)

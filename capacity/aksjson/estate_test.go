@@ -290,7 +290,7 @@ func TestReadEstateAnalyzes(t *testing.T) {
 	nodes := r.Spaces[0]
 	// A /22: 1,024 − 5 = 1,019 usable, 3 reserved. Committed (autoscaler
 	// max): alpha 3 + 20, beta 2 = 25 node addresses.
-	assert.Equal(t, [3]int{1019, 25, 1019 - 3 - 25}, [3]int{nodes.Usable, nodes.CommittedMax, nodes.Free})
+	assert.Equal(t, [3]int{1019, 25, 1019 - 3 - 25}, [3]int{nodes.Usable, nodes.AtMax, nodes.Free})
 	assert.Equal(t, 3, nodes.Reserved)
 	// alpha's user pool: each node takes 1 node address and 50 pod
 	// addresses (at maxPods); the /20 pod subnet (4,091 usable, 1

@@ -23,7 +23,7 @@ func ExampleReadEstateFiles() {
 	}
 	for i, c := range r.Clusters {
 		for _, p := range c.Pools {
-			fmt.Printf("%s/%s: %d of %d nodes (%s)\n", e.Clusters[i].Name, p.Name, p.Committed, p.MaxNodes, p.Limit)
+			fmt.Printf("%s/%s: %d of %d nodes (%s)\n", e.Clusters[i].Name, p.Name, p.AtMax, p.MaxNodes, p.Limit)
 		}
 	}
 	fmt.Printf("VNet: %d of 65,536 addresses\n", r.VNetAddresses)

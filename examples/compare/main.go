@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
 	fs.BoolVar(&w.dualStack, "dual-stack", false, "the workload needs IPv4/IPv6 dual-stack")
 	policy := fs.String("policy", "", "network policy engine: azure, calico or cilium")
-	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their committed size, its largest maxPods, its VNet, Windows pools and policy")
+	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools and policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -147,7 +147,7 @@ func compare(m modes.Mode, w workload) result {
 		return r
 	}
 	for _, p := range rep.Pools {
-		r.vnetIPs += p.Committed * p.PerNode.VNetIPs
+		r.vnetIPs += p.AtMax * p.PerNode.VNetIPs
 	}
 	vnetSize := 1 << (32 - w.vnet.Bits())
 	used := 0
@@ -215,14 +215,14 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	return c
 }
 
-// fromCluster takes the workload of cluster c: its pools' committed nodes,
+// fromCluster takes the workload of cluster c: its pools' nodes at their autoscaler max,
 // the largest maxPods in force, its VNet (else its first subnet), whether
 // it runs Windows, and its policy engine. Fields c does not say keep w's.
 func fromCluster(c capacity.Cluster, w workload) workload {
 	s := c.Mode.Spec()
 	w.nodes, w.pods = 0, 0
 	for _, p := range c.Pools {
-		w.nodes += p.Committed()
+		w.nodes += p.AtMax()
 		mp := p.MaxPods
 		if mp == 0 {
 			mp = s.MaxPods.Default

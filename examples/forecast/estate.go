@@ -22,7 +22,7 @@ type EstateOutput struct {
 	// Spaces lists every subnet once with all clusters' use: the shared
 	// subnets and those no cluster uses, then each cluster's own.
 	Spaces        []SpaceResult `json:"spaces"`        // kind "unused" for a subnet no pool names
-	VNetAddresses int           `json:"vnetAddresses"` // private addresses the clusters and others take at the committed size
+	VNetAddresses int           `json:"vnetAddresses"` // private addresses the clusters and others take at the autoscalers' max
 	VNetLimit     int           `json:"vnetLimit"`     // Azure's private addresses per VNet
 	Free          []string      `json:"free"`          // the VNet's prefixes in no subnet
 }
@@ -124,20 +124,20 @@ func writeEstate(w io.Writer, out EstateOutput) error {
 		}
 		fmt.Fprintf(w, "\n== %s (%s) ==\n", name, c.Mode)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "pool\tcommitted\tmax nodes\tlimit")
+		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit")
 		for _, p := range c.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\n", p.Name, p.Committed, p.MaxNodes, p.Limit)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
 		}
 		tw.Flush()
 	}
 	fmt.Fprintf(w, "\n== subnets, all clusters' use ==\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "space\tkind\tusable\treserved\tcommitted\tat max\tfree")
+	fmt.Fprintln(tw, "space\tkind\tusable\treserved\tnow\tat max\tfree at max")
 	for _, s := range out.Spaces {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Committed, s.CommittedMax, s.Free)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "VNet addresses taken at the committed size: %s of %s\n", thousands(out.VNetAddresses), thousands(out.VNetLimit))
+	fmt.Fprintf(w, "VNet addresses taken at the autoscalers' max: %s of %s\n", thousands(out.VNetAddresses), thousands(out.VNetLimit))
 	switch {
 	case len(out.VNet) == 0:
 		fmt.Fprintln(w, "free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network")

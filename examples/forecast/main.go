@@ -242,7 +242,7 @@ func forecastPool(c capacity.Cluster, name string) (string, error) {
 	}
 	best, score := "", -1
 	for _, p := range c.Pools {
-		s := p.Committed()
+		s := p.AtMax()
 		if p.Autoscaling() {
 			s += 1 << 20
 		}
@@ -318,17 +318,17 @@ func writeText(w io.Writer, out Output) error {
 			fmt.Fprintf(w, "left out: %s (Windows node pools are not supported)\n", strings.Join(r.SkippedPools, ", "))
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "pool\tcommitted\tmax nodes\tlimit\tupgrade room\tsurge limit")
+		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit\tupgrade room\tsurge limit")
 		for _, p := range r.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%+d\t%s\n", p.Name, p.Committed, p.MaxNodes, p.Limit, p.MaxNodesWithSurge-p.Committed, p.SurgeLimit)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%+d\t%s\n", p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit, p.MaxNodesWithSurge-p.AtMax, p.SurgeLimit)
 		}
 		fmt.Fprintln(tw)
-		fmt.Fprintln(tw, "space\tkind\tusable\treserved\tcommitted\tat max\tfree")
+		fmt.Fprintln(tw, "space\tkind\tusable\treserved\tnow\tat max\tfree at max")
 		for _, s := range r.Spaces {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Committed, s.CommittedMax, s.Free)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "VNet addresses taken at the committed size: %d\n", r.VNetAddresses)
+		fmt.Fprintf(w, "VNet addresses taken at the autoscalers' max: %d\n", r.VNetAddresses)
 		if f := r.Forecast; f != nil {
 			fmt.Fprintf(w, "forecast for pool %s (%s): runs out at %s (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
 				f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P90, f.Nodes.P99, limits(f.Limits))

@@ -21,14 +21,15 @@ type Result struct {
 	SkippedPools  []string      `json:"skippedPools,omitempty"` // pools the mode cannot run (Windows)
 	Pools         []PoolResult  `json:"pools,omitempty"`
 	Spaces        []SpaceResult `json:"spaces,omitempty"`
-	VNetAddresses int           `json:"vnetAddresses"` // VNet IPs the pools take at their committed size
+	VNetAddresses int           `json:"vnetAddresses"` // VNet IPs the pools take at their autoscaler max
 	Forecast      *Forecast     `json:"forecast,omitempty"`
 }
 
 // PoolResult mirrors capacity.PoolReport.
 type PoolResult struct {
 	Name              string `json:"name"`
-	Committed         int    `json:"committed"`
+	Count             int    `json:"count"` // nodes now
+	AtMax             int    `json:"atMax"` // nodes at the autoscaler's max
 	MaxPods           int    `json:"maxPods"`
 	MaxNodes          int    `json:"maxNodes"`
 	Limit             string `json:"limit"`
@@ -44,8 +45,8 @@ type SpaceResult struct {
 	Size         int    `json:"size"`
 	Usable       int    `json:"usable"`
 	Reserved     int    `json:"reserved"`
-	Committed    int    `json:"committed"`
-	CommittedMax int    `json:"committedMax"`
+	Now          int    `json:"now"`   // taken with every pool at its count
+	AtMax        int    `json:"atMax"` // taken with every pool at its autoscaler max
 	Free         int    `json:"free"`
 }
 
@@ -78,13 +79,13 @@ type When struct {
 
 func (r *Result) fill(rep *capacity.Report) {
 	for _, p := range rep.Pools {
-		r.Pools = append(r.Pools, PoolResult{Name: p.Name, Committed: p.Committed, MaxPods: p.MaxPods, MaxNodes: p.MaxNodes,
+		r.Pools = append(r.Pools, PoolResult{Name: p.Name, Count: p.Count, AtMax: p.AtMax, MaxPods: p.MaxPods, MaxNodes: p.MaxNodes,
 			Limit: p.Limit.String(), MaxNodesWithSurge: p.MaxNodesWithSurge, SurgeLimit: p.SurgeLimit.String(), SurgeNodes: p.SurgeNodes})
-		r.VNetAddresses += p.Committed * p.PerNode.VNetIPs
+		r.VNetAddresses += p.AtMax * p.PerNode.VNetIPs
 	}
 	for _, s := range rep.Spaces {
 		r.Spaces = append(r.Spaces, SpaceResult{Name: s.Name, Kind: s.Kind.String(), Size: s.Size, Usable: s.Usable, Reserved: s.Reserved,
-			Committed: s.Committed, CommittedMax: s.CommittedMax, Free: s.Free})
+			Now: s.Now, AtMax: s.AtMax, Free: s.Free})
 	}
 }
 

@@ -225,7 +225,7 @@ func planChecks(c capacity.Cluster) []capacity.Step {
 
 // defaultChecks creates the cluster, upgrades every pool, and scales every
 // pool (raises an autoscaled pool's max count) to twice and ten times its
-// committed size.
+// autoscaler max.
 func defaultChecks(c capacity.Cluster) []capacity.Step {
 	steps := []capacity.Step{{Op: capacity.OpCreate}}
 	for _, p := range c.Pools {
@@ -237,8 +237,8 @@ func defaultChecks(c capacity.Cluster) []capacity.Step {
 			op = capacity.OpAutoscale // an autoscaled pool grows by its max count
 		}
 		steps = append(steps,
-			capacity.Step{Op: op, Pool: p.Name, Nodes: 2 * max(p.Committed(), 1)},
-			capacity.Step{Op: op, Pool: p.Name, Nodes: 10 * max(p.Committed(), 1)})
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 2 * max(p.AtMax(), 1)},
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 10 * max(p.AtMax(), 1)})
 	}
 	return steps
 }
@@ -268,7 +268,7 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 				if surge.IsZero() {
 					surge = capacity.SurgePercent(10)
 				}
-				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.Committed(), "node", "nodes"), surge)
+				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.AtMax(), "node", "nodes"), surge)
 			}
 		}
 	}
