@@ -132,12 +132,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if history, err = input.History(o.historyPath); err != nil {
 			return input.BadUsage(err)
 		}
-		// What capacity.Forecast needs to fit a trend, said of the file.
-		switch n := len(history); {
-		case n < 3:
+		// What capacity.Forecast needs to fit a trend, said of the file
+		// (ReadHistory rejects a time given twice).
+		if n := len(history); n < 3 {
 			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, input.Count(n, "observation", "observations"))
-		case !history[n-1].Time.After(history[0].Time):
-			return input.Usagef("-history %s: every observation is at %s: a trend needs time to pass", o.historyPath, history[0].Time.Format(time.RFC3339))
 		}
 	}
 	pods, err := podDensity(o)

@@ -89,13 +89,13 @@ func (r *Result) fill(rep *capacity.Report) {
 }
 
 func newForecast(pool string, f *capacity.ForecastResult) *Forecast {
-	out := &Forecast{Pool: pool, Trials: f.Trials, Nodes: Quantiles(f.Nodes), Limits: map[string]int{},
+	out := &Forecast{Pool: pool, Trials: f.Trials, Nodes: Quantiles{P50: f.Nodes.P50, P90: f.Nodes.P10, P99: f.Nodes.P1}, Limits: map[string]int{},
 		GrowthPerDay: f.Growth, HasHistory: f.Growth != 0 || f.When != nil}
 	for l, n := range f.Limits {
 		out.Limits[l.String()] = n
 	}
 	if f.When != nil {
-		out.When = &When{P50: date(f.When.P50), Lo: date(f.When.Lo), Hi: date(f.When.Hi)}
+		out.When = &When{P50: date(f.When.P50), Lo: date(f.When.P10), Hi: date(f.When.P90)}
 	}
 	return out
 }
