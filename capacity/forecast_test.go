@@ -2,8 +2,10 @@ package capacity_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,4 +177,134 @@ func TestForecastErrors(t *testing.T) {
 	assert.Nil(t, f.UpgradeBy)
 	assert.Equal(t, 1, f.Trials, "no growth model and no pod distribution: one trial")
 	assert.Equal(t, []string{"History has 1 observation: dating the exhaustion needs at least 3, so When and UpgradeBy are nil"}, f.Warnings)
+}
+
+func TestAtCount(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Name: "system", Count: 3})
+	c.Pools = append(c.Pools,
+		capacity.Pool{Name: "user", Count: 10, MinCount: 3, MaxCount: 15},
+		capacity.Pool{Name: "other", Count: 5, MinCount: 1, MaxCount: 20},
+		capacity.Pool{Name: "idle", Count: 0, MinCount: 0, MaxCount: 4})
+	now := c.AtCount()
+	require.NoError(t, now.Validate())
+	assert.Equal(t, capacity.Pool{Name: "system", Count: 3}, now.Pools[0], "a manual pool is unchanged")
+	assert.Equal(t, capacity.Pool{Name: "user", Count: 10, MinCount: 10, MaxCount: 10}, now.Pools[1])
+	assert.True(t, now.Pools[1].Autoscaling(), "still autoscaled")
+	assert.Equal(t, 10, now.Pools[1].Committed())
+	assert.Equal(t, capacity.Pool{Name: "idle"}, now.Pools[3], "at 0 nodes the autoscaler is off: it commits the same")
+	assert.Equal(t, 15, c.Pools[1].MaxCount, "c is not changed")
+
+	// Forecast's basis is the cluster now: it agrees with Analyze of
+	// AtCount, not with Analyze on AKS's basis. 1,019 addresses at 31 a
+	// node: with the others at Count (3 + 5 + 0 nodes) the user pool fits
+	// (1019 − 248) / 31 = 24 nodes; at their max (3 + 20 + 4), 5.
+	atMax, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	atNow, err := capacity.Analyze(now)
+	require.NoError(t, err)
+	assert.Equal(t, 5, atMax.Pools[1].MaxNodes)
+	assert.Equal(t, 24, atNow.Pools[1].MaxNodes)
+	f, err := capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 24.0, f.Nodes.P50)
+}
+
+// One trial runs when every trial would be the same, and only then.
+func TestForecastOneTrial(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	h := []capacity.Observation{{day(0), 8}, {day(7), 9}, {day(14), 10}}
+	static := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/22", capacity.Pool{Count: 10})
+	for _, tt := range []struct {
+		name string
+		c    capacity.Cluster
+		opt  capacity.ForecastOptions
+		want int
+	}{
+		{"no pods, no history", dynamicCluster(), capacity.ForecastOptions{Trials: 50}, 1},
+		{"pods that change nothing", static, capacity.ForecastOptions{Trials: 50, Pods: podDensity}, 1},
+		{"pods that change what a node takes", dynamicCluster(), capacity.ForecastOptions{Trials: 50, Pods: podDensity}, 50},
+		{"a growth model", static, capacity.ForecastOptions{Trials: 50, History: h}, 50},
+		{"too little history for a model", static, capacity.ForecastOptions{Trials: 50, History: h[:2]}, 1},
+	} {
+		f, err := capacity.Forecast(context.Background(), tt.c, "nodes", tt.opt)
+		if tt.c.Pools[0].Name != "nodes" {
+			f, err = capacity.Forecast(context.Background(), tt.c, "user", tt.opt)
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, f.Trials, tt.name)
+		sum := 0
+		for _, n := range f.Limits {
+			sum += n
+		}
+		assert.Equal(t, tt.want, sum, tt.name)
+	}
+}
+
+func TestForecastWarnings(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 12}) // 32 nodes fit
+	// Six weeks from 4 to 12 nodes, a node a week with noise: 32 nodes lie
+	// about 20 weeks ahead, beyond 3× the span of 42 days.
+	var h []capacity.Observation
+	for w, n := range []int{4, 6, 6, 7, 9, 10, 12} {
+		h = append(h, capacity.Observation{Time: day(7 * w), Nodes: n})
+	}
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 100, History: h})
+	require.NoError(t, err)
+	require.NotNil(t, f.When)
+	require.NotEmpty(t, f.Warnings)
+	assert.Regexp(t, `^When\.P90 \d{4}-\d\d-\d\d lies \d+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
+	for _, w := range f.Warnings[1:] {
+		assert.Regexp(t, `^UpgradeBy\.P\d0 .* an extrapolation$`, w)
+	}
+	assert.True(t, f.When.P90.Sub(day(42)) > 3*42*24*time.Hour)
+
+	// A "now" past the dates: they are in the past, and the forecast says so.
+	late := capacity.ForecastOptions{Trials: 100, History: h, Now: f.When.P50.AddDate(0, 0, 1)}
+	g, err := capacity.Forecast(context.Background(), c, "nodes", late)
+	require.NoError(t, err)
+	assert.Equal(t, f.When, g.When, "Now changes the warnings only")
+	assert.Contains(t, g.Warnings, "When.P50 "+f.When.P50.Format(time.DateOnly)+" is not after now ("+late.Now.Format(time.DateOnly)+"): in at least 50% of trials the pool has already run out")
+
+	// A history that ends elsewhere than the pool's Count.
+	c.Pools[0].Count = 20
+	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 10, History: h})
+	require.NoError(t, err)
+	assert.Equal(t, "History ends at 12 nodes (2026-02-12) but pool nodes's Count is 20: the trials start from the cluster at Count and follow the history's model from its last observation", g.Warnings[0])
+
+	// A short horizon leaves the late bounds unknown, and says so.
+	c.Pools[0].Count = 12
+	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 100, History: h, Horizon: int(f.When.P50.Sub(day(42)).Hours() / 24)})
+	require.NoError(t, err)
+	require.NotNil(t, g.When)
+	assert.False(t, g.When.P10.IsZero())
+	assert.True(t, g.When.P90.IsZero())
+	assert.Contains(t, strings.Join(g.Warnings, "\n"), "When.P")
+	_, err = json.Marshal(g)
+	require.NoError(t, err)
+
+	var ve *capacity.ValidationError
+	_, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{History: h, Horizon: capacity.MaxHorizon + 1})
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("Horizon"))
+}
+
+// Without surge (a Spot pool) an upgrade adds no node: it stops fitting
+// the day the pool does.
+func TestForecastUpgradeByWithoutSurge(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	var h []capacity.Observation
+	for d, n := range []int{10, 12, 12, 15, 16, 17, 20} {
+		h = append(h, capacity.Observation{Time: day(d), Nodes: n})
+	}
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 20, Spot: true})
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 50, History: h})
+	require.NoError(t, err)
+	require.NotNil(t, f.When)
+	assert.Equal(t, f.When, f.UpgradeBy)
+	c.Pools[0].Spot = false
+	g, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 50, History: h})
+	require.NoError(t, err)
+	assert.Equal(t, f.When, g.When, "the same trials")
+	assert.True(t, g.UpgradeBy.P50.Before(g.When.P50), "%+v before %+v", g.UpgradeBy, g.When)
 }
