@@ -314,7 +314,7 @@ func writeText(w io.Writer, out Output) error {
 			fmt.Fprintf(w, "forecast for pool %s (%s): runs out at %s (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
 				f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P90, f.Nodes.P99, limits(f.Limits))
 			if f.When != nil {
-				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %s on %s (90%%: %s to %s)\n",
+				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %s on %s (80%%: %s to %s)\n",
 					f.GrowthPerDay, input.Count(f.Nodes.P50, "node", "nodes"), f.When.P50, orUnbounded(f.When.Lo), orUnbounded(f.When.Hi))
 			} else if f.GrowthPerDay < 0 || f.HasHistory {
 				fmt.Fprintf(w, "  not growing (%.2f nodes a day): no date\n", f.GrowthPerDay)

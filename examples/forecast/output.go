@@ -69,7 +69,8 @@ type Quantiles struct {
 	P99 float64 `json:"p99"`
 }
 
-// When is the date the pool reaches nodes.p50, with a 90% interval.
+// When is the date the pool runs out: the median across trials (p50) and
+// the 10th and 90th percentiles (lo, hi), an 80% interval.
 type When struct {
 	P50 string `json:"p50"`
 	Lo  string `json:"lo"`
