@@ -32,7 +32,7 @@ func (e *HistoryError) Error() string { return fmt.Sprintf("line %d: %s", e.Line
 
 // ReadHistory reads a pool's node counts as CSV rows of time,nodes: the
 // time in RFC 3339 (2026-01-02T15:04:05Z, fractional seconds and offsets
-// allowed) or as a date (2026-01-02, midnight UTC), the nodes a whole number
+// allowed) or as a date (2026-01-02, midnight UTC) in the years 1–9999, the nodes a whole number
 // of 0 or more. A first row whose nodes field is not a number is a header
 // and is skipped. Blank lines are skipped; spaces around fields are
 // ignored. The observations come back oldest first whatever the rows'
@@ -102,6 +102,9 @@ func parseHistoryTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		t, err = time.Parse(time.DateOnly, s)
+	}
+	if err == nil && t.Year() < 1 {
+		err = errors.New("year 0")
 	}
 	return t, err
 }

@@ -3,6 +3,7 @@ package capacity_test
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,7 @@ func TestReadHistory(t *testing.T) {
 		{"2026-01-01,3\n2026-01-02\n", `line 2: "2026-01-02" is not time,nodes: 1 fields`},
 		{"2026-13-01,3\n", `line 1: "2026-13-01,3" is not time,nodes: time "2026-13-01"`}, // no header: the count is a number
 		{"time,nodes\n2026-01-01,3\n2026-01-02,4\n2026-01-01T00:00:00Z,5\n", "line 4: time 2026-01-01T00:00:00Z repeats line 2's: one observation per time"},
+		{"0000-12-31,3\n", `line 1: "0000-12-31,3" is not time,nodes: time "0000-12-31"`},
 		{"2026-01-01,3\n\"2026-01-02,4\n", "line 2: extraneous or missing \" in quoted-field"},
 	} {
 		_, err := capacity.ReadHistory(strings.NewReader(tt.in))
@@ -68,4 +70,38 @@ func TestDateRangeJSON(t *testing.T) {
 	assert.ErrorContains(t, err, "want a date in the years 1–9999")
 	assert.ErrorContains(t, json.Unmarshal([]byte(`{"p50":"2027-02-30"}`), &back), `DateRange.p50: "2027-02-30": want YYYY-MM-DD`)
 	assert.Error(t, json.Unmarshal([]byte(`{"p50":3}`), &back))
+}
+
+// FuzzReadHistory: any input is observations or a *HistoryError, never a
+// panic; what it reads is in time order, one per time, with counts of 0
+// or more, and reads back the same written out.
+func FuzzReadHistory(f *testing.F) {
+	f.Add("time,nodes\n2026-01-01,3\n2026-01-08T12:00:00Z,5\n")
+	f.Add("2026-01-01,3\n2026-01-01,4\n")
+	f.Add("\"a\nb\",3\n")
+	f.Add("2026-01-01T00:00:00.123456789+14:00,0\n0001-01-01,1\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		h, err := capacity.ReadHistory(strings.NewReader(in))
+		if err != nil {
+			var he *capacity.HistoryError
+			if errors.As(err, &he) {
+				require.Greater(t, he.Line, 0)
+			}
+			return
+		}
+		var b strings.Builder
+		for i, o := range h {
+			require.GreaterOrEqual(t, o.Nodes, 0)
+			if i > 0 {
+				require.True(t, o.Time.After(h[i-1].Time), "%v then %v", h[i-1].Time, o.Time)
+			}
+			b.WriteString(o.Time.Format(time.RFC3339Nano) + "," + strconv.Itoa(o.Nodes) + "\n")
+		}
+		back, err := capacity.ReadHistory(strings.NewReader(b.String()))
+		require.NoError(t, err)
+		require.Len(t, back, len(h))
+		for i := range h {
+			require.True(t, h[i].Time.Equal(back[i].Time) && h[i].Nodes == back[i].Nodes, "%v, %v", h[i], back[i])
+		}
+	})
 }
