@@ -96,6 +96,9 @@ type Cluster struct {
 	// this cluster's subnets' Reserved (other clusters, other subnets'
 	// VMs): they count toward the VNet's 65,536 (Estate.Cluster sets it).
 	OtherVNetAddresses int `json:"otherVNetAddresses,omitempty"`
+	// MigrationSurge says whether a migration to Overlay adds buffer nodes;
+	// zero: every pool's surge, at once.
+	MigrationSurge MigrationSurge `json:"migrationSurge"`
 	// KubernetesVersion is the control plane's ("1.34.3"); "" is taken as a
 	// current version (1.35 or later), whose upgrades fall back to a smaller
 	// surge when theirs cannot be had.

@@ -28,6 +28,7 @@ type engine struct {
 	scratch []netip.Addr
 	blocks  []netip.Prefix
 	calico  calico
+	unit    podUnit // how the mode hands pod addresses to a node
 	// fallbacks are the surge fallbacks of the current step.
 	fallbacks []SurgeFallback
 }
@@ -88,7 +89,7 @@ type simNode struct {
 }
 
 func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
-	e := &engine{m: m, pods: pods, pcg: rand.NewPCG(seed, 0x5eed), vnet: m.c.vnetReserved()}
+	e := &engine{m: m, pods: pods, pcg: rand.NewPCG(seed, 0x5eed), vnet: m.c.vnetReserved(), unit: newPodUnit(m.spec.Pods)}
 	e.rng = rand.New(e.pcg)
 	for i := range m.spaces {
 		sp, err := m.allocator(i)
@@ -296,7 +297,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 		return e.fail(pi, LimitNodeSubnet, p.node, e.nicAddrs(p))
 	}
 	n.ip, n.vnet = u32(ip), 1
-	if ex := e.takePods(pi, n); ex != nil {
+	if ex := e.unit.take(e, pi, n); ex != nil {
 		_ = node.addrs.Release(ip)
 		return ex
 	}
@@ -319,26 +320,6 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	e.nodes++
 	e.vnet += n.vnet
 	e.notePeak(p)
-	return nil
-}
-
-// takePods takes node n's pod addresses or blocks by the mode's unit.
-func (e *engine) takePods(pi int, n *simNode) *Exhaustion {
-	p := &e.pools[pi]
-	pm := p.pm
-	a := e.m.spec.Pods
-	switch a.Unit {
-	case modes.PerPod:
-		return e.takeAddrs(pi, n, p.node, pm.maxPods, a.Source.IsVNet())
-	case modes.Batch:
-		return e.takeAddrs(pi, n, p.pod, modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, pm.maxPods), a.Source.IsVNet())
-	case modes.StaticBlock:
-		return e.takeBlocks(pi, n, a.StaticBlocks(pm.maxPods), a.BlockCountsOnce)
-	case modes.NodeBlock:
-		return e.takeBlocks(pi, n, 1, false)
-	case modes.OnDemandBlock:
-		return e.placeCalico(pi, n, n.pods)
-	}
 	return nil
 }
 
@@ -390,25 +371,8 @@ func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exha
 // release gives back everything node n holds.
 func (e *engine) release(p *simPool, n *simNode) {
 	_ = e.spaces[p.node].addrs.Release(addr(n.ip))
-	if len(n.addrs) > 0 {
-		k := p.node
-		if e.m.spec.Pods.Source == modes.PodSubnet {
-			k = p.pod
-		}
-		for _, a := range n.addrs {
-			_ = e.spaces[k].addrs.Release(addr(a))
-		}
-	}
-	n.addrs = n.addrs[:0]
-	if e.m.spec.Pods.Unit == modes.OnDemandBlock {
-		e.unplaceCalico(p, n)
-	} else {
-		bits := e.m.blockBits[max(p.pod, 0)]
-		for _, b := range n.blocks {
-			_ = e.spaces[p.pod].blocks.Release(netip.PrefixFrom(addr(b), bits))
-		}
-	}
-	n.blocks = n.blocks[:0]
+	e.unit.release(e, p, n)
+	n.addrs, n.blocks = n.addrs[:0], n.blocks[:0]
 }
 
 // removeNode removes the live node at index i of pool pi.

@@ -147,7 +147,7 @@ func (e *Estate) validate() error {
 	for i, sn := range e.Subnets {
 		f := "Subnets[" + strconv.Itoa(i) + "]"
 		if names[sn.Name] {
-			v.add(f+".Name", "", "%q names two subnets of the estate", sn.Name)
+			v.add(f+".Name", "%q names two subnets of the estate", sn.Name)
 		}
 		names[sn.Name] = true
 		add(f, sn)
@@ -159,7 +159,7 @@ func (e *Estate) validate() error {
 	}
 	for i, j := range firstOverlaps(spans) {
 		if j >= 0 {
-			v.add(where[i], "", "%v overlaps %v (%s): the addresses would count twice", spans[i].p, spans[j].p, where[j])
+			v.add(where[i], "%v overlaps %v (%s): the addresses would count twice", spans[i].p, spans[j].p, where[j])
 		}
 	}
 	if len(e.VNet) > 0 {
@@ -171,7 +171,7 @@ func (e *Estate) validate() error {
 		for i, sn := range e.Subnets {
 			for j, p := range sn.Prefixes {
 				if p.IsValid() && !vnet.ContainsPrefix(p) {
-					v.add(fmt.Sprintf("Subnets[%d].Prefixes[%d]", i, j), "", "%v is outside the VNet %v", p, e.VNet)
+					v.add(fmt.Sprintf("Subnets[%d].Prefixes[%d]", i, j), "%v is outside the VNet %v", p, e.VNet)
 				}
 			}
 		}

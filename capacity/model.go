@@ -12,7 +12,7 @@ import (
 type constraint struct {
 	limit  Limit
 	space  int // index into model.spaces, or −1
-	cap    int // units available: addresses, routes, nodes
+	avail  int // units available: addresses, routes, nodes
 	now    int // units committed with every pool at Count
 	at     int // units committed with every pool at its committed size
 	maxUse int // largest units a pool's surge adds (for Recommend)
@@ -134,9 +134,9 @@ func newModel(c *Cluster) (*model, error) {
 		if sp.Kind != KindPodCIDR {
 			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.others())
 		}
-		k.cap = sp.Usable - taken
+		k.avail = sp.Usable - taken
 		sp.Committed, sp.CommittedMax = k.now, k.at
-		sp.Free = k.cap - k.at
+		sp.Free = k.avail - k.at
 	}
 	return m, nil
 }
@@ -167,16 +167,16 @@ const PodCIDRSpace = "podCIDR"
 
 // addSpace adds a space and its constraint: constraint i is space i, so a
 // space's index is also its constraint's.
-func (m *model) addSpace(sp Space, prefixes []netip.Prefix, capacity int) int {
+func (m *model) addSpace(sp Space, prefixes []netip.Prefix, avail int) int {
 	m.spaces = append(m.spaces, sp)
 	m.prefixes = append(m.prefixes, prefixes)
 	m.blockBits = append(m.blockBits, 0)
-	m.cons = append(m.cons, constraint{limit: sp.Kind.limit(), space: len(m.spaces) - 1, cap: capacity})
+	m.cons = append(m.cons, constraint{limit: sp.Kind.limit(), space: len(m.spaces) - 1, avail: avail})
 	return len(m.spaces) - 1
 }
 
-func (m *model) addCons(l Limit, capacity int) int {
-	m.cons = append(m.cons, constraint{limit: l, space: -1, cap: capacity})
+func (m *model) addCons(l Limit, avail int) int {
+	m.cons = append(m.cons, constraint{limit: l, space: -1, avail: avail})
 	return len(m.cons) - 1
 }
 
@@ -207,7 +207,7 @@ func (m *model) bound(i int) (int, Limit) {
 		} else {
 			k := &m.cons[u.k]
 			others := k.at - pm.committed*u.per
-			b, l = floorDiv(k.cap-others, u.per), k.limit
+			b, l = floorDiv(k.avail-others, u.per), k.limit
 		}
 		if b < best || b == best && l < lim {
 			best, lim = b, l

@@ -49,8 +49,8 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			need = k.at + k.maxUse
 		}
 		if k.space < 0 {
-			if need > k.cap {
-				r.Notes = append(r.Notes, m.limitNote(k.limit, need, k.cap))
+			if need > k.avail {
+				r.Notes = append(r.Notes, m.limitNote(k.limit, need, k.avail))
 			}
 			continue
 		}

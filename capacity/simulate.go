@@ -3,6 +3,7 @@ package capacity
 import (
 	"context"
 	"fmt"
+	"net/netip"
 
 	"github.com/ipcap/ipcap/modes"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -178,6 +179,12 @@ func (m *model) checkSteps(steps []Step) error {
 		if err := m.checkStep(i, st); err != nil {
 			return err
 		}
+		if st.Op == OpMigrate {
+			return &StepError{Index: i, Field: stepPath(i, "Op"), Value: st.Op.String(), Reason: "Simulate does not replay a migration: Check answers it"}
+		}
+		if _, r := m.migrated(st); st.Op == OpExpandPodCIDR && r != nil {
+			return &StepError{Index: i, Field: stepPath(i, "PodCIDRs"), Value: joinPrefixes(st.PodCIDRs), Reason: r.Reason}
+		}
 	}
 	return nil
 }
@@ -232,8 +239,31 @@ func (e *engine) apply(st Step, steps []Step) *Exhaustion {
 		return e.grow(pi, e.pools[pi].pm.pool.Count, true)
 	case OpChurn:
 		return e.churn(pi)
+	case OpExpandPodCIDR:
+		e.expandPodCIDR(st.PodCIDRs[0])
 	}
 	return nil
+}
+
+// expandPodCIDR widens the pod CIDR to p, a superset of it: a new block
+// pool over p in which the nodes keep the blocks they hold [OVX].
+func (e *engine) expandPodCIDR(p netip.Prefix) {
+	k := e.m.podCIDR
+	e.m.prefixes[k] = []netip.Prefix{p}
+	sp, err := e.m.allocator(k)
+	if err != nil {
+		panic("capacity: internal error: expanding the pod CIDR: " + err.Error()) // recovered by simulate
+	}
+	bits := sp.blocks.Bits()
+	for _, pool := range e.pools {
+		for _, n := range pool.live {
+			for _, b := range n.blocks {
+				_ = sp.blocks.Occupy(netip.PrefixFrom(addr(b), bits))
+			}
+		}
+	}
+	sp.peak = e.spaces[k].peak
+	e.spaces[k] = sp
 }
 
 // churn replaces the pods of every node of pool pi with a new draw. Old
@@ -244,25 +274,9 @@ func (e *engine) apply(st Step, steps []Step) *Exhaustion {
 // block modes hold the same addresses.
 func (e *engine) churn(pi int) *Exhaustion {
 	p := &e.pools[pi]
-	a := e.m.spec.Pods
 	for i := range p.live {
-		n := &p.live[i]
-		pods := e.drawPods(p)
-		switch a.Unit {
-		case modes.Batch:
-			if ex := e.rebatch(pi, n, min(n.pods+pods, p.pm.maxPods)); ex != nil {
-				return ex
-			}
-			n.pods = pods
-			e.settle(p, n)
-		case modes.OnDemandBlock:
-			e.unplaceCalicoPods(n)
-			n.pods = pods
-			if ex := e.placeCalico(pi, n, pods); ex != nil {
-				return ex
-			}
-		default:
-			n.pods = pods
+		if ex := e.unit.churn(e, pi, &p.live[i], e.drawPods(p)); ex != nil {
+			return ex
 		}
 	}
 	return nil

@@ -52,6 +52,7 @@ func TestReadFixtures(t *testing.T) {
 		want    capacity.Cluster
 	}{
 		{"kubenet", "kubenet.json", []string{"kubenet-vnet.json"}, capacity.Cluster{
+			Name: "kube1",
 			Mode: modes.Kubenet, Policy: modes.PolicyCalico,
 			VNet:     pfx("10.240.0.0/16"),
 			Subnets:  []capacity.Subnet{{Name: "kube1-nodes", Prefixes: pfx("10.240.0.0/24"), Reserved: 1}},
@@ -62,6 +63,7 @@ func TestReadFixtures(t *testing.T) {
 			},
 		}},
 		{"overlay cilium REST", "overlay-cilium.json", []string{"overlay-cilium-vnet.json"}, capacity.Cluster{
+			Name: "apps",
 			Mode: modes.CiliumOverlay, Policy: modes.PolicyCilium,
 			VNet:     pfx("10.10.0.0/16"),
 			Subnets:  []capacity.Subnet{{Name: "nodes", Prefixes: pfx("10.10.0.0/23")}},
@@ -72,6 +74,7 @@ func TestReadFixtures(t *testing.T) {
 			},
 		}},
 		{"legacy CNI, shared subnet", "legacy-cni.json", []string{"legacy-cni-subnet.json"}, capacity.Cluster{
+			Name: "legacy",
 			Mode: modes.AzureCNI, Policy: modes.PolicyAzure,
 			Subnets:      []capacity.Subnet{{Name: "aks", Prefixes: pfx("10.20.0.0/23"), Reserved: 2}},
 			ServiceCIDRs: pfx("172.20.0.0/16"), DNSServiceIP: netip.MustParseAddr("172.20.0.10"),
@@ -81,6 +84,7 @@ func TestReadFixtures(t *testing.T) {
 			},
 		}},
 		{"pod subnet, static block", "podsubnet-static.json", []string{"podsubnet-static-vnet.json"}, capacity.Cluster{
+			Name: "static",
 			Mode: modes.AzureCNIStaticBlock, Policy: modes.PolicyCalico,
 			VNet:         pfx("10.50.0.0/16"),
 			Subnets:      []capacity.Subnet{{Name: "nodes", Prefixes: pfx("10.50.0.0/24")}, {Name: "pods", Prefixes: pfx("10.50.16.0/21", "10.50.24.0/22")}},
@@ -92,6 +96,7 @@ func TestReadFixtures(t *testing.T) {
 		}},
 		// list-usage: 14 in use, the cluster's 3 nodes hold 3: 11 are others'.
 		{"BYO CNI with usage", "byocni.json", []string{"byocni-vnet.json", "byocni-usage.json"}, capacity.Cluster{
+			Name:     "byo",
 			Mode:     modes.BYOCNICalico,
 			VNet:     pfx("10.60.0.0/16"),
 			Subnets:  []capacity.Subnet{{Name: "byo-nodes", Prefixes: pfx("10.60.0.0/25"), Reserved: 11}},
@@ -99,6 +104,7 @@ func TestReadFixtures(t *testing.T) {
 			Pools: []capacity.Pool{{Name: "nodes", Count: 3, MinCount: 3, MaxCount: 50, NodeSubnet: "byo-nodes"}},
 		}},
 		{"AKS-managed VNet", "managed.json", nil, capacity.Cluster{
+			Name:     "quick",
 			Mode:     modes.AzureCNIOverlay,
 			VNet:     pfx("10.224.0.0/12"),
 			Subnets:  []capacity.Subnet{{Name: "aks-subnet", Prefixes: pfx("10.224.0.0/16")}},
@@ -219,6 +225,32 @@ func FuzzReadCluster(f *testing.F) {
 		} else {
 			_ = c.Validate()
 			_, _ = capacity.Analyze(c)
+		}
+	})
+}
+
+// FuzzReadEstate: no input panics; every error speaks the user's document;
+// an estate read is one AnalyzeEstate can judge.
+func FuzzReadEstate(f *testing.F) {
+	for _, pair := range [][2]string{{"estate-aks-list.json", "estate-subnets.json"}, {"estate-graph.json", "estate-vnet.json"},
+		{"estate-rest.json", "estate-usage.json"}, {"estate-alpha.json", "estate-subnets.json"}} {
+		c, err := os.ReadFile("testdata/" + pair[0])
+		if err != nil {
+			f.Fatal(err)
+		}
+		n, err := os.ReadFile("testdata/" + pair[1])
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(c, n)
+	}
+	f.Add([]byte(`{"data":[]}`), []byte(`{"value":[]}`))
+	f.Fuzz(func(t *testing.T, clusters, network []byte) {
+		e, err := aksjson.ReadEstate(strings.NewReader(string(clusters)), strings.NewReader(string(network)))
+		if err != nil {
+			checkMessage(t, err, "clusters", "network[0]")
+		} else {
+			_, _ = capacity.AnalyzeEstate(e)
 		}
 	})
 }

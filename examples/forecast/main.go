@@ -6,6 +6,14 @@
 //
 //	go run ./examples/forecast
 //	go run ./examples/forecast -cluster aks.json -network vnet.json -history nodes.csv -plot out.svg
+//
+// With -clusters it reads an estate instead: several clusters in one VNet
+// (`az aks list`, Resource Graph or REST output) and the VNet's network
+// documents, and prints per cluster how far each pool can grow with the
+// others' use of shared subnets counted, every subnet with all clusters'
+// use, the VNet's addresses against its limit, and its free prefixes.
+//
+//	go run ./examples/forecast -clusters aks-list.json -network vnet.json -network subnets.json
 package main
 
 import (
@@ -42,6 +50,7 @@ const (
 
 type options struct {
 	clusterPath, historyPath, modeName, pool, pods, plotPath string
+	clustersPath                                             string
 	networks                                                 input.Files
 	trials, workers                                          int
 	seed                                                     uint64
@@ -53,7 +62,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.clusterPath, "cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
-	fs.Var(&o.networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
+	fs.StringVar(&o.clustersPath, "clusters", "", "an estate: `az aks list -o json`, Resource Graph or REST output of clusters in one VNet (not with -cluster)")
+	fs.Var(&o.networks, "network", "VNet, subnet, subnet list or list-usage JSON for the clusters' subnets (repeatable)")
 	fs.StringVar(&o.historyPath, "history", "", "CSV of time,nodes for the forecast pool, to date the exhaustion")
 	fs.StringVar(&o.modeName, "mode", "", "analyse this networking mode only (default: every mode for the default cluster, the cluster's own for -cluster)")
 	fs.StringVar(&o.pool, "pool", "", "pool to forecast (default: the autoscaling pool with the largest max count)")
@@ -66,11 +76,15 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, input.BadUsage(err)
 	}
+	var set []string
+	fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
 	switch {
 	case fs.NArg() > 0:
 		return o, input.Usagef("unexpected argument %q", fs.Arg(0))
+	case o.clustersPath != "":
+		return o, checkEstateFlags(set)
 	case len(o.networks) > 0 && o.clusterPath == "":
-		return o, input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", o.networks[0])
+		return o, input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too (or -clusters for an estate)", o.networks[0])
 	case o.trials < 1 || o.trials > maxTrials:
 		return o, input.Usagef("-trials %d: want 1 to 1,000,000", o.trials)
 	case o.workers < 0 || o.workers > maxWorkers:
@@ -119,6 +133,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parse(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.clustersPath != "" {
+		return runEstate(o, stdout)
 	}
 	js, desc, err := jobs(o)
 	if err != nil {

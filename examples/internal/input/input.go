@@ -1,6 +1,6 @@
 // Package input gives the example programs their clusters: the embedded
 // default production cluster, or the user's own from `az aks show` and
-// network JSON files.
+// network JSON files, or an estate of clusters from `az aks list`.
 package input
 
 import (
@@ -77,6 +77,13 @@ func DefaultHistory() []capacity.Observation {
 // errors name the file and the place in it.
 func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
 	return aksjson.ReadFiles(clusterPath, networkPaths...)
+}
+
+// LoadEstate reads an estate from a clusters file (`az aks list`, Resource
+// Graph or REST output) and network files; its errors name the file and
+// the place in it.
+func LoadEstate(clustersPath string, networkPaths []string) (capacity.Estate, error) {
+	return aksjson.ReadEstateFiles(clustersPath, networkPaths...)
 }
 
 // History reads a CSV of time,nodes rows with capacity.ReadHistory (RFC
