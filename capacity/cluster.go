@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/ipcap/ipcap/modes"
 )
@@ -101,6 +102,29 @@ type Cluster struct {
 	// current version (1.35 or later), whose upgrades fall back to a smaller
 	// surge when theirs cannot be had.
 	KubernetesVersion string `json:"kubernetesVersion"`
+}
+
+// AtCount returns a copy of c in which every autoscaled pool is held at
+// its current Count: MinCount = MaxCount = Count, so the pool stays
+// autoscaled (Check and Simulate treat its scale-outs as the autoscaler's)
+// while its AtMax is its Count. An autoscaled pool at 0 nodes gets
+// MaxCount 0, which turns its autoscaler off: a manual pool of 0 nodes
+// plans the same. The copy has its own Pools; other slices are shared
+// with c. Manual pools are unchanged.
+//
+// This is the "now" basis. Analyze(c) is on AKS's basis: it holds every
+// other pool at its autoscaler max, as AKS plans addresses [ISS], and
+// answers "how far can this pool grow if the others scale out fully".
+// Analyze(c.AtCount()) answers "how far can this pool grow with the others
+// as they are now"; Forecast always works on this basis.
+func (c Cluster) AtCount() Cluster {
+	c.Pools = slices.Clone(c.Pools)
+	for i := range c.Pools {
+		if p := &c.Pools[i]; p.Autoscaling() {
+			p.MinCount, p.MaxCount = p.Count, p.Count
+		}
+	}
+	return c
 }
 
 // AKS's defaults for a cluster's service range [KUB].

@@ -181,12 +181,20 @@ func ExampleForecast() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("runs out at %v nodes (90%% of trials reach %v, 99%% reach %v)\n", f.Nodes.P50, f.Nodes.P90, f.Nodes.P99)
-	fmt.Printf("growing %.2f nodes a day: %s (90%%: %s to %s)\n", f.Growth,
-		f.When.P50.Format(time.DateOnly), f.When.Lo.Format(time.DateOnly), f.When.Hi.Format(time.DateOnly))
+	fmt.Printf("runs out at %v nodes (90%% of trials reach %v, 99%% reach %v)\n", f.Nodes.P50, f.Nodes.P10, f.Nodes.P1)
+	fmt.Printf("%s growing %.2f nodes a day: runs out %s (80%%: %s to %s)\n", f.Model, f.Growth,
+		f.When.P50.Format(time.DateOnly), f.When.P10.Format(time.DateOnly), f.When.P90.Format(time.DateOnly))
+	fmt.Printf("upgrade by %s (80%%: %s to %s)\n",
+		f.UpgradeBy.P50.Format(time.DateOnly), f.UpgradeBy.P10.Format(time.DateOnly), f.UpgradeBy.P90.Format(time.DateOnly))
 	fmt.Println(f.Limits)
+	for _, w := range f.Warnings {
+		fmt.Println("warning:", w)
+	}
 	// Output:
-	// runs out at 40 nodes (90% of trials reach 38, 99% reach 36)
-	// growing 0.22 nodes a day: 2027-02-10 (90%: 2027-01-28 to 2027-02-26)
+	// runs out at 40 nodes (90% of trials reach 37, 99% reach 36)
+	// trend growing 0.22 nodes a day: runs out 2027-02-12 (80%: 2027-01-27 to 2027-03-01)
+	// upgrade by 2027-01-25 (80%: 2027-01-10 to 2027-02-10)
 	// map[pod-subnet:500]
+	// warning: When.P90 2027-03-01 lies 146 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
+	// warning: UpgradeBy.P90 2027-02-10 lies 127 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
 }

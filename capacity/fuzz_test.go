@@ -290,19 +290,29 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 			}
 			return
 		}
-		require.Equal(t, 3, fr.Trials)
+		// One trial when every trial would be the same: no growth model.
+		require.True(t, fr.Trials == 3 || fr.Trials == 1 && len(opt.History) < 3, "%d trials", fr.Trials)
 		q := fr.Nodes
-		for _, v := range []float64{q.P50, q.P90, q.P99, fr.Growth} {
+		for _, v := range []float64{q.P1, q.P10, q.P50, q.P90, q.P99, fr.Growth} {
 			require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%+v", fr)
 		}
-		require.True(t, q.P99 >= 0 && q.P99 <= q.P90 && q.P90 <= q.P50, "%+v", q)
+		require.True(t, q.P1 >= 0 && q.P1 <= q.P10 && q.P10 <= q.P50 && q.P50 <= q.P90 && q.P90 <= q.P99, "%+v", q)
 		sum := 0
 		for _, n := range fr.Limits {
 			sum += n
 		}
-		require.Equal(t, 3, sum)
-		if fr.When != nil && len(opt.History) > 0 {
-			require.False(t, fr.When.P50.Before(opt.History[0].Time), "%+v", fr.When)
+		require.Equal(t, fr.Trials, sum)
+		for _, d := range []*capacity.DateRange{fr.When, fr.UpgradeBy} {
+			if d != nil && len(opt.History) > 0 {
+				first := opt.History[0].Time.Truncate(24 * time.Hour)
+				require.False(t, d.P10.Before(first), "%+v", d)
+			}
+		}
+		if w, u := fr.When, fr.UpgradeBy; w != nil {
+			require.NotNil(t, u, "an upgrade stops fitting no later than the pool")
+			for _, b := range [][2]time.Time{{w.P10, u.P10}, {w.P50, u.P50}, {w.P90, u.P90}} {
+				require.False(t, !b[0].IsZero() && (b[1].IsZero() || b[1].After(b[0])), "upgrade %+v after %+v", u, w)
+			}
 		}
 		_, err = json.Marshal(fr)
 		require.NoError(t, err)

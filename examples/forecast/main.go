@@ -149,12 +149,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if history, err = input.History(o.historyPath); err != nil {
 			return input.BadUsage(err)
 		}
-		// What capacity.Forecast needs to fit a trend, said of the file.
-		switch n := len(history); {
-		case n < 3:
+		// What capacity.Forecast needs to fit a trend, said of the file
+		// (ReadHistory rejects a time given twice).
+		if n := len(history); n < 3 {
 			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, input.Count(n, "observation", "observations"))
-		case !history[n-1].Time.After(history[0].Time):
-			return input.Usagef("-history %s: every observation is at %s: a trend needs time to pass", o.historyPath, history[0].Time.Format(time.RFC3339))
 		}
 	}
 	pods, err := podDensity(o)
@@ -333,7 +331,7 @@ func writeText(w io.Writer, out Output) error {
 			fmt.Fprintf(w, "forecast for pool %s (%s): runs out at %s (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
 				f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P90, f.Nodes.P99, limits(f.Limits))
 			if f.When != nil {
-				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %s on %s (90%%: %s to %s)\n",
+				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %s on %s (80%%: %s to %s)\n",
 					f.GrowthPerDay, input.Count(f.Nodes.P50, "node", "nodes"), f.When.P50, orUnbounded(f.When.Lo), orUnbounded(f.When.Hi))
 			} else if f.GrowthPerDay < 0 || f.HasHistory {
 				fmt.Fprintf(w, "  not growing (%.2f nodes a day): no date\n", f.GrowthPerDay)

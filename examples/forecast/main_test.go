@@ -70,7 +70,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-cluster", bad}, bad + `: agentPoolProfiles[0].count: "3": want a whole number`},
 		{[]string{"-history", "does-not-exist.csv"}, "does-not-exist.csv"},
 		{[]string{"-history", short}, short + ": 1 observation: a trend needs at least 3"},
-		{[]string{"-history", same}, same + ": every observation is at 2026-01-01T00:00:00Z: a trend needs time to pass"},
+		{[]string{"-history", same}, same + ": line 2: time 2026-01-01T00:00:00Z repeats line 1's: one observation per time"},
 		{[]string{"-network", fixtures + "kubenet-vnet.json"}, "give -cluster too"},
 		{[]string{"-trials", "-5"}, "-trials -5: want 1 to 1,000,000"},
 		{[]string{"-trials", "0"}, "-trials 0: want 1 to 1,000,000"},

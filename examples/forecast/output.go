@@ -70,7 +70,8 @@ type Quantiles struct {
 	P99 float64 `json:"p99"`
 }
 
-// When is the date the pool reaches nodes.p50, with a 90% interval.
+// When is the date the pool runs out: the median across trials (p50) and
+// the 10th and 90th percentiles (lo, hi), an 80% interval.
 type When struct {
 	P50 string `json:"p50"`
 	Lo  string `json:"lo"`
@@ -90,13 +91,13 @@ func (r *Result) fill(rep *capacity.Report) {
 }
 
 func newForecast(pool string, f *capacity.ForecastResult) *Forecast {
-	out := &Forecast{Pool: pool, Trials: f.Trials, Nodes: Quantiles(f.Nodes), Limits: map[string]int{},
+	out := &Forecast{Pool: pool, Trials: f.Trials, Nodes: Quantiles{P50: f.Nodes.P50, P90: f.Nodes.P10, P99: f.Nodes.P1}, Limits: map[string]int{},
 		GrowthPerDay: f.Growth, HasHistory: f.Growth != 0 || f.When != nil}
 	for l, n := range f.Limits {
 		out.Limits[l.String()] = n
 	}
 	if f.When != nil {
-		out.When = &When{P50: date(f.When.P50), Lo: date(f.When.Lo), Hi: date(f.When.Hi)}
+		out.When = &When{P50: date(f.When.P50), Lo: date(f.When.P10), Hi: date(f.When.P90)}
 	}
 	return out
 }

@@ -4,11 +4,8 @@
 package input
 
 import (
-	"encoding/csv"
 	"net/netip"
 	"os"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -89,39 +86,18 @@ func LoadEstate(clustersPath string, networkPaths []string) (capacity.Estate, er
 	return aksjson.ReadEstateFiles(clustersPath, networkPaths...)
 }
 
-// History reads a CSV of time,nodes rows (RFC 3339 or YYYY-MM-DD times; a
-// header row is skipped), oldest first whatever the rows' order. Its errors are BadUsage errors naming the file.
+// History reads a CSV of time,nodes rows with capacity.ReadHistory (RFC
+// 3339 or YYYY-MM-DD times; a header row is skipped), oldest first whatever
+// the rows' order. Its errors are BadUsage errors naming the file.
 func History(path string) ([]capacity.Observation, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	h, err := capacity.ReadHistory(f)
 	if err != nil {
 		return nil, Usagef("%s: %w", path, err)
 	}
-	var out []capacity.Observation
-	for i, r := range rows {
-		if len(r) != 2 {
-			return nil, Usagef("%s: line %d: want time,nodes", path, i+1)
-		}
-		t, terr := time.Parse(time.RFC3339, strings.TrimSpace(r[0]))
-		if terr != nil {
-			t, terr = time.Parse(time.DateOnly, strings.TrimSpace(r[0]))
-		}
-		n, nerr := strconv.Atoi(strings.TrimSpace(r[1]))
-		if terr != nil || nerr != nil {
-			if i == 0 {
-				continue // a header
-			}
-			return nil, Usagef("%s: line %d: %q is not time,nodes", path, i+1, strings.Join(r, ","))
-		}
-		if n < 0 {
-			return nil, Usagef("%s: line %d: %d nodes: want 0 or more", path, i+1, n)
-		}
-		out = append(out, capacity.Observation{Time: t, Nodes: n})
-	}
-	slices.SortStableFunc(out, func(a, b capacity.Observation) int { return a.Time.Compare(b.Time) })
-	return out, nil
+	return h, nil
 }
