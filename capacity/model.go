@@ -25,14 +25,14 @@ type use struct{ k, per int }
 
 // poolModel is a pool with the cluster's defaults applied.
 type poolModel struct {
-	pool      *Pool
-	maxPods   int
-	pods      int
-	atMax int
-	surge     Surge
-	demand    modes.Demand
-	uses      [8]use
-	nuses     int
+	pool    *Pool
+	maxPods int
+	pods    int
+	atMax   int
+	surge   Surge
+	demand  modes.Demand
+	uses    [8]use
+	nuses   int
 }
 
 // model is a validated cluster reduced to constraints and per-pool draws.

@@ -40,14 +40,14 @@ type PoolResult struct {
 
 // SpaceResult mirrors capacity.Space.
 type SpaceResult struct {
-	Name         string `json:"name"`
-	Kind         string `json:"kind"`
-	Size         int    `json:"size"`
-	Usable       int    `json:"usable"`
-	Reserved     int    `json:"reserved"`
-	Now          int    `json:"now"`   // taken with every pool at its count
-	AtMax        int    `json:"atMax"` // taken with every pool at its autoscaler max
-	Free         int    `json:"free"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Size     int    `json:"size"`
+	Usable   int    `json:"usable"`
+	Reserved int    `json:"reserved"`
+	Now      int    `json:"now"`   // taken with every pool at its count
+	AtMax    int    `json:"atMax"` // taken with every pool at its autoscaler max
+	Free     int    `json:"free"`
 }
 
 // Forecast mirrors capacity.ForecastResult; dates are YYYY-MM-DD, "" when
