@@ -31,8 +31,14 @@ func (s *Space) others() int { return s.Reserved + s.OtherClusters }
 
 // Report is what Analyze finds.
 type Report struct {
+	Name   string       `json:"name,omitempty"` // the cluster's Name
+	Mode   modes.Mode   `json:"mode,omitempty"` // the cluster's Mode; zero for a custom Spec
 	Spaces []Space      `json:"spaces"`
 	Pools  []PoolReport `json:"pools"` // in the order of Cluster.Pools
+	// VNetAddresses counts the VNet's private addresses the pools take at
+	// their autoscaler max, toward Azure's 65,536 [NLIM]; others' are not
+	// included.
+	VNetAddresses int `json:"vnetAddresses"`
 }
 
 // PoolReport is one pool's headroom.
@@ -68,7 +74,12 @@ func Analyze(c Cluster) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Spaces: m.spaces, Pools: make([]PoolReport, len(m.pools))}
+	r := &Report{Name: c.Name, Mode: c.Mode, Spaces: m.spaces, Pools: make([]PoolReport, len(m.pools))}
+	for _, k := range m.cons {
+		if k.limit == LimitVNet {
+			r.VNetAddresses = k.at
+		}
+	}
 	for i := range m.pools {
 		pm := &m.pools[i]
 		b, lim := m.bound(i)

@@ -28,7 +28,8 @@ type EstateReport struct {
 	// shared subnets and of the VNet counted, at their autoscaler max.
 	Clusters []Report `json:"clusters"`
 	// Spaces lists every subnet once, with all clusters' use: the
-	// estate's subnets, then each cluster's own subnets.
+	// estate's subnets, then each cluster's own subnets. A subnet no pool
+	// uses has the zero Kind.
 	Spaces []Space `json:"spaces"`
 	// Free is the VNet's address space in no subnet, as the fewest largest
 	// prefixes, in address order.
@@ -302,7 +303,7 @@ func AnalyzeEstate(e Estate) (*EstateReport, error) {
 
 // estateSpace is subnet sn with the use of every cluster in uses.
 func estateSpace(sn Subnet, uses []clusterUse) Space {
-	sp := Space{Name: sn.Name, Kind: KindNodeSubnet, Reserved: sn.Reserved}
+	sp := Space{Name: sn.Name, Reserved: sn.Reserved} // no Kind while no pool uses it
 	var from *model
 	for _, u := range uses {
 		if _, ok := u.at[sn.Name]; !ok {

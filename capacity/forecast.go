@@ -50,6 +50,7 @@ type ForecastOptions struct {
 // the other pools at their current Count (not their autoscaler max, which
 // is Analyze's basis; Analyze(c.AtCount()) is Forecast's).
 type ForecastResult struct {
+	Pool string `json:"pool"` // the pool forecast
 	// Trials is how many trials ran: the options' Trials, or 1 when every
 	// trial would be the same: no growth model drawn (fewer than 3
 	// observations) and pods that cannot change what a node takes (Pods
@@ -448,7 +449,7 @@ func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
 
 // summarise turns the trials into percentiles, dates and warnings.
 func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
-	r := &ForecastResult{Trials: len(rs), Limits: map[Limit]int{}}
+	r := &ForecastResult{Pool: f.m.pools[f.pi].pool.Name, Trials: len(rs), Limits: map[Limit]int{}}
 	v := make([]float64, len(rs))
 	for i, t := range rs {
 		r.Limits[t.limit]++

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"strings"
 	"text/tabwriter"
 
@@ -13,25 +14,13 @@ import (
 	"github.com/ipcap/ipcap/modes"
 )
 
-// EstateOutput is the -clusters -json document. Its schema is stable:
-// fields are added, never renamed or removed.
+// EstateOutput is the -clusters -json document: the library's estate
+// report, with what it was read from.
 type EstateOutput struct {
-	Estate   string          `json:"estate"` // the -clusters file
-	VNet     []string        `json:"vnet"`
-	Clusters []EstateCluster `json:"clusters"`
-	// Spaces lists every subnet once with all clusters' use: the shared
-	// subnets and those no cluster uses, then each cluster's own.
-	Spaces        []SpaceResult `json:"spaces"`        // kind "unused" for a subnet no pool names
-	VNetAddresses int           `json:"vnetAddresses"` // private addresses the clusters and others take at the autoscalers' max
-	VNetLimit     int           `json:"vnetLimit"`     // Azure's private addresses per VNet
-	Free          []string      `json:"free"`          // the VNet's prefixes in no subnet
-}
-
-// EstateCluster is one cluster of the estate, the others' use counted.
-type EstateCluster struct {
-	Name  string       `json:"name"`
-	Mode  string       `json:"mode"`
-	Pools []PoolResult `json:"pools"`
+	Estate    string                 `json:"estate"` // the -clusters file
+	VNet      []netip.Prefix         `json:"vnet"`
+	VNetLimit int                    `json:"vnetLimit"` // Azure's private addresses per VNet
+	Report    *capacity.EstateReport `json:"report"`    // a space of the zero kind is a subnet no pool names
 }
 
 // estateFlags are the flags that apply to an estate; the others are for
@@ -66,36 +55,7 @@ func estate(o options) (EstateOutput, error) {
 		}
 		return EstateOutput{}, err
 	}
-	out := EstateOutput{Estate: o.clustersPath, VNetAddresses: r.VNetAddresses, VNetLimit: modes.MaxVNetPrivateIPs,
-		VNet: []string{}, Free: []string{}}
-	for _, p := range e.VNet {
-		out.VNet = append(out.VNet, p.String())
-	}
-	for i, rep := range r.Clusters {
-		c := e.Clusters[i]
-		var res Result
-		res.fill(&rep)
-		out.Clusters = append(out.Clusters, EstateCluster{Name: c.Name, Mode: c.Mode.String(), Pools: res.Pools})
-	}
-	var all Result
-	all.fill(&capacity.Report{Spaces: r.Spaces})
-	out.Spaces = all.Spaces
-	// Subnets no pool names: capacity reports them as node subnets.
-	named := map[string]bool{}
-	for _, c := range e.Clusters {
-		for _, p := range c.Pools {
-			named[p.NodeSubnet], named[p.PodSubnet] = true, true
-		}
-	}
-	for i, sn := range e.Subnets {
-		if !named[sn.Name] {
-			out.Spaces[i].Kind = "unused"
-		}
-	}
-	for _, p := range r.Free {
-		out.Free = append(out.Free, p.String())
-	}
-	return out, nil
+	return EstateOutput{Estate: o.clustersPath, VNet: e.VNet, VNetLimit: modes.MaxVNetPrivateIPs, Report: r}, nil
 }
 
 func runEstate(o options, stdout io.Writer) error {
@@ -112,17 +72,18 @@ func runEstate(o options, stdout io.Writer) error {
 }
 
 func writeEstate(w io.Writer, out EstateOutput) error {
-	vnet := strings.Join(out.VNet, ", ")
+	r := out.Report
+	vnet := joinPrefixes(out.VNet)
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
-	fmt.Fprintf(w, "estate: %s: %s in VNet %s\n", out.Estate, input.Count(len(out.Clusters), "cluster", "clusters"), vnet)
-	for _, c := range out.Clusters {
+	fmt.Fprintf(w, "estate: %s: %s in VNet %s\n", out.Estate, input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
+	for _, c := range r.Clusters {
 		name := c.Name
 		if name == "" {
 			name = "(no name)"
 		}
-		fmt.Fprintf(w, "\n== %s (%s) ==\n", name, c.Mode)
+		fmt.Fprintf(w, "\n== %s (%v) ==\n", name, c.Mode)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit")
 		for _, p := range c.Pools {
@@ -130,33 +91,24 @@ func writeEstate(w io.Writer, out EstateOutput) error {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(w, "\n== subnets, all clusters' use ==\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "space\tkind\tusable\treserved\tnow\tat max\tfree at max")
-	for _, s := range out.Spaces {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "VNet addresses taken at the autoscalers' max: %s of %s\n", thousands(out.VNetAddresses), thousands(out.VNetLimit))
+	fmt.Fprintf(w, "\n== subnets, all clusters' use ==")
+	writeSpaces(w, r.Spaces)
+	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
 	switch {
 	case len(out.VNet) == 0:
 		fmt.Fprintln(w, "free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network")
-	case len(out.Free) == 0:
+	case len(r.Free) == 0:
 		fmt.Fprintln(w, "free in the VNet: none")
 	default:
-		fmt.Fprintf(w, "free in the VNet: %s\n", strings.Join(out.Free, ", "))
+		fmt.Fprintf(w, "free in the VNet: %s\n", joinPrefixes(r.Free))
 	}
 	return nil
 }
 
-// thousands writes n with commas: 65,536.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
+func joinPrefixes(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
 	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return strings.Join(s, ", ")
 }

@@ -27,7 +27,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -190,7 +189,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func modesTried(out Output) string {
 	var names []string
 	for _, r := range out.Results {
-		names = append(names, r.Mode)
+		names = append(names, r.Mode.String())
 	}
 	if len(names) == 1 {
 		return "mode " + names[0]
@@ -254,8 +253,9 @@ func forecastPool(c capacity.Cluster, name string) (string, error) {
 func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distuv.Rander, history []capacity.Observation, stderr io.Writer) (Result, error) {
 	c := j.cluster
 	spec := c.Mode.Spec()
-	res := Result{Mode: c.Mode.String(), Name: spec.Name, SkippedPools: j.dropped}
-	rep, err := capacity.Analyze(c)
+	res := Result{Mode: c.Mode, Name: spec.Name, SkippedPools: j.dropped}
+	var err error
+	res.AtMax, err = capacity.Analyze(c)
 	var ve *capacity.ValidationError
 	if errors.As(err, &ve) {
 		res.Error = err.Error()
@@ -264,7 +264,9 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	if err != nil {
 		return res, err
 	}
-	res.fill(rep)
+	if res.Now, err = capacity.Analyze(c.AtCount()); err != nil {
+		return res, err
+	}
 	pool, err := forecastPool(c, o.pool)
 	if err != nil {
 		return res, err
@@ -273,13 +275,9 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
 	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history,
-		Progress: progress(stderr, res.Mode)}
-	f, err := capacity.Forecast(ctx, c, pool, opt)
-	if err != nil {
-		return res, err
-	}
-	res.Forecast = newForecast(pool, f)
-	return res, nil
+		Progress: progress(stderr, res.Mode.String())}
+	res.Forecast, err = capacity.Forecast(ctx, c, pool, opt)
+	return res, err
 }
 
 // progress returns a Progress callback that reports on stderr, when stderr
@@ -304,57 +302,3 @@ func progress(stderr io.Writer, mode string) func(done, total int) {
 	}
 }
 
-func writeText(w io.Writer, out Output) error {
-	fmt.Fprintf(w, "cluster: %s\n", out.Cluster)
-	for _, r := range out.Results {
-		fmt.Fprintf(w, "\n== %s (%s) ==\n", r.Mode, r.Name)
-		if r.Error != "" {
-			fmt.Fprintf(w, "cannot run this cluster: %s\n", r.Error)
-			continue
-		}
-		if len(r.SkippedPools) > 0 {
-			fmt.Fprintf(w, "left out: %s (Windows node pools are not supported)\n", strings.Join(r.SkippedPools, ", "))
-		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit\tupgrade room\tsurge limit")
-		for _, p := range r.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%+d\t%s\n", p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit, p.MaxNodesWithSurge-p.AtMax, p.SurgeLimit)
-		}
-		fmt.Fprintln(tw)
-		fmt.Fprintln(tw, "space\tkind\tusable\treserved\tnow\tat max\tfree at max")
-		for _, s := range r.Spaces {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
-		}
-		tw.Flush()
-		fmt.Fprintf(w, "VNet addresses taken at the autoscalers' max: %d\n", r.VNetAddresses)
-		if f := r.Forecast; f != nil {
-			fmt.Fprintf(w, "forecast for pool %s (%s): runs out at %s (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
-				f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P90, f.Nodes.P99, limits(f.Limits))
-			if f.When != nil {
-				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %s on %s (80%%: %s to %s)\n",
-					f.GrowthPerDay, input.Count(f.Nodes.P50, "node", "nodes"), f.When.P50, orUnbounded(f.When.Lo), orUnbounded(f.When.Hi))
-			} else if f.GrowthPerDay < 0 || f.HasHistory {
-				fmt.Fprintf(w, "  not growing (%.2f nodes a day): no date\n", f.GrowthPerDay)
-			}
-		}
-	}
-	return nil
-}
-
-func orUnbounded(d string) string {
-	if d == "" {
-		return "unbounded"
-	}
-	return d
-}
-
-func limits(m map[string]int) string {
-	var parts []string
-	for _, l := range []capacity.Limit{capacity.LimitNodeSubnet, capacity.LimitPodSubnet, capacity.LimitPodCIDR, capacity.LimitRouteTable,
-		capacity.LimitPoolNodes, capacity.LimitClusterNodes, capacity.LimitVNet} {
-		if n := m[l.String()]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", l, n))
-		}
-	}
-	return strings.Join(parts, ", ")
-}

@@ -113,7 +113,7 @@ func TestPlotClusterThatCannotRun(t *testing.T) {
 
 func TestOneTrial(t *testing.T) {
 	out := runArgs(t, "-mode", "kubenet", "-trials", "1")
-	assert.Contains(t, out, "(1 trial)")
+	assert.Contains(t, out, "(1 trial, ")
 	assert.NotContains(t, out, "1 trials")
 }
 
@@ -127,7 +127,7 @@ func TestEstate(t *testing.T) {
 	assert.Regexp(t, `(?m)^user +3 +20 +78 +pod-subnet$`, out, "now 3, at max 20, max nodes 78")
 	// 1 + 3 + 2 + 4 reserved; alpha 23 nodes and 3 × 30 + 20 × 50 pod
 	// addresses, beta 2 + 2 × 30, gamma 40 nodes (overlay).
-	assert.Contains(t, out, "VNet addresses taken at the autoscalers' max: 1,225 of 65,536\n")
+	assert.Contains(t, out, "VNet addresses at the autoscalers' max: 1,225 of 65,536\n")
 	assert.Contains(t, out, "free in the VNet: 10.30.5.0/24, ")
 
 	// Every shape of the clusters document prints the same, but for its name.
