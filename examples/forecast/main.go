@@ -301,4 +301,3 @@ func progress(stderr io.Writer, mode string) func(done, total int) {
 		}
 	}
 }
-
