@@ -30,14 +30,14 @@ func ExampleAnalyze() {
 		panic(err)
 	}
 	for _, s := range r.Spaces {
-		fmt.Printf("%s: %d usable, %d committed at autoscaler max, %d free\n", s.Name, s.Usable, s.AtMax, s.Free)
+		fmt.Printf("%s: %d usable, %d taken at the autoscalers' max, %d free\n", s.Name, s.Usable, s.AtMax, s.Free)
 	}
 	for _, p := range r.Pools {
 		fmt.Printf("%s: up to %d nodes (%v), %d with upgrade surge\n", p.Name, p.MaxNodes, p.Limit, p.MaxNodesWithSurge)
 	}
 	// Output:
-	// aks-nodes: 1019 usable, 63 committed at autoscaler max, 944 free
-	// podCIDR: 32768 usable, 16128 committed at autoscaler max, 16640 free
+	// aks-nodes: 1019 usable, 63 taken at the autoscalers' max, 944 free
+	// podCIDR: 32768 usable, 16128 taken at the autoscalers' max, 16640 free
 	// system: up to 68 nodes (pod-cidr), 61 with upgrade surge
 	// user: up to 125 nodes (pod-cidr), 93 with upgrade surge
 }
