@@ -81,12 +81,6 @@ type subnetDoc struct {
 	props    *netFields
 }
 
-type usageDoc struct {
-	path         string
-	id           str
-	currentValue num
-}
-
 // subnetInfo is what the network documents say of one subnet.
 type subnetInfo struct {
 	sn      capacity.Subnet // Name and Prefixes; Reserved is set per reading
