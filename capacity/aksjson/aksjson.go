@@ -52,6 +52,7 @@ type clusterProps struct {
 	net       networkDoc
 	netPath   string
 	nodeRG    str // nodeResourceGroup
+	version   str // kubernetesVersion
 }
 
 // clusterDoc is one cluster: a whole document, or an element of a list.
@@ -99,7 +100,8 @@ type poolDoc struct {
 	enableAutoScaling            bool
 	osType, vnetSubnetID         str
 	podSubnetID, podIPAllocation str
-	maxSurge                     str
+	maxSurge, maxUnavailable     str
+	mode, priority               str
 }
 
 // readClusterDoc reads a cluster document: the fields of props at the top
@@ -181,6 +183,8 @@ func (c *clusterProps) field(r *reader, key, path string) error {
 		return err
 	case "noderesourcegroup":
 		return r.string(path, "a resource group name string", &c.nodeRG)
+	case "kubernetesversion":
+		return r.string(path, `a version string such as "1.35.2"`, &c.version)
 	case "networkprofile":
 		c.net, c.netPath = networkDoc{}, path
 		_, err := r.object(path, "an object", func(key, path string) error { return c.net.field(r, key, path) })
@@ -235,10 +239,17 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 		return r.string(path, "a subnet's ARM ID string", &p.podSubnetID)
 	case "podipallocationmode":
 		return r.string(path, `a string such as "DynamicIndividual" or "StaticBlock"`, &p.podIPAllocation)
+	case "mode":
+		return r.string(path, `a string such as "System" or "User"`, &p.mode)
+	case "scalesetpriority":
+		return r.string(path, `a string such as "Regular" or "Spot"`, &p.priority)
 	case "upgradesettings":
 		_, err := r.object(path, "an object", func(key, path string) error {
-			if strings.EqualFold(key, "maxSurge") {
+			switch strings.ToLower(key) {
+			case "maxsurge":
 				return r.string(path, `a string such as "33%" or "3"`, &p.maxSurge)
+			case "maxunavailable":
+				return r.string(path, `a string such as "10%" or "1"`, &p.maxUnavailable)
 			}
 			return r.skip(path)
 		})
@@ -413,7 +424,7 @@ func build(doc string, d *clusterDoc, nets *networks, inEstate bool) (capacity.C
 				quote(ap.name.v), m, quote(p.pools[0].name.v), poolMode)
 		}
 	}
-	c := capacity.Cluster{Name: d.name.v, Mode: poolMode}
+	c := capacity.Cluster{Name: d.name.v, Mode: poolMode, KubernetesVersion: p.version.v}
 	if c.Policy, err = modes.ParsePolicy(np.policy.v); err != nil {
 		return fail(np.policy.path, "%s: unknown policy engine (want azure, calico or cilium)", quote(np.policy.v))
 	}
@@ -473,6 +484,18 @@ func build(doc string, d *clusterDoc, nets *networks, inEstate bool) (capacity.C
 			if pool.MaxSurge, err = capacity.ParseSurge(ap.maxSurge.v); err != nil {
 				return fail(ap.maxSurge.path, "%s: want a node count such as \"1\" or a percentage such as \"33%%\"", quote(ap.maxSurge.v))
 			}
+		}
+		if pool.MaxUnavailable, err = capacity.ParseSurge(ap.maxUnavailable.v); err != nil {
+			return fail(ap.maxUnavailable.path, "%s: want a node count such as \"1\" or a percentage such as \"10%%\"", quote(ap.maxUnavailable.v))
+		}
+		if pool.Mode, err = capacity.ParsePoolMode(ap.mode.v); err != nil {
+			return fail(ap.mode.path, "%s: want System or User", quote(ap.mode.v))
+		}
+		switch {
+		case strings.EqualFold(ap.priority.v, "Spot"):
+			pool.Spot = true
+		case ap.priority.v != "" && !strings.EqualFold(ap.priority.v, "Regular"):
+			return fail(ap.priority.path, "%s: want Regular or Spot", quote(ap.priority.v))
 		}
 		if ap.vnetSubnetID.v == "" && inEstate {
 			return fail(join(ap.path, "vnetSubnetId"), "missing: the pool runs in a VNet AKS manages, outside the estate's; an estate is clusters in VNets of your own")

@@ -50,21 +50,21 @@ func wantEstate() capacity.Estate {
 			{Name: "vms", Prefixes: pfx("10.30.8.0/28"), Reserved: 2},
 		},
 		Clusters: []capacity.Cluster{
-			{Name: "alpha", Mode: modes.AzureCNIPodSubnet, Policy: modes.PolicyAzure, ServiceCIDRs: svc, DNSServiceIP: dns,
+			{Name: "alpha", KubernetesVersion: "1.33.2", Mode: modes.AzureCNIPodSubnet, Policy: modes.PolicyAzure, ServiceCIDRs: svc, DNSServiceIP: dns,
 				Pools: []capacity.Pool{
-					{Name: "system", Count: 3, MaxPods: 30, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods"},
+					{Name: "system", Mode: capacity.PoolSystem, Count: 3, MaxPods: 30, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods"},
 					{Name: "user", Count: 3, MinCount: 3, MaxCount: 20, MaxPods: 50, MaxSurge: capacity.SurgePercent(33), NodeSubnet: "nodes", PodSubnet: "pods"},
 				}},
-			{Name: "beta", Mode: modes.AzureCNIPodSubnet, Policy: modes.PolicyAzure, ServiceCIDRs: svc, DNSServiceIP: dns,
+			{Name: "beta", KubernetesVersion: "1.33.2", Mode: modes.AzureCNIPodSubnet, Policy: modes.PolicyAzure, ServiceCIDRs: svc, DNSServiceIP: dns,
 				Pools: []capacity.Pool{
-					{Name: "system", Count: 2, MaxPods: 30, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods"},
+					{Name: "system", Mode: capacity.PoolSystem, Count: 2, MaxPods: 30, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods"},
 				}},
-			{Name: "gamma", Mode: modes.CiliumOverlay, Policy: modes.PolicyCilium, ServiceCIDRs: svc, DNSServiceIP: dns,
+			{Name: "gamma", KubernetesVersion: "1.33.2", Mode: modes.CiliumOverlay, Policy: modes.PolicyCilium, ServiceCIDRs: svc, DNSServiceIP: dns,
 				PodCIDRs: pfx("10.244.0.0/16"),
 				// list-usage only: 7 in use less gamma's 3 nodes.
 				Subnets: []capacity.Subnet{{Name: "gamma-nodes", Prefixes: pfx("10.30.4.0/24"), Reserved: 4}},
 				Pools: []capacity.Pool{
-					{Name: "system", Count: 3, MinCount: 3, MaxCount: 40, MaxPods: 250, NodeSubnet: "gamma-nodes"},
+					{Name: "system", Mode: capacity.PoolSystem, Count: 3, MinCount: 3, MaxCount: 40, MaxPods: 250, NodeSubnet: "gamma-nodes"},
 				}},
 		},
 	}
