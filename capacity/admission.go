@@ -117,22 +117,22 @@ func ParseAdmissionEra(s string) (AdmissionEra, error) {
 func (m *model) admitted(pm *poolModel, k int) int {
 	a := m.spec.Pods
 	n := 0
-	switch m.spaces[k].Kind {
-	case KindNodeSubnet:
+	switch m.spaces[k].Source {
+	case modes.NodeSubnet:
 		if m.spec.NodeIPs == modes.NodeSubnet {
 			n = 1
 		}
 		if a.Source == modes.NodeSubnet {
 			n += m.admittedPods(pm)
 		}
-	case KindPodSubnet:
+	case modes.PodSubnet:
 		if m.spec.NodeIPs == modes.PodSubnet {
 			n = 1
 		}
 		if a.Source == modes.PodSubnet {
 			n += m.admittedPods(pm)
 		}
-	case KindPodCIDR:
+	case modes.PodCIDR:
 		if a.Source == modes.PodCIDR {
 			n = a.BlockSize()
 		}
@@ -161,7 +161,7 @@ func (m *model) admittedPods(pm *poolModel) int {
 // admissionSize is Y: a subnet's size less Azure's five addresses per
 // prefix [VNF], or a pod CIDR's whole size.
 func (m *model) admissionSize(k int) int {
-	if m.spaces[k].Kind == KindPodCIDR {
+	if podRange(m.spaces[k].Source) {
 		return m.spaces[k].Size
 	}
 	y := 0

@@ -218,7 +218,7 @@ func TestOverCommittedIsReported(t *testing.T) {
 	require.NoError(t, err)
 	sp, ok := r.Space("nodes")
 	require.True(t, ok)
-	assert.Equal(t, capacity.Space{Name: "nodes", Kind: capacity.KindNodeSubnet, Size: 256, Usable: 251,
+	assert.Equal(t, capacity.Space{Name: "nodes", Source: modes.NodeSubnet, Size: 256, Usable: 251,
 		Now: 310, AtMax: 310, Free: -59}, sp)
 	assert.Equal(t, 8, r.Pools[0].MaxNodes)
 	assert.Equal(t, -2, r.Pools[0].Headroom())

@@ -71,7 +71,7 @@ func (e *engine) placeCalico(pi int, n *simNode, pods int) *Exhaustion {
 	}
 	if left > 0 && c.room < left {
 		e.unplaceCalico(p, n)
-		return e.fail(pi, LimitPodCIDR, p.pod, pods)
+		return e.fail(pi, e.m.cons[p.pod].limit, p.pod, pods)
 	}
 	for i := range c.blocks {
 		if left == 0 {

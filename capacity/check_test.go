@@ -224,7 +224,7 @@ func TestCheckBYOCNIPoolIsNotAdmitted(t *testing.T) {
 	require.NotNil(t, v.Failure)
 	// 300 pods in 256 addresses: /26 blocks of 64, one claimed by each of
 	// four nodes; nodes 5–8 borrow 30 of the 4 × 34 left; node 9 finds 16.
-	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 8, Space: "podCIDR", Limit: capacity.LimitPodCIDR,
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 8, Space: "cni-pool", Limit: capacity.LimitCNIPool,
 		CIDR: "100.64.0.0/24", Requested: 30}, *v.Failure)
 }
 

@@ -107,8 +107,8 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 			if u.k < 0 || u.k >= len(m.spaces) {
 				continue
 			}
-			switch m.spaces[u.k].Kind {
-			case KindNodeSubnet:
+			switch m.spaces[u.k].Source {
+			case modes.NodeSubnet:
 				sp.node = u.k
 			default:
 				sp.pod = u.k
@@ -119,7 +119,7 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 		}
 		if sp.pod < 0 && pm.pool.PodSubnet != "" { // a pod subnet the steady state draws nothing from
 			for k := range m.spaces {
-				if m.spaces[k].Kind == KindPodSubnet && m.spaces[k].Name == pm.pool.PodSubnet {
+				if m.spaces[k].Source == modes.PodSubnet && m.spaces[k].Name == pm.pool.PodSubnet {
 					sp.pod = k
 				}
 			}
@@ -174,7 +174,7 @@ func (m *model) allocator(i int) (simSpace, error) {
 	var b, rb netipx.IPSetBuilder
 	for _, p := range m.prefixes[i] {
 		b.AddPrefix(p)
-		if m.spaces[i].Kind != KindPodCIDR {
+		if !podRange(m.spaces[i].Source) {
 			for _, a := range modes.SubnetReserved(p) {
 				rb.Add(a)
 			}
@@ -358,7 +358,7 @@ func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exha
 	for _, b := range e.blocks {
 		n.blocks = append(n.blocks, u32(b.Addr()))
 	}
-	if e.m.spaces[p.pod].Kind != KindPodCIDR {
+	if !podRange(e.m.spaces[p.pod].Source) {
 		if countOnce {
 			n.vnet += count
 		} else {

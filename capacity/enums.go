@@ -15,13 +15,14 @@ const (
 	LimitNodeSubnet                // the node subnet runs out of addresses
 	LimitPodSubnet                 // the pod subnet runs out of addresses
 	LimitPodCIDR                   // the pod CIDR runs out of per-node blocks
+	LimitCNIPool                   // a bring-your-own CNI's own pool runs out
 	LimitRouteTable                // kubenet's route table is full: 400 routes [KUB, NLIM]
 	LimitPoolNodes                 // 1,000 nodes per pool, surge included [QUO, UPR]
 	LimitClusterNodes              // 5,000 nodes per cluster [QUO]
 	LimitVNet                      // 65,536 private IPs per VNet [NLIM]
 )
 
-var limitNames = [...]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "route-table", "pool-nodes", "cluster-nodes", "vnet"}
+var limitNames = [...]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "route-table", "pool-nodes", "cluster-nodes", "vnet"}
 
 // String returns the limit's name, which MarshalText writes and ParseLimit
 // reads: "node-subnet", "pod-cidr", ...
@@ -100,50 +101,25 @@ type Step struct {
 	PodCIDRs []netip.Prefix `json:"podCIDRs,omitempty"`
 }
 
-// SpaceKind is the role of an address space. The zero SpaceKind is no
-// role.
-type SpaceKind uint8
-
-const (
-	KindNodeSubnet SpaceKind = iota + 1 // a VNet subnet nodes take addresses from
-	KindPodSubnet                       // a VNet subnet for pods only
-	KindPodCIDR                         // a private range carved into per-node blocks
-)
-
-var kindNames = [...]string{KindNodeSubnet: "node-subnet", KindPodSubnet: "pod-subnet", KindPodCIDR: "pod-cidr"}
-
-// String returns the kind's name, which MarshalText writes and
-// ParseSpaceKind reads: "node-subnet", "pod-subnet" or "pod-cidr".
-func (k SpaceKind) String() string { return enum.Name(kindNames[:], uint8(k), "SpaceKind") }
-
-// MarshalText writes String's form; an invalid SpaceKind is an error.
-func (k SpaceKind) MarshalText() ([]byte, error) {
-	return enum.Text(kindNames[:], uint8(k), "capacity.SpaceKind")
-}
-
-// UnmarshalText reads ParseSpaceKind's forms.
-func (k *SpaceKind) UnmarshalText(b []byte) error {
-	return unmarshal(b, kindNames[:], "space kind", (*uint8)(k))
-}
-
-// ParseSpaceKind returns the kind whose String is s, ignoring case.
-func ParseSpaceKind(s string) (SpaceKind, error) {
-	v, err := parseEnum(s, kindNames[:], "space kind")
-	return SpaceKind(v), err
-}
-
-// limit returns the Limit reached when a space of this kind runs out.
-func (k SpaceKind) limit() Limit {
-	switch k {
-	case KindNodeSubnet:
+// limitOf returns the Limit reached when a space of source s runs out:
+// the space's role and the limit share their spelling.
+func limitOf(s modes.Source) Limit {
+	switch s {
+	case modes.NodeSubnet:
 		return LimitNodeSubnet
-	case KindPodSubnet:
+	case modes.PodSubnet:
 		return LimitPodSubnet
-	case KindPodCIDR:
+	case modes.PodCIDR:
 		return LimitPodCIDR
+	case modes.CNIPool:
+		return LimitCNIPool
 	}
 	return LimitNone
 }
+
+// podRange reports whether addresses of s come from a private range
+// outside the VNet: a pod CIDR or a CNI's own pool.
+func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNIPool }
 
 // parseEnum returns the value whose name is s, or a *modes.FieldError
 // naming what was wanted.

@@ -13,11 +13,9 @@ func TestEnumTextForms(t *testing.T) {
 	fieldErr := func(err error) bool { var fe *modes.FieldError; return errors.As(err, &fe) }
 	c := capacity.LimitVNet
 	enumtest.Check(t, []capacity.Limit{capacity.LimitNone, capacity.LimitNodeSubnet, capacity.LimitPodSubnet, capacity.LimitPodCIDR,
-		capacity.LimitRouteTable, capacity.LimitPoolNodes, capacity.LimitClusterNodes, c}, c+1, capacity.ParseLimit, fieldErr)
+		capacity.LimitCNIPool, capacity.LimitRouteTable, capacity.LimitPoolNodes, capacity.LimitClusterNodes, c}, c+1, capacity.ParseLimit, fieldErr)
 	enumtest.Check(t, []capacity.Op{0, capacity.OpCreate, capacity.OpScale, capacity.OpUpgrade, capacity.OpAddPool, capacity.OpChurn,
 		capacity.OpAutoscale, capacity.OpMigrate, capacity.OpExpandPodCIDR}, capacity.OpExpandPodCIDR+1, capacity.ParseOp, fieldErr)
-	enumtest.Check(t, []capacity.SpaceKind{0, capacity.KindNodeSubnet, capacity.KindPodSubnet, capacity.KindPodCIDR},
-		capacity.KindPodCIDR+1, capacity.ParseSpaceKind, fieldErr)
 	enumtest.Check(t, []capacity.AdmissionEra{capacity.AdmissionCurrent, capacity.Admission2020, capacity.Admission2018},
 		capacity.Admission2018+1, capacity.ParseAdmissionEra, fieldErr)
 	enumtest.Check(t, []capacity.PoolMode{capacity.PoolUser, capacity.PoolSystem}, capacity.PoolSystem+1, capacity.ParsePoolMode, fieldErr)

@@ -96,7 +96,7 @@ func (e *Estate) uses() ([]clusterUse, error) {
 		}
 		u := clusterUse{now: map[string]int{}, at: map[string]int{}, m: m}
 		for k, sp := range m.spaces {
-			if sp.Kind != KindPodCIDR {
+			if !podRange(sp.Source) {
 				u.now[sp.Name], u.at[sp.Name] = m.cons[k].now, m.cons[k].at
 			}
 		}
@@ -319,7 +319,7 @@ func estateSpace(sn Subnet, uses []clusterUse) Space {
 	if from != nil {
 		for k, s := range from.spaces {
 			if s.Name == sn.Name {
-				sp.Kind, blockBits = s.Kind, from.blockBits[k]
+				sp.Source, blockBits = s.Source, from.blockBits[k]
 			}
 		}
 	}
@@ -401,7 +401,7 @@ func (e Estate) Recommend(i int) (*Recommendation, error) {
 	}
 	for k := range r.Spaces {
 		ss := &r.Spaces[k]
-		if ss.Kind == KindPodCIDR {
+		if podRange(ss.Source) {
 			continue
 		}
 		if b, ok := current[ss.Name]; ok && b <= ss.Bits {

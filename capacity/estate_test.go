@@ -41,7 +41,7 @@ func TestAnalyzeEstateSharedNodeSubnet(t *testing.T) {
 	assert.Equal(t, 20, sa.Free)
 
 	require.Len(t, r.Spaces, 1)
-	assert.Equal(t, capacity.Space{Name: "shared", Kind: capacity.KindNodeSubnet, Size: 256, Usable: 251, Reserved: 11,
+	assert.Equal(t, capacity.Space{Name: "shared", Source: modes.NodeSubnet, Size: 256, Usable: 251, Reserved: 11,
 		Now: 150, AtMax: 220, Free: 20}, r.Spaces[0])
 	assert.Equal(t, 11+100+120, r.VNetAddresses)
 	// The VNet less the /24: one prefix of each size from /24 to /17.
@@ -141,7 +141,7 @@ func TestEstateRecommendPlaces(t *testing.T) {
 	e.Clusters[0].Pools[0].MaxSurge = capacity.SurgePercent(33)
 	r, err := e.Recommend(0)
 	require.NoError(t, err)
-	assert.Equal(t, capacity.SpaceSize{Name: "shared", Kind: capacity.KindNodeSubnet, Required: 264, Bits: 23, Place: pfx("10.240.2.0/23")}, r.Spaces[0])
+	assert.Equal(t, capacity.SpaceSize{Name: "shared", Source: modes.NodeSubnet, Required: 264, Bits: 23, Place: pfx("10.240.2.0/23")}, r.Spaces[0])
 }
 
 func TestEstateInvalid(t *testing.T) {

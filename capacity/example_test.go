@@ -37,7 +37,7 @@ func ExampleAnalyze() {
 	}
 	// Output:
 	// aks-nodes: 1019 usable, 63 taken at the autoscalers' max, 944 free
-	// podCIDR: 32768 usable, 16128 taken at the autoscalers' max, 16640 free
+	// pod-cidr: 32768 usable, 16128 taken at the autoscalers' max, 16640 free
 	// system: up to 68 nodes (pod-cidr), 61 with upgrade surge
 	// user: up to 125 nodes (pod-cidr), 93 with upgrade surge
 }

@@ -182,7 +182,7 @@ func (m *model) replayMigrate(mt *model) (*Exhaustion, error) {
 	for k := range after.Subnets {
 		sn := &after.Subnets[k]
 		for si, sp := range m.spaces {
-			if sp.Name == sn.Name && sp.Kind != KindPodCIDR {
+			if sp.Name == sn.Name && !podRange(sp.Source) {
 				held := &e.spaces[si]
 				sn.OtherClusters += held.used() - held.taken*held.unit - nodeIPs(e, si)
 			}

@@ -69,7 +69,7 @@ func newModel(c *Cluster) (*model, error) {
 	podCIDR := -1
 	if usesPodCIDR(s) {
 		cidrs := c.podCIDRs(s)
-		sp := Space{Name: PodCIDRSpace, Kind: KindPodCIDR}
+		sp := Space{Name: podRangeName(s.Pods.Source), Source: s.Pods.Source}
 		for _, p := range cidrs {
 			sp.Size += 1 << (32 - p.Bits())
 			sp.Usable += int(modes.BlocksIn(p, s.Pods.BlockBits)) * s.Pods.BlockSize()
@@ -93,18 +93,18 @@ func newModel(c *Cluster) (*model, error) {
 		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), atMax: p.AtMax(), surge: c.surge(p)}
 		pm.demand = s.PerNode(pm.maxPods, pm.pods)
 		node := subnetSpace[c.nodeSubnet(p)]
-		m.setKind(node, KindNodeSubnet)
+		m.setSource(node, modes.NodeSubnet)
 		pm.add(node, pm.demand.NodeSubnet)
 		if p.PodSubnet != "" {
 			pod := subnetSpace[p.PodSubnet]
-			m.setKind(pod, KindPodSubnet)
+			m.setSource(pod, modes.PodSubnet)
 			if s.Pods.Unit == modes.StaticBlock {
 				m.blockBits[pod] = s.Pods.BlockBits
 			}
 			pm.add(pod, pm.demand.PodSubnet)
 		}
 		if podCIDR >= 0 {
-			pm.add(podCIDR, pm.demand.PodCIDRBlocks*s.Pods.BlockSize())
+			pm.add(podCIDR, pm.demand.PodRange)
 		}
 		if route >= 0 {
 			pm.add(route, s.RoutesPerNode)
@@ -125,13 +125,13 @@ func newModel(c *Cluster) (*model, error) {
 	}
 	for i := range m.spaces {
 		sp := &m.spaces[i]
-		if sp.Kind == 0 {
-			sp.Kind = KindNodeSubnet // a subnet no pool uses yet
+		if sp.Source == 0 {
+			sp.Source = modes.NodeSubnet // a subnet no pool uses yet
 		}
 		k := &m.cons[i]
-		k.limit = sp.Kind.limit()
+		k.limit = limitOf(sp.Source)
 		taken := sp.others()
-		if sp.Kind != KindPodCIDR {
+		if !podRange(sp.Source) {
 			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.others())
 		}
 		k.avail = sp.Usable - taken
@@ -162,8 +162,20 @@ func subnetUsable(prefixes []netip.Prefix, blockBits, reserved int) (usable, tak
 	return usable, (reserved + bs - 1) / bs * bs
 }
 
-// PodCIDRSpace is the Name of the pod CIDR's Space.
-const PodCIDRSpace = "podCIDR"
+// The Names of the spaces outside the VNet: the pod CIDR's, and a
+// bring-your-own CNI's own pool's. They are spelt as their role.
+const (
+	PodCIDRSpace = "pod-cidr"
+	CNIPoolSpace = "cni-pool"
+)
+
+// podRangeName names the space of a pod range of source s.
+func podRangeName(s modes.Source) string {
+	if s == modes.CNIPool {
+		return CNIPoolSpace
+	}
+	return PodCIDRSpace
+}
 
 // addSpace adds a space and its constraint: constraint i is space i, so a
 // space's index is also its constraint's.
@@ -171,7 +183,7 @@ func (m *model) addSpace(sp Space, prefixes []netip.Prefix, avail int) int {
 	m.spaces = append(m.spaces, sp)
 	m.prefixes = append(m.prefixes, prefixes)
 	m.blockBits = append(m.blockBits, 0)
-	m.cons = append(m.cons, constraint{limit: sp.Kind.limit(), space: len(m.spaces) - 1, avail: avail})
+	m.cons = append(m.cons, constraint{limit: limitOf(sp.Source), space: len(m.spaces) - 1, avail: avail})
 	return len(m.spaces) - 1
 }
 
@@ -180,9 +192,9 @@ func (m *model) addCons(l Limit, avail int) int {
 	return len(m.cons) - 1
 }
 
-func (m *model) setKind(i int, k SpaceKind) {
-	if m.spaces[i].Kind == 0 {
-		m.spaces[i].Kind = k
+func (m *model) setSource(i int, k modes.Source) {
+	if m.spaces[i].Source == 0 {
+		m.spaces[i].Source = k
 	}
 }
 

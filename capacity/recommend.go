@@ -18,10 +18,10 @@ type Recommendation struct {
 
 // SpaceSize is the smallest prefix that holds what a space must.
 type SpaceSize struct {
-	Name     string    `json:"name"`     // the Subnet's Name, or "podCIDR" for the pod CIDR
-	Kind     SpaceKind `json:"kind"`     // node subnet, pod subnet, pod CIDR
-	Required uint64    `json:"required"` // addresses (for a pod CIDR, addresses of its per-node blocks) needed
-	Bits     int       `json:"bits"`     // the smallest prefix length that holds Required
+	Name     string       `json:"name"`     // the Subnet's Name, or PodCIDRSpace or CNIPoolSpace
+	Source   modes.Source `json:"source"`   // the space's role
+	Required uint64       `json:"required"` // addresses (for a pod CIDR, addresses of its per-node blocks) needed
+	Bits     int          `json:"bits"`     // the smallest prefix length that holds Required
 	// Place is where a subnet of Bits fits in an estate's VNet
 	// (Estate.Recommend); zero when the subnet is large enough already or
 	// outside an estate.
@@ -55,8 +55,8 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			continue
 		}
 		sp := m.spaces[k.space]
-		ss := SpaceSize{Name: sp.Name, Kind: sp.Kind}
-		if sp.Kind == KindPodCIDR {
+		ss := SpaceSize{Name: sp.Name, Source: sp.Source}
+		if podRange(sp.Source) {
 			bs := m.spec.Pods.BlockSize()
 			blocks := max(1, (need+bs-1)/bs)
 			ss.Required = uint64(blocks * bs)

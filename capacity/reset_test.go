@@ -74,7 +74,7 @@ func TestTrialOnReusedEngine(t *testing.T) {
 		// Emptied, the node subnet holds only what others use: Reserved 3.
 		reused.reset(nil, 0)
 		for k, sp := range m.spaces {
-			if sp.Kind == KindNodeSubnet {
+			if sp.Source == modes.NodeSubnet {
 				require.Equal(t, 3, reused.spaces[k].used(), "%v: node subnet after reset", mode)
 			}
 		}

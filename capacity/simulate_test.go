@@ -142,8 +142,8 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)
 	assert.Equal(t, 6, tl.Exhausted.Nodes)
-	assert.Equal(t, capacity.LimitPodCIDR, tl.Exhausted.Limit)
-	assert.Equal(t, "podCIDR", tl.Exhausted.Space)
+	assert.Equal(t, capacity.LimitCNIPool, tl.Exhausted.Limit)
+	assert.Equal(t, "cni-pool", tl.Exhausted.Space)
 
 	// Scaling in gives the blocks back: a block is released when empty.
 	sc := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "p", Nodes: 6}, {Op: capacity.OpScale, Pool: "p", Nodes: 0}}}

@@ -264,10 +264,10 @@ type Spec struct {
 
 // Demand is what one node takes from each address source.
 type Demand struct {
-	NodeSubnet    int `json:"nodeSubnet"`    // addresses from the node subnet: node IP and pre-allocated pods
-	PodSubnet     int `json:"podSubnet"`     // addresses from the pod subnet
-	PodCIDRBlocks int `json:"podCIDRBlocks"` // blocks of the pod CIDR or CNI pool, of Pods.BlockBits each
-	VNetIPs       int `json:"vnetIPs"`       // count against the VNet's private IP limit
+	NodeSubnet int `json:"nodeSubnet"` // addresses from the node subnet: node IP and pre-allocated pods
+	PodSubnet  int `json:"podSubnet"`  // addresses from the pod subnet
+	PodRange   int `json:"podRange"`   // addresses of the pod CIDR or CNI pool, in whole blocks of Pods.BlockBits
+	VNetIPs    int `json:"vnetIPs"`    // count against the VNet's private IP limit
 }
 
 // PerNode returns what one node running pods pods (of at most maxPods) takes
@@ -303,7 +303,7 @@ func (s Spec) PerNode(maxPods, pods int) Demand {
 	case PodSubnet:
 		d.PodSubnet += n
 	case PodCIDR, CNIPool:
-		d.PodCIDRBlocks = blocks
+		d.PodRange = blocks * a.BlockSize()
 	}
 	if s.NodeIPs.IsVNet() {
 		d.VNetIPs = 1

@@ -97,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "mode\tfits\tVNet IPs\tnode subnet\tpod subnet\tpod CIDR\twhy not")
+	fmt.Fprintln(tw, "mode\tfits\tVNet IPs\tnode subnet\tpod subnet\tpod CIDR/CNI pool\twhy not")
 	for _, m := range modes.All() {
 		r := compare(m, w)
 		fits := "yes"
@@ -153,15 +153,15 @@ func compare(m modes.Mode, w workload) result {
 	used := 0
 	for _, sp := range rec.Spaces {
 		size := fmt.Sprintf("/%d", sp.Bits)
-		switch sp.Kind {
-		case capacity.KindNodeSubnet:
+		switch sp.Source {
+		case modes.NodeSubnet:
 			r.nodeSubnet = size
 			used += 1 << (32 - sp.Bits)
-		case capacity.KindPodSubnet:
+		case modes.PodSubnet:
 			r.podSubnet = size
 			used += 1 << (32 - sp.Bits)
-		case capacity.KindPodCIDR:
-			r.podCIDR = size
+		case modes.PodCIDR, modes.CNIPool:
+			r.podCIDR = size // the column is the pod range outside the VNet: AKS's pod CIDR or the CNI's pool
 		}
 	}
 	if used > vnetSize {

@@ -20,7 +20,7 @@ type EstateOutput struct {
 	Estate    string                 `json:"estate"` // the -clusters file
 	VNet      []netip.Prefix         `json:"vnet"`
 	VNetLimit int                    `json:"vnetLimit"` // Azure's private addresses per VNet
-	Report    *capacity.EstateReport `json:"report"`    // a space of the zero kind is a subnet no pool names
+	Report    *capacity.EstateReport `json:"report"`    // a space of source "none" is a subnet no pool names
 }
 
 // estateFlags are the flags that apply to an estate; the others are for

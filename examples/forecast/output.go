@@ -70,13 +70,13 @@ func writePool(w io.Writer, atMax, now capacity.PoolReport) {
 func writeSpaces(w io.Writer, spaces []capacity.Space) {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "space\tkind\tusable\treserved\tnow\tat max\tfree at max")
+	fmt.Fprintln(tw, "space\trole\tusable\treserved\tnow\tat max\tfree at max")
 	for _, s := range spaces {
-		kind := s.Kind.String()
-		if s.Kind == 0 {
-			kind = "unused"
+		role := s.Source.String()
+		if s.Source == modes.NoSource {
+			role = "unused"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, kind, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, role, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
 	}
 	tw.Flush()
 }
