@@ -50,8 +50,7 @@ func (c *calico) put(n *simNode, i int32, want, size int) int {
 // placeCalico places pods pods of node n: in its own blocks, then in blocks
 // it claims, then in other nodes' blocks. When even borrowing cannot place
 // them all, nothing is held and the pod CIDR is exhausted.
-func (e *engine) placeCalico(pi int, n *simNode, pods int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) placeCalico(p *simPool, n *simNode, pods int) *Exhaustion {
 	sp := &e.spaces[p.pod]
 	c := &e.calico
 	size := sp.unit
@@ -71,7 +70,7 @@ func (e *engine) placeCalico(pi int, n *simNode, pods int) *Exhaustion {
 	}
 	if left > 0 && c.room < left {
 		e.unplaceCalico(p, n)
-		return e.fail(pi, e.m.cons[p.pod].limit, p.pod, pods)
+		return e.fail(p, e.m.cons[p.pod].limit, p.pod, pods)
 	}
 	for i := range c.blocks {
 		if left == 0 {

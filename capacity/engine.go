@@ -234,8 +234,8 @@ func (e *engine) drawPods(p *simPool) int {
 
 // fail describes an exhaustion in pool pi at limit l (space k, or −1)
 // when a request for requested addresses of space k failed.
-func (e *engine) fail(pi int, l Limit, k, requested int) *Exhaustion {
-	ex := &Exhaustion{Pool: e.pools[pi].pm.pool.Name, Nodes: len(e.pools[pi].live), Limit: l, Space: l.String()}
+func (e *engine) fail(p *simPool, l Limit, k, requested int) *Exhaustion {
+	ex := &Exhaustion{Pool: p.pm.pool.Name, Nodes: len(p.live), Limit: l, Space: l.String()}
 	if k >= 0 {
 		ex.Space = e.m.spaces[k].Name
 		ex.CIDR = joinPrefixes(e.m.prefixes[k])
@@ -264,13 +264,12 @@ func (e *engine) nicAddrs(p *simPool) int {
 // hold every new instance's addresses at once, or the whole request fails
 // with SubnetIsFull for all of them and no node is added [SIF, ADM]. Pod
 // addresses are then taken node by node.
-func (e *engine) request(pi, count int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) request(p *simPool, count int) *Exhaustion {
 	if need := count * e.nicAddrs(p); need > e.spaces[p.node].free() {
-		return e.fail(pi, LimitNodeSubnet, p.node, need)
+		return e.fail(p, LimitNodeSubnet, p.node, need)
 	}
 	for range count {
-		if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+		if ex := e.addNode(p, e.drawPods(p)); ex != nil {
 			return ex
 		}
 	}
@@ -281,8 +280,7 @@ func (e *engine) request(pi, count int) *Exhaustion {
 // out; on failure nothing is held. Address spaces are tried first, in the
 // order of Limit, then the count limits, so that a tie reports what
 // Analyze reports.
-func (e *engine) addNode(pi, pods int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) addNode(p *simPool, pods int) *Exhaustion {
 	s := &e.m.spec
 	// Build the node in the slot past the live ones, reusing the slices a
 	// removed node left there.
@@ -294,10 +292,10 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	node := &e.spaces[p.node]
 	ip, err := node.addrs.Allocate()
 	if err != nil {
-		return e.fail(pi, LimitNodeSubnet, p.node, e.nicAddrs(p))
+		return e.fail(p, LimitNodeSubnet, p.node, e.nicAddrs(p))
 	}
 	n.ip, n.vnet = u32(ip), 1
-	if ex := e.unit.take(e, pi, n); ex != nil {
+	if ex := e.unit.take(e, p, n); ex != nil {
 		_ = node.addrs.Release(ip)
 		return ex
 	}
@@ -314,7 +312,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	}
 	if l != LimitNone {
 		e.release(p, n)
-		return e.fail(pi, l, -1, 0)
+		return e.fail(p, l, -1, 0)
 	}
 	p.live = p.live[:len(p.live)+1]
 	e.nodes++
@@ -324,18 +322,18 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 }
 
 // takeAddrs adds count addresses of space k to n's pod addresses.
-func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaustion {
+func (e *engine) takeAddrs(p *simPool, n *simNode, k, count int, vnet bool) *Exhaustion {
 	sp := &e.spaces[k]
 	var err error
 	e.scratch, err = sp.addrs.AllocateN(e.scratch[:0], count)
 	if err != nil {
-		if p := &e.pools[pi]; k == p.node {
+		if p := p; k == p.node {
 			count = e.nicAddrs(p) // the instance asked for its node IP and these together
 		}
-		return e.fail(pi, e.m.cons[k].limit, k, count)
+		return e.fail(p, e.m.cons[k].limit, k, count)
 	}
 	if n.addrs == nil {
-		n.addrs = make([]uint32, 0, max(count, e.pools[pi].pm.maxPods))
+		n.addrs = make([]uint32, 0, max(count, p.pm.maxPods))
 	}
 	for _, a := range e.scratch {
 		n.addrs = append(n.addrs, u32(a))
@@ -347,13 +345,12 @@ func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaust
 }
 
 // takeBlocks adds count blocks of the pool's pod space to n.
-func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) takeBlocks(p *simPool, n *simNode, count int, countOnce bool) *Exhaustion {
 	sp := &e.spaces[p.pod]
 	var err error
 	e.blocks, err = sp.blocks.AllocateN(e.blocks[:0], count)
 	if err != nil {
-		return e.fail(pi, e.m.cons[p.pod].limit, p.pod, count*sp.unit)
+		return e.fail(p, e.m.cons[p.pod].limit, p.pod, count*sp.unit)
 	}
 	for _, b := range e.blocks {
 		n.blocks = append(n.blocks, u32(b.Addr()))
@@ -376,8 +373,7 @@ func (e *engine) release(p *simPool, n *simNode) {
 }
 
 // removeNode removes the live node at index i of pool pi.
-func (e *engine) removeNode(pi, i int) {
-	p := &e.pools[pi]
+func (e *engine) removeNode(p *simPool, i int) {
 	n := &p.live[i]
 	e.nodes--
 	e.vnet -= n.vnet
@@ -398,13 +394,12 @@ func (e *engine) notePeak(p *simPool) {
 
 // scale brings pool pi to target nodes, one node at a time. Scale-in
 // removes nodes drawn at random, as the autoscaler picks them.
-func (e *engine) scale(pi, target int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) scale(p *simPool, target int) *Exhaustion {
 	for len(p.live) > target {
-		e.removeNode(pi, e.rng.IntN(len(p.live)))
+		e.removeNode(p, e.rng.IntN(len(p.live)))
 	}
 	for len(p.live) < target {
-		if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+		if ex := e.addNode(p, e.drawPods(p)); ex != nil {
 			return ex
 		}
 	}

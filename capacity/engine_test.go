@@ -62,15 +62,15 @@ func TestPodUnitsGiveBack(t *testing.T) {
 					require.Equal(t, size, sp.used()+sp.free(), "%s: space %s", step, e.m.spaces[k].Name)
 				}
 			}
-			require.Nil(t, e.scale(0, 20))
+			require.Nil(t, e.scale(&e.pools[0], 20))
 			within("scale")
 			for range 3 {
-				require.Nil(t, e.churn(0))
+				require.Nil(t, e.churn(&e.pools[0]))
 				within("churn")
 			}
-			require.Nil(t, e.upgrade(0))
+			require.Nil(t, e.upgrade(&e.pools[0]))
 			within("upgrade")
-			require.Nil(t, e.scale(0, 0))
+			require.Nil(t, e.scale(&e.pools[0], 0))
 			for k := range e.spaces {
 				assert.Equal(t, start[k], e.spaces[k].used(), "space %s after every node left", e.m.spaces[k].Name)
 			}

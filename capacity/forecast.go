@@ -380,14 +380,14 @@ const trajectorySeed = 0x7472616a6563746f
 // trial runs trial i on an emptied engine: the cluster as given, then pool
 // pi along the trial's trajectory, or scaled out, until the first failure.
 func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
-	e, opt, pi := w.e, f.opt, f.pi
+	e, opt := w.e, f.opt
+	p := &e.pools[f.pi]
 	var pods distuv.Rander
 	if opt.Pods != nil {
 		pods = opt.Pods(rand.NewPCG(opt.Seed, uint64(i)))
 	}
 	e.reset(pods, opt.Seed^uint64(i)*0x9e3779b97f4a7c15)
 	r := trialResult{when: math.Inf(1), upgrade: math.Inf(1)}
-	p := &e.pools[pi]
 	most := e.m.spec.MaxNodesPerPool + 1 // the count that cannot fit
 	w.path = w.path[:0]
 	ex := e.create(nil, false)
@@ -402,9 +402,9 @@ func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
 			n := wk.next(most)
 			w.path = append(w.path, n)
 			if !f.identical {
-				ex = e.scale(pi, n)
+				ex = e.scale(p, n)
 			} else if n > peak {
-				ex, peak = e.scale(pi, n), n
+				ex, peak = e.scale(p, n), n
 			}
 			if ex != nil {
 				r.when = float64(f.day0 + int64(k))
@@ -413,7 +413,7 @@ func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
 		}
 	}
 	if ex == nil {
-		ex = e.scale(pi, most)
+		ex = e.scale(p, most)
 	}
 	if ex == nil {
 		return r, errors.New("capacity: internal error: a pool grew past its node limit")

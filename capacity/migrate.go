@@ -201,7 +201,8 @@ func (m *model) replayMigrate(mt *model) (*Exhaustion, error) {
 		return ex, nil
 	}
 	for pi := range en.pools {
-		if ex := en.request(pi, ma.pools[pi].surge.Nodes(len(en.pools[pi].live))); ex != nil {
+		p := &en.pools[pi]
+		if ex := en.request(p, p.pm.surge.Nodes(len(p.live))); ex != nil {
 			ex.Step = 0
 			return ex, nil
 		}

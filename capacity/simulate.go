@@ -194,14 +194,15 @@ func (m *model) checkSteps(steps []Step) error {
 // step, each pool as one request, as AKS creates a pool's scale set.
 func (e *engine) create(steps []Step, request bool) *Exhaustion {
 	for pi := range e.pools {
+		p := &e.pools[pi]
 		added := false
 		for _, st := range steps {
-			added = added || st.Op == OpAddPool && st.Pool == e.pools[pi].pm.pool.Name
+			added = added || st.Op == OpAddPool && st.Pool == p.pm.pool.Name
 		}
 		if added {
 			continue
 		}
-		if ex := e.grow(pi, e.pools[pi].pm.pool.Count, request); ex != nil {
+		if ex := e.grow(p, p.pm.pool.Count, request); ex != nil {
 			return ex
 		}
 	}
@@ -210,35 +211,35 @@ func (e *engine) create(steps []Step, request bool) *Exhaustion {
 
 // grow brings pool pi to target nodes, the nodes it lacks as one request
 // or one node at a time.
-func (e *engine) grow(pi, target int, request bool) *Exhaustion {
-	if n := len(e.pools[pi].live); request && target > n {
-		return e.request(pi, target-n)
+func (e *engine) grow(p *simPool, target int, request bool) *Exhaustion {
+	if n := len(p.live); request && target > n {
+		return e.request(p, target-n)
 	}
-	return e.scale(pi, target)
+	return e.scale(p, target)
 }
 
 func (e *engine) apply(st Step, steps []Step) *Exhaustion {
-	pi := e.m.byName[st.Pool]
+	p := &e.pools[e.m.byName[st.Pool]]
 	switch st.Op {
 	case OpCreate:
 		return e.create(steps, true)
 	case OpScale:
-		return e.grow(pi, st.Nodes, e.pools[pi].pm.pool.Autoscaling())
+		return e.grow(p, st.Nodes, p.pm.pool.Autoscaling())
 	case OpAutoscale:
-		return e.grow(pi, st.Nodes, true)
+		return e.grow(p, st.Nodes, true)
 	case OpUpgrade:
 		if st.Pool != "" {
-			return e.upgrade(pi)
+			return e.upgrade(p)
 		}
 		for pi := range e.pools { // az aks upgrade: one pool after another [CPU]
-			if ex := e.upgrade(pi); ex != nil {
+			if ex := e.upgrade(&e.pools[pi]); ex != nil {
 				return ex
 			}
 		}
 	case OpAddPool:
-		return e.grow(pi, e.pools[pi].pm.pool.Count, true)
+		return e.grow(p, p.pm.pool.Count, true)
 	case OpChurn:
-		return e.churn(pi)
+		return e.churn(p)
 	case OpExpandPodCIDR:
 		e.expandPodCIDR(st.PodCIDRs[0])
 	}
@@ -272,10 +273,9 @@ func (e *engine) expandPodCIDR(p netip.Prefix) {
 // pods together, then give back whole batches while more than the release
 // threshold is free [ACN]. Calico re-places the pods; pre-allocated and
 // block modes hold the same addresses.
-func (e *engine) churn(pi int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) churn(p *simPool) *Exhaustion {
 	for i := range p.live {
-		if ex := e.unit.churn(e, pi, &p.live[i], e.drawPods(p)); ex != nil {
+		if ex := e.unit.churn(e, p, &p.live[i], e.drawPods(p)); ex != nil {
 			return ex
 		}
 	}
@@ -283,15 +283,14 @@ func (e *engine) churn(pi int) *Exhaustion {
 }
 
 // rebatch grows node n's batched addresses to the CNS target for demand.
-func (e *engine) rebatch(pi int, n *simNode, demand int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) rebatch(p *simPool, n *simNode, demand int) *Exhaustion {
 	a := e.m.spec.Pods
 	want := modes.DynamicTarget(demand, a.BatchSize, a.RequestThreshold, p.pm.maxPods)
 	if add := want - len(n.addrs); add > 0 {
 		if e.vnet+add > modes.MaxVNetPrivateIPs {
-			return e.fail(pi, LimitVNet, -1, 0)
+			return e.fail(p, LimitVNet, -1, 0)
 		}
-		if ex := e.takeAddrs(pi, n, p.pod, add, true); ex != nil {
+		if ex := e.takeAddrs(p, n, p.pod, add, true); ex != nil {
 			return ex
 		}
 		e.vnet += add

@@ -12,11 +12,11 @@ import (
 type podUnit interface {
 	// take gives node n of pool pi its pod addresses or blocks for n.pods
 	// pods; on failure it holds nothing more.
-	take(e *engine, pi int, n *simNode) *Exhaustion
+	take(e *engine, p *simPool, n *simNode) *Exhaustion
 	// release gives back n's pod addresses and blocks.
 	release(e *engine, p *simPool, n *simNode)
 	// churn replaces n's pods with pods new ones.
-	churn(e *engine, pi int, n *simNode, pods int) *Exhaustion
+	churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion
 }
 
 // newPodUnit returns the unit of a, which Spec.Validate has checked.
@@ -39,12 +39,11 @@ func newPodUnit(a modes.PodAllocation) podUnit {
 // perPod pre-allocates maxPods addresses when the node starts [LEG].
 type perPod struct{}
 
-func (perPod) take(e *engine, pi int, n *simNode) *Exhaustion {
-	p := &e.pools[pi]
-	return e.takeAddrs(pi, n, e.addrSpace(p), p.pm.maxPods, e.m.spec.Pods.Source.IsVNet())
+func (perPod) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	return e.takeAddrs(p, n, e.addrSpace(p), p.pm.maxPods, e.m.spec.Pods.Source.IsVNet())
 }
 func (perPod) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
-func (perPod) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
+func (perPod) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
 	n.pods = pods // the addresses stay
 	return nil
 }
@@ -52,18 +51,16 @@ func (perPod) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
 // batch holds the CNS target for the node's pods, in batches [DYN, ACN].
 type batch struct{}
 
-func (batch) take(e *engine, pi int, n *simNode) *Exhaustion {
-	p := &e.pools[pi]
+func (batch) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	a := e.m.spec.Pods
-	return e.takeAddrs(pi, n, e.addrSpace(p), modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, p.pm.maxPods), a.Source.IsVNet())
+	return e.takeAddrs(p, n, e.addrSpace(p), modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, p.pm.maxPods), a.Source.IsVNet())
 }
 func (batch) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
 
 // churn takes addresses for the old and new pods together, since releasing
 // takes seconds [IPP], then gives back whole batches [ACN].
-func (batch) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
-	p := &e.pools[pi]
-	if ex := e.rebatch(pi, n, min(n.pods+pods, p.pm.maxPods)); ex != nil {
+func (batch) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
+	if ex := e.rebatch(p, n, min(n.pods+pods, p.pm.maxPods)); ex != nil {
 		return ex
 	}
 	n.pods = pods
@@ -74,12 +71,12 @@ func (batch) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
 // staticBlock holds enough /28s for maxPods for the node's lifetime [SBA].
 type staticBlock struct{}
 
-func (staticBlock) take(e *engine, pi int, n *simNode) *Exhaustion {
+func (staticBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	a := e.m.spec.Pods
-	return e.takeBlocks(pi, n, a.StaticBlocks(e.pools[pi].pm.maxPods), a.BlockCountsOnce)
+	return e.takeBlocks(p, n, a.StaticBlocks(p.pm.maxPods), a.BlockCountsOnce)
 }
 func (staticBlock) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
-func (staticBlock) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
+func (staticBlock) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
 	n.pods = pods
 	return nil
 }
@@ -87,11 +84,11 @@ func (staticBlock) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
 // nodeBlock gives each node one block of the pod CIDR, in order [KUB, OVC].
 type nodeBlock struct{}
 
-func (nodeBlock) take(e *engine, pi int, n *simNode) *Exhaustion {
-	return e.takeBlocks(pi, n, 1, false)
+func (nodeBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	return e.takeBlocks(p, n, 1, false)
 }
 func (nodeBlock) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
-func (nodeBlock) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
+func (nodeBlock) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
 	n.pods = pods
 	return nil
 }
@@ -100,16 +97,16 @@ func (nodeBlock) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
 // nodes' blocks when none is free.
 type onDemand struct{}
 
-func (onDemand) take(e *engine, pi int, n *simNode) *Exhaustion {
-	return e.placeCalico(pi, n, n.pods)
+func (onDemand) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	return e.placeCalico(p, n, n.pods)
 }
 func (onDemand) release(e *engine, p *simPool, n *simNode) { e.unplaceCalico(p, n) }
 
 // churn re-places the pods, keeping the blocks the node claimed.
-func (onDemand) churn(e *engine, pi int, n *simNode, pods int) *Exhaustion {
+func (onDemand) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
 	e.unplaceCalicoPods(n)
 	n.pods = pods
-	return e.placeCalico(pi, n, pods)
+	return e.placeCalico(p, n, pods)
 }
 
 // addrSpace is the space pool p's single pod addresses come from.

@@ -131,8 +131,7 @@ func kubernetesMinor(v string) (int, bool) {
 // Kubernetes 1.35 a surge request that fails falls back to a surge of 1
 // and then, with maxUnavailable set, to draining in place; e.fallbacks
 // records it.
-func (e *engine) upgrade(pi int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) upgrade(p *simPool) *Exhaustion {
 	old := len(p.live)
 	surge := p.pm.surge.Nodes(old)
 	unavailable := p.pm.pool.MaxUnavailable.Nodes(old)
@@ -141,9 +140,9 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 	}
 	for left := old; left > 0; {
 		if u := min(unavailable, left); u > 0 {
-			e.removeOld(pi, u, left)
+			e.removeOld(p, u, left)
 			left -= u
-			if ex := e.request(pi, u); ex != nil {
+			if ex := e.request(p, u); ex != nil {
 				return ex
 			}
 		}
@@ -151,11 +150,11 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 		if s == 0 {
 			continue
 		}
-		ex := e.request(pi, s)
+		ex := e.request(p, s)
 		if ex != nil && e.m.c.surgeFallback() {
 			f := SurgeFallback{Pool: p.pm.pool.Name, Nodes: len(p.live), From: s, To: 1}
 			if s > 1 {
-				if ex = e.request(pi, 1); ex == nil {
+				if ex = e.request(p, 1); ex == nil {
 					s, surge = 1, 1
 				}
 			}
@@ -169,7 +168,7 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 		if ex != nil {
 			return ex
 		}
-		e.removeOld(pi, s, left)
+		e.removeOld(p, s, left)
 		left -= s
 	}
 	return nil
@@ -179,9 +178,9 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 // front of the pool's list, [0, left): swapping the last node into the
 // removed one's place keeps that so, because the place leaves the old
 // region as left shrinks.
-func (e *engine) removeOld(pi, b, left int) {
+func (e *engine) removeOld(p *simPool, b, left int) {
 	for range b {
-		e.removeNode(pi, left-1)
+		e.removeNode(p, left-1)
 		left--
 	}
 }
