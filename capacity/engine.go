@@ -327,7 +327,7 @@ func (e *engine) takeAddrs(p *simPool, n *simNode, k, count int, vnet bool) *Exh
 	var err error
 	e.scratch, err = sp.addrs.AllocateN(e.scratch[:0], count)
 	if err != nil {
-		if p := p; k == p.node {
+		if k == p.node {
 			count = e.nicAddrs(p) // the instance asked for its node IP and these together
 		}
 		return e.fail(p, e.m.cons[k].limit, k, count)
