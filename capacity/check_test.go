@@ -218,7 +218,7 @@ func TestCheckDynamicPodSubnet(t *testing.T) {
 // failure only.
 func TestCheckBYOCNIPoolIsNotAdmitted(t *testing.T) {
 	c := oneSubnet(modes.BYOCNICalico, "10.240.0.0/24", capacity.Pool{Count: 10, PodsPerNode: 30})
-	c.PodCIDRs = []netipPrefix{pfx("100.64.0.0/24")}
+	c.CNIPool = []netipPrefix{pfx("100.64.0.0/24")}
 	v := check(t, c, capacity.Step{Op: capacity.OpCreate})
 	assert.Nil(t, v.Refusal)
 	require.NotNil(t, v.Failure)

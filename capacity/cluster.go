@@ -70,7 +70,12 @@ type Cluster struct {
 	// subnets' prefixes.
 	VNet         []netip.Prefix `json:"vnet"`
 	Subnets      []Subnet       `json:"subnets"`
-	PodCIDRs     []netip.Prefix `json:"podCIDRs"`     // zero = the mode's default (10.244.0.0/16) where it uses one
+	PodCIDRs     []netip.Prefix `json:"podCIDRs"`     // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
+	// CNIPool is a bring-your-own CNI's own pod pool (a Calico IPPool, a
+	// Cilium cluster-pool), which AKS neither assigns nor checks; zero =
+	// the CNI's default (Calico 192.168.0.0/16 in /26 blocks, Cilium
+	// 10.0.0.0/8 in /24s) [BYO]. PodCIDRs stays AKS's own range there.
+	CNIPool []netip.Prefix `json:"cniPool,omitempty"`
 	ServiceCIDRs []netip.Prefix `json:"serviceCIDRs"` // zero = 10.0.0.0/16
 	DNSServiceIP netip.Addr     `json:"dnsServiceIP"` // zero = 10.0.0.10
 	Policy       modes.Policy   `json:"policy"`
@@ -141,15 +146,21 @@ func (c *Cluster) spec() modes.Spec {
 	return c.Mode.Spec()
 }
 
-// podCIDRs returns the pod ranges in force, defaults applied.
+// podCIDRs returns the pod range pods take addresses from, defaults
+// applied: the pod CIDR, or a bring-your-own CNI's pool.
 func (c *Cluster) podCIDRs(s modes.Spec) []netip.Prefix {
-	if !usesPodCIDR(s) {
+	given := c.PodCIDRs
+	switch s.Pods.Source {
+	case modes.PodCIDR:
+	case modes.CNIPool:
+		given = c.CNIPool
+	default:
 		return nil
 	}
-	if len(c.PodCIDRs) == 0 && s.DefaultPodCIDR.IsValid() {
+	if len(given) == 0 && s.DefaultPodCIDR.IsValid() {
 		return []netip.Prefix{s.DefaultPodCIDR}
 	}
-	return c.PodCIDRs
+	return given
 }
 
 func usesPodCIDR(s modes.Spec) bool {

@@ -101,6 +101,9 @@ func (g *gen) cluster() capacity.Cluster {
 	if src := c.Spec.Pods.Source; (src == modes.PodCIDR || src == modes.CNIPool) && g.bit() || g.u8()%8 == 0 {
 		c.PodCIDRs = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 16+g.u8()%13)}
 	}
+	if c.Spec.Pods.Source == modes.CNIPool && g.bit() || g.u8()%8 == 0 {
+		c.CNIPool = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 80, 0, 0}), 16+g.u8()%13)}
+	}
 	c.DefaultMaxSurge = mostly(g, 4, surges...)
 	for i := range 1 + g.u8()%3 {
 		p := capacity.Pool{Name: string(rune('a' + i)), Count: mostly(g, 3, counts...), MaxPods: mostly(g, 4, 0, 10, 30, 250, 1, -1, 251, modes.SpecMaxPods+1),

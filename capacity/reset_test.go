@@ -22,8 +22,11 @@ func trialCluster(m modes.Mode) Cluster {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, Subnet{Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.241.0.0/21")}})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+	switch s.Pods.Source {
+	case modes.PodCIDR:
 		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("10.244.0.0/18")}
+	case modes.CNIPool:
+		c.CNIPool = []netip.Prefix{netip.MustParsePrefix("10.244.0.0/18")}
 	}
 	for i, count := range []int{2, 3} {
 		p := Pool{Name: fmt.Sprintf("pool%d", i), Count: count, MaxPods: 30, NodeSubnet: "nodes"}

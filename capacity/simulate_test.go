@@ -32,8 +32,11 @@ func agreementClusters(m modes.Mode) map[string]capacity.Cluster {
 			c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netipPrefix{pfx(pod)}, Reserved: 5})
 			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
 		}
-		if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+		switch s.Pods.Source {
+		case modes.PodCIDR:
 			c.PodCIDRs = []netipPrefix{pfx(podCIDR)}
+		case modes.CNIPool:
+			c.CNIPool = []netipPrefix{pfx(podCIDR)}
 		}
 		return c
 	}
@@ -132,7 +135,7 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 	c := capacity.Cluster{
 		Mode:     modes.BYOCNICalico,
 		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/24")},
-		PodCIDRs: []netipPrefix{pfx("192.168.0.0/24")},
+		CNIPool:  []netipPrefix{pfx("192.168.0.0/24")},
 		Pools:    []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 40}},
 	}
 	r, err := capacity.Analyze(c)

@@ -451,30 +451,53 @@ func (c *Cluster) vnetPrefixes() []netip.Prefix {
 	return out
 }
 
-// checkPodCIDRs validates the pod ranges and returns those in force.
+// checkPodCIDRs validates the pod range and returns the one in force: the
+// pod CIDR, whose overlap with the VNet AKS refuses, or a bring-your-own
+// CNI's pool, which AKS never sees but which must not hide VNet addresses
+// either.
 func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix) []netip.Prefix {
-	if !usesPodCIDR(s) {
-		if len(c.PodCIDRs) > 0 {
-			v.add("PodCIDRs", "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet, Overlay and bring-your-own CNI)", c.PodCIDRs, s.Name)
+	field, what := "PodCIDRs", "pod CIDR"
+	switch s.Pods.Source {
+	case modes.PodCIDR:
+		if len(c.CNIPool) > 0 {
+			v.add("CNIPool", "%v: %s has no CNI pool of its own; want none (a CNI pool is for bring-your-own CNI)", c.CNIPool, s.Name)
+		}
+	case modes.CNIPool:
+		field, what = "CNIPool", "CNI pool"
+		v.checkList("PodCIDRs", c.PodCIDRs) // AKS's own range, kept as given
+	default:
+		for _, f := range []struct {
+			name string
+			ps   []netip.Prefix
+		}{{"PodCIDRs", c.PodCIDRs}, {"CNIPool", c.CNIPool}} {
+			if len(f.ps) > 0 {
+				v.add(f.name, "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)", f.ps, s.Name)
+			}
 		}
 		return nil
 	}
 	cidrs := c.podCIDRs(s)
 	if len(cidrs) == 0 {
-		v.add("PodCIDRs", "%v needs a pod CIDR", s.Name)
+		v.add(field, "%v needs a %s", s.Name, what)
 	}
-	ok := v.checkList("PodCIDRs", cidrs)
+	ok := v.checkList(field, cidrs)
 	for _, i := range ok {
 		p := cidrs[i]
-		f := "PodCIDRs[" + strconv.Itoa(i) + "]"
+		f := field + "[" + strconv.Itoa(i) + "]"
 		v.checkReserved(f, p)
 		if s.Pods.BlockBits > 0 && p.Bits() > s.Pods.BlockBits {
-			v.add(f, "%v holds no /%d block: a pod CIDR needs at least one per node", p, s.Pods.BlockBits)
+			v.add(f, "%v holds no /%d block: a %s needs at least one per node", p, s.Pods.BlockBits, what)
 		}
 	}
 	for k, q := range against(cidrs, ok, vnet) {
-		if q >= 0 {
-			v.addCode("PodCIDRs["+strconv.Itoa(ok[k])+"]", CodeNetworkProfileCIDROverlapVNET, "NetworkProfile CIDR %v overlaps with reserved VNET CIDR %v", cidrs[ok[k]], vnet[q])
+		if q < 0 {
+			continue
+		}
+		f := field + "[" + strconv.Itoa(ok[k]) + "]"
+		if s.Pods.Source == modes.PodCIDR {
+			v.addCode(f, CodeNetworkProfileCIDROverlapVNET, "NetworkProfile CIDR %v overlaps with reserved VNET CIDR %v", cidrs[ok[k]], vnet[q])
+		} else {
+			v.add(f, "CNI pool %v overlaps the VNet's %v: pods would hide VNet addresses; want a range outside the VNet", cidrs[ok[k]], vnet[q])
 		}
 	}
 	return cidrs
@@ -498,7 +521,7 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 	}
 	for k, q := range against(svc, ok, podCIDRs) {
 		if q >= 0 {
-			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "service CIDR %v overlaps pod CIDR %v", svc[ok[k]], podCIDRs[q]) // [LEG, OVC]
+			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "service CIDR %v overlaps the pods' range %v", svc[ok[k]], podCIDRs[q]) // [LEG, OVC]
 		}
 	}
 	dns := c.dnsServiceIP()

@@ -276,7 +276,8 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 // this one's. From list-usage, Reserved is currentValue less what the
 // cluster's pools hold at their counts (at maxPods pods a node). Network
 // plugin "none" reads as modes.BYOCNICalico; set Mode to BYOCNICilium for a
-// Cilium cluster. IPv6 pod and service ranges of dual-stack clusters are
+// Cilium cluster, and Cluster.CNIPool to the CNI's own pool, which the
+// document does not hold (its podCidr stays AKS's PodCIDRs). IPv6 pod and service ranges of dual-stack clusters are
 // left out: ipcap models IPv4.
 //
 // Each document may hold at most MaxDocumentSize bytes. Errors are *Error

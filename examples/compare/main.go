@@ -190,8 +190,11 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{second}})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
-		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
+	switch wide := []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}; s.Pods.Source {
+	case modes.PodCIDR:
+		c.PodCIDRs = wide
+	case modes.CNIPool:
+		c.CNIPool = wide
 	}
 	maxPods := max(w.pods, s.MaxPods.Min)
 	surge := capacity.SurgePercent(10)

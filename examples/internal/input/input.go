@@ -41,7 +41,9 @@ func Default(m modes.Mode) (capacity.Cluster, []string) {
 		},
 	}
 	if m == modes.BYOCNICilium {
-		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/14")}
+		// Cilium's default cluster-pool, 10.0.0.0/8, holds AKS's default
+		// service range: the default cluster gives it a pool of its own.
+		c.CNIPool = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/14")}
 	}
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "aks-pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.16.0/20")}})
