@@ -68,14 +68,14 @@ type Cluster struct {
 	Spec *modes.Spec `json:"spec"`
 	// VNet is the VNet's address space, for overlap checks; zero = the
 	// subnets' prefixes.
-	VNet         []netip.Prefix `json:"vnet"`
-	Subnets      []Subnet       `json:"subnets"`
-	PodCIDRs     []netip.Prefix `json:"podCIDRs"`     // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
+	VNet     []netip.Prefix `json:"vnet"`
+	Subnets  []Subnet       `json:"subnets"`
+	PodCIDRs []netip.Prefix `json:"podCIDRs"` // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
 	// CNIPool is a bring-your-own CNI's own pod pool (a Calico IPPool, a
 	// Cilium cluster-pool), which AKS neither assigns nor checks; zero =
 	// the CNI's default (Calico 192.168.0.0/16 in /26 blocks, Cilium
 	// 10.0.0.0/8 in /24s) [BYO]. PodCIDRs stays AKS's own range there.
-	CNIPool []netip.Prefix `json:"cniPool,omitempty"`
+	CNIPool      []netip.Prefix `json:"cniPool,omitempty"`
 	ServiceCIDRs []netip.Prefix `json:"serviceCIDRs"` // zero = 10.0.0.0/16
 	DNSServiceIP netip.Addr     `json:"dnsServiceIP"` // zero = 10.0.0.10
 	Policy       modes.Policy   `json:"policy"`

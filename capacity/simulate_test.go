@@ -133,10 +133,10 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 	// claims one block (the closed form's 4 nodes); then nodes borrow the
 	// free addresses of others' blocks, until 6 × 40 = 240 of 256 are used.
 	c := capacity.Cluster{
-		Mode:     modes.BYOCNICalico,
-		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/24")},
-		CNIPool:  []netipPrefix{pfx("192.168.0.0/24")},
-		Pools:    []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 40}},
+		Mode:    modes.BYOCNICalico,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24")},
+		CNIPool: []netipPrefix{pfx("192.168.0.0/24")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 40}},
 	}
 	r, err := capacity.Analyze(c)
 	require.NoError(t, err)
