@@ -76,6 +76,26 @@ type simPool struct {
 	node int       // node subnet space
 	pod  int       // pod subnet, pod CIDR or CNI pool space; −1 when pods use the node subnet
 	live []simNode // live nodes; past len, emptied nodes whose slices are reused
+	// slab is where new nodes' address and block slices are carved from,
+	// a chunk for many nodes at a time, so that a scale-out of thousands
+	// of nodes makes a few allocations rather than one or two a node.
+	slab []uint32
+}
+
+// slabNodes is how many nodes' slices one slab chunk holds.
+const slabNodes = 64
+
+// carve returns an empty slice of capacity n from the pool's slab.
+func (p *simPool) carve(n int) []uint32 {
+	if n <= 0 {
+		return nil
+	}
+	if cap(p.slab) < n {
+		p.slab = make([]uint32, 0, n*slabNodes)
+	}
+	s := p.slab[:0:n]
+	p.slab = p.slab[n:n:cap(p.slab)]
+	return s
 }
 
 // simNode is what one node holds. Addresses are IPv4 as uint32.
@@ -333,7 +353,7 @@ func (e *engine) takeAddrs(p *simPool, n *simNode, k, count int, vnet bool) *Exh
 		return e.fail(p, e.m.cons[k].limit, k, count)
 	}
 	if n.addrs == nil {
-		n.addrs = make([]uint32, 0, max(count, p.pm.maxPods))
+		n.addrs = p.carve(max(count, p.pm.maxPods))
 	}
 	for _, a := range e.scratch {
 		n.addrs = append(n.addrs, u32(a))
@@ -351,6 +371,9 @@ func (e *engine) takeBlocks(p *simPool, n *simNode, count int, countOnce bool) *
 	e.blocks, err = sp.blocks.AllocateN(e.blocks[:0], count)
 	if err != nil {
 		return e.fail(p, e.m.cons[p.pod].limit, p.pod, count*sp.unit)
+	}
+	if n.blocks == nil {
+		n.blocks = p.carve(count)
 	}
 	for _, b := range e.blocks {
 		n.blocks = append(n.blocks, u32(b.Addr()))
@@ -395,6 +418,9 @@ func (e *engine) notePeak(p *simPool) {
 // scale brings pool pi to target nodes, one node at a time. Scale-in
 // removes nodes drawn at random, as the autoscaler picks them.
 func (e *engine) scale(p *simPool, target int) *Exhaustion {
+	if n := min(target, e.m.spec.MaxNodesPerPool+1); n > cap(p.live) {
+		p.live = append(make([]simNode, 0, n), p.live[:cap(p.live)]...)[:len(p.live)] // one growth, emptied nodes kept
+	}
 	for len(p.live) > target {
 		e.removeNode(p, e.rng.IntN(len(p.live)))
 	}
