@@ -68,6 +68,9 @@ func opsFuzz[T comparable](t *testing.T, data []byte,
 		if p.Used() != uint64(m.Used()) || p.Used()+p.Free() != p.Size() {
 			t.Fatalf("op %d: Used %d Free %d Size %d, model used %d", i, p.Used(), p.Free(), p.Size(), m.Used())
 		}
+		if err := ipam.CheckBitmap(p); err != nil {
+			t.Fatalf("op %d: %v", i, err)
+		}
 	}
 	if got := slices.Collect(p.All()); !slices.Equal(got, m.All()) {
 		t.Fatalf("All() = %v, model %v", got, m.All())

@@ -84,4 +84,5 @@ func checkOp[T comparable](t *testing.T, p allocator[T], m *reference.Allocator[
 	}
 	require.Equal(t, uint64(m.Used()), p.Used())
 	require.Equal(t, p.Size(), p.Used()+p.Free())
+	require.NoError(t, ipam.CheckBitmap(p), "step %d", step)
 }
