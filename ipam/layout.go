@@ -19,7 +19,9 @@ type layout struct {
 	off   []uint64 // first slot of each run; off[len(start)] is the slot count
 
 	// The common case, an IPv4 space of one run (a subnet less Azure's
-	// reserved addresses), takes a short path that the compiler inlines.
+	// reserved addresses), takes a short path: atSingle4, which the compiler
+	// inlines, and the first branch of slotOf, which is short but a call
+	// (slotOf as a whole is too costly to inline). TestInlining pins both.
 	single4 bool
 	base4   uint32 // start[0] as an IPv4 integer
 	n4      uint64 // slots
@@ -108,8 +110,9 @@ func (l *layout) at(slot uint64) netip.Addr {
 	return l.atRuns(slot)
 }
 
-// atSingle4 is at for a layout of a single IPv4 run. Go does not inline at,
-// so the hottest callers test single4 and call atSingle4 themselves.
+// atSingle4 is at for a layout of a single IPv4 run. Go inlines atSingle4
+// but not at, so the hottest callers test single4 and call atSingle4
+// themselves (TestInlining).
 func (l *layout) atSingle4(slot uint64) netip.Addr {
 	var b [4]byte
 	binary.BigEndian.PutUint32(b[:], l.base4+uint32(slot)<<(l.host&31))

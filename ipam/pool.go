@@ -36,8 +36,9 @@ func NewPool(space *netipx.IPSet, opt Options) (*Pool, error) {
 // ErrExhausted.
 func (p *Pool) Allocate() (netip.Addr, error) {
 	// The common cases, first fit and a single IPv4 run, are written out:
-	// Go inlines neither take nor at, and their call frames cost about as
-	// much as the search (bench/'s pod-address cycle: 2,840 → 2,430 ns).
+	// Go inlines neither take nor at (TestInlining), and their call frames
+	// cost about as much as the search (bench/'s pod-address cycle: 2,840 →
+	// 2,430 ns).
 	var s uint64
 	var ok bool
 	if p.c.opt.Strategy == FirstFit {
