@@ -16,6 +16,12 @@ import (
 // holds a reserved address is never handed out. A BlockPool is not safe for
 // concurrent use and must not be copied after first use; its hot paths do not
 // allocate (see Pool).
+//
+// The zero BlockPool is an empty pool of size 0 and block length 0, the
+// state UnmarshalBinary starts from: every method answers as on the zero
+// Pool (Allocate, and AllocateN and OccupyLowest of more than none, return
+// ErrExhausted, Occupy and Release ErrOutOfRange, the rest report nothing
+// held), and Bits returns 0.
 type BlockPool struct {
 	_    [0]sync.Mutex
 	c    core

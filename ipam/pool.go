@@ -11,6 +11,14 @@ import (
 
 // A Pool hands out single addresses from a space.
 //
+// The zero Pool is an empty pool of size 0, the state UnmarshalBinary
+// starts from: Allocate and OccupyLowest(n > 0) return ErrExhausted,
+// AllocateN(dst, n > 0) returns dst and ErrExhausted, Occupy and Release
+// ErrOutOfRange; Contains and IsAllocated report false, Size, Used and Free
+// 0, All yields nothing, Reset does nothing, Strategy is FirstFit and Space
+// nil; MarshalBinary and AppendBinary encode a zero Pool, which
+// UnmarshalBinary restores as one.
+//
 // A Pool is not safe for concurrent use, and must not be copied after first
 // use. Its hot paths (Allocate, AllocateN into a slice with room, Occupy,
 // Release, Contains, IsAllocated, Size, Used, Free) do not allocate, except
