@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ipcap/ipcap/ipam"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -154,18 +155,15 @@ func TestMemory(t *testing.T) {
 			p, err := ipam.NewBlockPool(space, 24, ipam.Options{})
 			require.NoError(t, err)
 			for range p.Size() {
-				if _, err := p.Allocate(); err != nil {
-					t.Fatal(err)
-				}
+				_, err := p.Allocate()
+				require.NoError(t, err)
 			}
 			keep = append(keep, p)
 		}
 		return keep
 	}) / pools
 	t.Logf("/8 BlockPool of /24s, full: %d bytes", full8)
-	if full8 > 16<<10 {
-		t.Errorf("/8 BlockPool of /24s holds %d bytes, want ≤ 16 KiB", full8)
-	}
+	assert.LessOrEqual(t, full8, uint64(16<<10), "/8 BlockPool of /24s: bytes held")
 	n := 1_000_000
 	if testing.Short() {
 		n = 100_000
@@ -177,15 +175,12 @@ func TestMemory(t *testing.T) {
 			p, err := ipam.NewPool(set(t, "fd00:1::/64"), ipam.Options{Strategy: st, Seed: 1})
 			require.NoError(t, err)
 			for range n {
-				if _, err := p.Allocate(); err != nil {
-					t.Fatal(err)
-				}
+				_, err := p.Allocate()
+				require.NoError(t, err)
 			}
 			return p
 		})
 		t.Logf("IPv6 /64 Pool, %v, with %d allocated: %d bytes", st, n, v6)
-		if v6 > 8<<20 {
-			t.Errorf("IPv6 /64 Pool, %v, with %d allocated holds %d bytes, want ≤ 8 MiB", st, n, v6)
-		}
+		assert.LessOrEqual(t, v6, uint64(8<<20), "IPv6 /64 Pool, %v, with %d allocated: bytes held", st, n)
 	}
 }

@@ -207,7 +207,5 @@ func TestBlockPoolNoAllocs(t *testing.T) {
 		_ = p.Release(b)
 		_ = p.Free()
 	})
-	if allocs != 0 {
-		t.Fatalf("hot path allocated %v times per run", allocs)
-	}
+	require.Zero(t, allocs, "BlockPool hot path: allocations per run")
 }

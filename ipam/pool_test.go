@@ -257,9 +257,7 @@ func TestPoolNoAllocs(t *testing.T) {
 			_ = p.Release(a)
 			_ = p.Free()
 		})
-		if allocs != 0 {
-			t.Fatalf("%v: hot path allocated %v times per run", st, allocs)
-		}
+		require.Zero(t, allocs, "%v: Pool hot path: allocations per run", st)
 	}
 }
 

@@ -228,7 +228,5 @@ func TestSparseRandomNoAllocs(t *testing.T) {
 			_ = p.Release(d)
 		}
 	})
-	if allocs != 0 {
-		t.Fatalf("Random in a /64 allocated %v times per run", allocs)
-	}
+	require.Zero(t, allocs, "Random in a /64: allocations per run")
 }
