@@ -184,3 +184,47 @@ func TestMemory(t *testing.T) {
 		assert.LessOrEqual(t, v6, uint64(8<<20), "IPv6 /64 Pool, %v, with %d allocated: bytes held", st, n)
 	}
 }
+
+// BenchmarkFill24 fills a /24 pod subnet (Azure keeps 5: 251 addresses) with
+// one AllocateN, as a node's pre-allocated pod addresses are taken: new
+// builds the pool each time ("fill of a new /24", pool creation included),
+// reset reuses one.
+func BenchmarkFill24(b *testing.B) {
+	space, reserved := set(b, "10.1.0.0/24"), azureReserved(b, "10.1.0.0/24")
+	dst := make([]netip.Addr, 0, 251)
+	b.Run("pool=new", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if dst, err = p.AllocateN(dst[:0], 251); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pool=reset", func(b *testing.B) {
+		p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
+		require.NoError(b, err)
+		b.ReportAllocs()
+		for b.Loop() {
+			p.Reset()
+			if dst, err = p.AllocateN(dst[:0], 251); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkNewPool24 times creating the pool of a /24 less Azure's reserved
+// addresses, the per-node pool of a simulation.
+func BenchmarkNewPool24(b *testing.B) {
+	space, reserved := set(b, "10.1.0.0/24"), azureReserved(b, "10.1.0.0/24")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ipam.NewPool(space, ipam.Options{Reserved: reserved}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

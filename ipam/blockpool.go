@@ -3,7 +3,9 @@ package ipam
 import (
 	"fmt"
 	"iter"
+	"math/bits"
 	"net/netip"
+	"slices"
 	"sync"
 
 	"go4.org/netipx"
@@ -109,9 +111,20 @@ func (p *BlockPool) AllocateN(dst []netip.Prefix, n int) ([]netip.Prefix, error)
 	if err := p.c.checkN(n); err != nil {
 		return dst, err
 	}
-	for range n {
-		s, _ := p.c.take()
-		dst = append(dst, p.block(s))
+	if p.c.opt.Strategy != FirstFit {
+		for range n {
+			s, _ := p.c.take()
+			dst = append(dst, p.block(s))
+		}
+		return dst, nil
+	}
+	dst = slices.Grow(dst, n) // first fit: a word at a time, as Pool.AllocateN
+	for left := uint64(n); left > 0; {
+		base, set, _ := p.c.bm.SetFirstClearWord(left)
+		left -= uint64(bits.OnesCount64(set))
+		for ; set != 0; set &= set - 1 {
+			dst = append(dst, p.block(base|uint64(bits.TrailingZeros64(set))))
+		}
 	}
 	return dst, nil
 }

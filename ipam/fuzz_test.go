@@ -42,7 +42,7 @@ func opsFuzz[T comparable](t *testing.T, data []byte,
 	m := reference.New(slots, reference.Strategy(st), opt.Seed)
 	for i := 2; i+1 < len(data); i += 2 {
 		v := m.Slot(int(data[i+1]) % m.Size())
-		switch data[i] % 4 {
+		switch data[i] % 5 {
 		case 0:
 			got, err := p.Allocate()
 			want, ok := m.Allocate()
@@ -60,6 +60,18 @@ func opsFuzz[T comparable](t *testing.T, data []byte,
 				m.Reset()
 			}
 			require.Equal(t, m.IsAllocated(v), p.IsAllocated(v), "op %d: IsAllocated(%v)", i, v)
+		case 4:
+			n := int(data[i+1] % 130)
+			got, err := p.AllocateN(nil, n)
+			if n > m.Size()-m.Used() {
+				require.ErrorIs(t, err, ipam.ErrExhausted, "op %d: AllocateN(%d)", i, n)
+				break
+			}
+			require.NoError(t, err, "op %d: AllocateN(%d)", i, n)
+			for k, g := range got {
+				want, _ := m.Allocate()
+				require.Equal(t, want, g, "op %d: AllocateN(%d)[%d]", i, n, k)
+			}
 		}
 		require.Equal(t, uint64(m.Used()), p.Used(), "op %d: Used", i)
 		require.Equal(t, p.Size(), p.Used()+p.Free(), "op %d: Used + Free", i)

@@ -3,7 +3,9 @@ package ipam
 import (
 	"fmt"
 	"iter"
+	"math/bits"
 	"net/netip"
+	"slices"
 	"sync"
 
 	"go4.org/netipx"
@@ -70,9 +72,28 @@ func (p *Pool) AllocateN(dst []netip.Addr, n int) ([]netip.Addr, error) {
 	if err := p.c.checkN(n); err != nil {
 		return dst, err
 	}
-	for range n {
-		s, _ := p.c.take()
-		dst = append(dst, p.c.lay.at(s))
+	if p.c.opt.Strategy != FirstFit {
+		for range n {
+			s, _ := p.c.take()
+			dst = append(dst, p.c.lay.at(s))
+		}
+		return dst, nil
+	}
+	// First fit takes the free slots of a bitmap word at once, then turns
+	// each into an address.
+	dst = slices.Grow(dst, n)
+	l := &p.c.lay
+	for left := uint64(n); left > 0; {
+		base, set, _ := p.c.bm.SetFirstClearWord(left)
+		left -= uint64(bits.OnesCount64(set))
+		for ; set != 0; set &= set - 1 {
+			s := base | uint64(bits.TrailingZeros64(set))
+			if l.single4 {
+				dst = append(dst, l.atSingle4(s))
+			} else {
+				dst = append(dst, l.atRuns(s))
+			}
+		}
 	}
 	return dst, nil
 }

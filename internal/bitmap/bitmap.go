@@ -9,7 +9,10 @@
 // grows with the bits that were set, not with n (up to 2^64−1).
 package bitmap
 
-import "iter"
+import (
+	"iter"
+	"math/bits"
+)
 
 // DenseMax is the largest length that is stored densely: 2^20 bits cost
 // 132 KiB up front.
@@ -249,6 +252,69 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 		d.propagateFull(j)
 	}
 	return b.tookFirst(i, true)
+}
+
+// SetFirstClearWord sets the lowest clear bits that share a word with the
+// lowest clear bit, at most max of them (max ≥ 1), and returns the index of
+// that word's bit 0 and a mask of the bits it set: what up to max calls of
+// SetFirstClear would set in that word, for the cost of one. It returns false
+// when every bit is set. A sparse bitmap sets the lowest clear bit alone.
+func (b *Bitmap) SetFirstClearWord(max uint64) (base, set uint64, ok bool) {
+	if !b.isDense {
+		if i, ok := b.SetFirstClear(); ok {
+			return i &^ 63, uint64(1) << (i & 63), true
+		}
+		return 0, 0, false
+	}
+	d := &b.d
+	j := b.low >> 6
+	raw, x := uint64(0), allOnes
+	if j < uint64(len(d.lv[0])) {
+		raw = d.lv[0][j]
+		x = raw | (1<<(b.low&63) - 1)
+	}
+	if x == allOnes {
+		if j, ok = d.firstClearWord(); !ok {
+			b.low = b.n
+			return 0, 0, false
+		}
+		raw = d.lv[0][j]
+		x = raw
+	}
+	free := ^x
+	k := uint64(bits.OnesCount64(free))
+	if k > max { // keep the lowest max clear bits
+		free = lowestBits(free, k, max)
+		k = max
+	}
+	raw |= free
+	d.lv[0][j] = raw
+	if raw == allOnes {
+		d.propagateFull(j) // shown at once, as SetFirstClear does
+	}
+	b.ones += k
+	b.low = j<<6 | uint64(64-bits.LeadingZeros64(free)) // past the highest bit set
+	if b.ones == b.n {
+		b.low = b.n
+	}
+	return j << 6, free, true
+}
+
+// lowestBits returns the lowest m set bits of x, which has k > m, by
+// collecting them or by dropping the k−m highest, whichever is fewer steps.
+func lowestBits(x, k, m uint64) uint64 {
+	if m <= k-m {
+		var low uint64
+		for range m {
+			low |= x & -x
+			x &= x - 1
+		}
+		return low
+	}
+	for range k - m {
+		x &^= uint64(1) << (63 - bits.LeadingZeros64(x))
+	}
+	return x
 }
 
 // tookFirst accounts for SetFirstClear's result.

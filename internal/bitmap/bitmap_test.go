@@ -2,6 +2,7 @@ package bitmap
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -105,7 +106,27 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 		off := r.Uint64N(n - window + 1)
 		for op := range ops {
 			i := off + r.Uint64N(window)
-			switch r.IntN(5) {
+			switch r.IntN(6) {
+			case 5: // first fit, a word at a time
+				max := 1 + r.Uint64N(70)
+				base, set, ok := b.SetFirstClearWord(max)
+				var wantBase, wantSet uint64
+				first, wok := m.nextClear(0)
+				if wok {
+					wantBase = first &^ 63
+					for i, k := first, uint64(0); i < min(n, wantBase+64) && k < max; i++ {
+						if !m.set[i] {
+							m.set[i] = true
+							wantSet |= 1 << (i & 63)
+							k++
+						}
+						if !b.isDense { // one bit at a time
+							break
+						}
+					}
+				}
+				require.Equal(t, wok, ok, "n=%d SetFirstClearWord(%d)", n, max)
+				require.Equal(t, [2]uint64{wantBase, wantSet}, [2]uint64{base, set}, "n=%d SetFirstClearWord(%d): base, bits", n, max)
 			case 0:
 				from := off + r.Uint64N(window)
 				got, ok := b.NextClear(from)
@@ -358,9 +379,13 @@ func testNoAllocs(t *testing.T, New func(uint64) Bitmap) {
 		b.Clear(i)
 		i, _ = b.SetNextClear(100)
 		b.Clear(i)
+		base, set, _ := b.SetFirstClearWord(40)
+		for ; set != 0; set &= set - 1 {
+			b.Clear(base | uint64(bits.TrailingZeros64(set)))
+		}
 	})
 	if allocs != 0 {
-		t.Fatalf("NextClear/Set/Clear/Test allocated %v times per run", allocs)
+		t.Fatalf("NextClear/Set/Clear/Test/SetFirstClearWord allocated %v times per run", allocs)
 	}
 }
 
