@@ -144,6 +144,31 @@ func heapAfter(build func() any) uint64 {
 	return after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
 }
 
+// TestPerNodePoolCost pins what a per-node pool costs: NewPool of a /24
+// less Azure's reserved addresses makes at most 4 allocations (the two
+// Ranges slices netipx copies, the bitmap's words, the Pool) and keeps
+// at most 320 bytes alive (the Pool and 5 words of bitmap).
+func TestPerNodePoolCost(t *testing.T) {
+	space, reserved := set(t, "10.1.0.0/24"), azureReserved(t, "10.1.0.0/24")
+	allocs := testing.AllocsPerRun(100, func() {
+		_, _ = ipam.NewPool(space, ipam.Options{Reserved: reserved})
+	})
+	assert.LessOrEqual(t, allocs, 4.0, "NewPool(/24): allocations")
+	const pools = 1000
+	held := heapAfter(func() any {
+		keep := make([]*ipam.Pool, 0, pools)
+		for range pools {
+			p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
+			require.NoError(t, err)
+			keep = append(keep, p)
+		}
+		return keep
+	})
+	perPool := (held - 8*pools) / pools // less the slice of pointers
+	t.Logf("a /24 Pool holds %d bytes", perPool)
+	assert.LessOrEqual(t, perPool, uint64(320), "bytes a /24 Pool keeps alive")
+}
+
 func TestMemory(t *testing.T) {
 	// Every /24 of a /8 allocated: 65,536 blocks in at most 16 KiB. The heap
 	// is measured over 64 pools so that the runtime's own noise averages out.

@@ -28,7 +28,7 @@ type Bitmap struct {
 	low     uint64 // every bit below low is set: where SetFirstClear looks first
 	isDense bool
 	d       dense
-	s       sparse
+	s       *sparse // nil when dense, and in the zero Bitmap: a small bitmap holds no sparse header
 }
 
 // New returns a bitmap of n clear bits.
@@ -39,7 +39,8 @@ func newBitmap(n uint64, isDense bool) Bitmap {
 	if isDense {
 		b.d = newDense(n)
 	} else {
-		b.s = newSparse(n)
+		s := newSparse(n)
+		b.s = &s
 	}
 	return b
 }
@@ -49,7 +50,7 @@ func newBitmap(n uint64, isDense bool) Bitmap {
 func (b *Bitmap) Reset() {
 	if b.isDense {
 		b.d.reset()
-	} else {
+	} else if b.s != nil {
 		b.s.reset()
 	}
 	b.ones, b.low = 0, 0
@@ -121,6 +122,9 @@ func (b *Bitmap) NextClear(from uint64) (uint64, bool) {
 	if b.isDense {
 		return b.d.nextClear(from)
 	}
+	if b.s == nil {
+		return 0, false
+	}
 	i, _, ok := b.s.nextClear(from)
 	return i, ok
 }
@@ -134,7 +138,7 @@ func (b *Bitmap) SetNextClear(from uint64) (uint64, bool) {
 		if i, ok = b.d.nextClear(from); ok {
 			b.d.set(i)
 		}
-	} else {
+	} else if b.s != nil {
 		i, ok = b.s.setNextClear(from)
 	}
 	if ok {
@@ -157,6 +161,9 @@ func (b *Bitmap) SetNextClearWrapRandom(from uint64) (uint64, bool) {
 
 func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 	if !b.isDense {
+		if b.s == nil {
+			return 0, false
+		}
 		i, ok := b.s.setNextClear(from)
 		if !ok {
 			i, ok = b.s.setFirstClear()
@@ -204,7 +211,7 @@ const PageBits = 1 << pageShift
 // PartialPages returns the number of pages of a sparse bitmap that hold both
 // set and clear bits (0 for a dense bitmap).
 func (b *Bitmap) PartialPages() uint64 {
-	if b.isDense {
+	if b.isDense || b.s == nil {
 		return 0
 	}
 	return b.s.partialPages()
@@ -226,6 +233,9 @@ func (b *Bitmap) SetInPartialPage(r, off uint64) uint64 {
 // word: the common cases cost no descent of the levels.
 func (b *Bitmap) SetFirstClear() (uint64, bool) {
 	if !b.isDense {
+		if b.s == nil {
+			return b.tookFirst(0, false)
+		}
 		i, ok := b.s.setNextClear(b.low) // nothing below low is clear
 		return b.tookFirst(i, ok)
 	}
@@ -363,9 +373,10 @@ func (b *Bitmap) Runs() iter.Seq2[uint64, uint64] {
 			return true
 		}
 		var done bool
-		if b.isDense {
+		switch {
+		case b.isDense:
 			done = b.d.runs(emit)
-		} else {
+		case b.s != nil:
 			done = b.s.runs(b.s.height, 0, 0, false, emit)
 		}
 		if done && n > 0 {
@@ -392,6 +403,9 @@ func (b *Bitmap) Ones() iter.Seq[uint64] {
 func (b *Bitmap) MemoryBytes() uint64 {
 	if b.isDense {
 		return b.d.memoryBytes()
+	}
+	if b.s == nil {
+		return 0
 	}
 	return b.s.memoryBytes()
 }

@@ -12,7 +12,7 @@ import (
 // dense.check and sparse.check). It walks the whole structure, so it is for
 // tests: they call it after every operation.
 func (b *Bitmap) Check() error {
-	if !b.isDense && len(b.s.pages) == 0 && len(b.s.inners) == 0 { // the zero Bitmap
+	if !b.isDense && b.s == nil { // the zero Bitmap
 		if b.n != 0 || b.ones != 0 {
 			return fmt.Errorf("a bitmap without nodes has Len %d, Count %d", b.n, b.ones)
 		}
