@@ -2,6 +2,7 @@ package ipam_test
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"net/netip"
 	"runtime"
@@ -229,6 +230,20 @@ func BenchmarkFill24(b *testing.B) {
 			}
 		}
 	})
+	b.Run("pool=bound", func(b *testing.B) { // the floor: a flat next-fit bitmap
+		b.ReportAllocs()
+		for b.Loop() {
+			f := newFlat(0x0a010004, 251)
+			dst = dst[:0]
+			for range 251 {
+				a, ok := f.allocate()
+				if !ok {
+					b.Fatal("flat bitmap exhausted")
+				}
+				dst = append(dst, a)
+			}
+		}
+	})
 	b.Run("pool=reset", func(b *testing.B) {
 		p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
 		require.NoError(b, err)
@@ -252,4 +267,63 @@ func BenchmarkNewPool24(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestFlatBound checks BenchmarkFill24's floor before it is timed: it hands
+// out what first fit does on a /24 less Azure's reserved, then runs out.
+func TestFlatBound(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "10.1.0.0/24"), ipam.Options{Reserved: azureReserved(t, "10.1.0.0/24")})
+	require.NoError(t, err)
+	want, err := p.AllocateN(nil, 251)
+	require.NoError(t, err)
+	f := newFlat(0x0a010004, 251)
+	for i, w := range want {
+		a, ok := f.allocate()
+		require.True(t, ok, "flat allocation %d", i)
+		require.Equal(t, w, a, "flat allocation %d", i)
+	}
+	_, ok := f.allocate()
+	require.False(t, ok, "flat allocation 252 of 251")
+}
+
+// flat is the simplest strong allocator of a run of IPv4 addresses, the
+// floor BenchmarkFill24 compares with: a flat bitmap and a next-fit cursor.
+type flat struct {
+	w      []uint64
+	n, cur uint64
+	base   uint32
+}
+
+// newFlat builds one on the heap, as a pool is (not inlined: the compiler
+// would otherwise keep it on the benchmark's stack).
+//
+//go:noinline
+func newFlat(base uint32, n uint64) *flat {
+	f := &flat{w: make([]uint64, (n+63)/64), n: n, base: base}
+	if r := n & 63; r != 0 {
+		f.w[len(f.w)-1] = ^uint64(0) << r // padding
+	}
+	return f
+}
+
+func (f *flat) allocate() (netip.Addr, bool) {
+	nw := uint64(len(f.w))
+	j := f.cur >> 6
+	x := f.w[j] | (1<<(f.cur&63) - 1)
+	for k := uint64(0); x == ^uint64(0); k++ {
+		if k == nw {
+			return netip.Addr{}, false
+		}
+		if j++; j == nw {
+			j = 0
+		}
+		x = f.w[j]
+	}
+	i := j<<6 | uint64(bits.TrailingZeros64(^x))
+	f.w[j] |= 1 << (i & 63)
+	if f.cur = i + 1; f.cur >= f.n {
+		f.cur = 0
+	}
+	v := f.base + uint32(i)
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
 }
