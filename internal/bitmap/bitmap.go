@@ -265,11 +265,11 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 }
 
 // SetFirstClearWord sets the lowest clear bits that share a word with the
-// lowest clear bit, at most max of them (max ≥ 1), and returns the index of
-// that word's bit 0 and a mask of the bits it set: what up to max calls of
+// lowest clear bit, no more than most (≥ 1) of them, and returns the index of
+// that word's bit 0 and a mask of the bits it set: what up to most calls of
 // SetFirstClear would set in that word, for the cost of one. It returns false
 // when every bit is set. A sparse bitmap sets the lowest clear bit alone.
-func (b *Bitmap) SetFirstClearWord(max uint64) (base, set uint64, ok bool) {
+func (b *Bitmap) SetFirstClearWord(most uint64) (base, set uint64, ok bool) {
 	if !b.isDense {
 		if i, ok := b.SetFirstClear(); ok {
 			return i &^ 63, uint64(1) << (i & 63), true
@@ -293,9 +293,9 @@ func (b *Bitmap) SetFirstClearWord(max uint64) (base, set uint64, ok bool) {
 	}
 	free := ^x
 	k := uint64(bits.OnesCount64(free))
-	if k > max { // keep the lowest max clear bits
-		free = lowestBits(free, k, max)
-		k = max
+	if k > most { // keep the lowest clear bits, most of them
+		free = lowestBits(free, k, most)
+		k = most
 	}
 	raw |= free
 	d.lv[0][j] = raw

@@ -108,13 +108,13 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 			i := off + r.Uint64N(window)
 			switch r.IntN(6) {
 			case 5: // first fit, a word at a time
-				max := 1 + r.Uint64N(70)
-				base, set, ok := b.SetFirstClearWord(max)
+				most := 1 + r.Uint64N(70)
+				base, set, ok := b.SetFirstClearWord(most)
 				var wantBase, wantSet uint64
 				first, wok := m.nextClear(0)
 				if wok {
 					wantBase = first &^ 63
-					for i, k := first, uint64(0); i < min(n, wantBase+64) && k < max; i++ {
+					for i, k := first, uint64(0); i < min(n, wantBase+64) && k < most; i++ {
 						if !m.set[i] {
 							m.set[i] = true
 							wantSet |= 1 << (i & 63)
@@ -125,8 +125,8 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 						}
 					}
 				}
-				require.Equal(t, wok, ok, "n=%d SetFirstClearWord(%d)", n, max)
-				require.Equal(t, [2]uint64{wantBase, wantSet}, [2]uint64{base, set}, "n=%d SetFirstClearWord(%d): base, bits", n, max)
+				require.Equal(t, wok, ok, "n=%d SetFirstClearWord(%d)", n, most)
+				require.Equal(t, [2]uint64{wantBase, wantSet}, [2]uint64{base, set}, "n=%d SetFirstClearWord(%d): base, bits", n, most)
 			case 0:
 				from := off + r.Uint64N(window)
 				got, ok := b.NextClear(from)
