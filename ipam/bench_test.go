@@ -2,12 +2,14 @@ package ipam_test
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"net/netip"
 	"runtime"
 	"testing"
 
 	"github.com/ipcap/ipcap/ipam"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -143,6 +145,31 @@ func heapAfter(build func() any) uint64 {
 	return after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
 }
 
+// TestPerNodePoolCost pins what a per-node pool costs: NewPool of a /24
+// less Azure's reserved addresses makes at most 4 allocations (the two
+// Ranges slices netipx copies, the bitmap's words, the Pool) and keeps
+// at most 320 bytes alive (the Pool and 5 words of bitmap).
+func TestPerNodePoolCost(t *testing.T) {
+	space, reserved := set(t, "10.1.0.0/24"), azureReserved(t, "10.1.0.0/24")
+	allocs := testing.AllocsPerRun(100, func() {
+		_, _ = ipam.NewPool(space, ipam.Options{Reserved: reserved})
+	})
+	assert.LessOrEqual(t, allocs, 4.0, "NewPool(/24): allocations")
+	const pools = 1000
+	held := heapAfter(func() any {
+		keep := make([]*ipam.Pool, 0, pools)
+		for range pools {
+			p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
+			require.NoError(t, err)
+			keep = append(keep, p)
+		}
+		return keep
+	})
+	perPool := (held - 8*pools) / pools // less the slice of pointers
+	t.Logf("a /24 Pool holds %d bytes", perPool)
+	assert.LessOrEqual(t, perPool, uint64(320), "bytes a /24 Pool keeps alive")
+}
+
 func TestMemory(t *testing.T) {
 	// Every /24 of a /8 allocated: 65,536 blocks in at most 16 KiB. The heap
 	// is measured over 64 pools so that the runtime's own noise averages out.
@@ -154,18 +181,15 @@ func TestMemory(t *testing.T) {
 			p, err := ipam.NewBlockPool(space, 24, ipam.Options{})
 			require.NoError(t, err)
 			for range p.Size() {
-				if _, err := p.Allocate(); err != nil {
-					t.Fatal(err)
-				}
+				_, err := p.Allocate()
+				require.NoError(t, err)
 			}
 			keep = append(keep, p)
 		}
 		return keep
 	}) / pools
 	t.Logf("/8 BlockPool of /24s, full: %d bytes", full8)
-	if full8 > 16<<10 {
-		t.Errorf("/8 BlockPool of /24s holds %d bytes, want ≤ 16 KiB", full8)
-	}
+	assert.LessOrEqual(t, full8, uint64(16<<10), "/8 BlockPool of /24s: bytes held")
 	n := 1_000_000
 	if testing.Short() {
 		n = 100_000
@@ -177,15 +201,129 @@ func TestMemory(t *testing.T) {
 			p, err := ipam.NewPool(set(t, "fd00:1::/64"), ipam.Options{Strategy: st, Seed: 1})
 			require.NoError(t, err)
 			for range n {
-				if _, err := p.Allocate(); err != nil {
-					t.Fatal(err)
-				}
+				_, err := p.Allocate()
+				require.NoError(t, err)
 			}
 			return p
 		})
 		t.Logf("IPv6 /64 Pool, %v, with %d allocated: %d bytes", st, n, v6)
-		if v6 > 8<<20 {
-			t.Errorf("IPv6 /64 Pool, %v, with %d allocated holds %d bytes, want ≤ 8 MiB", st, n, v6)
+		assert.LessOrEqual(t, v6, uint64(8<<20), "IPv6 /64 Pool, %v, with %d allocated: bytes held", st, n)
+	}
+}
+
+// BenchmarkFill24 fills a /24 pod subnet (Azure keeps 5: 251 addresses) with
+// one AllocateN, as a node's pre-allocated pod addresses are taken: new
+// builds the pool each time ("fill of a new /24", pool creation included),
+// reset reuses one.
+func BenchmarkFill24(b *testing.B) {
+	space, reserved := set(b, "10.1.0.0/24"), azureReserved(b, "10.1.0.0/24")
+	dst := make([]netip.Addr, 0, 251)
+	b.Run("pool=new", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if dst, err = p.AllocateN(dst[:0], 251); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pool=bound", func(b *testing.B) { // the floor: a flat next-fit bitmap
+		b.ReportAllocs()
+		for b.Loop() {
+			f := newFlat(0x0a010004, 251)
+			dst = dst[:0]
+			for range 251 {
+				a, ok := f.allocate()
+				if !ok {
+					b.Fatal("flat bitmap exhausted")
+				}
+				dst = append(dst, a)
+			}
+		}
+	})
+	b.Run("pool=reset", func(b *testing.B) {
+		p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
+		require.NoError(b, err)
+		b.ReportAllocs()
+		for b.Loop() {
+			p.Reset()
+			if dst, err = p.AllocateN(dst[:0], 251); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkNewPool24 times creating the pool of a /24 less Azure's reserved
+// addresses, the per-node pool of a simulation.
+func BenchmarkNewPool24(b *testing.B) {
+	space, reserved := set(b, "10.1.0.0/24"), azureReserved(b, "10.1.0.0/24")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ipam.NewPool(space, ipam.Options{Reserved: reserved}); err != nil {
+			b.Fatal(err)
 		}
 	}
+}
+
+// TestFlatBound checks BenchmarkFill24's floor before it is timed: it hands
+// out what first fit does on a /24 less Azure's reserved, then runs out.
+func TestFlatBound(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "10.1.0.0/24"), ipam.Options{Reserved: azureReserved(t, "10.1.0.0/24")})
+	require.NoError(t, err)
+	want, err := p.AllocateN(nil, 251)
+	require.NoError(t, err)
+	f := newFlat(0x0a010004, 251)
+	for i, w := range want {
+		a, ok := f.allocate()
+		require.True(t, ok, "flat allocation %d", i)
+		require.Equal(t, w, a, "flat allocation %d", i)
+	}
+	_, ok := f.allocate()
+	require.False(t, ok, "flat allocation 252 of 251")
+}
+
+// flat is the simplest strong allocator of a run of IPv4 addresses, the
+// floor BenchmarkFill24 compares with: a flat bitmap and a next-fit cursor.
+type flat struct {
+	w      []uint64
+	n, cur uint64
+	base   uint32
+}
+
+// newFlat builds one on the heap, as a pool is (not inlined: the compiler
+// would otherwise keep it on the benchmark's stack).
+//
+//go:noinline
+func newFlat(base uint32, n uint64) *flat {
+	f := &flat{w: make([]uint64, (n+63)/64), n: n, base: base}
+	if r := n & 63; r != 0 {
+		f.w[len(f.w)-1] = ^uint64(0) << r // padding
+	}
+	return f
+}
+
+func (f *flat) allocate() (netip.Addr, bool) {
+	nw := uint64(len(f.w))
+	j := f.cur >> 6
+	x := f.w[j] | (1<<(f.cur&63) - 1)
+	for k := uint64(0); x == ^uint64(0); k++ {
+		if k == nw {
+			return netip.Addr{}, false
+		}
+		if j++; j == nw {
+			j = 0
+		}
+		x = f.w[j]
+	}
+	i := j<<6 | uint64(bits.TrailingZeros64(^x))
+	f.w[j] |= 1 << (i & 63)
+	if f.cur = i + 1; f.cur >= f.n {
+		f.cur = 0
+	}
+	v := f.base + uint32(i)
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
 }

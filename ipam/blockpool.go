@@ -3,7 +3,9 @@ package ipam
 import (
 	"fmt"
 	"iter"
+	"math/bits"
 	"net/netip"
+	"slices"
 	"sync"
 
 	"go4.org/netipx"
@@ -16,6 +18,12 @@ import (
 // holds a reserved address is never handed out. A BlockPool is not safe for
 // concurrent use and must not be copied after first use; its hot paths do not
 // allocate (see Pool).
+//
+// The zero BlockPool is an empty pool of size 0 and block length 0, the
+// state UnmarshalBinary starts from: every method answers as on the zero
+// Pool (Allocate, and AllocateN and OccupyLowest of more than none, return
+// ErrExhausted, Occupy and Release ErrOutOfRange, the rest report nothing
+// held), and Bits returns 0.
 type BlockPool struct {
 	_    [0]sync.Mutex
 	c    core
@@ -103,9 +111,20 @@ func (p *BlockPool) AllocateN(dst []netip.Prefix, n int) ([]netip.Prefix, error)
 	if err := p.c.checkN(n); err != nil {
 		return dst, err
 	}
-	for range n {
-		s, _ := p.c.take()
-		dst = append(dst, p.block(s))
+	if p.c.opt.Strategy != FirstFit {
+		for range n {
+			s, _ := p.c.take()
+			dst = append(dst, p.block(s))
+		}
+		return dst, nil
+	}
+	dst = slices.Grow(dst, n) // first fit: a word at a time, as Pool.AllocateN
+	for left := uint64(n); left > 0; {
+		base, set, _ := p.c.bm.SetFirstClearWord(left)
+		left -= uint64(bits.OnesCount64(set))
+		for ; set != 0; set &= set - 1 {
+			dst = append(dst, p.block(base|uint64(bits.TrailingZeros64(set))))
+		}
 	}
 	return dst, nil
 }

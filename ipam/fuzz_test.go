@@ -9,6 +9,7 @@ import (
 
 	"github.com/ipcap/ipcap/internal/reference"
 	"github.com/ipcap/ipcap/ipam"
+	"github.com/stretchr/testify/require"
 	"go4.org/netipx"
 )
 
@@ -41,37 +42,42 @@ func opsFuzz[T comparable](t *testing.T, data []byte,
 	m := reference.New(slots, reference.Strategy(st), opt.Seed)
 	for i := 2; i+1 < len(data); i += 2 {
 		v := m.Slot(int(data[i+1]) % m.Size())
-		switch data[i] % 4 {
+		switch data[i] % 5 {
 		case 0:
 			got, err := p.Allocate()
 			want, ok := m.Allocate()
-			if ok != (err == nil) || ok && got != want {
-				t.Fatalf("op %d: Allocate = %v, %v; model %v, %v", i, got, err, want, ok)
-			}
+			require.Equal(t, ok, err == nil, "op %d: Allocate = %v, %v; model %v, %v", i, got, err, want, ok)
+			require.Equal(t, want, got, "op %d: Allocate", i)
 		case 1:
-			if err := p.Occupy(v); (err == nil) != m.Occupy(v) {
-				t.Fatalf("op %d: Occupy(%v) = %v, model disagrees", i, v, err)
-			}
+			err := p.Occupy(v)
+			require.Equal(t, m.Occupy(v), err == nil, "op %d: Occupy(%v) = %v", i, v, err)
 		case 2:
-			if err := p.Release(v); (err == nil) != m.Release(v) {
-				t.Fatalf("op %d: Release(%v) = %v, model disagrees", i, v, err)
-			}
+			err := p.Release(v)
+			require.Equal(t, m.Release(v), err == nil, "op %d: Release(%v) = %v", i, v, err)
 		case 3:
 			if data[i+1] == 0xff { // rarely: start over
 				p.Reset()
 				m.Reset()
 			}
-			if p.IsAllocated(v) != m.IsAllocated(v) {
-				t.Fatalf("op %d: IsAllocated(%v) disagrees with the model", i, v)
+			require.Equal(t, m.IsAllocated(v), p.IsAllocated(v), "op %d: IsAllocated(%v)", i, v)
+		case 4:
+			n := int(data[i+1] % 130)
+			got, err := p.AllocateN(nil, n)
+			if n > m.Size()-m.Used() {
+				require.ErrorIs(t, err, ipam.ErrExhausted, "op %d: AllocateN(%d)", i, n)
+				break
+			}
+			require.NoError(t, err, "op %d: AllocateN(%d)", i, n)
+			for k, g := range got {
+				want, _ := m.Allocate()
+				require.Equal(t, want, g, "op %d: AllocateN(%d)[%d]", i, n, k)
 			}
 		}
-		if p.Used() != uint64(m.Used()) || p.Used()+p.Free() != p.Size() {
-			t.Fatalf("op %d: Used %d Free %d Size %d, model used %d", i, p.Used(), p.Free(), p.Size(), m.Used())
-		}
+		require.Equal(t, uint64(m.Used()), p.Used(), "op %d: Used", i)
+		require.Equal(t, p.Size(), p.Used()+p.Free(), "op %d: Used + Free", i)
+		require.NoError(t, ipam.CheckBitmap(p), "op %d", i)
 	}
-	if got := slices.Collect(p.All()); !slices.Equal(got, m.All()) {
-		t.Fatalf("All() = %v, model %v", got, m.All())
-	}
+	require.Equal(t, m.All(), slices.Collect(p.All()), "All()")
 }
 
 func FuzzPoolOps(f *testing.F) {
@@ -81,9 +87,7 @@ func FuzzPoolOps(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		opsFuzz(t, data, func(space, reserved *netipx.IPSet, opt ipam.Options) (allocator[netip.Addr], []netip.Addr, bool) {
 			p, err := ipam.NewPool(space, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return p, reference.Addrs(space, reserved), true
 		})
 	})
@@ -101,9 +105,7 @@ func FuzzBlockPoolOps(f *testing.F) {
 			}
 			slots := reference.Blocks(space, reserved, int(bits))
 			if len(slots) == 0 {
-				if p.Size() != 0 {
-					t.Fatalf("/%d: Size %d, model has no block", bits, p.Size())
-				}
+				require.Zero(t, p.Size(), "/%d: Size, where the model has no block", bits)
 				return nil, nil, false
 			}
 			return p, slots, true
@@ -116,9 +118,7 @@ func FuzzBlockPoolOps(f *testing.F) {
 func FuzzUnmarshal(f *testing.F) {
 	for i, sp := range fuzzSpaces(f) {
 		p, err := ipam.NewPool(sp.space, ipam.Options{Strategy: ipam.Strategy(i % 3), Seed: 5, Reserved: sp.reserved})
-		if err != nil {
-			f.Fatal(err)
-		}
+		require.NoError(f, err)
 		_, _ = p.AllocateN(nil, 9)
 		b, _ := p.MarshalBinary()
 		f.Add(b)
@@ -159,25 +159,16 @@ func checkUnmarshal(t *testing.T, data []byte) {
 func checkRestored[T any](t *testing.T, used, free, size uint64, all []T, isAllocated func(T) bool,
 	marshal func() ([]byte, error), unmarshal func([]byte) (uint64, error)) {
 	t.Helper()
-	if used+free != size {
-		t.Fatalf("Used %d + Free %d != Size %d", used, free, size)
-	}
-	if uint64(len(all)) != min(used, 4096) {
-		t.Fatalf("All() has %d values, Used %d", len(all), used)
-	}
+	require.Equal(t, size, used+free, "Used + Free")
+	require.Len(t, all, int(min(used, 4096)), "All(), Used %d", used)
 	for _, v := range all {
-		if !isAllocated(v) {
-			t.Fatalf("%v listed by All but not allocated", v)
-		}
+		require.True(t, isAllocated(v), "IsAllocated(%v), listed by All", v)
 	}
 	b, err := marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	u, err := unmarshal(b)
-	if err != nil || u != used {
-		t.Fatalf("second round trip: used %d, %v; want %d", u, err, used)
-	}
+	require.NoError(t, err, "second round trip")
+	require.Equal(t, used, u, "second round trip: Used")
 }
 
 // firstN collects at most n values of seq: a restored state may hold 2^64.

@@ -13,20 +13,30 @@ import (
 // arithmetic: the space is a few runs of consecutive slots, and slot i of a
 // run starting at address s is s + i<<host.
 type layout struct {
-	is4   bool
-	host  uint     // address bits inside one slot: 0 for a Pool
-	start []u128   // first address of each run
-	off   []uint64 // first slot of each run; off[len(start)] is the slot count
+	runs  []run  // ascending; nil when single4
+	total uint64 // slots
+	host  uint   // address bits inside one slot: 0 for a Pool
 
 	// The common case, an IPv4 space of one run (a subnet less Azure's
-	// reserved addresses), takes a short path that the compiler inlines.
+	// reserved addresses), takes a short path and holds no runs: atSingle4,
+	// which the compiler inlines, and the first branch of slotOf, which is
+	// short but a call (slotOf as a whole is too costly to inline).
+	// TestInlining pins both.
+	base4   uint32 // single4: the run's first address as an IPv4 integer
+	is4     bool
 	single4 bool
-	base4   uint32 // start[0] as an IPv4 integer
-	n4      uint64 // slots
+}
+
+// run is a run of consecutive slots: slots [lo, hi) start at address start.
+type run struct {
+	start  u128
+	lo, hi uint64
 }
 
 // newLayout lays out the whole aligned blocks of 2^host addresses that lie in
-// space and hold no reserved address. Slots past 2^64−1 are dropped.
+// space and hold no reserved address. Slots past 2^64−1 are dropped. It
+// subtracts reserved from space range by range, without building a set: a
+// pool of one IPv4 run costs the two Ranges slices and nothing more.
 func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
 	if space == nil {
 		return layout{}, fmt.Errorf("%w: nil space", ErrInvalid)
@@ -39,65 +49,113 @@ func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
 	if is4 != ranges[len(ranges)-1].From().Is4() {
 		return layout{}, fmt.Errorf("%w: space %s mixes IPv4 and IPv6", ErrInvalid, ranges[0].String()+" … "+ranges[len(ranges)-1].String())
 	}
+	var res []netipx.IPRange // reserved, of the space's family only
 	if reserved != nil {
-		var b netipx.IPSetBuilder
-		b.AddSet(space)
-		b.RemoveSet(reserved)
-		s, err := b.IPSet()
-		if err != nil {
-			return layout{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		res = reserved.Ranges()
+		for len(res) > 0 && res[0].From().Is4() != is4 {
+			res = res[1:] // IPv4 ranges sort before IPv6 ones
 		}
-		ranges = s.Ranges()
+		for len(res) > 0 && res[len(res)-1].From().Is4() != is4 {
+			res = res[:len(res)-1]
+		}
 	}
-	l := layout{is4: is4, host: host, off: []uint64{0}}
-	m := mask(host)
-	var total uint64
+	b := layoutBuilder{l: layout{is4: is4, host: host}, m: mask(host)}
+	one := u128{0, 1}
 	for _, r := range ranges {
 		s, e := u128From(r.From()), u128From(r.To())
-		a := s
-		if !s.and(m).isZero() { // round up to the next block boundary: (s|m)+1
-			a = s.andNot(m).add(m).add(u128{0, 1})
-			if a.isZero() { // wrapped past the top of IPv6
-				continue
+		for b.open() { // [s, e] is what is left of r
+			for len(res) > 0 && u128From(res[0].To()).less(s) {
+				res = res[1:] // wholly below s
 			}
+			if len(res) == 0 || e.less(u128From(res[0].From())) {
+				b.add(s, e) // no reserved address in [s, e]
+				break
+			}
+			rf, rt := u128From(res[0].From()), u128From(res[0].To())
+			if s.less(rf) {
+				b.add(s, rf.sub(one))
+			}
+			if !rt.less(e) { // the rest of r is reserved
+				break
+			}
+			s = rt.add(one)
 		}
-		if e.less(a) || e.sub(a).less(m) {
-			continue // no whole block in this range
+	}
+	return b.done(), nil
+}
+
+// layoutBuilder collects the runs of a layout, the first of them aside so
+// that a layout of one IPv4 run needs no slice.
+type layoutBuilder struct {
+	l     layout
+	m     u128 // mask(host)
+	first run
+	n     int // runs so far
+	full  bool
+}
+
+// open reports whether more slots fit below 2^64−1.
+func (b *layoutBuilder) open() bool { return !b.full }
+
+// add adds the whole aligned blocks of [s, e] as a run.
+func (b *layoutBuilder) add(s, e u128) {
+	m := b.m
+	a := s
+	if !s.and(m).isZero() { // round up to the next block boundary: (s|m)+1
+		a = s.andNot(m).add(m).add(u128{0, 1})
+		if a.isZero() { // wrapped past the top of IPv6
+			return
 		}
-		count := ^uint64(0) // blocks: ((e−a−m) >> host) + 1, saturating
-		if q := e.sub(a).sub(m).shr(host); q.hi == 0 && q.lo != ^uint64(0) {
-			count = q.lo + 1
-		}
-		if count > ^uint64(0)-total {
-			count = ^uint64(0) - total
-		}
+	}
+	if e.less(a) || e.sub(a).less(m) {
+		return // no whole block in this range
+	}
+	total := b.l.total
+	count := ^uint64(0) // blocks: ((e−a−m) >> host) + 1, saturating
+	if q := e.sub(a).sub(m).shr(b.l.host); q.hi == 0 && q.lo != ^uint64(0) {
+		count = q.lo + 1
+	}
+	if count >= ^uint64(0)-total {
+		count = ^uint64(0) - total
+		b.full = true
 		if count == 0 {
-			break
+			return
 		}
-		total += count
-		l.start = append(l.start, a)
-		l.off = append(l.off, total)
 	}
-	if is4 && len(l.start) == 1 {
-		l.single4, l.base4, l.n4 = true, uint32(l.start[0].lo), total
+	r := run{start: a, lo: total, hi: total + count}
+	b.l.total = r.hi
+	switch b.n {
+	case 0:
+		b.first = r
+	case 1:
+		b.l.runs = append(make([]run, 0, 4), b.first, r)
+	default:
+		b.l.runs = append(b.l.runs, r)
 	}
-	return l, nil
+	b.n++
+}
+
+// done returns the layout.
+func (b *layoutBuilder) done() layout {
+	l := b.l
+	switch {
+	case b.n == 1 && l.is4:
+		l.single4, l.base4 = true, uint32(b.first.start.lo)
+	case b.n == 1:
+		l.runs = []run{b.first}
+	}
+	return l
 }
 
 // size returns the number of slots: none in the zero layout of a zero pool.
-func (l *layout) size() uint64 {
-	if len(l.off) == 0 {
-		return 0
-	}
-	return l.off[len(l.off)-1]
-}
+func (l *layout) size() uint64 { return l.total }
 
-// run returns the index of the run holding slot.
+// run returns the index of the run holding slot; the layout must have runs.
 func (l *layout) run(slot uint64) int {
-	if len(l.start) == 1 {
+	if len(l.runs) == 1 {
 		return 0
 	}
-	return sort.Search(len(l.start), func(r int) bool { return l.off[r+1] > slot })
+	return sort.Search(len(l.runs), func(r int) bool { return l.runs[r].hi > slot })
 }
 
 // at returns the first address of slot.
@@ -108,8 +166,9 @@ func (l *layout) at(slot uint64) netip.Addr {
 	return l.atRuns(slot)
 }
 
-// atSingle4 is at for a layout of a single IPv4 run. Go does not inline at,
-// so the hottest callers test single4 and call atSingle4 themselves.
+// atSingle4 is at for a layout of a single IPv4 run. Go inlines atSingle4
+// but not at, so the hottest callers test single4 and call atSingle4
+// themselves (TestInlining).
 func (l *layout) atSingle4(slot uint64) netip.Addr {
 	var b [4]byte
 	binary.BigEndian.PutUint32(b[:], l.base4+uint32(slot)<<(l.host&31))
@@ -117,13 +176,13 @@ func (l *layout) atSingle4(slot uint64) netip.Addr {
 }
 
 func (l *layout) atRuns(slot uint64) netip.Addr {
-	r := l.run(slot)
-	d := slot - l.off[r]
+	r := &l.runs[l.run(slot)]
+	d := slot - r.lo
 	if l.is4 {
-		v := uint32(l.start[r].lo + d<<l.host)
+		v := uint32(r.start.lo + d<<l.host)
 		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 	}
-	return l.start[r].add(u128{0, d}.shl(l.host)).addr(false)
+	return r.start.add(u128{0, d}.shl(l.host)).addr(false)
 }
 
 // slotOf returns the slot whose first address is a, and false when a is of
@@ -134,10 +193,10 @@ func (l *layout) slotOf(a netip.Addr) (uint64, bool) {
 		d := binary.BigEndian.Uint32(b[:]) - l.base4 // wraps below the base: then too large
 		// The shift is taken mod 32, so the compiler adds no code for shifts
 		// of 32 or more. Only a /0 block has 32 host bits; it is the single
-		// slot 0, which q < n4 alone then checks.
+		// slot 0, which q < total alone then checks.
 		h := l.host & 31
 		q := uint64(d >> h)
-		return q, d&(1<<h-1) == 0 && q < l.n4
+		return q, d&(1<<h-1) == 0 && q < l.total
 	}
 	return l.slotOfRuns(a)
 }
@@ -154,39 +213,41 @@ func (l *layout) slotOfRuns(a netip.Addr) (uint64, bool) {
 		return 0, false
 	}
 	v := u128From(a)
-	r := 0
-	if len(l.start) > 1 {
-		r = sort.Search(len(l.start), func(r int) bool { return v.less(l.start[r]) }) - 1
+	i := 0
+	if len(l.runs) > 1 {
+		i = sort.Search(len(l.runs), func(r int) bool { return v.less(l.runs[r].start) }) - 1
 	}
-	if r < 0 || len(l.start) == 0 || v.less(l.start[r]) {
+	if i < 0 || len(l.runs) == 0 || v.less(l.runs[i].start) {
 		return 0, false
 	}
-	d := v.sub(l.start[r])
+	r := &l.runs[i]
+	d := v.sub(r.start)
 	if !d.and(mask(l.host)).isZero() {
 		return 0, false
 	}
 	q := d.shr(l.host)
-	if q.hi != 0 || q.lo >= l.off[r+1]-l.off[r] {
+	if q.hi != 0 || q.lo >= r.hi-r.lo {
 		return 0, false
 	}
-	return l.off[r] + q.lo, true
+	return r.lo + q.lo, true
 }
 
 // slotOf4 is slotOf for an IPv4 address as an integer: 64-bit arithmetic only.
 func (l *layout) slotOf4(v uint64) (uint64, bool) {
-	r := 0
-	if len(l.start) > 1 {
-		r = sort.Search(len(l.start), func(r int) bool { return v < l.start[r].lo }) - 1
+	i := 0
+	if len(l.runs) > 1 {
+		i = sort.Search(len(l.runs), func(r int) bool { return v < l.runs[r].start.lo }) - 1
 	}
-	if r < 0 || len(l.start) == 0 || v < l.start[r].lo {
+	if i < 0 || len(l.runs) == 0 || v < l.runs[i].start.lo {
 		return 0, false
 	}
-	d := v - l.start[r].lo
+	r := &l.runs[i]
+	d := v - r.start.lo
 	if d&(1<<l.host-1) != 0 {
 		return 0, false
 	}
-	if q := d >> l.host; q < l.off[r+1]-l.off[r] {
-		return l.off[r] + q, true
+	if q := d >> l.host; q < r.hi-r.lo {
+		return r.lo + q, true
 	}
 	return 0, false
 }

@@ -26,8 +26,11 @@ const (
 	kindBlock = 2
 )
 
-func (c *core) marshal(kind byte, bits int) []byte {
-	b := append([]byte(magic), version, kind, byte(c.opt.Strategy), byte(bits))
+// appendState appends the encoding of the state to b; the checksum covers
+// what it appends, not what b held.
+func (c *core) appendState(b []byte, kind byte, bits int) []byte {
+	start := len(b)
+	b = append(append(b, magic...), version, kind, byte(c.opt.Strategy), byte(bits))
 	b = binary.BigEndian.AppendUint64(b, c.opt.Seed)
 	b = binary.BigEndian.AppendUint64(b, c.cursor)
 	b = binary.BigEndian.AppendUint64(b, c.rng.state)
@@ -43,7 +46,7 @@ func (c *core) marshal(kind byte, bits int) []byte {
 		b = binary.AppendUvarint(b, n)
 		last = s + n
 	}
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
 }
 
 func appendSet(b []byte, s *netipx.IPSet) []byte {
@@ -239,7 +242,11 @@ func unmarshal(b []byte, kind byte) (core, int, error) {
 // MarshalBinary encodes the pool's whole state: space, options, allocations
 // and the strategy's position, so that UnmarshalBinary restores a pool that
 // continues the same sequence.
-func (p *Pool) MarshalBinary() ([]byte, error) { return p.c.marshal(kindPool, 0), nil }
+func (p *Pool) MarshalBinary() ([]byte, error) { return p.c.appendState(nil, kindPool, 0), nil }
+
+// AppendBinary appends the encoding MarshalBinary returns to b
+// (encoding.BinaryAppender).
+func (p *Pool) AppendBinary(b []byte) ([]byte, error) { return p.c.appendState(b, kindPool, 0), nil }
 
 // UnmarshalBinary restores a pool encoded by MarshalBinary. On error, which
 // wraps ErrCorrupt, the pool is unchanged.
@@ -253,7 +260,15 @@ func (p *Pool) UnmarshalBinary(b []byte) error {
 }
 
 // MarshalBinary encodes the pool's whole state (see Pool.MarshalBinary).
-func (p *BlockPool) MarshalBinary() ([]byte, error) { return p.c.marshal(kindBlock, p.bits), nil }
+func (p *BlockPool) MarshalBinary() ([]byte, error) {
+	return p.c.appendState(nil, kindBlock, p.bits), nil
+}
+
+// AppendBinary appends the encoding MarshalBinary returns to b
+// (encoding.BinaryAppender).
+func (p *BlockPool) AppendBinary(b []byte) ([]byte, error) {
+	return p.c.appendState(b, kindBlock, p.bits), nil
+}
 
 // UnmarshalBinary restores a pool encoded by MarshalBinary. On error, which
 // wraps ErrCorrupt, the pool is unchanged.

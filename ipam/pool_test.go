@@ -1,6 +1,7 @@
 package ipam_test
 
 import (
+	"encoding"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -256,9 +257,7 @@ func TestPoolNoAllocs(t *testing.T) {
 			_ = p.Release(a)
 			_ = p.Free()
 		})
-		if allocs != 0 {
-			t.Fatalf("%v: hot path allocated %v times per run", st, allocs)
-		}
+		require.Zero(t, allocs, "%v: Pool hot path: allocations per run", st)
 	}
 }
 
@@ -302,5 +301,61 @@ func TestErrorsAreDistinct(t *testing.T) {
 		for j, b := range errs {
 			assert.Equal(t, i == j, errors.Is(a, b))
 		}
+	}
+}
+
+var (
+	_ encoding.BinaryAppender = (*ipam.Pool)(nil)
+	_ encoding.BinaryAppender = (*ipam.BlockPool)(nil)
+)
+
+// TestAppendBinary checks that AppendBinary appends what MarshalBinary
+// returns, after a prefix that it leaves alone, and that the appended part
+// restores the pool.
+func TestAppendBinary(t *testing.T) {
+	p, err := ipam.NewPool(set(t, "10.0.0.0/22", "10.0.8.0/24"), ipam.Options{Strategy: ipam.Random, Seed: 4})
+	require.NoError(t, err)
+	_, err = p.AllocateN(nil, 300)
+	require.NoError(t, err)
+	bp, err := ipam.NewBlockPool(set(t, "10.244.0.0/16"), 24, ipam.Options{Strategy: ipam.NextFit})
+	require.NoError(t, err)
+	_, err = bp.AllocateN(nil, 40)
+	require.NoError(t, err)
+	var zp ipam.Pool
+	var zb ipam.BlockPool
+	for _, c := range []struct {
+		name string
+		pool interface {
+			encoding.BinaryMarshaler
+			encoding.BinaryAppender
+		}
+		used   func() uint64
+		decode func([]byte) (uint64, error)
+	}{
+		{"Pool", p, p.Used, func(b []byte) (uint64, error) { var q ipam.Pool; err := q.UnmarshalBinary(b); return q.Used(), err }},
+		{"BlockPool", bp, bp.Used, func(b []byte) (uint64, error) {
+			var q ipam.BlockPool
+			err := q.UnmarshalBinary(b)
+			return q.Used(), err
+		}},
+		{"zero Pool", &zp, zp.Used, func(b []byte) (uint64, error) { var q ipam.Pool; err := q.UnmarshalBinary(b); return q.Used(), err }},
+		{"zero BlockPool", &zb, zb.Used, func(b []byte) (uint64, error) {
+			var q ipam.BlockPool
+			err := q.UnmarshalBinary(b)
+			return q.Used(), err
+		}},
+	} {
+		want, err := c.pool.MarshalBinary()
+		require.NoError(t, err, c.name)
+		prefix := []byte("prefix")
+		got, err := c.pool.AppendBinary(slices.Clip(prefix))
+		require.NoError(t, err, c.name)
+		assert.Equal(t, append(slices.Clone(prefix), want...), got, "%s: AppendBinary(prefix) = prefix + MarshalBinary()", c.name)
+		nilGot, err := c.pool.AppendBinary(nil)
+		require.NoError(t, err, c.name)
+		assert.Equal(t, want, nilGot, "%s: AppendBinary(nil) = MarshalBinary()", c.name)
+		used, err := c.decode(got[len(prefix):])
+		require.NoError(t, err, "%s: UnmarshalBinary of the appended part", c.name)
+		assert.Equal(t, c.used(), used, c.name)
 	}
 }

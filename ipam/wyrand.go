@@ -29,7 +29,8 @@ func (r *wyrand) uint64() uint64 {
 // multiply-and-reject ("Fast Random Integer Generation in an Interval",
 // 2019): the high word of a draw times n, drawing again while the low word
 // is below 2^64 mod n. The division that computes the bound runs only when
-// the low word is below n, about n times in 2^64, and the whole inlines.
+// the low word is below n, about n times in 2^64, and the whole inlines
+// (TestInlining).
 func (r *wyrand) uint64n(n uint64) uint64 {
 	for {
 		hi, lo := bits.Mul64(r.uint64(), n)

@@ -3,6 +3,9 @@ package ipam
 import (
 	"math/bits"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestWyrandKnownOutputs pins the generator to its first outputs for two
@@ -16,9 +19,7 @@ func TestWyrandKnownOutputs(t *testing.T) {
 	} {
 		r := wyrand{seed}
 		for i, w := range want {
-			if got := r.uint64(); got != w {
-				t.Errorf("seed %d, output %d: %#x, want %#x", seed, i, got, w)
-			}
+			assert.Equal(t, w, r.uint64(), "seed %d: output %d", seed, i)
 		}
 	}
 }
@@ -42,18 +43,12 @@ func TestUint64nRejects(t *testing.T) {
 			}
 			rejected++
 		}
-		if got != want || got >= n {
-			t.Fatalf("uint64n(2^63+1) = %d, want %d", got, want)
-		}
+		require.Equal(t, want, got, "uint64n(2^63+1)")
 	}
-	if rejected < 300 || rejected > 1700 {
-		t.Errorf("%d rejections in 1,000 draws; about 1,000 expected", rejected)
-	}
+	assert.InDelta(t, 1000, rejected, 700, "rejections in 1,000 draws of uint64n(2^63+1)")
 	for _, n := range []uint64{1, 2, 3, 1000, ^uint64(0)} {
 		for range 100 {
-			if v := r.uint64n(n); v >= n {
-				t.Fatalf("uint64n(%d) = %d", n, v)
-			}
+			require.Less(t, r.uint64n(n), n, "uint64n(%d)", n)
 		}
 	}
 }

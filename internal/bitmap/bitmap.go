@@ -9,7 +9,10 @@
 // grows with the bits that were set, not with n (up to 2^64−1).
 package bitmap
 
-import "iter"
+import (
+	"iter"
+	"math/bits"
+)
 
 // DenseMax is the largest length that is stored densely: 2^20 bits cost
 // 132 KiB up front.
@@ -25,7 +28,7 @@ type Bitmap struct {
 	low     uint64 // every bit below low is set: where SetFirstClear looks first
 	isDense bool
 	d       dense
-	s       sparse
+	s       *sparse // nil when dense, and in the zero Bitmap: a small bitmap holds no sparse header
 }
 
 // New returns a bitmap of n clear bits.
@@ -36,7 +39,8 @@ func newBitmap(n uint64, isDense bool) Bitmap {
 	if isDense {
 		b.d = newDense(n)
 	} else {
-		b.s = newSparse(n)
+		s := newSparse(n)
+		b.s = &s
 	}
 	return b
 }
@@ -46,7 +50,7 @@ func newBitmap(n uint64, isDense bool) Bitmap {
 func (b *Bitmap) Reset() {
 	if b.isDense {
 		b.d.reset()
-	} else {
+	} else if b.s != nil {
 		b.s.reset()
 	}
 	b.ones, b.low = 0, 0
@@ -118,6 +122,9 @@ func (b *Bitmap) NextClear(from uint64) (uint64, bool) {
 	if b.isDense {
 		return b.d.nextClear(from)
 	}
+	if b.s == nil {
+		return 0, false
+	}
 	i, _, ok := b.s.nextClear(from)
 	return i, ok
 }
@@ -131,7 +138,7 @@ func (b *Bitmap) SetNextClear(from uint64) (uint64, bool) {
 		if i, ok = b.d.nextClear(from); ok {
 			b.d.set(i)
 		}
-	} else {
+	} else if b.s != nil {
 		i, ok = b.s.setNextClear(from)
 	}
 	if ok {
@@ -154,6 +161,9 @@ func (b *Bitmap) SetNextClearWrapRandom(from uint64) (uint64, bool) {
 
 func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 	if !b.isDense {
+		if b.s == nil {
+			return 0, false
+		}
 		i, ok := b.s.setNextClear(from)
 		if !ok {
 			i, ok = b.s.setFirstClear()
@@ -201,7 +211,7 @@ const PageBits = 1 << pageShift
 // PartialPages returns the number of pages of a sparse bitmap that hold both
 // set and clear bits (0 for a dense bitmap).
 func (b *Bitmap) PartialPages() uint64 {
-	if b.isDense {
+	if b.isDense || b.s == nil {
 		return 0
 	}
 	return b.s.partialPages()
@@ -223,6 +233,9 @@ func (b *Bitmap) SetInPartialPage(r, off uint64) uint64 {
 // word: the common cases cost no descent of the levels.
 func (b *Bitmap) SetFirstClear() (uint64, bool) {
 	if !b.isDense {
+		if b.s == nil {
+			return b.tookFirst(0, false)
+		}
 		i, ok := b.s.setNextClear(b.low) // nothing below low is clear
 		return b.tookFirst(i, ok)
 	}
@@ -249,6 +262,69 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 		d.propagateFull(j)
 	}
 	return b.tookFirst(i, true)
+}
+
+// SetFirstClearWord sets the lowest clear bits that share a word with the
+// lowest clear bit, no more than most (≥ 1) of them, and returns the index of
+// that word's bit 0 and a mask of the bits it set: what up to most calls of
+// SetFirstClear would set in that word, for the cost of one. It returns false
+// when every bit is set. A sparse bitmap sets the lowest clear bit alone.
+func (b *Bitmap) SetFirstClearWord(most uint64) (base, set uint64, ok bool) {
+	if !b.isDense {
+		if i, ok := b.SetFirstClear(); ok {
+			return i &^ 63, uint64(1) << (i & 63), true
+		}
+		return 0, 0, false
+	}
+	d := &b.d
+	j := b.low >> 6
+	raw, x := uint64(0), allOnes
+	if j < uint64(len(d.lv[0])) {
+		raw = d.lv[0][j]
+		x = raw | (1<<(b.low&63) - 1)
+	}
+	if x == allOnes {
+		if j, ok = d.firstClearWord(); !ok {
+			b.low = b.n
+			return 0, 0, false
+		}
+		raw = d.lv[0][j]
+		x = raw
+	}
+	free := ^x
+	k := uint64(bits.OnesCount64(free))
+	if k > most { // keep the lowest clear bits, most of them
+		free = lowestBits(free, k, most)
+		k = most
+	}
+	raw |= free
+	d.lv[0][j] = raw
+	if raw == allOnes {
+		d.propagateFull(j) // shown at once, as SetFirstClear does
+	}
+	b.ones += k
+	b.low = j<<6 | uint64(64-bits.LeadingZeros64(free)) // past the highest bit set
+	if b.ones == b.n {
+		b.low = b.n
+	}
+	return j << 6, free, true
+}
+
+// lowestBits returns the lowest m set bits of x, which has k > m, by
+// collecting them or by dropping the k−m highest, whichever is fewer steps.
+func lowestBits(x, k, m uint64) uint64 {
+	if m <= k-m {
+		var low uint64
+		for range m {
+			low |= x & -x
+			x &= x - 1
+		}
+		return low
+	}
+	for range k - m {
+		x &^= uint64(1) << (63 - bits.LeadingZeros64(x))
+	}
+	return x
 }
 
 // tookFirst accounts for SetFirstClear's result.
@@ -297,9 +373,10 @@ func (b *Bitmap) Runs() iter.Seq2[uint64, uint64] {
 			return true
 		}
 		var done bool
-		if b.isDense {
+		switch {
+		case b.isDense:
 			done = b.d.runs(emit)
-		} else {
+		case b.s != nil:
 			done = b.s.runs(b.s.height, 0, 0, false, emit)
 		}
 		if done && n > 0 {
@@ -326,6 +403,9 @@ func (b *Bitmap) Ones() iter.Seq[uint64] {
 func (b *Bitmap) MemoryBytes() uint64 {
 	if b.isDense {
 		return b.d.memoryBytes()
+	}
+	if b.s == nil {
+		return 0
 	}
 	return b.s.memoryBytes()
 }

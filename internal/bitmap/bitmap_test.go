@@ -2,6 +2,7 @@ package bitmap
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -103,9 +104,29 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 		// Concentrate indices in a window so that words, pages and nodes fill.
 		window := min(n, 9000)
 		off := r.Uint64N(n - window + 1)
-		for range ops {
+		for op := range ops {
 			i := off + r.Uint64N(window)
-			switch r.IntN(5) {
+			switch r.IntN(6) {
+			case 5: // first fit, a word at a time
+				most := 1 + r.Uint64N(70)
+				base, set, ok := b.SetFirstClearWord(most)
+				var wantBase, wantSet uint64
+				first, wok := m.nextClear(0)
+				if wok {
+					wantBase = first &^ 63
+					for i, k := first, uint64(0); i < min(n, wantBase+64) && k < most; i++ {
+						if !m.set[i] {
+							m.set[i] = true
+							wantSet |= 1 << (i & 63)
+							k++
+						}
+						if !b.isDense { // one bit at a time
+							break
+						}
+					}
+				}
+				require.Equal(t, wok, ok, "n=%d SetFirstClearWord(%d)", n, most)
+				require.Equal(t, [2]uint64{wantBase, wantSet}, [2]uint64{base, set}, "n=%d SetFirstClearWord(%d): base, bits", n, most)
 			case 0:
 				from := off + r.Uint64N(window)
 				got, ok := b.NextClear(from)
@@ -155,6 +176,11 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 				require.Equal(t, m.set[i], b.Test(i), "n=%d Test(%d)", n, i)
 			}
 			require.Equal(t, uint64(len(m.set)), b.Count())
+			// Check walks the whole bitmap: a dense one beyond DenseMax,
+			// which New never builds, only now and then.
+			if n <= DenseMax || op%128 == 0 || op == ops-1 {
+				require.NoError(t, b.Check(), "n=%d after op %d", n, op)
+			}
 		}
 		assert.Equal(t, m.sorted(), slices.Collect(b.Ones()), "n=%d", n)
 	}
@@ -220,6 +246,7 @@ func testFirstClearChurn(t *testing.T, New func(uint64) Bitmap) {
 				delete(holes, got)
 			}
 			require.Equal(t, n-uint64(len(holes)), b.Count())
+			require.NoError(t, b.Check(), "n=%d", n)
 		}
 	}
 }
@@ -256,6 +283,7 @@ func testReset(t *testing.T, New func(uint64) Bitmap) {
 				g, gok := b.SetNextClearWrap(i)
 				require.Equal(t, [2]any{w, wok}, [2]any{g, gok}, "n=%d SetNextClearWrap(%d)", n, i)
 			}
+			require.NoError(t, b.Check(), "n=%d after Reset", n)
 		}
 		require.Equal(t, slices.Collect(fresh.Ones()), slices.Collect(b.Ones()), "n=%d", n)
 		require.LessOrEqual(t, fresh.MemoryBytes(), b.MemoryBytes(), "n=%d: Reset keeps the memory", n)
@@ -303,6 +331,7 @@ func testSetRange(t *testing.T, New func(uint64) Bitmap) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := New(tt.n)
 			b.SetRange(tt.lo, tt.c)
+			require.NoError(t, b.Check())
 			assert.Equal(t, tt.c, b.Count())
 			var runs [][2]uint64
 			for s, n := range b.Runs() {
@@ -328,6 +357,7 @@ func testSetRange(t *testing.T, New func(uint64) Bitmap) {
 			assert.True(t, ok)
 			assert.Equal(t, mid, got)
 			assert.Equal(t, tt.c-1, b.Count())
+			require.NoError(t, b.Check())
 		})
 	}
 }
@@ -349,9 +379,13 @@ func testNoAllocs(t *testing.T, New func(uint64) Bitmap) {
 		b.Clear(i)
 		i, _ = b.SetNextClear(100)
 		b.Clear(i)
+		base, set, _ := b.SetFirstClearWord(40)
+		for ; set != 0; set &= set - 1 {
+			b.Clear(base | uint64(bits.TrailingZeros64(set)))
+		}
 	})
 	if allocs != 0 {
-		t.Fatalf("NextClear/Set/Clear/Test allocated %v times per run", allocs)
+		t.Fatalf("NextClear/Set/Clear/Test/SetFirstClearWord allocated %v times per run", allocs)
 	}
 }
 
@@ -467,6 +501,7 @@ func TestPartialPages(t *testing.T) {
 				m.set[want] = true
 			}
 			require.Equal(t, uint64(len(m.set)), b.Count())
+			require.NoError(t, b.Check(), "n=%d step %d", n, step)
 		}
 		require.Equal(t, uint64(len(m.partialPages())), b.PartialPages())
 		require.Equal(t, m.sorted(), slices.Collect(b.Ones()), "n=%d", n)
@@ -480,4 +515,48 @@ func TestPartialPages(t *testing.T) {
 func (b *Bitmap) full(i uint64) bool {
 	c, ok := b.NextClear(i / PageBits * PageBits)
 	return !ok || c/PageBits != i/PageBits
+}
+
+// TestCheckCatches breaks each invariant Check states, on a bitmap that
+// passes it, and expects Check to notice: a check that cannot fail proves
+// nothing after every operation.
+func TestCheckCatches(t *testing.T) {
+	build := func(n uint64, isDense bool) *Bitmap {
+		b := newBitmap(n, isDense)
+		for i := range uint64(200) { // full words and a partial one
+			b.Set(i)
+		}
+		b.Set(n - 1)
+		require.NoError(t, b.Check(), "n=%d dense=%v before breaking it", n, isDense)
+		return &b
+	}
+	tests := []struct {
+		name    string
+		n       uint64
+		isDense bool
+		breakIt func(b *Bitmap)
+	}{
+		{"dense count", 5000, true, func(b *Bitmap) { b.ones++ }},
+		{"dense low", 5000, true, func(b *Bitmap) { b.Clear(10); b.low = 11 }},
+		{"dense word full, not shown above", 5000, true, func(b *Bitmap) { b.d.lv[0][5] = allOnes; b.ones += 64 }},
+		{"dense summary says full", 5000, true, func(b *Bitmap) { b.d.lv[1][0] |= 1 << 9 }},
+		{"dense padding", 5000, true, func(b *Bitmap) { b.d.lv[0][len(b.d.lv[0])-1] &^= 1 << 63 }},
+		{"dense pending not full", 5000, true, func(b *Bitmap) { b.d.pending = 4 }},
+		{"dense pending shown full", 5000, true, func(b *Bitmap) { b.d.pending = 0 }},
+		{"sparse count", 70000, false, func(b *Bitmap) { b.ones-- }},
+		{"sparse page used", 70000, false, func(b *Bitmap) { b.s.pages[0].used++ }},
+		{"sparse page full bit", 70000, false, func(b *Bitmap) { b.s.pages[0].full &^= 1 }},
+		{"sparse absent child said full", 70000, false, func(b *Bitmap) { b.s.inners[0].full |= 1 << 5 }},
+		{"sparse part bit", 70000, false, func(b *Bitmap) { b.s.inners[0].part = 0 }},
+		{"sparse npart", 70000, false, func(b *Bitmap) { b.s.inners[0].npart++ }},
+		{"sparse way up", 70000, false, func(b *Bitmap) { b.s.pages[0].pos++ }},
+		{"sparse padding", 70000, false, func(b *Bitmap) { b.s.pages[len(b.s.pages)-1].words[63] = 0 }},
+	}
+	for _, tt := range tests {
+		b := build(tt.n, tt.isDense)
+		tt.breakIt(b)
+		assert.Error(t, b.Check(), tt.name)
+	}
+	var zero Bitmap
+	assert.NoError(t, zero.Check(), "the zero Bitmap")
 }

@@ -24,24 +24,24 @@ type dense struct {
 // none marks that no word is pending.
 const none = ^uint64(0)
 
-// maxDense is the most levels a dense bitmap has: 2^20 bits take 4.
-const maxDense = 5
+// maxDense is the most levels a dense bitmap has: 4 levels hold up to 2^24
+// bits, DenseMax (2^20) and the dense 2^24 the tests build.
+const maxDense = 4
 
 func newDense(n uint64) dense {
-	var lens []int
+	d := dense{n: n, pending: none}
+	var lens [maxDense]int // one allocation in all: the levels' words
+	total := 0
 	for w := max(1, int((n+63)/64)); ; w = (w + 63) / 64 {
-		lens = append(lens, w)
+		lens[d.h] = w
+		d.h++
+		total += w
 		if w == 1 {
 			break
 		}
 	}
-	total := 0
-	for _, l := range lens {
-		total += l
-	}
 	all := make([]uint64, total)
-	d := dense{n: n, h: len(lens), pending: none}
-	for k, l := range lens {
+	for k, l := range lens[:d.h] {
 		d.lv[k] = all[:l:l]
 		all = all[l:]
 	}
