@@ -210,16 +210,12 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		err := c.Validate()
 		r, aerr := capacity.Analyze(c)
-		if (err == nil) != (aerr == nil) {
-			t.Fatalf("Validate %v but Analyze %v", err, aerr)
-		}
+		require.Equal(t, err == nil, aerr == nil, "Validate %v but Analyze %v", err, aerr)
 		if aerr != nil {
 			return
 		}
 		for _, p := range r.Pools {
-			if p.MaxNodes < 0 || p.MaxNodesWithSurge > p.MaxNodes {
-				t.Fatalf("pool %+v", p)
-			}
+			require.True(t, p.MaxNodes >= 0 && p.MaxNodesWithSurge <= p.MaxNodes, "pool %+v", p)
 		}
 		_, _ = capacity.Recommend(c)
 		for _, op := range []capacity.Op{capacity.OpCreate, capacity.OpUpgrade, capacity.OpAddPool, capacity.OpChurn} {

@@ -3,7 +3,6 @@ package aksjson_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,19 +26,11 @@ var goInternals = regexp.MustCompile(`\w+Doc\b|struct \{|Go struct field|Mode\(\
 func checkMessage(t testing.TB, err error, docs ...string) {
 	t.Helper()
 	msg := err.Error()
-	if m := goInternals.FindString(msg); m != "" {
-		t.Fatalf("error speaks Go (%q): %s", m, msg)
-	}
+	require.Empty(t, goInternals.FindString(msg), "error speaks Go: %s", msg)
 	var ae *aksjson.Error
-	if !errors.As(err, &ae) {
-		t.Fatalf("not an *aksjson.Error: %T %s", err, msg)
-	}
-	if ae.Path == "" && ae.Offset < 0 {
-		t.Fatalf("error names neither a path nor an offset: %s", msg)
-	}
-	if !slices.Contains(docs, ae.Doc) || !strings.Contains(msg, ": "+ae.Doc+": ") {
-		t.Fatalf("error names document %q, want one of %q: %s", ae.Doc, docs, msg)
-	}
+	require.ErrorAs(t, err, &ae, msg)
+	require.False(t, ae.Path == "" && ae.Offset < 0, "error names neither a path nor an offset: %s", msg)
+	require.True(t, slices.Contains(docs, ae.Doc) && strings.Contains(msg, ": "+ae.Doc+": "), "error names document %q, want one of %q: %s", ae.Doc, docs, msg)
 }
 
 // mutation replaces the value at one place in a document; nil deletes it.

@@ -287,9 +287,7 @@ func testReset(t *testing.T, New func(uint64) Bitmap) {
 		}
 		require.Equal(t, slices.Collect(fresh.Ones()), slices.Collect(b.Ones()), "n=%d", n)
 		require.LessOrEqual(t, fresh.MemoryBytes(), b.MemoryBytes(), "n=%d: Reset keeps the memory", n)
-		if allocs := testing.AllocsPerRun(10, b.Reset); allocs != 0 {
-			t.Errorf("n=%d: Reset allocated %v times", n, allocs)
-		}
+		assert.Zero(t, testing.AllocsPerRun(10, b.Reset), "n=%d: Reset allocated", n)
 	}
 }
 
@@ -384,9 +382,7 @@ func testNoAllocs(t *testing.T, New func(uint64) Bitmap) {
 			b.Clear(base | uint64(bits.TrailingZeros64(set)))
 		}
 	})
-	if allocs != 0 {
-		t.Fatalf("NextClear/Set/Clear/Test/SetFirstClearWord allocated %v times per run", allocs)
-	}
+	require.Zero(t, allocs, "NextClear/Set/Clear/Test/SetFirstClearWord allocations per run")
 }
 
 func BenchmarkNextClearSet(b *testing.B) {
