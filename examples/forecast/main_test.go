@@ -46,7 +46,10 @@ func TestPlot(t *testing.T) {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(b), "<svg"), "an SVG document")
-	assert.Contains(t, string(b), "aks-nodes")
+	// kubenet's user pool: 253 nodes now (the pod CIDR), 190 with surge.
+	assert.Contains(t, string(b), "max nodes now: 253 (pod-cidr)")
+	assert.Contains(t, string(b), "max with upgrade surge: 190")
+	assert.Contains(t, string(b), "Pool user in kubenet (kubenet)")
 }
 
 func TestBadInput(t *testing.T) {
@@ -103,7 +106,7 @@ func TestPlotClusterThatCannotRun(t *testing.T) {
 	var out, errOut bytes.Buffer
 	// kubenet has no Windows pools; the legacy CNI cluster has one.
 	err := run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
-		"-mode", "kubenet", "-trials", "10", "-plot", path}, &out, &errOut)
+		"-history", "testdata/history.csv", "-mode", "kubenet", "-trials", "10", "-plot", path}, &out, &errOut)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "-plot "+path+": nothing to draw: the cluster cannot run in mode kubenet")
 	assert.Equal(t, input.ExitError, input.ExitCode(err))
