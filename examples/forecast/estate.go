@@ -88,7 +88,7 @@ func estateBelow(out EstateOutput, t output.Share) error {
 		for _, p := range c.Pools {
 			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
 				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free (%s < %s)",
-					c.Name, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(roundShare(s)), output.Percent(t.Value)))
+					c.Name, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
 			}
 		}
 	}

@@ -253,7 +253,7 @@ func failBelow(out Output, t output.Share) error {
 		for _, p := range r.Now.Pools {
 			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
 				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free now (%s < %s)",
-					r.Mode, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(roundShare(s)), output.Percent(t.Value)))
+					r.Mode, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
 			}
 		}
 	}
@@ -270,16 +270,6 @@ func freeShare(maxNodes, used int) float64 {
 		return 0
 	}
 	return float64(maxNodes-used) / float64(maxNodes)
-}
-
-// roundShare rounds a share to a tenth of a percent, for messages.
-func roundShare(s float64) float64 { return float64(int(s*1000+0.5*sign(s))) / 1000 }
-
-func sign(x float64) float64 {
-	if x < 0 {
-		return -1
-	}
-	return 1
 }
 
 // checkImagePath refuses a plot file that is neither .svg nor .png.

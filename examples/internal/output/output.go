@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -133,9 +134,9 @@ func (s *Share) Set(v string) error {
 	return nil
 }
 
-// Percent writes a share as a whole percentage where it is one: 10%, 12.5%.
+// Percent writes a share as a percentage to a tenth: 10%, 12.5%, 96.9%.
 func Percent(x float64) string {
-	return strconv.FormatFloat(100*x, 'f', -1, 64) + "%"
+	return strconv.FormatFloat(math.Round(1000*x)/10, 'f', -1, 64) + "%"
 }
 
 // Thousands writes n with commas: 65,536.
