@@ -274,8 +274,13 @@ func TestCharts(t *testing.T) {
 		"-trials", "5", "-plot-modes", svgBars}, io.Discard, io.Discard))
 	b, err = os.ReadFile(svgBars)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), "cannot run: no Windows pools")
+	// Its forecast pool is win (2–8), the autoscaled pool of the largest
+	// max; its own mode is marked, the others say why they cannot run it.
+	assert.Contains(t, string(b), "Max nodes of pool win per networking mode")
 	assert.Contains(t, string(b), "legacy-cni.json, the other pools as they are now")
+	assert.Contains(t, string(b), ">azure-cni (current)<")
+	assert.Contains(t, string(b), ">cannot run: no azure network policy; no Windows pools<")
+	assert.Contains(t, string(b), ">cannot run: needs a pod subnet<")
 }
 
 func TestChartUsage(t *testing.T) {

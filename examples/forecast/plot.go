@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,7 +67,7 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	for _, o := range history {
 		top = max(top, float64(o.Nodes))
 	}
-	top = niceCeil(1.3 * top)
+	top = niceCeil(1.45 * top)
 
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("Pool %s in %s (%s): nodes over time", f.Pool, r.Name, r.Mode)
@@ -183,14 +185,18 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 			}
 		}
 	}
+	// In date order; each line stops at its label, the earliest highest,
+	// so that no line crosses an earlier marker's label.
+	slices.SortStableFunc(marks, func(a, b marker) int { return a.t.Compare(b.t) })
 	var labelXYs plotter.XYs
 	var labels []string
+	step := (top - limit) / 4.6
 	for i, m := range marks {
-		if err := addLine(p, nil, plotter.XYs{{X: x(m.t), Y: 0}, {X: x(m.t), Y: top}}, m.col,
+		level := top - 0.08*(top-limit) - float64(i)*step
+		if err := addLine(p, nil, plotter.XYs{{X: x(m.t), Y: 0}, {X: x(m.t), Y: level}}, m.col,
 			[]vg.Length{vg.Points(1), vg.Points(2)}, ""); err != nil {
 			return err
 		}
-		level := limit + (top-limit)*(0.82-0.2*float64(i%4))
 		labelXYs = append(labelXYs, plotter.XY{X: x(m.t), Y: level})
 		labels = append(labels, m.label+"\n"+m.t.Format(time.DateOnly))
 	}
@@ -203,6 +209,7 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 		for i := range lb.TextStyle {
 			lb.TextStyle[i].Font.Size = vg.Points(8)
 			lb.TextStyle[i].Color = marks[i].col
+			lb.TextStyle[i].YAlign = draw.YTop
 		}
 		p.Add(lb)
 		legend.Add("dates: upgrade by, runs out", &vertical{orange})
@@ -257,6 +264,7 @@ type modeBar struct {
 	withSurge int
 	limit     capacity.Limit
 	why       string // why the mode cannot run the cluster, else ""
+	current   bool   // the -cluster file's own mode
 }
 
 // modeBars analyses the same cluster in every networking mode, the other
@@ -276,14 +284,11 @@ func modeBars(js []job, o options) ([]modeBar, string, error) {
 		} else {
 			c.Mode, c.Spec = m, nil
 		}
-		b := modeBar{mode: m}
+		b := modeBar{mode: m, current: o.clusterPath != "" && m == js[0].cluster.Mode}
 		rep, err := capacity.Analyze(c.AtCount())
 		switch pr, ok := poolOf(rep, pool); {
 		case err != nil:
-			b.why = "cannot run this cluster"
-			if strings.Contains(err.Error(), "Windows") {
-				b.why = "no Windows pools"
-			}
+			b.why = whyNot(c, err)
 		case !ok && len(dropped) > 0:
 			b.why = "no Windows pools"
 		case !ok:
@@ -294,6 +299,38 @@ func modeBars(js []job, o options) ([]modeBar, string, error) {
 		bars = append(bars, b)
 	}
 	return bars, pool, nil
+}
+
+// whyNot says in a few words why a mode cannot run c: the distinct
+// reasons of the validation's problems.
+func whyNot(c capacity.Cluster, err error) string {
+	var ve *capacity.ValidationError
+	if !errors.As(err, &ve) {
+		return err.Error()
+	}
+	var why []string
+	for _, p := range ve.Problems {
+		var r string
+		switch {
+		case strings.Contains(p.Message, "Windows"):
+			r = "no Windows pools"
+		case p.Field == "Policy":
+			r = fmt.Sprintf("no %v network policy", c.Policy)
+		case p.Field == "PodCIDRs":
+			r = "pods in subnets, not a pod CIDR"
+		case strings.HasSuffix(p.Field, ".PodSubnet"):
+			r = "needs a pod subnet"
+		default:
+			r = p.Field + ": " + p.Message
+			if len(r) > 60 {
+				r = r[:57] + "..."
+			}
+		}
+		if !slices.Contains(why, r) {
+			why = append(why, r)
+		}
+	}
+	return strings.Join(why, "; ")
 }
 
 func poolOf(r *capacity.Report, name string) (capacity.PoolReport, bool) {
@@ -329,6 +366,9 @@ func plotModes(bars []modeBar, pool, clusterPath, path string) error {
 		j := n - 1 - i
 		values[j] = float64(b.maxNodes)
 		names[j] = b.mode.String()
+		if b.current {
+			names[j] += " (current)"
+		}
 		top = max(top, float64(b.maxNodes))
 		label := fmt.Sprintf("%s · %s (%s with surge)", output.Thousands(b.maxNodes), b.limit, output.Thousands(b.withSurge))
 		if b.why != "" {
