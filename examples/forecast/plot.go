@@ -70,10 +70,15 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	top = niceCeil(1.45 * top)
 
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Pool %s in %s (%s): nodes over time", f.Pool, r.Name, r.Mode)
+	p.Title.Text = fmt.Sprintf("Pool %s in %s (%s): nodes over time\n"+
+		"band and median: growth from the last observation through the forecast's dates; the other pools as they are now", f.Pool, r.Name, r.Mode)
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
-	p.X.Label.Text = "date (forecast dates: percentiles across " + input.Count(f.Trials, "trial", "trials") + ")"
+	trials := output.Thousands(f.Trials) + " trials"
+	if f.Trials == 1 {
+		trials = "1 trial"
+	}
+	p.X.Label.Text = "date (forecast dates: percentiles across " + trials + ")"
 	p.Y.Label.Text = "nodes in pool " + f.Pool
 	p.X.Tick.Marker = calendarTicks{}
 	p.Y.Tick.Marker = thousandTicks{}
