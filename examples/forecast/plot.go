@@ -28,7 +28,6 @@ var (
 	blue   = color.RGBA{0x1f, 0x77, 0xb4, 0xff}
 	orange = color.RGBA{0xff, 0x7f, 0x0e, 0xff}
 	red    = color.RGBA{0xd6, 0x27, 0x28, 0xff}
-	grey   = color.RGBA{0x7f, 0x7f, 0x7f, 0xff}
 	black  = color.RGBA{0x20, 0x20, 0x20, 0xff}
 	band   = color.NRGBA{0x1f, 0x77, 0xb4, 0x50}
 )
@@ -221,7 +220,7 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	}
 	p.X.Min, p.X.Max = x(start.Add(-3*day)), x(end)
 	p.Y.Min, p.Y.Max = 0, top
-	return save(p, legend, path)
+	return save(p, &legend, path)
 }
 
 // dates lists the known dates of the ranges.
@@ -400,12 +399,12 @@ func plotModes(bars []modeBar, pool, clusterPath, path string) error {
 	p.NominalY(names...)
 	p.X.Min, p.X.Max = 0, niceCeil(1.45*max(top, 1))
 	p.Y.Min, p.Y.Max = -0.7, float64(n)-0.3
-	return save(p, plot.Legend{}, path)
+	return save(p, nil, path)
 }
 
-// save writes p, and the legend to the right of it when it has entries,
-// to path as SVG or PNG (150 dpi).
-func save(p *plot.Plot, legend plot.Legend, path string) error {
+// save writes p, and the legend (if any) to the right of it, outside the
+// data, to path as SVG or PNG (150 dpi).
+func save(p *plot.Plot, legend *plot.Legend, path string) error {
 	w, h := 11*vg.Inch, 5.5*vg.Inch
 	var c vg.CanvasWriterTo
 	if strings.HasSuffix(strings.ToLower(path), ".png") {
@@ -421,7 +420,7 @@ func save(p *plot.Plot, legend plot.Legend, path string) error {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	plotArea := draw.Crop(dc, vg.Points(6), -vg.Points(6), 0, 0)
-	if len(legendEntries(legend)) > 0 {
+	if legend != nil {
 		legendWidth := 2.6 * vg.Inch
 		plotArea = draw.Crop(dc, vg.Points(6), -legendWidth, 0, 0)
 		legend.Top, legend.Left = true, true
@@ -441,16 +440,6 @@ func save(p *plot.Plot, legend plot.Legend, path string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// legendEntries is a stand-in for the legend's unexported entry list: a
-// legend with entries has a non-zero Rectangle.
-func legendEntries(l plot.Legend) []struct{} {
-	c := draw.New(vgimg.New(vg.Inch, vg.Inch))
-	if r := l.Rectangle(c); r.Size().Y > 0 {
-		return []struct{}{{}}
-	}
-	return nil
 }
 
 // niceCeil rounds x up to 1, 2, 2.5 or 5 times a power of ten.
