@@ -5,6 +5,11 @@
 //	go run ./examples/compare
 //	go run ./examples/compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico
 //	go run ./examples/compare -cluster aks.json -network vnet.json   # your cluster's workload
+//	go run ./examples/compare -mode azure-cni-overlay -nodes 1200 -fail-below 25%   # a CI gate
+//
+// It exits 1 when none of the modes compared fits the workload (-mode
+// narrows the modes; -fail-below asks that a mode's subnets leave a share
+// of the VNet free).
 package main
 
 import (
@@ -17,6 +22,7 @@ import (
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -31,9 +37,19 @@ type workload struct {
 	policy      modes.Policy
 }
 
+// description is -h's first line.
+const description = "which AKS networking modes fit one workload (nodes, pods per node, a VNet), the subnets and pod CIDR each needs, and why the others do not"
+
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	output.Usage(fs, description,
+		"compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico -o markdown",
+		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%")
+	format := output.FormatFlag(fs)
+	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits")
+	var threshold output.Share
+	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
 	var w workload
 	fs.IntVar(&w.nodes, "nodes", 500, "nodes the cluster must reach (plus each pool's 10% upgrade surge)")
 	fs.IntVar(&w.pods, "pods", 30, "pods per node")
@@ -67,6 +83,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if w.pods < 1 || w.pods > 250 {
 		return input.Usagef("-pods %d: want 1 to 250", w.pods)
 	}
+	only, err := parseModes(*modeNames)
+	if err != nil {
+		return err
+	}
+	doc := Document{}
 	if *clusterPath != "" {
 		c, err := input.Load(*clusterPath, networks)
 		if err != nil {
@@ -83,39 +104,193 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return input.Usagef("%s: its address space %v is smaller than a /28", *clusterPath, w.vnet)
 		}
 		w.vnet = w.vnet.Masked()
-		fmt.Fprintf(stdout, "cluster: %s (%v)\n", *clusterPath, c.Mode)
+		doc.Cluster, doc.ClusterMode = *clusterPath, c.Mode
 	}
-	fmt.Fprintf(stdout, "workload: %s × %s in VNet %v", input.Count(w.nodes, "node", "nodes"), input.Count(w.pods, "pod", "pods"), w.vnet)
-	if w.windows {
-		fmt.Fprint(stdout, ", Windows")
-	}
-	if w.dualStack {
-		fmt.Fprint(stdout, ", dual-stack")
-	}
-	if w.policy != modes.PolicyNone {
-		fmt.Fprintf(stdout, ", network policy %v", w.policy)
-	}
-	fmt.Fprintln(stdout)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "mode\tfits\tVNet IPs\tnode subnet\tpod subnet\tpod CIDR/CNI pool\twhy not")
+	doc.Workload = Workload{Nodes: w.nodes, PodsPerNode: w.pods, VNet: w.vnet, Windows: w.windows, DualStack: w.dualStack, Policy: w.policy}
+	fits := 0
 	for _, m := range modes.All() {
+		if len(only) > 0 && !only[m] {
+			continue
+		}
 		r := compare(m, w)
+		if threshold.On && len(r.why) == 0 && r.vnetFree() < threshold.Value {
+			r.why = append(r.why, fmt.Sprintf("its subnets leave %s of the VNet free, below -fail-below %s",
+				output.Percent(r.vnetFree()), output.Percent(threshold.Value)))
+		}
+		doc.Results = append(doc.Results, r.result(m))
+		if len(r.why) == 0 {
+			fits++
+		}
+	}
+	switch *format {
+	case output.Text:
+		err = writeText(stdout, doc)
+	case output.Markdown:
+		err = writeMarkdown(stdout, doc)
+	default:
+		err = output.Encode(stdout, *format, doc)
+	}
+	if err != nil {
+		return err
+	}
+	if fits == 0 {
+		return fmt.Errorf("no mode compared fits the workload")
+	}
+	return nil
+}
+
+// parseModes reads -mode's comma-separated list.
+func parseModes(list string) (map[modes.Mode]bool, error) {
+	if list == "" {
+		return nil, nil
+	}
+	only := map[modes.Mode]bool{}
+	for _, name := range strings.Split(list, ",") {
+		m, err := modes.ParseMode(strings.TrimSpace(name))
+		if err != nil {
+			return nil, input.Usagef("-mode %q: unknown networking mode %q", list, name)
+		}
+		only[m] = true
+	}
+	return only, nil
+}
+
+// Document is the -o json and yaml output: the workload, and per mode
+// whether it fits and the library's capacity.Recommendation of the
+// smallest prefixes.
+type Document struct {
+	Cluster     string     `json:"cluster,omitempty"`     // the -cluster file the workload was taken from
+	ClusterMode modes.Mode `json:"clusterMode,omitempty"` // its mode
+	Workload    Workload   `json:"workload"`
+	Results     []Result   `json:"results"`
+}
+
+// Workload is what was compared.
+type Workload struct {
+	Nodes       int          `json:"nodes"`
+	PodsPerNode int          `json:"podsPerNode"`
+	VNet        netip.Prefix `json:"vnet"`
+	Windows     bool         `json:"windows"`
+	DualStack   bool         `json:"dualStack"`
+	Policy      modes.Policy `json:"policy,omitempty"`
+}
+
+// Result is one mode's answer.
+type Result struct {
+	Mode modes.Mode `json:"mode"`
+	Fits bool       `json:"fits"`
+	// VNetIPs counts the VNet's private addresses the workload's nodes
+	// and pods take; SubnetAddresses what its recommended subnets span, of
+	// the VNet's VNetSize.
+	VNetIPs         int `json:"vnetIPs"`
+	SubnetAddresses int `json:"subnetAddresses"`
+	VNetSize        int `json:"vnetSize"`
+	// Recommendation is capacity.Recommend of the workload laid out in the
+	// mode; nil when it cannot be laid out.
+	Recommendation *capacity.Recommendation `json:"recommendation,omitempty"`
+	Why            []string                 `json:"why,omitempty"` // why it does not fit
+}
+
+func (r result) result(m modes.Mode) Result {
+	return Result{Mode: m, Fits: len(r.why) == 0, VNetIPs: r.vnetIPs, SubnetAddresses: r.used, VNetSize: r.vnetSize,
+		Recommendation: r.rec, Why: r.why}
+}
+
+func writeHeader(w io.Writer, doc Document) {
+	if doc.Cluster != "" {
+		fmt.Fprintf(w, "cluster: %s (%v)\n", doc.Cluster, doc.ClusterMode)
+	}
+	wl := doc.Workload
+	fmt.Fprintf(w, "workload: %s × %s in VNet %v", input.Count(wl.Nodes, "node", "nodes"), input.Count(wl.PodsPerNode, "pod", "pods"), wl.VNet)
+	if wl.Windows {
+		fmt.Fprint(w, ", Windows")
+	}
+	if wl.DualStack {
+		fmt.Fprint(w, ", dual-stack")
+	}
+	if wl.Policy != modes.PolicyNone {
+		fmt.Fprintf(w, ", network policy %v", wl.Policy)
+	}
+	fmt.Fprintln(w)
+}
+
+// sizes returns the recommended node subnet, pod subnet and pod range
+// ("/22", or "-" when the mode has none).
+func sizes(r Result) (node, pod, podRange string) {
+	node, pod, podRange = "-", "-", "-"
+	if r.Recommendation == nil {
+		return
+	}
+	for _, sp := range r.Recommendation.Spaces {
+		size := fmt.Sprintf("/%d", sp.Bits)
+		switch sp.Source {
+		case modes.NodeSubnet:
+			node = size
+		case modes.PodSubnet:
+			pod = size
+		case modes.PodCIDR, modes.CNIPool:
+			podRange = size // the column is the pod range outside the VNet: AKS's pod CIDR or the CNI's pool
+		}
+	}
+	return
+}
+
+func writeText(w io.Writer, doc Document) error {
+	writeHeader(w, doc)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "mode\tfits\tVNet IPs\tnode subnet\tpod subnet\tpod CIDR/CNI pool\twhy not")
+	for _, r := range doc.Results {
 		fits := "yes"
-		if len(r.why) > 0 {
+		if !r.Fits {
 			fits = "no"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", m, fits, r.vnetIPs, r.nodeSubnet, r.podSubnet, r.podCIDR, strings.Join(r.why, "; "))
+		node, pod, podRange := sizes(r)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Mode, fits, r.VNetIPs, node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	return tw.Flush()
+}
+
+// writeMarkdown writes the comparison as a Markdown table under a heading.
+func writeMarkdown(w io.Writer, doc Document) error {
+	fmt.Fprint(w, "# ipcap compare\n\n")
+	writeHeader(w, doc)
+	fmt.Fprintln(w)
+	t := output.Table{
+		Header:  []string{"mode", "fits", "VNet IPs", "node subnet", "pod subnet", "pod CIDR/CNI pool", "why not"},
+		Numeric: []bool{false, false, true},
+	}
+	for _, r := range doc.Results {
+		fits := "✅ yes"
+		if !r.Fits {
+			fits = "❌ no"
+		}
+		node, pod, podRange := sizes(r)
+		for _, c := range []*string{&node, &pod, &podRange} {
+			if *c == "-" {
+				*c = "" // written –
+			}
+		}
+		t.Add("`"+r.Mode.String()+"`", fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+	}
+	t.Write(w)
+	return nil
 }
 
 // usableVNet reports whether p can hold the layout: IPv4, /28 or larger.
 func usableVNet(p netip.Prefix) bool { return p.IsValid() && p.Addr().Is4() && p.Bits() <= 28 }
 
 type result struct {
-	vnetIPs                        int
-	nodeSubnet, podSubnet, podCIDR string
-	why                            []string
+	vnetIPs, used, vnetSize int
+	rec                     *capacity.Recommendation
+	why                     []string
+}
+
+// vnetFree is the share of the VNet the recommended subnets leave free.
+func (r result) vnetFree() float64 {
+	if r.vnetSize == 0 {
+		return 0
+	}
+	return 1 - float64(r.used)/float64(r.vnetSize)
 }
 
 // compare sizes the workload in mode m: it lays the workload out as pools
@@ -125,7 +300,6 @@ type result struct {
 func compare(m modes.Mode, w workload) result {
 	s := m.Spec()
 	var r result
-	r.nodeSubnet, r.podSubnet, r.podCIDR = "-", "-", "-"
 	if w.windows && !s.Windows {
 		r.why = append(r.why, "no Windows")
 	}
@@ -149,23 +323,15 @@ func compare(m modes.Mode, w workload) result {
 	for _, p := range rep.Pools {
 		r.vnetIPs += p.AtMax * p.PerNode.VNetIPs
 	}
-	vnetSize := 1 << (32 - w.vnet.Bits())
-	used := 0
+	r.rec = rec
+	r.vnetSize = 1 << (32 - w.vnet.Bits())
 	for _, sp := range rec.Spaces {
-		size := fmt.Sprintf("/%d", sp.Bits)
-		switch sp.Source {
-		case modes.NodeSubnet:
-			r.nodeSubnet = size
-			used += 1 << (32 - sp.Bits)
-		case modes.PodSubnet:
-			r.podSubnet = size
-			used += 1 << (32 - sp.Bits)
-		case modes.PodCIDR, modes.CNIPool:
-			r.podCIDR = size // the column is the pod range outside the VNet: AKS's pod CIDR or the CNI's pool
+		if sp.Source == modes.NodeSubnet || sp.Source == modes.PodSubnet {
+			r.used += 1 << (32 - sp.Bits)
 		}
 	}
-	if used > vnetSize {
-		r.why = append(r.why, fmt.Sprintf("subnets need %d addresses, the VNet has %d", used, vnetSize))
+	if r.used > r.vnetSize {
+		r.why = append(r.why, fmt.Sprintf("subnets need %d addresses, the VNet has %d", r.used, r.vnetSize))
 	}
 	r.why = append(r.why, rec.Notes...)
 	return r

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/modes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,14 +81,74 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	var errOut strings.Builder
-	err := run([]string{"-help"}, io.Discard, &errOut)
-	assert.Equal(t, input.ExitOK, input.ExitCode(err))
-	assert.Contains(t, errOut.String(), "-nodes")
+	for _, h := range []string{"-h", "-help"} {
+		var errOut strings.Builder
+		err := run([]string{h}, io.Discard, &errOut)
+		assert.Equal(t, input.ExitOK, input.ExitCode(err))
+		help := errOut.String()
+		assert.True(t, strings.HasPrefix(help, "compare: "+description+"\n"), help)
+		for _, want := range []string{"-nodes", "-o format", "-json", "-fail-below", "-mode", "\nExamples:\n  compare -nodes 1200", "\n  compare -cluster aks.json"} {
+			assert.Contains(t, help, want)
+		}
+	}
 }
 
+// One node of one pod is a workload no mode fits (a pool holds at least
+// 30 pods): the table is printed and the status is 1.
 func TestOneNode(t *testing.T) {
 	var out strings.Builder
-	require.NoError(t, run([]string{"-nodes", "1", "-pods", "1"}, &out, io.Discard))
+	err := run([]string{"-nodes", "1", "-pods", "1"}, &out, io.Discard)
 	assert.Contains(t, out.String(), "workload: 1 node × 1 pod in VNet")
+	require.Error(t, err)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, err.Error(), "no mode compared fits the workload")
+}
+
+func TestOutputs(t *testing.T) {
+	args := []string{"-nodes", "40", "-pods", "110", "-vnet", "10.0.0.0/20", "-dual-stack"}
+	yml := golden(t, "small.yaml", append(args, "-o", "yaml")...)
+	// The YAML is the JSON document: the library's Recommendation under
+	// its JSON names.
+	assert.Contains(t, yml, "- fits: true\n  mode: azure-cni-overlay\n  recommendation:\n    notes: null\n    spaces:\n    - bits: 26\n")
+	js := golden(t, "small.json", append(args, "-json")...)
+	var doc Document
+	require.NoError(t, json.Unmarshal([]byte(js), &doc))
+	require.Len(t, doc.Results, 10)
+	assert.Equal(t, modes.AzureCNIOverlay, doc.Results[4].Mode)
+	assert.True(t, doc.Results[4].Fits)
+	assert.Equal(t, []string{"no dual-stack"}, doc.Results[0].Why)
+	same := golden(t, "small.json", append(args, "-o", "json")...)
+	assert.Equal(t, js, same, "-json is -o json")
+
+	md := golden(t, "small.md", append(args, "-o", "markdown")...)
+	assert.Contains(t, md, "| `azure-cni-overlay` | ✅ yes | 40 | /26 | – | /18 | – |\n")
+	assert.Contains(t, md, "|---|---|---:|---|---|---|---|\n")
+}
+
+// -mode narrows the comparison and -fail-below raises the bar: a CI gate
+// on one mode.
+func TestGate(t *testing.T) {
+	// 1,200 nodes at 50 pods in Overlay: a /21 node subnet of the /16, 3% of it.
+	var out strings.Builder
+	require.NoError(t, run([]string{"-nodes", "1200", "-pods", "50", "-mode", "azure-cni-overlay", "-fail-below", "90%"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "azure-cni-overlay  yes")
+	assert.NotContains(t, out.String(), "kubenet")
+
+	out.Reset()
+	err := run([]string{"-nodes", "1200", "-pods", "50", "-mode", "azure-cni-overlay", "-fail-below", "99%"}, &out, io.Discard)
+	require.Error(t, err)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, out.String(), "its subnets leave 96.9% of the VNet free, below -fail-below 99%")
+
+	// Legacy Azure CNI needs 1,200 × 51 addresses: no /16 holds them.
+	out.Reset()
+	err = run([]string{"-nodes", "1200", "-pods", "50", "-mode", "azure-cni,azure-cni-pod-subnet"}, &out, io.Discard)
+	require.Error(t, err)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, out.String(), "azure-cni-pod-subnet")
+
+	for _, bad := range [][]string{{"-mode", "flannel"}, {"-fail-below", "150%"}, {"-fail-below", "x"}, {"-o", "xml"}} {
+		err := run(bad, io.Discard, io.Discard)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", bad, err)
+	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -25,7 +25,7 @@ type EstateOutput struct {
 
 // estateFlags are the flags that apply to an estate; the others are for
 // the forecast of one cluster.
-var estateFlags = map[string]bool{"clusters": true, "network": true, "json": true}
+var estateFlags = map[string]bool{"clusters": true, "network": true, "json": true, "o": true, "fail-below": true}
 
 // checkEstateFlags refuses with -clusters a flag that does not apply.
 func checkEstateFlags(set []string) error {
@@ -63,12 +63,39 @@ func runEstate(o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+	switch *o.format {
+	case output.Text:
+		err = writeEstate(stdout, out)
+	case output.Markdown:
+		err = writeEstateMarkdown(stdout, out)
+	default:
+		err = output.Encode(stdout, *o.format, out)
 	}
-	return writeEstate(stdout, out)
+	if err != nil {
+		return err
+	}
+	return estateBelow(out, o.failBelow)
+}
+
+// estateBelow names every pool of the estate whose free share, every other
+// pool at its autoscaler max, is below the threshold.
+func estateBelow(out EstateOutput, t output.Share) error {
+	if !t.On {
+		return nil
+	}
+	var below []string
+	for _, c := range out.Report.Clusters {
+		for _, p := range c.Pools {
+			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
+				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free (%s < %s)",
+					c.Name, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
+			}
+		}
+	}
+	if len(below) > 0 {
+		return &output.BelowError{What: below}
+	}
+	return nil
 }
 
 func writeEstate(w io.Writer, out EstateOutput) error {
@@ -111,4 +138,39 @@ func joinPrefixes(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// writeEstateMarkdown writes the estate as Markdown: a heading and a pool
+// table per cluster, then the subnets with every cluster's use.
+func writeEstateMarkdown(w io.Writer, out EstateOutput) error {
+	r := out.Report
+	vnet := joinPrefixes(out.VNet)
+	if vnet == "" {
+		vnet = "of unknown address space"
+	}
+	fmt.Fprintf(w, "# ipcap estate\n\n%s: %s in VNet %s\n\n", output.Cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
+	for _, c := range r.Clusters {
+		name := c.Name
+		if name == "" {
+			name = "(no name)"
+		}
+		fmt.Fprintf(w, "## %s (%v)\n\n", name, c.Mode)
+		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
+		for _, p := range c.Pools {
+			t.Add(p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
+		}
+		t.Write(w)
+	}
+	fmt.Fprint(w, "## Subnets, all clusters' use\n\n")
+	spacesMarkdown(w, r.Spaces)
+	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	switch {
+	case len(out.VNet) == 0:
+		fmt.Fprintln(w, "Free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network.")
+	case len(r.Free) == 0:
+		fmt.Fprintln(w, "Free in the VNet: none.")
+	default:
+		fmt.Fprintf(w, "Free in the VNet: %s.\n", joinPrefixes(r.Free))
+	}
+	return nil
 }

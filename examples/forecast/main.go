@@ -5,7 +5,8 @@
 // with history, when) the growing pool runs out of addresses.
 //
 //	go run ./examples/forecast
-//	go run ./examples/forecast -cluster aks.json -network vnet.json -history nodes.csv -plot out.svg
+//	go run ./examples/forecast -cluster aks.json -network vnet.json -history nodes.csv -plot timeline.png -fail-below 20%
+//	go run ./examples/forecast -o markdown -plot-modes modes.svg
 //
 // With -clusters it reads an estate instead: several clusters in one VNet
 // (`az aks list`, Resource Graph or REST output) and the VNet's network
@@ -18,7 +19,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,6 +31,7 @@ import (
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -49,12 +50,16 @@ const (
 
 type options struct {
 	clusterPath, historyPath, modeName, pool, pods, plotPath string
-	clustersPath                                             string
+	clustersPath, plotModesPath                              string
 	networks                                                 input.Files
 	trials, workers                                          int
 	seed                                                     uint64
-	json                                                     bool
+	format                                                   *output.Format
+	failBelow                                                output.Share
 }
+
+// description is -h's first line.
+const description = "how far each pool of an AKS cluster can grow in each networking mode, what stops it, and when (from node-count history) it runs out"
 
 func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
@@ -70,8 +75,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.trials, "trials", 1000, "Monte Carlo trials (1 to 1,000,000)")
 	fs.IntVar(&o.workers, "workers", 0, "trials run in parallel, at most 1,024 (default: one per CPU)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
-	fs.BoolVar(&o.json, "json", false, "print JSON (the schema is in the README) instead of text")
-	fs.StringVar(&o.plotPath, "plot", "", "draw addresses used against nodes to this .svg or .png file")
+	o.format = output.FormatFlag(fs)
+	fs.StringVar(&o.plotPath, "plot", "", "draw the forecast pool's timeline to this .svg or .png `file`: node-count history, the P10–P90 band and median to exhaustion, max nodes with and without surge, the dates (needs history: the default's, or -history)")
+	fs.StringVar(&o.plotModesPath, "plot-modes", "", "draw the forecast pool's max nodes now in every networking mode, the binding limit on each bar, to this .svg or .png `file`")
+	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
+	output.Usage(fs, description,
+		"forecast -mode azure-cni-overlay -o markdown -plot timeline.png -plot-modes modes.png",
+		"forecast -cluster aks.json -network vnet.json -history nodes.csv -fail-below 20%")
 	if err := fs.Parse(args); err != nil {
 		return o, input.BadUsage(err)
 	}
@@ -88,6 +98,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, input.Usagef("-trials %d: want 1 to 1,000,000", o.trials)
 	case o.workers < 0 || o.workers > maxWorkers:
 		return o, input.Usagef("-workers %d: want 0 (one per CPU) to 1,024", o.workers)
+	case o.plotPath != "" && o.clusterPath != "" && o.historyPath == "":
+		return o, input.Usagef("-plot %s: the timeline needs the pool's node-count history: give -history", o.plotPath)
+	}
+	for _, f := range []struct{ flag, path string }{{"plot", o.plotPath}, {"plot-modes", o.plotModesPath}} {
+		if err := checkImagePath(f.flag, f.path); err != nil {
+			return o, err
+		}
 	}
 	return o, nil
 }
@@ -166,23 +183,105 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		out.Results = append(out.Results, r)
 	}
-	if o.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(out)
-	} else {
+	switch *o.format {
+	case output.Text:
 		err = writeText(stdout, out)
+	case output.Markdown:
+		err = writeMarkdown(stdout, out)
+	default:
+		err = output.Encode(stdout, *o.format, out)
 	}
-	if err != nil || o.plotPath == "" {
+	if err != nil {
 		return err
 	}
-	// The plot is of the first mode that can run the cluster.
+	if o.plotPath != "" {
+		i := plotted(out)
+		if i < 0 {
+			return fmt.Errorf("-plot %s: nothing to draw: the cluster cannot run in %s", o.plotPath, modesTried(out))
+		}
+		r := out.Results[i]
+		if err := plotTimeline(r, history, o.plotPath); err != nil {
+			return err
+		}
+		output.Wrote(stderr, o.plotPath, "timeline of pool "+r.Forecast.Pool+" in "+r.Mode.String())
+	}
+	if o.plotModesPath != "" {
+		bars, pool, err := modeBars(js, o)
+		if err != nil {
+			return err
+		}
+		if err := plotModes(bars, pool, o.clusterPath, o.plotModesPath); err != nil {
+			return err
+		}
+		output.Wrote(stderr, o.plotModesPath, "max nodes of pool "+pool+" per networking mode")
+	}
+	return failBelow(out, o.failBelow)
+}
+
+// plotted picks the result -plot draws: Azure CNI Overlay, AKS's default
+// mode, when it was analysed and runs the cluster, else the first mode
+// that runs it; -1 when none does.
+func plotted(out Output) int {
+	first := -1
 	for i, r := range out.Results {
-		if r.Forecast != nil {
-			return plotFile(ctx, js[i].cluster, r.Forecast.Pool, o.plotPath)
+		if r.Forecast == nil {
+			continue
+		}
+		if r.Mode == modes.AzureCNIOverlay {
+			return i
+		}
+		if first < 0 {
+			first = i
 		}
 	}
-	return fmt.Errorf("-plot %s: nothing to draw: the cluster cannot run in %s", o.plotPath, modesTried(out))
+	return first
+}
+
+// failBelow returns a *output.BelowError naming every pool whose free
+// share on the "now" basis is below the threshold, and every mode that
+// cannot run the cluster; nil without a threshold.
+func failBelow(out Output, t output.Share) error {
+	if !t.On {
+		return nil
+	}
+	var below []string
+	for _, r := range out.Results {
+		if r.Now == nil {
+			below = append(below, fmt.Sprintf("%s cannot run the cluster", r.Mode))
+			continue
+		}
+		for _, p := range r.Now.Pools {
+			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
+				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free now (%s < %s)",
+					r.Mode, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
+			}
+		}
+	}
+	if len(below) > 0 {
+		return &output.BelowError{What: below}
+	}
+	return nil
+}
+
+// freeShare is (maxNodes − used) / maxNodes: 0 when nothing fits, negative
+// when over-committed.
+func freeShare(maxNodes, used int) float64 {
+	if maxNodes <= 0 {
+		return 0
+	}
+	return float64(maxNodes-used) / float64(maxNodes)
+}
+
+// checkImagePath refuses a plot file that is neither .svg nor .png.
+func checkImagePath(flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	lower := strings.ToLower(path)
+	if !strings.HasSuffix(lower, ".svg") && !strings.HasSuffix(lower, ".png") {
+		return input.Usagef("-%s %s: want a .svg or .png file", flag, path)
+	}
+	return nil
 }
 
 // modesTried names the modes of out's results.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,10 @@ func TestPlot(t *testing.T) {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(b), "<svg"), "an SVG document")
-	assert.Contains(t, string(b), "aks-nodes")
+	// kubenet's user pool: 253 nodes now (the pod CIDR), 190 with surge.
+	assert.Contains(t, string(b), "max nodes now: 253 (pod-cidr)")
+	assert.Contains(t, string(b), "max with upgrade surge: 190")
+	assert.Contains(t, string(b), "Pool user in kubenet (kubenet)")
 }
 
 func TestBadInput(t *testing.T) {
@@ -103,7 +107,7 @@ func TestPlotClusterThatCannotRun(t *testing.T) {
 	var out, errOut bytes.Buffer
 	// kubenet has no Windows pools; the legacy CNI cluster has one.
 	err := run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
-		"-mode", "kubenet", "-trials", "10", "-plot", path}, &out, &errOut)
+		"-history", "testdata/history.csv", "-mode", "kubenet", "-trials", "10", "-plot", path}, &out, &errOut)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "-plot "+path+": nothing to draw: the cluster cannot run in mode kubenet")
 	assert.Equal(t, input.ExitError, input.ExitCode(err))
@@ -173,5 +177,125 @@ func TestEstateBadUsage(t *testing.T) {
 		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
 		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
 		assert.Empty(t, out.String(), "%v", tt.args)
+	}
+}
+
+func TestYAMLAndMarkdown(t *testing.T) {
+	args := []string{"-mode", "azure-cni-overlay", "-trials", "50"}
+	yml := runArgs(t, append(args, "-o", "yaml")...)
+	goldenfile.Check(t, "overlay.yaml", []byte(yml))
+	// The YAML is the JSON document: dates as YYYY-MM-DD, the library's
+	// field names.
+	assert.Contains(t, yml, "\n    upgradeBy:\n      p10: \"20")
+	assert.Contains(t, yml, "\n      maxNodesWithSurge: 188\n")
+	md := runArgs(t, append(args, "-o", "markdown")...)
+	goldenfile.Check(t, "overlay.md", []byte(md))
+	assert.Contains(t, md, "## azure-cni-overlay (Azure CNI Overlay)\n\n| pool | nodes now |")
+	assert.Contains(t, md, "| user | 10 | 60 | 251 | 188 | pod-cidr | 243 | pod-cidr |\n")
+	assert.Contains(t, md, "| pod-cidr | pod-cidr | 65,536 | 0 | 3,840 | 18,688 | 46,848 |\n")
+	assert.Regexp(t, `\| runs out on \| 20\d\d-\d\d-\d\d \| 20\d\d-\d\d-\d\d \| 20\d\d-\d\d-\d\d \|`, md)
+
+	nets := []string{"-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json", "-network", fixtures + "estate-usage.json"}
+	md = runArgs(t, append([]string{"-clusters", fixtures + "estate-aks-list.json", "-o", "md"}, nets...)...)
+	goldenfile.Check(t, "estate.md", []byte(md))
+	assert.Contains(t, md, "## alpha (azure-cni-pod-subnet)\n\n| pool | now | at max | max nodes | limit |\n|---|---:|---:|---:|---|\n| system | 3 | 3 | 101 | pod-subnet |\n")
+	yml = runArgs(t, append([]string{"-clusters", fixtures + "estate-aks-list.json", "-o", "yaml"}, nets...)...)
+	assert.Contains(t, yml, "vnetLimit: 65536\n")
+}
+
+// -fail-below: the user pool of the default cluster in Overlay has 241 of
+// 251 nodes free now (96%), Azure CNI's 17 of 27 (63%).
+func TestFailBelow(t *testing.T) {
+	runArgs(t, "-mode", "azure-cni-overlay", "-trials", "5", "-fail-below", "95%")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"-mode", "azure-cni", "-trials", "5", "-fail-below", "0.7"}, &out, &errOut)
+	require.Error(t, err)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, err.Error(), "azure-cni pool user: 17 of 27 nodes free now (63% < 70%)")
+	assert.Contains(t, out.String(), "== azure-cni (", "the report is printed before the verdict")
+
+	// A mode that cannot run the cluster fails the threshold.
+	err = run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
+		"-mode", "kubenet", "-trials", "5", "-fail-below", "1%"}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "kubenet cannot run the cluster")
+
+	// The estate: alpha's user pool, 3 of 78 nodes with the others at max.
+	nets := []string{"-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json", "-network", fixtures + "estate-usage.json"}
+	runArgs(t, append([]string{"-clusters", fixtures + "estate-aks-list.json", "-fail-below", "90%"}, nets...)...)
+	err = run(context.Background(), append([]string{"-clusters", fixtures + "estate-aks-list.json", "-fail-below", "97%"}, nets...), io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "alpha pool user: 75 of 78 nodes free (96.2% < 97%)")
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+
+	for _, bad := range []string{"101%", "-1%", "ten", ""} {
+		err := run(context.Background(), []string{"-fail-below", bad}, io.Discard, io.Discard)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%q: %v", bad, err)
+	}
+}
+
+func TestHelpText(t *testing.T) {
+	var errOut bytes.Buffer
+	err := run(context.Background(), []string{"-help"}, io.Discard, &errOut)
+	assert.Equal(t, input.ExitOK, input.ExitCode(err))
+	help := errOut.String()
+	assert.True(t, strings.HasPrefix(help, "forecast: "+description+"\n"), help)
+	for _, want := range []string{"-o format", "-json", "-fail-below", "-plot file", "-plot-modes file", "\nExamples:\n  forecast -mode azure-cni-overlay", "\n  forecast -cluster aks.json"} {
+		assert.Contains(t, help, want)
+	}
+}
+
+// Both charts are written, said on stderr, and state what they draw.
+func TestCharts(t *testing.T) {
+	dir := t.TempDir()
+	timeline, bars := filepath.Join(dir, "timeline.svg"), filepath.Join(dir, "modes.png")
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-trials", "20", "-mode", "azure-cni-overlay", "-plot", timeline, "-plot-modes", bars}, &out, &errOut))
+	assert.Equal(t, "wrote "+timeline+" (timeline of pool user in azure-cni-overlay)\nwrote "+bars+" (max nodes of pool user per networking mode)\n", errOut.String())
+	svg, err := os.ReadFile(timeline)
+	require.NoError(t, err)
+	for _, want := range []string{"Pool user in Azure CNI Overlay (azure-cni-overlay)", "max nodes now: 251 (pod-cidr)", "max with upgrade surge: 188",
+		"forecast P10–P90 band", "forecast median (P50)", "runs out (P50)", "upgrade by (P50)", "last observed: 10 nodes on 2026-11-12"} {
+		assert.Contains(t, string(svg), want)
+	}
+	png, err := os.ReadFile(bars)
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")), "a PNG")
+
+	// The bars in SVG, to read their labels: every mode, its limit.
+	svgBars := filepath.Join(dir, "modes.svg")
+	require.NoError(t, run(context.Background(), []string{"-trials", "5", "-mode", "kubenet", "-plot-modes", svgBars}, io.Discard, io.Discard))
+	b, err := os.ReadFile(svgBars)
+	require.NoError(t, err)
+	for _, want := range []string{"251 · pod-cidr (188 with surge)", "27 · node-subnet (20 with surge)", "1,000 · pool-nodes (751 with surge)", "azure-cni-static-block", "1,400"} {
+		assert.Contains(t, string(b), want)
+	}
+
+	// A cluster file's modes: the legacy CNI cluster has a Windows pool.
+	require.NoError(t, run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
+		"-trials", "5", "-plot-modes", svgBars}, io.Discard, io.Discard))
+	b, err = os.ReadFile(svgBars)
+	require.NoError(t, err)
+	// Its forecast pool is win (2–8), the autoscaled pool of the largest
+	// max; its own mode is marked, the others say why they cannot run it.
+	assert.Contains(t, string(b), "Max nodes of pool win per networking mode")
+	assert.Contains(t, string(b), "legacy-cni.json, the other pools as they are now")
+	assert.Contains(t, string(b), ">azure-cni (current)<")
+	assert.Contains(t, string(b), ">cannot run: no azure network policy; no Windows pools<")
+	assert.Contains(t, string(b), ">cannot run: needs a pod subnet<")
+}
+
+func TestChartUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-plot", "out.pdf"}, "-plot out.pdf: want a .svg or .png file"},
+		{[]string{"-plot-modes", "modes.jpg"}, "-plot-modes modes.jpg: want a .svg or .png file"},
+		{[]string{"-cluster", fixtures + "kubenet.json", "-network", fixtures + "kubenet-vnet.json", "-plot", "t.png"}, "-plot t.png: the timeline needs the pool's node-count history: give -history"},
+		{[]string{"-o", "xml"}, `invalid value "xml" for flag -o`},
+	} {
+		err := run(context.Background(), tt.args, io.Discard, io.Discard)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v", tt.args)
 	}
 }

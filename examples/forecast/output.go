@@ -9,6 +9,7 @@ import (
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -119,13 +120,68 @@ func limits(m map[capacity.Limit]int) string {
 }
 
 // thousands writes n with commas: 65,536.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
+func thousands(n int) string { return output.Thousands(n) }
+
+// writeMarkdown writes out as GitHub-flavoured Markdown: a heading per
+// mode, tables of pools and address spaces, the forecast as a table of
+// percentiles.
+func writeMarkdown(w io.Writer, out Output) error {
+	fmt.Fprintf(w, "# ipcap forecast\n\ncluster: %s\n\n", output.Cell(out.Cluster))
+	for _, r := range out.Results {
+		fmt.Fprintf(w, "## %s (%s)\n\n", r.Mode, r.Name)
+		if r.Error != "" {
+			fmt.Fprintf(w, "Cannot run this cluster: %s\n\n", r.Error)
+			continue
+		}
+		if len(r.SkippedPools) > 0 {
+			fmt.Fprintf(w, "Left out: %s (Windows node pools are not supported).\n\n", strings.Join(r.SkippedPools, ", "))
+		}
+		pools := output.Table{
+			Header:  []string{"pool", "nodes now", "autoscaler max", "max nodes now", "with surge", "limit", "max nodes, all pools at max", "limit at max"},
+			Numeric: []bool{false, true, true, true, true, false, true, false},
+		}
+		for i, atMax := range r.AtMax.Pools {
+			now := r.Now.Pools[i]
+			pools.Add(now.Name, now.Count, atMax.AtMax, now.MaxNodes, now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
+		}
+		pools.Write(w)
+		spacesMarkdown(w, r.AtMax.Spaces)
+		fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n\n", thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
+		if f := r.Forecast; f != nil {
+			fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, input.Count(f.Trials, "trial", "trials"), limits(f.Limits))
+			if f.Model != "" {
+				fmt.Fprintf(w, " History: %s, %+.2f nodes a day.", f.Model, f.Growth)
+			}
+			fmt.Fprint(w, "\n\n")
+			t := output.Table{Header: []string{"", "P10", "P50", "P90"}, Numeric: []bool{false, true, true, true}}
+			t.Add("nodes that fit", f.Nodes.P10, f.Nodes.P50, f.Nodes.P90)
+			if f.When != nil {
+				t.Add("runs out on", date(f.When.P10), date(f.When.P50), date(f.When.P90))
+			}
+			if f.UpgradeBy != nil {
+				t.Add("upgrade before", date(f.UpgradeBy.P10), date(f.UpgradeBy.P50), date(f.UpgradeBy.P90))
+			}
+			t.Write(w)
+			for _, warn := range f.Warnings {
+				fmt.Fprintf(w, "> **Warning:** %s\n\n", warn)
+			}
+		}
 	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
+	return nil
+}
+
+// spacesMarkdown writes the spaces' use on both bases as a table.
+func spacesMarkdown(w io.Writer, spaces []capacity.Space) {
+	t := output.Table{
+		Header:  []string{"space", "role", "usable", "reserved", "now", "at max", "free at max"},
+		Numeric: []bool{false, false, true, true, true, true, true},
 	}
-	return s
+	for _, s := range spaces {
+		role := s.Source.String()
+		if s.Source == modes.NoSource {
+			role = "unused"
+		}
+		t.Add(s.Name, role, thousands(s.Usable), thousands(s.Reserved), thousands(s.Now), thousands(s.AtMax), thousands(s.Free))
+	}
+	t.Write(w)
 }

@@ -1,7 +1,9 @@
 // Command preflight answers "will AKS accept this, and will it then
 // work?" for a create, scale, autoscaler max count, upgrade or new node
 // pool, in AKS's own words and figures. It exits 1 when a check is refused
-// or fails after acceptance.
+// or fails after acceptance, 2 for bad usage or input. -o json or yaml
+// prints a list of {cluster, check, step, verdict}: the library's
+// capacity.Step and capacity.Verdict.
 //
 //	go run ./examples/preflight
 //	go run ./examples/preflight -cluster aks.json -network vnet.json -op upgrade -pool user
@@ -19,14 +21,22 @@ import (
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/capacity/tfplan"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 )
 
 func main() { input.Main("preflight", run) }
 
+// description is -h's first line.
+const description = "will AKS accept a create, scale, autoscaler max, upgrade, new pool or migration, and will it then work? Exit 1 when a check is refused or fails"
+
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	output.Usage(fs, description,
+		"preflight -cluster aks.json -network vnet.json -op upgrade -pool user -o markdown",
+		"terraform show -json plan.out > plan.json && preflight -tfplan plan.json -o json")
+	format := output.FormatFlag(fs)
 	clusterPath := fs.String("cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
@@ -101,7 +111,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case op != capacity.OpMigrate && *toName != "", op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
 		return input.Usagef("-to and -pod-cidr go with -op migrate or expand-pod-cidr")
 	}
-	bad, all := 0, 0
+	var results []targetResult
 	for _, t := range targets {
 		steps := defaultChecks(t.c)
 		switch {
@@ -110,11 +120,31 @@ func run(args []string, stdout, stderr io.Writer) error {
 		case *planPath != "":
 			steps = planChecks(t.c)
 		}
-		b, err := check(stdout, t, steps)
+		r, err := check(t, steps)
 		if err != nil {
 			return err
 		}
-		bad, all = bad+b, all+len(steps)
+		results = append(results, r)
+	}
+	switch *format {
+	case output.Text:
+		err = writeText(stdout, results)
+	case output.Markdown:
+		err = writeMarkdown(stdout, results)
+	default:
+		err = output.Encode(stdout, *format, entries(results))
+	}
+	if err != nil {
+		return err
+	}
+	bad, all := 0, 0
+	for _, r := range results {
+		for _, e := range r.entries {
+			all++
+			if !e.ok() {
+				bad++
+			}
+		}
 	}
 	if bad > 0 {
 		return &notOK{bad, all}
@@ -128,27 +158,98 @@ type target struct {
 	c    capacity.Cluster
 }
 
-// check prints the verdict of every step on t and returns how many were
-// not ok.
-func check(w io.Writer, t target, steps []capacity.Step) (int, error) {
-	fmt.Fprintf(w, "cluster: %s (%v)\n", t.desc, t.c.Mode)
-	if err := t.c.Validate(); err != nil {
-		fmt.Fprintf(w, "refused before any check: %v\n", err)
-		return len(steps), nil
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	bad := 0
+// Entry is one check in the -o json and yaml document: the library's
+// Step and Verdict, with the cluster and the check in words.
+type Entry struct {
+	Cluster string            `json:"cluster"` // the input, and for a plan the resource address
+	Mode    modes.Mode        `json:"mode"`
+	Check   string            `json:"check"` // the step in words: "upgrade user (60 nodes, surge 33%)"
+	Step    capacity.Step     `json:"step"`
+	Verdict *capacity.Verdict `json:"verdict,omitempty"`
+	// Invalid is why the cluster is refused before any check (a
+	// capacity.ValidationError); Verdict is then absent.
+	Invalid string `json:"invalid,omitempty"`
+}
+
+func (e Entry) ok() bool {
+	return e.Invalid == "" && e.Verdict != nil && e.Verdict.Refusal == nil && e.Verdict.Failure == nil
+}
+
+// targetResult is what the checks of one cluster found.
+type targetResult struct {
+	t       target
+	invalid error
+	entries []Entry
+}
+
+// check answers every step on t.
+func check(t target, steps []capacity.Step) (targetResult, error) {
+	r := targetResult{t: t, invalid: t.c.Validate()}
 	for _, s := range steps {
-		v, err := capacity.Check(t.c, s)
-		if err != nil {
-			return 0, err
+		e := Entry{Cluster: t.desc, Mode: t.c.Mode, Check: describe(t.c, s), Step: s}
+		if r.invalid != nil {
+			e.Invalid = r.invalid.Error()
+		} else {
+			v, err := capacity.Check(t.c, s)
+			if err != nil {
+				return r, err
+			}
+			e.Verdict = v
 		}
-		if v.Refusal != nil || v.Failure != nil {
-			bad++
-		}
-		fmt.Fprintf(tw, "%s\t%v\n", describe(t.c, s), v)
+		r.entries = append(r.entries, e)
 	}
-	return bad, tw.Flush()
+	return r, nil
+}
+
+// entries flattens the results for -o json and yaml: never null.
+func entries(rs []targetResult) []Entry {
+	es := []Entry{}
+	for _, r := range rs {
+		es = append(es, r.entries...)
+	}
+	return es
+}
+
+// writeText prints, per cluster, the verdict of every step.
+func writeText(w io.Writer, rs []targetResult) error {
+	for _, r := range rs {
+		fmt.Fprintf(w, "cluster: %s (%v)\n", r.t.desc, r.t.c.Mode)
+		if r.invalid != nil {
+			fmt.Fprintf(w, "refused before any check: %v\n", r.invalid)
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, e := range r.entries {
+			fmt.Fprintf(tw, "%s\t%v\n", e.Check, e.Verdict)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeMarkdown writes a heading per cluster and a table of its checks,
+// for a PR comment.
+func writeMarkdown(w io.Writer, rs []targetResult) error {
+	fmt.Fprint(w, "# ipcap preflight\n\n")
+	for _, r := range rs {
+		fmt.Fprintf(w, "## %s (%v)\n\n", output.Cell(r.t.desc), r.t.c.Mode)
+		if r.invalid != nil {
+			fmt.Fprintf(w, "❌ Refused before any check: %s\n\n", output.Cell(r.invalid.Error()))
+			continue
+		}
+		t := output.Table{Header: []string{"check", "", "verdict"}}
+		for _, e := range r.entries {
+			mark := "✅"
+			if !e.ok() {
+				mark = "❌"
+			}
+			t.Add(e.Check, mark, e.Verdict.String())
+		}
+		t.Write(w)
+	}
+	return nil
 }
 
 // notOK reports steps AKS refuses or that fail after acceptance.

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 	"testing"
 
+	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/examples/internal/output"
+	"github.com/ipcap/ipcap/modes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -139,5 +143,51 @@ func TestHelp(t *testing.T) {
 	var errOut strings.Builder
 	err := run([]string{"-h"}, io.Discard, &errOut)
 	assert.Equal(t, input.ExitOK, input.ExitCode(err))
-	assert.Contains(t, errOut.String(), "-cluster")
+	help := errOut.String()
+	assert.True(t, strings.HasPrefix(help, "preflight: "+description+"\n"), help)
+	for _, want := range []string{"-cluster", "-tfplan", "-o format", "-json", "\nExamples:\n  preflight -cluster aks.json", "\n  terraform show -json plan.out"} {
+		assert.Contains(t, help, want)
+	}
+}
+
+// -o json, yaml and markdown say what the text says; the status is the
+// same whatever the format.
+func TestOutputs(t *testing.T) {
+	args := []string{"-tfplan", plans + "example-plan-azurerm-v4.81.0.json", "-op", "scale", "-pool", "system", "-nodes", "25"}
+	js, ok := golden(t, "tfplan-scale.json", append(args, "-o", "json")...)
+	assert.False(t, ok)
+	var es []Entry
+	require.NoError(t, json.Unmarshal([]byte(js), &es))
+	require.Len(t, es, 1)
+	e := es[0]
+	assert.Equal(t, capacity.Step{Op: capacity.OpScale, Pool: "system", Nodes: 25}, e.Step)
+	require.NotNil(t, e.Verdict)
+	require.NotNil(t, e.Verdict.Refusal)
+	assert.Equal(t, "InsufficientSubnetSize", e.Verdict.Refusal.Code)
+	assert.Equal(t, 1215, e.Verdict.Refusal.Required)
+	assert.Equal(t, modes.AzureCNI, e.Mode)
+	alias, _ := golden(t, "tfplan-scale.json", append(args, "-json")...)
+	assert.Equal(t, js, alias, "-json is -o json")
+
+	yml, ok := golden(t, "tfplan-scale.yaml", append(args, "-o", "yaml")...)
+	assert.False(t, ok)
+	assert.Contains(t, yml, "    refusal:\n      available: 1019\n      cidr: 10.10.0.0/22\n      code: InsufficientSubnetSize\n")
+
+	md, ok := golden(t, "tfplan.md", "-tfplan", plans+"example-plan-azurerm-v4.81.0.json", "-o", "markdown")
+	assert.True(t, ok)
+	assert.Contains(t, md, "## "+plans+"example-plan-azurerm-v4.81.0.json: azurerm_kubernetes_cluster.aks (azure-cni)\n\n| check |  | verdict |\n|---|---|---|\n| create | ✅ | ok |\n")
+	md, ok = golden(t, "static-block.md", "-mode", "azure-cni-static-block", "-o", "md")
+	assert.False(t, ok)
+	assert.Contains(t, md, "| scale system to 30 | ❌ | accepted by AKS, then fails: ")
+
+	// An empty document is an empty list, not null.
+	var out strings.Builder
+	require.NoError(t, output.Encode(&out, output.JSON, entries(nil)))
+	assert.Equal(t, "[]\n", out.String())
+}
+
+func TestBadFormat(t *testing.T) {
+	err := run([]string{"-o", "html"}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, `invalid value "html" for flag -o: want text, json, yaml or markdown`)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 }

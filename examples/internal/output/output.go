@@ -1,0 +1,227 @@
+// Package output gives the example programs their shared command line:
+// -o text|json|yaml|markdown (with -json kept as -o json), a -h that
+// describes the program, shows its flags and two examples, a -fail-below
+// share, Markdown tables, and the "wrote FILE" line on stderr.
+package output
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/ipcap/ipcap/examples/internal/input"
+	"sigs.k8s.io/yaml"
+)
+
+// Format is what -o asks for.
+type Format string
+
+// The formats -o takes.
+const (
+	Text     Format = "text"
+	JSON     Format = "json"
+	YAML     Format = "yaml"
+	Markdown Format = "markdown"
+)
+
+// String implements flag.Value.
+func (f *Format) String() string { return string(*f) }
+
+// Set implements flag.Value; md is Markdown's short name.
+func (f *Format) Set(s string) error {
+	switch Format(strings.ToLower(s)) {
+	case Text, "txt":
+		*f = Text
+	case JSON:
+		*f = JSON
+	case YAML, "yml":
+		*f = YAML
+	case Markdown, "md":
+		*f = Markdown
+	default:
+		return fmt.Errorf("want text, json, yaml or markdown")
+	}
+	return nil
+}
+
+// jsonAlias is -json: a boolean flag that sets the format to JSON.
+type jsonAlias struct{ f *Format }
+
+func (a jsonAlias) String() string   { return "false" }
+func (a jsonAlias) IsBoolFlag() bool { return true }
+func (a jsonAlias) Set(s string) error {
+	on, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	if on {
+		*a.f = JSON
+	} else if *a.f == JSON {
+		*a.f = Text
+	}
+	return nil
+}
+
+// FormatFlag registers -o and its alias -json on fs and returns the
+// format they set, Text by default.
+func FormatFlag(fs *flag.FlagSet) *Format {
+	f := Text
+	fs.Var(&f, "o", "output `format`: text, json, yaml or markdown (json and yaml are the document the README describes; markdown is tables for a wiki or a PR comment)")
+	fs.Var(jsonAlias{&f}, "json", "same as -o json")
+	return &f
+}
+
+// Encode writes v as indented JSON, or as YAML converted from that JSON
+// (sigs.k8s.io/yaml), so both carry the same fields under the same names.
+func Encode(w io.Writer, f Format, v any) error {
+	switch f {
+	case JSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	case YAML:
+		b, err := yaml.Marshal(v)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	return fmt.Errorf("output: %q is not a document format", f)
+}
+
+// Usage sets fs's -h text: the one-line description, the flags, and the
+// examples, one command each.
+func Usage(fs *flag.FlagSet, description string, examples ...string) {
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "%s: %s\n\nUsage: %s [flags]\n\nFlags:\n", fs.Name(), description, fs.Name())
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nExamples:\n")
+		for _, e := range examples {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+}
+
+// Share is a -fail-below threshold: a share of 0 to 1, given as "10%" or
+// as "0.1". Its zero value is no threshold.
+type Share struct {
+	Value float64
+	On    bool // given
+	text  string
+}
+
+// String implements flag.Value.
+func (s *Share) String() string { return s.text }
+
+// Set implements flag.Value.
+func (s *Share) Set(v string) error {
+	t := strings.TrimSpace(v)
+	pct := strings.HasSuffix(t, "%")
+	x, err := strconv.ParseFloat(strings.TrimSuffix(t, "%"), 64)
+	if pct {
+		x /= 100
+	}
+	if err != nil || !(x >= 0 && x <= 1) {
+		return fmt.Errorf("want a share such as 10%% or 0.1, from 0%% to 100%%")
+	}
+	s.Value, s.On, s.text = x, true, v
+	return nil
+}
+
+// Percent writes a share as a percentage to a tenth: 10%, 12.5%, 96.9%.
+func Percent(x float64) string {
+	return strconv.FormatFloat(math.Round(1000*x)/10, 'f', -1, 64) + "%"
+}
+
+// Thousands writes n with commas: 65,536.
+func Thousands(n int) string {
+	if n < 0 {
+		return "-" + Thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Wrote tells the user on stderr what file a program wrote.
+func Wrote(stderr io.Writer, path, what string) {
+	if what == "" {
+		fmt.Fprintf(stderr, "wrote %s\n", path)
+		return
+	}
+	fmt.Fprintf(stderr, "wrote %s (%s)\n", path, what)
+}
+
+// Table writes a GitHub-flavoured Markdown table: header, alignment row
+// (numbers right-aligned), rows; a pipe or a newline in a cell is escaped.
+type Table struct {
+	Header  []string
+	Numeric []bool // per column: right-align
+	Rows    [][]string
+}
+
+// Add appends a row of cells, each formatted with %v.
+func (t *Table) Add(cells ...any) {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		row[i] = fmt.Sprint(c)
+	}
+	t.Rows = append(t.Rows, row)
+}
+
+// Write writes the table and a blank line after it.
+func (t *Table) Write(w io.Writer) {
+	line := func(cells []string, header bool) {
+		fmt.Fprint(w, "|")
+		for _, c := range cells {
+			if header && c == "" {
+				fmt.Fprint(w, "  |")
+				continue
+			}
+			fmt.Fprintf(w, " %s |", Cell(c))
+		}
+		fmt.Fprintln(w)
+	}
+	line(t.Header, true)
+	fmt.Fprint(w, "|")
+	for i := range t.Header {
+		if i < len(t.Numeric) && t.Numeric[i] {
+			fmt.Fprint(w, "---:|")
+		} else {
+			fmt.Fprint(w, "---|")
+		}
+	}
+	fmt.Fprintln(w)
+	for _, r := range t.Rows {
+		line(r, false)
+	}
+	fmt.Fprintln(w)
+}
+
+// Cell escapes s for a Markdown table cell: pipes escaped, newlines as
+// <br>, an empty cell as "–" so that the row keeps its shape.
+func Cell(s string) string {
+	if s == "" {
+		return "–"
+	}
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", "<br>")
+}
+
+// BelowError is a threshold the output crossed: exit status 1.
+type BelowError struct{ What []string }
+
+func (e *BelowError) Error() string {
+	if len(e.What) == 1 {
+		return "below -fail-below: " + e.What[0]
+	}
+	return fmt.Sprintf("below -fail-below, %s: %s", input.Count(len(e.What), "case", "cases"), strings.Join(e.What, "; "))
+}
