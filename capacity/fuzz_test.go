@@ -237,7 +237,7 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 		if g.bit() {
 			sc.PodsPerNode = distuv.Uniform{Min: -5, Max: float64(maxPods + 5), Src: rand.NewPCG(1, 2)}
 		}
-		opt := capacity.ForecastOptions{Trials: 3, Workers: 2, Seed: uint64(g.u8())}
+		opt := capacity.ForecastOptions{Trials: 3, Workers: 2, Seed: uint64(g.u8()), Horizon: 90} // a short horizon keeps each input fast
 		if g.bit() {
 			opt.Pods = func(src rand.Source) distuv.Rander {
 				return distuv.Uniform{Min: 0, Max: float64(maxPods), Src: src}
