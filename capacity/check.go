@@ -129,6 +129,9 @@ func (m *model) admitStep(s Step) *AdmissionError {
 		if pm.pool.Autoscaling() {
 			return &AdmissionError{Op: OpScale, Pool: s.Pool, Reason: "Cannot scale cluster autoscaler enabled node pool."}
 		}
+		if pm.pool.Mode == PoolSystem && s.Nodes < 1 {
+			return &AdmissionError{Op: OpScale, Pool: s.Pool, Reason: "a system node pool must keep at least one node"} // [SYS]
+		}
 		if s.Nodes <= pm.atMax {
 			return nil
 		}

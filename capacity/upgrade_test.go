@@ -149,3 +149,29 @@ func TestSurgeFallback(t *testing.T) {
 	require.NotNil(t, v.Failure)
 	assert.Equal(t, 1, v.Failure.Requested, "the fallback's surge of 1 fails")
 }
+
+// A system pool runs Linux, holds a node and is not Spot [SYS].
+func TestSystemPoolRules(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		pool  capacity.Pool
+		field string
+	}{
+		{"windows", capacity.Pool{Mode: capacity.PoolSystem, OS: modes.Windows, Count: 3}, "Pools[0].OS"},
+		{"spot", capacity.Pool{Mode: capacity.PoolSystem, Spot: true, Count: 3}, "Pools[0].Spot"},
+		{"empty", capacity.Pool{Mode: capacity.PoolSystem, Count: 0}, "Pools[0].Count"},
+		{"autoscaled to 0", capacity.Pool{Mode: capacity.PoolSystem, Count: 1, MinCount: 0, MaxCount: 3}, "Pools[0].Count"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", tt.pool)
+			var ve *capacity.ValidationError
+			require.ErrorAs(t, c.Validate(), &ve)
+			assert.True(t, ve.HasField(tt.field), "%v", ve)
+		})
+	}
+	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Mode: capacity.PoolSystem, Count: 3})
+	v := check(t, c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 0})
+	require.NotNil(t, v.Refusal)
+	assert.EqualError(t, v.Refusal, "scale of pool nodes: a system node pool must keep at least one node")
+	assert.Equal(t, &capacity.Verdict{}, check(t, c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 1}))
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -437,6 +438,17 @@ func (v *validator) checkVNet(c *Cluster) {
 	for _, i := range v.checkList("VNet", c.VNet) {
 		v.checkReserved("VNet["+strconv.Itoa(i)+"]", c.VNet[i])
 	}
+	if len(c.VNet) == 0 {
+		return
+	}
+	// A subnet lies inside its VNet's address space [VNF].
+	for i, sn := range c.Subnets {
+		for j, p := range sn.Prefixes {
+			if p.IsValid() && !slices.ContainsFunc(c.VNet, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }) {
+				v.add("Subnets["+strconv.Itoa(i)+"].Prefixes["+strconv.Itoa(j)+"]", "%v is outside the VNet's address space %v", p, c.VNet)
+			}
+		}
+	}
 }
 
 // vnetPrefixes returns the VNet's address space, or the subnets' prefixes.
@@ -529,8 +541,11 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 	for _, p := range svc {
 		if p.IsValid() && p.Contains(dns) {
 			in = true
-			if dns == p.Masked().Addr() {
-				v.add("DNSServiceIP", "%v is the first address of %v, which kubernetes.default uses", dns, p) // [IPP]
+			switch base := p.Masked().Addr(); dns {
+			case base:
+				v.add("DNSServiceIP", "%v is the network address of %v; want another, such as .10", dns, p) // the docs recommend .10 [KUB]
+			case base.Next():
+				v.add("DNSServiceIP", "%v is the first address of %v, which kubernetes.default uses; want another, such as .10", dns, p) // [IPP, BYO]
 			}
 		}
 	}
@@ -629,8 +644,18 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 // maxUnavailable 0 the surge must be above 0 (a Spot pool, which gets no
 // surge, upgrades in place).
 func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
-	if p.Mode > PoolSystem {
+	switch {
+	case p.Mode > PoolSystem:
 		v.addAt(f.with(".Mode"), "%d: want %d (user) or %d (system)", uint8(p.Mode), uint8(PoolUser), uint8(PoolSystem))
+	case p.Mode != PoolSystem:
+	// A system pool runs Linux, holds at least one node and is not a Spot
+	// pool [SYS].
+	case p.OS != modes.Linux:
+		v.addAt(f.with(".OS"), "%v on a system pool: system pools run Linux; make it a user pool", p.OS)
+	case p.Spot:
+		v.addAt(f.with(".Spot"), "a Spot system pool: Spot pools are user pools")
+	case p.Count < 1 || p.Autoscaling() && p.MinCount < 1:
+		v.addAt(f.with(".Count"), "%d nodes (min %d): a system pool holds at least one node", p.Count, p.MinCount)
 	}
 	u := p.MaxUnavailable
 	switch msg := checkSurge(u); {

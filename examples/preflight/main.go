@@ -73,12 +73,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err := op.UnmarshalText([]byte(*opName)); err != nil {
 			return input.Usagef("-op %q: want create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr", *opName)
 		}
-		if (op == capacity.OpScale || op == capacity.OpAutoscale) && *nodes < 0 {
+		counted := op == capacity.OpScale || op == capacity.OpAutoscale
+		switch {
+		case counted && *nodes < 0:
 			return input.Usagef("-op %v needs -nodes", op)
+		case !counted && set["nodes"]:
+			return input.Usagef("-nodes goes with -op scale or autoscale, not %v", op)
 		}
-		wholeCluster := op == capacity.OpCreate || op == capacity.OpUpgrade || op == capacity.OpMigrate || op == capacity.OpExpandPodCIDR
-		if !wholeCluster && *pool == "" {
+		wholeCluster := op == capacity.OpCreate || op == capacity.OpMigrate || op == capacity.OpExpandPodCIDR
+		switch {
+		case !wholeCluster && op != capacity.OpUpgrade && *pool == "":
 			return input.Usagef("-op %s needs -pool", *opName)
+		case wholeCluster && *pool != "":
+			return input.Usagef("-pool goes with an op on one pool, not %v", op)
 		}
 		for _, t := range targets {
 			switch {
@@ -90,7 +97,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	step := capacity.Step{Op: op, Pool: *pool, Nodes: *nodes}
+	step := capacity.Step{Op: op, Pool: *pool}
+	if set["nodes"] {
+		step.Nodes = *nodes
+	}
 	if *toName != "" {
 		if step.To, err = modes.ParseMode(*toName); err != nil {
 			return input.Usagef("-to %q: unknown networking mode", *toName)
@@ -122,7 +132,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		r, err := check(t, steps)
 		if err != nil {
-			return err
+			return input.BadUsage(err) // a step the cluster cannot be asked to do
 		}
 		results = append(results, r)
 	}
@@ -136,6 +146,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		return err
+	}
+	for _, r := range results {
+		if r.invalid != nil { // the input describes no valid cluster
+			return input.Usagef("%s: %v", r.t.desc, r.invalid)
+		}
 	}
 	bad, all := 0, 0
 	for _, r := range results {
