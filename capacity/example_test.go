@@ -195,6 +195,6 @@ func ExampleForecast() {
 	// trend growing 0.22 nodes a day: runs out 2027-02-12 (80%: 2027-01-27 to 2027-03-01)
 	// upgrade by 2027-01-25 (80%: 2027-01-10 to 2027-02-10)
 	// map[pod-subnet:500]
-	// warning: When.P90 2027-03-01 lies 146 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
-	// warning: UpgradeBy.P90 2027-02-10 lies 127 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
+	// warning: the date the pool runs out, P90 2027-03-01, lies 146 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
+	// warning: the last date an upgrade fits, P90 2027-02-10, lies 127 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
 }

@@ -464,11 +464,11 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	case n == 0:
 		return r
 	case n < 3:
-		r.warn("History has %d observation%s: dating the exhaustion needs at least 3, so When and UpgradeBy are nil", n, plural(n))
+		r.warn("the history has %d observation%s: dating the exhaustion needs at least 3, so there is no date", n, plural(n))
 	}
 	last := h[len(h)-1]
 	if pc := f.m.pools[f.pi].pool.Count; last.Nodes != pc {
-		r.warn("History ends at %d nodes (%s) but pool %s's Count is %d: the trials start from the cluster at Count and follow the history's model from its last observation",
+		r.warn("the history ends at %d nodes (%s) but pool %s has %d now: the trials start from the cluster as it is now and follow the history's model from its last observation",
 			last.Nodes, last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, pc)
 	}
 	if f.g == nil {
@@ -486,8 +486,8 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		dst        **DateRange
 		day        func(trialResult) float64
 	}{
-		{"When", "the pool has already run out", &r.When, func(t trialResult) float64 { return t.when }},
-		{"UpgradeBy", "an upgrade of the pool already does not fit", &r.UpgradeBy, func(t trialResult) float64 { return t.upgrade }},
+		{"the date the pool runs out", "the pool has already run out", &r.When, func(t trialResult) float64 { return t.when }},
+		{"the last date an upgrade fits", "an upgrade of the pool already does not fit", &r.UpgradeBy, func(t trialResult) float64 { return t.upgrade }},
 	} {
 		for i, t := range rs {
 			v[i] = d.day(t)
@@ -508,22 +508,22 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		}
 		switch {
 		case known == 0:
-			r.warn("%s is nil: fewer than 10%% of trials reach it by %s, the end of the horizon; the history's fitted %s grows %.3g nodes a day", d.name, end, f.g.model, f.g.slope)
+			r.warn("%s is unknown: fewer than 10%% of trials reach it by %s, the end of the horizon; the history's fitted %s grows %.3g nodes a day", d.name, end, f.g.model, f.g.slope)
 			continue
 		case known < 3:
-			r.warn("%s.P%d is unknown: fewer than %d%% of trials reach it by %s, the end of the horizon", d.name, []int{10, 50, 90}[known], []int{10, 50, 90}[known], end)
+			r.warn("%s, P%d, is unknown: fewer than %d%% of trials reach it by %s, the end of the horizon", d.name, []int{10, 50, 90}[known], []int{10, 50, 90}[known], end)
 		}
 		*d.dst = &dr
 		for j := 2; j >= 0; j-- { // the latest bound already past
 			if days[j] <= float64(now) {
-				r.warn("%s.P%d %s is not after now (%s): in at least %d%% of trials %s", d.name, []int{10, 50, 90}[j],
+				r.warn("%s, P%d %s, is not after now (%s): in at least %d%% of trials %s", d.name, []int{10, 50, 90}[j],
 					dateOf(int64(days[j])).Format(time.DateOnly), dateOf(now).Format(time.DateOnly), []int{10, 50, 90}[j], d.past)
 				break
 			}
 		}
 		latest := days[known-1]
 		if ahead := latest - float64(f.day0); ahead > 3*span {
-			r.warn("%s.P%d %s lies %.0f days after the last observation, more than 3× the history's span of %.3g days: an extrapolation", d.name, []int{10, 50, 90}[known-1],
+			r.warn("%s, P%d %s, lies %.0f days after the last observation, more than 3× the history's span of %.3g days: an extrapolation", d.name, []int{10, 50, 90}[known-1],
 				dateOf(int64(latest)).Format(time.DateOnly), ahead, span)
 		}
 	}

@@ -41,8 +41,8 @@ func TestSummarisePercentiles(t *testing.T) {
 	assert.Equal(t, DateRange{P10: dateOf(day0 + 10), P50: dateOf(day0 + 50)}, *r.When)
 	require.NotNil(t, r.UpgradeBy)
 	assert.Equal(t, DateRange{P10: dateOf(day0 + 10)}, *r.UpgradeBy)
-	assert.Contains(t, r.Warnings, "When.P90 is unknown: fewer than 90% of trials reach it by "+dateOf(day0+1000).Format(time.DateOnly)+", the end of the horizon")
-	assert.Contains(t, r.Warnings, "UpgradeBy.P50 is unknown: fewer than 50% of trials reach it by "+dateOf(day0+1000).Format(time.DateOnly)+", the end of the horizon")
+	assert.Contains(t, r.Warnings, "the date the pool runs out, P90, is unknown: fewer than 90% of trials reach it by "+dateOf(day0+1000).Format(time.DateOnly)+", the end of the horizon")
+	assert.Contains(t, r.Warnings, "the last date an upgrade fits, P50, is unknown: fewer than 50% of trials reach it by "+dateOf(day0+1000).Format(time.DateOnly)+", the end of the horizon")
 }
 
 // The growth model is chosen by the likelihood of the increments: a line

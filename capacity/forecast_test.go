@@ -140,7 +140,7 @@ func TestForecastWhen(t *testing.T) {
 	assert.Nil(t, f.When)
 	assert.Less(t, f.Growth, 0.0)
 	require.NotEmpty(t, f.Warnings)
-	assert.Contains(t, f.Warnings[0], "When is nil: fewer than 10% of trials reach it")
+	assert.Contains(t, f.Warnings[0], "the date the pool runs out is unknown: fewer than 10% of trials reach it")
 }
 
 func TestForecastProgressAndCancel(t *testing.T) {
@@ -176,7 +176,7 @@ func TestForecastErrors(t *testing.T) {
 	assert.Nil(t, f.When)
 	assert.Nil(t, f.UpgradeBy)
 	assert.Equal(t, 1, f.Trials, "no growth model and no pod distribution: one trial")
-	assert.Equal(t, []string{"History has 1 observation: dating the exhaustion needs at least 3, so When and UpgradeBy are nil"}, f.Warnings)
+	assert.Equal(t, []string{"the history has 1 observation: dating the exhaustion needs at least 3, so there is no date"}, f.Warnings)
 }
 
 func TestAtCount(t *testing.T) {
@@ -253,7 +253,7 @@ func TestForecastWarnings(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, f.When)
 	require.NotEmpty(t, f.Warnings)
-	assert.Regexp(t, `^When\.P90 \d{4}-\d\d-\d\d lies \d+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
+	assert.Regexp(t, `^the date the pool runs out, P90 \d{4}-\d\d-\d\d, lies \d+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
 	for _, w := range f.Warnings[1:] {
 		assert.Regexp(t, `^UpgradeBy\.P\d0 .* an extrapolation$`, w)
 	}
@@ -264,13 +264,13 @@ func TestForecastWarnings(t *testing.T) {
 	g, err := capacity.Forecast(context.Background(), c, "nodes", late)
 	require.NoError(t, err)
 	assert.Equal(t, f.When, g.When, "Now changes the warnings only")
-	assert.Contains(t, g.Warnings, "When.P50 "+f.When.P50.Format(time.DateOnly)+" is not after now ("+late.Now.Format(time.DateOnly)+"): in at least 50% of trials the pool has already run out")
+	assert.Contains(t, g.Warnings, "the date the pool runs out, P50 "+f.When.P50.Format(time.DateOnly)+", is not after now ("+late.Now.Format(time.DateOnly)+"): in at least 50% of trials the pool has already run out")
 
 	// A history that ends elsewhere than the pool's Count.
 	c.Pools[0].Count = 20
 	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 10, History: h})
 	require.NoError(t, err)
-	assert.Equal(t, "History ends at 12 nodes (2026-02-12) but pool nodes's Count is 20: the trials start from the cluster at Count and follow the history's model from its last observation", g.Warnings[0])
+	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 now: the trials start from the cluster as it is now and follow the history's model from its last observation", g.Warnings[0])
 
 	// A short horizon leaves the late bounds unknown, and says so.
 	c.Pools[0].Count = 12
@@ -279,7 +279,7 @@ func TestForecastWarnings(t *testing.T) {
 	require.NotNil(t, g.When)
 	assert.False(t, g.When.P10.IsZero())
 	assert.True(t, g.When.P90.IsZero())
-	assert.Contains(t, strings.Join(g.Warnings, "\n"), "When.P")
+	assert.Contains(t, strings.Join(g.Warnings, "\n"), "the date the pool runs out, P")
 	_, err = json.Marshal(g)
 	require.NoError(t, err)
 
