@@ -63,7 +63,7 @@ func writePool(w io.Writer, atMax, now capacity.PoolReport) {
 	if atMax.AtMax != now.Count {
 		size += fmt.Sprintf(", autoscaler max %d", atMax.AtMax)
 	}
-	fmt.Fprintf(w, "%s: %s; fits up to %s now (%d with upgrade surge, %s); AKS admits up to %d, counting the other pools at their max (%s)\n",
+	fmt.Fprintf(w, "%s: %s; fits up to %s now (%d with upgrade surge, %s), %d with the other pools at their max, as AKS plans (%s)\n",
 		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
 }
 
