@@ -104,7 +104,7 @@ func tables() []table {
 			entries: addrEntries(suites.LivePods, peers.AddrImpls()), extra: "heap-B"},
 		{name: "Churn", what: "A full /24: release a random address, allocate one",
 			entries: addrEntries(suites.Churn, peers.AddrImpls())},
-		{name: "Churn, two holes", what: "A /24 full but for one address, far from the one an op releases: release a random address, allocate one",
+		{name: "Churn, two holes", what: "A full /24 with a second free address elsewhere: release a random address, allocate one",
 			entries: addrEntries(suites.ChurnTwoHoles, peers.AddrImpls())},
 		{name: "Strategies: churn", what: "ipcap's strategies on the churn suite",
 			entries: addrEntries(suites.Churn, suites.StrategyAddrImpls())},
