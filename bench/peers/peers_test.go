@@ -1,6 +1,7 @@
 package peers_test
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 
@@ -124,4 +125,41 @@ func TestBoundLargeSpace(t *testing.T) {
 	assert.Equal(t, []netip.Addr{lo, hi}, []netip.Addr{got1, got2}, "next fit wraps to the start, then on")
 	_, err = a.Allocate()
 	require.ErrorIs(t, err, peers.ErrFull)
+}
+
+// TestRandomOps checks the bitmap peers against a map under random
+// allocations and releases in spaces of several summary words, kept near
+// full so that searches cross words and wrap.
+func TestRandomOps(t *testing.T) {
+	for _, impl := range peers.AddrImpls() {
+		if impl.Name != "bound" && impl.Name != "bigscan" {
+			continue
+		}
+		for _, space := range []netip.Prefix{netip.MustParsePrefix("10.0.0.0/18"), netip.MustParsePrefix("10.0.0.0/29")} {
+			t.Run(impl.Name+"/"+space.String(), func(t *testing.T) {
+				a, err := impl.New(space)
+				require.NoError(t, err)
+				size := 1 << (32 - space.Bits())
+				held := map[netip.Addr]bool{}
+				var list []netip.Addr
+				r := rand.New(rand.NewPCG(1, 2))
+				for range 50000 {
+					if len(list) > 0 && (len(list) == size || r.IntN(100) < 5) {
+						k := r.IntN(len(list))
+						require.NoError(t, a.Release(list[k]))
+						delete(held, list[k])
+						list[k] = list[len(list)-1]
+						list = list[:len(list)-1]
+						continue
+					}
+					got, err := a.Allocate()
+					require.NoError(t, err, "%d of %d held", len(list), size)
+					require.True(t, space.Contains(got))
+					require.False(t, held[got], "%v handed out twice", got)
+					held[got] = true
+					list = append(list, got)
+				}
+			})
+		}
+	}
 }
