@@ -16,9 +16,11 @@
 //   - bigscan: cidrset's search loop alone, written here: a math/big.Int
 //     bitmap tested bit by bit from a rotating cursor, without the real
 //     allocator's mutex, metrics and big.Int/net.IP arithmetic;
-//   - bound: the lower bound: a flat []uint64 bitmap with a next-fit cursor
-//     and a summary bitmap (one bit per full word), searched a word at a
-//     time; the strongest simple allocator, with none of ipcap's features.
+//   - bound, bound-ff: the lower bound: a flat []uint64 bitmap with a
+//     cursor and a summary bitmap (one bit per full word), searched a word
+//     at a time; the strongest simple allocator, with none of ipcap's
+//     features. bound's cursor is next fit, bound-ff's a first-fit
+//     low-water mark; the bound of a cell is the better of the two.
 //
 // The Kubernetes peers release what is not allocated as a no-op (their
 // contract); the others refuse it. Peers are IPv4 only and, but for the

@@ -1,6 +1,7 @@
 package peers
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -52,8 +53,12 @@ func AddrImpls() []AddrImpl {
 			return slotAddrs{s}, err
 		}},
 		{Name: "bound", New: func(p netip.Prefix) (Addrs, error) {
-			s, err := newSlots(p, 32, newBound)
-			return slotAddrs{s}, err
+			b, err := newBoundPeer(p, 32, false)
+			return boundAddrs{b}, err
+		}},
+		{Name: "bound-ff", New: func(p netip.Prefix) (Addrs, error) {
+			b, err := newBoundPeer(p, 32, true)
+			return boundAddrs{b}, err
 		}},
 	}
 }
@@ -71,8 +76,12 @@ func BlockImpls() []BlockImpl {
 			return slotBlocks{s}, err
 		}},
 		{Name: "bound", New: func(p netip.Prefix, bits int) (Blocks, error) {
-			s, err := newSlots(p, bits, newBound)
-			return slotBlocks{s}, err
+			b, err := newBoundPeer(p, bits, false)
+			return boundBlocks{b}, err
+		}},
+		{Name: "bound-ff", New: func(p netip.Prefix, bits int) (Blocks, error) {
+			b, err := newBoundPeer(p, bits, true)
+			return boundBlocks{b}, err
 		}},
 	}
 }
@@ -112,7 +121,7 @@ func newSlots(p netip.Prefix, bits int, mk func(n uint64) slotBitmap) (*slots, e
 
 func u32(a netip.Addr) uint32 {
 	b := a.As4()
-	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	return binary.BigEndian.Uint32(b[:])
 }
 
 func addr4(v uint32) netip.Addr {

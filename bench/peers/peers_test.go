@@ -127,12 +127,38 @@ func TestBoundLargeSpace(t *testing.T) {
 	require.ErrorIs(t, err, peers.ErrFull)
 }
 
+// TestBoundFirstFit: bound-ff hands out the lowest free slot.
+func TestBoundFirstFit(t *testing.T) {
+	space := netip.MustParsePrefix("10.64.0.0/18")
+	var impl peers.AddrImpl
+	for _, i := range peers.AddrImpls() {
+		if i.Name == "bound-ff" {
+			impl = i
+		}
+	}
+	a, err := impl.New(space)
+	require.NoError(t, err)
+	for range 1 << 14 {
+		_, err := a.Allocate()
+		require.NoError(t, err)
+	}
+	hi, mid, lo := netip.MustParseAddr("10.64.60.9"), netip.MustParseAddr("10.64.30.200"), netip.MustParseAddr("10.64.0.3")
+	for _, x := range []netip.Addr{mid, hi, lo} {
+		require.NoError(t, a.Release(x))
+	}
+	for _, want := range []netip.Addr{lo, mid, hi} {
+		got, err := a.Allocate()
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+}
+
 // TestRandomOps checks the bitmap peers against a map under random
 // allocations and releases in spaces of several summary words, kept near
 // full so that searches cross words and wrap.
 func TestRandomOps(t *testing.T) {
 	for _, impl := range peers.AddrImpls() {
-		if impl.Name != "bound" && impl.Name != "bigscan" {
+		if impl.Name != "bound" && impl.Name != "bound-ff" && impl.Name != "bigscan" {
 			continue
 		}
 		for _, space := range []netip.Prefix{netip.MustParsePrefix("10.0.0.0/18"), netip.MustParsePrefix("10.0.0.0/29")} {
