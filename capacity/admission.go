@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/ipcap/ipcap/internal/enum"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -86,30 +87,24 @@ const (
 
 var eraNames = [...]string{AdmissionCurrent: "current", Admission2020: "2020", Admission2018: "2018"}
 
-// String returns "current", "2020" or "2018".
-func (a AdmissionEra) String() string {
-	if int(a) < len(eraNames) {
-		return eraNames[a]
-	}
-	return fmt.Sprintf("AdmissionEra(%d)", uint8(a))
+// String returns the name MarshalText writes and ParseAdmissionEra reads.
+func (v AdmissionEra) String() string { return enum.Name(eraNames[:], uint8(v), "AdmissionEra") }
+
+// MarshalText writes String's form; an invalid value is an error.
+func (v AdmissionEra) MarshalText() ([]byte, error) {
+	return enum.Text(eraNames[:], uint8(v), "capacity.AdmissionEra")
 }
 
-// MarshalText writes String's form.
-func (a AdmissionEra) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+// UnmarshalText reads ParseAdmissionEra's forms.
+func (v *AdmissionEra) UnmarshalText(b []byte) error {
+	return unmarshal(b, eraNames[:], "admission era", (*uint8)(v))
+}
 
-// UnmarshalText reads String's form; the empty text is AdmissionCurrent.
-func (a *AdmissionEra) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*a = AdmissionCurrent
-		return nil
-	}
-	for i, n := range eraNames {
-		if strings.EqualFold(string(b), n) {
-			*a = AdmissionEra(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("capacity: unknown admission era %q: want current, 2020 or 2018", b)
+// ParseAdmissionEra returns the value whose String is s, ignoring case; "" is the
+// zero value.
+func ParseAdmissionEra(s string) (AdmissionEra, error) {
+	x, err := parseEnum(s, eraNames[:], "admission era")
+	return AdmissionEra(x), err
 }
 
 // admitted returns the addresses AKS's admission counts for one node of
@@ -122,22 +117,22 @@ func (a *AdmissionEra) UnmarshalText(b []byte) error {
 func (m *model) admitted(pm *poolModel, k int) int {
 	a := m.spec.Pods
 	n := 0
-	switch m.spaces[k].Kind {
-	case KindNodeSubnet:
+	switch m.spaces[k].Source {
+	case modes.NodeSubnet:
 		if m.spec.NodeIPs == modes.NodeSubnet {
 			n = 1
 		}
 		if a.Source == modes.NodeSubnet {
 			n += m.admittedPods(pm)
 		}
-	case KindPodSubnet:
+	case modes.PodSubnet:
 		if m.spec.NodeIPs == modes.PodSubnet {
 			n = 1
 		}
 		if a.Source == modes.PodSubnet {
 			n += m.admittedPods(pm)
 		}
-	case KindPodCIDR:
+	case modes.PodCIDR:
 		if a.Source == modes.PodCIDR {
 			n = a.BlockSize()
 		}
@@ -166,7 +161,7 @@ func (m *model) admittedPods(pm *poolModel) int {
 // admissionSize is Y: a subnet's size less Azure's five addresses per
 // prefix [VNF], or a pod CIDR's whole size.
 func (m *model) admissionSize(k int) int {
-	if m.spaces[k].Kind == KindPodCIDR {
+	if podRange(m.spaces[k].Source) {
 		return m.spaces[k].Size
 	}
 	y := 0

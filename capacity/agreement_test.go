@@ -30,8 +30,12 @@ func randomStaticCluster(r *rand.Rand) capacity.Cluster {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods",
 			Prefixes: []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 100, 0, 0}), bits)}, Reserved: r.IntN(20)})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
-		c.PodCIDRs = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 14+r.IntN(9))}
+	podRange := []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 14+r.IntN(9))}
+	switch s.Pods.Source {
+	case modes.PodCIDR:
+		c.PodCIDRs = podRange
+	case modes.CNIPool:
+		c.CNIPool = podRange
 	}
 	for i := range 1 + r.IntN(4) {
 		maxPods := 10 + r.IntN(241)
@@ -76,7 +80,7 @@ func TestSimulateAgreesWithAnalyzeRandom(t *testing.T) {
 			fits = fits && sp.Free >= 0
 		}
 		for _, pr := range rep.Pools {
-			fits = fits && pr.MaxNodes >= pr.Committed
+			fits = fits && pr.MaxNodes >= pr.AtMax
 		}
 		if !fits {
 			continue // the cluster as given does not fit: nothing to scale

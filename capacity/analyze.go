@@ -5,34 +5,52 @@ import "github.com/ipcap/ipcap/modes"
 // Space is one address space of a cluster: a subnet or the pod CIDR. Counts
 // are addresses; a pod CIDR counts the addresses of its per-node blocks.
 type Space struct {
-	Name string    `json:"name"`
-	Kind SpaceKind `json:"kind"`
-	Size int       `json:"size"` // addresses in the prefixes
+	Name   string       `json:"name"`
+	Source modes.Source `json:"source"` // the space's role: node-subnet, pod-subnet, pod-cidr or cni-pool
+	Size   int          `json:"size"`   // addresses in the prefixes
 	// Usable is what nodes and pods can take: a subnet's size less the five
 	// addresses Azure keeps per prefix [VNF], or the whole blocks of a pod
 	// CIDR.
-	Usable       int `json:"usable"`
-	Reserved     int `json:"reserved"`     // used by others (Subnet.Reserved)
-	Committed    int `json:"committed"`    // taken with every pool at its Count
-	CommittedMax int `json:"committedMax"` // taken with every pool at its committed size (autoscaler max)
-	Free         int `json:"free"`         // Usable − Reserved − CommittedMax; negative when over-committed
+	Usable   int `json:"usable"`
+	Reserved int `json:"reserved"` // used by others (Subnet.Reserved)
+	// OtherClusters is held by other clusters of an estate
+	// (Subnet.OtherClusters).
+	OtherClusters int `json:"otherClusters,omitempty"`
+	// Now is what the pools take at their Count; AtMax at their autoscaler
+	// max (Pool.AtMax), the size AKS plans for.
+	Now   int `json:"now"`
+	AtMax int `json:"atMax"`
+	// Free is Usable − Reserved − OtherClusters − AtMax: what is left with
+	// every pool at its autoscaler max; negative when over-committed.
+	Free int `json:"free"`
 }
+
+// others returns the addresses of the space that neither this cluster's
+// nodes nor pods hold.
+func (s *Space) others() int { return s.Reserved + s.OtherClusters }
 
 // Report is what Analyze finds.
 type Report struct {
+	Name   string       `json:"name,omitempty"` // the cluster's Name
+	Mode   modes.Mode   `json:"mode,omitempty"` // the cluster's Mode; zero for a custom Spec
 	Spaces []Space      `json:"spaces"`
 	Pools  []PoolReport `json:"pools"` // in the order of Cluster.Pools
+	// VNetAddresses counts the VNet's private addresses the pools take at
+	// their autoscaler max, toward Azure's 65,536 [NLIM]; others' are not
+	// included.
+	VNetAddresses int `json:"vnetAddresses"`
 }
 
 // PoolReport is one pool's headroom.
 type PoolReport struct {
 	Name       string       `json:"name"`
-	Committed  int          `json:"committed"`  // nodes AKS plans addresses for
+	Count      int          `json:"count"`      // nodes now
+	AtMax      int          `json:"atMax"`      // nodes at the autoscaler's max (Count without it): what AKS plans for
 	MaxPods    int          `json:"maxPods"`    // maxPods in force
 	PerNode    modes.Demand `json:"perNode"`    // what one node takes
-	SurgeNodes int          `json:"surgeNodes"` // nodes an upgrade at the committed size adds
+	SurgeNodes int          `json:"surgeNodes"` // nodes an upgrade at AtMax adds
 	// MaxNodes is the largest node count of this pool that fits, the other
-	// pools at their committed size; Limit is what stops MaxNodes+1.
+	// pools at their autoscaler max; Limit is what stops MaxNodes+1.
 	MaxNodes int   `json:"maxNodes"`
 	Limit    Limit `json:"limit"`
 	// MaxNodesWithSurge is the largest N such that N plus this pool's
@@ -41,31 +59,37 @@ type PoolReport struct {
 	SurgeLimit        Limit `json:"surgeLimit"`
 }
 
-// Headroom returns the nodes the pool can add before it hits its limit:
-// MaxNodes − Committed, negative when over-committed.
-func (r PoolReport) Headroom() int { return r.MaxNodes - r.Committed }
+// Headroom returns the nodes the pool can add past its autoscaler max
+// before it hits its limit: MaxNodes − AtMax, negative when over-committed.
+func (r PoolReport) Headroom() int { return r.MaxNodes - r.AtMax }
 
 // Analyze answers, in closed form, how far each pool of c can grow and what
-// stops it. Other pools are held at their committed size (MaxCount with the
-// autoscaler on, else Count). Upgrades surge one pool at a time [UPR]. A
-// cluster committed beyond a space is reported (negative Free, MaxNodes
-// below Committed), not refused; only a malformed cluster is an error
+// stops it, on AKS's basis: every other pool at its autoscaler max
+// (Pool.AtMax: MaxCount with the autoscaler on, else Count). Upgrades surge
+// one pool at a time [UPR]. A cluster planned beyond a space is reported
+// (negative Free, MaxNodes below AtMax), not refused; only a malformed cluster is an error
 // (*ValidationError).
 func Analyze(c Cluster) (*Report, error) {
 	m, err := newModel(&c)
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Spaces: m.spaces, Pools: make([]PoolReport, len(m.pools))}
+	r := &Report{Name: c.Name, Mode: c.Mode, Spaces: m.spaces, Pools: make([]PoolReport, len(m.pools))}
+	for _, k := range m.cons {
+		if k.limit == LimitVNet {
+			r.VNetAddresses = k.at
+		}
+	}
 	for i := range m.pools {
 		pm := &m.pools[i]
 		b, lim := m.bound(i)
 		r.Pools[i] = PoolReport{
 			Name:              pm.pool.Name,
-			Committed:         pm.committed,
+			Count:             pm.pool.Count,
+			AtMax:             pm.atMax,
 			MaxPods:           pm.maxPods,
 			PerNode:           pm.demand,
-			SurgeNodes:        pm.surge.Nodes(pm.committed),
+			SurgeNodes:        pm.surge.Nodes(pm.atMax),
 			MaxNodes:          max(b, 0),
 			Limit:             lim,
 			MaxNodesWithSurge: withSurge(b, pm.surge),

@@ -218,8 +218,8 @@ func TestOverCommittedIsReported(t *testing.T) {
 	require.NoError(t, err)
 	sp, ok := r.Space("nodes")
 	require.True(t, ok)
-	assert.Equal(t, capacity.Space{Name: "nodes", Kind: capacity.KindNodeSubnet, Size: 256, Usable: 251,
-		Committed: 310, CommittedMax: 310, Free: -59}, sp)
+	assert.Equal(t, capacity.Space{Name: "nodes", Source: modes.NodeSubnet, Size: 256, Usable: 251,
+		Now: 310, AtMax: 310, Free: -59}, sp)
 	assert.Equal(t, 8, r.Pools[0].MaxNodes)
 	assert.Equal(t, -2, r.Pools[0].Headroom())
 }
@@ -238,8 +238,8 @@ func TestSharedSubnetAndAutoscaler(t *testing.T) {
 	r, err := capacity.Analyze(c)
 	require.NoError(t, err)
 	sp := r.Spaces[0]
-	assert.Equal(t, 5*31, sp.Committed)
-	assert.Equal(t, 9*31, sp.CommittedMax)
+	assert.Equal(t, 5*31, sp.Now)
+	assert.Equal(t, 9*31, sp.AtMax)
 	assert.Equal(t, 507-7-9*31, sp.Free)
 	// system: (500 − 6×31) / 31 = 10; user: (500 − 3×31) / 31 = 13.
 	assert.Equal(t, 10, r.Pools[0].MaxNodes)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/modes"
@@ -165,5 +166,36 @@ func BenchmarkForecast(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkForecastHistory: trajectories replayed through the allocators,
+// pods drawn per node (every day's scale-in and scale-out replayed), and
+// fixed (only new maxima replayed), for a pool growing and one that is not.
+func BenchmarkForecastHistory(b *testing.B) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	for _, tt := range []struct {
+		name   string
+		counts []int
+	}{{"growing", []int{4, 5, 5, 7, 8, 10, 10}}, {"flat", []int{10, 12, 9, 11, 10, 12, 10}}} {
+		var h []capacity.Observation
+		for w, n := range tt.counts {
+			h = append(h, capacity.Observation{Time: day(7 * w), Nodes: n})
+		}
+		c := dynamicCluster()
+		for _, pods := range []bool{true, false} {
+			opt := capacity.ForecastOptions{Trials: 200, Workers: 1, History: h}
+			if pods {
+				opt.Pods = podDensity
+			}
+			b.Run(fmt.Sprintf("%s/pods=%v", tt.name, pods), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := capacity.Forecast(context.Background(), c, "user", opt); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -11,6 +11,10 @@ type calico struct {
 	blocks []cblock
 	dead   []int32 // indices of released blocks, for reuse
 	room   int     // free addresses in live blocks
+	// next is where the last borrowing stopped: the blocks before it were
+	// full then, so the next borrower starts there and wraps around, and
+	// borrowing costs the blocks it visits rather than every block.
+	next int
 }
 
 type cblock struct {
@@ -50,8 +54,7 @@ func (c *calico) put(n *simNode, i int32, want, size int) int {
 // placeCalico places pods pods of node n: in its own blocks, then in blocks
 // it claims, then in other nodes' blocks. When even borrowing cannot place
 // them all, nothing is held and the pod CIDR is exhausted.
-func (e *engine) placeCalico(pi int, n *simNode, pods int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) placeCalico(p *simPool, n *simNode, pods int) *Exhaustion {
 	sp := &e.spaces[p.pod]
 	c := &e.calico
 	size := sp.unit
@@ -71,14 +74,14 @@ func (e *engine) placeCalico(pi int, n *simNode, pods int) *Exhaustion {
 	}
 	if left > 0 && c.room < left {
 		e.unplaceCalico(p, n)
-		return e.fail(pi, LimitPodCIDR, p.pod, pods)
+		return e.fail(p, e.m.cons[p.pod].limit, p.pod, pods)
 	}
-	for i := range c.blocks {
-		if left == 0 {
-			break
-		}
+	for k := 0; left > 0 && k < len(c.blocks); k++ { // c.room ≥ left: the wrap finds room
+		i := (c.next + k) % len(c.blocks)
 		if c.blocks[i].live {
-			left -= c.put(n, int32(i), left, size)
+			if left -= c.put(n, int32(i), left, size); left == 0 {
+				c.next = i
+			}
 		}
 	}
 	e.notePeak(p)

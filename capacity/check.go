@@ -51,6 +51,9 @@ func Check(c Cluster, s Step) (*Verdict, error) {
 	if err := m.checkStep(-1, s); err != nil {
 		return nil, err
 	}
+	if s.Op == OpMigrate || s.Op == OpExpandPodCIDR {
+		return m.checkMigrate(s)
+	}
 	v := &Verdict{Refusal: m.admitStep(s)}
 	if v.Refusal != nil {
 		return v, nil
@@ -75,10 +78,32 @@ func Preflight(c Cluster, s Step) error {
 	if err := m.checkStep(-1, s); err != nil {
 		return err
 	}
+	if s.Op == OpMigrate || s.Op == OpExpandPodCIDR {
+		if _, r := m.admitMigrate(s); r != nil {
+			return r
+		}
+		return nil
+	}
 	if r := m.admitStep(s); r != nil {
 		return r
 	}
 	return nil
+}
+
+// checkMigrate is Check of a migration or a pod CIDR expansion.
+func (m *model) checkMigrate(s Step) (*Verdict, error) {
+	mt, r := m.admitMigrate(s)
+	if r != nil {
+		return &Verdict{Refusal: r}, nil
+	}
+	if s.Op == OpExpandPodCIDR {
+		return &Verdict{}, nil // no node moves
+	}
+	ex, err := m.replayMigrate(mt)
+	if err != nil {
+		return nil, err
+	}
+	return &Verdict{Failure: ex}, nil
 }
 
 // admitStep is AKS's admission of a checked step.
@@ -86,7 +111,7 @@ func (m *model) admitStep(s Step) *AdmissionError {
 	nodes := make([]int, len(m.pools))
 	surge := make([]int, len(m.pools))
 	for i := range m.pools {
-		nodes[i] = m.pools[i].committed
+		nodes[i] = m.pools[i].atMax
 	}
 	if s.Op == OpCreate {
 		return m.admit(OpCreate, -1, nodes, surge)
@@ -104,19 +129,19 @@ func (m *model) admitStep(s Step) *AdmissionError {
 		if pm.pool.Autoscaling() {
 			return &AdmissionError{Op: OpScale, Pool: s.Pool, Reason: "Cannot scale cluster autoscaler enabled node pool."}
 		}
-		if s.Nodes <= pm.committed {
+		if s.Nodes <= pm.atMax {
 			return nil
 		}
 		nodes[i] = s.Nodes
 		return m.admit(OpScale, i, nodes, surge)
 	case OpAutoscale:
-		if s.Nodes <= pm.committed {
+		if s.Nodes <= pm.atMax {
 			return nil
 		}
 		nodes[i] = s.Nodes
 		return m.admit(OpAutoscale, i, nodes, surge)
 	case OpUpgrade:
-		surge[i] = pm.surge.Nodes(pm.committed)
+		surge[i] = pm.surge.Nodes(pm.atMax)
 		return m.admit(OpUpgrade, i, nodes, surge)
 	case OpAddPool:
 		return m.admit(OpAddPool, i, nodes, surge)

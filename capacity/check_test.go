@@ -218,13 +218,13 @@ func TestCheckDynamicPodSubnet(t *testing.T) {
 // failure only.
 func TestCheckBYOCNIPoolIsNotAdmitted(t *testing.T) {
 	c := oneSubnet(modes.BYOCNICalico, "10.240.0.0/24", capacity.Pool{Count: 10, PodsPerNode: 30})
-	c.PodCIDRs = []netipPrefix{pfx("100.64.0.0/24")}
+	c.CNIPool = []netipPrefix{pfx("100.64.0.0/24")}
 	v := check(t, c, capacity.Step{Op: capacity.OpCreate})
 	assert.Nil(t, v.Refusal)
 	require.NotNil(t, v.Failure)
 	// 300 pods in 256 addresses: /26 blocks of 64, one claimed by each of
 	// four nodes; nodes 5–8 borrow 30 of the 4 × 34 left; node 9 finds 16.
-	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 8, Space: "podCIDR", Limit: capacity.LimitPodCIDR,
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 8, Space: "cni-pool", Limit: capacity.LimitCNIPool,
 		CIDR: "100.64.0.0/24", Requested: 30}, *v.Failure)
 }
 
@@ -258,7 +258,7 @@ func TestCheckBadStep(t *testing.T) {
 		{capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: -1},
 			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "-1", Reason: "want a node count of 0 or more"}},
 		{capacity.Step{Op: 99, Pool: "nodes"},
-			capacity.StepError{Index: -1, Field: "Step.Op", Value: "99", Reason: "want one of create, scale, upgrade, add-pool, churn, autoscale"}},
+			capacity.StepError{Index: -1, Field: "Step.Op", Value: "99", Reason: "want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr"}},
 		{capacity.Step{Op: capacity.OpAutoscale, Pool: "nodes", Nodes: 0},
 			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "0", Reason: "want a max count of at least 1, the pool's min count"}},
 	}

@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/ipcap/ipcap/modes"
 )
@@ -14,15 +15,18 @@ type Subnet struct {
 	// balancer frontends, private endpoints, other VMs. Azure's own five per
 	// prefix are not included; ipcap subtracts them.
 	Reserved int `json:"reserved"`
+	// OtherClusters counts addresses other AKS clusters hold in the subnet
+	// (Estate.Cluster sets it). Unlike Reserved it may exceed what is
+	// free: an over-committed shared subnet is reported, not refused.
+	OtherClusters int `json:"otherClusters,omitempty"`
 }
 
 // Pool is a node pool.
 type Pool struct {
 	Name string   `json:"name"`
 	OS   modes.OS `json:"os"` // zero = Linux
-	// Count is the pool's node count. With the autoscaler on (MaxCount > 0)
-	// AKS counts MaxCount when it checks addresses [ISS], so that is the
-	// pool's committed size.
+	// Count is the pool's node count now. With the autoscaler on (MaxCount
+	// > 0) AKS counts MaxCount when it checks addresses [ISS]: AtMax.
 	Count       int    `json:"count"`
 	MinCount    int    `json:"minCount"`
 	MaxCount    int    `json:"maxCount"`
@@ -45,9 +49,9 @@ type Pool struct {
 // Autoscaling reports whether the cluster autoscaler manages the pool.
 func (p Pool) Autoscaling() bool { return p.MaxCount > 0 }
 
-// Committed returns the node count AKS plans addresses for: MaxCount with
-// the autoscaler on, else Count.
-func (p Pool) Committed() int {
+// AtMax returns the pool's nodes at its autoscaler max: MaxCount with the
+// autoscaler on, else Count. AKS plans addresses for it [ISS].
+func (p Pool) AtMax() int {
 	if p.Autoscaling() {
 		return p.MaxCount
 	}
@@ -57,15 +61,21 @@ func (p Pool) Committed() int {
 // Cluster describes an AKS cluster or a plan for one. Zero fields mean the
 // AKS default.
 type Cluster struct {
+	Name string     `json:"name,omitempty"` // for reports; ipcap needs none
 	Mode modes.Mode `json:"mode"`
 	// Spec, when set, replaces Mode.Spec(): a custom mode, or an AKS mode
 	// with different defaults.
 	Spec *modes.Spec `json:"spec"`
 	// VNet is the VNet's address space, for overlap checks; zero = the
 	// subnets' prefixes.
-	VNet         []netip.Prefix `json:"vnet"`
-	Subnets      []Subnet       `json:"subnets"`
-	PodCIDRs     []netip.Prefix `json:"podCIDRs"`     // zero = the mode's default (10.244.0.0/16) where it uses one
+	VNet     []netip.Prefix `json:"vnet"`
+	Subnets  []Subnet       `json:"subnets"`
+	PodCIDRs []netip.Prefix `json:"podCIDRs"` // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
+	// CNIPool is a bring-your-own CNI's own pod pool (a Calico IPPool, a
+	// Cilium cluster-pool), which AKS neither assigns nor checks; zero =
+	// the CNI's default (Calico 192.168.0.0/16 in /26 blocks, Cilium
+	// 10.0.0.0/8 in /24s) [BYO]. PodCIDRs stays AKS's own range there.
+	CNIPool      []netip.Prefix `json:"cniPool,omitempty"`
 	ServiceCIDRs []netip.Prefix `json:"serviceCIDRs"` // zero = 10.0.0.0/16
 	DNSServiceIP netip.Addr     `json:"dnsServiceIP"` // zero = 10.0.0.10
 	Policy       modes.Policy   `json:"policy"`
@@ -86,10 +96,40 @@ type Cluster struct {
 	// ClusterUpgradeSurge says how an upgrade of every pool counts surge
 	// nodes at admission and in Recommend; zero sums them.
 	ClusterUpgradeSurge UpgradeSurge `json:"clusterUpgradeSurge"`
+	// OtherVNetAddresses counts the VNet's private addresses held outside
+	// this cluster's subnets' Reserved (other clusters, other subnets'
+	// VMs): they count toward the VNet's 65,536 (Estate.Cluster sets it).
+	OtherVNetAddresses int `json:"otherVNetAddresses,omitempty"`
+	// MigrationSurge says whether a migration to Overlay adds buffer nodes;
+	// zero: every pool's surge, at once.
+	MigrationSurge MigrationSurge `json:"migrationSurge"`
 	// KubernetesVersion is the control plane's ("1.34.3"); "" is taken as a
 	// current version (1.35 or later), whose upgrades fall back to a smaller
 	// surge when theirs cannot be had.
 	KubernetesVersion string `json:"kubernetesVersion"`
+}
+
+// AtCount returns a copy of c in which every autoscaled pool is held at
+// its current Count: MinCount = MaxCount = Count, so the pool stays
+// autoscaled (Check and Simulate treat its scale-outs as the autoscaler's)
+// while its AtMax is its Count. An autoscaled pool at 0 nodes gets
+// MaxCount 0, which turns its autoscaler off: a manual pool of 0 nodes
+// plans the same. The copy has its own Pools; other slices are shared
+// with c. Manual pools are unchanged.
+//
+// This is the "now" basis. Analyze(c) is on AKS's basis: it holds every
+// other pool at its autoscaler max, as AKS plans addresses [ISS], and
+// answers "how far can this pool grow if the others scale out fully".
+// Analyze(c.AtCount()) answers "how far can this pool grow with the others
+// as they are now"; Forecast always works on this basis.
+func (c Cluster) AtCount() Cluster {
+	c.Pools = slices.Clone(c.Pools)
+	for i := range c.Pools {
+		if p := &c.Pools[i]; p.Autoscaling() {
+			p.MinCount, p.MaxCount = p.Count, p.Count
+		}
+	}
+	return c
 }
 
 // AKS's defaults for a cluster's service range [KUB].
@@ -106,15 +146,21 @@ func (c *Cluster) spec() modes.Spec {
 	return c.Mode.Spec()
 }
 
-// podCIDRs returns the pod ranges in force, defaults applied.
+// podCIDRs returns the pod range pods take addresses from, defaults
+// applied: the pod CIDR, or a bring-your-own CNI's pool.
 func (c *Cluster) podCIDRs(s modes.Spec) []netip.Prefix {
-	if !usesPodCIDR(s) {
+	given := c.PodCIDRs
+	switch s.Pods.Source {
+	case modes.PodCIDR:
+	case modes.CNIPool:
+		given = c.CNIPool
+	default:
 		return nil
 	}
-	if len(c.PodCIDRs) == 0 && s.DefaultPodCIDR.IsValid() {
+	if len(given) == 0 && s.DefaultPodCIDR.IsValid() {
 		return []netip.Prefix{s.DefaultPodCIDR}
 	}
-	return c.PodCIDRs
+	return given
 }
 
 func usesPodCIDR(s modes.Spec) bool {

@@ -28,6 +28,7 @@ type engine struct {
 	scratch []netip.Addr
 	blocks  []netip.Prefix
 	calico  calico
+	unit    podUnit // how the mode hands pod addresses to a node
 	// fallbacks are the surge fallbacks of the current step.
 	fallbacks []SurgeFallback
 }
@@ -75,6 +76,26 @@ type simPool struct {
 	node int       // node subnet space
 	pod  int       // pod subnet, pod CIDR or CNI pool space; −1 when pods use the node subnet
 	live []simNode // live nodes; past len, emptied nodes whose slices are reused
+	// slab is where new nodes' address and block slices are carved from,
+	// a chunk for many nodes at a time, so that a scale-out of thousands
+	// of nodes makes a few allocations rather than one or two a node.
+	slab []uint32
+}
+
+// slabNodes is how many nodes' slices one slab chunk holds.
+const slabNodes = 64
+
+// carve returns an empty slice of capacity n from the pool's slab.
+func (p *simPool) carve(n int) []uint32 {
+	if n <= 0 {
+		return nil
+	}
+	if cap(p.slab) < n {
+		p.slab = make([]uint32, 0, n*slabNodes)
+	}
+	s := p.slab[:0:n]
+	p.slab = p.slab[n:n:cap(p.slab)]
+	return s
 }
 
 // simNode is what one node holds. Addresses are IPv4 as uint32.
@@ -88,7 +109,7 @@ type simNode struct {
 }
 
 func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
-	e := &engine{m: m, pods: pods, pcg: rand.NewPCG(seed, 0x5eed), vnet: m.c.vnetReserved()}
+	e := &engine{m: m, pods: pods, pcg: rand.NewPCG(seed, 0x5eed), vnet: m.c.vnetReserved(), unit: newPodUnit(m.spec.Pods)}
 	e.rng = rand.New(e.pcg)
 	for i := range m.spaces {
 		sp, err := m.allocator(i)
@@ -106,8 +127,8 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 			if u.k < 0 || u.k >= len(m.spaces) {
 				continue
 			}
-			switch m.spaces[u.k].Kind {
-			case KindNodeSubnet:
+			switch m.spaces[u.k].Source {
+			case modes.NodeSubnet:
 				sp.node = u.k
 			default:
 				sp.pod = u.k
@@ -118,7 +139,7 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 		}
 		if sp.pod < 0 && pm.pool.PodSubnet != "" { // a pod subnet the steady state draws nothing from
 			for k := range m.spaces {
-				if m.spaces[k].Kind == KindPodSubnet && m.spaces[k].Name == pm.pool.PodSubnet {
+				if m.spaces[k].Source == modes.PodSubnet && m.spaces[k].Name == pm.pool.PodSubnet {
 					sp.pod = k
 				}
 			}
@@ -157,9 +178,10 @@ func (e *engine) check(p *simPool) error {
 	return nil
 }
 
-// vnetReserved sums the addresses others use in the cluster's subnets.
+// vnetReserved sums the VNet's private addresses others hold: in the
+// cluster's subnets and, for an estate's cluster, outside them.
 func (c *Cluster) vnetReserved() int {
-	n := 0
+	n := c.OtherVNetAddresses
 	for _, sn := range c.Subnets {
 		n += sn.Reserved
 	}
@@ -172,7 +194,7 @@ func (m *model) allocator(i int) (simSpace, error) {
 	var b, rb netipx.IPSetBuilder
 	for _, p := range m.prefixes[i] {
 		b.AddPrefix(p)
-		if m.spaces[i].Kind != KindPodCIDR {
+		if !podRange(m.spaces[i].Source) {
 			for _, a := range modes.SubnetReserved(p) {
 				rb.Add(a)
 			}
@@ -193,12 +215,12 @@ func (m *model) allocator(i int) (simSpace, error) {
 		if sp.blocks, err = ipam.NewBlockPool(space, bits, opt); err != nil {
 			return simSpace{}, err
 		}
-		sp.taken = min((m.spaces[i].Reserved+sp.unit-1)/sp.unit, int(sp.blocks.Size()))
+		sp.taken = min((m.spaces[i].others()+sp.unit-1)/sp.unit, int(sp.blocks.Size()))
 	} else {
 		if sp.addrs, err = ipam.NewPool(space, opt); err != nil {
 			return simSpace{}, err
 		}
-		sp.taken = min(m.spaces[i].Reserved, int(sp.addrs.Size()))
+		sp.taken = min(m.spaces[i].others(), int(sp.addrs.Size()))
 	}
 	sp.restart()
 	return sp, nil
@@ -232,8 +254,8 @@ func (e *engine) drawPods(p *simPool) int {
 
 // fail describes an exhaustion in pool pi at limit l (space k, or −1)
 // when a request for requested addresses of space k failed.
-func (e *engine) fail(pi int, l Limit, k, requested int) *Exhaustion {
-	ex := &Exhaustion{Pool: e.pools[pi].pm.pool.Name, Nodes: len(e.pools[pi].live), Limit: l, Space: l.String()}
+func (e *engine) fail(p *simPool, l Limit, k, requested int) *Exhaustion {
+	ex := &Exhaustion{Pool: p.pm.pool.Name, Nodes: len(p.live), Limit: l, Space: l.String()}
 	if k >= 0 {
 		ex.Space = e.m.spaces[k].Name
 		ex.CIDR = joinPrefixes(e.m.prefixes[k])
@@ -262,13 +284,12 @@ func (e *engine) nicAddrs(p *simPool) int {
 // hold every new instance's addresses at once, or the whole request fails
 // with SubnetIsFull for all of them and no node is added [SIF, ADM]. Pod
 // addresses are then taken node by node.
-func (e *engine) request(pi, count int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) request(p *simPool, count int) *Exhaustion {
 	if need := count * e.nicAddrs(p); need > e.spaces[p.node].free() {
-		return e.fail(pi, LimitNodeSubnet, p.node, need)
+		return e.fail(p, LimitNodeSubnet, p.node, need)
 	}
 	for range count {
-		if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+		if ex := e.addNode(p, e.drawPods(p)); ex != nil {
 			return ex
 		}
 	}
@@ -279,8 +300,7 @@ func (e *engine) request(pi, count int) *Exhaustion {
 // out; on failure nothing is held. Address spaces are tried first, in the
 // order of Limit, then the count limits, so that a tie reports what
 // Analyze reports.
-func (e *engine) addNode(pi, pods int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) addNode(p *simPool, pods int) *Exhaustion {
 	s := &e.m.spec
 	// Build the node in the slot past the live ones, reusing the slices a
 	// removed node left there.
@@ -292,10 +312,10 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	node := &e.spaces[p.node]
 	ip, err := node.addrs.Allocate()
 	if err != nil {
-		return e.fail(pi, LimitNodeSubnet, p.node, e.nicAddrs(p))
+		return e.fail(p, LimitNodeSubnet, p.node, e.nicAddrs(p))
 	}
 	n.ip, n.vnet = u32(ip), 1
-	if ex := e.takePods(pi, n); ex != nil {
+	if ex := e.unit.take(e, p, n); ex != nil {
 		_ = node.addrs.Release(ip)
 		return ex
 	}
@@ -312,7 +332,7 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	}
 	if l != LimitNone {
 		e.release(p, n)
-		return e.fail(pi, l, -1, 0)
+		return e.fail(p, l, -1, 0)
 	}
 	p.live = p.live[:len(p.live)+1]
 	e.nodes++
@@ -321,39 +341,19 @@ func (e *engine) addNode(pi, pods int) *Exhaustion {
 	return nil
 }
 
-// takePods takes node n's pod addresses or blocks by the mode's unit.
-func (e *engine) takePods(pi int, n *simNode) *Exhaustion {
-	p := &e.pools[pi]
-	pm := p.pm
-	a := e.m.spec.Pods
-	switch a.Unit {
-	case modes.PerPod:
-		return e.takeAddrs(pi, n, p.node, pm.maxPods, a.Source.IsVNet())
-	case modes.Batch:
-		return e.takeAddrs(pi, n, p.pod, modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, pm.maxPods), a.Source.IsVNet())
-	case modes.StaticBlock:
-		return e.takeBlocks(pi, n, a.StaticBlocks(pm.maxPods), a.BlockCountsOnce)
-	case modes.NodeBlock:
-		return e.takeBlocks(pi, n, 1, false)
-	case modes.OnDemandBlock:
-		return e.placeCalico(pi, n, n.pods)
-	}
-	return nil
-}
-
 // takeAddrs adds count addresses of space k to n's pod addresses.
-func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaustion {
+func (e *engine) takeAddrs(p *simPool, n *simNode, k, count int, vnet bool) *Exhaustion {
 	sp := &e.spaces[k]
 	var err error
 	e.scratch, err = sp.addrs.AllocateN(e.scratch[:0], count)
 	if err != nil {
-		if p := &e.pools[pi]; k == p.node {
+		if k == p.node {
 			count = e.nicAddrs(p) // the instance asked for its node IP and these together
 		}
-		return e.fail(pi, e.m.cons[k].limit, k, count)
+		return e.fail(p, e.m.cons[k].limit, k, count)
 	}
 	if n.addrs == nil {
-		n.addrs = make([]uint32, 0, max(count, e.pools[pi].pm.maxPods))
+		n.addrs = p.carve(max(count, p.pm.maxPods))
 	}
 	for _, a := range e.scratch {
 		n.addrs = append(n.addrs, u32(a))
@@ -365,18 +365,20 @@ func (e *engine) takeAddrs(pi int, n *simNode, k, count int, vnet bool) *Exhaust
 }
 
 // takeBlocks adds count blocks of the pool's pod space to n.
-func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) takeBlocks(p *simPool, n *simNode, count int, countOnce bool) *Exhaustion {
 	sp := &e.spaces[p.pod]
 	var err error
 	e.blocks, err = sp.blocks.AllocateN(e.blocks[:0], count)
 	if err != nil {
-		return e.fail(pi, e.m.cons[p.pod].limit, p.pod, count*sp.unit)
+		return e.fail(p, e.m.cons[p.pod].limit, p.pod, count*sp.unit)
+	}
+	if n.blocks == nil {
+		n.blocks = p.carve(count)
 	}
 	for _, b := range e.blocks {
 		n.blocks = append(n.blocks, u32(b.Addr()))
 	}
-	if e.m.spaces[p.pod].Kind != KindPodCIDR {
+	if !podRange(e.m.spaces[p.pod].Source) {
 		if countOnce {
 			n.vnet += count
 		} else {
@@ -389,30 +391,12 @@ func (e *engine) takeBlocks(pi int, n *simNode, count int, countOnce bool) *Exha
 // release gives back everything node n holds.
 func (e *engine) release(p *simPool, n *simNode) {
 	_ = e.spaces[p.node].addrs.Release(addr(n.ip))
-	if len(n.addrs) > 0 {
-		k := p.node
-		if e.m.spec.Pods.Source == modes.PodSubnet {
-			k = p.pod
-		}
-		for _, a := range n.addrs {
-			_ = e.spaces[k].addrs.Release(addr(a))
-		}
-	}
-	n.addrs = n.addrs[:0]
-	if e.m.spec.Pods.Unit == modes.OnDemandBlock {
-		e.unplaceCalico(p, n)
-	} else {
-		bits := e.m.blockBits[max(p.pod, 0)]
-		for _, b := range n.blocks {
-			_ = e.spaces[p.pod].blocks.Release(netip.PrefixFrom(addr(b), bits))
-		}
-	}
-	n.blocks = n.blocks[:0]
+	e.unit.release(e, p, n)
+	n.addrs, n.blocks = n.addrs[:0], n.blocks[:0]
 }
 
 // removeNode removes the live node at index i of pool pi.
-func (e *engine) removeNode(pi, i int) {
-	p := &e.pools[pi]
+func (e *engine) removeNode(p *simPool, i int) {
 	n := &p.live[i]
 	e.nodes--
 	e.vnet -= n.vnet
@@ -433,13 +417,15 @@ func (e *engine) notePeak(p *simPool) {
 
 // scale brings pool pi to target nodes, one node at a time. Scale-in
 // removes nodes drawn at random, as the autoscaler picks them.
-func (e *engine) scale(pi, target int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) scale(p *simPool, target int) *Exhaustion {
+	if n := min(target, e.m.spec.MaxNodesPerPool+1); n > cap(p.live) {
+		p.live = append(make([]simNode, 0, n), p.live[:cap(p.live)]...)[:len(p.live)] // one growth, emptied nodes kept
+	}
 	for len(p.live) > target {
-		e.removeNode(pi, e.rng.IntN(len(p.live)))
+		e.removeNode(p, e.rng.IntN(len(p.live)))
 	}
 	for len(p.live) < target {
-		if ex := e.addNode(pi, e.drawPods(p)); ex != nil {
+		if ex := e.addNode(p, e.drawPods(p)); ex != nil {
 			return ex
 		}
 	}

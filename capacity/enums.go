@@ -1,11 +1,13 @@
 package capacity
 
 import (
-	"fmt"
-	"strings"
+	"net/netip"
+
+	"github.com/ipcap/ipcap/internal/enum"
+	"github.com/ipcap/ipcap/modes"
 )
 
-// Limit is what stops a pool from growing.
+// Limit is what stops a pool from growing. The zero Limit is LimitNone.
 type Limit uint8
 
 const (
@@ -13,38 +15,37 @@ const (
 	LimitNodeSubnet                // the node subnet runs out of addresses
 	LimitPodSubnet                 // the pod subnet runs out of addresses
 	LimitPodCIDR                   // the pod CIDR runs out of per-node blocks
+	LimitCNIPool                   // a bring-your-own CNI's own pool runs out
 	LimitRouteTable                // kubenet's route table is full: 400 routes [KUB, NLIM]
 	LimitPoolNodes                 // 1,000 nodes per pool, surge included [QUO, UPR]
 	LimitClusterNodes              // 5,000 nodes per cluster [QUO]
 	LimitVNet                      // 65,536 private IPs per VNet [NLIM]
 )
 
-var limitNames = [...]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "route-table", "pool-nodes", "cluster-nodes", "vnet"}
+var limitNames = [...]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "route-table", "pool-nodes", "cluster-nodes", "vnet"}
 
-// String returns the limit's name: "node-subnet", "pod-cidr", ...
-func (l Limit) String() string {
-	if int(l) < len(limitNames) {
-		return limitNames[l]
-	}
-	return fmt.Sprintf("Limit(%d)", uint8(l))
+// String returns the limit's name, which MarshalText writes and ParseLimit
+// reads: "node-subnet", "pod-cidr", ...
+func (l Limit) String() string { return enum.Name(limitNames[:], uint8(l), "Limit") }
+
+// MarshalText writes String's form; an invalid Limit is an error.
+func (l Limit) MarshalText() ([]byte, error) {
+	return enum.Text(limitNames[:], uint8(l), "capacity.Limit")
 }
 
-// MarshalText writes String's form.
-func (l Limit) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
-
-// UnmarshalText reads String's form.
+// UnmarshalText reads ParseLimit's forms.
 func (l *Limit) UnmarshalText(b []byte) error {
-	for i, n := range limitNames {
-		if strings.EqualFold(string(b), n) {
-			*l = Limit(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("capacity: unknown limit %q", b)
+	return unmarshal(b, limitNames[:], "limit", (*uint8)(l))
 }
 
-// Op is an operation on a cluster, as Preflight checks it and Simulate
-// replays it.
+// ParseLimit returns the limit whose String is s, ignoring case.
+func ParseLimit(s string) (Limit, error) {
+	v, err := parseEnum(s, limitNames[:], "limit")
+	return Limit(v), err
+}
+
+// Op is an operation on a cluster, as Check answers it and Simulate
+// replays it. The zero Op is no operation.
 type Op uint8
 
 const (
@@ -59,29 +60,33 @@ const (
 	// like a scale to the new max; Simulate replays the autoscaler's
 	// scale-up to it.
 	OpAutoscale
+	// OpMigrate moves the cluster's IPAM to Step.To (az aks update
+	// --network-plugin-mode overlay): kubenet or Azure CNI node subnet to
+	// Azure CNI Overlay, forward only, onto Step.PodCIDRs (kubenet may keep
+	// its own) [UPD].
+	OpMigrate
+	// OpExpandPodCIDR widens an Overlay cluster's pod CIDR to Step.PodCIDRs,
+	// a superset of it [OVX].
+	OpExpandPodCIDR
 )
 
-var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn", OpAutoscale: "autoscale"}
+var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn",
+	OpAutoscale: "autoscale", OpMigrate: "migrate", OpExpandPodCIDR: "expand-pod-cidr"}
 
-func (o Op) String() string {
-	if o >= OpCreate && int(o) < len(opNames) {
-		return opNames[o]
-	}
-	return fmt.Sprintf("Op(%d)", uint8(o))
-}
+// String returns the op's name, which MarshalText writes and ParseOp reads:
+// "create", "scale", ...; "" for the zero Op.
+func (o Op) String() string { return enum.Name(opNames[:], uint8(o), "Op") }
 
-// MarshalText writes String's form.
-func (o Op) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+// MarshalText writes String's form; an invalid Op is an error.
+func (o Op) MarshalText() ([]byte, error) { return enum.Text(opNames[:], uint8(o), "capacity.Op") }
 
-// UnmarshalText reads String's form.
-func (o *Op) UnmarshalText(b []byte) error {
-	for i := OpCreate; int(i) < len(opNames); i++ {
-		if strings.EqualFold(string(b), opNames[i]) {
-			*o = i
-			return nil
-		}
-	}
-	return fmt.Errorf("capacity: unknown op %q", b)
+// UnmarshalText reads ParseOp's forms.
+func (o *Op) UnmarshalText(b []byte) error { return unmarshal(b, opNames[:], "op", (*uint8)(o)) }
+
+// ParseOp returns the op whose String is s, ignoring case.
+func ParseOp(s string) (Op, error) {
+	v, err := parseEnum(s, opNames[:], "op")
+	return Op(v), err
 }
 
 // Step is one operation: Op on Pool; Nodes is the target count of OpScale
@@ -90,49 +95,46 @@ type Step struct {
 	Op    Op     `json:"op"`
 	Pool  string `json:"pool"`
 	Nodes int    `json:"nodes"`
+	// To is the mode OpMigrate moves to.
+	To modes.Mode `json:"to,omitempty"`
+	// PodCIDRs is the pod CIDR after OpMigrate or OpExpandPodCIDR.
+	PodCIDRs []netip.Prefix `json:"podCIDRs,omitempty"`
 }
 
-// SpaceKind is the role of an address space.
-type SpaceKind uint8
-
-const (
-	KindNodeSubnet SpaceKind = iota + 1 // a VNet subnet nodes take addresses from
-	KindPodSubnet                       // a VNet subnet for pods only
-	KindPodCIDR                         // a private range carved into per-node blocks
-)
-
-var kindNames = [...]string{KindNodeSubnet: "node-subnet", KindPodSubnet: "pod-subnet", KindPodCIDR: "pod-cidr"}
-
-func (k SpaceKind) String() string {
-	if k >= KindNodeSubnet && int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("SpaceKind(%d)", uint8(k))
-}
-
-// MarshalText writes String's form.
-func (k SpaceKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
-// UnmarshalText reads String's form.
-func (k *SpaceKind) UnmarshalText(b []byte) error {
-	for i := KindNodeSubnet; int(i) < len(kindNames); i++ {
-		if strings.EqualFold(string(b), kindNames[i]) {
-			*k = i
-			return nil
-		}
-	}
-	return fmt.Errorf("capacity: unknown space kind %q", b)
-}
-
-// limit returns the Limit reached when a space of this kind runs out.
-func (k SpaceKind) limit() Limit {
-	switch k {
-	case KindNodeSubnet:
+// limitOf returns the Limit reached when a space of source s runs out:
+// the space's role and the limit share their spelling.
+func limitOf(s modes.Source) Limit {
+	switch s {
+	case modes.NodeSubnet:
 		return LimitNodeSubnet
-	case KindPodSubnet:
+	case modes.PodSubnet:
 		return LimitPodSubnet
-	case KindPodCIDR:
+	case modes.PodCIDR:
 		return LimitPodCIDR
+	case modes.CNIPool:
+		return LimitCNIPool
 	}
 	return LimitNone
+}
+
+// podRange reports whether addresses of s come from a private range
+// outside the VNet: a pod CIDR or a CNI's own pool.
+func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNIPool }
+
+// parseEnum returns the value whose name is s, or a *modes.FieldError
+// naming what was wanted.
+func parseEnum(s string, names []string, what string) (uint8, error) {
+	if v, ok := enum.Parse(s, names); ok {
+		return v, nil
+	}
+	return 0, &modes.FieldError{Field: what, Value: s, Reason: "unknown " + what + " (want " + enum.Want(names) + ")"}
+}
+
+// unmarshal is UnmarshalText for an enum named in names.
+func unmarshal(b []byte, names []string, what string, v *uint8) error {
+	x, err := parseEnum(string(b), names, what)
+	if err == nil {
+		*v = x
+	}
+	return err
 }

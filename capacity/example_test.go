@@ -30,14 +30,14 @@ func ExampleAnalyze() {
 		panic(err)
 	}
 	for _, s := range r.Spaces {
-		fmt.Printf("%s: %d usable, %d committed at autoscaler max, %d free\n", s.Name, s.Usable, s.CommittedMax, s.Free)
+		fmt.Printf("%s: %d usable, %d taken at the autoscalers' max, %d free\n", s.Name, s.Usable, s.AtMax, s.Free)
 	}
 	for _, p := range r.Pools {
 		fmt.Printf("%s: up to %d nodes (%v), %d with upgrade surge\n", p.Name, p.MaxNodes, p.Limit, p.MaxNodesWithSurge)
 	}
 	// Output:
-	// aks-nodes: 1019 usable, 63 committed at autoscaler max, 944 free
-	// podCIDR: 32768 usable, 16128 committed at autoscaler max, 16640 free
+	// aks-nodes: 1019 usable, 63 taken at the autoscalers' max, 944 free
+	// pod-cidr: 32768 usable, 16128 taken at the autoscalers' max, 16640 free
 	// system: up to 68 nodes (pod-cidr), 61 with upgrade surge
 	// user: up to 125 nodes (pod-cidr), 93 with upgrade surge
 }
@@ -122,7 +122,7 @@ func ExampleCluster_Validate() {
 	// Output:
 	// ServiceCIDRs[0]: ServiceCidrOverlapExistingSubnetsCidr: service CIDR 10.0.0.0/16 overlaps subnet range 10.0.0.0/24
 	// DNSServiceIP: DnsServiceIpOutOfServiceCidr: DNS service IP 10.200.0.10 is outside the service CIDR [10.0.0.0/16]
-	// Pools[0].OS: modes: kubenet does not support Windows node pools: the mode has no Windows support [KUB, CNI]; choose azure-cni, azure-cni-pod-subnet, azure-cni-static-block, azure-cni-overlay
+	// Pools[0].OS: modes: kubenet does not support Windows node pools: the mode has no Windows support; choose azure-cni, azure-cni-pod-subnet, azure-cni-static-block, azure-cni-overlay
 }
 
 // Surge as AKS spells it; a percentage rounds up.
@@ -181,12 +181,20 @@ func ExampleForecast() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("runs out at %v nodes (90%% of trials reach %v, 99%% reach %v)\n", f.Nodes.P50, f.Nodes.P90, f.Nodes.P99)
-	fmt.Printf("growing %.2f nodes a day: %s (90%%: %s to %s)\n", f.Growth,
-		f.When.P50.Format(time.DateOnly), f.When.Lo.Format(time.DateOnly), f.When.Hi.Format(time.DateOnly))
+	fmt.Printf("runs out at %v nodes (90%% of trials reach %v, 99%% reach %v)\n", f.Nodes.P50, f.Nodes.P10, f.Nodes.P1)
+	fmt.Printf("%s growing %.2f nodes a day: runs out %s (80%%: %s to %s)\n", f.Model, f.Growth,
+		f.When.P50.Format(time.DateOnly), f.When.P10.Format(time.DateOnly), f.When.P90.Format(time.DateOnly))
+	fmt.Printf("upgrade by %s (80%%: %s to %s)\n",
+		f.UpgradeBy.P50.Format(time.DateOnly), f.UpgradeBy.P10.Format(time.DateOnly), f.UpgradeBy.P90.Format(time.DateOnly))
 	fmt.Println(f.Limits)
+	for _, w := range f.Warnings {
+		fmt.Println("warning:", w)
+	}
 	// Output:
-	// runs out at 40 nodes (90% of trials reach 38, 99% reach 36)
-	// growing 0.22 nodes a day: 2027-02-10 (90%: 2027-01-28 to 2027-02-26)
+	// runs out at 40 nodes (90% of trials reach 37, 99% reach 36)
+	// trend growing 0.22 nodes a day: runs out 2027-02-12 (80%: 2027-01-27 to 2027-03-01)
+	// upgrade by 2027-01-25 (80%: 2027-01-10 to 2027-02-10)
 	// map[pod-subnet:500]
+	// warning: When.P90 2027-03-01 lies 146 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
+	// warning: UpgradeBy.P90 2027-02-10 lies 127 days after the last observation, more than 3× the history's span of 35 days: an extrapolation
 }

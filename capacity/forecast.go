@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -11,75 +12,173 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ipcap/ipcap/modes"
+
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Observation is a pool's node count at a time, e.g. from Azure Monitor.
-type Observation struct {
-	Time  time.Time `json:"time"`
-	Nodes int       `json:"nodes"`
-}
-
 // ForecastOptions configures Forecast. The zero value runs 1,000 trials on
-// every CPU with a fixed pod count.
+// every CPU with a fixed pod count and no history.
 type ForecastOptions struct {
 	Trials  int    // Monte Carlo trials, at most MaxTrials; 0 = 1,000
 	Workers int    // trials run in parallel, at most MaxWorkers; 0 = GOMAXPROCS
-	Seed    uint64 // trial i draws from a PCG seeded with (Seed, i)
+	Seed    uint64 // trial i draws from PCGs seeded with (Seed, i)
 	// Pods returns the distribution of pods per new node for one trial,
 	// drawing from src; nil = the pool's fixed PodsPerNode (or MaxPods).
 	Pods func(src rand.Source) distuv.Rander
-	// History is the pool's node count over time, oldest first, at most
-	// one observation per time; with three or more observations Forecast
-	// dates the exhaustion.
+	// History is the pool's node count over time, oldest first, one
+	// observation per time (ReadHistory reads it from CSV). With three or
+	// more observations Forecast fits a growth model and dates the
+	// exhaustion; with one or two it dates nothing and warns.
 	History []Observation
+	// Horizon is how many days after the last observation a trial's
+	// growth is simulated, at most MaxHorizon; 0 = 3,653 (ten years). It
+	// stops at 9999-12-31. A trial that has not run out by then has no
+	// date.
+	Horizon int
+	// Now is when the forecast is read, for the warning about dates already
+	// past; zero = the last observation's time. Forecast never reads the
+	// clock.
+	Now time.Time
 	// Progress, when set, is called on Forecast's goroutine after each
 	// trial with the trials done and the total. The library prints nothing.
 	Progress func(done, total int)
 }
 
-// ForecastResult is what the trials found.
+// ForecastResult is what the trials found. Its basis is the cluster now:
+// the other pools at their current Count (not their autoscaler max, which
+// is Analyze's basis; Analyze(c.AtCount()) is Forecast's).
 type ForecastResult struct {
+	Pool string `json:"pool"` // the pool forecast
+	// Trials is how many trials ran: the options' Trials, or 1 when every
+	// trial would be the same: no growth model drawn (fewer than 3
+	// observations) and pods that cannot change what a node takes (Pods
+	// nil, or a mode whose per-node cost does not depend on pods: all but
+	// batched and on-demand-block modes).
 	Trials int `json:"trials"`
-	// Nodes is the pool's node count when a trial's next allocation failed.
-	// P50 is the median; P90 and P99 are the counts that 90% and 99% of
-	// trials reached (the 10th and 1st percentiles): conservative bounds,
-	// P99 ≤ P90 ≤ P50.
+	// Nodes are percentiles across trials of the pool's node count when the
+	// trial's first allocation failed: the nodes that fit.
 	Nodes  Quantiles     `json:"nodes"`
 	Limits map[Limit]int `json:"limits"` // how many trials each limit ended
-	// When dates the pool reaching Nodes.P50 on the linear trend of
-	// History; nil without enough history or when the pool is not growing.
-	When *DateRange `json:"when"`
-	// WhenNote says why When is nil although History was given: the pool
-	// is not growing, or the date lies beyond what a date can hold.
-	WhenNote string `json:"whenNote,omitempty"`
-	// Growth is the trend's slope in nodes per day (0 without history).
-	Growth float64 `json:"growth"`
+	// When holds percentiles across trials of the date of the trial's first
+	// failed allocation: the day its simulated count first needs more nodes
+	// than fit. A date in the history is the first observation above what
+	// fits; the last observation's date, a cluster that does not fit at
+	// Count. Nil without a growth model, or when fewer than 10% of trials
+	// run out within the horizon; a bound is zero (and omitted in JSON)
+	// when too few trials run out within the horizon to place it.
+	When *DateRange `json:"when,omitempty"`
+	// UpgradeBy holds percentiles across trials of the first date on which
+	// an upgrade of the pool no longer fits: its count n plus its surge
+	// surge(n) exceeds the nodes that fit (the pool passes its max nodes
+	// with surge). Upgrade before it. Never after When, trial by trial.
+	UpgradeBy *DateRange `json:"upgradeBy,omitempty"`
+	// Growth is the fitted model's slope in nodes per day and Model names
+	// the model (see the package doc); both zero without history.
+	Growth float64     `json:"growth"`
+	Model  GrowthModel `json:"model,omitempty"`
+	// Warnings say what a reader must know to trust the figures: a
+	// history whose last count is not the pool's Count, a date already
+	// past, a date more than 3× the history's span ahead, too little
+	// history to date anything, trials that do not run out within the
+	// horizon.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Quantiles summarises the trials' node counts.
+// Quantiles are percentiles of the trials' node counts (type 1, the
+// inverse of the empirical distribution: each is a count some trial
+// reached). P1 ≤ P10 ≤ P50 ≤ P90 ≤ P99; P10 is the count 90% of trials
+// reached, a conservative bound.
 type Quantiles struct {
+	P1  float64 `json:"p1"`
+	P10 float64 `json:"p10"`
 	P50 float64 `json:"p50"`
 	P90 float64 `json:"p90"`
 	P99 float64 `json:"p99"`
 }
 
-// DateRange is a date with a 90% interval [Lo, Hi]. Lo or Hi is the zero
-// time when the trend is too uncertain to bound that side.
+// DateRange holds percentiles of a date across trials: P10 ≤ P50 ≤ P90,
+// [P10, P90] an 80% prediction interval. Dates are calendar days, at
+// midnight UTC, counted in the calendar of the history's last observation.
+// A zero bound is unknown: too few trials reach the date within the
+// horizon. In JSON the dates are "YYYY-MM-DD" and an unknown bound is
+// omitted: {"p10": "2027-03-01", "p50": "2027-05-14"}.
 type DateRange struct {
-	P50 time.Time `json:"p50"`
-	Lo  time.Time `json:"lo"`
-	Hi  time.Time `json:"hi"`
+	P10 time.Time
+	P50 time.Time
+	P90 time.Time
 }
 
-// Forecast runs opt.Trials seeded trials in which pool scales out one node
-// at a time, each new node running pods drawn from opt.Pods, until the first
-// failed allocation or limit, and summarises where they stopped. Trials are
+type dateRangeJSON struct {
+	P10 string `json:"p10,omitempty"`
+	P50 string `json:"p50,omitempty"`
+	P90 string `json:"p90,omitempty"`
+}
+
+// MarshalJSON writes the known bounds as YYYY-MM-DD; a date outside the
+// years 1–9999 is an error.
+func (d DateRange) MarshalJSON() ([]byte, error) {
+	var j dateRangeJSON
+	for _, f := range []struct {
+		t   time.Time
+		dst *string
+	}{{d.P10, &j.P10}, {d.P50, &j.P50}, {d.P90, &j.P90}} {
+		if f.t.IsZero() {
+			continue
+		}
+		if y := f.t.Year(); y < 1 || y > 9999 {
+			return nil, fmt.Errorf("capacity: DateRange: %v: want a date in the years 1–9999", f.t)
+		}
+		*f.dst = f.t.Format(time.DateOnly)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads MarshalJSON's form: each bound a YYYY-MM-DD date
+// (midnight UTC), absent or "" when unknown.
+func (d *DateRange) UnmarshalJSON(b []byte) error {
+	var j dateRangeJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	var out DateRange
+	for _, f := range []struct {
+		name, s string
+		dst     *time.Time
+	}{{"p10", j.P10, &out.P10}, {"p50", j.P50, &out.P50}, {"p90", j.P90, &out.P90}} {
+		if f.s == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, f.s)
+		if err != nil {
+			return fmt.Errorf("capacity: DateRange.%s: %q: want YYYY-MM-DD", f.name, f.s)
+		}
+		*f.dst = t
+	}
+	*d = out
+	return nil
+}
+
+// Forecast runs seeded Monte Carlo trials of pool's growth and summarises
+// where and when they ran out of addresses.
+//
+// Basis: every other pool stays at its current Count (the cluster now, as
+// in Analyze(c.AtCount())); Analyze(c) instead holds them at their
+// autoscaler max, as AKS plans.
+//
+// Without a usable history (fewer than 3 observations) a trial scales the
+// pool out one node at a time, each new node running pods drawn from
+// opt.Pods, until the first failed allocation. With a history, a trial
+// also draws a growth trajectory from the model fitted to it (see the
+// package doc), replays the pool's daily node count from the last
+// observation through the allocators, and records the date of its first
+// failed allocation and the first date on which an upgrade no longer fits;
+// the dates' percentiles across trials are When and UpgradeBy. Trials are
 // independent and deterministic for a seed whatever the number of workers.
-// Without a pod distribution every trial is the same, and for modes without
-// on-demand allocation equals Analyze's MaxNodes when the other pools run at
-// their committed size. Forecast honours ctx between trials.
+// When every trial would be the same, one runs (ForecastResult.Trials). A
+// malformed cluster, option or history is a *ValidationError; Forecast
+// honours ctx between trials.
 func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) (*ForecastResult, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -95,9 +194,13 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
+	f := newForecaster(m, pi, &opt)
 	trials := opt.Trials
 	if trials == 0 {
 		trials = 1000
+	}
+	if f.g == nil && !f.podsMatter {
+		trials = 1
 	}
 	workers := opt.Workers
 	if workers == 0 {
@@ -107,8 +210,7 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	nodes := make([]float64, trials)
-	limits := make([]Limit, trials)
+	results := make([]trialResult, trials)
 	next := make(chan int)
 	done := make(chan error, workers)
 	finished := make(chan struct{}, trials)
@@ -117,20 +219,19 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var e *engine // one per worker, reset between trials
+			var w trialWorker // one engine per worker, reset between trials
 			var err error
 			for i := range next {
-				var n int
-				var l Limit
+				var r trialResult
 				if err == nil {
-					n, l, err = safeTrial(m, &e, pi, i, opt)
+					r, err = f.safeTrial(&w, i)
 				}
 				if err != nil {
 					done <- err
 					cancel()
 					return
 				}
-				nodes[i], limits[i] = float64(n), l
+				results[i] = r
 				finished <- struct{}{}
 			}
 		}()
@@ -165,163 +266,317 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 		}
 	}
 	wg.Wait()
-
-	r := &ForecastResult{Trials: trials, Limits: map[Limit]int{}}
-	for _, l := range limits {
-		r.Limits[l]++
-	}
-	slices.Sort(nodes)
-	r.Nodes = Quantiles{
-		P50: stat.Quantile(0.5, stat.Empirical, nodes, nil),
-		P90: stat.Quantile(0.1, stat.Empirical, nodes, nil),
-		P99: stat.Quantile(0.01, stat.Empirical, nodes, nil),
-	}
-	if len(opt.History) >= 3 {
-		r.When, r.Growth, r.WhenNote = dateOf(opt.History, r.Nodes.P50)
-	}
-	return r, nil
+	return f.summarise(results), nil
 }
 
-// safeTrial runs trial i on the worker's engine *e, building it first, and
-// returns a panic as an error rather than let it end the process. After a
-// panic the engine is dropped: its state is unknown.
-func safeTrial(m *model, e **engine, pi, i int, opt ForecastOptions) (n int, l Limit, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			*e = nil
-			n, l, err = 0, 0, fmt.Errorf("capacity: internal error in trial %d: %v", i, r)
-		}
-	}()
-	if *e == nil {
-		if *e, err = newEngine(m, nil, 0); err != nil {
-			return 0, 0, err
-		}
-	}
-	return (*e).trial(pi, i, opt)
+// forecaster is what every trial of one Forecast shares, read-only.
+type forecaster struct {
+	m   *model
+	pi  int
+	opt *ForecastOptions
+	g   *growth // nil without a growth model
+	// podsMatter: opt.Pods can change what a node of the pool takes.
+	podsMatter bool
+	// identical: every node the pool adds takes the same, whatever came
+	// and went before, so that whether a count fits depends on the count
+	// alone and a trial replays only the counts above its running maximum.
+	identical bool
+	day0      int64 // day number of the last observation
+	horizon   int   // days simulated
+	history   []histDay
 }
 
-// Bounds of ForecastOptions: more trials do not sharpen three percentiles,
-// and more workers than trials or CPUs only cost memory.
+// histDay is an observation on its day number.
+type histDay struct {
+	day   int64
+	nodes int
+}
+
+// Bounds of ForecastOptions: more trials do not sharpen five percentiles,
+// more workers than trials or CPUs only cost memory, and a century is
+// beyond any forecast.
 const (
 	MaxTrials  = 1_000_000
 	MaxWorkers = 1024
+	MaxHorizon = 36_525 // days: a hundred years
 )
 
-// check reports out-of-range options and a history Forecast cannot fit:
-// fewer than 3 observations, negative node counts, times out of order or
-// repeated, or outside the years 1–9999 (a JSON date holds no other).
-func (opt *ForecastOptions) check() error {
-	var v validator
-	if opt.Trials < 0 || opt.Trials > MaxTrials {
-		v.add("Trials", "", "%d: want 1..%d, or 0 for 1,000", opt.Trials, MaxTrials)
+// defaultHorizon is ten years of days.
+const defaultHorizon = 3_653
+
+func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
+	unit := m.spec.Pods.Unit
+	f := &forecaster{m: m, pi: pi, opt: opt,
+		podsMatter: opt.Pods != nil && (unit == modes.Batch || unit == modes.OnDemandBlock),
 	}
-	if opt.Workers < 0 || opt.Workers > MaxWorkers {
-		v.add("Workers", "", "%d: want 1..%d, or 0 for one per CPU", opt.Workers, MaxWorkers)
-	}
+	// Calico's blocks depend on which nodes came and went even at a fixed
+	// pod count: replay every day.
+	f.identical = !f.podsMatter && unit != modes.OnDemandBlock
 	h := opt.History
-	if len(h) > 0 && len(h) < 3 {
-		v.add("History", "", "%d observations: a trend needs at least 3", len(h))
+	if len(h) < 3 {
+		return f
 	}
-	for i, o := range h {
-		f := path{"History", i, ""}
-		if o.Nodes < 0 {
-			v.addAt(f.with(".Nodes"), "", "negative count %d", o.Nodes)
-		}
-		switch y := o.Time.Year(); {
-		case o.Time.IsZero():
-			v.addAt(f.with(".Time"), "", "not set")
-		case y < 1 || y > 9999:
-			v.addAt(f.with(".Time"), "", "%v: want a time in the years 1–9999", o.Time)
-		case i > 0 && !o.Time.After(h[i-1].Time):
-			v.addAt(f.with(".Time"), "", "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
-		}
+	f.g = fitGrowth(h)
+	tn := h[len(h)-1].Time
+	f.day0 = dayNumber(tn, tn.Location())
+	f.horizon = opt.Horizon
+	if f.horizon == 0 {
+		f.horizon = defaultHorizon
 	}
-	return v.err()
+	f.horizon = int(min(int64(f.horizon), lastDay-f.day0))
+	for _, o := range h {
+		f.history = append(f.history, histDay{dayNumber(o.Time, tn.Location()), o.Nodes})
+	}
+	return f
 }
 
+// lastDay is the day number of 9999-12-31, the last date JSON holds.
+var lastDay = dayNumber(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.UTC)
+
+// dayNumber returns the calendar date of t in loc as days since 1970-01-01.
+func dayNumber(t time.Time, loc *time.Location) int64 {
+	y, mo, d := t.In(loc).Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+// dateOf returns day number d as a date at midnight UTC.
+func dateOf(d int64) time.Time { return time.Unix(d*86400, 0).UTC() }
+
+// trialWorker is a worker's reusable state.
+type trialWorker struct {
+	e    *engine
+	path []int // the trial's daily counts, day 1 first
+}
+
+// trialResult is one trial's outcome; days are day numbers, +Inf when the
+// trial does not reach the date within the horizon or has no growth model.
+type trialResult struct {
+	nodes         int
+	limit         Limit
+	when, upgrade float64
+}
+
+// safeTrial runs trial i on the worker's engine, building it first, and
+// returns a panic as an error rather than let it end the process. After a
+// panic the engine is dropped: its state is unknown.
+func (f *forecaster) safeTrial(w *trialWorker, i int) (r trialResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.e = nil
+			r, err = trialResult{}, fmt.Errorf("capacity: internal error in trial %d: %v", i, p)
+		}
+	}()
+	if w.e == nil {
+		if w.e, err = newEngine(f.m, nil, 0); err != nil {
+			return trialResult{}, err
+		}
+	}
+	return f.trial(w, i)
+}
+
+// trajectorySeed separates the trajectory's PCG stream from the pods'.
+const trajectorySeed = 0x7472616a6563746f
+
 // trial runs trial i on an emptied engine: the cluster as given, then pool
-// pi scaled out until the first failure.
-func (e *engine) trial(pi, i int, opt ForecastOptions) (int, Limit, error) {
+// pi along the trial's trajectory, or scaled out, until the first failure.
+func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
+	e, opt := w.e, f.opt
+	p := &e.pools[f.pi]
 	var pods distuv.Rander
 	if opt.Pods != nil {
 		pods = opt.Pods(rand.NewPCG(opt.Seed, uint64(i)))
 	}
 	e.reset(pods, opt.Seed^uint64(i)*0x9e3779b97f4a7c15)
+	r := trialResult{when: math.Inf(1), upgrade: math.Inf(1)}
+	most := e.m.spec.MaxNodesPerPool + 1 // the count that cannot fit
+	w.path = w.path[:0]
 	ex := e.create(nil, false)
-	if ex == nil {
-		ex = e.scale(pi, e.m.spec.MaxNodesPerPool+1)
+	switch {
+	case ex != nil && f.g != nil:
+		r.when = float64(f.day0) // it does not fit now
+	case f.g != nil:
+		var wk walker
+		wk.start(f.g, rand.New(rand.NewPCG(opt.Seed+trajectorySeed, uint64(i))))
+		peak := len(p.live)
+		for k := 1; k <= f.horizon; k++ {
+			n := wk.next(most)
+			w.path = append(w.path, n)
+			if !f.identical {
+				ex = e.scale(p, n)
+			} else if n > peak {
+				ex, peak = e.scale(p, n), n
+			}
+			if ex != nil {
+				r.when = float64(f.day0 + int64(k))
+				break
+			}
+		}
 	}
 	if ex == nil {
-		return 0, 0, errors.New("capacity: internal error: a pool grew past its node limit")
+		ex = e.scale(p, most)
 	}
-	return len(e.pools[pi].live), ex.Limit, nil
+	if ex == nil {
+		return r, errors.New("capacity: internal error: a pool grew past its node limit")
+	}
+	r.nodes, r.limit = len(p.live), ex.Limit
+	if f.g == nil {
+		return r, nil
+	}
+	// The first day a count does not fit, or its upgrade does not: in the
+	// history, else on the trajectory.
+	fits := r.nodes
+	upgradeFits := func(n int) bool { return n+p.pm.surge.Nodes(n) <= fits }
+	r.upgrade = min(r.upgrade, r.when)
+	for _, h := range f.history {
+		if h.nodes > fits {
+			r.when = min(r.when, float64(h.day))
+		}
+		if !upgradeFits(h.nodes) {
+			r.upgrade = min(r.upgrade, float64(h.day))
+		}
+	}
+	for k, n := range w.path {
+		if float64(f.day0)+float64(k+1) >= r.upgrade {
+			break
+		}
+		if !upgradeFits(n) {
+			r.upgrade = float64(f.day0) + float64(k+1)
+			break
+		}
+	}
+	return r, nil
 }
 
-// dateOf fits history to a line (gonum stat.LinearRegression, days since the
-// first observation) and returns when it reaches target, with the 90%
-// confidence band of the fitted line (Student's t, n−2 degrees of freedom)
-// solved for the same target, and the slope in nodes per day. No date is
-// before the first observation (a target reached already dates to it) or
-// beyond what a time.Duration from it holds (about 292 years) or year 9999:
-// such a P50 gives no DateRange and a note saying why, such a Hi the zero
-// time. History must be checked: times strictly increasing.
-func dateOf(h []Observation, target float64) (*DateRange, float64, string) {
-	t0 := h[0].Time
-	x := make([]float64, len(h))
-	y := make([]float64, len(h))
-	for i, o := range h {
-		// Seconds, not Time.Sub: Sub saturates beyond 292 years.
-		sec := float64(o.Time.Unix()-t0.Unix()) + float64(o.Time.Nanosecond()-t0.Nanosecond())/1e9
-		x[i] = sec / 86400
-		y[i] = float64(o.Nodes)
+// summarise turns the trials into percentiles, dates and warnings.
+func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
+	r := &ForecastResult{Pool: f.m.pools[f.pi].pool.Name, Trials: len(rs), Limits: map[Limit]int{}}
+	v := make([]float64, len(rs))
+	for i, t := range rs {
+		r.Limits[t.limit]++
+		v[i] = float64(t.nodes)
 	}
-	alpha, beta := stat.LinearRegression(x, y, nil, false)
-	if math.IsNaN(beta) || math.IsInf(beta, 0) || math.IsNaN(alpha) || math.IsInf(alpha, 0) {
-		return nil, 0, "the history has no trend"
+	slices.Sort(v)
+	q := func(p float64) float64 { return stat.Quantile(p, stat.Empirical, v, nil) }
+	r.Nodes = Quantiles{P1: q(0.01), P10: q(0.1), P50: q(0.5), P90: q(0.9), P99: q(0.99)}
+
+	h := f.opt.History
+	switch n := len(h); {
+	case n == 0:
+		return r
+	case n < 3:
+		r.warn("History has %d observation%s: dating the exhaustion needs at least 3, so When and UpgradeBy are nil", n, plural(n))
 	}
-	if !(beta > 0) {
-		return nil, beta, "the pool is not growing on its history's trend"
+	last := h[len(h)-1]
+	if pc := f.m.pools[f.pi].pool.Count; last.Nodes != pc {
+		r.warn("History ends at %d nodes (%s) but pool %s's Count is %d: the trials start from the cluster at Count and follow the history's model from its last observation",
+			last.Nodes, last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, pc)
 	}
-	n := float64(len(h))
-	xm, ym := stat.Mean(x, nil), stat.Mean(y, nil)
-	var sxx, sse float64
-	for i := range x {
-		sxx += (x[i] - xm) * (x[i] - xm)
-		r := y[i] - (alpha + beta*x[i])
-		sse += r * r
+	if f.g == nil {
+		return r
 	}
-	end := time.Date(9999, 12, 31, 0, 0, 0, 0, t0.Location())
-	horizon := float64(end.Sub(t0)) // saturates at the largest Duration
-	// day returns the time d days after t0, clamped to t0, and false beyond
-	// the horizon.
-	day := func(d float64) (time.Time, bool) {
-		ns := d * 24 * float64(time.Hour)
-		switch {
-		case math.IsNaN(ns) || ns >= horizon:
-			return time.Time{}, false
-		case ns <= 0:
-			return t0, true
+	r.Growth, r.Model = f.g.slope, f.g.model
+	end := dateOf(f.day0 + int64(f.horizon)).Format(time.DateOnly)
+	span := -dayOffset(h[0].Time, last.Time)
+	now := f.day0
+	if !f.opt.Now.IsZero() {
+		now = dayNumber(f.opt.Now, last.Time.Location())
+	}
+	for _, d := range []struct {
+		name, past string
+		dst        **DateRange
+		day        func(trialResult) float64
+	}{
+		{"When", "the pool has already run out", &r.When, func(t trialResult) float64 { return t.when }},
+		{"UpgradeBy", "an upgrade of the pool already does not fit", &r.UpgradeBy, func(t trialResult) float64 { return t.upgrade }},
+	} {
+		for i, t := range rs {
+			v[i] = d.day(t)
 		}
-		return t0.Add(time.Duration(ns)), true
+		slices.Sort(v)
+		var dr DateRange
+		var days [3]float64
+		known := 0
+		for j, b := range []struct {
+			p   float64
+			dst *time.Time
+		}{{0.1, &dr.P10}, {0.5, &dr.P50}, {0.9, &dr.P90}} {
+			days[j] = q(b.p)
+			if !math.IsInf(days[j], 1) {
+				*b.dst = dateOf(int64(days[j]))
+				known++
+			}
+		}
+		switch {
+		case known == 0:
+			r.warn("%s is nil: fewer than 10%% of trials reach it by %s, the end of the horizon; the history's fitted %s grows %.3g nodes a day", d.name, end, f.g.model, f.g.slope)
+			continue
+		case known < 3:
+			r.warn("%s.P%d is unknown: fewer than %d%% of trials reach it by %s, the end of the horizon", d.name, []int{10, 50, 90}[known], []int{10, 50, 90}[known], end)
+		}
+		*d.dst = &dr
+		for j := 2; j >= 0; j-- { // the latest bound already past
+			if days[j] <= float64(now) {
+				r.warn("%s.P%d %s is not after now (%s): in at least %d%% of trials %s", d.name, []int{10, 50, 90}[j],
+					dateOf(int64(days[j])).Format(time.DateOnly), dateOf(now).Format(time.DateOnly), []int{10, 50, 90}[j], d.past)
+				break
+			}
+		}
+		latest := days[known-1]
+		if ahead := latest - float64(f.day0); ahead > 3*span {
+			r.warn("%s.P%d %s lies %.0f days after the last observation, more than 3× the history's span of %.3g days: an extrapolation", d.name, []int{10, 50, 90}[known-1],
+				dateOf(int64(latest)).Format(time.DateOnly), ahead, span)
+		}
 	}
-	p50, ok := day((target - alpha) / beta)
-	if !ok {
-		return nil, beta, fmt.Sprintf("the trend reaches %.0f nodes after %s: too far to date", target, t0.Add(time.Duration(horizon)).Format(time.DateOnly))
+	return r
+}
+
+func (r *ForecastResult) warn(format string, args ...any) {
+	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
 	}
-	dr := &DateRange{P50: p50}
-	if sxx == 0 {
-		return dr, beta, ""
+	return "s"
+}
+
+// check reports out-of-range options and a history Forecast cannot fit:
+// negative node counts, times out of order or repeated, or outside the
+// years 1–9999 (a JSON date holds no other), more than MaxObservations.
+// Fewer than 3 observations are no error: Forecast warns.
+func (opt *ForecastOptions) check() error {
+	var v validator
+	if opt.Trials < 0 || opt.Trials > MaxTrials {
+		v.add("Trials", "%d: want 1..%d, or 0 for 1,000", opt.Trials, MaxTrials)
 	}
-	// The band ŷ ± k·sqrt(1/n + (t−x̄)²/Sxx) meets the target where
-	// A·d² + B·d + C = 0, d = t − x̄.
-	k := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 2}.Quantile(0.95) * math.Sqrt(sse/(n-2))
-	g := ym - target
-	a, b, cc := beta*beta-k*k/sxx, 2*beta*g, g*g-k*k/n
-	if !(a > 0) {
-		return dr, beta, "" // the slope is not significant: no bound
+	if opt.Workers < 0 || opt.Workers > MaxWorkers {
+		v.add("Workers", "%d: want 1..%d, or 0 for one per CPU", opt.Workers, MaxWorkers)
 	}
-	disc := math.Sqrt(math.Max(0, b*b-4*a*cc))
-	dr.Lo, _ = day(xm + (-b-disc)/(2*a))
-	dr.Hi, _ = day(xm + (-b+disc)/(2*a))
-	return dr, beta, ""
+	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
+		v.add("Horizon", "%d days: want 1..%d, or 0 for %d", opt.Horizon, MaxHorizon, defaultHorizon)
+	}
+	if y := opt.Now.Year(); !opt.Now.IsZero() && (y < 1 || y > 9999) {
+		v.add("Now", "%v: want a time in the years 1–9999", opt.Now)
+	}
+	h := opt.History
+	if len(h) > MaxObservations {
+		v.add("History", "%d observations: want at most %d", len(h), MaxObservations)
+		return v.err()
+	}
+	for i, o := range h {
+		f := path{"History", i, ""}
+		if o.Nodes < 0 {
+			v.addAt(f.with(".Nodes"), "negative count %d", o.Nodes)
+		}
+		switch y := o.Time.Year(); {
+		case o.Time.IsZero():
+			v.addAt(f.with(".Time"), "not set")
+		case y < 1 || y > 9999:
+			v.addAt(f.with(".Time"), "%v: want a time in the years 1–9999", o.Time)
+		case i > 0 && !o.Time.After(h[i-1].Time):
+			v.addAt(f.with(".Time"), "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
+		}
+	}
+	return v.err()
 }

@@ -2,8 +2,10 @@ package capacity_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,9 +24,13 @@ func TestForecastFixedEqualsAnalyze(t *testing.T) {
 		f, err := capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{Trials: 20, Workers: 2})
 		require.NoError(t, err)
 		want := float64(r.Pools[1].MaxNodes)
-		assert.Equal(t, capacity.Quantiles{P50: want, P90: want, P99: want}, f.Nodes, m.String())
-		assert.Equal(t, map[capacity.Limit]int{r.Pools[1].Limit: 20}, f.Limits, m.String())
+		assert.Equal(t, capacity.Quantiles{P1: want, P10: want, P50: want, P90: want, P99: want}, f.Nodes, m.String())
+		// Every trial would be the same: one runs.
+		assert.Equal(t, 1, f.Trials, m.String())
+		assert.Equal(t, map[capacity.Limit]int{r.Pools[1].Limit: 1}, f.Limits, m.String())
 		assert.Nil(t, f.When)
+		assert.Nil(t, f.UpgradeBy)
+		assert.Empty(t, f.Warnings)
 	}
 }
 
@@ -47,66 +53,94 @@ func TestForecastDistribution(t *testing.T) {
 	f, err := capacity.Forecast(context.Background(), dynamicCluster(), "user", opt)
 	require.NoError(t, err)
 	assert.Equal(t, 200, f.Trials)
-	assert.LessOrEqual(t, f.Nodes.P99, f.Nodes.P90)
-	assert.LessOrEqual(t, f.Nodes.P90, f.Nodes.P50)
-	assert.Less(t, f.Nodes.P99, f.Nodes.P50, "pod density spreads the trials")
+	q := f.Nodes
+	assert.True(t, q.P1 <= q.P10 && q.P10 <= q.P50 && q.P50 <= q.P90 && q.P90 <= q.P99, "%+v", q)
+	assert.Less(t, q.P10, q.P90, "pod density spreads the trials")
 	// A /20 pod subnet (4,091) with 3 system nodes at 110 pods (110 each):
 	// user nodes hold 48 at 30 pods on average, 64 above 40.
-	assert.InDelta(t, (4091-330)/48.0, f.Nodes.P50, 15)
+	assert.InDelta(t, (4091-330)/48.0, q.P50, 15)
 	assert.Equal(t, map[capacity.Limit]int{capacity.LimitPodSubnet: 200}, f.Limits)
 }
 
 func TestForecastDeterministicAcrossWorkers(t *testing.T) {
-	var results []*capacity.ForecastResult
-	for _, w := range []int{1, 2, 4} {
-		f, err := capacity.Forecast(context.Background(), dynamicCluster(), "user",
-			capacity.ForecastOptions{Trials: 60, Workers: w, Seed: 7, Pods: podDensity})
-		require.NoError(t, err)
-		results = append(results, f)
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	var h []capacity.Observation
+	for d, n := range []int{10, 11, 11, 13, 12, 14, 15} {
+		h = append(h, capacity.Observation{Time: day(7 * d), Nodes: n})
 	}
-	assert.Equal(t, results[0], results[1])
-	assert.Equal(t, results[0], results[2])
-	other, err := capacity.Forecast(context.Background(), dynamicCluster(), "user",
-		capacity.ForecastOptions{Trials: 60, Seed: 8, Pods: podDensity})
-	require.NoError(t, err)
-	assert.NotEqual(t, results[0].Nodes, other.Nodes)
+	for _, hist := range [][]capacity.Observation{nil, h} {
+		var results []*capacity.ForecastResult
+		for _, w := range []int{1, 2, 4} {
+			f, err := capacity.Forecast(context.Background(), dynamicCluster(), "user",
+				capacity.ForecastOptions{Trials: 60, Workers: w, Seed: 7, Pods: podDensity, History: hist})
+			require.NoError(t, err)
+			results = append(results, f)
+		}
+		assert.Equal(t, results[0], results[1])
+		assert.Equal(t, results[0], results[2])
+		other, err := capacity.Forecast(context.Background(), dynamicCluster(), "user",
+			capacity.ForecastOptions{Trials: 60, Seed: 8, Pods: podDensity, History: hist})
+		require.NoError(t, err)
+		assert.NotEqual(t, results[0].Nodes, other.Nodes)
+		if hist != nil {
+			require.NotNil(t, results[0].When)
+			assert.NotEqual(t, results[0].When, other.When)
+		}
+	}
 }
 
 func TestForecastWhen(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
-	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 4}) // 1,019 / 31 = 32 nodes
-	// Exactly 4 + 2 nodes a day: 32 nodes on day 14, with no doubt.
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 24}) // 1,019 / 31 = 32 nodes
+	// Exactly 4 + 2 nodes a day: 32 nodes on day 14, 34 on day 15 (the
+	// first count that does not fit), with no doubt. An upgrade of 30 nodes
+	// adds 3 (10%): 33 do not fit, and the pool has 30 nodes on day 13.
 	var exact []capacity.Observation
 	for d := 0; d <= 10; d += 2 {
 		exact = append(exact, capacity.Observation{Time: day(d), Nodes: 4 + 2*d})
 	}
 	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: exact})
 	require.NoError(t, err)
-	require.NotNil(t, f.When)
+	assert.Equal(t, 4, f.Trials, "a growth model is drawn: every trial runs")
 	assert.Equal(t, 32.0, f.Nodes.P50)
+	assert.Equal(t, capacity.GrowthTrend, f.Model)
 	assert.InDelta(t, 2.0, f.Growth, 1e-9)
-	assert.WithinDuration(t, day(14), f.When.P50, time.Second)
-	assert.WithinDuration(t, day(14), f.When.Lo, time.Second)
-	assert.WithinDuration(t, day(14), f.When.Hi, time.Second)
+	assert.Equal(t, &capacity.DateRange{P10: day(15), P50: day(15), P90: day(15)}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: day(13), P50: day(13), P90: day(13)}, f.UpgradeBy)
+	assert.Empty(t, f.Warnings)
 
-	// Noisy growth: the interval widens around the trend's date.
+	// Noisy growth: the dates spread across trials, the upgrade deadline
+	// first.
 	noisy := []capacity.Observation{{day(0), 4}, {day(2), 9}, {day(4), 11}, {day(6), 17}, {day(8), 19}, {day(10), 25}}
-	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: noisy})
+	c.Pools[0].Count = 25
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 200, Seed: 1, History: noisy})
 	require.NoError(t, err)
 	require.NotNil(t, f.When)
-	assert.True(t, f.When.Lo.Before(f.When.P50) && f.When.P50.Before(f.When.Hi), "%v", f.When)
-	// Least squares by hand: x̄ = 5, ȳ = 85/6, Sxy = Σ(x−5)y = −20−27−11+17+57+125 = 141, Sxx = 70.
-	beta := 141.0 / 70
-	assert.InDelta(t, beta, f.Growth, 1e-9)
-	alpha := 85.0/6 - beta*5
-	assert.WithinDuration(t, day(0).Add(time.Duration((32-alpha)/beta*24*float64(time.Hour))), f.When.P50, time.Second)
+	require.NotNil(t, f.UpgradeBy)
+	w, u := f.When, f.UpgradeBy
+	assert.True(t, w.P10.Before(w.P90), "%+v", w)
+	assert.False(t, w.P50.Before(w.P10) || w.P90.Before(w.P50), "%+v", w)
+	assert.False(t, u.P10.After(w.P10) || u.P50.After(w.P50) || u.P90.After(w.P90), "upgrade %+v after %+v", u, w)
+	// Least squares by hand: x̄ = 5, ȳ = 85/6, Sxy = Σ(x−5)y = −20−27−11+17+57+125 = 141, Sxx = 70:
+	// 2.01 nodes a day; the walk's drift is (25−4)/10 = 2.1.
+	if f.Model == capacity.GrowthTrend {
+		assert.InDelta(t, 141.0/70, f.Growth, 1e-9)
+	} else {
+		assert.InDelta(t, 2.1, f.Growth, 1e-9)
+	}
+	// 33 nodes, 8 above the last count at about 2 a day: the median lies
+	// about four days after day 10.
+	assert.WithinDuration(t, day(14), w.P50, 3*24*time.Hour)
 
-	// A shrinking pool has no date.
+	// A shrinking pool has no date, and says why.
 	shrink := []capacity.Observation{{day(0), 20}, {day(1), 18}, {day(2), 15}}
-	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: shrink})
+	c.Pools[0].Count = 15
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 20, History: shrink})
 	require.NoError(t, err)
 	assert.Nil(t, f.When)
 	assert.Less(t, f.Growth, 0.0)
+	require.NotEmpty(t, f.Warnings)
+	assert.Contains(t, f.Warnings[0], "When is nil: fewer than 10% of trials reach it")
 }
 
 func TestForecastProgressAndCancel(t *testing.T) {
@@ -134,8 +168,143 @@ func TestForecastErrors(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "pool", se.Field, "Forecast's argument")
 	assert.Equal(t, `"nope"`, se.Value)
+
+	// Too little history is no error: no date, and a warning says why.
+	obs := capacity.Observation{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Nodes: 10}
+	f, err := capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{History: []capacity.Observation{obs}})
+	require.NoError(t, err)
+	assert.Nil(t, f.When)
+	assert.Nil(t, f.UpgradeBy)
+	assert.Equal(t, 1, f.Trials, "no growth model and no pod distribution: one trial")
+	assert.Equal(t, []string{"History has 1 observation: dating the exhaustion needs at least 3, so When and UpgradeBy are nil"}, f.Warnings)
+}
+
+func TestAtCount(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Name: "system", Count: 3})
+	c.Pools = append(c.Pools,
+		capacity.Pool{Name: "user", Count: 10, MinCount: 3, MaxCount: 15},
+		capacity.Pool{Name: "other", Count: 5, MinCount: 1, MaxCount: 20},
+		capacity.Pool{Name: "idle", Count: 0, MinCount: 0, MaxCount: 4})
+	now := c.AtCount()
+	require.NoError(t, now.Validate())
+	assert.Equal(t, capacity.Pool{Name: "system", Count: 3}, now.Pools[0], "a manual pool is unchanged")
+	assert.Equal(t, capacity.Pool{Name: "user", Count: 10, MinCount: 10, MaxCount: 10}, now.Pools[1])
+	assert.True(t, now.Pools[1].Autoscaling(), "still autoscaled")
+	assert.Equal(t, 10, now.Pools[1].AtMax())
+	assert.Equal(t, capacity.Pool{Name: "idle"}, now.Pools[3], "at 0 nodes the autoscaler is off: it commits the same")
+	assert.Equal(t, 15, c.Pools[1].MaxCount, "c is not changed")
+
+	// Forecast's basis is the cluster now: it agrees with Analyze of
+	// AtCount, not with Analyze on AKS's basis. 1,019 addresses at 31 a
+	// node: with the others at Count (3 + 5 + 0 nodes) the user pool fits
+	// (1019 − 248) / 31 = 24 nodes; at their max (3 + 20 + 4), 5.
+	atMax, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	atNow, err := capacity.Analyze(now)
+	require.NoError(t, err)
+	assert.Equal(t, 5, atMax.Pools[1].MaxNodes)
+	assert.Equal(t, 24, atNow.Pools[1].MaxNodes)
+	f, err := capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 24.0, f.Nodes.P50)
+}
+
+// One trial runs when every trial would be the same, and only then.
+func TestForecastOneTrial(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	h := []capacity.Observation{{day(0), 8}, {day(7), 9}, {day(14), 10}}
+	static := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/22", capacity.Pool{Count: 10})
+	for _, tt := range []struct {
+		name string
+		c    capacity.Cluster
+		opt  capacity.ForecastOptions
+		want int
+	}{
+		{"no pods, no history", dynamicCluster(), capacity.ForecastOptions{Trials: 50}, 1},
+		{"pods that change nothing", static, capacity.ForecastOptions{Trials: 50, Pods: podDensity}, 1},
+		{"pods that change what a node takes", dynamicCluster(), capacity.ForecastOptions{Trials: 50, Pods: podDensity}, 50},
+		{"a growth model", static, capacity.ForecastOptions{Trials: 50, History: h}, 50},
+		{"too little history for a model", static, capacity.ForecastOptions{Trials: 50, History: h[:2]}, 1},
+	} {
+		f, err := capacity.Forecast(context.Background(), tt.c, "nodes", tt.opt)
+		if tt.c.Pools[0].Name != "nodes" {
+			f, err = capacity.Forecast(context.Background(), tt.c, "user", tt.opt)
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, f.Trials, tt.name)
+		sum := 0
+		for _, n := range f.Limits {
+			sum += n
+		}
+		assert.Equal(t, tt.want, sum, tt.name)
+	}
+}
+
+func TestForecastWarnings(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 12}) // 32 nodes fit
+	// Six weeks from 4 to 12 nodes, a node a week with noise: 32 nodes lie
+	// about 20 weeks ahead, beyond 3× the span of 42 days.
+	var h []capacity.Observation
+	for w, n := range []int{4, 6, 6, 7, 9, 10, 12} {
+		h = append(h, capacity.Observation{Time: day(7 * w), Nodes: n})
+	}
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 100, History: h})
+	require.NoError(t, err)
+	require.NotNil(t, f.When)
+	require.NotEmpty(t, f.Warnings)
+	assert.Regexp(t, `^When\.P90 \d{4}-\d\d-\d\d lies \d+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
+	for _, w := range f.Warnings[1:] {
+		assert.Regexp(t, `^UpgradeBy\.P\d0 .* an extrapolation$`, w)
+	}
+	assert.True(t, f.When.P90.Sub(day(42)) > 3*42*24*time.Hour)
+
+	// A "now" past the dates: they are in the past, and the forecast says so.
+	late := capacity.ForecastOptions{Trials: 100, History: h, Now: f.When.P50.AddDate(0, 0, 1)}
+	g, err := capacity.Forecast(context.Background(), c, "nodes", late)
+	require.NoError(t, err)
+	assert.Equal(t, f.When, g.When, "Now changes the warnings only")
+	assert.Contains(t, g.Warnings, "When.P50 "+f.When.P50.Format(time.DateOnly)+" is not after now ("+late.Now.Format(time.DateOnly)+"): in at least 50% of trials the pool has already run out")
+
+	// A history that ends elsewhere than the pool's Count.
+	c.Pools[0].Count = 20
+	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 10, History: h})
+	require.NoError(t, err)
+	assert.Equal(t, "History ends at 12 nodes (2026-02-12) but pool nodes's Count is 20: the trials start from the cluster at Count and follow the history's model from its last observation", g.Warnings[0])
+
+	// A short horizon leaves the late bounds unknown, and says so.
+	c.Pools[0].Count = 12
+	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 100, History: h, Horizon: int(f.When.P50.Sub(day(42)).Hours() / 24)})
+	require.NoError(t, err)
+	require.NotNil(t, g.When)
+	assert.False(t, g.When.P10.IsZero())
+	assert.True(t, g.When.P90.IsZero())
+	assert.Contains(t, strings.Join(g.Warnings, "\n"), "When.P")
+	_, err = json.Marshal(g)
+	require.NoError(t, err)
+
 	var ve *capacity.ValidationError
-	_, err = capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{History: []capacity.Observation{{time.Now(), 3}}})
+	_, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{History: h, Horizon: capacity.MaxHorizon + 1})
 	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.Has("History"))
+	assert.True(t, ve.Has("Horizon"))
+}
+
+// Without surge (a Spot pool) an upgrade adds no node: it stops fitting
+// the day the pool does.
+func TestForecastUpgradeByWithoutSurge(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	var h []capacity.Observation
+	for d, n := range []int{10, 12, 12, 15, 16, 17, 20} {
+		h = append(h, capacity.Observation{Time: day(d), Nodes: n})
+	}
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 20, Spot: true})
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 50, History: h})
+	require.NoError(t, err)
+	require.NotNil(t, f.When)
+	assert.Equal(t, f.When, f.UpgradeBy)
+	c.Pools[0].Spot = false
+	g, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 50, History: h})
+	require.NoError(t, err)
+	assert.Equal(t, f.When, g.When, "the same trials")
+	assert.True(t, g.UpgradeBy.P50.Before(g.When.P50), "%+v before %+v", g.UpgradeBy, g.When)
 }

@@ -49,7 +49,7 @@ func TestForecastOptionBounds(t *testing.T) {
 	}
 	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 3, Workers: capacity.MaxWorkers})
 	require.NoError(t, err)
-	assert.Equal(t, 3, f.Trials)
+	assert.Equal(t, 1, f.Trials, "every trial would be the same: one runs")
 }
 
 func TestForecastHistoryChecked(t *testing.T) {
@@ -99,26 +99,45 @@ func TestForecastDatesBounded(t *testing.T) {
 
 	// Six years nearly flat: 4, 4, 5 nodes on days 0, 1, 2190. By hand,
 	// x̄ = 2191/3 ≈ 730.3, Sxy = Σ(x−x̄)·y = 2190·5 + 1·4 − x̄·13 ≈ 1,459.7,
-	// Sxx ≈ 3,195,941: a slope of 4.567e-4 nodes a day from about 4 nodes,
-	// so 1,000 nodes lie about 2.18 million days away, beyond any Duration.
-	// Before the fix this dated to 1727.
+	// Sxx ≈ 3,195,941: a slope of 4.567e-4 nodes a day from about 4 nodes
+	// (the walk's drift is 1/2190 = 4.566e-4), so 1,000 nodes lie about
+	// 2.18 million days away, far beyond the horizon. Before the fix this
+	// dated to 1727.
 	flat := []capacity.Observation{{day(0), 4}, {day(1), 4}, {day(2190), 5}}
-	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: flat})
+	c.Pools[0].Count = 5
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 20, History: flat})
 	require.NoError(t, err)
 	assert.Equal(t, 1000.0, f.Nodes.P50)
 	assert.Nil(t, f.When)
-	assert.Contains(t, f.WhenNote, "too far to date")
+	assert.Nil(t, f.UpgradeBy)
+	require.NotEmpty(t, f.Warnings)
+	assert.Contains(t, f.Warnings[0], "When is nil: fewer than 10% of trials reach it by 2035-12-31, the end of the horizon")
 	assert.InDelta(t, 4.567e-4, f.Growth, 1e-6)
 	_, err = json.Marshal(f)
 	require.NoError(t, err)
 
-	// A history already past the target dates to its start, not before:
-	// 1,100 → 1,300 nodes at 10 a day passes 1,000 nodes 10 days before day 0.
+	// A history already past what fits dates to the first observation
+	// above it, and says the date is past: 1,100 → 1,300 nodes at 10 a
+	// day passed 1,000 nodes before day 0.
 	past := []capacity.Observation{{day(0), 1100}, {day(10), 1200}, {day(20), 1300}}
+	c.Pools[0].Count = 4
 	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: past})
 	require.NoError(t, err)
-	require.NotNil(t, f.When)
-	assert.Equal(t, start, f.When.P50)
-	assert.False(t, f.When.Lo.Before(start), "%v", f.When.Lo)
-	assert.False(t, f.When.Hi.Before(start), "%v", f.When.Hi)
+	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.UpgradeBy)
+	assert.Contains(t, f.Warnings, "History ends at 1300 nodes (2020-01-21) but pool nodes's Count is 4: the trials start from the cluster at Count and follow the history's model from its last observation")
+	assert.Contains(t, f.Warnings, "When.P90 2020-01-01 is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
+	_, err = json.Marshal(f)
+	require.NoError(t, err)
+
+	// The horizon stops at 9999-12-31: a history ending in 9999 simulates
+	// the days left and dates nothing beyond.
+	late := []capacity.Observation{{time.Date(9999, 12, 1, 0, 0, 0, 0, time.UTC), 4}, {time.Date(9999, 12, 10, 0, 0, 0, 0, time.UTC), 40}, {time.Date(9999, 12, 20, 0, 0, 0, 0, time.UTC), 80}}
+	c.Pools[0].Count = 80
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 5, History: late})
+	require.NoError(t, err)
+	assert.Nil(t, f.When)
+	assert.Contains(t, f.Warnings[0], "by 9999-12-31, the end of the horizon")
+	_, err = json.Marshal(f)
+	require.NoError(t, err)
 }

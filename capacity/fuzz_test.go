@@ -101,6 +101,9 @@ func (g *gen) cluster() capacity.Cluster {
 	if src := c.Spec.Pods.Source; (src == modes.PodCIDR || src == modes.CNIPool) && g.bit() || g.u8()%8 == 0 {
 		c.PodCIDRs = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 16+g.u8()%13)}
 	}
+	if c.Spec.Pods.Source == modes.CNIPool && g.bit() || g.u8()%8 == 0 {
+		c.CNIPool = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 80, 0, 0}), 16+g.u8()%13)}
+	}
 	c.DefaultMaxSurge = mostly(g, 4, surges...)
 	for i := range 1 + g.u8()%3 {
 		p := capacity.Pool{Name: string(rune('a' + i)), Count: mostly(g, 3, counts...), MaxPods: mostly(g, 4, 0, 10, 30, 250, 1, -1, 251, modes.SpecMaxPods+1),
@@ -201,7 +204,7 @@ func TestValidClustersRoundTrip(t *testing.T) {
 
 // FuzzSimulateCustomSpec drives Simulate and Forecast with custom Specs and
 // hostile pools: Validate rejects the cluster and every entry point returns
-// an error, or they all run, their figures are sane, the cluster survives a
+// an error, or they all run (Check too), their figures are sane, the cluster survives a
 // JSON round trip and, where checkAgreement applies, Simulate stops where
 // Analyze says.
 func FuzzSimulateCustomSpec(f *testing.F) {
@@ -264,6 +267,11 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 			}
 		}
 
+		for _, st := range append(sc.Steps, capacity.Step{Op: capacity.OpCreate}, capacity.Step{Op: capacity.OpAddPool, Pool: "a"}) {
+			_, err := capacity.Check(c, st)
+			require.NoError(t, err, "%+v", st)
+		}
+
 		require.NoError(t, serr)
 		for _, st := range tl.Steps {
 			for _, sp := range st.Spaces {
@@ -285,19 +293,29 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 			}
 			return
 		}
-		require.Equal(t, 3, fr.Trials)
+		// One trial when every trial would be the same: no growth model.
+		require.True(t, fr.Trials == 3 || fr.Trials == 1 && len(opt.History) < 3, "%d trials", fr.Trials)
 		q := fr.Nodes
-		for _, v := range []float64{q.P50, q.P90, q.P99, fr.Growth} {
+		for _, v := range []float64{q.P1, q.P10, q.P50, q.P90, q.P99, fr.Growth} {
 			require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%+v", fr)
 		}
-		require.True(t, q.P99 >= 0 && q.P99 <= q.P90 && q.P90 <= q.P50, "%+v", q)
+		require.True(t, q.P1 >= 0 && q.P1 <= q.P10 && q.P10 <= q.P50 && q.P50 <= q.P90 && q.P90 <= q.P99, "%+v", q)
 		sum := 0
 		for _, n := range fr.Limits {
 			sum += n
 		}
-		require.Equal(t, 3, sum)
-		if fr.When != nil && len(opt.History) > 0 {
-			require.False(t, fr.When.P50.Before(opt.History[0].Time), "%+v", fr.When)
+		require.Equal(t, fr.Trials, sum)
+		for _, d := range []*capacity.DateRange{fr.When, fr.UpgradeBy} {
+			if d != nil && len(opt.History) > 0 {
+				first := opt.History[0].Time.Truncate(24 * time.Hour)
+				require.False(t, d.P10.Before(first), "%+v", d)
+			}
+		}
+		if w, u := fr.When, fr.UpgradeBy; w != nil {
+			require.NotNil(t, u, "an upgrade stops fitting no later than the pool")
+			for _, b := range [][2]time.Time{{w.P10, u.P10}, {w.P50, u.P50}, {w.P90, u.P90}} {
+				require.False(t, !b[0].IsZero() && (b[1].IsZero() || b[1].After(b[0])), "upgrade %+v after %+v", u, w)
+			}
 		}
 		_, err = json.Marshal(fr)
 		require.NoError(t, err)

@@ -12,9 +12,9 @@ import (
 type constraint struct {
 	limit  Limit
 	space  int // index into model.spaces, or −1
-	cap    int // units available: addresses, routes, nodes
-	now    int // units committed with every pool at Count
-	at     int // units committed with every pool at its committed size
+	avail  int // units available: addresses, routes, nodes
+	now    int // units taken with every pool at Count
+	at     int // units taken with every pool at its autoscaler max
 	maxUse int // largest units a pool's surge adds (for Recommend)
 	sumUse int // units every pool's surge adds together
 }
@@ -25,14 +25,14 @@ type use struct{ k, per int }
 
 // poolModel is a pool with the cluster's defaults applied.
 type poolModel struct {
-	pool      *Pool
-	maxPods   int
-	pods      int
-	committed int
-	surge     Surge
-	demand    modes.Demand
-	uses      [8]use
-	nuses     int
+	pool    *Pool
+	maxPods int
+	pods    int
+	atMax   int
+	surge   Surge
+	demand  modes.Demand
+	uses    [8]use
+	nuses   int
 }
 
 // model is a validated cluster reduced to constraints and per-pool draws.
@@ -60,7 +60,7 @@ func newModel(c *Cluster) (*model, error) {
 	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools)), podCIDR: -1}
 	subnetSpace := make(map[string]int, len(c.Subnets))
 	for _, sn := range c.Subnets {
-		sp := Space{Name: sn.Name, Reserved: sn.Reserved}
+		sp := Space{Name: sn.Name, Reserved: sn.Reserved, OtherClusters: sn.OtherClusters}
 		for _, p := range sn.Prefixes {
 			sp.Size += 1 << (32 - p.Bits())
 		}
@@ -69,7 +69,7 @@ func newModel(c *Cluster) (*model, error) {
 	podCIDR := -1
 	if usesPodCIDR(s) {
 		cidrs := c.podCIDRs(s)
-		sp := Space{Name: PodCIDRSpace, Kind: KindPodCIDR}
+		sp := Space{Name: podRangeName(s.Pods.Source), Source: s.Pods.Source}
 		for _, p := range cidrs {
 			sp.Size += 1 << (32 - p.Bits())
 			sp.Usable += int(modes.BlocksIn(p, s.Pods.BlockBits)) * s.Pods.BlockSize()
@@ -83,32 +83,28 @@ func newModel(c *Cluster) (*model, error) {
 		route = m.addCons(LimitRouteTable, s.MaxRoutes-c.CustomRoutes)
 	}
 	cluster := m.addCons(LimitClusterNodes, s.MaxNodes)
-	vnetReserved := 0
-	for _, sn := range c.Subnets {
-		vnetReserved += sn.Reserved
-	}
-	vnet := m.addCons(LimitVNet, modes.MaxVNetPrivateIPs-vnetReserved)
+	vnet := m.addCons(LimitVNet, modes.MaxVNetPrivateIPs-c.vnetReserved())
 
 	m.pools = make([]poolModel, len(c.Pools))
 	for i := range c.Pools {
 		p := &c.Pools[i]
 		m.byName[p.Name] = i
 		pm := &m.pools[i]
-		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), committed: p.Committed(), surge: c.surge(p)}
+		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), atMax: p.AtMax(), surge: c.surge(p)}
 		pm.demand = s.PerNode(pm.maxPods, pm.pods)
 		node := subnetSpace[c.nodeSubnet(p)]
-		m.setKind(node, KindNodeSubnet)
+		m.setSource(node, modes.NodeSubnet)
 		pm.add(node, pm.demand.NodeSubnet)
 		if p.PodSubnet != "" {
 			pod := subnetSpace[p.PodSubnet]
-			m.setKind(pod, KindPodSubnet)
+			m.setSource(pod, modes.PodSubnet)
 			if s.Pods.Unit == modes.StaticBlock {
 				m.blockBits[pod] = s.Pods.BlockBits
 			}
 			pm.add(pod, pm.demand.PodSubnet)
 		}
 		if podCIDR >= 0 {
-			pm.add(podCIDR, pm.demand.PodCIDRBlocks*s.Pods.BlockSize())
+			pm.add(podCIDR, pm.demand.PodRange)
 		}
 		if route >= 0 {
 			pm.add(route, s.RoutesPerNode)
@@ -122,25 +118,25 @@ func newModel(c *Cluster) (*model, error) {
 			}
 			k := &m.cons[u.k]
 			k.now += p.Count * u.per
-			k.at += pm.committed * u.per
-			k.maxUse = max(k.maxUse, pm.surge.Nodes(pm.committed)*u.per)
-			k.sumUse += pm.surge.Nodes(pm.committed) * u.per
+			k.at += pm.atMax * u.per
+			k.maxUse = max(k.maxUse, pm.surge.Nodes(pm.atMax)*u.per)
+			k.sumUse += pm.surge.Nodes(pm.atMax) * u.per
 		}
 	}
 	for i := range m.spaces {
 		sp := &m.spaces[i]
-		if sp.Kind == 0 {
-			sp.Kind = KindNodeSubnet // a subnet no pool uses yet
+		if sp.Source == 0 {
+			sp.Source = modes.NodeSubnet // a subnet no pool uses yet
 		}
 		k := &m.cons[i]
-		k.limit = sp.Kind.limit()
-		taken := sp.Reserved // addresses others use
-		if sp.Kind != KindPodCIDR {
-			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.Reserved)
+		k.limit = limitOf(sp.Source)
+		taken := sp.others()
+		if !podRange(sp.Source) {
+			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.others())
 		}
-		k.cap = sp.Usable - taken
-		sp.Committed, sp.CommittedMax = k.now, k.at
-		sp.Free = k.cap - k.at
+		k.avail = sp.Usable - taken
+		sp.Now, sp.AtMax = k.now, k.at
+		sp.Free = k.avail - k.at
 	}
 	return m, nil
 }
@@ -166,27 +162,39 @@ func subnetUsable(prefixes []netip.Prefix, blockBits, reserved int) (usable, tak
 	return usable, (reserved + bs - 1) / bs * bs
 }
 
-// PodCIDRSpace is the Name of the pod CIDR's Space.
-const PodCIDRSpace = "podCIDR"
+// The Names of the spaces outside the VNet: the pod CIDR's, and a
+// bring-your-own CNI's own pool's. They are spelt as their role.
+const (
+	PodCIDRSpace = "pod-cidr"
+	CNIPoolSpace = "cni-pool"
+)
+
+// podRangeName names the space of a pod range of source s.
+func podRangeName(s modes.Source) string {
+	if s == modes.CNIPool {
+		return CNIPoolSpace
+	}
+	return PodCIDRSpace
+}
 
 // addSpace adds a space and its constraint: constraint i is space i, so a
 // space's index is also its constraint's.
-func (m *model) addSpace(sp Space, prefixes []netip.Prefix, capacity int) int {
+func (m *model) addSpace(sp Space, prefixes []netip.Prefix, avail int) int {
 	m.spaces = append(m.spaces, sp)
 	m.prefixes = append(m.prefixes, prefixes)
 	m.blockBits = append(m.blockBits, 0)
-	m.cons = append(m.cons, constraint{limit: sp.Kind.limit(), space: len(m.spaces) - 1, cap: capacity})
+	m.cons = append(m.cons, constraint{limit: limitOf(sp.Source), space: len(m.spaces) - 1, avail: avail})
 	return len(m.spaces) - 1
 }
 
-func (m *model) addCons(l Limit, capacity int) int {
-	m.cons = append(m.cons, constraint{limit: l, space: -1, cap: capacity})
+func (m *model) addCons(l Limit, avail int) int {
+	m.cons = append(m.cons, constraint{limit: l, space: -1, avail: avail})
 	return len(m.cons) - 1
 }
 
-func (m *model) setKind(i int, k SpaceKind) {
-	if m.spaces[i].Kind == 0 {
-		m.spaces[i].Kind = k
+func (m *model) setSource(i int, k modes.Source) {
+	if m.spaces[i].Source == 0 {
+		m.spaces[i].Source = k
 	}
 }
 
@@ -198,7 +206,7 @@ func (pm *poolModel) add(k, per int) {
 }
 
 // bound returns the largest node count of pool i that fits every
-// constraint with the other pools at their committed size, and the limit
+// constraint with the other pools at their autoscaler max, and the limit
 // that binds first (ties go to address spaces, then in Limit order).
 func (m *model) bound(i int) (int, Limit) {
 	pm := &m.pools[i]
@@ -210,8 +218,8 @@ func (m *model) bound(i int) (int, Limit) {
 			b, l = m.spec.MaxNodesPerPool, LimitPoolNodes
 		} else {
 			k := &m.cons[u.k]
-			others := k.at - pm.committed*u.per
-			b, l = floorDiv(k.cap-others, u.per), k.limit
+			others := k.at - pm.atMax*u.per
+			b, l = floorDiv(k.avail-others, u.per), k.limit
 		}
 		if b < best || b == best && l < lim {
 			best, lim = b, l

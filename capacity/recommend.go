@@ -3,6 +3,7 @@ package capacity
 import (
 	"fmt"
 	"math/bits"
+	"net/netip"
 
 	"github.com/ipcap/ipcap/modes"
 )
@@ -17,14 +18,18 @@ type Recommendation struct {
 
 // SpaceSize is the smallest prefix that holds what a space must.
 type SpaceSize struct {
-	Name     string    `json:"name"`     // the Subnet's Name, or "podCIDR" for the pod CIDR
-	Kind     SpaceKind `json:"kind"`     // node subnet, pod subnet, pod CIDR
-	Required uint64    `json:"required"` // addresses (for a pod CIDR, addresses of its per-node blocks) needed
-	Bits     int       `json:"bits"`     // the smallest prefix length that holds Required
+	Name     string       `json:"name"`     // the Subnet's Name, or PodCIDRSpace or CNIPoolSpace
+	Source   modes.Source `json:"source"`   // the space's role
+	Required uint64       `json:"required"` // addresses (for a pod CIDR, addresses of its per-node blocks) needed
+	Bits     int          `json:"bits"`     // the smallest prefix length that holds Required
+	// Place is where a subnet of Bits fits in an estate's VNet
+	// (Estate.Recommend); zero when the subnet is large enough already or
+	// outside an estate.
+	Place netip.Prefix `json:"place,omitzero"`
 }
 
 // Recommend returns, per subnet and pod CIDR, the smallest single prefix
-// that holds every pool at its committed size plus the upgrade surge of
+// that holds every pool at its autoscaler max plus the upgrade surge of
 // the pools in it — summed, as AKS admits an upgrade of every pool, or the
 // largest with UpgradeSurgeOnePool —, plus the addresses others use: the
 // planning rule of [IPP], (nodes + maxSurge) × per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
@@ -44,14 +49,14 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			need = k.at + k.maxUse
 		}
 		if k.space < 0 {
-			if need > k.cap {
-				r.Notes = append(r.Notes, m.limitNote(k.limit, need, k.cap))
+			if need > k.avail {
+				r.Notes = append(r.Notes, m.limitNote(k.limit, need, k.avail))
 			}
 			continue
 		}
 		sp := m.spaces[k.space]
-		ss := SpaceSize{Name: sp.Name, Kind: sp.Kind}
-		if sp.Kind == KindPodCIDR {
+		ss := SpaceSize{Name: sp.Name, Source: sp.Source}
+		if podRange(sp.Source) {
 			bs := m.spec.Pods.BlockSize()
 			blocks := max(1, (need+bs-1)/bs)
 			ss.Required = uint64(blocks * bs)
@@ -60,7 +65,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 				return nil, fmt.Errorf("capacity: the pod CIDR needs %d blocks of /%d, more than an IPv4 range holds: nothing fits", blocks, m.spec.Pods.BlockBits)
 			}
 		} else {
-			ss.Required, ss.Bits = subnetSize(need, sp.Reserved, m.blockBits[k.space])
+			ss.Required, ss.Bits = subnetSize(need, sp.others(), m.blockBits[k.space])
 			if ss.Bits < modes.MaxSubnetBits {
 				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxSubnetBits)
 			}
@@ -69,7 +74,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 	}
 	for i := range m.pools {
 		pm := &m.pools[i]
-		if n := pm.committed + pm.surge.Nodes(pm.committed); n > m.spec.MaxNodesPerPool {
+		if n := pm.atMax + pm.surge.Nodes(pm.atMax); n > m.spec.MaxNodesPerPool {
 			r.Notes = append(r.Notes, fmt.Sprintf("pool %s: %d nodes with surge exceed %d per pool: split it or lower maxSurge", pm.pool.Name, n, m.spec.MaxNodesPerPool))
 		}
 	}

@@ -18,22 +18,22 @@ func TestRecommend(t *testing.T) {
 	}{
 		// W1: 50 nodes + 1 surge at 30 pods: 51 × 31 = 1,581 → /21.
 		{"W1", oneSubnet(modes.AzureCNI, "10.240.0.0/24", capacity.Pool{Count: 50, MaxSurge: capacity.SurgeNodes(1)}),
-			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 1581, Bits: 21}}, 0},
+			[]capacity.SpaceSize{{Name: "nodes", Source: modes.NodeSubnet, Required: 1581, Bits: 21}}, 0},
 		// W2: 10 more for scale-out (autoscaler max 60): 61 × 31 = 1,891 → /21.
 		{"W2", oneSubnet(modes.AzureCNI, "10.240.0.0/24", capacity.Pool{Count: 50, MinCount: 50, MaxCount: 60, MaxSurge: capacity.SurgeNodes(1)}),
-			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 1891, Bits: 21}}, 0},
+			[]capacity.SpaceSize{{Name: "nodes", Source: modes.NodeSubnet, Required: 1891, Bits: 21}}, 0},
 		// Overlay, 300 nodes + 10% surge: 330 node IPs → /23 (507); 330 /24s → /15 (512 /24s).
 		{"overlay", oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Count: 300}),
-			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 330, Bits: 23},
-				{Name: "podCIDR", Kind: capacity.KindPodCIDR, Required: 330 * 256, Bits: 15}}, 0},
+			[]capacity.SpaceSize{{Name: "nodes", Source: modes.NodeSubnet, Required: 330, Bits: 23},
+				{Name: "pod-cidr", Source: modes.PodCIDR, Required: 330 * 256, Bits: 15}}, 0},
 		// Kubenet past the route table: no prefix helps.
 		{"kubenet 420", oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 420}),
-			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 462, Bits: 23},
-				{Name: "podCIDR", Kind: capacity.KindPodCIDR, Required: 462 * 256, Bits: 15}}, 1},
+			[]capacity.SpaceSize{{Name: "nodes", Source: modes.NodeSubnet, Required: 462, Bits: 23},
+				{Name: "pod-cidr", Source: modes.PodCIDR, Required: 462 * 256, Bits: 15}}, 1},
 		// A tiny pool still needs a /29.
 		{"tiny", oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Count: 1, MaxPods: 30}),
-			[]capacity.SpaceSize{{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 2, Bits: 29},
-				{Name: "podCIDR", Kind: capacity.KindPodCIDR, Required: 512, Bits: 23}}, 0},
+			[]capacity.SpaceSize{{Name: "nodes", Source: modes.NodeSubnet, Required: 2, Bits: 29},
+				{Name: "pod-cidr", Source: modes.PodCIDR, Required: 512, Bits: 23}}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +57,7 @@ func TestRecommendStaticBlocks(t *testing.T) {
 	}
 	r, err := capacity.Recommend(c)
 	require.NoError(t, err)
-	assert.Contains(t, r.Spaces, capacity.SpaceSize{Name: "pods", Kind: capacity.KindPodSubnet, Required: 496, Bits: 22})
+	assert.Contains(t, r.Spaces, capacity.SpaceSize{Name: "pods", Source: modes.PodSubnet, Required: 496, Bits: 22})
 
 	rep, err := capacity.Analyze(c)
 	require.NoError(t, err)

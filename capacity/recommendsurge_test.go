@@ -26,7 +26,7 @@ func TestRecommendNothingFits(t *testing.T) {
 	require.NoError(t, err)
 	found := false
 	for _, sp := range r.Spaces {
-		if sp.Kind == capacity.KindPodCIDR {
+		if sp.Source == modes.PodCIDR {
 			found = true
 			assert.Equal(t, 6, sp.Bits)
 		}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/ipcap/ipcap/modes"
 	"github.com/stretchr/testify/require"
@@ -21,8 +22,11 @@ func trialCluster(m modes.Mode) Cluster {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, Subnet{Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.241.0.0/21")}})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+	switch s.Pods.Source {
+	case modes.PodCIDR:
 		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("10.244.0.0/18")}
+	case modes.CNIPool:
+		c.CNIPool = []netip.Prefix{netip.MustParsePrefix("10.244.0.0/18")}
 	}
 	for i, count := range []int{2, 3} {
 		p := Pool{Name: fmt.Sprintf("pool%d", i), Count: count, MaxPods: 30, NodeSubnet: "nodes"}
@@ -38,7 +42,13 @@ func trialCluster(m modes.Mode) Cluster {
 // them, and each on a new engine: reset must leave nothing of the previous
 // trial behind, or a forecast would depend on how trials fell to workers.
 func TestTrialOnReusedEngine(t *testing.T) {
-	opt := ForecastOptions{Seed: 5, Pods: func(src rand.Source) distuv.Rander {
+	// A noisy history: the trajectories scale the pool in and out.
+	var h []Observation
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d, n := range []int{3, 6, 4, 8, 5, 9, 7, 11, 8, 3} {
+		h = append(h, Observation{Time: t0.AddDate(0, 0, d), Nodes: n})
+	}
+	opt := ForecastOptions{Seed: 5, History: h, Pods: func(src rand.Source) distuv.Rander {
 		return distuv.Normal{Mu: 18, Sigma: 10, Src: src}
 	}}
 	for _, mode := range modes.All() {
@@ -46,16 +56,19 @@ func TestTrialOnReusedEngine(t *testing.T) {
 		require.NoError(t, c.Validate(), mode.String())
 		m, err := newModel(&c)
 		require.NoError(t, err)
+		f := newForecaster(m, 1, &opt)
+		require.NotNil(t, f.g)
 		reused, err := newEngine(m, nil, 0)
 		require.NoError(t, err)
+		rw := &trialWorker{e: reused}
 		for i := range 6 {
 			fresh, err := newEngine(m, nil, 0)
 			require.NoError(t, err)
-			wn, wl, err := fresh.trial(1, i, opt)
+			want, err := f.trial(&trialWorker{e: fresh}, i)
 			require.NoError(t, err)
-			gn, gl, err := reused.trial(1, i, opt)
+			got, err := f.trial(rw, i)
 			require.NoError(t, err)
-			require.Equal(t, [2]any{wn, wl}, [2]any{gn, gl}, "%v trial %d", mode, i)
+			require.Equal(t, want, got, "%v trial %d", mode, i)
 			for k := range fresh.spaces {
 				require.Equal(t, fresh.spaces[k].used(), reused.spaces[k].used(), "%v trial %d space %d", mode, i, k)
 			}
@@ -64,7 +77,7 @@ func TestTrialOnReusedEngine(t *testing.T) {
 		// Emptied, the node subnet holds only what others use: Reserved 3.
 		reused.reset(nil, 0)
 		for k, sp := range m.spaces {
-			if sp.Kind == KindNodeSubnet {
+			if sp.Source == modes.NodeSubnet {
 				require.Equal(t, 3, reused.spaces[k].used(), "%v: node subnet after reset", mode)
 			}
 		}

@@ -3,6 +3,7 @@ package capacity
 import (
 	"context"
 	"fmt"
+	"net/netip"
 
 	"github.com/ipcap/ipcap/modes"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -111,7 +112,7 @@ func (e *Exhaustion) String() string {
 //
 // For modes without on-demand allocation, ScaleOut of a pool without the
 // autoscaler stops exactly at Analyze's MaxNodes with the same Limit when
-// every pool starts at its committed size.
+// every pool starts at its autoscaler max (Pool.AtMax).
 func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -178,6 +179,12 @@ func (m *model) checkSteps(steps []Step) error {
 		if err := m.checkStep(i, st); err != nil {
 			return err
 		}
+		if st.Op == OpMigrate {
+			return &StepError{Index: i, Field: stepPath(i, "Op"), Value: st.Op.String(), Reason: "Simulate does not replay a migration: Check answers it"}
+		}
+		if _, r := m.migrated(st); st.Op == OpExpandPodCIDR && r != nil {
+			return &StepError{Index: i, Field: stepPath(i, "PodCIDRs"), Value: joinPrefixes(st.PodCIDRs), Reason: r.Reason}
+		}
 	}
 	return nil
 }
@@ -187,14 +194,15 @@ func (m *model) checkSteps(steps []Step) error {
 // step, each pool as one request, as AKS creates a pool's scale set.
 func (e *engine) create(steps []Step, request bool) *Exhaustion {
 	for pi := range e.pools {
+		p := &e.pools[pi]
 		added := false
 		for _, st := range steps {
-			added = added || st.Op == OpAddPool && st.Pool == e.pools[pi].pm.pool.Name
+			added = added || st.Op == OpAddPool && st.Pool == p.pm.pool.Name
 		}
 		if added {
 			continue
 		}
-		if ex := e.grow(pi, e.pools[pi].pm.pool.Count, request); ex != nil {
+		if ex := e.grow(p, p.pm.pool.Count, request); ex != nil {
 			return ex
 		}
 	}
@@ -203,37 +211,60 @@ func (e *engine) create(steps []Step, request bool) *Exhaustion {
 
 // grow brings pool pi to target nodes, the nodes it lacks as one request
 // or one node at a time.
-func (e *engine) grow(pi, target int, request bool) *Exhaustion {
-	if n := len(e.pools[pi].live); request && target > n {
-		return e.request(pi, target-n)
+func (e *engine) grow(p *simPool, target int, request bool) *Exhaustion {
+	if n := len(p.live); request && target > n {
+		return e.request(p, target-n)
 	}
-	return e.scale(pi, target)
+	return e.scale(p, target)
 }
 
 func (e *engine) apply(st Step, steps []Step) *Exhaustion {
-	pi := e.m.byName[st.Pool]
+	p := &e.pools[e.m.byName[st.Pool]]
 	switch st.Op {
 	case OpCreate:
 		return e.create(steps, true)
 	case OpScale:
-		return e.grow(pi, st.Nodes, e.pools[pi].pm.pool.Autoscaling())
+		return e.grow(p, st.Nodes, p.pm.pool.Autoscaling())
 	case OpAutoscale:
-		return e.grow(pi, st.Nodes, true)
+		return e.grow(p, st.Nodes, true)
 	case OpUpgrade:
 		if st.Pool != "" {
-			return e.upgrade(pi)
+			return e.upgrade(p)
 		}
 		for pi := range e.pools { // az aks upgrade: one pool after another [CPU]
-			if ex := e.upgrade(pi); ex != nil {
+			if ex := e.upgrade(&e.pools[pi]); ex != nil {
 				return ex
 			}
 		}
 	case OpAddPool:
-		return e.grow(pi, e.pools[pi].pm.pool.Count, true)
+		return e.grow(p, p.pm.pool.Count, true)
 	case OpChurn:
-		return e.churn(pi)
+		return e.churn(p)
+	case OpExpandPodCIDR:
+		e.expandPodCIDR(st.PodCIDRs[0])
 	}
 	return nil
+}
+
+// expandPodCIDR widens the pod CIDR to p, a superset of it: a new block
+// pool over p in which the nodes keep the blocks they hold [OVX].
+func (e *engine) expandPodCIDR(p netip.Prefix) {
+	k := e.m.podCIDR
+	e.m.prefixes[k] = []netip.Prefix{p}
+	sp, err := e.m.allocator(k)
+	if err != nil {
+		panic("capacity: internal error: expanding the pod CIDR: " + err.Error()) // recovered by simulate
+	}
+	bits := sp.blocks.Bits()
+	for _, pool := range e.pools {
+		for _, n := range pool.live {
+			for _, b := range n.blocks {
+				_ = sp.blocks.Occupy(netip.PrefixFrom(addr(b), bits))
+			}
+		}
+	}
+	sp.peak = e.spaces[k].peak
+	e.spaces[k] = sp
 }
 
 // churn replaces the pods of every node of pool pi with a new draw. Old
@@ -242,42 +273,24 @@ func (e *engine) apply(st Step, steps []Step) *Exhaustion {
 // pods together, then give back whole batches while more than the release
 // threshold is free [ACN]. Calico re-places the pods; pre-allocated and
 // block modes hold the same addresses.
-func (e *engine) churn(pi int) *Exhaustion {
-	p := &e.pools[pi]
-	a := e.m.spec.Pods
+func (e *engine) churn(p *simPool) *Exhaustion {
 	for i := range p.live {
-		n := &p.live[i]
-		pods := e.drawPods(p)
-		switch a.Unit {
-		case modes.Batch:
-			if ex := e.rebatch(pi, n, min(n.pods+pods, p.pm.maxPods)); ex != nil {
-				return ex
-			}
-			n.pods = pods
-			e.settle(p, n)
-		case modes.OnDemandBlock:
-			e.unplaceCalicoPods(n)
-			n.pods = pods
-			if ex := e.placeCalico(pi, n, pods); ex != nil {
-				return ex
-			}
-		default:
-			n.pods = pods
+		if ex := e.unit.churn(e, p, &p.live[i], e.drawPods(p)); ex != nil {
+			return ex
 		}
 	}
 	return nil
 }
 
 // rebatch grows node n's batched addresses to the CNS target for demand.
-func (e *engine) rebatch(pi int, n *simNode, demand int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) rebatch(p *simPool, n *simNode, demand int) *Exhaustion {
 	a := e.m.spec.Pods
 	want := modes.DynamicTarget(demand, a.BatchSize, a.RequestThreshold, p.pm.maxPods)
 	if add := want - len(n.addrs); add > 0 {
 		if e.vnet+add > modes.MaxVNetPrivateIPs {
-			return e.fail(pi, LimitVNet, -1, 0)
+			return e.fail(p, LimitVNet, -1, 0)
 		}
-		if ex := e.takeAddrs(pi, n, p.pod, add, true); ex != nil {
+		if ex := e.takeAddrs(p, n, p.pod, add, true); ex != nil {
 			return ex
 		}
 		e.vnet += add

@@ -32,8 +32,11 @@ func agreementClusters(m modes.Mode) map[string]capacity.Cluster {
 			c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netipPrefix{pfx(pod)}, Reserved: 5})
 			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
 		}
-		if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+		switch s.Pods.Source {
+		case modes.PodCIDR:
 			c.PodCIDRs = []netipPrefix{pfx(podCIDR)}
+		case modes.CNIPool:
+			c.CNIPool = []netipPrefix{pfx(podCIDR)}
 		}
 		return c
 	}
@@ -130,10 +133,10 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 	// claims one block (the closed form's 4 nodes); then nodes borrow the
 	// free addresses of others' blocks, until 6 × 40 = 240 of 256 are used.
 	c := capacity.Cluster{
-		Mode:     modes.BYOCNICalico,
-		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/24")},
-		PodCIDRs: []netipPrefix{pfx("192.168.0.0/24")},
-		Pools:    []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 40}},
+		Mode:    modes.BYOCNICalico,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24")},
+		CNIPool: []netipPrefix{pfx("192.168.0.0/24")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 40}},
 	}
 	r, err := capacity.Analyze(c)
 	require.NoError(t, err)
@@ -142,8 +145,8 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)
 	assert.Equal(t, 6, tl.Exhausted.Nodes)
-	assert.Equal(t, capacity.LimitPodCIDR, tl.Exhausted.Limit)
-	assert.Equal(t, "podCIDR", tl.Exhausted.Space)
+	assert.Equal(t, capacity.LimitCNIPool, tl.Exhausted.Limit)
+	assert.Equal(t, "cni-pool", tl.Exhausted.Space)
 
 	// Scaling in gives the blocks back: a block is released when empty.
 	sc := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "p", Nodes: 6}, {Op: capacity.OpScale, Pool: "p", Nodes: 0}}}
@@ -256,7 +259,7 @@ func TestSimulateErrors(t *testing.T) {
 	assert.EqualError(t, err, "capacity: Steps[0].Nodes -2: want a node count of 0 or more")
 	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: 9, Pool: "nodes"}}})
 	require.ErrorAs(t, err, &se)
-	assert.EqualError(t, err, "capacity: Steps[1].Op 9: want one of create, scale, upgrade, add-pool, churn, autoscale")
+	assert.EqualError(t, err, "capacity: Steps[1].Op 9: want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr")
 	var ve *capacity.ValidationError
 	assert.False(t, errors.As(err, &ve), "a bad step is not an invalid cluster")
 	bad := c

@@ -67,6 +67,8 @@ func (m *model) checkStep(i int, st Step) *StepError {
 		return &StepError{Index: i, Field: stepPath(i, "Op"), Value: st.Op.String(), Reason: "create can only be the first step"}
 	case st.Op == OpCreate, st.Op == OpUpgrade && st.Pool == "": // az aks upgrade: every pool
 		return nil
+	case st.Op == OpMigrate || st.Op == OpExpandPodCIDR:
+		return m.checkCIDRStep(i, st)
 	}
 	if _, ok := m.byName[st.Pool]; !ok {
 		return m.unknownPool(i, stepPath(i, "Pool"), st.Pool)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ipcap/ipcap/internal/enum"
 )
 
 // PoolMode is a node pool's role (agentPoolProfiles[].mode). The zero
@@ -17,31 +19,24 @@ const (
 
 var poolModeNames = [...]string{PoolUser: "user", PoolSystem: "system"}
 
-// String returns "user" or "system".
-func (m PoolMode) String() string {
-	if int(m) < len(poolModeNames) {
-		return poolModeNames[m]
-	}
-	return "PoolMode(" + strconv.Itoa(int(m)) + ")"
+// String returns the name MarshalText writes and ParsePoolMode reads.
+func (v PoolMode) String() string { return enum.Name(poolModeNames[:], uint8(v), "PoolMode") }
+
+// MarshalText writes String's form; an invalid value is an error.
+func (v PoolMode) MarshalText() ([]byte, error) {
+	return enum.Text(poolModeNames[:], uint8(v), "capacity.PoolMode")
 }
 
-// MarshalText writes String's form.
-func (m PoolMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+// UnmarshalText reads ParsePoolMode's forms.
+func (v *PoolMode) UnmarshalText(b []byte) error {
+	return unmarshal(b, poolModeNames[:], "pool mode", (*uint8)(v))
+}
 
-// UnmarshalText reads "user" or "system" in any case, as AKS writes them
-// ("User", "System"); the empty text is a user pool.
-func (m *PoolMode) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*m = PoolUser
-		return nil
-	}
-	for i, n := range poolModeNames {
-		if strings.EqualFold(string(b), n) {
-			*m = PoolMode(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("capacity: pool mode %q: want user or system", b)
+// ParsePoolMode returns the value whose String is s, ignoring case; "" is the
+// zero value.
+func ParsePoolMode(s string) (PoolMode, error) {
+	x, err := parseEnum(s, poolModeNames[:], "pool mode")
+	return PoolMode(x), err
 }
 
 // UpgradeSurge says how an upgrade of the whole cluster (az aks upgrade)
@@ -61,30 +56,26 @@ const (
 
 var upgradeSurgeNames = [...]string{UpgradeSurgeSum: "sum", UpgradeSurgeOnePool: "one-pool"}
 
-// String returns "sum" or "one-pool".
-func (u UpgradeSurge) String() string {
-	if int(u) < len(upgradeSurgeNames) {
-		return upgradeSurgeNames[u]
-	}
-	return "UpgradeSurge(" + strconv.Itoa(int(u)) + ")"
+// String returns the name MarshalText writes and ParseUpgradeSurge reads.
+func (v UpgradeSurge) String() string {
+	return enum.Name(upgradeSurgeNames[:], uint8(v), "UpgradeSurge")
 }
 
-// MarshalText writes String's form.
-func (u UpgradeSurge) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+// MarshalText writes String's form; an invalid value is an error.
+func (v UpgradeSurge) MarshalText() ([]byte, error) {
+	return enum.Text(upgradeSurgeNames[:], uint8(v), "capacity.UpgradeSurge")
+}
 
-// UnmarshalText reads String's form; the empty text is UpgradeSurgeSum.
-func (u *UpgradeSurge) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*u = UpgradeSurgeSum
-		return nil
-	}
-	for i, n := range upgradeSurgeNames {
-		if strings.EqualFold(string(b), n) {
-			*u = UpgradeSurge(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("capacity: upgrade surge %q: want sum or one-pool", b)
+// UnmarshalText reads ParseUpgradeSurge's forms.
+func (v *UpgradeSurge) UnmarshalText(b []byte) error {
+	return unmarshal(b, upgradeSurgeNames[:], "upgrade surge", (*uint8)(v))
+}
+
+// ParseUpgradeSurge returns the value whose String is s, ignoring case; "" is the
+// zero value.
+func ParseUpgradeSurge(s string) (UpgradeSurge, error) {
+	x, err := parseEnum(s, upgradeSurgeNames[:], "upgrade surge")
+	return UpgradeSurge(x), err
 }
 
 // SurgeFallback is an upgrade that could not have its surge nodes and went
@@ -140,8 +131,7 @@ func kubernetesMinor(v string) (int, bool) {
 // Kubernetes 1.35 a surge request that fails falls back to a surge of 1
 // and then, with maxUnavailable set, to draining in place; e.fallbacks
 // records it.
-func (e *engine) upgrade(pi int) *Exhaustion {
-	p := &e.pools[pi]
+func (e *engine) upgrade(p *simPool) *Exhaustion {
 	old := len(p.live)
 	surge := p.pm.surge.Nodes(old)
 	unavailable := p.pm.pool.MaxUnavailable.Nodes(old)
@@ -150,9 +140,9 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 	}
 	for left := old; left > 0; {
 		if u := min(unavailable, left); u > 0 {
-			e.removeOld(pi, u, left)
+			e.removeOld(p, u, left)
 			left -= u
-			if ex := e.request(pi, u); ex != nil {
+			if ex := e.request(p, u); ex != nil {
 				return ex
 			}
 		}
@@ -160,11 +150,11 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 		if s == 0 {
 			continue
 		}
-		ex := e.request(pi, s)
+		ex := e.request(p, s)
 		if ex != nil && e.m.c.surgeFallback() {
 			f := SurgeFallback{Pool: p.pm.pool.Name, Nodes: len(p.live), From: s, To: 1}
 			if s > 1 {
-				if ex = e.request(pi, 1); ex == nil {
+				if ex = e.request(p, 1); ex == nil {
 					s, surge = 1, 1
 				}
 			}
@@ -178,7 +168,7 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 		if ex != nil {
 			return ex
 		}
-		e.removeOld(pi, s, left)
+		e.removeOld(p, s, left)
 		left -= s
 	}
 	return nil
@@ -188,9 +178,9 @@ func (e *engine) upgrade(pi int) *Exhaustion {
 // front of the pool's list, [0, left): swapping the last node into the
 // removed one's place keeps that so, because the place leaves the old
 // region as left shrinks.
-func (e *engine) removeOld(pi, b, left int) {
+func (e *engine) removeOld(p *simPool, b, left int) {
 	for range b {
-		e.removeNode(pi, left-1)
+		e.removeNode(p, left-1)
 		left--
 	}
 }

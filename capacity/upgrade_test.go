@@ -42,12 +42,12 @@ func TestClusterUpgrade(t *testing.T) {
 	// Recommend sizes for the sum: 30 + 5 → /26; for one pool: 22 + 5 → /27.
 	r, err := capacity.Recommend(fivePools("10.240.0.0/24"))
 	require.NoError(t, err)
-	assert.Equal(t, capacity.SpaceSize{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 30, Bits: 26}, r.Spaces[0])
+	assert.Equal(t, capacity.SpaceSize{Name: "nodes", Source: modes.NodeSubnet, Required: 30, Bits: 26}, r.Spaces[0])
 	one := fivePools("10.240.0.0/24")
 	one.ClusterUpgradeSurge = capacity.UpgradeSurgeOnePool
 	r, err = capacity.Recommend(one)
 	require.NoError(t, err)
-	assert.Equal(t, capacity.SpaceSize{Name: "nodes", Kind: capacity.KindNodeSubnet, Required: 22, Bits: 27}, r.Spaces[0])
+	assert.Equal(t, capacity.SpaceSize{Name: "nodes", Source: modes.NodeSubnet, Required: 22, Bits: 27}, r.Spaces[0])
 }
 
 // A full /28 (11 usable) of 11 kubenet nodes has no room for a surge node.

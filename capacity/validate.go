@@ -147,16 +147,20 @@ func (v *validator) room() bool {
 	return false
 }
 
-func (v *validator) add(field, code, format string, args ...any) {
+// add adds a problem of field, which AKS gives no code.
+func (v *validator) add(field, format string, args ...any) { v.addCode(field, "", format, args...) }
+
+// addCode adds a problem of field with AKS's error code for it.
+func (v *validator) addCode(field, code, format string, args ...any) {
 	if v.room() {
 		v.problems = append(v.problems, Problem{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 }
 
 // addErr adds a problem whose message is err's, keeping err as its cause.
-func (v *validator) addErr(field, code string, err error) {
+func (v *validator) addErr(field string, err error) {
 	if v.room() {
-		v.problems = append(v.problems, Problem{Field: field, Code: code, Message: err.Error(), Err: err})
+		v.problems = append(v.problems, Problem{Field: field, Message: err.Error(), Err: err})
 	}
 }
 
@@ -181,15 +185,15 @@ func (p path) String() string { return fmt.Sprintf("%s[%d]%s", p.list, p.i, p.su
 func (p path) with(sub string) path { return path{p.list, p.i, p.sub + sub} }
 
 // addAt is add for a field of a list element.
-func (v *validator) addAt(field path, code, format string, args ...any) {
+func (v *validator) addAt(field path, format string, args ...any) {
 	if v.room() {
-		v.problems = append(v.problems, Problem{Field: field.String(), Code: code, Message: fmt.Sprintf(format, args...)})
+		v.problems = append(v.problems, Problem{Field: field.String(), Message: fmt.Sprintf(format, args...)})
 	}
 }
 
 // Validate reports every malformed field of c at once, as a
 // *ValidationError (errors.As), or nil; past MaxProblems it counts the rest
-// without keeping them. A cluster that is merely committed beyond its
+// without keeping them. A cluster that merely plans beyond its
 // address spaces is valid: Analyze reports it. Its cost grows as n log n
 // with the prefixes and linearly with the pools.
 func (c Cluster) Validate() error {
@@ -208,27 +212,29 @@ func (c Cluster) Validate() error {
 
 func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	if c.Spec == nil && !c.Mode.IsValid() {
-		v.add("Mode", "", "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
+		v.add("Mode", "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
 		return
 	}
-	var se *modes.SpecError
-	if err := s.Validate(); errors.As(err, &se) {
+	if err := s.Validate(); err != nil {
+		var se *modes.SpecError // declared here: errors.As moves it to the heap
+		if !errors.As(err, &se) {
+			v.addErr("Spec", err)
+			se = &modes.SpecError{}
+		}
 		for _, p := range se.Problems {
 			if v.room() {
 				v.problems = append(v.problems, Problem{Field: "Spec." + p.Field, Message: p.Value + ": " + p.Reason, Err: p})
 			}
 		}
-	} else if err != nil {
-		v.add("Spec", "", "%v", err)
 	}
 	v.checkStaticBlocks(c, s)
 	if c.CustomRoutes < 0 || c.CustomRoutes > 0 && s.MaxRoutes == 0 {
-		v.add("CustomRoutes", "", "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
+		v.add("CustomRoutes", "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
 	} else if s.MaxRoutes > 0 && c.CustomRoutes >= s.MaxRoutes {
-		v.add("CustomRoutes", "", "%d custom routes leave no room in a table of %d [NLIM]", c.CustomRoutes, s.MaxRoutes)
+		v.add("CustomRoutes", "%d custom routes leave no room in a table of %d", c.CustomRoutes, s.MaxRoutes) // [NLIM]
 	}
 	if !s.SupportsPolicy(c.Policy) {
-		v.addErr("Policy", "", s.Check(modes.Linux, c.Policy))
+		v.addErr("Policy", s.Check(modes.Linux, c.Policy))
 	}
 }
 
@@ -247,7 +253,7 @@ func (v *validator) checkStaticBlocks(c *Cluster, s modes.Spec) {
 	for i := range c.Pools {
 		p := &c.Pools[i]
 		if ok, found := fits[p.PodSubnet]; found && !ok {
-			v.addAt(path{"Pools", i, ".PodSubnet"}, "", "%q holds no whole /%d block for static block allocation", p.PodSubnet, s.Pods.BlockBits)
+			v.addAt(path{"Pools", i, ".PodSubnet"}, "%q holds no whole /%d block for static block allocation", p.PodSubnet, s.Pods.BlockBits)
 		}
 	}
 }
@@ -265,18 +271,21 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 		f := "Subnets[" + strconv.Itoa(i) + "]"
 		switch _, dup := byName[sn.Name]; {
 		case sn.Name == "":
-			v.add(f+".Name", "", "empty: pools refer to subnets by name")
+			v.add(f+".Name", "empty: pools refer to subnets by name")
 		case dup:
-			v.add(f+".Name", "", "%q names two subnets", sn.Name)
+			v.add(f+".Name", "%q names two subnets", sn.Name)
 		default:
 			byName[sn.Name] = i
 		}
 		if len(sn.Prefixes) == 0 {
-			v.add(f+".Prefixes", "", "a subnet needs at least one address prefix")
+			v.add(f+".Prefixes", "a subnet needs at least one address prefix")
 			bad[i] = true
 		}
+		if sn.OtherClusters < 0 {
+			v.add(f+".OtherClusters", "negative count %d: want 0 or more", sn.OtherClusters)
+		}
 		if sn.Reserved < 0 {
-			v.add(f+".Reserved", "", "negative count %d: want 0 or more", sn.Reserved)
+			v.add(f+".Reserved", "negative count %d: want 0 or more", sn.Reserved)
 		}
 		for j, p := range sn.Prefixes {
 			pf := prefixPath(i, j)
@@ -286,10 +295,10 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			}
 			switch {
 			case p.Bits() > modes.MinSubnetBits:
-				v.add(pf, "", "%v is smaller than /%d, the smallest subnet Azure accepts [VNF]", p, modes.MinSubnetBits)
+				v.add(pf, "%v is smaller than /%d, the smallest subnet Azure accepts", p, modes.MinSubnetBits) // [VNF]
 				bad[i] = true
 			case p.Bits() < modes.MaxSubnetBits:
-				v.add(pf, "", "%v is larger than /%d, the largest subnet Azure accepts [VNF]", p, modes.MaxSubnetBits)
+				v.add(pf, "%v is larger than /%d, the largest subnet Azure accepts", p, modes.MaxSubnetBits) // [VNF]
 				bad[i] = true
 			}
 			v.checkReserved(pf, p)
@@ -306,13 +315,13 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 		p, qp := spans[k].p, spans[q].p
 		switch {
 		case qi == i && p == qp:
-			v.add(prefixPath(i, j), "", "%v repeats Prefixes[%d] of the same subnet: want each address range once", p, qj)
+			v.add(prefixPath(i, j), "%v repeats Prefixes[%d] of the same subnet: want each address range once", p, qj)
 			bad[i] = true
 		case qi == i:
-			v.add(prefixPath(i, j), "", "%v overlaps %v, Prefixes[%d] of the same subnet: want disjoint prefixes, or its addresses count twice", p, qp, qj)
+			v.add(prefixPath(i, j), "%v overlaps %v, Prefixes[%d] of the same subnet: want disjoint prefixes, or its addresses count twice", p, qp, qj)
 			bad[i] = true
 		default:
-			v.add(prefixPath(i, j), "", "%v overlaps %v of subnet %q (%s): subnets must not share addresses", p, qp, c.Subnets[qi].Name, prefixPath(qi, qj))
+			v.add(prefixPath(i, j), "%v overlaps %v of subnet %q (%s): subnets must not share addresses", p, qp, c.Subnets[qi].Name, prefixPath(qi, qj))
 		}
 	}
 	held := 0 // others' addresses so far, which count against the VNet's private IPs
@@ -324,9 +333,9 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 		switch f := "Subnets[" + strconv.Itoa(i) + "].Reserved"; {
 		case held-sn.Reserved > modes.MaxVNetPrivateIPs || held <= modes.MaxVNetPrivateIPs:
 		case held == sn.Reserved:
-			v.add(f, "", "%d addresses used by others exceed a VNet's %d private IPs [NLIM]: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
+			v.add(f, "%d addresses used by others exceed a VNet's %d private IPs: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs) // [NLIM]
 		default:
-			v.add(f, "", "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's %d private IPs [NLIM]: want at most %d in all",
+			v.add(f, "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's %d private IPs: want at most %d in all", // [NLIM]
 				sn.Reserved, held, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
 		}
 		if bad[i] {
@@ -337,7 +346,7 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			usable += int(modes.UsableAddresses(p))
 		}
 		if sn.Reserved > usable {
-			v.add("Subnets["+strconv.Itoa(i)+"].Reserved", "", "%d addresses used by others exceed the %d usable in %s (its size less Azure's %d per prefix): want at most %d",
+			v.add("Subnets["+strconv.Itoa(i)+"].Reserved", "%d addresses used by others exceed the %d usable in %s (its size less Azure's %d per prefix): want at most %d",
 				sn.Reserved, usable, joinPrefixes(sn.Prefixes), modes.AzureReservedPerSubnet, usable)
 		}
 	}
@@ -353,13 +362,13 @@ func prefixPath(i, j int) string {
 func (v *validator) checkPrefix(field string, p netip.Prefix) bool {
 	switch {
 	case !p.IsValid():
-		v.add(field, "", "missing or invalid: want an IPv4 network prefix such as 10.240.0.0/22")
+		v.add(field, "missing or invalid: want an IPv4 network prefix such as 10.240.0.0/22")
 		return false
 	case !p.Addr().Is4():
-		v.add(field, "", "%v: IPv6 ranges are not modelled yet (dual-stack per-node blocks are undocumented, U10): want an IPv4 prefix", p)
+		v.add(field, "%v: IPv6 ranges are not modelled yet (dual-stack per-node blocks are undocumented, U10): want an IPv4 prefix", p)
 		return false
 	case p.Masked() != p:
-		v.add(field, "", "%v is not a network address: want %v", p, p.Masked())
+		v.add(field, "%v is not a network address: want %v", p, p.Masked())
 		return false
 	}
 	return true
@@ -368,7 +377,7 @@ func (v *validator) checkPrefix(field string, p netip.Prefix) bool {
 func (v *validator) checkReserved(field string, p netip.Prefix) {
 	for _, r := range aksReserved {
 		if p.Overlaps(r) {
-			v.add(field, "", "%v overlaps %v, which AKS reserves [CNI]", p, r)
+			v.add(field, "%v overlaps %v, which AKS reserves", p, r) // [CNI]
 		}
 	}
 }
@@ -395,7 +404,7 @@ func (v *validator) checkList(list string, ps []netip.Prefix) []int {
 		if ps[i] == ps[qi] {
 			verb = "repeats"
 		}
-		v.add(list+"["+strconv.Itoa(i)+"]", "", "%v %s %s[%d] %v: want disjoint ranges, each listed once", ps[i], verb, list, qi, ps[qi])
+		v.add(list+"["+strconv.Itoa(i)+"]", "%v %s %s[%d] %v: want disjoint ranges, each listed once", ps[i], verb, list, qi, ps[qi])
 	}
 	return ok
 }
@@ -442,30 +451,53 @@ func (c *Cluster) vnetPrefixes() []netip.Prefix {
 	return out
 }
 
-// checkPodCIDRs validates the pod ranges and returns those in force.
+// checkPodCIDRs validates the pod range and returns the one in force: the
+// pod CIDR, whose overlap with the VNet AKS refuses, or a bring-your-own
+// CNI's pool, which AKS never sees but which must not hide VNet addresses
+// either.
 func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix) []netip.Prefix {
-	if !usesPodCIDR(s) {
-		if len(c.PodCIDRs) > 0 {
-			v.add("PodCIDRs", "", "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet, Overlay and bring-your-own CNI)", c.PodCIDRs, s.Name)
+	field, what := "PodCIDRs", "pod CIDR"
+	switch s.Pods.Source {
+	case modes.PodCIDR:
+		if len(c.CNIPool) > 0 {
+			v.add("CNIPool", "%v: %s has no CNI pool of its own; want none (a CNI pool is for bring-your-own CNI)", c.CNIPool, s.Name)
+		}
+	case modes.CNIPool:
+		field, what = "CNIPool", "CNI pool"
+		v.checkList("PodCIDRs", c.PodCIDRs) // AKS's own range, kept as given
+	default:
+		for _, f := range []struct {
+			name string
+			ps   []netip.Prefix
+		}{{"PodCIDRs", c.PodCIDRs}, {"CNIPool", c.CNIPool}} {
+			if len(f.ps) > 0 {
+				v.add(f.name, "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)", f.ps, s.Name)
+			}
 		}
 		return nil
 	}
 	cidrs := c.podCIDRs(s)
 	if len(cidrs) == 0 {
-		v.add("PodCIDRs", "", "%v needs a pod CIDR", s.Name)
+		v.add(field, "%v needs a %s", s.Name, what)
 	}
-	ok := v.checkList("PodCIDRs", cidrs)
+	ok := v.checkList(field, cidrs)
 	for _, i := range ok {
 		p := cidrs[i]
-		f := "PodCIDRs[" + strconv.Itoa(i) + "]"
+		f := field + "[" + strconv.Itoa(i) + "]"
 		v.checkReserved(f, p)
 		if s.Pods.BlockBits > 0 && p.Bits() > s.Pods.BlockBits {
-			v.add(f, "", "%v holds no /%d block: a pod CIDR needs at least one per node", p, s.Pods.BlockBits)
+			v.add(f, "%v holds no /%d block: a %s needs at least one per node", p, s.Pods.BlockBits, what)
 		}
 	}
 	for k, q := range against(cidrs, ok, vnet) {
-		if q >= 0 {
-			v.add("PodCIDRs["+strconv.Itoa(ok[k])+"]", CodeNetworkProfileCIDROverlapVNET, "NetworkProfile CIDR %v overlaps with reserved VNET CIDR %v", cidrs[ok[k]], vnet[q])
+		if q < 0 {
+			continue
+		}
+		f := field + "[" + strconv.Itoa(ok[k]) + "]"
+		if s.Pods.Source == modes.PodCIDR {
+			v.addCode(f, CodeNetworkProfileCIDROverlapVNET, "NetworkProfile CIDR %v overlaps with reserved VNET CIDR %v", cidrs[ok[k]], vnet[q])
+		} else {
+			v.add(f, "CNI pool %v overlaps the VNet's %v: pods would hide VNet addresses; want a range outside the VNet", cidrs[ok[k]], vnet[q])
 		}
 	}
 	return cidrs
@@ -479,17 +511,17 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 		f := "ServiceCIDRs[" + strconv.Itoa(i) + "]"
 		v.checkReserved(f, p)
 		if p.Bits() <= 12 {
-			v.add(f, "", "%v: the service CIDR must be smaller than /12 (MicrosoftDocs/azure-docs#13444)", p)
+			v.add(f, "%v: the service CIDR must be smaller than /12 (MicrosoftDocs/azure-docs#13444)", p)
 		}
 	}
 	for k, q := range against(svc, ok, vnet) {
 		if q >= 0 {
-			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", CodeServiceCIDROverlapSubnets, "service CIDR %v overlaps subnet range %v", svc[ok[k]], vnet[q])
+			v.addCode("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", CodeServiceCIDROverlapSubnets, "service CIDR %v overlaps subnet range %v", svc[ok[k]], vnet[q])
 		}
 	}
 	for k, q := range against(svc, ok, podCIDRs) {
 		if q >= 0 {
-			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "", "service CIDR %v overlaps pod CIDR %v [LEG, OVC]", svc[ok[k]], podCIDRs[q])
+			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "service CIDR %v overlaps the pods' range %v", svc[ok[k]], podCIDRs[q]) // [LEG, OVC]
 		}
 	}
 	dns := c.dnsServiceIP()
@@ -498,33 +530,39 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 		if p.IsValid() && p.Contains(dns) {
 			in = true
 			if dns == p.Masked().Addr() {
-				v.add("DNSServiceIP", "", "%v is the first address of %v, which kubernetes.default uses [IPP]", dns, p)
+				v.add("DNSServiceIP", "%v is the first address of %v, which kubernetes.default uses", dns, p) // [IPP]
 			}
 		}
 	}
 	if !in {
-		v.add("DNSServiceIP", CodeDNSServiceIPOutOfServiceCIDR, "DNS service IP %v is outside the service CIDR %v", dns, svc)
+		v.addCode("DNSServiceIP", CodeDNSServiceIPOutOfServiceCIDR, "DNS service IP %v is outside the service CIDR %v", dns, svc)
 	}
 }
 
 func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int) {
 	if len(c.Pools) == 0 {
-		v.add("Pools", "", "a cluster needs at least one node pool")
+		v.add("Pools", "a cluster needs at least one node pool")
 	}
 	if len(c.Pools) > modes.MaxPoolsPerCluster {
-		v.add("Pools", "", "%d pools: AKS allows %d per cluster [QUO]", len(c.Pools), modes.MaxPoolsPerCluster)
+		v.add("Pools", "%d pools: AKS allows %d per cluster", len(c.Pools), modes.MaxPoolsPerCluster) // [QUO]
 	}
 	if msg := checkSurge(c.DefaultMaxSurge); msg != "" {
-		v.add("DefaultMaxSurge", "", "%s", msg)
+		v.add("DefaultMaxSurge", "%s", msg)
+	}
+	if c.OtherVNetAddresses < 0 {
+		v.add("OtherVNetAddresses", "negative count %d: want 0 or more", c.OtherVNetAddresses)
 	}
 	if _, ok := kubernetesMinor(c.KubernetesVersion); !ok && c.KubernetesVersion != "" {
-		v.add("KubernetesVersion", "", "%q: want a version such as \"1.35\" or \"1.35.2\"", c.KubernetesVersion)
+		v.add("KubernetesVersion", "%q: want a version such as \"1.35\" or \"1.35.2\"", c.KubernetesVersion)
 	}
 	if c.Admission > Admission2018 {
-		v.add("Admission", "", "%d: want %v, %v or %v", uint8(c.Admission), AdmissionCurrent, Admission2020, Admission2018)
+		v.add("Admission", "%d: want %v, %v or %v", uint8(c.Admission), AdmissionCurrent, Admission2020, Admission2018)
+	}
+	if c.MigrationSurge > MigrationSurgeNone {
+		v.add("MigrationSurge", "%d: want %v or %v", uint8(c.MigrationSurge), MigrationSurgeUpgrade, MigrationSurgeNone)
 	}
 	if c.ClusterUpgradeSurge > UpgradeSurgeOnePool {
-		v.add("ClusterUpgradeSurge", "", "%d: want %v or %v", uint8(c.ClusterUpgradeSurge), UpgradeSurgeSum, UpgradeSurgeOnePool)
+		v.add("ClusterUpgradeSurge", "%d: want %v or %v", uint8(c.ClusterUpgradeSurge), UpgradeSurgeSum, UpgradeSurgeOnePool)
 	}
 	names := make(map[string]bool, len(c.Pools))
 	nodeSubnets := make(map[string]bool, len(c.Subnets))
@@ -536,14 +574,14 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		f := path{"Pools", i, ""}
 		switch {
 		case p.Name == "":
-			v.addAt(f.with(".Name"), "", "empty: want a name unique among the pools")
+			v.addAt(f.with(".Name"), "empty: want a name unique among the pools")
 		case names[p.Name]:
-			v.addAt(f.with(".Name"), "", "%q names two pools", p.Name)
+			v.addAt(f.with(".Name"), "%q names two pools", p.Name)
 		}
 		names[p.Name] = true
 		v.checkCounts(f, p, s)
 		if p.OS > modes.Windows {
-			v.addAt(f.with(".OS"), "", "unknown OS %d: want %d (%v) or %d (%v)", uint8(p.OS), uint8(modes.Linux), modes.Linux, uint8(modes.Windows), modes.Windows)
+			v.addAt(f.with(".OS"), "unknown OS %d: want %d (%v) or %d (%v)", uint8(p.OS), uint8(modes.Linux), modes.Linux, uint8(modes.Windows), modes.Windows)
 		} else if err := s.Check(p.OS, modes.PolicyNone); err != nil {
 			if v.room() {
 				v.problems = append(v.problems, Problem{Field: f.with(".OS").String(), Message: err.Error(), Err: err})
@@ -552,36 +590,36 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		mp := maxPods(s, p)
 		switch {
 		case p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods):
-			v.addAt(f.with(".MaxPods"), "", "%d is outside %d–%d [IPP]", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max)
-		case p.Committed() > 0 && p.Committed()*mp < s.MinPodsPerPool:
-			v.addAt(f.with(".MaxPods"), "", "%d nodes × %d pods = %d: a pool must hold at least %d pods [IPP]", p.Committed(), mp, p.Committed()*mp, s.MinPodsPerPool)
+			v.addAt(f.with(".MaxPods"), "%d is outside %d–%d", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max) // [IPP]
+		case p.AtMax() > 0 && p.AtMax()*mp < s.MinPodsPerPool:
+			v.addAt(f.with(".MaxPods"), "%d nodes × %d pods = %d: a pool must hold at least %d pods", p.AtMax(), mp, p.AtMax()*mp, s.MinPodsPerPool) // [IPP]
 		}
 		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
-			v.addAt(f.with(".PodsPerNode"), "", "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
+			v.addAt(f.with(".PodsPerNode"), "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
 		}
 		if msg := checkSurge(p.MaxSurge); msg != "" {
-			v.addAt(f.with(".MaxSurge"), "", "%s", msg)
+			v.addAt(f.with(".MaxSurge"), "%s", msg)
 		}
 		v.checkUpgrade(c, f, p)
 		node := c.nodeSubnet(p)
 		if _, ok := subnets[node]; !ok {
 			if node == "" {
-				v.addAt(f.with(".NodeSubnet"), "", "empty, and the cluster has %d subnets: name one of %s", len(c.Subnets), subnetNames(c))
+				v.addAt(f.with(".NodeSubnet"), "empty, and the cluster has %d subnets: name one of %s", len(c.Subnets), subnetNames(c))
 			} else {
-				v.addAt(f.with(".NodeSubnet"), "", "%q is not one of the cluster's subnets: want one of %s", node, subnetNames(c))
+				v.addAt(f.with(".NodeSubnet"), "%q is not one of the cluster's subnets: want one of %s", node, subnetNames(c))
 			}
 		}
 		wantPod := s.Pods.Source == modes.PodSubnet
 		_, podOK := subnets[p.PodSubnet]
 		switch {
 		case wantPod && p.PodSubnet == "":
-			v.addAt(f.with(".PodSubnet"), "", "%s takes pod addresses from a pod subnet: name one", s.Name)
+			v.addAt(f.with(".PodSubnet"), "%s takes pod addresses from a pod subnet: name one", s.Name)
 		case !wantPod && p.PodSubnet != "":
-			v.addAt(f.with(".PodSubnet"), "", "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
+			v.addAt(f.with(".PodSubnet"), "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
 		case wantPod && !podOK:
-			v.addAt(f.with(".PodSubnet"), "", "%q is not one of the cluster's subnets: want one of %s", p.PodSubnet, subnetNames(c))
+			v.addAt(f.with(".PodSubnet"), "%q is not one of the cluster's subnets: want one of %s", p.PodSubnet, subnetNames(c))
 		case wantPod && nodeSubnets[p.PodSubnet]:
-			v.addAt(f.with(".PodSubnet"), "", "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use [DYN, LEG]", p.PodSubnet)
+			v.addAt(f.with(".PodSubnet"), "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use", p.PodSubnet) // [DYN, LEG]
 		}
 	}
 }
@@ -592,16 +630,16 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 // surge, upgrades in place).
 func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
 	if p.Mode > PoolSystem {
-		v.addAt(f.with(".Mode"), "", "%d: want %d (user) or %d (system)", uint8(p.Mode), uint8(PoolUser), uint8(PoolSystem))
+		v.addAt(f.with(".Mode"), "%d: want %d (user) or %d (system)", uint8(p.Mode), uint8(PoolUser), uint8(PoolSystem))
 	}
 	u := p.MaxUnavailable
 	switch msg := checkSurge(u); {
 	case msg != "":
-		v.addAt(f.with(".MaxUnavailable"), "", "%s", msg)
+		v.addAt(f.with(".MaxUnavailable"), "%s", msg)
 	case p.Mode == PoolSystem && u.Value() > 0:
-		v.addAt(f.with(".MaxUnavailable"), "", "%v on a system pool: AKS allows maxUnavailable on user pools only", u)
+		v.addAt(f.with(".MaxUnavailable"), "%v on a system pool: AKS allows maxUnavailable on user pools only", u)
 	case !p.Spot && u.Value() == 0 && checkSurge(c.surge(p)) == "" && c.surge(p).Value() == 0:
-		v.addAt(f.with(".MaxSurge"), "", "a surge of 0 with maxUnavailable 0 upgrades nothing: AKS requires a maxSurge above 0 when maxUnavailable is 0")
+		v.addAt(f.with(".MaxSurge"), "a surge of 0 with maxUnavailable 0 upgrades nothing: AKS requires a maxSurge above 0 when maxUnavailable is 0")
 	}
 }
 
@@ -625,21 +663,21 @@ func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 		n    int
 	}{{"Count", p.Count}, {"MinCount", p.MinCount}, {"MaxCount", p.MaxCount}} {
 		if c.n < 0 {
-			v.addAt(f.with("."+c.name), "", "negative count %d: want 0 or more", c.n)
+			v.addAt(f.with("."+c.name), "negative count %d: want 0 or more", c.n)
 		}
 		if c.n > s.MaxNodesPerPool {
-			v.addAt(f.with("."+c.name), "", "%d nodes: AKS allows %d per node pool [QUO]", c.n, s.MaxNodesPerPool)
+			v.addAt(f.with("."+c.name), "%d nodes: AKS allows %d per node pool", c.n, s.MaxNodesPerPool) // [QUO]
 		}
 	}
 	if p.Autoscaling() {
 		switch {
 		case p.MinCount > p.MaxCount:
-			v.addAt(f.with(".MinCount"), "", "%d is above MaxCount %d", p.MinCount, p.MaxCount)
+			v.addAt(f.with(".MinCount"), "%d is above MaxCount %d", p.MinCount, p.MaxCount)
 		case p.Count < p.MinCount || p.Count > p.MaxCount:
-			v.addAt(f.with(".Count"), "", "%d is outside the autoscaler's %d–%d", p.Count, p.MinCount, p.MaxCount)
+			v.addAt(f.with(".Count"), "%d is outside the autoscaler's %d–%d", p.Count, p.MinCount, p.MaxCount)
 		}
 	} else if p.MinCount > 0 {
-		v.addAt(f.with(".MinCount"), "", "%d without MaxCount: set MaxCount to turn the autoscaler on", p.MinCount)
+		v.addAt(f.with(".MinCount"), "%d without MaxCount: set MaxCount to turn the autoscaler on", p.MinCount)
 	}
 }
 
@@ -671,7 +709,7 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 			continue
 		}
 		if usable, taken := subnetUsable(sn.Prefixes, bits, sn.Reserved); taken > usable {
-			v.add("Subnets["+strconv.Itoa(k)+"].Reserved", "", "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses) [SBA]: want at most %d",
+			v.add("Subnets["+strconv.Itoa(k)+"].Reserved", "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses): want at most %d", // [SBA]
 				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(sn.Prefixes), usable, usable)
 		}
 	}

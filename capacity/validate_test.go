@@ -46,7 +46,7 @@ func TestValidate(t *testing.T) {
 		{"service CIDR overlaps pod CIDR", func(c *capacity.Cluster) {
 			c.ServiceCIDRs = []netip.Prefix{pfx("10.244.0.0/24")}
 			c.DNSServiceIP = netip.MustParseAddr("10.244.0.10")
-		}, "ServiceCIDRs[0]", "", "overlaps pod CIDR 10.244.0.0/16"},
+		}, "ServiceCIDRs[0]", "", "overlaps the pods' range 10.244.0.0/16"},
 		{"service CIDR too large", func(c *capacity.Cluster) {
 			c.ServiceCIDRs = []netip.Prefix{pfx("100.64.0.0/10")}
 			c.DNSServiceIP = netip.MustParseAddr("100.64.0.10")
@@ -134,7 +134,7 @@ func TestValidate(t *testing.T) {
 		}, "Subnets[1].Reserved", "", "40000 brings the addresses used by others in the cluster's subnets to 80000, above a VNet's 65536 private IPs"},
 		{"reserved above the VNet's private IPs in one subnet", func(c *capacity.Cluster) {
 			c.Subnets[0].Prefixes, c.Subnets[0].Reserved = []netip.Prefix{pfx("64.0.0.0/2")}, 1_000_000
-		}, "Subnets[0].Reserved", "", "1000000 addresses used by others exceed a VNet's 65536 private IPs [NLIM]: want at most 65536"},
+		}, "Subnets[0].Reserved", "", "1000000 addresses used by others exceed a VNet's 65536 private IPs: want at most 65536"},
 		// A static-block /24 holds 256 / 16 = 16 /28 blocks; the first and
 		// last hold Azure's addresses: 14 × 16 = 224 usable. 230 reserved
 		// addresses take ⌈230/16⌉ = 15 blocks.
@@ -397,4 +397,43 @@ func FuzzValidateSubnets(f *testing.F) {
 			require.Equal(t, usable, r.Spaces[i].Usable, sn.Name)
 		}
 	})
+}
+
+// A bring-your-own CNI's pool is its own range, not AKS's pod CIDR [BYO].
+func TestCNIPool(t *testing.T) {
+	cilium := oneSubnet(modes.BYOCNICilium, "10.240.0.0/24", capacity.Pool{Count: 3})
+	// Cilium's default cluster-pool 10.0.0.0/8 holds AKS's default service
+	// range 10.0.0.0/16.
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, cilium.Validate(), &ve)
+	assert.True(t, ve.HasField("ServiceCIDRs[0]"), "%v", ve)
+	assert.Contains(t, ve.Error(), "service CIDR 10.0.0.0/16 overlaps the pods' range 10.0.0.0/8")
+
+	// AKS's pod CIDR is kept as given; the pool is the CNI's.
+	cilium.PodCIDRs = []netipPrefix{pfx("10.244.0.0/16")}
+	cilium.CNIPool = []netipPrefix{pfx("100.64.0.0/20")}
+	r, err := capacity.Analyze(cilium)
+	require.NoError(t, err)
+	pool, ok := r.Space(capacity.CNIPoolSpace)
+	require.True(t, ok)
+	assert.Equal(t, [3]any{modes.CNIPool, 4096, 16}, [3]any{pool.Source, pool.Usable, r.Pools[0].MaxNodes}, "16 /24s; the limit is the pool's")
+	assert.Equal(t, capacity.LimitCNIPool, r.Pools[0].Limit)
+
+	// Calico's default: 192.168.0.0/16 in /26 blocks.
+	calico := oneSubnet(modes.BYOCNICalico, "10.240.0.0/24", capacity.Pool{Count: 3})
+	r, err = capacity.Analyze(calico)
+	require.NoError(t, err)
+	pool, _ = r.Space(capacity.CNIPoolSpace)
+	assert.Equal(t, 65536, pool.Size)
+
+	// A CNI pool belongs to bring-your-own CNI only.
+	overlay := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Count: 3})
+	overlay.CNIPool = []netipPrefix{pfx("100.64.0.0/16")}
+	require.ErrorAs(t, overlay.Validate(), &ve)
+	assert.True(t, ve.HasField("CNIPool"), "%v", ve)
+	// And it stays out of the VNet.
+	calico.VNet = []netipPrefix{pfx("192.168.0.0/16")}
+	calico.Subnets[0].Prefixes = []netipPrefix{pfx("192.168.0.0/24")}
+	require.ErrorAs(t, calico.Validate(), &ve)
+	assert.True(t, ve.HasField("CNIPool[0]"), "%v", ve)
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ipcap/ipcap/internal/golden"
+	"github.com/ipcap/ipcap/internal/reference"
 	"github.com/ipcap/ipcap/ipam"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -155,7 +155,7 @@ func TestBlockPoolAgainstGolden(t *testing.T) {
 				seed := uint64(len(sp.name)) + 100*uint64(st)
 				p, err := ipam.NewBlockPool(sp.space, sp.bits, ipam.Options{Strategy: st, Seed: seed, Reserved: sp.reserved})
 				require.NoError(t, err)
-				m := golden.New(golden.Blocks(sp.space, sp.reserved, sp.bits), golden.Strategy(st), seed)
+				m := reference.New(reference.Blocks(sp.space, sp.reserved, sp.bits), reference.Strategy(st), seed)
 				require.Equal(t, uint64(m.Size()), p.Size())
 				r := rand.New(rand.NewPCG(42, 42))
 				for i := range ops {

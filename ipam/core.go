@@ -17,6 +17,10 @@ type core struct {
 	space  *netipx.IPSet
 	rng    wyrand // Random only: state seeded with Options.Seed
 	cursor uint64 // NextFit only: where the next search starts
+	// Random takes its dense path while fewer than randFast slots are used:
+	// the slot count in a dense space, 0 in a sparse one. Testing it costs
+	// the dense path no more than the test for a full pool it replaces.
+	randFast uint64
 }
 
 func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
@@ -27,13 +31,18 @@ func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
 	if err != nil {
 		return core{}, err
 	}
-	return core{
-		lay:   lay,
-		bm:    bitmap.New(lay.size()),
-		opt:   opt,
-		space: space,
-		rng:   wyrand{opt.Seed},
-	}, nil
+	c := core{
+		lay:      lay,
+		bm:       bitmap.New(lay.size()),
+		opt:      opt,
+		space:    space,
+		rng:      wyrand{opt.Seed},
+		randFast: lay.size(),
+	}
+	if lay.size() > bitmap.DenseMax {
+		c.randFast = 0
+	}
+	return c, nil
 }
 
 // take marks a free slot used, chosen by the strategy, and returns it.
@@ -51,17 +60,27 @@ func (c *core) take() (uint64, bool) {
 		}
 		return s, ok
 	}
-	n := c.bm.Len() // Random
-	if c.bm.Count() == n {
-		return 0, false
-	}
-	if n > bitmap.DenseMax { // sparse: see Random
-		if k := c.bm.PartialPages(); k >= randomPages {
-			r := c.rng.uint64n(k)
-			return c.bm.SetInPartialPage(r, c.rng.uint64n(bitmap.PageBits)), true
+	n := c.bm.Len()                 // Random
+	if c.bm.Count() >= c.randFast { // full, or sparse
+		if c.bm.Count() == n {
+			return 0, false
 		}
+		return c.takeSparseRandom(n), true
 	}
 	return c.bm.SetNextClearWrapRandom(c.rng.uint64n(n))
+}
+
+// takeSparseRandom is Random's take in a sparse space of n slots, one at
+// least free: a partial page of the working set when it is full enough, a
+// uniform start otherwise (see Random). Kept out of take, whose dense path
+// it would slow.
+func (c *core) takeSparseRandom(n uint64) uint64 {
+	if k := c.bm.PartialPages(); k >= randomPages {
+		r := c.rng.uint64n(k)
+		return c.bm.SetInPartialPage(r, c.rng.uint64n(bitmap.PageBits))
+	}
+	s, _ := c.bm.SetNextClearWrapRandom(c.rng.uint64n(n))
+	return s
 }
 
 // randomPages is how many partly used pages Random fills at once in a space

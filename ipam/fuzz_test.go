@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ipcap/ipcap/internal/golden"
+	"github.com/ipcap/ipcap/internal/reference"
 	"github.com/ipcap/ipcap/ipam"
 	"go4.org/netipx"
 )
@@ -38,7 +38,7 @@ func opsFuzz[T comparable](t *testing.T, data []byte,
 	if !ok {
 		return
 	}
-	m := golden.New(slots, golden.Strategy(st), opt.Seed)
+	m := reference.New(slots, reference.Strategy(st), opt.Seed)
 	for i := 2; i+1 < len(data); i += 2 {
 		v := m.Slot(int(data[i+1]) % m.Size())
 		switch data[i] % 4 {
@@ -84,7 +84,7 @@ func FuzzPoolOps(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return p, golden.Addrs(space, reserved), true
+			return p, reference.Addrs(space, reserved), true
 		})
 	})
 }
@@ -99,7 +99,7 @@ func FuzzBlockPoolOps(f *testing.F) {
 			if err != nil {
 				return nil, nil, false
 			}
-			slots := golden.Blocks(space, reserved, int(bits))
+			slots := reference.Blocks(space, reserved, int(bits))
 			if len(slots) == 0 {
 				if p.Size() != 0 {
 					t.Fatalf("/%d: Size %d, model has no block", bits, p.Size())

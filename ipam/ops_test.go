@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/ipcap/ipcap/internal/golden"
+	"github.com/ipcap/ipcap/internal/reference"
 	"github.com/ipcap/ipcap/ipam"
 	"github.com/stretchr/testify/require"
 )
@@ -29,7 +29,7 @@ type allocator[T comparable] interface {
 // checkOp applies one random operation to the pool and the model and
 // compares them; it biases towards allocation until the pool is nearly
 // full. v is the value Occupy, Release and the predicates use.
-func checkOp[T comparable](t *testing.T, p allocator[T], m *golden.Allocator[T], r *rand.Rand, v T, step int) {
+func checkOp[T comparable](t *testing.T, p allocator[T], m *reference.Allocator[T], r *rand.Rand, v T, step int) {
 	t.Helper()
 	switch op := r.IntN(7); {
 	case step%1000 == 999: // now and then, start over

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ipcap/ipcap/internal/golden"
+	"github.com/ipcap/ipcap/internal/reference"
 	"github.com/ipcap/ipcap/ipam"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -136,7 +136,7 @@ func TestPoolHugeIPv6(t *testing.T) {
 }
 
 // TestPoolAgainstGolden runs seeded random operations on pools of several
-// shapes, for every strategy, and compares each answer with the map model.
+// shapes, for every strategy, and compares each answer with the reference model.
 func TestPoolAgainstGolden(t *testing.T) {
 	spaces := []struct {
 		name            string
@@ -158,7 +158,7 @@ func TestPoolAgainstGolden(t *testing.T) {
 				seed := uint64(len(sp.name))*7 + uint64(st)
 				p, err := ipam.NewPool(sp.space, ipam.Options{Strategy: st, Seed: seed, Reserved: sp.reserved})
 				require.NoError(t, err)
-				m := golden.New(golden.Addrs(sp.space, sp.reserved), golden.Strategy(st), seed)
+				m := reference.New(reference.Addrs(sp.space, sp.reserved), reference.Strategy(st), seed)
 				require.Equal(t, uint64(m.Size()), p.Size())
 				r := rand.New(rand.NewPCG(42, 42))
 				for i := range ops {

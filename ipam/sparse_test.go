@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ipcap/ipcap/internal/golden"
+	"github.com/ipcap/ipcap/internal/reference"
 	"github.com/ipcap/ipcap/ipam"
 	"github.com/stretchr/testify/require"
 )
@@ -87,7 +87,7 @@ func TestSparseAgainstGolden(t *testing.T) {
 			t.Run(sp.name+"/"+st.String(), func(t *testing.T) {
 				seed := uint64(len(sp.name)) + uint64(st)
 				p := sp.make(ipam.Options{Strategy: st, Seed: seed})
-				m := golden.NewSlots(sp.n, golden.Strategy(st), seed)
+				m := reference.NewSlots(sp.n, reference.Strategy(st), seed)
 				r := rand.New(rand.NewPCG(1, seed))
 				var mine []uint64 // allocated slots, for releases
 				for step := range ops {
@@ -134,7 +134,7 @@ func TestSparseRandomFillsUp(t *testing.T) {
 	pool, err := ipam.NewPool(set(t, "fd00:2::-fd00:2::10:3e7"), ipam.Options{Strategy: ipam.Random, Seed: 5})
 	require.NoError(t, err)
 	p := poolSlots(pool, base)
-	m := golden.NewSlots(n, golden.Strategy(ipam.Random), 5)
+	m := reference.NewSlots(n, reference.Strategy(ipam.Random), 5)
 	r := rand.New(rand.NewPCG(5, 5))
 	for s := range uint64(n) {
 		if r.IntN(200) != 0 { // about 20 free slots per page

@@ -16,7 +16,7 @@ func Example() {
 	for _, m := range modes.All() {
 		s := m.Spec()
 		d := s.PerNode(s.MaxPods.Default, 30)
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%v\t%s\n", m, s.Pods.Source, s.Pods.Unit, s.MaxPods.Default, d.VNetIPs, s.Windows, s.Dataplane)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%v\t%s\n", m, s.Pods.Source.Describe(), s.Pods.Unit.Describe(), s.MaxPods.Default, d.VNetIPs, s.Windows, s.Dataplane.Describe())
 	}
 	w.Flush()
 	// Output:

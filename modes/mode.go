@@ -165,7 +165,7 @@ func FromAKS(networkPlugin, networkPluginMode, networkDataplane, podIPAllocation
 		case pmode != "":
 			return 0, &FieldError{"networkPluginMode", networkPluginMode, "kubenet has no plugin mode; overlay needs networkPlugin azure"}
 		case cilium:
-			return 0, &FieldError{"networkDataplane", networkDataplane, "the Cilium dataplane needs networkPlugin azure; kubenet must migrate to Overlay first [UPD]"}
+			return 0, &FieldError{"networkDataplane", networkDataplane, "the Cilium dataplane needs networkPlugin azure; kubenet must migrate to Overlay first"} // [UPD]
 		case alloc != "":
 			return 0, &FieldError{"podIpAllocationMode", podIPAllocationMode, "kubenet has no pod subnet"}
 		}

@@ -255,11 +255,11 @@ func TestPerNode(t *testing.T) {
 		// W6: maxPods 30 → 2 blocks of 16; each block counts once against the VNet.
 		{"static 30", modes.AzureCNIStaticBlock, 30, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 32, VNetIPs: 3}},
 		{"static 250", modes.AzureCNIStaticBlock, 250, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 256, VNetIPs: 17}},
-		{"kubenet", modes.Kubenet, 110, 110, modes.Demand{NodeSubnet: 1, PodCIDRBlocks: 1, VNetIPs: 1}},
-		{"overlay", modes.AzureCNIOverlay, 250, 250, modes.Demand{NodeSubnet: 1, PodCIDRBlocks: 1, VNetIPs: 1}},
-		{"calico 100 pods", modes.BYOCNICalico, 110, 100, modes.Demand{NodeSubnet: 1, PodCIDRBlocks: 2, VNetIPs: 1}},
+		{"kubenet", modes.Kubenet, 110, 110, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetIPs: 1}},
+		{"overlay", modes.AzureCNIOverlay, 250, 250, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetIPs: 1}},
+		{"calico 100 pods", modes.BYOCNICalico, 110, 100, modes.Demand{NodeSubnet: 1, PodRange: 2 * 64, VNetIPs: 1}},
 		{"calico no pods", modes.BYOCNICalico, 110, 0, modes.Demand{NodeSubnet: 1, VNetIPs: 1}},
-		{"byo cilium", modes.BYOCNICilium, 110, 3, modes.Demand{NodeSubnet: 1, PodCIDRBlocks: 1, VNetIPs: 1}},
+		{"byo cilium", modes.BYOCNICilium, 110, 3, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetIPs: 1}},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.mode.Spec().PerNode(tt.maxPods, tt.pods), tt.name)

@@ -5,9 +5,12 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/ipcap/ipcap/internal/enum"
 )
 
-// Source is where a node's or a pod's address comes from.
+// Source is where a node's or a pod's address comes from. The zero Source
+// is NoSource.
 type Source uint8
 
 const (
@@ -27,20 +30,32 @@ const (
 	CNIPool
 )
 
-var sourceNames = [...]string{NoSource: "none", NodeSubnet: "node subnet", PodSubnet: "pod subnet", PodCIDR: "pod CIDR", CNIPool: "CNI pool"}
+var (
+	sourceNames = [...]string{NoSource: "none", NodeSubnet: "node-subnet", PodSubnet: "pod-subnet", PodCIDR: "pod-cidr", CNIPool: "cni-pool"}
+	sourceProse = [...]string{NoSource: "none", NodeSubnet: "node subnet", PodSubnet: "pod subnet", PodCIDR: "pod CIDR", CNIPool: "CNI pool"}
+)
 
-func (s Source) String() string {
-	if int(s) < len(sourceNames) {
-		return sourceNames[s]
-	}
-	return fmt.Sprintf("Source(%d)", uint8(s))
+// String returns the source's identifier, which MarshalText writes and
+// ParseSource reads: "none", "node-subnet", "pod-subnet", "pod-cidr" or
+// "cni-pool".
+func (s Source) String() string { return enum.Name(sourceNames[:], uint8(s), "Source") }
+
+// Describe returns the source in words for tables: "node subnet", "pod
+// CIDR", ...
+func (s Source) Describe() string { return enum.Name(sourceProse[:], uint8(s), "Source") }
+
+// ParseSource returns the source whose String is s, ignoring case.
+func ParseSource(s string) (Source, error) {
+	v, err := parse(s, sourceNames[:], "source")
+	return Source(v), err
 }
 
 // IsVNet reports whether addresses from s are VNet addresses: they count
 // against the VNet's private IP limit and Azure keeps 5 of every subnet.
 func (s Source) IsVNet() bool { return s == NodeSubnet || s == PodSubnet }
 
-// Unit is how pod addresses are handed to a node.
+// Unit is how pod addresses are handed to a node. The zero Unit is no
+// unit: it marshals as the empty text, and a Spec needs one.
 type Unit uint8
 
 const (
@@ -59,13 +74,25 @@ const (
 	OnDemandBlock
 )
 
-var unitNames = [...]string{PerPod: "per pod, pre-allocated", Batch: "batches", StaticBlock: "static blocks", NodeBlock: "block per node", OnDemandBlock: "blocks on demand"}
+var (
+	unitNames = [...]string{PerPod: "per-pod", Batch: "batch", StaticBlock: "static-block", NodeBlock: "node-block", OnDemandBlock: "on-demand-block"}
+	unitProse = [...]string{PerPod: "per pod, pre-allocated", Batch: "batches", StaticBlock: "static blocks", NodeBlock: "block per node", OnDemandBlock: "blocks on demand"}
+)
 
-func (u Unit) String() string {
-	if u >= PerPod && int(u) < len(unitNames) {
-		return unitNames[u]
-	}
-	return fmt.Sprintf("Unit(%d)", uint8(u))
+// String returns the unit's identifier, which MarshalText writes and
+// ParseUnit reads: "per-pod", "batch", "static-block", "node-block" or
+// "on-demand-block"; "" for the zero Unit.
+func (u Unit) String() string { return enum.Name(unitNames[:], uint8(u), "Unit") }
+
+// Describe returns the unit in words for tables: "per pod, pre-allocated",
+// "batches", ...
+func (u Unit) Describe() string { return enum.Name(unitProse[:], uint8(u), "Unit") }
+
+// ParseUnit returns the unit whose String is s, ignoring case; "" is the
+// zero Unit.
+func ParseUnit(s string) (Unit, error) {
+	v, err := parse(s, unitNames[:], "unit")
+	return Unit(v), err
 }
 
 // PodAllocation says where pod addresses come from and in what units.
@@ -119,7 +146,7 @@ type Range struct {
 // Contains reports whether v lies in [Min, Max].
 func (r Range) Contains(v int) bool { return v >= r.Min && v <= r.Max }
 
-// OS is a node pool's operating system.
+// OS is a node pool's operating system. The zero OS is Linux.
 type OS uint8
 
 const (
@@ -127,15 +154,10 @@ const (
 	Windows
 )
 
-func (o OS) String() string {
-	switch o {
-	case Linux:
-		return "Linux"
-	case Windows:
-		return "Windows"
-	}
-	return fmt.Sprintf("OS(%d)", uint8(o))
-}
+var osNames = [...]string{Linux: "Linux", Windows: "Windows"}
+
+// String returns "Linux" or "Windows", as osType spells them.
+func (o OS) String() string { return enum.Name(osNames[:], uint8(o), "OS") }
 
 // ParseOS accepts "Linux" or "Windows" (osType), ignoring case.
 func ParseOS(s string) (OS, error) {
@@ -149,6 +171,8 @@ func ParseOS(s string) (OS, error) {
 }
 
 // Dataplane is what forwards pod traffic and enforces policy on a node.
+// The zero Dataplane is none: it marshals as the empty text, and a Spec
+// needs one.
 type Dataplane uint8
 
 const (
@@ -160,19 +184,29 @@ const (
 	DataplaneBYO
 )
 
-func (d Dataplane) String() string {
-	switch d {
-	case DataplaneAzure:
-		return "azure (iptables, HNS)"
-	case DataplaneCilium:
-		return "cilium (eBPF)"
-	case DataplaneBYO:
-		return "CNI's own"
-	}
-	return fmt.Sprintf("Dataplane(%d)", uint8(d))
+var (
+	dataplaneNames = [...]string{DataplaneAzure: "azure", DataplaneCilium: "cilium", DataplaneBYO: "byo"}
+	dataplaneProse = [...]string{DataplaneAzure: "azure (iptables, HNS)", DataplaneCilium: "cilium (eBPF)", DataplaneBYO: "CNI's own"}
+)
+
+// String returns the dataplane's identifier, which MarshalText writes and
+// ParseDataplane reads: "azure", "cilium" or "byo"; "" for the zero
+// Dataplane.
+func (d Dataplane) String() string { return enum.Name(dataplaneNames[:], uint8(d), "Dataplane") }
+
+// Describe returns the dataplane in words for tables: "azure (iptables,
+// HNS)", "cilium (eBPF)", "CNI's own".
+func (d Dataplane) Describe() string { return enum.Name(dataplaneProse[:], uint8(d), "Dataplane") }
+
+// ParseDataplane returns the dataplane whose String is s, ignoring case;
+// "" is the zero Dataplane.
+func ParseDataplane(s string) (Dataplane, error) {
+	v, err := parse(s, dataplaneNames[:], "dataplane")
+	return Dataplane(v), err
 }
 
-// Policy is a network policy engine (networkPolicy).
+// Policy is a network policy engine (networkPolicy). The zero Policy is
+// PolicyNone.
 type Policy uint8
 
 const (
@@ -184,12 +218,9 @@ const (
 
 var policyNames = [...]string{PolicyNone: "none", PolicyAzure: "azure", PolicyCalico: "calico", PolicyCilium: "cilium"}
 
-func (p Policy) String() string {
-	if int(p) < len(policyNames) {
-		return policyNames[p]
-	}
-	return fmt.Sprintf("Policy(%d)", uint8(p))
-}
+// String returns "none", "azure", "calico" or "cilium", as networkPolicy
+// spells them.
+func (p Policy) String() string { return enum.Name(policyNames[:], uint8(p), "Policy") }
 
 // ParsePolicy accepts networkPolicy values: "", "none", "azure", "calico",
 // "cilium", ignoring case.
@@ -233,10 +264,10 @@ type Spec struct {
 
 // Demand is what one node takes from each address source.
 type Demand struct {
-	NodeSubnet    int `json:"nodeSubnet"`    // addresses from the node subnet: node IP and pre-allocated pods
-	PodSubnet     int `json:"podSubnet"`     // addresses from the pod subnet
-	PodCIDRBlocks int `json:"podCIDRBlocks"` // blocks of the pod CIDR or CNI pool, of Pods.BlockBits each
-	VNetIPs       int `json:"vnetIPs"`       // count against the VNet's private IP limit
+	NodeSubnet int `json:"nodeSubnet"` // addresses from the node subnet: node IP and pre-allocated pods
+	PodSubnet  int `json:"podSubnet"`  // addresses from the pod subnet
+	PodRange   int `json:"podRange"`   // addresses of the pod CIDR or CNI pool, in whole blocks of Pods.BlockBits
+	VNetIPs    int `json:"vnetIPs"`    // count against the VNet's private IP limit
 }
 
 // PerNode returns what one node running pods pods (of at most maxPods) takes
@@ -272,7 +303,7 @@ func (s Spec) PerNode(maxPods, pods int) Demand {
 	case PodSubnet:
 		d.PodSubnet += n
 	case PodCIDR, CNIPool:
-		d.PodCIDRBlocks = blocks
+		d.PodRange = blocks * a.BlockSize()
 	}
 	if s.NodeIPs.IsVNet() {
 		d.VNetIPs = 1
@@ -342,11 +373,11 @@ func (s Spec) Check(os OS, p Policy) error {
 func (s Spec) windowsWhy() string {
 	switch s.Dataplane {
 	case DataplaneCilium:
-		return "Azure CNI Powered by Cilium is available only for Linux [CIL]"
+		return "Azure CNI Powered by Cilium is available only for Linux" // [CIL]
 	case DataplaneBYO:
-		return "AKS documents bring-your-own CNI for Linux node pools only [BYO]"
+		return "AKS documents bring-your-own CNI for Linux node pools only" // [BYO]
 	}
-	return "the mode has no Windows support [KUB, CNI]"
+	return "the mode has no Windows support" // [KUB, CNI]
 }
 
 // modesWhere lists the AKS modes whose Spec satisfies ok.
@@ -360,12 +391,16 @@ func modesWhere(ok func(Spec) bool) []Mode {
 	return out
 }
 
-// Bounds Validate puts on a Spec. They are far above any AKS limit and keep
-// every product capacity forms (nodes × pods × routes) well inside an int.
+// Bounds Validate puts on a Spec. They are far above any AKS limit (5,000
+// nodes × 250 pods) and keep every product capacity forms (nodes × pods ×
+// routes) well inside an int. SpecMaxPodsPerCluster bounds MaxNodes ×
+// MaxPods.Max, the pod addresses a simulation holds at most (4 bytes each in
+// its nodes: 256 MB).
 const (
-	SpecMaxNodes     = 1_000_000 // MaxNodes, MaxNodesPerPool and MaxRoutes at most
-	SpecMaxPods      = 65_536    // MaxPods.Max, BatchSize and ReservedPerNode at most
-	SpecMaxThreshold = 100       // RequestThreshold and ReleaseThreshold at most, in batches
+	SpecMaxNodes          = 1_000_000  // MaxNodes, MaxNodesPerPool and MaxRoutes at most
+	SpecMaxPods           = 65_536     // MaxPods.Max, BatchSize and ReservedPerNode at most
+	SpecMaxThreshold      = 100        // RequestThreshold and ReleaseThreshold at most, in batches
+	SpecMaxPodsPerCluster = 67_108_864 // MaxNodes × MaxPods.Max at most (2^26)
 )
 
 // A SpecError lists every field of a Spec that capacity cannot run.
@@ -494,6 +529,9 @@ func (s Spec) Validate() error {
 	}
 	if s.MaxNodesPerPool < 1 || s.MaxNodesPerPool > SpecMaxNodes {
 		bad("MaxNodesPerPool", s.MaxNodesPerPool, "want 1..%d nodes", SpecMaxNodes)
+	}
+	if r.Max >= 1 && r.Max <= SpecMaxPods && s.MaxNodes >= 1 && s.MaxNodes <= SpecMaxNodes && s.MaxNodes*r.Max > SpecMaxPodsPerCluster {
+		bad("MaxNodes", s.MaxNodes, "%d nodes × MaxPods.Max %d = %d pods: want at most %d pods per cluster", s.MaxNodes, r.Max, s.MaxNodes*r.Max, SpecMaxPodsPerCluster)
 	}
 	switch {
 	case s.MaxRoutes < 0 || s.MaxRoutes > SpecMaxNodes:

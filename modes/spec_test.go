@@ -64,6 +64,7 @@ func TestSpecValidateRejects(t *testing.T) {
 		{"negative min pods per pool", legacy, func(s *modes.Spec) { s.MinPodsPerPool = -1 }, "MinPodsPerPool"},
 		{"max nodes 0", legacy, func(s *modes.Spec) { s.MaxNodes = 0 }, "MaxNodes"},
 		{"max nodes huge", legacy, func(s *modes.Spec) { s.MaxNodes = modes.SpecMaxNodes + 1 }, "MaxNodes"},
+		{"nodes × pods beyond bounds", legacy, func(s *modes.Spec) { s.MaxNodes, s.MaxPods.Max = 300_000, 250 }, "MaxNodes"}, // 75,000,000 > 2^26
 		{"max nodes per pool MaxInt", legacy, func(s *modes.Spec) { s.MaxNodesPerPool = math.MaxInt }, "MaxNodesPerPool"},
 		{"negative max routes", kubenet, func(s *modes.Spec) { s.MaxRoutes = -1 }, "MaxRoutes"},
 		{"routes per node above the table", kubenet, func(s *modes.Spec) { s.RoutesPerNode = 401 }, "RoutesPerNode"},
@@ -102,6 +103,10 @@ func TestSpecValidateAccepts(t *testing.T) {
 	h := modes.AzureCNI.Spec()
 	h.Mode, h.Pods = 0, modes.PodAllocation{}
 	assert.NoError(t, h.Validate())
+
+	big := modes.AzureCNI.Spec()
+	big.MaxNodes, big.MaxPods.Max = 262_144, 256 // exactly 2^26 pods
+	assert.NoError(t, big.Validate())
 
 	b := modes.AzureCNIPodSubnet.Spec()
 	b.Pods.RequestThreshold, b.Pods.ReleaseThreshold = 0, 0

@@ -1,15 +1,12 @@
 package modes
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/ipcap/ipcap/internal/enum"
 
 // The modes' enums read and write their String forms as JSON (and any
 // other text encoding), so that a Spec or a cluster survives a round trip.
 
 // MarshalText writes "Linux" or "Windows".
-func (o OS) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+func (o OS) MarshalText() ([]byte, error) { return enum.Text(osNames[:], uint8(o), "modes.OS") }
 
 // UnmarshalText reads ParseOS's forms.
 func (o *OS) UnmarshalText(b []byte) error {
@@ -21,7 +18,9 @@ func (o *OS) UnmarshalText(b []byte) error {
 }
 
 // MarshalText writes "none", "azure", "calico" or "cilium".
-func (p Policy) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+func (p Policy) MarshalText() ([]byte, error) {
+	return enum.Text(policyNames[:], uint8(p), "modes.Policy")
+}
 
 // UnmarshalText reads ParsePolicy's forms.
 func (p *Policy) UnmarshalText(b []byte) error {
@@ -32,56 +31,52 @@ func (p *Policy) UnmarshalText(b []byte) error {
 	return err
 }
 
-// MarshalText writes the source's name ("node subnet", "pod CIDR", ...).
-func (s Source) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// MarshalText writes String's form; an invalid Source is an error.
+func (s Source) MarshalText() ([]byte, error) {
+	return enum.Text(sourceNames[:], uint8(s), "modes.Source")
+}
 
-// UnmarshalText reads what MarshalText writes.
+// UnmarshalText reads ParseSource's forms.
 func (s *Source) UnmarshalText(b []byte) error {
-	return unmarshalName(b, sourceNames[:], "source", (*uint8)(s))
-}
-
-// MarshalText writes the unit's name ("batches", "static blocks", ...), or
-// "" for the zero Unit.
-func (u Unit) MarshalText() ([]byte, error) {
-	if u == 0 {
-		return nil, nil
+	v, err := ParseSource(string(b))
+	if err == nil {
+		*s = v
 	}
-	return []byte(u.String()), nil
+	return err
 }
 
-// UnmarshalText reads what MarshalText writes.
+// MarshalText writes String's form, "" for the zero Unit; an invalid Unit
+// is an error.
+func (u Unit) MarshalText() ([]byte, error) { return enum.Text(unitNames[:], uint8(u), "modes.Unit") }
+
+// UnmarshalText reads ParseUnit's forms.
 func (u *Unit) UnmarshalText(b []byte) error {
-	return unmarshalName(b, unitNames[:], "unit", (*uint8)(u))
+	v, err := ParseUnit(string(b))
+	if err == nil {
+		*u = v
+	}
+	return err
 }
 
-var dataplaneNames = [...]string{DataplaneAzure: "azure", DataplaneCilium: "cilium", DataplaneBYO: "byo"}
-
-// MarshalText writes "azure", "cilium" or "byo", or "" for the zero
-// Dataplane.
+// MarshalText writes String's form, "" for the zero Dataplane; an invalid
+// Dataplane is an error.
 func (d Dataplane) MarshalText() ([]byte, error) {
-	if int(d) >= len(dataplaneNames) {
-		return nil, fmt.Errorf("modes: cannot marshal %v", d)
-	}
-	return []byte(dataplaneNames[d]), nil
+	return enum.Text(dataplaneNames[:], uint8(d), "modes.Dataplane")
 }
 
-// UnmarshalText reads what MarshalText writes.
+// UnmarshalText reads ParseDataplane's forms.
 func (d *Dataplane) UnmarshalText(b []byte) error {
-	return unmarshalName(b, dataplaneNames[:], "dataplane", (*uint8)(d))
+	v, err := ParseDataplane(string(b))
+	if err == nil {
+		*d = v
+	}
+	return err
 }
 
-// unmarshalName sets *v to the index of b in names, ignoring case; the
-// empty text is index 0.
-func unmarshalName(b []byte, names []string, what string, v *uint8) error {
-	if len(b) == 0 {
-		*v = 0
-		return nil
+// parse returns the value whose name is s, or a *FieldError naming what.
+func parse(s string, names []string, what string) (uint8, error) {
+	if v, ok := enum.Parse(s, names); ok {
+		return v, nil
 	}
-	for i, n := range names {
-		if n != "" && strings.EqualFold(string(b), n) {
-			*v = uint8(i)
-			return nil
-		}
-	}
-	return &FieldError{Field: what, Value: string(b), Reason: "unknown " + what}
+	return 0, &FieldError{Field: what, Value: s, Reason: "unknown " + what + " (want " + enum.Want(names) + ")"}
 }

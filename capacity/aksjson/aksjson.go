@@ -1,6 +1,7 @@
 package aksjson
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,9 +18,9 @@ import (
 // (a JSON path or a byte offset) and what.
 type Error struct {
 	Doc    string // the file name (ReadFiles), else "cluster" or "network[i]"
-	Path   string // JSON path, e.g. agentPoolProfiles[1].vnetSubnetId; "" for syntax errors
-	Offset int64  // byte offset of a syntax error, or −1
-	Msg    string
+	Path   string // JSON path as written, e.g. agentPoolProfiles[1].vnetSubnetId; "" for the document as a whole
+	Offset int64  // byte offset of the problem (near the value at Path), or −1 when it has none, such as a failed read
+	Msg    string // the value as written and what belongs there, in the document's words
 }
 
 func (e *Error) Error() string {
@@ -45,10 +46,44 @@ const ManagedSubnet = "aks-subnet"
 // clusterProps is what ipcap takes from a cluster document, at its top
 // level (az aks show) or under "properties" (REST, Resource Graph).
 type clusterProps struct {
+	base      string // path of the object that holds these fields
 	pools     []poolDoc
 	poolsPath string // where agentPoolProfiles was, "" when absent
 	net       networkDoc
 	netPath   string
+	nodeRG    str // nodeResourceGroup
+	version   str // kubernetesVersion
+}
+
+// clusterDoc is one cluster: a whole document, or an element of a list.
+type clusterDoc struct {
+	path     string // where the cluster is: "" for a whole document, else "[2]" or "data[2]"
+	name     str
+	top      clusterProps
+	props    clusterProps
+	hasProps bool
+}
+
+func (d *clusterDoc) field(r *reader, key, path string) error {
+	switch strings.ToLower(key) {
+	case "properties":
+		d.props = clusterProps{base: path}
+		var err error
+		d.hasProps, err = r.object(path, "an object", func(key, path string) error { return d.props.field(r, key, path) })
+		return err
+	case "name":
+		return r.string(path, "a string (the cluster's name)", &d.name)
+	}
+	return d.top.field(r, key, path)
+}
+
+// active returns the fields that count: those under "properties" when
+// present, else the top level's.
+func (d *clusterDoc) active() *clusterProps {
+	if d.hasProps {
+		return &d.props
+	}
+	return &d.top
 }
 
 type networkDoc struct {
@@ -65,33 +100,71 @@ type poolDoc struct {
 	enableAutoScaling            bool
 	osType, vnetSubnetID         str
 	podSubnetID, podIPAllocation str
-	maxSurge                     str
+	maxSurge, maxUnavailable     str
+	mode, priority               str
 }
 
 // readClusterDoc reads a cluster document: the fields of props at the top
 // level, or under "properties" when that is present.
-func readClusterDoc(r *reader) (p *clusterProps, err error) {
-	var top, props clusterProps
-	var hasProps bool
-	_, err = r.object("", "an object (the output of `az aks show -o json`)", func(key, path string) error {
-		if strings.EqualFold(key, "properties") {
-			var err error
-			props = clusterProps{}
-			hasProps, err = r.object(path, "an object", func(key, path string) error { return props.field(r, key, path) })
-			return err
+func readClusterDoc(r *reader) (*clusterDoc, error) {
+	d := &clusterDoc{}
+	if _, err := r.object("", "an object (the output of `az aks show -o json`)", func(key, path string) error { return d.field(r, key, path) }); err != nil {
+		return nil, err
+	}
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+const clustersWant = "a list of clusters (the output of `az aks list -o json`) or an object: a cluster (`az aks show -o json`), a REST list {\"value\": [...]} or Resource Graph output {\"data\": [...]}"
+
+// readClusters reads a document of clusters: a list (az aks list), an
+// object whose "data" (Resource Graph) or "value" (REST) is the list, or
+// one cluster.
+func readClusters(r *reader) ([]*clusterDoc, error) {
+	t, off, err := r.token()
+	if err != nil {
+		return nil, err
+	}
+	var docs []*clusterDoc
+	elem := func(i int, path string) error {
+		d := &clusterDoc{path: path}
+		d.top.base = path
+		docs = append(docs, d)
+		return r.elemObject(path, "an object (a cluster)", func(key, path string) error { return d.field(r, key, path) })
+	}
+	listPath := ""
+	listed := false
+	if t == json.Delim('[') {
+		listed = true
+		err = r.arrayBody("", clustersWant, t, off, elem)
+	} else {
+		single := &clusterDoc{}
+		err = r.objectBody("", clustersWant, t, off, func(key, path string) error {
+			if k := strings.ToLower(key); k == "data" || k == "value" {
+				present, err := r.array(path, "a list of clusters", elem)
+				if present {
+					listed, listPath = true, path
+				}
+				return err
+			}
+			return single.field(r, key, path)
+		})
+		if !listed {
+			docs = []*clusterDoc{single}
 		}
-		return top.field(r, key, path)
-	})
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := r.end(); err != nil {
 		return nil, err
 	}
-	if hasProps {
-		return &props, nil
+	if len(docs) == 0 {
+		return nil, r.errAt(listPath, 0, "no clusters: the list is empty")
 	}
-	return &top, nil
+	return docs, nil
 }
 
 func (c *clusterProps) field(r *reader, key, path string) error {
@@ -108,6 +181,10 @@ func (c *clusterProps) field(r *reader, key, path string) error {
 			c.poolsPath = ""
 		}
 		return err
+	case "noderesourcegroup":
+		return r.string(path, "a resource group name string", &c.nodeRG)
+	case "kubernetesversion":
+		return r.string(path, `a version string such as "1.35.2"`, &c.version)
 	case "networkprofile":
 		c.net, c.netPath = networkDoc{}, path
 		_, err := r.object(path, "an object", func(key, path string) error { return c.net.field(r, key, path) })
@@ -162,10 +239,17 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 		return r.string(path, "a subnet's ARM ID string", &p.podSubnetID)
 	case "podipallocationmode":
 		return r.string(path, `a string such as "DynamicIndividual" or "StaticBlock"`, &p.podIPAllocation)
+	case "mode":
+		return r.string(path, `a string such as "System" or "User"`, &p.mode)
+	case "scalesetpriority":
+		return r.string(path, `a string such as "Regular" or "Spot"`, &p.priority)
 	case "upgradesettings":
 		_, err := r.object(path, "an object", func(key, path string) error {
-			if strings.EqualFold(key, "maxSurge") {
+			switch strings.ToLower(key) {
+			case "maxsurge":
 				return r.string(path, `a string such as "33%" or "3"`, &p.maxSurge)
+			case "maxunavailable":
+				return r.string(path, `a string such as "10%" or "1"`, &p.maxUnavailable)
 			}
 			return r.skip(path)
 		})
@@ -175,17 +259,25 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 }
 
 // ReadCluster reads an AKS cluster document and the network documents that
-// describe its subnets into a capacity.Cluster.
+// describe its subnets into a capacity.Cluster, named by the document's
+// "name".
 //
 // Subnets are matched to pools by ARM ID, ignoring case. A pool without
 // vnetSubnetId uses the AKS-managed VNet (10.224.0.0/12, subnet
 // 10.224.0.0/16). Addresses in use that are not the cluster's own nodes
-// (internal load balancer frontends, private endpoints, other VMs' NICs)
-// become Subnet.Reserved: from a subnet's ipConfigurations, every
-// configuration outside a VMSS named "aks-…" counts; from list-usage,
-// currentValue less what the cluster's pools hold at their counts. Network
+// (internal load balancer frontends, private endpoints, other VMs' NICs,
+// other clusters' nodes and pods) become Subnet.Reserved. From a subnet's
+// ipConfigurations, the cluster's own are those of the scale sets in its
+// nodeResourceGroup (matched without regard to case on the
+// /resourceGroups/<name>/ segment of their IDs), where AKS puts them;
+// every other configuration counts. A document without nodeResourceGroup
+// keeps the older rule: every configuration outside a VMSS named "aks-…"
+// counts, so another AKS cluster's nodes in the subnet are taken for
+// this one's. From list-usage, Reserved is currentValue less what the
+// cluster's pools hold at their counts (at maxPods pods a node). Network
 // plugin "none" reads as modes.BYOCNICalico; set Mode to BYOCNICilium for a
-// Cilium cluster. IPv6 pod and service ranges of dual-stack clusters are
+// Cilium cluster, and Cluster.CNIPool to the CNI's own pool, which the
+// document does not hold (its podCidr stays AKS's PodCIDRs). IPv6 pod and service ranges of dual-stack clusters are
 // left out: ipcap models IPv4.
 //
 // Each document may hold at most MaxDocumentSize bytes. Errors are *Error
@@ -204,6 +296,17 @@ func ReadCluster(cluster io.Reader, network ...io.Reader) (capacity.Cluster, err
 // document and the network documents at the paths given, and its errors
 // name the file.
 func ReadFiles(cluster string, network ...string) (capacity.Cluster, error) {
+	cf, nets, err := openAll(cluster, network)
+	if err != nil {
+		return capacity.Cluster{}, err
+	}
+	defer closeAll(cf, nets)
+	return read(cluster, cf, network, nets)
+}
+
+// openAll opens the first document and the network documents; its errors
+// are *Error values naming the file.
+func openAll(first string, network []string) (*os.File, []io.Reader, error) {
 	open := func(name string) (*os.File, error) {
 		f, err := os.Open(name)
 		if err != nil {
@@ -215,46 +318,74 @@ func ReadFiles(cluster string, network ...string) (capacity.Cluster, error) {
 		}
 		return f, nil
 	}
-	cf, err := open(cluster)
+	cf, err := open(first)
 	if err != nil {
-		return capacity.Cluster{}, err
+		return nil, nil, err
 	}
-	defer cf.Close()
-	nets := make([]io.Reader, len(network))
-	for i, name := range network {
+	nets := make([]io.Reader, 0, len(network))
+	for _, name := range network {
 		f, err := open(name)
 		if err != nil {
-			return capacity.Cluster{}, err
+			closeAll(cf, nets)
+			return nil, nil, err
 		}
-		defer f.Close()
-		nets[i] = f
+		nets = append(nets, f)
 	}
-	return read(cluster, cf, network, nets)
+	return cf, nets, nil
 }
 
-func read(clusterName string, cluster io.Reader, names []string, network []io.Reader) (capacity.Cluster, error) {
-	props, err := readClusterDoc(newReader(clusterName, cluster))
-	if err != nil {
-		return capacity.Cluster{}, err
+func closeAll(first *os.File, nets []io.Reader) {
+	first.Close()
+	for _, f := range nets {
+		f.(*os.File).Close()
 	}
+}
+
+// readNetworks reads the network documents.
+func readNetworks(names []string, network []io.Reader) (*networks, error) {
 	nets := newNetworks()
 	for i, r := range network {
 		if err := nets.read(newReader(names[i], r)); err != nil {
-			return capacity.Cluster{}, err
+			return nil, err
 		}
 	}
-	return build(clusterName, props, nets)
+	return nets, nil
 }
 
-func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error) {
-	fail := func(path, format string, args ...any) (capacity.Cluster, error) {
-		return capacity.Cluster{}, &Error{Doc: doc, Path: path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
+func read(clusterName string, cluster io.Reader, names []string, network []io.Reader) (capacity.Cluster, error) {
+	d, err := readClusterDoc(newReader(clusterName, cluster))
+	if err != nil {
+		return capacity.Cluster{}, err
+	}
+	nets, err := readNetworks(names, network)
+	if err != nil {
+		return capacity.Cluster{}, err
+	}
+	c, keys, err := build(clusterName, d, nets, false)
+	if err != nil {
+		return capacity.Cluster{}, err
+	}
+	own := held(&c)
+	rg := []string{strings.ToLower(d.active().nodeRG.v)}
+	for i, key := range keys {
+		c.Subnets[i].Reserved = nets.reserved(key, rg, own[c.Subnets[i].Name])
+	}
+	return c, nil
+}
+
+// build turns a cluster document into a Cluster whose Subnets are those
+// its pools name, in order, without Reserved; keys are their lower-case
+// ARM IDs. inEstate refuses pools in the AKS-managed VNet.
+func build(doc string, d *clusterDoc, nets *networks, inEstate bool) (capacity.Cluster, []string, error) {
+	p := d.active()
+	fail := func(path, format string, args ...any) (capacity.Cluster, []string, error) {
+		return capacity.Cluster{}, nil, &Error{Doc: doc, Path: path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
 	}
 	np := p.net
 	if len(p.pools) == 0 {
 		path := p.poolsPath
 		if path == "" {
-			return fail("agentPoolProfiles", "missing: no node pools; is this the output of `az aks show -o json`?")
+			return fail(join(p.base, "agentPoolProfiles"), "missing: no node pools; is this the output of `az aks show -o json`?")
 		}
 		return fail(path, "no node pools: a cluster needs at least one")
 	}
@@ -264,7 +395,11 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 		if errors.As(err, &fe) {
 			path := map[string]str{"networkPlugin": np.plugin, "networkPluginMode": np.pluginMode, "networkDataplane": np.dataplane}[fe.Field].path
 			if path == "" {
-				path = join(p.netPath, fe.Field)
+				netPath := p.netPath
+				if netPath == "" {
+					netPath = join(p.base, "networkProfile")
+				}
+				path = join(netPath, fe.Field)
 			}
 			return fail(path, "%s: %s", quote(fe.Value), fe.Reason)
 		}
@@ -290,15 +425,15 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 				quote(ap.name.v), m, quote(p.pools[0].name.v), poolMode)
 		}
 	}
-	c := capacity.Cluster{Mode: poolMode}
+	c := capacity.Cluster{Name: d.name.v, Mode: poolMode, KubernetesVersion: p.version.v}
 	if c.Policy, err = modes.ParsePolicy(np.policy.v); err != nil {
 		return fail(np.policy.path, "%s: unknown policy engine (want azure, calico or cilium)", quote(np.policy.v))
 	}
 	if c.PodCIDRs, err = prefixes(np.podCIDR, np.podCIDRs); err != nil {
-		return capacity.Cluster{}, withDoc(err, doc)
+		return capacity.Cluster{}, nil, withDoc(err, doc)
 	}
 	if c.ServiceCIDRs, err = prefixes(np.serviceCIDR, np.serviceCIDRs); err != nil {
-		return capacity.Cluster{}, withDoc(err, doc)
+		return capacity.Cluster{}, nil, withDoc(err, doc)
 	}
 	if d := np.dnsServiceIP; d.v != "" {
 		if c.DNSServiceIP, err = netip.ParseAddr(d.v); err != nil {
@@ -308,11 +443,13 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 
 	subnets := map[string]int{} // by lower-case ARM ID
 	names := map[string]bool{}  // subnet names taken
+	var keys []string
 	addSubnet := func(id string, s capacity.Subnet) string {
 		key := strings.ToLower(id)
 		if i, ok := subnets[key]; ok {
 			return c.Subnets[i].Name
 		}
+		keys = append(keys, key)
 		// Subnet names are unique within a VNet, not across VNets.
 		if names[s.Name] {
 			s.Name = vnetName(id) + "/" + s.Name
@@ -323,12 +460,12 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 		return s.Name
 	}
 	lookup := func(id str) (string, error) {
-		sn, ok := nets.subnets[strings.ToLower(id.v)]
+		info, ok := nets.subnets[strings.ToLower(id.v)]
 		if !ok {
 			return "", &Error{Doc: doc, Path: id.path, Offset: -1, Msg: fmt.Sprintf(
 				"%s: no network document describes this subnet; add the output of `az network vnet show --ids %s -o json`", quote(id.v), vnetID(id.v))}
 		}
-		return addSubnet(id.v, sn), nil
+		return addSubnet(id.v, capacity.Subnet{Name: info.sn.Name, Prefixes: info.sn.Prefixes}), nil
 	}
 	for _, ap := range p.pools {
 		pool := capacity.Pool{Name: ap.name.v}
@@ -349,15 +486,30 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 				return fail(ap.maxSurge.path, "%s: want a node count such as \"1\" or a percentage such as \"33%%\"", quote(ap.maxSurge.v))
 			}
 		}
+		if pool.MaxUnavailable, err = capacity.ParseSurge(ap.maxUnavailable.v); err != nil {
+			return fail(ap.maxUnavailable.path, "%s: want a node count such as \"1\" or a percentage such as \"10%%\"", quote(ap.maxUnavailable.v))
+		}
+		if pool.Mode, err = capacity.ParsePoolMode(ap.mode.v); err != nil {
+			return fail(ap.mode.path, "%s: want System or User", quote(ap.mode.v))
+		}
+		switch {
+		case strings.EqualFold(ap.priority.v, "Spot"):
+			pool.Spot = true
+		case ap.priority.v != "" && !strings.EqualFold(ap.priority.v, "Regular"):
+			return fail(ap.priority.path, "%s: want Regular or Spot", quote(ap.priority.v))
+		}
+		if ap.vnetSubnetID.v == "" && inEstate {
+			return fail(join(ap.path, "vnetSubnetId"), "missing: the pool runs in a VNet AKS manages, outside the estate's; an estate is clusters in VNets of your own")
+		}
 		if ap.vnetSubnetID.v == "" {
 			pool.NodeSubnet = addSubnet("aks-managed", capacity.Subnet{Name: ManagedSubnet, Prefixes: []netip.Prefix{managedSubnet}})
 			c.VNet = []netip.Prefix{managedVNet}
 		} else if pool.NodeSubnet, err = lookup(ap.vnetSubnetID); err != nil {
-			return capacity.Cluster{}, err
+			return capacity.Cluster{}, nil, err
 		}
 		if ap.podSubnetID.v != "" {
 			if pool.PodSubnet, err = lookup(ap.podSubnetID); err != nil {
-				return capacity.Cluster{}, err
+				return capacity.Cluster{}, nil, err
 			}
 		}
 		c.Pools = append(c.Pools, pool)
@@ -365,8 +517,7 @@ func build(doc string, p *clusterProps, nets *networks) (capacity.Cluster, error
 	if len(c.VNet) == 0 {
 		c.VNet = nets.vnets
 	}
-	nets.applyUsage(&c, subnets)
-	return c, nil
+	return c, keys, nil
 }
 
 // withDoc sets the document of an *Error made without one.

@@ -52,58 +52,64 @@ func TestReadFixtures(t *testing.T) {
 		want    capacity.Cluster
 	}{
 		{"kubenet", "kubenet.json", []string{"kubenet-vnet.json"}, capacity.Cluster{
+			Name: "kube1", KubernetesVersion: "1.31.3",
 			Mode: modes.Kubenet, Policy: modes.PolicyCalico,
 			VNet:     pfx("10.240.0.0/16"),
 			Subnets:  []capacity.Subnet{{Name: "kube1-nodes", Prefixes: pfx("10.240.0.0/24"), Reserved: 1}},
 			PodCIDRs: pfx("10.244.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
 			Pools: []capacity.Pool{
-				{Name: "system", Count: 3, MaxPods: 110, NodeSubnet: "kube1-nodes", MaxSurge: capacity.SurgeNodes(1)},
+				{Name: "system", Mode: capacity.PoolSystem, Count: 3, MaxPods: 110, NodeSubnet: "kube1-nodes", MaxSurge: capacity.SurgeNodes(1)},
 				{Name: "user", Count: 12, MinCount: 3, MaxCount: 40, MaxPods: 110, NodeSubnet: "kube1-nodes", MaxSurge: capacity.SurgePercent(33)},
 			},
 		}},
 		{"overlay cilium REST", "overlay-cilium.json", []string{"overlay-cilium-vnet.json"}, capacity.Cluster{
+			Name: "apps", KubernetesVersion: "1.32.1",
 			Mode: modes.CiliumOverlay, Policy: modes.PolicyCilium,
 			VNet:     pfx("10.10.0.0/16"),
 			Subnets:  []capacity.Subnet{{Name: "nodes", Prefixes: pfx("10.10.0.0/23")}},
 			PodCIDRs: pfx("10.244.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
 			Pools: []capacity.Pool{
-				{Name: "system", Count: 3, MaxPods: 250, NodeSubnet: "nodes"},
+				{Name: "system", Mode: capacity.PoolSystem, Count: 3, MaxPods: 250, NodeSubnet: "nodes"},
 				{Name: "batch", Count: 10, MinCount: 0, MaxCount: 200, MaxPods: 250, NodeSubnet: "nodes", MaxSurge: capacity.SurgePercent(10)},
 			},
 		}},
 		{"legacy CNI, shared subnet", "legacy-cni.json", []string{"legacy-cni-subnet.json"}, capacity.Cluster{
+			Name: "legacy",
 			Mode: modes.AzureCNI, Policy: modes.PolicyAzure,
 			Subnets:      []capacity.Subnet{{Name: "aks", Prefixes: pfx("10.20.0.0/23"), Reserved: 2}},
 			ServiceCIDRs: pfx("172.20.0.0/16"), DNSServiceIP: netip.MustParseAddr("172.20.0.10"),
 			Pools: []capacity.Pool{
-				{Name: "system", Count: 3, MaxPods: 30, NodeSubnet: "aks", MaxSurge: capacity.SurgeNodes(1)},
+				{Name: "system", Mode: capacity.PoolSystem, Count: 3, MaxPods: 30, NodeSubnet: "aks", MaxSurge: capacity.SurgeNodes(1)},
 				{Name: "win", OS: modes.Windows, Count: 4, MinCount: 2, MaxCount: 8, MaxPods: 30, NodeSubnet: "aks"},
 			},
 		}},
 		{"pod subnet, static block", "podsubnet-static.json", []string{"podsubnet-static-vnet.json"}, capacity.Cluster{
+			Name: "static",
 			Mode: modes.AzureCNIStaticBlock, Policy: modes.PolicyCalico,
 			VNet:         pfx("10.50.0.0/16"),
 			Subnets:      []capacity.Subnet{{Name: "nodes", Prefixes: pfx("10.50.0.0/24")}, {Name: "pods", Prefixes: pfx("10.50.16.0/21", "10.50.24.0/22")}},
 			ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
 			Pools: []capacity.Pool{
-				{Name: "system", Count: 3, MaxPods: 30, NodeSubnet: "nodes", PodSubnet: "pods"},
+				{Name: "system", Mode: capacity.PoolSystem, Count: 3, MaxPods: 30, NodeSubnet: "nodes", PodSubnet: "pods"},
 				{Name: "apps", Count: 20, MinCount: 10, MaxCount: 100, MaxPods: 63, NodeSubnet: "nodes", PodSubnet: "pods", MaxSurge: capacity.SurgePercent(10)},
 			},
 		}},
 		// list-usage: 14 in use, the cluster's 3 nodes hold 3: 11 are others'.
 		{"BYO CNI with usage", "byocni.json", []string{"byocni-vnet.json", "byocni-usage.json"}, capacity.Cluster{
+			Name:     "byo",
 			Mode:     modes.BYOCNICalico,
 			VNet:     pfx("10.60.0.0/16"),
 			Subnets:  []capacity.Subnet{{Name: "byo-nodes", Prefixes: pfx("10.60.0.0/25"), Reserved: 11}},
 			PodCIDRs: pfx("192.168.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
-			Pools: []capacity.Pool{{Name: "nodes", Count: 3, MinCount: 3, MaxCount: 50, NodeSubnet: "byo-nodes"}},
+			Pools: []capacity.Pool{{Name: "nodes", Mode: capacity.PoolSystem, Count: 3, MinCount: 3, MaxCount: 50, NodeSubnet: "byo-nodes"}},
 		}},
 		{"AKS-managed VNet", "managed.json", nil, capacity.Cluster{
+			Name:     "quick",
 			Mode:     modes.AzureCNIOverlay,
 			VNet:     pfx("10.224.0.0/12"),
 			Subnets:  []capacity.Subnet{{Name: "aks-subnet", Prefixes: pfx("10.224.0.0/16")}},
 			PodCIDRs: pfx("10.244.0.0/16"), ServiceCIDRs: pfx("10.0.0.0/16"), DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
-			Pools: []capacity.Pool{{Name: "nodepool1", Count: 3, MaxPods: 250, NodeSubnet: "aks-subnet"}},
+			Pools: []capacity.Pool{{Name: "nodepool1", Mode: capacity.PoolSystem, Count: 3, MaxPods: 250, NodeSubnet: "aks-subnet"}},
 		}},
 	}
 	for _, tt := range tests {
@@ -111,6 +117,23 @@ func TestReadFixtures(t *testing.T) {
 			assert.Equal(t, tt.want, read(t, tt.cluster, tt.network...))
 		})
 	}
+}
+
+// The upgrade settings AKS reads reach the pools: maxUnavailable, a pool's
+// mode and Spot priority, and the cluster's Kubernetes version.
+func TestReadUpgradeSettings(t *testing.T) {
+	kubenet, err := os.ReadFile("testdata/kubenet.json")
+	require.NoError(t, err)
+	vnet, err := os.ReadFile("testdata/kubenet-vnet.json")
+	require.NoError(t, err)
+	doc := strings.Replace(string(kubenet), `"maxSurge": "33%"`, `"maxSurge": "33%", "maxUnavailable": "2"`, 1)
+	doc = strings.Replace(doc, `"mode": "User"`, `"mode": "User", "scaleSetPriority": "Spot"`, 1)
+	c, err := aksjson.ReadCluster(strings.NewReader(doc), strings.NewReader(string(vnet)))
+	require.NoError(t, err)
+	assert.Equal(t, "1.31.3", c.KubernetesVersion)
+	assert.Equal(t, capacity.PoolSystem, c.Pools[0].Mode)
+	user := c.Pools[1]
+	assert.Equal(t, [3]any{capacity.PoolUser, true, capacity.SurgeNodes(2)}, [3]any{user.Mode, user.Spot, user.MaxUnavailable})
 }
 
 func TestReadErrors(t *testing.T) {
@@ -140,6 +163,12 @@ func TestReadErrors(t *testing.T) {
 			[]string{string(vnet)}, `aksjson: cluster: networkProfile.podCidrs[0]: "10.244.0.0/33" is not a CIDR`},
 		{"malformed subnet CIDR", string(kubenet), []string{strings.Replace(string(vnet), `"10.240.0.0/24"`, `"10.240.0/24"`, 1)},
 			`aksjson: network[0]: subnets[0].addressPrefix: "10.240.0/24" is not a CIDR`},
+		{"bad maxUnavailable", strings.Replace(string(kubenet), `"maxSurge": "33%"`, `"maxSurge": "33%", "maxUnavailable": "lots"`, 1), []string{string(vnet)},
+			`aksjson: cluster: agentPoolProfiles[1].upgradeSettings.maxUnavailable: "lots": want a node count such as "1" or a percentage such as "10%"`},
+		{"bad pool mode", strings.Replace(string(kubenet), `"mode": "User"`, `"mode": "Gateway"`, 1), []string{string(vnet)},
+			`aksjson: cluster: agentPoolProfiles[1].mode: "Gateway": want System or User`},
+		{"bad priority", strings.Replace(string(kubenet), `"mode": "User"`, `"mode": "User", "scaleSetPriority": "Low"`, 1), []string{string(vnet)},
+			`aksjson: cluster: agentPoolProfiles[1].scaleSetPriority: "Low": want Regular or Spot`},
 		{"truncated", string(kubenet[:500]), nil, "aksjson: cluster: at byte 500: truncated: the document ends early"},
 		{"not JSON", "apiVersion: v1\nkind: Cluster", nil, "aksjson: cluster: at byte 1: not JSON: invalid character 'a' looking for beginning of value"},
 		{"wrong type", strings.Replace(string(kubenet), `"count": 3`, `"count": "three"`, 1), []string{string(vnet)},
@@ -219,6 +248,32 @@ func FuzzReadCluster(f *testing.F) {
 		} else {
 			_ = c.Validate()
 			_, _ = capacity.Analyze(c)
+		}
+	})
+}
+
+// FuzzReadEstate: no input panics; every error speaks the user's document;
+// an estate read is one AnalyzeEstate can judge.
+func FuzzReadEstate(f *testing.F) {
+	for _, pair := range [][2]string{{"estate-aks-list.json", "estate-subnets.json"}, {"estate-graph.json", "estate-vnet.json"},
+		{"estate-rest.json", "estate-usage.json"}, {"estate-alpha.json", "estate-subnets.json"}} {
+		c, err := os.ReadFile("testdata/" + pair[0])
+		if err != nil {
+			f.Fatal(err)
+		}
+		n, err := os.ReadFile("testdata/" + pair[1])
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(c, n)
+	}
+	f.Add([]byte(`{"data":[]}`), []byte(`{"value":[]}`))
+	f.Fuzz(func(t *testing.T, clusters, network []byte) {
+		e, err := aksjson.ReadEstate(strings.NewReader(string(clusters)), strings.NewReader(string(network)))
+		if err != nil {
+			checkMessage(t, err, "clusters", "network[0]")
+		} else {
+			_, _ = capacity.AnalyzeEstate(e)
 		}
 	})
 }

@@ -209,13 +209,21 @@ func (r *reader) array(path, want string, elem func(i int, path string) error) (
 	if t != json.Delim('[') {
 		return false, r.wrong(path, off, t, want)
 	}
+	return true, r.arrayBody(path, want, t, off, elem)
+}
+
+// arrayBody reads the rest of a list whose first token, at off, is t.
+func (r *reader) arrayBody(path, want string, t json.Token, off int64, elem func(i int, path string) error) error {
+	if t != json.Delim('[') {
+		return r.wrong(path, off, t, want)
+	}
 	for i := 0; r.dec.More(); i++ {
 		if err := elem(i, index(path, i)); err != nil {
-			return true, err
+			return err
 		}
 	}
-	_, _, err = r.token() // ']'
-	return true, err
+	_, _, err := r.token() // ']'
+	return err
 }
 
 // elemObject reads a list element that must be an object (not null).
@@ -315,12 +323,17 @@ func (r *reader) boolean(path string, dst *bool) error {
 
 // skip reads and discards one value, however nested (to maxDepth).
 func (r *reader) skip(path string) error {
+	t, off, err := r.token()
+	if err != nil {
+		return err
+	}
+	return r.skipFrom(path, t, off)
+}
+
+// skipFrom discards the rest of the value whose first token, at off, is t.
+func (r *reader) skipFrom(path string, t json.Token, off int64) error {
 	depth := 0
 	for {
-		t, off, err := r.token()
-		if err != nil {
-			return err
-		}
 		switch t {
 		case json.Delim('{'), json.Delim('['):
 			if depth++; depth > maxDepth {
@@ -331,6 +344,10 @@ func (r *reader) skip(path string) error {
 		}
 		if depth == 0 {
 			return nil
+		}
+		var err error
+		if t, off, err = r.token(); err != nil {
+			return err
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/capacity/aksjson"
 	"github.com/stretchr/testify/require"
 )
@@ -164,31 +165,57 @@ func encode(t testing.TB, v any) []byte {
 // deleted, duplicated or out of range, and checks that every error speaks
 // the user's document, never Go.
 func TestMutatedDocumentsSpeakJSON(t *testing.T) {
-	pairs := [][]string{
+	mutateAll(t, "cluster", [][]string{
 		{"kubenet.json", "kubenet-vnet.json"},
 		{"overlay-cilium.json", "overlay-cilium-vnet.json"},
 		{"legacy-cni.json", "legacy-cni-subnet.json"},
 		{"podsubnet-static.json", "podsubnet-static-vnet.json"},
 		{"byocni.json", "byocni-vnet.json", "byocni-usage.json"},
 		{"managed.json"},
-	}
+	}, func(first io.Reader, network ...io.Reader) error {
+		_, err := aksjson.ReadCluster(first, network...)
+		return err
+	})
+}
+
+// TestMutatedEstatesSpeakJSON is TestMutatedDocumentsSpeakJSON for
+// ReadEstate: each shape of the clusters document, the VNet, the subnet
+// list and list-usage.
+func TestMutatedEstatesSpeakJSON(t *testing.T) {
+	mutateAll(t, "clusters", [][]string{
+		{"estate-aks-list.json", "estate-vnet.json", "estate-subnets.json", "estate-usage.json"},
+		{"estate-graph.json", "estate-vnet.json"},
+		{"estate-rest.json", "estate-vnet.json"},
+		{"estate-alpha.json", "estate-subnets.json"},
+	}, func(first io.Reader, network ...io.Reader) error {
+		e, err := aksjson.ReadEstate(first, network...)
+		if err == nil {
+			_, _ = capacity.AnalyzeEstate(e) // must not panic
+		}
+		return err
+	})
+}
+
+// mutateAll reads each set of documents (the first named first, the others
+// network[i]) with every mutation at every place of every document.
+func mutateAll(t *testing.T, first string, sets [][]string, read func(first io.Reader, network ...io.Reader) error) {
 	total, failures := 0, 0
-	for _, pair := range pairs {
-		all := make([]any, len(pair))
-		docs := []string{"cluster"}
-		for i := range pair[1:] {
+	for _, set := range sets {
+		all := make([]any, len(set))
+		docs := []string{first}
+		for i := range set[1:] {
 			docs = append(docs, fmt.Sprintf("network[%d]", i))
 		}
-		for i, name := range pair {
+		for i, name := range set {
 			all[i] = load(t, name)
 		}
-		for target := range pair {
+		for target := range set {
 			var ps [][]any
 			places(all[target], nil, &ps)
 			for _, at := range ps {
 				for _, m := range mutations {
-					readers := make([]io.Reader, len(pair))
-					for i := range pair {
+					readers := make([]io.Reader, len(set))
+					for i := range set {
 						v := all[i]
 						if i == target {
 							v = mutate(v, at, m)
@@ -196,12 +223,12 @@ func TestMutatedDocumentsSpeakJSON(t *testing.T) {
 						readers[i] = bytes.NewReader(encode(t, v))
 					}
 					total++
-					_, err := aksjson.ReadCluster(readers[0], readers[1:]...)
+					err := read(readers[0], readers[1:]...)
 					if err == nil {
 						continue
 					}
 					failures++
-					t.Run(fmt.Sprintf("%s/%v/%s", pair[target], at, m.name), func(t *testing.T) {
+					t.Run(fmt.Sprintf("%s/%v/%s", set[target], at, m.name), func(t *testing.T) {
 						checkMessage(t, err, docs...)
 					})
 				}

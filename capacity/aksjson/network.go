@@ -3,6 +3,7 @@ package aksjson
 import (
 	"encoding/json"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -18,7 +19,58 @@ type netFields struct {
 	subnets  []subnetDoc
 	prefix   str // addressPrefix
 	prefixes []str
-	others   int // ipConfigurations outside the cluster's VMSSs
+	nics     nics // what holds the subnet's ipConfigurations
+}
+
+// nics summarises a subnet's ipConfigurations by who holds them: the
+// scale sets of each resource group (AKS puts a cluster's in its node
+// resource group), and everything else (load balancer frontends, private
+// endpoints, VMs).
+type nics struct {
+	vmss  map[string]int // VMSS configurations by lower-case resource group
+	aks   int            // of those, in scale sets named "aks-…"
+	other int
+}
+
+func (n *nics) total() int {
+	t := n.other
+	for _, c := range n.vmss {
+		t += c
+	}
+	return t
+}
+
+// add counts one ipConfiguration by its ARM ID.
+func (n *nics) add(id string) {
+	id = strings.ToLower(id)
+	const vmss = "/providers/microsoft.compute/virtualmachinescalesets/"
+	i := strings.Index(id, vmss)
+	if i < 0 {
+		n.other++ // an ILB frontend, a private endpoint, another VM
+		return
+	}
+	if n.vmss == nil {
+		n.vmss = map[string]int{}
+	}
+	n.vmss[resourceGroup(id[:i])]++
+	if strings.HasPrefix(id[i+len(vmss):], "aks-") {
+		n.aks++
+	}
+}
+
+// resourceGroup returns the lower-case resource group of an ARM ID, "" if
+// it names none.
+func resourceGroup(id string) string {
+	const rg = "/resourcegroups/"
+	i := strings.Index(strings.ToLower(id), rg)
+	if i < 0 {
+		return ""
+	}
+	rest := id[i+len(rg):]
+	if j := strings.IndexByte(rest, '/'); j >= 0 {
+		rest = rest[:j]
+	}
+	return strings.ToLower(rest)
 }
 
 // subnetDoc is a subnet, or the top level of any object document.
@@ -29,56 +81,54 @@ type subnetDoc struct {
 	props    *netFields
 }
 
-type usageDoc struct {
-	path         string
-	id           str
-	currentValue num
+// subnetInfo is what the network documents say of one subnet.
+type subnetInfo struct {
+	sn      capacity.Subnet // Name and Prefixes; Reserved is set per reading
+	id      string          // its ARM ID as written
+	counted bool            // its ipConfigurations were listed
+	nics    nics
 }
 
 // networks is what the network documents say.
 type networks struct {
-	subnets map[string]capacity.Subnet // by lower-case ARM ID
-	counted map[string]bool            // subnets whose ipConfigurations were listed
-	usage   map[string]int             // list-usage currentValue by lower-case ARM ID
+	subnets map[string]*subnetInfo // by lower-case ARM ID
+	order   []string               // keys of subnets, in the order first described
+	usage   map[string]int         // list-usage currentValue by lower-case ARM ID
 	vnets   []netip.Prefix
 }
 
 func newNetworks() *networks {
-	return &networks{subnets: map[string]capacity.Subnet{}, counted: map[string]bool{}, usage: map[string]int{}}
+	return &networks{subnets: map[string]*subnetInfo{}, usage: map[string]int{}}
 }
 
-const notNetwork = "not a VNet, subnet or list-usage document (the output of `az network vnet show`, `az network vnet subnet show` or `az network vnet list-usage`)"
+const notNetwork = "not a VNet, subnet or list-usage document (the output of `az network vnet show`, `az network vnet subnet show`, `az network vnet subnet list` or `az network vnet list-usage`)"
 
-// read reads one network document, telling its kind by its shape.
+// read reads one network document, telling its kind by its shape: a list
+// (or a REST {"value": [...]}) holds list-usage entries or subnets, told
+// apart one by one.
 func (n *networks) read(r *reader) error {
 	t, off, err := r.token()
 	if err != nil {
 		return err
 	}
-	if t == json.Delim('[') { // az network vnet list-usage
-		us, err := r.usages("", t, off)
-		if err != nil {
+	if t == json.Delim('[') { // az network vnet list-usage, az network vnet subnet list
+		if err := n.entries(r, "", t, off); err != nil {
 			return err
 		}
-		if err := r.end(); err != nil {
-			return err
-		}
-		return n.addUsage(us)
+		return r.end()
 	}
 	var (
 		doc      subnetDoc
-		value    []usageDoc
 		hasValue bool
 	)
-	err = r.objectBody("", "an object or a list: the output of `az network vnet show`, `az network vnet subnet show` or `az network vnet list-usage`", t, off, func(key, path string) error {
+	err = r.objectBody("", "an object or a list: the output of `az network vnet show`, `az network vnet subnet show`, `az network vnet subnet list` or `az network vnet list-usage`", t, off, func(key, path string) error {
 		if strings.EqualFold(key, "value") {
 			t, off, err := r.token()
 			if err != nil || t == nil {
 				return err
 			}
 			hasValue = true
-			value, err = r.usages(path, t, off)
-			return err
+			return n.entries(r, path, t, off)
 		}
 		return doc.field(r, key, path, true)
 	})
@@ -92,14 +142,14 @@ func (n *networks) read(r *reader) error {
 	has := func(get func(*netFields) bool) bool { return get(&doc.fields) || doc.props != nil && get(doc.props) }
 	switch {
 	case hasValue:
-		return n.addUsage(value)
+		return nil
 	case has(func(f *netFields) bool { return f.hasSubnets || f.hasSpace }):
 		for _, s := range f.space {
 			p, err := netip.ParsePrefix(s.v)
 			if err != nil {
 				return r.errAt(s.path, -1, "%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))
 			}
-			if p.Addr().Is4() {
+			if p.Addr().Is4() && !slices.Contains(n.vnets, p) {
 				n.vnets = append(n.vnets, p)
 			}
 		}
@@ -152,7 +202,7 @@ func (f *netFields) field(r *reader, key, path string, vnet bool) error {
 		f.hasPrefix = true
 		return r.strings(path, `a list of CIDR strings such as ["10.240.0.0/24"]`, `a CIDR string such as "10.240.0.0/24"`, &f.prefixes)
 	case k == "ipconfigurations":
-		f.others = 0
+		f.nics = nics{}
 		present, err := r.array(path, "a list of IP configurations", func(i int, path string) error {
 			var id str
 			err := r.elemObject(path, "an object (an IP configuration)", func(key, path string) error {
@@ -161,9 +211,7 @@ func (f *netFields) field(r *reader, key, path string, vnet bool) error {
 				}
 				return r.skip(path)
 			})
-			if !strings.Contains(strings.ToLower(id.v), "/virtualmachinescalesets/aks-") {
-				f.others++ // an ILB frontend, a private endpoint, another VM
-			}
+			f.nics.add(id.v)
 			return err
 		})
 		f.hasConfigs = f.hasConfigs || present
@@ -191,33 +239,48 @@ func (f *netFields) field(r *reader, key, path string, vnet bool) error {
 	return r.skip(path)
 }
 
-// usages reads the entries of a list-usage list whose first token is t.
-func (r *reader) usages(path string, t json.Token, off int64) ([]usageDoc, error) {
+// entries reads a list whose first token is t: list-usage entries and
+// subnets (those with an address prefix), in any mix.
+func (n *networks) entries(r *reader, path string, t json.Token, off int64) error {
 	if t != json.Delim('[') {
-		return nil, r.wrong(path, off, t, "a list of usages")
+		return r.wrong(path, off, t, "a list of usages or subnets")
 	}
-	var us []usageDoc
 	for i := 0; r.dec.More(); i++ {
-		u := usageDoc{path: index(path, i)}
-		err := r.elemObject(u.path, "an object (a usage)", func(key, path string) error {
+		s := subnetDoc{path: index(path, i)}
+		var current num
+		err := r.elemObject(s.path, "an object (a usage or a subnet)", func(key, path string) error {
 			switch strings.ToLower(key) {
-			case "id":
-				return r.string(path, "an ARM ID string", &u.id)
 			case "currentvalue":
-				return r.integer(path, &u.currentValue)
+				return r.integer(path, &current)
+			case "name": // a subnet's is a string, a usage's an object
+				t, off, err := r.token()
+				if err != nil {
+					return err
+				}
+				if v, ok := t.(string); ok {
+					s.name = str{v, path}
+					return nil
+				}
+				return r.skipFrom(path, t, off)
 			}
-			return r.skip(path)
+			return s.field(r, key, path, false)
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if u.id.v == "" || u.currentValue.path == "" {
-			return nil, r.errAt(u.path, -1, "a list-usage entry needs id and currentValue")
+		if s.fields.hasPrefix || s.props != nil && s.props.hasPrefix {
+			if err := n.addSubnet(r, &s); err != nil {
+				return err
+			}
+			continue
 		}
-		us = append(us, u)
+		if s.id.v == "" || current.path == "" {
+			return r.errAt(s.path, -1, "a list-usage entry needs id and currentValue; a subnet needs id and addressPrefix")
+		}
+		n.usage[strings.ToLower(s.id.v)] = current.v
 	}
 	_, _, err := r.token() // ']'
-	return us, err
+	return err
 }
 
 func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
@@ -250,30 +313,23 @@ func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
 		}
 	}
 	key := strings.ToLower(s.id.v)
-	if f.hasConfigs {
-		sn.Reserved = f.others
-		n.counted[key] = true
+	info := &subnetInfo{sn: sn, id: s.id.v, counted: f.hasConfigs, nics: f.nics}
+	if old, ok := n.subnets[key]; ok {
+		if !info.counted && old.counted { // a VNet document without them after a subnet list with them
+			info.counted, info.nics = true, old.nics
+		}
+	} else {
+		n.order = append(n.order, key)
 	}
-	n.subnets[key] = sn
+	n.subnets[key] = info
 	return nil
 }
 
-func (n *networks) addUsage(us []usageDoc) error {
-	for _, u := range us {
-		n.usage[strings.ToLower(u.id.v)] = u.currentValue.v
-	}
-	return nil
-}
-
-// applyUsage sets Reserved from list-usage for subnets whose
-// ipConfigurations were not listed: what is in use less what the cluster's
-// own nodes hold at their counts.
-func (n *networks) applyUsage(c *capacity.Cluster, subnets map[string]int) {
-	if len(n.usage) == 0 {
-		return
-	}
+// held returns the addresses c's pools hold at their counts, by subnet
+// name.
+func held(c *capacity.Cluster) map[string]int {
 	spec := c.Mode.Spec()
-	own := map[string]int{} // addresses the cluster's nodes hold, by subnet name
+	own := map[string]int{}
 	for _, p := range c.Pools {
 		mp := p.MaxPods
 		if mp == 0 {
@@ -285,11 +341,34 @@ func (n *networks) applyUsage(c *capacity.Cluster, subnets map[string]int) {
 			own[p.PodSubnet] += p.Count * d.PodSubnet
 		}
 	}
-	for id, i := range subnets {
-		used, ok := n.usage[id]
-		if !ok || n.counted[id] {
-			continue
+	return own
+}
+
+// reserved returns what of subnet key no cluster of the input holds:
+// from its ipConfigurations, every configuration outside the scale sets
+// of nodeRGs (the node resource groups of the clusters that use it), or,
+// where a cluster has no node resource group (the empty string), outside
+// every scale set named "aks-…"; else from list-usage, currentValue less
+// held (what the clusters' pools hold at their counts); else 0.
+func (n *networks) reserved(key string, nodeRGs []string, held int) int {
+	info := n.subnets[key]
+	if info != nil && info.counted {
+		r := info.nics.total()
+		seen := map[string]bool{}
+		for _, rg := range nodeRGs {
+			switch {
+			case seen[rg]:
+			case rg == "":
+				r -= info.nics.aks
+			default:
+				r -= info.nics.vmss[rg]
+			}
+			seen[rg] = true
 		}
-		c.Subnets[i].Reserved = max(0, used-own[c.Subnets[i].Name])
+		return max(0, r)
 	}
+	if used, ok := n.usage[key]; ok {
+		return max(0, used-held)
+	}
+	return 0
 }

@@ -30,7 +30,7 @@ func ExampleReadClusters() {
 			return
 		}
 		for i, p := range c.Pools {
-			fmt.Printf("pool %s: %d nodes committed, room for %d (%v)\n", p.Name, p.Committed(), a.Pools[i].MaxNodes, a.Pools[i].Limit)
+			fmt.Printf("pool %s: %d nodes committed, room for %d (%v)\n", p.Name, p.AtMax(), a.Pools[i].MaxNodes, a.Pools[i].Limit)
 		}
 	}
 	// Output:

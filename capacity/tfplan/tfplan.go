@@ -108,6 +108,9 @@ func (b *builder) cluster() error {
 	if b.name, err = v.str("name"); err != nil {
 		return err
 	}
+	if b.c.KubernetesVersion, err = v.str("kubernetes_version"); err != nil {
+		return err
+	}
 	np, ok, err := v.block("network_profile")
 	if err != nil {
 		return err
@@ -238,13 +241,31 @@ func (b *builder) pool(r *resource, v, cfg obj, prefix string) error {
 	if pool.Name, err = v.str("name"); err != nil {
 		return err
 	}
-	if prefix == "" { // a separate node pool: default_node_pool has no os_type
+	pool.Mode = capacity.PoolSystem // the default node pool is the cluster's system pool
+	if prefix == "" {               // a separate node pool: default_node_pool has no os_type, mode or priority
 		os, err := v.str("os_type")
 		if err != nil {
 			return err
 		}
 		if pool.OS, err = modes.ParseOS(os); err != nil {
 			return v.fail("os_type", os, `want "Linux" or "Windows"`)
+		}
+		mode, err := v.str("mode")
+		if err != nil {
+			return err
+		}
+		if err := pool.Mode.UnmarshalText([]byte(mode)); err != nil {
+			return v.fail("mode", mode, `want "System" or "User"`)
+		}
+		priority, err := v.str("priority")
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.EqualFold(priority, "Spot"):
+			pool.Spot = true
+		case priority != "" && !strings.EqualFold(priority, "Regular"):
+			return v.fail("priority", priority, `want "Regular" or "Spot"`)
 		}
 	}
 	old, oldOK, err := v.flag("enable_auto_scaling") // azurerm v3
@@ -301,6 +322,13 @@ func (b *builder) pool(r *resource, v, cfg obj, prefix string) error {
 		}
 		if pool.MaxSurge, err = capacity.ParseSurge(s); err != nil {
 			return us.fail("max_surge", s, `want a node count such as "1" or a percentage such as "33%%"`)
+		}
+		u, err := us.str("max_unavailable") // azurerm 4.x
+		if err != nil {
+			return err
+		}
+		if pool.MaxUnavailable, err = capacity.ParseSurge(u); err != nil {
+			return us.fail("max_unavailable", u, `want a node count such as "1" or a percentage such as "10%%"`)
 		}
 	}
 	node, err := b.p.resolve(ref{from: r, attr: prefix + "vnet_subnet_id", typ: typeSubnet}, v, "vnet_subnet_id", cfg)

@@ -77,6 +77,7 @@ func TestExamplePlans(t *testing.T) {
 						// null, max_pods 30, upgrade_settings[0].max_surge "33%".
 						Name: "system", OS: modes.Linux, Count: 3, MaxPods: 30,
 						MaxSurge: surge(t, "33%"), NodeSubnet: "snet-aks-nodes",
+						Mode: capacity.PoolSystem, // the default node pool
 					}, {
 						// azurerm_kubernetes_cluster_node_pool.user (kubernetes_cluster_id
 						// references azurerm_kubernetes_cluster.aks): os_type Linux,
@@ -115,7 +116,7 @@ func TestModulesForEach(t *testing.T) {
 			Policy:       modes.PolicyCilium,
 			Pools: []capacity.Pool{
 				// default pool: node_count 2, max_surge "1", max_pods not set.
-				{Name: "system", Count: 2, MaxSurge: surge(t, "1"), NodeSubnet: "snet-nodes", PodSubnet: "snet-pods-a"},
+				{Name: "system", Count: 2, MaxSurge: surge(t, "1"), NodeSubnet: "snet-nodes", PodSubnet: "snet-pods-a", Mode: capacity.PoolSystem},
 				// user["a"]: autoscaled 1..20 without node_count, max_pods 110, 50%.
 				{Name: "usera", Count: 1, MinCount: 1, MaxCount: 20, MaxPods: 110, MaxSurge: surge(t, "50%"), NodeSubnet: "snet-nodes", PodSubnet: "snet-pods-a"},
 				// user["b"]: node_count 5, max_pods 60, upgrade_settings empty.
@@ -143,7 +144,7 @@ func TestExistingSubnetByID(t *testing.T) {
 			DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
 			Policy:       modes.PolicyCalico,
 			Pools: []capacity.Pool{
-				{Name: "system", Count: 3, MaxPods: 110, NodeSubnet: "snet-old"},
+				{Name: "system", Count: 3, MaxPods: 110, NodeSubnet: "snet-old", Mode: capacity.PoolSystem},
 				// enable_auto_scaling true, node_count 1, min 0, max 8.
 				{Name: "batch", Count: 1, MaxCount: 8, MaxSurge: surge(t, "2"), NodeSubnet: "snet-old"},
 			},
@@ -387,8 +388,35 @@ func TestAutoscalingNames(t *testing.T) {
 	dp["enable_auto_scaling"], dp["min_count"], dp["max_count"] = true, json.Number("3"), json.Number("6")
 	cs, err = p.read(t)
 	require.NoError(t, err)
-	assert.Equal(t, capacity.Pool{Name: "system", Count: 3, MinCount: 3, MaxCount: 6, MaxPods: 30,
+	assert.Equal(t, capacity.Pool{Name: "system", Mode: capacity.PoolSystem, Count: 3, MinCount: 3, MaxCount: 6, MaxPods: 30,
 		MaxSurge: surge(t, "33%"), NodeSubnet: "snet-aks-nodes"}, cs[0].Pools[0])
+}
+
+// A node pool's mode, priority and max_unavailable, and the cluster's
+// Kubernetes version, reach the Cluster: upgrades depend on them.
+func TestUpgradeAttributes(t *testing.T) {
+	p := load(t, "example-plan-azurerm-v4.81.0.json")
+	p.values(t, "azurerm_kubernetes_cluster.aks")["kubernetes_version"] = "1.35.2"
+	v := p.values(t, "azurerm_kubernetes_cluster_node_pool.user")
+	v["mode"], v["priority"] = "User", "Spot"
+	block(v, "upgrade_settings")["max_unavailable"] = "2"
+	cs, err := p.read(t)
+	require.NoError(t, err)
+	assert.Equal(t, "1.35.2", cs[0].KubernetesVersion)
+	user := cs[0].Pools[1]
+	assert.Equal(t, [3]any{capacity.PoolUser, true, capacity.SurgeNodes(2)}, [3]any{user.Mode, user.Spot, user.MaxUnavailable})
+
+	for attr, bad := range map[string]string{"mode": "Critical", "priority": "Low"} {
+		p := load(t, "example-plan-azurerm-v4.81.0.json")
+		p.values(t, "azurerm_kubernetes_cluster_node_pool.user")[attr] = bad
+		_, err := p.read(t)
+		require.Error(t, err, attr)
+		assert.Contains(t, err.Error(), "azurerm_kubernetes_cluster_node_pool.user: "+attr+` = "`+bad+`"`)
+	}
+	block(v, "upgrade_settings")["max_unavailable"] = "-1"
+	_, err = p.read(t)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "max_unavailable")
 }
 
 func FuzzReadClusters(f *testing.F) {

@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
 	fs.BoolVar(&w.dualStack, "dual-stack", false, "the workload needs IPv4/IPv6 dual-stack")
 	policy := fs.String("policy", "", "network policy engine: azure, calico or cilium")
-	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their committed size, its largest maxPods, its VNet, Windows pools and policy")
+	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools and policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -97,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "mode\tfits\tVNet IPs\tnode subnet\tpod subnet\tpod CIDR\twhy not")
+	fmt.Fprintln(tw, "mode\tfits\tVNet IPs\tnode subnet\tpod subnet\tpod CIDR/CNI pool\twhy not")
 	for _, m := range modes.All() {
 		r := compare(m, w)
 		fits := "yes"
@@ -147,21 +147,21 @@ func compare(m modes.Mode, w workload) result {
 		return r
 	}
 	for _, p := range rep.Pools {
-		r.vnetIPs += p.Committed * p.PerNode.VNetIPs
+		r.vnetIPs += p.AtMax * p.PerNode.VNetIPs
 	}
 	vnetSize := 1 << (32 - w.vnet.Bits())
 	used := 0
 	for _, sp := range rec.Spaces {
 		size := fmt.Sprintf("/%d", sp.Bits)
-		switch sp.Kind {
-		case capacity.KindNodeSubnet:
+		switch sp.Source {
+		case modes.NodeSubnet:
 			r.nodeSubnet = size
 			used += 1 << (32 - sp.Bits)
-		case capacity.KindPodSubnet:
+		case modes.PodSubnet:
 			r.podSubnet = size
 			used += 1 << (32 - sp.Bits)
-		case capacity.KindPodCIDR:
-			r.podCIDR = size
+		case modes.PodCIDR, modes.CNIPool:
+			r.podCIDR = size // the column is the pod range outside the VNet: AKS's pod CIDR or the CNI's pool
 		}
 	}
 	if used > vnetSize {
@@ -190,8 +190,11 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{second}})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
-		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
+	switch wide := []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}; s.Pods.Source {
+	case modes.PodCIDR:
+		c.PodCIDRs = wide
+	case modes.CNIPool:
+		c.CNIPool = wide
 	}
 	maxPods := max(w.pods, s.MaxPods.Min)
 	surge := capacity.SurgePercent(10)
@@ -215,14 +218,14 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	return c
 }
 
-// fromCluster takes the workload of cluster c: its pools' committed nodes,
+// fromCluster takes the workload of cluster c: its pools' nodes at their autoscaler max,
 // the largest maxPods in force, its VNet (else its first subnet), whether
 // it runs Windows, and its policy engine. Fields c does not say keep w's.
 func fromCluster(c capacity.Cluster, w workload) workload {
 	s := c.Mode.Spec()
 	w.nodes, w.pods = 0, 0
 	for _, p := range c.Pools {
-		w.nodes += p.Committed()
+		w.nodes += p.AtMax()
 		mp := p.MaxPods
 		if mp == 0 {
 			mp = s.MaxPods.Default

@@ -6,6 +6,14 @@
 //
 //	go run ./examples/forecast
 //	go run ./examples/forecast -cluster aks.json -network vnet.json -history nodes.csv -plot out.svg
+//
+// With -clusters it reads an estate instead: several clusters in one VNet
+// (`az aks list`, Resource Graph or REST output) and the VNet's network
+// documents, and prints per cluster how far each pool can grow with the
+// others' use of shared subnets counted, every subnet with all clusters'
+// use, the VNet's addresses against its limit, and its free prefixes.
+//
+//	go run ./examples/forecast -clusters aks-list.json -network vnet.json -network subnets.json
 package main
 
 import (
@@ -19,7 +27,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -42,6 +49,7 @@ const (
 
 type options struct {
 	clusterPath, historyPath, modeName, pool, pods, plotPath string
+	clustersPath                                             string
 	networks                                                 input.Files
 	trials, workers                                          int
 	seed                                                     uint64
@@ -53,7 +61,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.clusterPath, "cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
-	fs.Var(&o.networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
+	fs.StringVar(&o.clustersPath, "clusters", "", "an estate: `az aks list -o json`, Resource Graph or REST output of clusters in one VNet (not with -cluster)")
+	fs.Var(&o.networks, "network", "VNet, subnet, subnet list or list-usage JSON for the clusters' subnets (repeatable)")
 	fs.StringVar(&o.historyPath, "history", "", "CSV of time,nodes for the forecast pool, to date the exhaustion")
 	fs.StringVar(&o.modeName, "mode", "", "analyse this networking mode only (default: every mode for the default cluster, the cluster's own for -cluster)")
 	fs.StringVar(&o.pool, "pool", "", "pool to forecast (default: the autoscaling pool with the largest max count)")
@@ -66,11 +75,15 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, input.BadUsage(err)
 	}
+	var set []string
+	fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
 	switch {
 	case fs.NArg() > 0:
 		return o, input.Usagef("unexpected argument %q", fs.Arg(0))
+	case o.clustersPath != "":
+		return o, checkEstateFlags(set)
 	case len(o.networks) > 0 && o.clusterPath == "":
-		return o, input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", o.networks[0])
+		return o, input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too (or -clusters for an estate)", o.networks[0])
 	case o.trials < 1 || o.trials > maxTrials:
 		return o, input.Usagef("-trials %d: want 1 to 1,000,000", o.trials)
 	case o.workers < 0 || o.workers > maxWorkers:
@@ -120,6 +133,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.clustersPath != "" {
+		return runEstate(o, stdout)
+	}
 	js, desc, err := jobs(o)
 	if err != nil {
 		return err
@@ -132,12 +148,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if history, err = input.History(o.historyPath); err != nil {
 			return input.BadUsage(err)
 		}
-		// What capacity.Forecast needs to fit a trend, said of the file.
-		switch n := len(history); {
-		case n < 3:
+		// What capacity.Forecast needs to fit a trend, said of the file
+		// (ReadHistory rejects a time given twice).
+		if n := len(history); n < 3 {
 			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, input.Count(n, "observation", "observations"))
-		case !history[n-1].Time.After(history[0].Time):
-			return input.Usagef("-history %s: every observation is at %s: a trend needs time to pass", o.historyPath, history[0].Time.Format(time.RFC3339))
 		}
 	}
 	pods, err := podDensity(o)
@@ -175,7 +189,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func modesTried(out Output) string {
 	var names []string
 	for _, r := range out.Results {
-		names = append(names, r.Mode)
+		names = append(names, r.Mode.String())
 	}
 	if len(names) == 1 {
 		return "mode " + names[0]
@@ -225,7 +239,7 @@ func forecastPool(c capacity.Cluster, name string) (string, error) {
 	}
 	best, score := "", -1
 	for _, p := range c.Pools {
-		s := p.Committed()
+		s := p.AtMax()
 		if p.Autoscaling() {
 			s += 1 << 20
 		}
@@ -239,8 +253,9 @@ func forecastPool(c capacity.Cluster, name string) (string, error) {
 func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distuv.Rander, history []capacity.Observation, stderr io.Writer) (Result, error) {
 	c := j.cluster
 	spec := c.Mode.Spec()
-	res := Result{Mode: c.Mode.String(), Name: spec.Name, SkippedPools: j.dropped}
-	rep, err := capacity.Analyze(c)
+	res := Result{Mode: c.Mode, Name: spec.Name, SkippedPools: j.dropped}
+	var err error
+	res.AtMax, err = capacity.Analyze(c)
 	var ve *capacity.ValidationError
 	if errors.As(err, &ve) {
 		res.Error = err.Error()
@@ -249,7 +264,9 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	if err != nil {
 		return res, err
 	}
-	res.fill(rep)
+	if res.Now, err = capacity.Analyze(c.AtCount()); err != nil {
+		return res, err
+	}
 	pool, err := forecastPool(c, o.pool)
 	if err != nil {
 		return res, err
@@ -258,13 +275,9 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
 	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history,
-		Progress: progress(stderr, res.Mode)}
-	f, err := capacity.Forecast(ctx, c, pool, opt)
-	if err != nil {
-		return res, err
-	}
-	res.Forecast = newForecast(pool, f)
-	return res, nil
+		Progress: progress(stderr, res.Mode.String())}
+	res.Forecast, err = capacity.Forecast(ctx, c, pool, opt)
+	return res, err
 }
 
 // progress returns a Progress callback that reports on stderr, when stderr
@@ -287,59 +300,4 @@ func progress(stderr io.Writer, mode string) func(done, total int) {
 			fmt.Fprint(f, "\r\033[K")
 		}
 	}
-}
-
-func writeText(w io.Writer, out Output) error {
-	fmt.Fprintf(w, "cluster: %s\n", out.Cluster)
-	for _, r := range out.Results {
-		fmt.Fprintf(w, "\n== %s (%s) ==\n", r.Mode, r.Name)
-		if r.Error != "" {
-			fmt.Fprintf(w, "cannot run this cluster: %s\n", r.Error)
-			continue
-		}
-		if len(r.SkippedPools) > 0 {
-			fmt.Fprintf(w, "left out: %s (Windows node pools are not supported)\n", strings.Join(r.SkippedPools, ", "))
-		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "pool\tcommitted\tmax nodes\tlimit\tupgrade room\tsurge limit")
-		for _, p := range r.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%+d\t%s\n", p.Name, p.Committed, p.MaxNodes, p.Limit, p.MaxNodesWithSurge-p.Committed, p.SurgeLimit)
-		}
-		fmt.Fprintln(tw)
-		fmt.Fprintln(tw, "space\tkind\tusable\treserved\tcommitted\tat max\tfree")
-		for _, s := range r.Spaces {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.Kind, s.Usable, s.Reserved, s.Committed, s.CommittedMax, s.Free)
-		}
-		tw.Flush()
-		fmt.Fprintf(w, "VNet addresses taken at the committed size: %d\n", r.VNetAddresses)
-		if f := r.Forecast; f != nil {
-			fmt.Fprintf(w, "forecast for pool %s (%s): runs out at %s (90%% of trials reach %g, 99%% reach %g); limits: %s\n",
-				f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P90, f.Nodes.P99, limits(f.Limits))
-			if f.When != nil {
-				fmt.Fprintf(w, "  growing %.2f nodes a day, it reaches %s on %s (90%%: %s to %s)\n",
-					f.GrowthPerDay, input.Count(f.Nodes.P50, "node", "nodes"), f.When.P50, orUnbounded(f.When.Lo), orUnbounded(f.When.Hi))
-			} else if f.GrowthPerDay < 0 || f.HasHistory {
-				fmt.Fprintf(w, "  not growing (%.2f nodes a day): no date\n", f.GrowthPerDay)
-			}
-		}
-	}
-	return nil
-}
-
-func orUnbounded(d string) string {
-	if d == "" {
-		return "unbounded"
-	}
-	return d
-}
-
-func limits(m map[string]int) string {
-	var parts []string
-	for _, l := range []capacity.Limit{capacity.LimitNodeSubnet, capacity.LimitPodSubnet, capacity.LimitPodCIDR, capacity.LimitRouteTable,
-		capacity.LimitPoolNodes, capacity.LimitClusterNodes, capacity.LimitVNet} {
-		if n := m[l.String()]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", l, n))
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/modes"
 )
 
-// Output is the -json document. Its schema is stable: fields are added,
-// never renamed or removed.
+// Output is the -json document: the library's own types, so that a service
+// reading it needs nothing from this program.
 type Output struct {
 	Cluster string   `json:"cluster"` // the input: a file name, or the default's description
 	Results []Result `json:"results"` // one per networking mode analysed
@@ -15,94 +21,111 @@ type Output struct {
 
 // Result is one mode's answer.
 type Result struct {
-	Mode          string        `json:"mode"` // modes.Mode.String()
-	Name          string        `json:"name"`
-	Error         string        `json:"error,omitempty"`        // why the mode cannot run the cluster
-	SkippedPools  []string      `json:"skippedPools,omitempty"` // pools the mode cannot run (Windows)
-	Pools         []PoolResult  `json:"pools,omitempty"`
-	Spaces        []SpaceResult `json:"spaces,omitempty"`
-	VNetAddresses int           `json:"vnetAddresses"` // VNet IPs the pools take at their committed size
-	Forecast      *Forecast     `json:"forecast,omitempty"`
+	Mode         modes.Mode `json:"mode"`
+	Name         string     `json:"name"`
+	Error        string     `json:"error,omitempty"`        // why the mode cannot run the cluster
+	SkippedPools []string   `json:"skippedPools,omitempty"` // pools the mode cannot run (Windows)
+	// AtMax is capacity.Analyze of the cluster: every other pool at its
+	// autoscaler max, the basis AKS plans on. Now is Analyze of
+	// Cluster.AtCount: the other pools as they are now.
+	AtMax    *capacity.Report         `json:"atMax,omitempty"`
+	Now      *capacity.Report         `json:"now,omitempty"`
+	Forecast *capacity.ForecastResult `json:"forecast,omitempty"` // the other pools as they are now
 }
 
-// PoolResult mirrors capacity.PoolReport.
-type PoolResult struct {
-	Name              string `json:"name"`
-	Committed         int    `json:"committed"`
-	MaxPods           int    `json:"maxPods"`
-	MaxNodes          int    `json:"maxNodes"`
-	Limit             string `json:"limit"`
-	MaxNodesWithSurge int    `json:"maxNodesWithSurge"`
-	SurgeLimit        string `json:"surgeLimit"`
-	SurgeNodes        int    `json:"surgeNodes"`
-}
-
-// SpaceResult mirrors capacity.Space.
-type SpaceResult struct {
-	Name         string `json:"name"`
-	Kind         string `json:"kind"`
-	Size         int    `json:"size"`
-	Usable       int    `json:"usable"`
-	Reserved     int    `json:"reserved"`
-	Committed    int    `json:"committed"`
-	CommittedMax int    `json:"committedMax"`
-	Free         int    `json:"free"`
-}
-
-// Forecast mirrors capacity.ForecastResult; dates are YYYY-MM-DD, "" when
-// unbounded.
-type Forecast struct {
-	Pool         string         `json:"pool"`
-	Trials       int            `json:"trials"`
-	Nodes        Quantiles      `json:"nodes"`
-	Limits       map[string]int `json:"limits"`
-	HasHistory   bool           `json:"hasHistory"`
-	GrowthPerDay float64        `json:"growthPerDay"`
-	When         *When          `json:"when,omitempty"`
-}
-
-// Quantiles are node counts: p50 the median, p90 and p99 reached by 90% and
-// 99% of trials.
-type Quantiles struct {
-	P50 float64 `json:"p50"`
-	P90 float64 `json:"p90"`
-	P99 float64 `json:"p99"`
-}
-
-// When is the date the pool reaches nodes.p50, with a 90% interval.
-type When struct {
-	P50 string `json:"p50"`
-	Lo  string `json:"lo"`
-	Hi  string `json:"hi"`
-}
-
-func (r *Result) fill(rep *capacity.Report) {
-	for _, p := range rep.Pools {
-		r.Pools = append(r.Pools, PoolResult{Name: p.Name, Committed: p.Committed, MaxPods: p.MaxPods, MaxNodes: p.MaxNodes,
-			Limit: p.Limit.String(), MaxNodesWithSurge: p.MaxNodesWithSurge, SurgeLimit: p.SurgeLimit.String(), SurgeNodes: p.SurgeNodes})
-		r.VNetAddresses += p.Committed * p.PerNode.VNetIPs
+func writeText(w io.Writer, out Output) error {
+	fmt.Fprintf(w, "cluster: %s\n", out.Cluster)
+	for _, r := range out.Results {
+		fmt.Fprintf(w, "\n== %s (%s) ==\n", r.Mode, r.Name)
+		if r.Error != "" {
+			fmt.Fprintf(w, "cannot run this cluster: %s\n", r.Error)
+			continue
+		}
+		if len(r.SkippedPools) > 0 {
+			fmt.Fprintf(w, "left out: %s (Windows node pools are not supported)\n", strings.Join(r.SkippedPools, ", "))
+		}
+		for i, p := range r.AtMax.Pools {
+			writePool(w, p, r.Now.Pools[i])
+		}
+		writeSpaces(w, r.AtMax.Spaces)
+		fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n", thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
+		if r.Forecast != nil {
+			writeForecast(w, r.Forecast)
+		}
 	}
-	for _, s := range rep.Spaces {
-		r.Spaces = append(r.Spaces, SpaceResult{Name: s.Name, Kind: s.Kind.String(), Size: s.Size, Usable: s.Usable, Reserved: s.Reserved,
-			Committed: s.Committed, CommittedMax: s.CommittedMax, Free: s.Free})
-	}
+	return nil
 }
 
-func newForecast(pool string, f *capacity.ForecastResult) *Forecast {
-	out := &Forecast{Pool: pool, Trials: f.Trials, Nodes: Quantiles(f.Nodes), Limits: map[string]int{},
-		GrowthPerDay: f.Growth, HasHistory: f.Growth != 0 || f.When != nil}
-	for l, n := range f.Limits {
-		out.Limits[l.String()] = n
+// writePool says in one line how far a pool can grow on both bases.
+func writePool(w io.Writer, atMax, now capacity.PoolReport) {
+	size := "now " + input.Count(now.Count, "node", "nodes")
+	if atMax.AtMax != now.Count {
+		size += fmt.Sprintf(", autoscaler max %d", atMax.AtMax)
+	}
+	fmt.Fprintf(w, "%s: %s; fits up to %s now (%d with upgrade surge, %s), %d when every pool is at its max (%s)\n",
+		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
+}
+
+// writeSpaces prints the spaces' use on both bases.
+func writeSpaces(w io.Writer, spaces []capacity.Space) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "space\trole\tusable\treserved\tnow\tat max\tfree at max")
+	for _, s := range spaces {
+		role := s.Source.String()
+		if s.Source == modes.NoSource {
+			role = "unused"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, role, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
+	}
+	tw.Flush()
+}
+
+// writeForecast prints where the pool runs out, when, the date to upgrade
+// by, and the warnings that qualify them.
+func writeForecast(w io.Writer, f *capacity.ForecastResult) {
+	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %g–%g); limits: %s\n",
+		f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P10, f.Nodes.P90, limits(f.Limits))
+	if f.Model != "" {
+		fmt.Fprintf(w, "  history: %s, %+.2f nodes a day\n", f.Model, f.Growth)
 	}
 	if f.When != nil {
-		out.When = &When{P50: date(f.When.P50), Lo: date(f.When.Lo), Hi: date(f.When.Hi)}
+		fmt.Fprintf(w, "  runs out on %s (P10–P90: %s to %s)\n", date(f.When.P50), date(f.When.P10), date(f.When.P90))
 	}
-	return out
+	if f.UpgradeBy != nil {
+		fmt.Fprintf(w, "  upgrade before %s: after it an upgrade's surge no longer fits (P10–P90: %s to %s)\n",
+			date(f.UpgradeBy.P50), date(f.UpgradeBy.P10), date(f.UpgradeBy.P90))
+	}
+	for _, warn := range f.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
 }
 
 func date(t time.Time) string {
 	if t.IsZero() {
-		return ""
+		return "unknown"
 	}
 	return t.Format(time.DateOnly)
+}
+
+func limits(m map[capacity.Limit]int) string {
+	var parts []string
+	for l := capacity.LimitNodeSubnet; l <= capacity.LimitVNet; l++ {
+		if n := m[l]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", l, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// thousands writes n with commas: 65,536.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"text/tabwriter"
 
@@ -31,9 +32,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
 	planPath := fs.String("tfplan", "", "`terraform show -json PLAN` output: check every AKS cluster of the plan before apply")
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
-	opName := fs.String("op", "", "create, scale, autoscale, upgrade or add-pool (default: a set of checks)")
+	opName := fs.String("op", "", "create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr (default: a set of checks)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
 	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
+	toName := fs.String("to", "", "the mode -op migrate moves to (azure-cni-overlay)")
+	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -op migrate or expand-pod-cidr")
 	if err := fs.Parse(args); err != nil {
 		return input.BadUsage(err)
 	}
@@ -58,12 +61,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var op capacity.Op
 	if *opName != "" {
 		if err := op.UnmarshalText([]byte(*opName)); err != nil {
-			return input.Usagef("-op %q: want create, scale, autoscale, upgrade or add-pool", *opName)
+			return input.Usagef("-op %q: want create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr", *opName)
 		}
 		if (op == capacity.OpScale || op == capacity.OpAutoscale) && *nodes < 0 {
 			return input.Usagef("-op %v needs -nodes", op)
 		}
-		if op != capacity.OpCreate && op != capacity.OpUpgrade && *pool == "" {
+		wholeCluster := op == capacity.OpCreate || op == capacity.OpUpgrade || op == capacity.OpMigrate || op == capacity.OpExpandPodCIDR
+		if !wholeCluster && *pool == "" {
 			return input.Usagef("-op %s needs -pool", *opName)
 		}
 		for _, t := range targets {
@@ -76,12 +80,33 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	step := capacity.Step{Op: op, Pool: *pool, Nodes: *nodes}
+	if *toName != "" {
+		if step.To, err = modes.ParseMode(*toName); err != nil {
+			return input.Usagef("-to %q: unknown networking mode", *toName)
+		}
+	}
+	if *podCIDR != "" {
+		p, err := netip.ParsePrefix(*podCIDR)
+		if err != nil {
+			return input.Usagef("-pod-cidr %q: want a prefix such as 10.244.0.0/16", *podCIDR)
+		}
+		step.PodCIDRs = []netip.Prefix{p}
+	}
+	switch {
+	case op == capacity.OpMigrate && step.To == 0:
+		return input.Usagef("-op migrate needs -to")
+	case op == capacity.OpExpandPodCIDR && len(step.PodCIDRs) == 0:
+		return input.Usagef("-op expand-pod-cidr needs -pod-cidr")
+	case op != capacity.OpMigrate && *toName != "", op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
+		return input.Usagef("-to and -pod-cidr go with -op migrate or expand-pod-cidr")
+	}
 	bad, all := 0, 0
 	for _, t := range targets {
 		steps := defaultChecks(t.c)
 		switch {
 		case op != 0:
-			steps = []capacity.Step{{Op: op, Pool: *pool, Nodes: *nodes}}
+			steps = []capacity.Step{step}
 		case *planPath != "":
 			steps = planChecks(t.c)
 		}
@@ -200,7 +225,7 @@ func planChecks(c capacity.Cluster) []capacity.Step {
 
 // defaultChecks creates the cluster, upgrades every pool, and scales every
 // pool (raises an autoscaled pool's max count) to twice and ten times its
-// committed size.
+// autoscaler max.
 func defaultChecks(c capacity.Cluster) []capacity.Step {
 	steps := []capacity.Step{{Op: capacity.OpCreate}}
 	for _, p := range c.Pools {
@@ -212,8 +237,8 @@ func defaultChecks(c capacity.Cluster) []capacity.Step {
 			op = capacity.OpAutoscale // an autoscaled pool grows by its max count
 		}
 		steps = append(steps,
-			capacity.Step{Op: op, Pool: p.Name, Nodes: 2 * max(p.Committed(), 1)},
-			capacity.Step{Op: op, Pool: p.Name, Nodes: 10 * max(p.Committed(), 1)})
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 2 * max(p.AtMax(), 1)},
+			capacity.Step{Op: op, Pool: p.Name, Nodes: 10 * max(p.AtMax(), 1)})
 	}
 	return steps
 }
@@ -226,6 +251,13 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 		return fmt.Sprintf("scale %s to %d", s.Pool, s.Nodes)
 	case capacity.OpAutoscale:
 		return fmt.Sprintf("autoscale %s to max %d", s.Pool, s.Nodes)
+	case capacity.OpMigrate:
+		if len(s.PodCIDRs) == 0 {
+			return fmt.Sprintf("migrate to %v", s.To)
+		}
+		return fmt.Sprintf("migrate to %v on %v", s.To, s.PodCIDRs[0])
+	case capacity.OpExpandPodCIDR:
+		return fmt.Sprintf("expand the pod CIDR to %v", s.PodCIDRs[0])
 	case capacity.OpUpgrade:
 		if s.Pool == "" {
 			return "upgrade every pool"
@@ -236,7 +268,7 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 				if surge.IsZero() {
 					surge = capacity.SurgePercent(10)
 				}
-				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.Committed(), "node", "nodes"), surge)
+				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.AtMax(), "node", "nodes"), surge)
 			}
 		}
 	}

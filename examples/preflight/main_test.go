@@ -73,11 +73,16 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-op", "explode"}, `-op "explode": want create, scale, autoscale, upgrade or add-pool`},
+		{[]string{"-op", "explode"}, `-op "explode": want create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr`},
 		{[]string{"-op", "scale", "-pool", "user"}, "-op scale needs -nodes"},
 		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, "-nodes -5: want 0 or more"},
 		{[]string{"-op", "scale", "-nodes", "3"}, "-op scale needs -pool"},
 		{[]string{"-op", "autoscale", "-pool", "user"}, "-op autoscale needs -nodes"},
+		{[]string{"-op", "migrate"}, "-op migrate needs -to"},
+		{[]string{"-op", "migrate", "-to", "overlay"}, `-to "overlay": unknown networking mode`},
+		{[]string{"-op", "expand-pod-cidr"}, "-op expand-pod-cidr needs -pod-cidr"},
+		{[]string{"-op", "expand-pod-cidr", "-pod-cidr", "10.244.0.0"}, `-pod-cidr "10.244.0.0": want a prefix`},
+		{[]string{"-op", "create", "-to", "azure-cni-overlay"}, "-to and -pod-cidr go with -op migrate"},
 		{[]string{"-op", "upgrade", "-pool", "nope"}, `-pool "nope": the cluster has no such pool`},
 		{[]string{"-pool", "user"}, "-pool and -nodes go with -op"},
 		{[]string{"-mode", "x"}, `-mode "x": unknown networking mode`},
@@ -116,6 +121,18 @@ func TestTerraformPlan(t *testing.T) {
 	out, ok = golden(t, "tfplan-scale.txt", "-tfplan", plans+"example-plan-azurerm-v4.81.0.json", "-op", "scale", "-pool", "system", "-nodes", "25")
 	assert.False(t, ok)
 	assert.Contains(t, out, "Pre-allocated IPs 1215 exceeds IPs available 1019")
+}
+
+// Migrating the default cluster from legacy Azure CNI to Overlay: 73 nodes
+// at the autoscalers' max and 22 buffer nodes need 95 /24s of the new /16.
+func TestMigrate(t *testing.T) {
+	out, ok := golden(t, "migrate.txt", "-mode", "azure-cni", "-op", "migrate", "-to", "azure-cni-overlay", "-pod-cidr", "10.250.0.0/16")
+	assert.True(t, ok)
+	assert.Contains(t, out, "migrate to azure-cni-overlay on 10.250.0.0/16  ok")
+	// Onto a /20: 95 × 256 = 24,320 of 4,096.
+	out, ok = golden(t, "migrate-small.txt", "-mode", "azure-cni", "-op", "migrate", "-to", "azure-cni-overlay", "-pod-cidr", "10.250.0.0/20")
+	assert.False(t, ok)
+	assert.Contains(t, out, "Pre-allocated IPs 24320 exceeds IPs available 4096 in Subnet Cidr 10.250.0.0/20, Subnet Name networkProfile.podCIDR")
 }
 
 func TestHelp(t *testing.T) {

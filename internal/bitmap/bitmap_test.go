@@ -87,7 +87,7 @@ func testEmptyAndTiny(t *testing.T, New func(uint64) Bitmap) {
 }
 
 // TestAgainstModel runs seeded random operations on bitmaps of many shapes and
-// compares every answer with the map model.
+// compares every answer with the reference model.
 func TestAgainstModel(t *testing.T) { kinds(t, testAgainstModel) }
 
 func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {

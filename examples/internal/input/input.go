@@ -1,14 +1,11 @@
 // Package input gives the example programs their clusters: the embedded
 // default production cluster, or the user's own from `az aks show` and
-// network JSON files.
+// network JSON files, or an estate of clusters from `az aks list`.
 package input
 
 import (
-	"encoding/csv"
 	"net/netip"
 	"os"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,7 +41,9 @@ func Default(m modes.Mode) (capacity.Cluster, []string) {
 		},
 	}
 	if m == modes.BYOCNICilium {
-		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/14")}
+		// Cilium's default cluster-pool, 10.0.0.0/8, holds AKS's default
+		// service range: the default cluster gives it a pool of its own.
+		c.CNIPool = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/14")}
 	}
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "aks-pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.16.0/20")}})
@@ -82,39 +81,25 @@ func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
 	return aksjson.ReadFiles(clusterPath, networkPaths...)
 }
 
-// History reads a CSV of time,nodes rows (RFC 3339 or YYYY-MM-DD times; a
-// header row is skipped), oldest first whatever the rows' order. Its errors are BadUsage errors naming the file.
+// LoadEstate reads an estate from a clusters file (`az aks list`, Resource
+// Graph or REST output) and network files; its errors name the file and
+// the place in it.
+func LoadEstate(clustersPath string, networkPaths []string) (capacity.Estate, error) {
+	return aksjson.ReadEstateFiles(clustersPath, networkPaths...)
+}
+
+// History reads a CSV of time,nodes rows with capacity.ReadHistory (RFC
+// 3339 or YYYY-MM-DD times; a header row is skipped), oldest first whatever
+// the rows' order. Its errors are BadUsage errors naming the file.
 func History(path string) ([]capacity.Observation, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	h, err := capacity.ReadHistory(f)
 	if err != nil {
 		return nil, Usagef("%s: %w", path, err)
 	}
-	var out []capacity.Observation
-	for i, r := range rows {
-		if len(r) != 2 {
-			return nil, Usagef("%s: line %d: want time,nodes", path, i+1)
-		}
-		t, terr := time.Parse(time.RFC3339, strings.TrimSpace(r[0]))
-		if terr != nil {
-			t, terr = time.Parse(time.DateOnly, strings.TrimSpace(r[0]))
-		}
-		n, nerr := strconv.Atoi(strings.TrimSpace(r[1]))
-		if terr != nil || nerr != nil {
-			if i == 0 {
-				continue // a header
-			}
-			return nil, Usagef("%s: line %d: %q is not time,nodes", path, i+1, strings.Join(r, ","))
-		}
-		if n < 0 {
-			return nil, Usagef("%s: line %d: %d nodes: want 0 or more", path, i+1, n)
-		}
-		out = append(out, capacity.Observation{Time: t, Nodes: n})
-	}
-	slices.SortStableFunc(out, func(a, b capacity.Observation) int { return a.Time.Compare(b.Time) })
-	return out, nil
+	return h, nil
 }

@@ -1,6 +1,6 @@
-// Package golden holds slow, obvious reference models that tests compare the
+// Package reference holds slow, obvious reference models that tests compare the
 // fast code against.
-package golden
+package reference
 
 import (
 	"math/big"
@@ -243,7 +243,7 @@ func (m *Slots) Allocate() (uint64, bool) {
 					return m.take(s), true
 				}
 			}
-			panic("golden: a partial page without a free slot")
+			panic("reference: a partial page without a free slot")
 		}
 		start = wyr.draw(m.n)
 		m.rng = wyr.rng

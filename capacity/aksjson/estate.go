@@ -1,0 +1,191 @@
+package aksjson
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ipcap/ipcap/capacity"
+)
+
+// ReadEstate reads the clusters of a VNet and the network documents that
+// describe its subnets into a capacity.Estate.
+//
+// The clusters document is any of `az aks list -o json` (a list of
+// clusters), Azure Resource Graph output ({"data": [...]}, each row's
+// fields under "properties"), a REST list ({"value": [...]}) or a single
+// cluster document as ReadCluster takes. Each cluster is read as
+// ReadCluster reads one, named by its "name". The network documents are
+// those ReadCluster takes, and `az network vnet subnet list` (a list of
+// subnets, or a REST {"value": [...]}). A subnet described twice takes its
+// prefixes from the later description and its ipConfigurations from the
+// later one that lists them (a VNet document may leave them out).
+//
+// The Estate's VNet is the address space of the VNet documents. A subnet
+// used by two or more clusters is one of Estate.Subnets, its pools name it
+// there; a subnet one cluster uses is that cluster's own. A subnet of the
+// network documents that no cluster uses is one of Estate.Subnets too, so
+// that Free and Place leave it alone and its addresses count toward the
+// VNet's. Estate.Subnets lists the shared subnets in the order the clusters
+// first name them (clusters in document order, each pool's node subnet
+// before its pod subnet), then the unused ones in the order the network
+// documents describe them.
+//
+// Subnets are named by their names. Names are unique within a VNet, not
+// across VNets: when subnets of two VNets have the same name, each of them
+// is named "<vnet>/<subnet>" (whatever the order of the input), and if the
+// VNets' names are the same too, by its ARM ID as written.
+//
+// Reserved is what no cluster of the input holds. From a subnet's
+// ipConfigurations, a cluster's are those of the scale sets in its
+// nodeResourceGroup (matched without regard to case), when it uses the
+// subnet; every other configuration counts, the nodes and pods of clusters
+// not in the input among them. From list-usage alone, currentValue less
+// what the input's clusters' pools hold at their counts (at maxPods pods a
+// node). With two or more clusters every cluster needs nodeResourceGroup;
+// a single cluster without it is read with ReadCluster's older rule.
+//
+// A pool in an AKS-managed VNet (no vnetSubnetId) is an error: its VNet is
+// not the estate's. Errors are *Error values as ReadCluster's; the
+// clusters document is "clusters" and the network documents "network[i]".
+func ReadEstate(clusters io.Reader, network ...io.Reader) (capacity.Estate, error) {
+	names := make([]string, len(network))
+	for i := range network {
+		names[i] = fmt.Sprintf("network[%d]", i)
+	}
+	return readEstate("clusters", clusters, names, network)
+}
+
+// ReadEstateFiles is ReadEstate on files: it opens and reads the clusters
+// document and the network documents at the paths given, and its errors
+// name the file.
+func ReadEstateFiles(clusters string, network ...string) (capacity.Estate, error) {
+	cf, nets, err := openAll(clusters, network)
+	if err != nil {
+		return capacity.Estate{}, err
+	}
+	defer closeAll(cf, nets)
+	return readEstate(clusters, cf, network, nets)
+}
+
+func readEstate(clustersName string, clusters io.Reader, names []string, network []io.Reader) (capacity.Estate, error) {
+	docs, err := readClusters(newReader(clustersName, clusters))
+	if err != nil {
+		return capacity.Estate{}, err
+	}
+	nets, err := readNetworks(names, network)
+	if err != nil {
+		return capacity.Estate{}, err
+	}
+	var (
+		cs       = make([]capacity.Cluster, len(docs))
+		rgs      = make([]string, len(docs))
+		heldBy   = make([]map[string]int, len(docs)) // by subnet key
+		users    = map[string][]int{}                // subnet key → the clusters that use it
+		firstUse []string                            // subnet keys in the order first used
+	)
+	for i, d := range docs {
+		c, keys, err := build(clustersName, d, nets, true)
+		if err != nil {
+			return capacity.Estate{}, err
+		}
+		p := d.active()
+		rgs[i] = strings.ToLower(p.nodeRG.v)
+		if rgs[i] == "" && len(docs) > 1 {
+			return capacity.Estate{}, &Error{Doc: clustersName, Path: join(p.base, "nodeResourceGroup"), Offset: -1,
+				Msg: "missing: with several clusters, subnet addresses are told apart by each cluster's node resource group"}
+		}
+		// Name subnets by key until every cluster is read.
+		byName := make(map[string]string, len(keys))
+		for k, key := range keys {
+			byName[c.Subnets[k].Name] = key
+			if len(users[key]) == 0 {
+				firstUse = append(firstUse, key)
+			}
+			users[key] = append(users[key], i)
+		}
+		for k := range c.Pools {
+			pl := &c.Pools[k]
+			pl.NodeSubnet = byName[pl.NodeSubnet]
+			if pl.PodSubnet != "" {
+				pl.PodSubnet = byName[pl.PodSubnet]
+			}
+		}
+		c.Subnets, c.VNet = nil, nil
+		heldBy[i] = held(&c)
+		cs[i] = c
+	}
+
+	all := append([]string(nil), firstUse...)
+	for _, key := range nets.order {
+		if len(users[key]) == 0 {
+			all = append(all, key)
+		}
+	}
+	name := subnetNames(nets, all)
+	subnet := func(key string) capacity.Subnet {
+		var rg []string
+		h := 0
+		for _, i := range users[key] {
+			rg = append(rg, rgs[i])
+			h += heldBy[i][key]
+		}
+		info := nets.subnets[key]
+		return capacity.Subnet{Name: name[key], Prefixes: info.sn.Prefixes, Reserved: nets.reserved(key, rg, h)}
+	}
+
+	e := capacity.Estate{VNet: nets.vnets}
+	for _, key := range all {
+		if len(users[key]) != 1 {
+			e.Subnets = append(e.Subnets, subnet(key))
+		}
+	}
+	for _, key := range firstUse {
+		if u := users[key]; len(u) == 1 {
+			cs[u[0]].Subnets = append(cs[u[0]].Subnets, subnet(key))
+		}
+	}
+	for i := range cs {
+		for k := range cs[i].Pools {
+			pl := &cs[i].Pools[k]
+			pl.NodeSubnet = name[pl.NodeSubnet]
+			if pl.PodSubnet != "" {
+				pl.PodSubnet = name[pl.PodSubnet]
+			}
+		}
+	}
+	e.Clusters = cs
+	return e, nil
+}
+
+// subnetNames names the subnets of keys: by name where that is unique, else
+// "<vnet>/<subnet>", else the ARM ID.
+func subnetNames(nets *networks, keys []string) map[string]string {
+	plain := map[string]int{}
+	for _, key := range keys {
+		plain[nets.subnets[key].sn.Name]++
+	}
+	qualified := func(key string) string {
+		info := nets.subnets[key]
+		return vnetName(info.id) + "/" + info.sn.Name
+	}
+	qual := map[string]int{}
+	for _, key := range keys {
+		if plain[nets.subnets[key].sn.Name] > 1 {
+			qual[qualified(key)]++
+		}
+	}
+	out := make(map[string]string, len(keys))
+	for _, key := range keys {
+		info := nets.subnets[key]
+		switch {
+		case plain[info.sn.Name] == 1:
+			out[key] = info.sn.Name
+		case qual[qualified(key)] == 1:
+			out[key] = qualified(key)
+		default:
+			out[key] = info.id
+		}
+	}
+	return out
+}

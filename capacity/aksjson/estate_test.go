@@ -1,0 +1,303 @@
+package aksjson_test
+
+import (
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/capacity/aksjson"
+	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The estate fixtures: VNet spoke (10.30.0.0/16) in which clusters alpha
+// (node resource group MC_rg-apps_alpha_westeurope, pools of 3 and 3
+// nodes) and beta (MC_rg-apps_beta_westeurope, 2 nodes) share the node
+// subnet "nodes" and the dynamic pod subnet "pods", gamma (overlay, 3
+// nodes) has "gamma-nodes" to itself, and "vms" holds two build VMs.
+//
+// estate-subnets.json lists the ipConfigurations:
+//   - nodes (11): alpha's 6 nodes, beta's 2 (its resource group written in
+//     lower case), alpha's internal load balancer frontend, a jump box VM
+//     and a node of cluster delta, which is not in the input;
+//   - pods (7): 4 pod addresses on alpha's scale sets, 2 on beta's (its
+//     resource group in upper case), a private endpoint;
+//   - vms (2): the build VMs; gamma-nodes: none listed.
+//
+// estate-usage.json (list-usage): nodes 11, pods 305, gamma-nodes 7, vms 2.
+
+const (
+	spokeSub = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/spoke/subnets/"
+)
+
+// wantEstate is what every shape of the estate fixtures reads into.
+func wantEstate() capacity.Estate {
+	svc, dns := pfx("10.0.0.0/16"), netip.MustParseAddr("10.0.0.10")
+	return capacity.Estate{
+		VNet: pfx("10.30.0.0/16"),
+		Subnets: []capacity.Subnet{
+			// 11 configurations less alpha's 6 and beta's 2: the load
+			// balancer, the jump box and delta's node.
+			{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 3},
+			// 7 less alpha's 4 and beta's 2: the private endpoint.
+			{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 1},
+			// No cluster uses it: both build VMs.
+			{Name: "vms", Prefixes: pfx("10.30.8.0/28"), Reserved: 2},
+		},
+		Clusters: []capacity.Cluster{
+			{Name: "alpha", KubernetesVersion: "1.33.2", Mode: modes.AzureCNIPodSubnet, Policy: modes.PolicyAzure, ServiceCIDRs: svc, DNSServiceIP: dns,
+				Pools: []capacity.Pool{
+					{Name: "system", Mode: capacity.PoolSystem, Count: 3, MaxPods: 30, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods"},
+					{Name: "user", Count: 3, MinCount: 3, MaxCount: 20, MaxPods: 50, MaxSurge: capacity.SurgePercent(33), NodeSubnet: "nodes", PodSubnet: "pods"},
+				}},
+			{Name: "beta", KubernetesVersion: "1.33.2", Mode: modes.AzureCNIPodSubnet, Policy: modes.PolicyAzure, ServiceCIDRs: svc, DNSServiceIP: dns,
+				Pools: []capacity.Pool{
+					{Name: "system", Mode: capacity.PoolSystem, Count: 2, MaxPods: 30, MaxSurge: capacity.SurgeNodes(1), NodeSubnet: "nodes", PodSubnet: "pods"},
+				}},
+			{Name: "gamma", KubernetesVersion: "1.33.2", Mode: modes.CiliumOverlay, Policy: modes.PolicyCilium, ServiceCIDRs: svc, DNSServiceIP: dns,
+				PodCIDRs: pfx("10.244.0.0/16"),
+				// list-usage only: 7 in use less gamma's 3 nodes.
+				Subnets: []capacity.Subnet{{Name: "gamma-nodes", Prefixes: pfx("10.30.4.0/24"), Reserved: 4}},
+				Pools: []capacity.Pool{
+					{Name: "system", Mode: capacity.PoolSystem, Count: 3, MinCount: 3, MaxCount: 40, MaxPods: 250, NodeSubnet: "gamma-nodes"},
+				}},
+		},
+	}
+}
+
+func readEstate(t *testing.T, clusters string, network ...string) capacity.Estate {
+	t.Helper()
+	e, err := aksjson.ReadEstate(open(t, clusters)[0], open(t, network...)...)
+	require.NoError(t, err)
+	return e
+}
+
+func TestReadEstateShapes(t *testing.T) {
+	network := []string{"estate-vnet.json", "estate-subnets.json", "estate-usage.json"}
+	for _, clusters := range []string{"estate-aks-list.json", "estate-graph.json", "estate-rest.json"} {
+		t.Run(clusters, func(t *testing.T) {
+			e := readEstate(t, clusters, network...)
+			assert.Equal(t, wantEstate(), e)
+			_, err := capacity.AnalyzeEstate(e)
+			require.NoError(t, err)
+		})
+	}
+	// The subnet list before the VNet document, whose subnets list no
+	// ipConfigurations: the list's are kept.
+	assert.Equal(t, wantEstate(), readEstate(t, "estate-aks-list.json", "estate-subnets.json", "estate-vnet.json", "estate-usage.json"))
+	// The subnet list in REST shape: {"value": [...]}, fields under
+	// "properties".
+	var rest []any
+	for _, v := range load(t, "estate-subnets.json").([]any) {
+		sn := v.(map[string]any)
+		props := map[string]any{}
+		for _, k := range []string{"addressPrefix", "ipConfigurations"} {
+			if x, ok := sn[k]; ok {
+				props[k] = x
+			}
+		}
+		rest = append(rest, map[string]any{"id": sn["id"], "name": sn["name"], "properties": props})
+	}
+	e, err := aksjson.ReadEstate(open(t, "estate-rest.json")[0], append(open(t, "estate-vnet.json"),
+		strings.NewReader(string(encode(t, map[string]any{"value": rest}))), open(t, "estate-usage.json")[0])...)
+	require.NoError(t, err)
+	assert.Equal(t, wantEstate(), e)
+
+	// Files: the same estate.
+	e, err = aksjson.ReadEstateFiles("testdata/estate-rest.json", "testdata/estate-vnet.json", "testdata/estate-subnets.json", "testdata/estate-usage.json")
+	require.NoError(t, err)
+	assert.Equal(t, wantEstate(), e)
+}
+
+// With list-usage alone, Reserved is what is in use less what the
+// clusters' pools hold at their counts.
+func TestReadEstateUsageOnly(t *testing.T) {
+	e := readEstate(t, "estate-aks-list.json", "estate-vnet.json", "estate-usage.json")
+	want := wantEstate()
+	// nodes: 11 less alpha's 3 + 3 and beta's 2 nodes = 3 (as the
+	// ipConfigurations say).
+	// pods: at maxPods a node holds min(maxPods, 16 × ceil(0.5 + maxPods/16)):
+	// 30 at 30 pods, 50 at 50; alpha 3×30 + 3×50 = 240, beta 2×30 = 60:
+	// 305 − 300 = 5.
+	want.Subnets[1].Reserved = 5
+	// vms: 2 in use, no cluster's.
+	assert.Equal(t, want, e)
+}
+
+// A single cluster document reads as an estate of one: its subnets are its
+// own, the others' NICs Reserved; the unused subnets are the estate's.
+func TestReadEstateSingle(t *testing.T) {
+	e := readEstate(t, "estate-alpha.json", "estate-vnet.json", "estate-subnets.json", "estate-usage.json")
+	want := wantEstate()
+	alpha := want.Clusters[0]
+	alpha.Subnets = []capacity.Subnet{
+		// 11 less alpha's 6: beta's 2 count now, with the load balancer,
+		// the jump box and delta's node.
+		{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 5},
+		// 7 less alpha's 4: beta's 2 and the private endpoint.
+		{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 3},
+	}
+	assert.Equal(t, capacity.Estate{
+		VNet: want.VNet,
+		Subnets: []capacity.Subnet{
+			{Name: "gamma-nodes", Prefixes: pfx("10.30.4.0/24"), Reserved: 7}, // no cluster of the input: all 7 in use
+			want.Subnets[2],
+		},
+		Clusters: []capacity.Cluster{alpha},
+	}, e)
+}
+
+// ReadCluster attributes NICs by the node resource group too: another
+// cluster's nodes in a shared subnet are Reserved.
+func TestReadClusterAttribution(t *testing.T) {
+	network := []string{"estate-vnet.json", "estate-subnets.json", "estate-usage.json"}
+	alpha := read(t, "estate-alpha.json", network...)
+	assert.Equal(t, []capacity.Subnet{
+		{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 5}, // 11 less alpha's 6
+		{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 3}, // 7 less alpha's 4
+	}, alpha.Subnets)
+
+	// Without nodeResourceGroup, the older rule: every scale set named
+	// "aks-…" is the cluster's, beta's and delta's too: 11 less 6 + 2 + 1.
+	doc, err := os.ReadFile("testdata/estate-alpha.json")
+	require.NoError(t, err)
+	noRG := strings.Replace(string(doc), `"nodeResourceGroup"`, `"nodeResourceGroupX"`, 1)
+	require.NotEqual(t, string(doc), noRG)
+	c, err := aksjson.ReadCluster(strings.NewReader(noRG), open(t, network...)...)
+	require.NoError(t, err)
+	assert.Equal(t, []int{2, 1}, []int{c.Subnets[0].Reserved, c.Subnets[1].Reserved},
+		"nodes: the load balancer and the jump box; pods: the private endpoint")
+
+	// The resource group is matched without regard to case.
+	upper := strings.Replace(string(doc), `"MC_rg-apps_alpha_westeurope"`, `"MC_RG-APPS_ALPHA_WESTEUROPE"`, 1)
+	require.NotEqual(t, string(doc), upper)
+	c, err = aksjson.ReadCluster(strings.NewReader(upper), open(t, network...)...)
+	require.NoError(t, err)
+	assert.Equal(t, alpha.Subnets, c.Subnets)
+}
+
+// Same-named subnets of two VNets are named <vnet>/<subnet>, whatever the
+// order; with the VNets' names the same too, by ARM ID.
+func TestReadEstateSameSubnetNames(t *testing.T) {
+	const (
+		idA = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/a/subnets/nodes"
+		idB = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/b/subnets/nodes"
+		idC = "/subscriptions/0/resourceGroups/rg2/providers/Microsoft.Network/virtualNetworks/b/subnets/nodes"
+	)
+	cluster := func(name, rg, id string) string {
+		return `{"name": "` + name + `", "nodeResourceGroup": "` + rg + `", "agentPoolProfiles": [{"name": "p", "count": 1, "vnetSubnetId": "` + id +
+			`"}], "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay"}}`
+	}
+	subnet := func(id, prefix string) string {
+		return `{"id": "` + id + `", "name": "nodes", "addressPrefix": "` + prefix + `"}`
+	}
+	list := "[" + cluster("x", "mc_x", idA) + "," + cluster("y", "mc_y", idB) + "]"
+	subnets := "[" + subnet(idB, "10.1.0.0/24") + "," + subnet(idA, "10.0.0.0/24") + "]"
+	e, err := aksjson.ReadEstate(strings.NewReader(list), strings.NewReader(subnets))
+	require.NoError(t, err)
+	assert.Equal(t, []capacity.Subnet{{Name: "a/nodes", Prefixes: pfx("10.0.0.0/24")}}, e.Clusters[0].Subnets)
+	assert.Equal(t, []capacity.Subnet{{Name: "b/nodes", Prefixes: pfx("10.1.0.0/24")}}, e.Clusters[1].Subnets)
+	assert.Equal(t, "b/nodes", e.Clusters[1].Pools[0].NodeSubnet)
+
+	list = "[" + cluster("x", "mc_x", idB) + "," + cluster("y", "mc_y", idC) + "]"
+	subnets = "[" + subnet(idB, "10.1.0.0/24") + "," + subnet(idC, "10.2.0.0/24") + "]"
+	e, err = aksjson.ReadEstate(strings.NewReader(list), strings.NewReader(subnets))
+	require.NoError(t, err)
+	assert.Equal(t, []string{idB, idC}, []string{e.Clusters[0].Pools[0].NodeSubnet, e.Clusters[1].Pools[0].NodeSubnet})
+}
+
+func TestReadEstateErrors(t *testing.T) {
+	list, err := os.ReadFile("testdata/estate-aks-list.json")
+	require.NoError(t, err)
+	graph, err := os.ReadFile("testdata/estate-graph.json")
+	require.NoError(t, err)
+	subnets, err := os.ReadFile("testdata/estate-subnets.json")
+	require.NoError(t, err)
+	vnet, err := os.ReadFile("testdata/estate-vnet.json")
+	require.NoError(t, err)
+	nth := func(s, old, new string, n int) string { // replaces the nth (from 1) occurrence
+		i := -1
+		for range n {
+			i += 1 + strings.Index(s[i+1:], old)
+		}
+		return s[:i] + new + s[i+len(old):]
+	}
+	tests := []struct {
+		name     string
+		clusters string
+		network  []string
+		want     string
+	}{
+		{"wrong type in the third cluster", nth(string(list), `"count": 3`, `"count": "3"`, 4), []string{string(vnet)},
+			`aksjson: clusters: [2].agentPoolProfiles[0].count: "3": want a whole number`},
+		{"Resource Graph row", nth(string(graph), `"maxSurge": "1"`, `"maxSurge": 1`, 2), []string{string(vnet)},
+			`aksjson: clusters: data[1].properties.agentPoolProfiles[0].upgradeSettings.maxSurge: 1: want a string such as "33%" or "3"`},
+		{"missing node resource group", strings.Replace(string(graph), `"nodeResourceGroup"`, `"x"`, 1), []string{string(vnet)},
+			`aksjson: clusters: data[0].properties.nodeResourceGroup: missing: with several clusters`},
+		{"missing subnet", string(list), nil,
+			`aksjson: clusters: [0].agentPoolProfiles[0].vnetSubnetId: "` + spokeSub + `nodes": no network document describes this subnet`},
+		{"AKS-managed VNet", strings.Replace(string(list), `"vnetSubnetId": "`+spokeSub+`gamma-nodes"`, `"vnetSubnetId": null`, 1), []string{string(vnet)},
+			`aksjson: clusters: [2].agentPoolProfiles[0].vnetSubnetId: missing: the pool runs in a VNet AKS manages`},
+		{"empty list", `[]`, nil, `aksjson: clusters: at byte 0: no clusters: the list is empty`},
+		{"empty REST list", `{"value": []}`, nil, `aksjson: clusters: value: no clusters: the list is empty`},
+		{"a number", `7`, nil, "aksjson: clusters: at byte 0: 7: want a list of clusters (the output of `az aks list -o json`)"},
+		{"a cluster that is a string", `["alpha"]`, nil, `aksjson: clusters: [0]: "alpha": want an object (a cluster)`},
+		{"data not a list", `{"data": {"name": "alpha"}}`, nil, `aksjson: clusters: data: an object: want a list of clusters`},
+		{"bad ipConfiguration", string(list), []string{string(vnet), strings.Replace(string(subnets), `"ipConfigurations": [`, `"ipConfigurations": [7, `, 1)},
+			`aksjson: network[1]: [0].ipConfigurations[0]: 7: want an object (an IP configuration)`},
+		{"subnet list entry neither", string(list), []string{string(vnet), `[{"id": "x", "name": "y"}]`},
+			`aksjson: network[1]: [0]: a list-usage entry needs id and currentValue; a subnet needs id and addressPrefix`},
+		{"subnet list entry without id", string(list), []string{string(vnet), `[{"name": "y", "addressPrefix": "10.30.0.0/24"}]`},
+			`aksjson: network[1]: [0].id: missing: subnets are matched to pools by ARM ID`},
+		{"bad prefix in a REST subnet list", string(list), []string{`{"value": [{"id": "x", "properties": {"addressPrefix": "10.30.0/22"}}]}`},
+			`aksjson: network[0]: value[0].properties.addressPrefix: "10.30.0/22" is not a CIDR`},
+		{"trailing data", string(list) + "]", []string{string(vnet)}, "aksjson: clusters: at byte"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var nets []io.Reader
+			for _, n := range tt.network {
+				nets = append(nets, strings.NewReader(n))
+			}
+			_, err := aksjson.ReadEstate(strings.NewReader(tt.clusters), nets...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			checkMessage(t, err, "clusters", "network[0]", "network[1]")
+		})
+	}
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "aks-list.json")
+	require.NoError(t, os.WriteFile(bad, []byte(nth(string(list), `"count": 3`, `"count": -`, 1)), 0o644))
+	_, err = aksjson.ReadEstateFiles(bad, "testdata/estate-vnet.json")
+	require.Error(t, err)
+	checkMessage(t, err, bad)
+	_, err = aksjson.ReadEstateFiles("testdata/estate-aks-list.json", filepath.Join(dir, "missing.json"))
+	assert.EqualError(t, err, "aksjson: "+filepath.Join(dir, "missing.json")+": cannot open: no such file or directory")
+}
+
+// The estate fixtures analyse as the arithmetic says: the shared subnets
+// hold every cluster's nodes and pods.
+func TestReadEstateAnalyzes(t *testing.T) {
+	e := readEstate(t, "estate-aks-list.json", "estate-vnet.json", "estate-subnets.json", "estate-usage.json")
+	r, err := capacity.AnalyzeEstate(e)
+	require.NoError(t, err)
+	nodes := r.Spaces[0]
+	// A /22: 1,024 − 5 = 1,019 usable, 3 reserved. Committed (autoscaler
+	// max): alpha 3 + 20, beta 2 = 25 node addresses.
+	assert.Equal(t, [3]int{1019, 25, 1019 - 3 - 25}, [3]int{nodes.Usable, nodes.AtMax, nodes.Free})
+	assert.Equal(t, 3, nodes.Reserved)
+	// alpha's user pool: each node takes 1 node address and 50 pod
+	// addresses (at maxPods); the /20 pod subnet (4,091 usable, 1
+	// reserved) less alpha's system pool (3 × 30) and beta's (2 × 30)
+	// leaves 4,090 − 150 = 3,940: 78 nodes of 50.
+	user := r.Clusters[0].Pools[1]
+	assert.Equal(t, "user", user.Name)
+	assert.Equal(t, 78, user.MaxNodes)
+	assert.Equal(t, capacity.LimitPodSubnet, user.Limit)
+}

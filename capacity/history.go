@@ -1,0 +1,116 @@
+package capacity
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Observation is a pool's node count at a time, e.g. from Azure Monitor.
+type Observation struct {
+	Time  time.Time `json:"time"`
+	Nodes int       `json:"nodes"`
+}
+
+// MaxObservations bounds a history: ReadHistory reads and Forecast fits at
+// most this many observations.
+const MaxObservations = 1_000_000
+
+// HistoryError is a line of a history ReadHistory cannot read. Its text
+// starts with the line number; a caller adds the file's name.
+type HistoryError struct {
+	Line int    // 1-based line of the CSV input
+	Msg  string // what is wrong, quoting the value
+}
+
+func (e *HistoryError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// ReadHistory reads a pool's node counts as CSV rows of time,nodes: the
+// time in RFC 3339 (2026-01-02T15:04:05Z, fractional seconds and offsets
+// allowed) or as a date (2026-01-02, midnight UTC) in the years 1–9999, the nodes a whole number
+// of 0 or more. A first row whose nodes field is not a number is a header
+// and is skipped. Blank lines are skipped; spaces around fields are
+// ignored. The observations come back oldest first whatever the rows'
+// order. A malformed row, a negative count, a time given twice or more than
+// MaxObservations rows is a *HistoryError naming the line and the value;
+// an empty input is no error and no observation.
+func ReadHistory(r io.Reader) ([]Observation, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	var out []Observation
+	var lines []int // the line of each observation, for errors after sorting
+	for first := true; ; first = false {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &HistoryError{Line: pe.Line, Msg: pe.Err.Error()}
+			}
+			return nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != 2 {
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%q is not time,nodes: %d fields", strings.Join(rec, ","), len(rec))}
+		}
+		ts, ns := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1])
+		n, nerr := strconv.Atoi(ns)
+		if nerr != nil && first && !looksNumeric(ns) {
+			continue // a header: time,nodes
+		}
+		t, terr := parseHistoryTime(ts)
+		switch {
+		case terr != nil:
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%q is not time,nodes: time %q: want RFC 3339 (2026-01-02T15:04:05Z) or YYYY-MM-DD", strings.Join(rec, ","), ts)}
+		case nerr != nil:
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%q is not time,nodes: nodes %q: want a whole number", strings.Join(rec, ","), ns)}
+		case n < 0:
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%d nodes: want 0 or more", n)}
+		case len(out) == MaxObservations:
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("more than %d observations", MaxObservations)}
+		}
+		out = append(out, Observation{Time: t, Nodes: n})
+		lines = append(lines, line)
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return out[a].Time.Compare(out[b].Time) })
+	sorted := make([]Observation, len(out))
+	for i, k := range idx {
+		sorted[i] = out[k]
+		if i > 0 && out[k].Time.Equal(sorted[i-1].Time) {
+			a, b := min(lines[idx[i-1]], lines[k]), max(lines[idx[i-1]], lines[k])
+			return nil, &HistoryError{Line: b, Msg: fmt.Sprintf("time %s repeats line %d's: one observation per time", out[k].Time.Format(time.RFC3339Nano), a)}
+		}
+	}
+	return sorted, nil
+}
+
+// parseHistoryTime reads RFC 3339 or a date (midnight UTC), in the years
+// 1–9999.
+func parseHistoryTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, s)
+	}
+	if err == nil && t.Year() < 1 {
+		err = errors.New("year 0")
+	}
+	return t, err
+}
+
+// looksNumeric reports whether s starts like a number (a sign or a digit):
+// such a field is a malformed count, not a header's column name.
+func looksNumeric(s string) bool {
+	return s != "" && (s[0] == '-' || s[0] == '+' || s[0] >= '0' && s[0] <= '9')
+}

@@ -1,0 +1,170 @@
+package capacity_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// kubenetCluster is a kubenet cluster of nodes nodes on a pod CIDR of
+// podCIDR (a /16 holds 256 per-node /24s).
+func kubenetCluster(nodes int, podCIDR string) capacity.Cluster {
+	c := oneSubnet(modes.Kubenet, "10.240.0.0/22", capacity.Pool{Count: nodes})
+	c.PodCIDRs = []netipPrefix{pfx(podCIDR)}
+	return c
+}
+
+var toOverlay = capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNIOverlay}
+
+// Overlay gives every node a /24 of its pod CIDR, as kubenet does: a
+// kubenet /16 kept serves 256 nodes.
+func TestMigrateKubenetPodCIDR(t *testing.T) {
+	const iss = "InsufficientSubnetSize: Pre-allocated IPs "
+	onto16 := toOverlay
+	onto16.PodCIDRs = []netipPrefix{pfx("10.250.0.0/16")}
+	// 300 kubenet nodes on a /15, migrating onto a new /16, with 10% buffer
+	// nodes (30) reimaged at once: 330 × 256.
+	v := check(t, kubenetCluster(300, "10.244.0.0/15"), onto16)
+	require.NotNil(t, v.Refusal)
+	assert.EqualError(t, v.Refusal, iss+"84480 exceeds IPs available 65536 in Subnet Cidr 10.250.0.0/16, Subnet Name networkProfile.podCIDR")
+	// Without buffer nodes still 300 × 256 = 76,800.
+	c := kubenetCluster(300, "10.244.0.0/15")
+	c.MigrationSurge = capacity.MigrationSurgeNone
+	v = check(t, c, onto16)
+	require.NotNil(t, v.Refusal)
+	assert.Equal(t, 76800, v.Refusal.Required)
+	// Kept, the /15 holds them.
+	assert.Equal(t, &capacity.Verdict{}, check(t, kubenetCluster(300, "10.244.0.0/15"), toOverlay))
+
+	// 250 nodes keeping a /16 fit without buffer nodes (64,000) but not
+	// with them (275 × 256 = 70,400).
+	c = kubenetCluster(250, "10.244.0.0/16")
+	assert.Equal(t, 70400, check(t, c, toOverlay).Refusal.Required)
+	c.MigrationSurge = capacity.MigrationSurgeNone
+	assert.Equal(t, &capacity.Verdict{}, check(t, c, toOverlay))
+	assert.Equal(t, &capacity.Verdict{}, check(t, kubenetCluster(200, "10.244.0.0/16"), toOverlay), "220 × 256 = 56,320")
+}
+
+// Eight Azure CNI nodes at 30 pods hold 248 of a /24's 251 with 3 held by
+// others. AKS admits Overlay (9 node addresses with the buffer node), but
+// the buffer node comes while the old nodes still hold their 31: none is
+// free.
+func TestMigrateAzureCNIBufferNodeFails(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/24", capacity.Pool{Count: 8})
+	c.Subnets[0].Reserved = 3
+	v := check(t, c, toOverlay)
+	require.NotNil(t, v.Refusal, "Azure CNI has no pod CIDR to keep")
+	assert.Contains(t, v.Refusal.Error(), "give the Overlay pod CIDR")
+
+	step := toOverlay
+	step.PodCIDRs = []netipPrefix{pfx("10.244.0.0/16")}
+	v = check(t, c, step)
+	assert.Nil(t, v.Refusal)
+	require.NotNil(t, v.Failure)
+	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 8, Space: "nodes", Limit: capacity.LimitNodeSubnet,
+		Code: capacity.CodeSubnetIsFull, CIDR: "10.240.0.0/24", Requested: 1}, *v.Failure)
+	c.Subnets[0].Reserved = 2
+	assert.Equal(t, &capacity.Verdict{}, check(t, c, step), "one address left for the buffer node")
+}
+
+func TestMigrateRefusals(t *testing.T) {
+	pods := []netipPrefix{pfx("10.244.0.0/16")}
+	cni := oneSubnet(modes.AzureCNI, "10.240.0.0/24", capacity.Pool{Count: 3})
+	cniPolicy := cni
+	cniPolicy.Policy = modes.PolicyAzure
+	calico := kubenetCluster(3, "10.244.0.0/16")
+	calico.Policy = modes.PolicyCalico
+	old := kubenetCluster(3, "10.244.0.0/16")
+	old.KubernetesVersion = "1.26.3"
+	overlay := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Count: 3})
+	for _, tt := range []struct {
+		name string
+		c    capacity.Cluster
+		step capacity.Step
+		code string
+		want string
+	}{
+		{"to Azure CNI", kubenetCluster(3, "10.244.0.0/16"), capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNI}, capacity.CodeUnsupportedPluginMode, "forward only"},
+		{"from Overlay", overlay, toOverlay, capacity.CodeUnsupportedPluginMode, "not Azure CNI Overlay to azure-cni-overlay"},
+		{"Azure CNI with policy", cniPolicy, capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNIOverlay, PodCIDRs: pods}, capacity.CodeValidationError,
+			"Cannot update cluster to Azure CNI Overlay while using network policies with Azure CNI v1."},
+		{"kubenet with Calico", calico, toOverlay, "", "network policy calico: uninstall it"},
+		{"Kubernetes 1.26", old, toOverlay, "", "needs 1.27 or later"},
+		{"pod CIDR in the VNet", cni, capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNIOverlay, PodCIDRs: []netipPrefix{pfx("10.240.0.0/16")}},
+			capacity.CodeNetworkProfileCIDROverlapVNET, "overlaps"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v := check(t, tt.c, tt.step)
+			require.NotNil(t, v.Refusal)
+			assert.Equal(t, tt.code, v.Refusal.Code)
+			assert.Contains(t, v.Refusal.Error(), tt.want)
+			assert.Equal(t, v.Refusal, capacity.Preflight(tt.c, tt.step))
+		})
+	}
+}
+
+// W17: an Overlay /18 holds 64 per-node /24s; widened to a /16, 256.
+func TestExpandPodCIDR(t *testing.T) {
+	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/22", capacity.Pool{Count: 60})
+	c.PodCIDRs = []netipPrefix{pfx("10.244.0.0/18")}
+	expand := capacity.Step{Op: capacity.OpExpandPodCIDR, PodCIDRs: []netipPrefix{pfx("10.244.0.0/16")}}
+	assert.Equal(t, &capacity.Verdict{}, check(t, c, expand))
+
+	ctx := context.Background()
+	tl, err := capacity.Simulate(ctx, c, capacity.ScaleOut("nodes", 100))
+	require.NoError(t, err)
+	require.NotNil(t, tl.Exhausted)
+	assert.Equal(t, [2]any{64, capacity.LimitPodCIDR}, [2]any{tl.Exhausted.Nodes, tl.Exhausted.Limit})
+	tl, err = capacity.Simulate(ctx, c, capacity.Scenario{Steps: []capacity.Step{expand, {Op: capacity.OpScale, Pool: "nodes", Nodes: 256}}})
+	require.NoError(t, err)
+	assert.Nil(t, tl.Exhausted)
+	assert.Equal(t, 256*256, tl.Steps[1].Spaces[1].Used, "256 nodes' /24s")
+	assert.Zero(t, tl.Steps[1].Spaces[1].Free)
+
+	for name, tt := range map[string]struct {
+		c    func(capacity.Cluster) capacity.Cluster
+		wide string
+		want string
+	}{
+		"not a superset": {func(c capacity.Cluster) capacity.Cluster { return c }, "10.245.0.0/16", "must contain the one in force"},
+		"narrower":       {func(c capacity.Cluster) capacity.Cluster { return c }, "10.244.0.0/19", "must contain the one in force"},
+		"kubenet": {func(c capacity.Cluster) capacity.Cluster { c.Mode = modes.Kubenet; return c }, "10.244.0.0/16",
+			"only Azure CNI Overlay"},
+		"windows": {func(c capacity.Cluster) capacity.Cluster {
+			c.Pools = append(c.Pools, capacity.Pool{Name: "win", OS: modes.Windows, Count: 3})
+			return c
+		}, "10.244.0.0/16", "runs Windows"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v := check(t, tt.c(c), capacity.Step{Op: capacity.OpExpandPodCIDR, PodCIDRs: []netipPrefix{pfx(tt.wide)}})
+			require.NotNil(t, v.Refusal)
+			assert.Contains(t, v.Refusal.Error(), tt.want)
+		})
+	}
+}
+
+func TestMigrateBadSteps(t *testing.T) {
+	c := kubenetCluster(3, "10.244.0.0/16")
+	for _, tt := range []struct {
+		step  capacity.Step
+		field string
+	}{
+		{capacity.Step{Op: capacity.OpMigrate}, "Step.To"},
+		{capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNIOverlay, Pool: "nodes"}, "Step.Pool"},
+		{capacity.Step{Op: capacity.OpExpandPodCIDR}, "Step.PodCIDRs"},
+		{capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNIOverlay, PodCIDRs: []netipPrefix{pfx("fd00::/64")}}, "Step.PodCIDRs[0]"},
+	} {
+		_, err := capacity.Check(c, tt.step)
+		var se *capacity.StepError
+		require.ErrorAs(t, err, &se, "%+v", tt.step)
+		assert.Equal(t, tt.field, se.Field)
+	}
+	_, err := capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{toOverlay}})
+	var se *capacity.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Reason, "Check answers it")
+}

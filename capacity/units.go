@@ -1,0 +1,137 @@
+package capacity
+
+import (
+	"net/netip"
+
+	"github.com/ipcap/ipcap/modes"
+)
+
+// podUnit is how one modes.Unit takes, gives back and re-draws a node's pod
+// addresses. newEngine chooses it once, so the per-node paths never switch
+// on the unit.
+type podUnit interface {
+	// take gives node n of pool pi its pod addresses or blocks for n.pods
+	// pods; on failure it holds nothing more.
+	take(e *engine, p *simPool, n *simNode) *Exhaustion
+	// release gives back n's pod addresses and blocks.
+	release(e *engine, p *simPool, n *simNode)
+	// churn replaces n's pods with pods new ones.
+	churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion
+}
+
+// newPodUnit returns the unit of a, which Spec.Validate has checked.
+func newPodUnit(a modes.PodAllocation) podUnit {
+	switch a.Unit {
+	case modes.PerPod:
+		return perPod{}
+	case modes.Batch:
+		return batch{}
+	case modes.StaticBlock:
+		return staticBlock{}
+	case modes.NodeBlock:
+		return nodeBlock{}
+	case modes.OnDemandBlock:
+		return onDemand{}
+	}
+	return nil
+}
+
+// perPod pre-allocates maxPods addresses when the node starts [LEG].
+type perPod struct{}
+
+func (perPod) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	return e.takeAddrs(p, n, e.addrSpace(p), p.pm.maxPods, e.m.spec.Pods.Source.IsVNet())
+}
+func (perPod) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
+func (perPod) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
+	n.pods = pods // the addresses stay
+	return nil
+}
+
+// batch holds the CNS target for the node's pods, in batches [DYN, ACN].
+type batch struct{}
+
+func (batch) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	a := e.m.spec.Pods
+	return e.takeAddrs(p, n, e.addrSpace(p), modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, p.pm.maxPods), a.Source.IsVNet())
+}
+func (batch) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
+
+// churn takes addresses for the old and new pods together, since releasing
+// takes seconds [IPP], then gives back whole batches [ACN].
+func (batch) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
+	if ex := e.rebatch(p, n, min(n.pods+pods, p.pm.maxPods)); ex != nil {
+		return ex
+	}
+	n.pods = pods
+	e.settle(p, n)
+	return nil
+}
+
+// staticBlock holds enough /28s for maxPods for the node's lifetime [SBA].
+type staticBlock struct{}
+
+func (staticBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	a := e.m.spec.Pods
+	return e.takeBlocks(p, n, a.StaticBlocks(p.pm.maxPods), a.BlockCountsOnce)
+}
+func (staticBlock) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
+func (staticBlock) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
+	n.pods = pods
+	return nil
+}
+
+// nodeBlock gives each node one block of the pod CIDR, in order [KUB, OVC].
+type nodeBlock struct{}
+
+func (nodeBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	return e.takeBlocks(p, n, 1, false)
+}
+func (nodeBlock) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
+func (nodeBlock) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
+	n.pods = pods
+	return nil
+}
+
+// onDemand claims Calico blocks as pods need them and borrows from other
+// nodes' blocks when none is free.
+type onDemand struct{}
+
+func (onDemand) take(e *engine, p *simPool, n *simNode) *Exhaustion {
+	return e.placeCalico(p, n, n.pods)
+}
+func (onDemand) release(e *engine, p *simPool, n *simNode) { e.unplaceCalico(p, n) }
+
+// churn re-places the pods, keeping the blocks the node claimed.
+func (onDemand) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
+	e.unplaceCalicoPods(n)
+	n.pods = pods
+	return e.placeCalico(p, n, pods)
+}
+
+// addrSpace is the space pool p's single pod addresses come from.
+func (e *engine) addrSpace(p *simPool) int {
+	if e.m.spec.Pods.Source == modes.PodSubnet {
+		return p.pod
+	}
+	return p.node
+}
+
+// releaseAddrs gives back node n's single pod addresses.
+func (e *engine) releaseAddrs(p *simPool, n *simNode) {
+	sp := e.spaces[e.addrSpace(p)].addrs
+	for _, a := range n.addrs {
+		_ = sp.Release(addr(a))
+	}
+	n.addrs = n.addrs[:0]
+}
+
+// releaseBlocks gives back node n's blocks of the pool's pod space.
+func (e *engine) releaseBlocks(p *simPool, n *simNode) {
+	sp := e.spaces[p.pod].blocks
+	bits := sp.Bits()
+	for _, b := range n.blocks {
+		_ = sp.Release(netip.PrefixFrom(addr(b), bits))
+	}
+	n.blocks = n.blocks[:0]
+}
