@@ -1,6 +1,7 @@
 package peers
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -28,39 +29,59 @@ type Blocks interface {
 type AddrImpl struct {
 	Name string
 	New  func(space netip.Prefix) (Addrs, error)
+	// LaxRelease: releasing what is not allocated is a no-op, not an error,
+	// as the real allocator's contract says (the Kubernetes ones).
+	LaxRelease bool
 }
 
 // BlockImpl is a named constructor of a block allocator over a prefix.
 type BlockImpl struct {
-	Name string
-	New  func(space netip.Prefix, bits int) (Blocks, error)
+	Name       string
+	New        func(space netip.Prefix, bits int) (Blocks, error)
+	LaxRelease bool // as in AddrImpl
 }
 
 // AddrImpls returns every address allocator, ipcap first.
 func AddrImpls() []AddrImpl {
 	return []AddrImpl{
-		{"ipcap", func(p netip.Prefix) (Addrs, error) { return ipam.NewPool(setOf(p), ipam.Options{}) }},
-		{"hostlocal", NewHostLocal},
-		{"netipx", func(p netip.Prefix) (Addrs, error) { return newNetipxAddrs(p), nil }},
-		{"bigscan", func(p netip.Prefix) (Addrs, error) { s, err := newSlots(p, 32, newBigScan); return slotAddrs{s}, err }},
-		{"bitmap", func(p netip.Prefix) (Addrs, error) { s, err := newSlots(p, 32, newFlat); return slotAddrs{s}, err }},
+		{Name: "ipcap", New: func(p netip.Prefix) (Addrs, error) { return ipam.NewPool(setOf(p), ipam.Options{}) }},
+		{Name: "k8s-ipallocator", New: NewK8sIPAllocator, LaxRelease: true},
+		{Name: "hostlocal", New: NewHostLocal},
+		{Name: "netipx", New: func(p netip.Prefix) (Addrs, error) { return newNetipxAddrs(p), nil }},
+		{Name: "bigscan", New: func(p netip.Prefix) (Addrs, error) {
+			s, err := newSlots(p, 32, newBigScan)
+			return slotAddrs{s}, err
+		}},
+		{Name: "bound", New: func(p netip.Prefix) (Addrs, error) {
+			b, err := newBoundPeer(p, 32, false)
+			return boundAddrs{b}, err
+		}},
+		{Name: "bound-ff", New: func(p netip.Prefix) (Addrs, error) {
+			b, err := newBoundPeer(p, 32, true)
+			return boundAddrs{b}, err
+		}},
 	}
 }
 
 // BlockImpls returns every block allocator, ipcap first.
 func BlockImpls() []BlockImpl {
 	return []BlockImpl{
-		{"ipcap", func(p netip.Prefix, bits int) (Blocks, error) {
+		{Name: "ipcap", New: func(p netip.Prefix, bits int) (Blocks, error) {
 			return ipam.NewBlockPool(setOf(p), bits, ipam.Options{})
 		}},
-		{"netipx", func(p netip.Prefix, bits int) (Blocks, error) { return newNetipxBlocks(p, bits), nil }},
-		{"bigscan", func(p netip.Prefix, bits int) (Blocks, error) {
+		{Name: "k8s-cidrset", New: NewK8sCIDRSet, LaxRelease: true},
+		{Name: "netipx", New: func(p netip.Prefix, bits int) (Blocks, error) { return newNetipxBlocks(p, bits), nil }},
+		{Name: "bigscan", New: func(p netip.Prefix, bits int) (Blocks, error) {
 			s, err := newSlots(p, bits, newBigScan)
 			return slotBlocks{s}, err
 		}},
-		{"bitmap", func(p netip.Prefix, bits int) (Blocks, error) {
-			s, err := newSlots(p, bits, newFlat)
-			return slotBlocks{s}, err
+		{Name: "bound", New: func(p netip.Prefix, bits int) (Blocks, error) {
+			b, err := newBoundPeer(p, bits, false)
+			return boundBlocks{b}, err
+		}},
+		{Name: "bound-ff", New: func(p netip.Prefix, bits int) (Blocks, error) {
+			b, err := newBoundPeer(p, bits, true)
+			return boundBlocks{b}, err
 		}},
 	}
 }
@@ -100,7 +121,7 @@ func newSlots(p netip.Prefix, bits int, mk func(n uint64) slotBitmap) (*slots, e
 
 func u32(a netip.Addr) uint32 {
 	b := a.As4()
-	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	return binary.BigEndian.Uint32(b[:])
 }
 
 func addr4(v uint32) netip.Addr {

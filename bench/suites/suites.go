@@ -69,14 +69,29 @@ func LastHole(b *testing.B, impl peers.BlockImpl) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	refill(b, a)
+	refill(b, a, 1)
 }
 
-// refill fills an allocator, then makes each op release a random value and
-// allocate one: the search for the single free slot. The random picks are
-// drawn before the timer starts, so that what is timed is the allocator,
-// not the random number generator.
-func refill[T any](b *testing.B, a allocator[T]) {
+// TwoHoles is LastHole with a second free /24: each op releases a random
+// /24 and allocates one while another is free somewhere else, so that the
+// slot just released is not the only candidate and an allocator that
+// remembers it (a first-fit hint) must still search. The two holes start
+// half the space apart and then wander at random.
+func TwoHoles(b *testing.B, impl peers.BlockImpl) {
+	a, err := impl.New(slash8, 24)
+	if err != nil {
+		b.Fatal(err)
+	}
+	refill(b, a, 2)
+}
+
+// refill fills an allocator, releases holes-1 values spread over the
+// space, then makes each op release a random value and allocate one: the
+// search for a free slot among holes. What an op allocates replaces what it
+// released in the list of held values, whichever free slot the allocator
+// chose. The random picks are drawn before the timer starts, so that what
+// is timed is the allocator, not the random number generator.
+func refill[T any](b *testing.B, a allocator[T], holes int) {
 	var all []T
 	for {
 		v, err := a.Allocate()
@@ -85,8 +100,15 @@ func refill[T any](b *testing.B, a allocator[T]) {
 		}
 		all = append(all, v)
 	}
-	if len(all) == 0 {
+	if len(all) < holes {
 		b.Fatal("nothing to allocate")
+	}
+	for h := 1; h < holes; h++ {
+		i := len(all) * h / holes // then remove it: the others stay in order
+		if err := a.Release(all[i]); err != nil {
+			b.Fatal(err)
+		}
+		all = append(all[:i], all[i+1:]...)
 	}
 	r := rand.New(rand.NewPCG(42, 42))
 	picks := make([]uint32, 1<<12)
@@ -116,32 +138,83 @@ func PodAddresses(b *testing.B, impl peers.AddrImpl) {
 	cycle(b, 250, a)
 }
 
-// LivePods is 5,000 nodes × 250 pods: one op allocates 1.25 million
-// addresses from a /10 and keeps them; the heap the allocator then holds is
-// reported as heap-B.
+const (
+	liveNodes       = 5000
+	livePodsPerNode = 250
+)
+
+// LivePods is 5,000 nodes × 250 pods allocated from one /10 (one op: 1.25
+// million addresses, kept), the shape of a single cluster-wide pool. heap-B
+// is the heap the allocator then holds, measured once before the timed
+// loop.
 func LivePods(b *testing.B, impl peers.AddrImpl) {
-	const n = 5000 * 250
-	var held uint64
-	b.ReportAllocs()
-	for b.Loop() {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
+	build := func() any {
 		a, err := impl.New(slash10)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for range n {
+		for range liveNodes * livePodsPerNode {
 			if _, err := a.Allocate(); err != nil {
 				b.Fatal(err)
 			}
 		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		runtime.KeepAlive(a)
-		held = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+		return a
+	}
+	live(b, build)
+}
+
+// LivePodsPerNode is the real shape of 5,000 nodes × 250 pods: a /24 pool
+// per node (5,000 /24s of a /10), each created and filled with 250
+// addresses, all kept (one op: 5,000 pools and 1.25 million addresses).
+// heap-B is the heap the 5,000 pools then hold, measured once before the
+// timed loop.
+func LivePodsPerNode(b *testing.B, impl peers.AddrImpl) {
+	nodes := make([]netip.Prefix, liveNodes)
+	base := slash10.Addr().As4()
+	for k := range nodes {
+		v := (uint32(base[0])<<24 | uint32(base[1])<<16) + uint32(k)<<8
+		nodes[k] = netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), 0}), 24)
+	}
+	build := func() any {
+		pools := make([]peers.Addrs, len(nodes))
+		for k, p := range nodes {
+			a, err := impl.New(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for range livePodsPerNode {
+				if _, err := a.Allocate(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			pools[k] = a
+		}
+		return pools
+	}
+	live(b, build)
+}
+
+// live measures the heap that what build returns holds (once, untimed:
+// runtime.GC and ReadMemStats stay out of the timed loop), then times build.
+func live(b *testing.B, build func() any) {
+	held := heldBy(build)
+	b.ReportAllocs()
+	for b.Loop() {
+		runtime.KeepAlive(build())
 	}
 	b.ReportMetric(float64(held), "heap-B")
+}
+
+// heldBy returns how much more heap is live while build's result is kept.
+func heldBy(build func() any) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v := build()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(v)
+	return after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
 }
 
 // Churn fills a /24, then each op releases a random address and allocates
@@ -151,7 +224,17 @@ func Churn(b *testing.B, impl peers.AddrImpl) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	refill(b, a)
+	refill(b, a, 1)
+}
+
+// ChurnTwoHoles is Churn with a second free address in the /24 (as
+// TwoHoles is to LastHole).
+func ChurnTwoHoles(b *testing.B, impl peers.AddrImpl) {
+	a, err := impl.New(slash24)
+	if err != nil {
+		b.Fatal(err)
+	}
+	refill(b, a, 2)
 }
 
 // StrategyAddrImpls returns ipcap's Pool under each strategy, as peers.
