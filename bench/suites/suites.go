@@ -333,8 +333,11 @@ func Fleet(m modes.Mode) (capacity.Cluster, capacity.Scenario) {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.8.0.0/13")}})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
-		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
+	switch wide := []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}; s.Pods.Source {
+	case modes.PodCIDR:
+		c.PodCIDRs = wide
+	case modes.CNIPool:
+		c.CNIPool = wide // a bring-your-own CNI's own pool
 	}
 	var sc capacity.Scenario
 	for i := range 5 {
