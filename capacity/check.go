@@ -137,12 +137,12 @@ func (m *model) admitStep(s Step) *AdmissionError {
 		}
 		nodes[i] = s.Nodes
 		return m.admit(OpScale, i, nodes, surge)
-	case OpAutoscale:
+	case OpAutoscale, OpGrow: // a probe is admitted as the max count it reaches
 		if s.Nodes <= pm.atMax {
 			return nil
 		}
 		nodes[i] = s.Nodes
-		return m.admit(OpAutoscale, i, nodes, surge)
+		return m.admit(s.Op, i, nodes, surge)
 	case OpUpgrade:
 		surge[i] = pm.surge.Nodes(pm.atMax)
 		return m.admit(OpUpgrade, i, nodes, surge)

@@ -173,8 +173,8 @@ func TestCheckAutoscaler(t *testing.T) {
 	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "user", Nodes: 2, Space: "nodes", Limit: capacity.LimitNodeSubnet,
 		Code: capacity.CodeSubnetIsFull, CIDR: "10.240.0.0/24", Requested: 186}, *v.Failure)
 
-	// Simulate's OpScale of an autoscaled pool is that same request.
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("user", 8))
+	// Simulate's scale of the pool is that same request.
+	tl, err := capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "user", Nodes: 8}}})
 	require.NoError(t, err)
 	assert.Equal(t, v.Failure, tl.Exhausted)
 	assert.Equal(t, 2, tl.Steps[0].Nodes[0])
@@ -258,7 +258,7 @@ func TestCheckBadStep(t *testing.T) {
 		{capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: -1},
 			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "-1", Reason: "want a node count of 0 or more"}},
 		{capacity.Step{Op: 99, Pool: "nodes"},
-			capacity.StepError{Index: -1, Field: "Step.Op", Value: "99", Reason: "want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr"}},
+			capacity.StepError{Index: -1, Field: "Step.Op", Value: "99", Reason: "want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr, grow"}},
 		{capacity.Step{Op: capacity.OpAutoscale, Pool: "nodes", Nodes: 0},
 			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "0", Reason: "want a max count of at least 1, the pool's min count"}},
 	}

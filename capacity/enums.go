@@ -50,7 +50,7 @@ type Op uint8
 
 const (
 	OpCreate  Op = iota + 1 // create the cluster with its pools
-	OpScale                 // scale a pool to Step.Nodes
+	OpScale                 // scale a pool to Step.Nodes: one scale-set request for the nodes it adds
 	OpUpgrade               // rolling surge upgrade of a pool, or of every pool when Step.Pool is ""
 	OpAddPool               // add a pool, listed in the cluster, at its Count
 	OpChurn                 // replace the pods of a pool
@@ -68,10 +68,15 @@ const (
 	// OpExpandPodCIDR widens an Overlay cluster's pod CIDR to Step.PodCIDRs,
 	// a superset of it [OVX].
 	OpExpandPodCIDR
+	// OpGrow adds a pool's nodes one at a time up to Step.Nodes, each its
+	// own request: not an AKS operation but the probe of how far a pool can
+	// grow that ScaleOut and Forecast run, where a whole request would stop
+	// at the first node that does not fit anyway.
+	OpGrow
 )
 
 var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn",
-	OpAutoscale: "autoscale", OpMigrate: "migrate", OpExpandPodCIDR: "expand-pod-cidr"}
+	OpAutoscale: "autoscale", OpMigrate: "migrate", OpExpandPodCIDR: "expand-pod-cidr", OpGrow: "grow"}
 
 // String returns the op's name, which MarshalText writes and ParseOp reads:
 // "create", "scale", ...; "" for the zero Op.
@@ -90,7 +95,7 @@ func ParseOp(s string) (Op, error) {
 }
 
 // Step is one operation: Op on Pool; Nodes is the target count of OpScale
-// and the new max count of OpAutoscale.
+// and OpGrow and the new max count of OpAutoscale.
 type Step struct {
 	Op    Op     `json:"op"`
 	Pool  string `json:"pool"`

@@ -15,7 +15,7 @@ func TestEnumTextForms(t *testing.T) {
 	enumtest.Check(t, []capacity.Limit{capacity.LimitNone, capacity.LimitNodeSubnet, capacity.LimitPodSubnet, capacity.LimitPodCIDR,
 		capacity.LimitCNIPool, capacity.LimitRouteTable, capacity.LimitPoolNodes, capacity.LimitClusterNodes, c}, c+1, capacity.ParseLimit, fieldErr)
 	enumtest.Check(t, []capacity.Op{0, capacity.OpCreate, capacity.OpScale, capacity.OpUpgrade, capacity.OpAddPool, capacity.OpChurn,
-		capacity.OpAutoscale, capacity.OpMigrate, capacity.OpExpandPodCIDR}, capacity.OpExpandPodCIDR+1, capacity.ParseOp, fieldErr)
+		capacity.OpAutoscale, capacity.OpMigrate, capacity.OpExpandPodCIDR, capacity.OpGrow}, capacity.OpGrow+1, capacity.ParseOp, fieldErr)
 	enumtest.Check(t, []capacity.AdmissionEra{capacity.AdmissionCurrent, capacity.Admission2020, capacity.Admission2018},
 		capacity.Admission2018+1, capacity.ParseAdmissionEra, fieldErr)
 	enumtest.Check(t, []capacity.PoolMode{capacity.PoolUser, capacity.PoolSystem}, capacity.PoolSystem+1, capacity.ParsePoolMode, fieldErr)

@@ -104,17 +104,18 @@ func TestAnalyzeEstateVNetLimit(t *testing.T) {
 func TestEstateCheckSeesOthers(t *testing.T) {
 	e := twoOverlay()
 	// AKS admits A at 200 (200 of 251: it does not count B), but with B's
-	// 50 nodes and the load balancer's 11, 90 are free now: the 191st node
-	// finds none.
+	// 50 nodes and the load balancer's 11, 90 are free now: the scale's
+	// request for 100 node addresses fails as a whole.
 	v, err := e.Check(0, capacity.Step{Op: capacity.OpScale, Pool: "a", Nodes: 200})
 	require.NoError(t, err)
 	assert.Nil(t, v.Refusal)
 	require.NotNil(t, v.Failure)
-	assert.Equal(t, 190, v.Failure.Nodes)
+	assert.Equal(t, [2]int{100, 100}, [2]int{v.Failure.Nodes, v.Failure.Requested})
 	assert.Equal(t, capacity.CodeSubnetIsFull, v.Failure.Code)
+	// Node by node, A grows into the 90: the 191st finds none.
 	tl, err := e.Simulate(context.Background(), 0, capacity.ScaleOut("a", 200))
 	require.NoError(t, err)
-	assert.Equal(t, v.Failure, tl.Exhausted)
+	assert.Equal(t, 190, tl.Exhausted.Nodes)
 	// Alone, A names a subnet it does not have: the estate resolves it.
 	_, err = capacity.Check(e.Clusters[0], capacity.Step{Op: capacity.OpScale, Pool: "a", Nodes: 200})
 	require.Error(t, err, "alone, A has no subnet named shared")

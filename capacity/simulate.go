@@ -24,11 +24,10 @@ type Scenario struct {
 	Seed uint64
 }
 
-// ScaleOut returns a scenario that scales pool out to `to` nodes: one node
-// at a time for a pool without the autoscaler, one request for the
-// autoscaler's.
+// ScaleOut returns a scenario that grows pool to `to` nodes one node at a
+// time (OpGrow), to find where it stops.
 func ScaleOut(pool string, to int) Scenario {
-	return Scenario{Steps: []Step{{Op: OpScale, Pool: pool, Nodes: to}}}
+	return Scenario{Steps: []Step{{Op: OpGrow, Pool: pool, Nodes: to}}}
 }
 
 // Timeline is what Simulate saw.
@@ -96,12 +95,12 @@ func (e *Exhaustion) String() string {
 // Calico blocks on demand. Scale-in and upgrades give back what removed
 // nodes held.
 //
-// New nodes come as AKS asks for them: a created or added pool, a surge
-// batch and an autoscaled pool's scale-out (OpScale of an autoscaled pool,
-// OpAutoscale) are one scale-set request each, which fails as a whole
-// when the node subnet cannot hold every new instance [SIF, ADM]; a manual
-// scale, and the cluster as given, add one node at a time. Pod addresses
-// are taken node by node.
+// New nodes come as AKS asks for them: a created or added pool, a scale
+// (OpScale, OpAutoscale) and a surge batch are one scale-set request each,
+// which fails as a whole when the node subnet cannot hold every new
+// instance ("Failed to increase capacity … does not have enough capacity
+// for N IP addresses" [SIF, ADM, AKS2531]); OpGrow, and the cluster as
+// given, add one node at a time. Pod addresses are taken node by node.
 //
 // The first failed request stops the timeline and is reported in
 // Exhausted. Errors are kept for bad input (a *ValidationError: an invalid
@@ -110,9 +109,9 @@ func (e *Exhaustion) String() string {
 // step replays in about a millisecond). A bug that panics is returned as an
 // internal error.
 //
-// For modes without on-demand allocation, ScaleOut of a pool without the
-// autoscaler stops exactly at Analyze's MaxNodes with the same Limit when
-// every pool starts at its autoscaler max (Pool.AtMax).
+// For modes without on-demand allocation, ScaleOut stops exactly at
+// Analyze's MaxNodes with the same Limit when every pool starts at its
+// autoscaler max (Pool.AtMax).
 func Simulate(ctx context.Context, c Cluster, sc Scenario) (*Timeline, error) {
 	m, err := newModel(&c)
 	if err != nil {
@@ -223,10 +222,10 @@ func (e *engine) apply(st Step, steps []Step) *Exhaustion {
 	switch st.Op {
 	case OpCreate:
 		return e.create(steps, true)
-	case OpScale:
-		return e.grow(p, st.Nodes, p.pm.pool.Autoscaling())
-	case OpAutoscale:
+	case OpScale, OpAutoscale:
 		return e.grow(p, st.Nodes, true)
+	case OpGrow:
+		return e.grow(p, st.Nodes, false)
 	case OpUpgrade:
 		if st.Pool != "" {
 			return e.upgrade(p)

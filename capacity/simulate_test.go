@@ -185,7 +185,7 @@ func TestSimulateScaleInReleases(t *testing.T) {
 	sc := capacity.Scenario{Steps: []capacity.Step{
 		{Op: capacity.OpScale, Pool: "nodes", Nodes: 20},
 		{Op: capacity.OpScale, Pool: "nodes", Nodes: 3},
-		{Op: capacity.OpScale, Pool: "nodes", Nodes: 40},
+		{Op: capacity.OpGrow, Pool: "nodes", Nodes: 40},
 	}, Seed: 7}
 	tl, err := capacity.Simulate(context.Background(), c, sc)
 	require.NoError(t, err)
@@ -194,6 +194,13 @@ func TestSimulateScaleInReleases(t *testing.T) {
 	assert.Equal(t, 3*31, tl.Steps[1].Spaces[0].Used)
 	assert.Equal(t, 1019-3*31, tl.Steps[1].Spaces[0].Free)
 	assert.Equal(t, 32, tl.Exhausted.Nodes, "1,019 / 31 = 32 after scale-in freed the addresses")
+
+	// As one scale to 40, the 37 new nodes ask for 37 × 31 = 1,147 of the
+	// 926 free: the request fails as a whole at 3 nodes.
+	sc.Steps[2].Op = capacity.OpScale
+	tl, err = capacity.Simulate(context.Background(), c, sc)
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{3, 1147}, [2]int{tl.Exhausted.Nodes, tl.Exhausted.Requested})
 }
 
 func TestSimulateAddPoolAndCreate(t *testing.T) {
@@ -257,9 +264,9 @@ func TestSimulateErrors(t *testing.T) {
 	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes", Nodes: -2}}})
 	require.ErrorAs(t, err, &se)
 	assert.EqualError(t, err, "capacity: Steps[0].Nodes -2: want a node count of 0 or more")
-	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: 9, Pool: "nodes"}}})
+	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: 99, Pool: "nodes"}}})
 	require.ErrorAs(t, err, &se)
-	assert.EqualError(t, err, "capacity: Steps[1].Op 9: want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr")
+	assert.EqualError(t, err, "capacity: Steps[1].Op 99: want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr, grow")
 	var ve *capacity.ValidationError
 	assert.False(t, errors.As(err, &ve), "a bad step is not an invalid cluster")
 	bad := c
