@@ -333,8 +333,11 @@ func Fleet(m modes.Mode) (capacity.Cluster, capacity.Scenario) {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.8.0.0/13")}})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
+	switch s.Pods.Source {
+	case modes.PodCIDR:
 		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
+	case modes.CNIPool: // a BYO CNI's own pool (Calico's default would overlap the services)
+		c.CNIPool = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
 	}
 	var sc capacity.Scenario
 	for i := range 5 {
