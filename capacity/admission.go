@@ -61,7 +61,7 @@ func (e *AdmissionError) Error() string {
 		LimitPoolNodes:    "nodes in the pool, more than AKS's per-pool limit of",
 		LimitClusterNodes: "nodes in the cluster, more than AKS's limit of",
 	}[e.Limit]
-	return fmt.Sprintf("capacity: %s needs %d %s %d", subject, e.Required, what, e.Available)
+	return fmt.Sprintf("%s needs %d %s %d", subject, e.Required, what, e.Available) // ipcap's words: AKS's are not public
 }
 
 // AdmissionEra selects which of the resource provider's address checks

@@ -232,7 +232,7 @@ func TestCheckCountLimits(t *testing.T) {
 	big := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/16", capacity.Pool{Count: 950, MaxSurge: capacity.SurgePercent(10)})
 	v := check(t, big, capacity.Step{Op: capacity.OpUpgrade, Pool: "nodes"})
 	require.NotNil(t, v.Refusal)
-	assert.EqualError(t, v.Refusal, "capacity: upgrade of pool nodes needs 1045 nodes in the pool, more than AKS's per-pool limit of 1000")
+	assert.EqualError(t, v.Refusal, "upgrade of pool nodes needs 1045 nodes in the pool, more than AKS's per-pool limit of 1000")
 
 	kubenet := oneSubnet(modes.Kubenet, "10.240.0.0/16", capacity.Pool{Count: 395})
 	kubenet.PodCIDRs = []netipPrefix{pfx("100.64.0.0/12")}
@@ -244,7 +244,7 @@ func TestCheckCountLimits(t *testing.T) {
 	kubenet.CustomRoutes = 3
 	v = check(t, kubenet, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 398})
 	require.NotNil(t, v.Refusal, "398 node routes and 3 custom ones")
-	assert.EqualError(t, v.Refusal, "capacity: scale of pool nodes needs 401 routes, more than the route table's 400")
+	assert.EqualError(t, v.Refusal, "scale of pool nodes needs 401 routes, more than the route table's 400")
 }
 
 func TestCheckBadStep(t *testing.T) {
