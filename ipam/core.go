@@ -9,11 +9,15 @@ import (
 )
 
 // core is what Pool and BlockPool share: the layout of slots over the space,
-// the bitmap of used slots, and the strategy's state.
+// the bitmap of used slots, and the strategy's state. Its size is what a
+// per-node pool costs beyond its bitmap's words (TestPerNodePoolCost), so it
+// holds no more than it needs: 160 bytes.
 type core struct {
-	lay    layout
-	bm     bitmap.Bitmap
-	opt    Options
+	lay layout
+	bm  bitmap.Bitmap
+	opt Options
+	// space is the space the pool was built from; nil in the zero pool and
+	// in a pool over a prefix (NewPrefixPool), whose space is prefix.
 	space  *netipx.IPSet
 	rng    wyrand // Random only: state seeded with Options.Seed
 	cursor uint64 // NextFit only: where the next search starts
@@ -23,11 +27,24 @@ type core struct {
 	randFast uint64
 }
 
+// newCore returns the core of a pool over space, in slots of 2^host
+// addresses.
 func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
+	if space == nil {
+		return core{}, fmt.Errorf("%w: nil space", ErrInvalid)
+	}
+	c, err := newCoreOf(space.Ranges(), host, opt)
+	c.space = space
+	return c, err
+}
+
+// newCoreOf returns the core of a pool over ranges, a space's ranges in
+// ascending order, without its set: the caller sets space or lay.prefix.
+func newCoreOf(ranges []netipx.IPRange, host uint, opt Options) (core, error) {
 	if err := opt.Validate(); err != nil {
 		return core{}, err
 	}
-	lay, err := newLayout(space, opt.Reserved, host)
+	lay, err := newLayout(ranges, opt.Reserved, host)
 	if err != nil {
 		return core{}, err
 	}
@@ -35,7 +52,6 @@ func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
 		lay:      lay,
 		bm:       bitmap.New(lay.size()),
 		opt:      opt,
-		space:    space,
 		rng:      wyrand{opt.Seed},
 		randFast: lay.size(),
 	}
@@ -43,6 +59,38 @@ func newCore(space *netipx.IPSet, host uint, opt Options) (core, error) {
 		c.randFast = 0
 	}
 	return c, nil
+}
+
+// prefix returns the prefix that is the space of a pool made by
+// NewPrefixPool, and false for any other pool.
+func (c *core) prefix() (netip.Prefix, bool) {
+	if c.lay.prefix == 0 {
+		return netip.Prefix{}, false
+	}
+	// Any slot's address lies in the prefix: NewPrefixPool keeps the set
+	// of a prefix with no slot.
+	p, _ := c.lay.at(0).Prefix(int(c.lay.prefix) - 1)
+	return p, true
+}
+
+// spaceSet returns the space as a set: the one the pool was built from, or
+// for a pool over a prefix a new one.
+func (c *core) spaceSet() *netipx.IPSet {
+	if p, ok := c.prefix(); ok {
+		var b netipx.IPSetBuilder
+		b.AddPrefix(p)
+		s, _ := b.IPSet()
+		return s
+	}
+	return c.space
+}
+
+// spaceContains reports whether the space holds a, without building a set.
+func (c *core) spaceContains(a netip.Addr) bool {
+	if p, ok := c.prefix(); ok {
+		return p.Contains(a)
+	}
+	return c.space != nil && c.space.Contains(a)
 }
 
 // take marks a free slot used, chosen by the strategy, and returns it.
@@ -110,7 +158,7 @@ func (c *core) whyOut(op string, v any, a netip.Addr) error {
 			fam = "IPv6"
 		}
 		return fmt.Errorf("%w: %s %v: not an %s pool's family", ErrOutOfRange, op, v, fam)
-	case c.opt.Reserved != nil && c.opt.Reserved.Contains(a) && c.space.Contains(a):
+	case c.opt.Reserved != nil && c.opt.Reserved.Contains(a) && c.spaceContains(a):
 		return fmt.Errorf("%w: %s %v: reserved", ErrOutOfRange, op, v)
 	}
 	return fmt.Errorf("%w: %s %v: outside the pool's space", ErrOutOfRange, op, v)

@@ -93,6 +93,25 @@ func FuzzPoolOps(f *testing.F) {
 	})
 }
 
+// FuzzPrefixPoolOps is FuzzPoolOps for pools made by NewPrefixPool, over the
+// spaces of one prefix.
+func FuzzPrefixPoolOps(f *testing.F) {
+	f.Add([]byte{0, 1, 0, 0, 0, 0, 2, 0, 1, 5, 0, 0})
+	f.Add([]byte{7, 9, 0, 0, 0, 0, 0, 0, 2, 1, 1, 1, 0, 0})
+	f.Add([]byte{11, 3, 1, 200, 0, 0, 0, 0, 3, 200, 2, 200})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opsFuzz(t, data, func(space, reserved *netipx.IPSet, opt ipam.Options) (allocator[netip.Addr], []netip.Addr, bool) {
+			pfx := space.Prefixes()
+			if len(pfx) != 1 {
+				return nil, nil, false
+			}
+			p, err := ipam.NewPrefixPool(pfx[0], opt)
+			require.NoError(t, err)
+			return p, reference.Addrs(space, reserved), true
+		})
+	})
+}
+
 func FuzzBlockPoolOps(f *testing.F) {
 	f.Add([]byte{0, 1, 0, 0, 0, 0, 2, 0, 1, 5, 0, 0}, uint8(29))
 	f.Add([]byte{7, 2, 0, 0, 1, 3, 0, 0, 2, 3, 0, 0}, uint8(28))

@@ -13,9 +13,8 @@ import (
 // arithmetic: the space is a few runs of consecutive slots, and slot i of a
 // run starting at address s is s + i<<host.
 type layout struct {
-	runs  []run  // ascending; nil when single4
+	runs  *[]run // ascending; nil when single4 (a pointer: a per-node pool is single4, and its header is what it costs)
 	total uint64 // slots
-	host  uint   // address bits inside one slot: 0 for a Pool
 
 	// The common case, an IPv4 space of one run (a subnet less Azure's
 	// reserved addresses), takes a short path and holds no runs: atSingle4,
@@ -23,8 +22,15 @@ type layout struct {
 	// short but a call (slotOf as a whole is too costly to inline).
 	// TestInlining pins both.
 	base4   uint32 // single4: the run's first address as an IPv4 integer
+	host    uint8  // address bits inside one slot: 0 for a Pool
 	is4     bool
 	single4 bool
+
+	// prefix is, in a pool made by NewPrefixPool that has slots, 1 + the
+	// length of the prefix that is its space (the prefix of that length
+	// around any slot's address); 0 in any other pool, whose core keeps its
+	// space as a set. A byte the layout had spare: the pool keeps no set.
+	prefix uint8
 }
 
 // run is a run of consecutive slots: slots [lo, hi) start at address start.
@@ -34,14 +40,11 @@ type run struct {
 }
 
 // newLayout lays out the whole aligned blocks of 2^host addresses that lie in
-// space and hold no reserved address. Slots past 2^64−1 are dropped. It
-// subtracts reserved from space range by range, without building a set: a
-// pool of one IPv4 run costs the two Ranges slices and nothing more.
-func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
-	if space == nil {
-		return layout{}, fmt.Errorf("%w: nil space", ErrInvalid)
-	}
-	ranges := space.Ranges()
+// ranges, a space's ranges in ascending order, and hold no reserved address.
+// Slots past 2^64−1 are dropped. It subtracts reserved from the ranges one by
+// one, without building a set: a pool of one IPv4 run costs the reserved
+// set's Ranges slice and nothing more.
+func newLayout(ranges []netipx.IPRange, reserved *netipx.IPSet, host uint) (layout, error) {
 	if len(ranges) == 0 {
 		return layout{}, fmt.Errorf("%w: empty space", ErrInvalid)
 	}
@@ -59,7 +62,7 @@ func newLayout(space, reserved *netipx.IPSet, host uint) (layout, error) {
 			res = res[:len(res)-1]
 		}
 	}
-	b := layoutBuilder{l: layout{is4: is4, host: host}, m: mask(host)}
+	b := layoutBuilder{l: layout{is4: is4, host: uint8(host)}, m: mask(host)}
 	one := u128{0, 1}
 	for _, r := range ranges {
 		s, e := u128From(r.From()), u128From(r.To())
@@ -90,7 +93,8 @@ type layoutBuilder struct {
 	l     layout
 	m     u128 // mask(host)
 	first run
-	n     int // runs so far
+	runs  []run // from the second on: the first and those after it
+	n     int   // runs so far
 	full  bool
 }
 
@@ -112,7 +116,7 @@ func (b *layoutBuilder) add(s, e u128) {
 	}
 	total := b.l.total
 	count := ^uint64(0) // blocks: ((e−a−m) >> host) + 1, saturating
-	if q := e.sub(a).sub(m).shr(b.l.host); q.hi == 0 && q.lo != ^uint64(0) {
+	if q := e.sub(a).sub(m).shr(uint(b.l.host)); q.hi == 0 && q.lo != ^uint64(0) {
 		count = q.lo + 1
 	}
 	if count >= ^uint64(0)-total {
@@ -128,9 +132,9 @@ func (b *layoutBuilder) add(s, e u128) {
 	case 0:
 		b.first = r
 	case 1:
-		b.l.runs = append(make([]run, 0, 4), b.first, r)
+		b.runs = append(make([]run, 0, 4), b.first, r)
 	default:
-		b.l.runs = append(b.l.runs, r)
+		b.runs = append(b.runs, r)
 	}
 	b.n++
 }
@@ -142,7 +146,10 @@ func (b *layoutBuilder) done() layout {
 	case b.n == 1 && l.is4:
 		l.single4, l.base4 = true, uint32(b.first.start.lo)
 	case b.n == 1:
-		l.runs = []run{b.first}
+		l.runs = &[]run{b.first}
+	case b.n > 1:
+		rs := b.runs // not &b.runs: the builder stays on the stack
+		l.runs = &rs
 	}
 	return l
 }
@@ -151,11 +158,19 @@ func (b *layoutBuilder) done() layout {
 func (l *layout) size() uint64 { return l.total }
 
 // run returns the index of the run holding slot; the layout must have runs.
-func (l *layout) run(slot uint64) int {
-	if len(l.runs) == 1 {
+func (l *layout) run(rs []run, slot uint64) int {
+	if len(rs) == 1 {
 		return 0
 	}
-	return sort.Search(len(l.runs), func(r int) bool { return l.runs[r].hi > slot })
+	return sort.Search(len(rs), func(r int) bool { return rs[r].hi > slot })
+}
+
+// list returns the runs: none when single4, and in the zero layout.
+func (l *layout) list() []run {
+	if l.runs == nil {
+		return nil
+	}
+	return *l.runs
 }
 
 // at returns the first address of slot.
@@ -176,13 +191,14 @@ func (l *layout) atSingle4(slot uint64) netip.Addr {
 }
 
 func (l *layout) atRuns(slot uint64) netip.Addr {
-	r := &l.runs[l.run(slot)]
+	rs := *l.runs
+	r := &rs[l.run(rs, slot)]
 	d := slot - r.lo
 	if l.is4 {
 		v := uint32(r.start.lo + d<<l.host)
 		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 	}
-	return r.start.add(u128{0, d}.shl(l.host)).addr(false)
+	return r.start.add(u128{0, d}.shl(uint(l.host))).addr(false)
 }
 
 // slotOf returns the slot whose first address is a, and false when a is of
@@ -213,19 +229,20 @@ func (l *layout) slotOfRuns(a netip.Addr) (uint64, bool) {
 		return 0, false
 	}
 	v := u128From(a)
+	rs := l.list()
 	i := 0
-	if len(l.runs) > 1 {
-		i = sort.Search(len(l.runs), func(r int) bool { return v.less(l.runs[r].start) }) - 1
+	if len(rs) > 1 {
+		i = sort.Search(len(rs), func(r int) bool { return v.less(rs[r].start) }) - 1
 	}
-	if i < 0 || len(l.runs) == 0 || v.less(l.runs[i].start) {
+	if i < 0 || len(rs) == 0 || v.less(rs[i].start) {
 		return 0, false
 	}
-	r := &l.runs[i]
+	r := &rs[i]
 	d := v.sub(r.start)
-	if !d.and(mask(l.host)).isZero() {
+	if !d.and(mask(uint(l.host))).isZero() {
 		return 0, false
 	}
-	q := d.shr(l.host)
+	q := d.shr(uint(l.host))
 	if q.hi != 0 || q.lo >= r.hi-r.lo {
 		return 0, false
 	}
@@ -234,14 +251,15 @@ func (l *layout) slotOfRuns(a netip.Addr) (uint64, bool) {
 
 // slotOf4 is slotOf for an IPv4 address as an integer: 64-bit arithmetic only.
 func (l *layout) slotOf4(v uint64) (uint64, bool) {
+	rs := l.list()
 	i := 0
-	if len(l.runs) > 1 {
-		i = sort.Search(len(l.runs), func(r int) bool { return v < l.runs[r].start.lo }) - 1
+	if len(rs) > 1 {
+		i = sort.Search(len(rs), func(r int) bool { return v < rs[r].start.lo }) - 1
 	}
-	if i < 0 || len(l.runs) == 0 || v < l.runs[i].start.lo {
+	if i < 0 || len(rs) == 0 || v < rs[i].start.lo {
 		return 0, false
 	}
-	r := &l.runs[i]
+	r := &rs[i]
 	d := v - r.start.lo
 	if d&(1<<l.host-1) != 0 {
 		return 0, false

@@ -34,7 +34,11 @@ func (c *core) appendState(b []byte, kind byte, bits int) []byte {
 	b = binary.BigEndian.AppendUint64(b, c.opt.Seed)
 	b = binary.BigEndian.AppendUint64(b, c.cursor)
 	b = binary.BigEndian.AppendUint64(b, c.rng.state)
-	b = appendSet(b, c.space)
+	if p, ok := c.prefix(); ok { // its one range, without building the set
+		b = appendRanges(b, []netipx.IPRange{netipx.RangeOfPrefix(p)})
+	} else {
+		b = appendSet(b, c.space)
+	}
 	b = appendSet(b, c.opt.Reserved)
 	var runs, last uint64
 	for range c.bm.Runs() {
@@ -53,7 +57,10 @@ func appendSet(b []byte, s *netipx.IPSet) []byte {
 	if s == nil {
 		return binary.AppendUvarint(b, 0)
 	}
-	rs := s.Ranges()
+	return appendRanges(b, s.Ranges())
+}
+
+func appendRanges(b []byte, rs []netipx.IPRange) []byte {
 	b = binary.AppendUvarint(b, uint64(len(rs)))
 	for _, r := range rs {
 		if r.From().Is4() {

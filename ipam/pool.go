@@ -42,6 +42,31 @@ func NewPool(space *netipx.IPSet, opt Options) (*Pool, error) {
 	return &Pool{c: c}, nil
 }
 
+// NewPrefixPool returns a pool of the addresses of prefix p, minus
+// opt.Reserved: the pool NewPool returns for the set of p alone, built
+// without the set. It is the per-node pool: over a node's /24 it makes two
+// allocations (three with reserved addresses: the reserved set's Ranges
+// copy) and holds about 200 bytes beside its bitmap's words
+// (TestPerNodePoolCost). Space builds the set of p at each call.
+func NewPrefixPool(p netip.Prefix, opt Options) (*Pool, error) {
+	if !p.IsValid() {
+		return nil, fmt.Errorf("%w: invalid prefix %v", ErrInvalid, p)
+	}
+	p = p.Masked()
+	c, err := newCoreOf([]netipx.IPRange{netipx.RangeOfPrefix(p)}, 0, opt)
+	if err != nil {
+		return nil, err
+	}
+	if c.size() > 0 {
+		c.lay.prefix = uint8(p.Bits() + 1)
+	} else { // every address reserved: no slot to find the prefix from
+		var b netipx.IPSetBuilder
+		b.AddPrefix(p)
+		c.space, _ = b.IPSet()
+	}
+	return &Pool{c: c}, nil
+}
+
 // Allocate hands out a free address chosen by the pool's strategy, or returns
 // ErrExhausted.
 func (p *Pool) Allocate() (netip.Addr, error) {
@@ -165,8 +190,9 @@ func (p *Pool) Reset() { p.c.reset() }
 func (p *Pool) Strategy() Strategy { return p.c.opt.Strategy }
 
 // Space returns the space the pool was built from, reserved addresses
-// included.
-func (p *Pool) Space() *netipx.IPSet { return p.c.space }
+// included: for a pool made by NewPrefixPool, a new set of its prefix at
+// each call.
+func (p *Pool) Space() *netipx.IPSet { return p.c.spaceSet() }
 
 // All returns the allocated addresses in ascending order.
 func (p *Pool) All() iter.Seq[netip.Addr] {

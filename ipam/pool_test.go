@@ -3,6 +3,7 @@ package ipam_test
 import (
 	"encoding"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -238,27 +239,39 @@ func TestPoolUnmarshalCorrupt(t *testing.T) {
 
 func TestPoolNoAllocs(t *testing.T) {
 	for _, st := range strategies {
-		p, err := ipam.NewPool(set(t, "10.0.0.0/16"), ipam.Options{Strategy: st, Reserved: azureReserved(t, "10.0.0.0/16")})
-		require.NoError(t, err)
-		_, err = p.AllocateN(nil, 40000) // every page exists now
-		require.NoError(t, err)
-		a := netip.MustParseAddr("10.0.100.100")
-		dst := make([]netip.Addr, 0, 8)
-		allocs := testing.AllocsPerRun(1000, func() {
-			got, _ := p.Allocate()
-			_ = p.Release(got)
-			dst, _ = p.AllocateN(dst[:0], 8)
-			for _, d := range dst {
-				_ = p.Release(d)
+		for _, prefix := range []bool{false, true} {
+			opt := ipam.Options{Strategy: st, Reserved: azureReserved(t, "10.0.0.0/16")}
+			p, err := ipam.NewPool(set(t, "10.0.0.0/16"), opt)
+			if prefix {
+				p, err = ipam.NewPrefixPool(netip.MustParsePrefix("10.0.0.0/16"), opt)
 			}
-			_ = p.Occupy(a)
-			_ = p.IsAllocated(a)
-			_ = p.Contains(a)
-			_ = p.Release(a)
-			_ = p.Free()
-		})
-		require.Zero(t, allocs, "%v: Pool hot path: allocations per run", st)
+			require.NoError(t, err)
+			poolNoAllocs(t, p, fmt.Sprintf("%v, NewPrefixPool %v", st, prefix))
+		}
 	}
+}
+
+// poolNoAllocs checks that p's hot paths make no allocation.
+func poolNoAllocs(t *testing.T, p *ipam.Pool, name string) {
+	t.Helper()
+	_, err := p.AllocateN(nil, 40000) // every page exists now
+	require.NoError(t, err)
+	a := netip.MustParseAddr("10.0.100.100")
+	dst := make([]netip.Addr, 0, 8)
+	allocs := testing.AllocsPerRun(1000, func() {
+		got, _ := p.Allocate()
+		_ = p.Release(got)
+		dst, _ = p.AllocateN(dst[:0], 8)
+		for _, d := range dst {
+			_ = p.Release(d)
+		}
+		_ = p.Occupy(a)
+		_ = p.IsAllocated(a)
+		_ = p.Contains(a)
+		_ = p.Release(a)
+		_ = p.Free()
+	})
+	require.Zero(t, allocs, "%s: Pool hot path: allocations per run", name)
 }
 
 // TestPoolReset checks that Reset leaves a pool as NewPool returned it, its
@@ -358,4 +371,61 @@ func TestAppendBinary(t *testing.T) {
 		require.NoError(t, err, "%s: UnmarshalBinary of the appended part", c.name)
 		assert.Equal(t, c.used(), used, c.name)
 	}
+}
+
+// TestPrefixPoolIsNewPool checks that NewPrefixPool(p) is NewPool of the set
+// of p: the same size, sequence, errors, space and encoded state, under every
+// strategy, with and without reserved addresses; and that its state restores
+// as a pool NewPool made.
+func TestPrefixPoolIsNewPool(t *testing.T) {
+	for _, tt := range []struct {
+		prefix   string
+		reserved *netipx.IPSet
+	}{
+		{"10.1.0.0/24", azureReserved(t, "10.1.0.0/24")},
+		{"10.1.0.7/24", nil}, // not masked: the pool's space is the masked prefix
+		{"10.2.0.0/31", nil},
+		{"10.2.0.9/32", nil},
+		{"10.3.0.0/30", set(t, "10.3.0.0/30")}, // every address reserved
+		{"10.4.0.0/26", set(t, "10.4.0.17", "10.4.0.40-10.4.0.45", "fd00::1")},
+		{"fd00:1::/64", nil},
+		{"fd00:2::/120", set(t, "fd00:2::-fd00:2::3")},
+		{"::/0", nil},
+		{"0.0.0.0/0", set(t, "0.0.0.0/8")},
+	} {
+		pfx := netip.MustParsePrefix(tt.prefix)
+		for _, st := range strategies {
+			name := fmt.Sprintf("%s %v", tt.prefix, st)
+			opt := ipam.Options{Strategy: st, Seed: 3, Reserved: tt.reserved}
+			want, err := ipam.NewPool(set(t, pfx.Masked().String()), opt)
+			require.NoError(t, err, name)
+			got, err := ipam.NewPrefixPool(pfx, opt)
+			require.NoError(t, err, name)
+			require.Equal(t, want.Size(), got.Size(), "%s: Size", name)
+			require.True(t, want.Space().Equal(got.Space()), "%s: Space %v, want %v", name, got.Space().Prefixes(), want.Space().Prefixes())
+			n := int(min(want.Size(), 300))
+			w, werr := want.AllocateN(nil, n)
+			g, gerr := got.AllocateN(nil, n)
+			require.Equal(t, werr, gerr, "%s: AllocateN error", name)
+			require.Equal(t, w, g, "%s: AllocateN(%d)", name, n)
+			for _, a := range []netip.Addr{pfx.Addr(), pfx.Masked().Addr(), netipx.PrefixLastIP(pfx).Next(), netip.MustParseAddr("10.4.0.17"), netip.MustParseAddr("fd00:2::2"), netip.MustParseAddr("::1"), {}} {
+				require.Equal(t, want.Contains(a), got.Contains(a), "%s: Contains(%v)", name, a)
+				require.Equal(t, fmt.Sprint(want.Release(a)), fmt.Sprint(got.Release(a)), "%s: Release(%v)", name, a)
+				require.Equal(t, fmt.Sprint(want.Occupy(a)), fmt.Sprint(got.Occupy(a)), "%s: Occupy(%v)", name, a)
+			}
+			wb, err := want.MarshalBinary()
+			require.NoError(t, err)
+			gb, err := got.MarshalBinary()
+			require.NoError(t, err)
+			require.Equal(t, wb, gb, "%s: MarshalBinary", name)
+			var back ipam.Pool
+			require.NoError(t, back.UnmarshalBinary(gb), name)
+			require.Equal(t, slices.Collect(got.All()), slices.Collect(back.All()), "%s: restored", name)
+			require.NoError(t, ipam.CheckBitmap(got), name)
+		}
+	}
+	_, err := ipam.NewPrefixPool(netip.Prefix{}, ipam.Options{})
+	require.ErrorIs(t, err, ipam.ErrInvalid, "NewPrefixPool of the zero Prefix")
+	_, err = ipam.NewPrefixPool(netip.MustParsePrefix("10.0.0.0/24"), ipam.Options{Strategy: 7})
+	require.ErrorIs(t, err, ipam.ErrInvalid, "NewPrefixPool with a bad strategy")
 }

@@ -23,19 +23,18 @@ const DenseMax = 1 << 20
 //
 // A Bitmap is not safe for concurrent use.
 type Bitmap struct {
-	n       uint64
-	ones    uint64
-	low     uint64 // every bit below low is set: where SetFirstClear looks first
-	isDense bool
-	d       dense
-	s       *sparse // nil when dense, and in the zero Bitmap: a small bitmap holds no sparse header
+	n    uint64
+	ones uint64
+	low  uint64  // every bit below low is set: where SetFirstClear looks first
+	d    dense   // its h is 0 unless the bitmap is dense
+	s    *sparse // nil when dense, and in the zero Bitmap: a small bitmap holds no sparse header
 }
 
 // New returns a bitmap of n clear bits.
 func New(n uint64) Bitmap { return newBitmap(n, n <= DenseMax) }
 
 func newBitmap(n uint64, isDense bool) Bitmap {
-	b := Bitmap{n: n, isDense: isDense}
+	b := Bitmap{n: n}
 	if isDense {
 		b.d = newDense(n)
 	} else {
@@ -45,11 +44,15 @@ func newBitmap(n uint64, isDense bool) Bitmap {
 	return b
 }
 
+// isDense reports whether the bitmap is dense (not sparse, nor the zero
+// Bitmap).
+func (b *Bitmap) isDense() bool { return b.d.h != 0 }
+
 // Reset clears every bit, as New(b.Len()) would return, but keeps the
 // memory the bitmap holds for reuse.
 func (b *Bitmap) Reset() {
-	if b.isDense {
-		b.d.reset()
+	if b.isDense() {
+		b.d.reset(b.n)
 	} else if b.s != nil {
 		b.s.reset()
 	}
@@ -67,7 +70,7 @@ func (b *Bitmap) Test(i uint64) bool {
 	if i >= b.n {
 		return false
 	}
-	if b.isDense {
+	if b.isDense() {
 		return b.d.test(i)
 	}
 	return b.s.test(i)
@@ -76,7 +79,7 @@ func (b *Bitmap) Test(i uint64) bool {
 // Set sets bit i and reports whether it was clear. i must be below Len.
 func (b *Bitmap) Set(i uint64) bool {
 	var ok bool
-	if b.isDense {
+	if b.isDense() {
 		ok = b.d.set(i)
 	} else {
 		ok = b.s.set(i)
@@ -89,18 +92,18 @@ func (b *Bitmap) Set(i uint64) bool {
 
 // Clear clears bit i and reports whether it was set. i must be below Len.
 func (b *Bitmap) Clear(i uint64) bool {
-	if !b.isDense {
+	if !b.isDense() {
 		if !b.s.clear(i) {
 			return false
 		}
 	} else { // written out, as the searches below
 		d := &b.d
 		w, m := i>>6, uint64(1)<<(i&63)
-		x := d.lv[0][w]
+		x := d.w[w]
 		if x&m == 0 {
 			return false
 		}
-		d.lv[0][w] = x &^ m
+		d.w[w] = x &^ m
 		switch {
 		case x != allOnes:
 		case w == d.pending: // the levels above never saw it full
@@ -119,7 +122,10 @@ func (b *Bitmap) Clear(i uint64) bool {
 // NextClear returns the lowest clear bit at or above from, and false when
 // there is none below Len.
 func (b *Bitmap) NextClear(from uint64) (uint64, bool) {
-	if b.isDense {
+	if b.isDense() {
+		if from >= b.n {
+			return 0, false
+		}
 		return b.d.nextClear(from)
 	}
 	if b.s == nil {
@@ -134,7 +140,10 @@ func (b *Bitmap) NextClear(from uint64) (uint64, bool) {
 func (b *Bitmap) SetNextClear(from uint64) (uint64, bool) {
 	var i uint64
 	var ok bool
-	if b.isDense {
+	if b.isDense() {
+		if from >= b.n {
+			return 0, false
+		}
 		if i, ok = b.d.nextClear(from); ok {
 			b.d.set(i)
 		}
@@ -160,7 +169,7 @@ func (b *Bitmap) SetNextClearWrapRandom(from uint64) (uint64, bool) {
 }
 
 func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
-	if !b.isDense {
+	if !b.isDense() {
 		if b.s == nil {
 			return 0, false
 		}
@@ -181,7 +190,7 @@ func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 		from = 0
 	}
 	j := from >> 6
-	raw := d.lv[0][j]
+	raw := d.w[j]
 	x := raw | (1<<(from&63) - 1)
 	if x == allOnes {
 		var ok bool
@@ -193,7 +202,7 @@ func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 		if !ok {
 			return 0, false
 		}
-		raw = d.lv[0][j]
+		raw = d.w[j]
 		x = raw
 	}
 	b.ones++
@@ -211,7 +220,7 @@ const PageBits = 1 << pageShift
 // PartialPages returns the number of pages of a sparse bitmap that hold both
 // set and clear bits (0 for a dense bitmap).
 func (b *Bitmap) PartialPages() uint64 {
-	if b.isDense || b.s == nil {
+	if b.isDense() || b.s == nil {
 		return 0
 	}
 	return b.s.partialPages()
@@ -232,7 +241,7 @@ func (b *Bitmap) SetInPartialPage(r, off uint64) uint64 {
 // that mark, so allocating in order, or again after a release, reads one
 // word: the common cases cost no descent of the levels.
 func (b *Bitmap) SetFirstClear() (uint64, bool) {
-	if !b.isDense {
+	if !b.isDense() {
 		if b.s == nil {
 			return b.tookFirst(0, false)
 		}
@@ -242,8 +251,8 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 	d := &b.d
 	j := b.low >> 6
 	raw, x := uint64(0), allOnes
-	if j < uint64(len(d.lv[0])) {
-		raw = d.lv[0][j]
+	if j < uint64(d.end[0]) {
+		raw = d.w[j]
 		x = raw | (1<<(b.low&63) - 1)
 	}
 	if x == allOnes {
@@ -251,7 +260,7 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 		if j, ok = d.firstClearWord(); !ok {
 			return b.tookFirst(0, false)
 		}
-		raw = d.lv[0][j]
+		raw = d.w[j]
 		x = raw
 	}
 	i, full := d.fill(j, raw, ^x)
@@ -270,7 +279,7 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 // SetFirstClear would set in that word, for the cost of one. It returns false
 // when every bit is set. A sparse bitmap sets the lowest clear bit alone.
 func (b *Bitmap) SetFirstClearWord(most uint64) (base, set uint64, ok bool) {
-	if !b.isDense {
+	if !b.isDense() {
 		if i, ok := b.SetFirstClear(); ok {
 			return i &^ 63, uint64(1) << (i & 63), true
 		}
@@ -279,8 +288,8 @@ func (b *Bitmap) SetFirstClearWord(most uint64) (base, set uint64, ok bool) {
 	d := &b.d
 	j := b.low >> 6
 	raw, x := uint64(0), allOnes
-	if j < uint64(len(d.lv[0])) {
-		raw = d.lv[0][j]
+	if j < uint64(d.end[0]) {
+		raw = d.w[j]
 		x = raw | (1<<(b.low&63) - 1)
 	}
 	if x == allOnes {
@@ -288,7 +297,7 @@ func (b *Bitmap) SetFirstClearWord(most uint64) (base, set uint64, ok bool) {
 			b.low = b.n
 			return 0, 0, false
 		}
-		raw = d.lv[0][j]
+		raw = d.w[j]
 		x = raw
 	}
 	free := ^x
@@ -298,7 +307,7 @@ func (b *Bitmap) SetFirstClearWord(most uint64) (base, set uint64, ok bool) {
 		k = most
 	}
 	raw |= free
-	d.lv[0][j] = raw
+	d.w[j] = raw
 	if raw == allOnes {
 		d.propagateFull(j) // shown at once, as SetFirstClear does
 	}
@@ -348,7 +357,7 @@ func (b *Bitmap) SetRange(lo, n uint64) {
 	if n == 0 {
 		return
 	}
-	if b.isDense {
+	if b.isDense() {
 		b.d.setRange(lo, n)
 	} else {
 		b.s.setRangeAll(lo, n)
@@ -374,8 +383,8 @@ func (b *Bitmap) Runs() iter.Seq2[uint64, uint64] {
 		}
 		var done bool
 		switch {
-		case b.isDense:
-			done = b.d.runs(emit)
+		case b.isDense():
+			done = b.d.runs(b.n, emit)
 		case b.s != nil:
 			done = b.s.runs(b.s.height, 0, 0, false, emit)
 		}
@@ -401,7 +410,7 @@ func (b *Bitmap) Ones() iter.Seq[uint64] {
 // MemoryBytes returns the bytes the bitmap holds (slice capacity included):
 // what its heap cost grows with.
 func (b *Bitmap) MemoryBytes() uint64 {
-	if b.isDense {
+	if b.isDense() {
 		return b.d.memoryBytes()
 	}
 	if b.s == nil {

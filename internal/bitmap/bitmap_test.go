@@ -120,7 +120,7 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 							wantSet |= 1 << (i & 63)
 							k++
 						}
-						if !b.isDense { // one bit at a time
+						if !b.isDense() { // one bit at a time
 							break
 						}
 					}
@@ -323,7 +323,7 @@ func testSetRange(t *testing.T, New func(uint64) Bitmap) {
 		{"huge tail", math.MaxUint64, 1 << 63, math.MaxUint64 - 1<<63},
 	}
 	for _, tt := range tests {
-		if tt.n > DenseMax && New(0).isDense {
+		if zero := New(0); tt.n > DenseMax && zero.isDense() {
 			continue
 		}
 		t.Run(tt.name, func(t *testing.T) {
@@ -534,9 +534,9 @@ func TestCheckCatches(t *testing.T) {
 	}{
 		{"dense count", 5000, true, func(b *Bitmap) { b.ones++ }},
 		{"dense low", 5000, true, func(b *Bitmap) { b.Clear(10); b.low = 11 }},
-		{"dense word full, not shown above", 5000, true, func(b *Bitmap) { b.d.lv[0][5] = allOnes; b.ones += 64 }},
-		{"dense summary says full", 5000, true, func(b *Bitmap) { b.d.lv[1][0] |= 1 << 9 }},
-		{"dense padding", 5000, true, func(b *Bitmap) { b.d.lv[0][len(b.d.lv[0])-1] &^= 1 << 63 }},
+		{"dense word full, not shown above", 5000, true, func(b *Bitmap) { b.d.level(0)[5] = allOnes; b.ones += 64 }},
+		{"dense summary says full", 5000, true, func(b *Bitmap) { b.d.level(1)[0] |= 1 << 9 }},
+		{"dense padding", 5000, true, func(b *Bitmap) { b.d.level(0)[len(b.d.level(0))-1] &^= 1 << 63 }},
 		{"dense pending not full", 5000, true, func(b *Bitmap) { b.d.pending = 4 }},
 		{"dense pending shown full", 5000, true, func(b *Bitmap) { b.d.pending = 0 }},
 		{"sparse count", 70000, false, func(b *Bitmap) { b.ones-- }},

@@ -12,7 +12,7 @@ import (
 // dense.check and sparse.check). It walks the whole structure, so it is for
 // tests: they call it after every operation.
 func (b *Bitmap) Check() error {
-	if !b.isDense && b.s == nil { // the zero Bitmap
+	if !b.isDense() && b.s == nil { // the zero Bitmap
 		if b.n != 0 || b.ones != 0 {
 			return fmt.Errorf("a bitmap without nodes has Len %d, Count %d", b.n, b.ones)
 		}
@@ -20,11 +20,11 @@ func (b *Bitmap) Check() error {
 	}
 	var ones, firstClear uint64
 	var err error
-	if b.isDense {
-		if b.d.n != b.n {
-			return fmt.Errorf("dense length %d, bitmap length %d", b.d.n, b.n)
+	if b.isDense() {
+		if b.s != nil {
+			return errors.New("a dense bitmap with a sparse tree")
 		}
-		ones, firstClear, err = b.d.check()
+		ones, firstClear, err = b.d.check(b.n)
 	} else {
 		if b.s.n != b.n {
 			return fmt.Errorf("sparse length %d, bitmap length %d", b.s.n, b.n)
@@ -56,33 +56,48 @@ func (b *Bitmap) Check() error {
 // level k+1 is set iff word j of level k is all ones, and the bits of words
 // that do not exist are set. It returns the number of set bits below n and
 // the lowest clear bit (n when there is none).
-func (d *dense) check() (ones, firstClear uint64, err error) {
-	if d.h < 1 || d.h > maxDense || len(d.lv[d.h-1]) != 1 {
-		return 0, 0, fmt.Errorf("dense: %d levels, or a top that is not one word", d.h)
+func (d *dense) check(n uint64) (ones, firstClear uint64, err error) {
+	if d.h < 1 || d.h > maxDense {
+		return 0, 0, fmt.Errorf("dense: %d levels", d.h)
 	}
-	if want := max(1, (d.n+63)/64); uint64(len(d.lv[0])) != want {
-		return 0, 0, fmt.Errorf("dense: level 0 has %d words for %d bits", len(d.lv[0]), d.n)
+	var end uint32 // where the level below ended
+	for k := range int(d.h) {
+		e := uint32(len(d.w))
+		if k < len(d.end) {
+			e = d.end[k]
+		}
+		if e <= end || e > uint32(len(d.w)) || k == int(d.h)-1 && e != uint32(len(d.w)) {
+			return 0, 0, fmt.Errorf("dense: level %d ends at word %d, after %d, of %d", k, e, end, len(d.w))
+		}
+		end = e
 	}
-	if r := d.n & 63; r != 0 || d.n == 0 {
-		if pad := allOnes << r; d.lv[0][len(d.lv[0])-1]&pad != pad {
-			return 0, 0, fmt.Errorf("dense: padding bits at or beyond %d are not all set", d.n)
+	if len(d.level(int(d.h)-1)) != 1 {
+		return 0, 0, fmt.Errorf("dense: a top of %d words", len(d.level(int(d.h)-1)))
+	}
+	lv0 := d.level(0)
+	if want := max(1, (n+63)/64); uint64(len(lv0)) != want {
+		return 0, 0, fmt.Errorf("dense: level 0 has %d words for %d bits", len(lv0), n)
+	}
+	if r := n & 63; r != 0 || n == 0 {
+		if pad := allOnes << r; lv0[len(lv0)-1]&pad != pad {
+			return 0, 0, fmt.Errorf("dense: padding bits at or beyond %d are not all set", n)
 		}
 	}
 	if d.pending != none {
-		if d.pending >= uint64(len(d.lv[0])) || d.lv[0][d.pending] != allOnes {
+		if d.pending >= uint64(len(lv0)) || lv0[d.pending] != allOnes {
 			return 0, 0, fmt.Errorf("dense: pending word %d is not a full word of level 0", d.pending)
 		}
 	}
-	firstClear = d.n
-	for j, w := range d.lv[0] {
+	firstClear = n
+	for j, w := range lv0 {
 		ones += uint64(bits.OnesCount64(w))
-		if w != allOnes && firstClear == d.n {
-			firstClear = min(d.n, uint64(j)<<6|uint64(bits.TrailingZeros64(^w)))
+		if w != allOnes && firstClear == n {
+			firstClear = min(n, uint64(j)<<6|uint64(bits.TrailingZeros64(^w)))
 		}
 	}
-	ones -= uint64(len(d.lv[0]))*64 - d.n // the padding
-	for k := 1; k < d.h; k++ {
-		below, lv := d.lv[k-1], d.lv[k]
+	ones -= uint64(len(lv0))*64 - n // the padding
+	for k := 1; k < int(d.h); k++ {
+		below, lv := d.level(k-1), d.level(k)
 		if want := (len(below) + 63) / 64; len(lv) != want {
 			return 0, 0, fmt.Errorf("dense: level %d has %d words for %d below", k, len(lv), len(below))
 		}

@@ -4,12 +4,12 @@ import "math/bits"
 
 // dense is a flat hierarchical bitmap for small lengths: level 0 holds the
 // bits, and bit j of level k+1 is set when word j of level k is all ones, up
-// to a single top word. Every level is allocated up front in one array, so a
-// search is a handful of loads from adjacent memory.
+// to a single top word. Every level is allocated up front in one array, level
+// 0 first and each level above after it, so a search is a handful of loads
+// from adjacent memory, and the header is a few words: a per-node pool holds
+// thousands of these.
 type dense struct {
-	n  uint64
-	h  int                // levels in use: lv[0] … lv[h−1]; lv[h−1] is one word
-	lv [maxDense][]uint64 // a fixed array: one load less per level than a slice of slices
+	w []uint64 // the levels' words: level k is w[start(k):end[k]]
 
 	// pending is a full word of level 0 that the levels above do not show
 	// as full yet, or none. SetNextClearWrap leaves the word it fills
@@ -19,6 +19,13 @@ type dense struct {
 	// summary words. The levels above are always exact for the bitmap with
 	// pending's last bit clear; whatever reads them flushes first.
 	pending uint64
+
+	// end[k] is where level k ends in w, for the levels below the fourth
+	// (the fourth, when there is one, is the top: it ends at len(w)); level
+	// k > 0 starts where level k−1 ends. end[0] is thus the number of words
+	// of level 0.
+	end [maxDense - 1]uint32
+	h   uint8 // levels in use, 1 to maxDense; 0 in a bitmap that is not dense
 }
 
 // none marks that no word is pending.
@@ -29,64 +36,73 @@ const none = ^uint64(0)
 const maxDense = 4
 
 func newDense(n uint64) dense {
-	d := dense{n: n, pending: none}
-	var lens [maxDense]int // one allocation in all: the levels' words
-	total := 0
+	d := dense{pending: none}
+	total := 0 // one allocation in all: the levels' words
 	for w := max(1, int((n+63)/64)); ; w = (w + 63) / 64 {
-		lens[d.h] = w
-		d.h++
 		total += w
+		if int(d.h) < len(d.end) {
+			d.end[d.h] = uint32(total)
+		}
+		d.h++
 		if w == 1 {
 			break
 		}
 	}
-	all := make([]uint64, total)
-	for k, l := range lens[:d.h] {
-		d.lv[k] = all[:l:l]
-		all = all[l:]
-	}
-	d.pad()
+	d.w = make([]uint64, total)
+	d.pad(n)
 	return d
 }
 
-// reset clears every bit, keeping the levels' memory.
-func (d *dense) reset() {
-	for _, l := range d.lv[:d.h] {
-		clear(l)
+// level returns the words of level k, for the paths that are not hot: the
+// hot ones index w themselves.
+func (d *dense) level(k int) []uint64 {
+	lo := uint32(0)
+	if k > 0 {
+		lo = d.end[k-1]
 	}
+	if k == len(d.end) {
+		return d.w[lo:]
+	}
+	return d.w[lo:d.end[k]]
+}
+
+// reset clears every bit of a dense bitmap of n bits, keeping the levels'
+// memory.
+func (d *dense) reset(n uint64) {
+	clear(d.w)
 	d.pending = none
-	d.pad()
+	d.pad(n)
 }
 
 // pad sets the bits at or beyond n, and the summary bits of words that do
 // not exist, so that no search stops there. The levels must be clear.
-func (d *dense) pad() {
-	if r := d.n & 63; r != 0 || d.n == 0 {
-		d.lv[0][len(d.lv[0])-1] = allOnes << r
+func (d *dense) pad(n uint64) {
+	if r := n & 63; r != 0 || n == 0 {
+		d.w[d.end[0]-1] = allOnes << r
 	}
-	for k := 1; k < d.h; k++ {
-		below := d.lv[k-1]
+	for k := 1; k < int(d.h); k++ {
+		below, lv := d.level(k-1), d.level(k)
 		if r := len(below) & 63; r != 0 {
-			d.lv[k][len(d.lv[k])-1] = allOnes << r
+			lv[len(lv)-1] = allOnes << r
 		}
 		for j, w := range below {
 			if w == allOnes {
-				d.lv[k][j>>6] |= 1 << (j & 63)
+				lv[j>>6] |= 1 << (j & 63)
 			}
 		}
 	}
 }
 
-func (d *dense) test(i uint64) bool { return d.lv[0][i>>6]>>(i&63)&1 != 0 }
+func (d *dense) test(i uint64) bool { return d.w[i>>6]>>(i&63)&1 != 0 }
 
 func (d *dense) set(i uint64) bool {
 	w, m := i>>6, uint64(1)<<(i&63)
-	x := d.lv[0][w]
+	x := d.w[w]
 	if x&m != 0 {
 		return false
 	}
 	x |= m
-	d.lv[0][w] = x
+	d.w[w] = x
 	if x == allOnes {
 		d.propagateFull(w)
 	}
@@ -96,11 +112,12 @@ func (d *dense) set(i uint64) bool {
 // propagateFull records in the levels above that word w of level 0 became
 // full.
 func (d *dense) propagateFull(w uint64) {
-	for k := 1; k < d.h; k++ {
+	for k := 1; k < int(d.h); k++ {
 		m := uint64(1) << (w & 63)
 		w >>= 6
-		x := d.lv[k][w] | m
-		d.lv[k][w] = x
+		i := uint64(d.end[k-1]) + w
+		x := d.w[i] | m
+		d.w[i] = x
 		if x != allOnes {
 			return
 		}
@@ -110,27 +127,30 @@ func (d *dense) propagateFull(w uint64) {
 // propagateNotFull records in the levels above that word w of level 0, full
 // until now, has a clear bit.
 func (d *dense) propagateNotFull(w uint64) {
-	for k := 1; k < d.h; k++ {
+	for k := 1; k < int(d.h); k++ {
 		m := uint64(1) << (w & 63)
 		w >>= 6
-		x := d.lv[k][w]
-		d.lv[k][w] = x &^ m
+		i := uint64(d.end[k-1]) + w
+		x := d.w[i]
+		d.w[i] = x &^ m
 		if x != allOnes {
 			return
 		}
 	}
 }
 
+// top returns the top word, the last of w.
+func (d *dense) top() uint64 { return d.w[len(d.w)-1] }
+
 // firstClearWord returns the lowest word of level 0 that is not full.
 func (d *dense) firstClearWord() (uint64, bool) {
 	d.flush()
-	top := d.h - 1
-	if d.lv[top][0] == allOnes {
+	if d.top() == allOnes {
 		return 0, false
 	}
 	j := uint64(0)
-	for k := top; k >= 1; k-- {
-		j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
+	for k := int(d.h) - 1; k >= 1; k-- {
+		j = j<<6 | uint64(bits.TrailingZeros64(^d.w[uint64(d.end[k-1])+j]))
 	}
 	return j, true
 }
@@ -142,7 +162,7 @@ func (d *dense) firstClearWord() (uint64, bool) {
 // again. The store waits only for free & −free, not for the bit's index.
 func (d *dense) fill(j, raw, free uint64) (uint64, bool) {
 	raw |= free & -free
-	d.lv[0][j] = raw
+	d.w[j] = raw
 	return j<<6 | uint64(bits.TrailingZeros64(free)), raw == allOnes
 }
 
@@ -161,25 +181,23 @@ func (d *dense) flush() {
 	}
 }
 
-// nextClear returns the lowest clear bit at or above from.
+// nextClear returns the lowest clear bit at or above from, which must be
+// below the bitmap's length.
 func (d *dense) nextClear(from uint64) (uint64, bool) {
 	d.flush()
-	if from >= d.n {
-		return 0, false
-	}
 	j := from >> 6
-	if x := d.lv[0][j] | (1<<(from&63) - 1); x != allOnes {
+	if x := d.w[j] | (1<<(from&63) - 1); x != allOnes {
 		return j<<6 | uint64(bits.TrailingZeros64(^x)), true
 	}
-	for k := 1; k < d.h; k++ {
+	for k := 1; k < int(d.h); k++ {
 		b := j & 63
 		j >>= 6
-		if x := d.lv[k][j] | (2<<b - 1); x != allOnes {
+		if x := d.w[uint64(d.end[k-1])+j] | (2<<b - 1); x != allOnes {
 			j = j<<6 | uint64(bits.TrailingZeros64(^x)) // a non-full word of level k−1
-			for k--; k >= 0; k-- {
-				j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
+			for k--; k >= 1; k-- {
+				j = j<<6 | uint64(bits.TrailingZeros64(^d.w[uint64(d.end[k-1])+j]))
 			}
-			return j, true
+			return j<<6 | uint64(bits.TrailingZeros64(^d.w[j])), true
 		}
 	}
 	return 0, false
@@ -191,15 +209,15 @@ func (d *dense) nextClear(from uint64) (uint64, bool) {
 // which it searches cyclically (nextAtTop), and descends from there.
 func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 	d.flush()
-	top := d.h - 1
+	top := int(d.h) - 1
 	if top == 0 {
-		return 0, d.lv[0][0] != allOnes
+		return 0, d.w[0] != allOnes
 	}
 	k := 1
 	for ; k < top; k++ {
 		b := j & 63
 		j >>= 6
-		if x := d.lv[k][j] | (2<<b - 1); x != allOnes {
+		if x := d.w[uint64(d.end[k-1])+j] | (2<<b - 1); x != allOnes {
 			j = j<<6 | uint64(bits.TrailingZeros64(^x))
 			break
 		}
@@ -211,7 +229,7 @@ func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 		}
 	}
 	for k--; k > 0; k-- {
-		j = j<<6 | uint64(bits.TrailingZeros64(^d.lv[k][j]))
+		j = j<<6 | uint64(bits.TrailingZeros64(^d.w[uint64(d.end[k-1])+j]))
 	}
 	return j, true
 }
@@ -222,7 +240,7 @@ func (d *dense) nextClearWordWrap(j uint64) (uint64, bool) {
 // wraps to the lowest non-full child, its path's own included, at no extra
 // cost. The top must be above level 0.
 func (d *dense) nextAtTop(c uint64) (uint64, bool) {
-	nf := ^d.lv[d.h-1][0] // the non-full children
+	nf := ^d.top() // the non-full children
 	c = c&63 + 1
 	return (c + uint64(bits.TrailingZeros64(bits.RotateLeft64(nf, -int(c))))) & 63, nf != 0
 }
@@ -237,9 +255,9 @@ func (d *dense) nextAtTop(c uint64) (uint64, bool) {
 // is the faster.)
 func (d *dense) nextClearWordWrapFlat(j uint64) (uint64, bool) {
 	d.flush()
-	top := d.h - 1
+	top := int(d.h) - 1
 	if top == 0 {
-		return 0, d.lv[0][0] != allOnes
+		return 0, d.w[0] != allOnes
 	}
 	s := 6 * uint(top-1) // j>>s is the path's word at level top−1
 	w, ok := d.nextAtTop(j >> s)
@@ -248,9 +266,10 @@ func (d *dense) nextClearWordWrapFlat(j uint64) (uint64, bool) {
 	}
 	for k := top - 1; k >= 1; k-- {
 		s -= 6
-		p := j >> (s + 6) // the path's word at level k
-		t := ^d.lv[k][p] & (allOnes << (j >> s & 63) << 1)
-		down := w<<6 | uint64(bits.TrailingZeros64(^d.lv[k][w]))
+		o := uint64(d.end[k-1]) // level k starts here
+		p := j >> (s + 6)       // the path's word at level k
+		t := ^d.w[o+p] & (allOnes << (j >> s & 63) << 1)
+		down := w<<6 | uint64(bits.TrailingZeros64(^d.w[o+w]))
 		turn := p<<6 | uint64(bits.TrailingZeros64(t))
 		w = down ^ (down^turn)&nonZero(t)
 	}
@@ -271,8 +290,8 @@ func (d *dense) setRange(lo, n uint64) {
 		if stop&63 != 0 && stop>>6 == w {
 			m &= 1<<(stop&63) - 1
 		}
-		if x := d.lv[0][w]; x|m != x {
-			d.lv[0][w] = x | m
+		if x := d.w[w]; x|m != x {
+			d.w[w] = x | m
 			if x|m == allOnes {
 				d.propagateFull(w)
 			}
@@ -281,23 +300,17 @@ func (d *dense) setRange(lo, n uint64) {
 	}
 }
 
-// runs feeds the runs of set bits below n to emit.
-func (d *dense) runs(emit func(uint64, uint64) bool) bool {
-	for w, x := range d.lv[0] {
-		if !wordRuns(uint64(w)<<6, x, d.n, emit) {
+// runs feeds the runs of set bits below n, the bitmap's length, to emit.
+func (d *dense) runs(n uint64, emit func(uint64, uint64) bool) bool {
+	for w, x := range d.level(0) {
+		if !wordRuns(uint64(w)<<6, x, n, emit) {
 			return false
 		}
 	}
 	return true
 }
 
-func (d *dense) memoryBytes() uint64 {
-	var n uint64
-	for _, l := range d.lv[:d.h] {
-		n += 8 * uint64(cap(l))
-	}
-	return n
-}
+func (d *dense) memoryBytes() uint64 { return 8 * uint64(cap(d.w)) }
 
 // wordRuns feeds the runs of set bits of word x, whose bit 0 is index base,
 // clipped to n, to emit.
