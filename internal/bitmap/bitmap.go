@@ -245,7 +245,7 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 		if b.s == nil {
 			return b.tookFirst(0, false)
 		}
-		i, ok := b.s.setNextClear(b.low) // nothing below low is clear
+		i, ok := b.s.setFirstFrom(b.low) // nothing below low is clear
 		return b.tookFirst(i, ok)
 	}
 	d := &b.d

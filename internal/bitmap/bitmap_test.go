@@ -547,6 +547,8 @@ func TestCheckCatches(t *testing.T) {
 		{"sparse npart", 70000, false, func(b *Bitmap) { b.s.inners[0].npart++ }},
 		{"sparse way up", 70000, false, func(b *Bitmap) { b.s.pages[0].pos++ }},
 		{"sparse padding", 70000, false, func(b *Bitmap) { b.s.pages[len(b.s.pages)-1].words[63] = 0 }},
+		{"sparse hint at another page", 70000, false, func(b *Bitmap) { b.SetFirstClear(); b.s.hint = int32(len(b.s.pages) - 1) }},
+		{"sparse hint page number", 70000, false, func(b *Bitmap) { b.SetFirstClear(); b.s.hintPage++ }},
 	}
 	for _, tt := range tests {
 		b := build(tt.n, tt.isDense)

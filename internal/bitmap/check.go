@@ -119,6 +119,9 @@ func (d *dense) check(n uint64) (ones, firstClear uint64, err error) {
 // set or all clear; part and npart count the partial pages below; parent
 // and pos lead back. It returns the number of set bits below n.
 func (b *sparse) check() (uint64, error) {
+	if err := b.checkHint(); err != nil {
+		return 0, err
+	}
 	if b.height == 0 {
 		if len(b.pages) == 0 {
 			return 0, errors.New("sparse: no root page")
@@ -137,6 +140,27 @@ func (b *sparse) check() (uint64, error) {
 	}
 	ones, _, err := b.checkInner(b.height, 0, 0)
 	return ones, err
+}
+
+// checkHint checks that setFirstFrom's hint, if any, is the page the tree
+// holds at hintPage.
+func (b *sparse) checkHint() error {
+	if b.hint < 0 {
+		return nil
+	}
+	node := int32(0)
+	i := b.hintPage << pageShift
+	for l := b.height; l >= 1; l-- {
+		k := b.inners[node].kids[i>>levelShift(l-1)&63]
+		if k == 0 {
+			return fmt.Errorf("sparse: hint page %d is not in the tree", b.hintPage)
+		}
+		node = k - 1
+	}
+	if node != b.hint {
+		return fmt.Errorf("sparse: hint page %d is page %d of the arena, not %d", b.hintPage, node, b.hint)
+	}
+	return nil
 }
 
 // checkPage checks the page at arena index pg, whose first bit is base, and

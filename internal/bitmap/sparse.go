@@ -43,6 +43,14 @@ type sparse struct {
 	height int // 0: the root is pages[0]; h ≥ 1: the root is inners[0], of level h
 	pages  []page
 	inners []inner
+
+	// hint is the arena index of the page setFirstFrom last set a bit in,
+	// or −1, and hintPage that page's number (its first bit >> pageShift):
+	// first fit fills a page before the next, so it finds its bit there
+	// without descending the tree. Reset and setRangeAll, which may detach
+	// a page from the tree, drop it.
+	hint     int32
+	hintPage uint64
 }
 
 // newSparse returns a tree of n clear bits. It allocates only the root node.
@@ -59,6 +67,7 @@ func newSparse(n uint64) sparse {
 // their capacity for the pages and nodes to come.
 func (b *sparse) reset() {
 	b.pages, b.inners = b.pages[:0], b.inners[:0]
+	b.hint = -1
 	if b.height == 0 {
 		b.newPage(0, false, -1, 0)
 	} else {
@@ -346,6 +355,38 @@ func (b *sparse) setNextClear(from uint64) (uint64, bool) {
 	return i, true
 }
 
+// setFirstFrom is setNextClear for first fit, whose from has every bit below
+// it set: it looks first in the page it set a bit in last, which holds from
+// while first fit fills it, and descends the tree only for the next page.
+func (b *sparse) setFirstFrom(from uint64) (uint64, bool) {
+	if b.hint >= 0 && from>>pageShift == b.hintPage {
+		p := &b.pages[b.hint]
+		w := from >> 6 & 63
+		if x := p.words[w] | (1<<(from&63) - 1); x != allOnes { // padding is set: the bit is below n
+			i := from&^63 | uint64(bits.TrailingZeros64(^x))
+			if nw := p.words[w] | 1<<(i&63); nw != allOnes && p.used != 0 {
+				// The common case, written out: the word does not fill and
+				// the page was partial already, so nothing above changes.
+				p.words[w] = nw
+				p.used++
+				return i, true
+			}
+			b.setAt(b.hint, i)
+			return i, true
+		}
+	}
+	i, pg, ok := b.nextClear(from)
+	if !ok {
+		return 0, false
+	}
+	if pg < 0 {
+		pg = b.pageOf(i, false)
+	}
+	b.setAt(pg, i)
+	b.hint, b.hintPage = pg, i>>pageShift
+	return i, true
+}
+
 // setFirstClear sets the lowest clear bit and returns it, or false when every
 // bit is set. It descends straight down the non-full children: one
 // bits.TrailingZeros64 per level.
@@ -464,6 +505,7 @@ func (b *sparse) setRangeAll(lo, n uint64) {
 	if n == 0 {
 		return
 	}
+	b.hint = -1
 	b.setRange(b.height, 0, 0, lo, lo+n-1)
 }
 
