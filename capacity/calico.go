@@ -59,6 +59,10 @@ func (e *engine) placeCalico(p *simPool, n *simNode, pods int) *Exhaustion {
 	c := &e.calico
 	size := sp.unit
 	left := pods
+	if n.places == nil { // carved from the pool's slabs: room for maxPods in blocks of its own, and a borrowed place
+		k := max(1, (p.pm.maxPods+size-1)/size)
+		n.blocks, n.places = p.carve(k), carveFrom(&p.places, k+1)
+	}
 	for _, bi := range n.blocks {
 		left -= c.put(n, int32(bi), left, size)
 	}

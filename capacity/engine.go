@@ -79,22 +79,28 @@ type simPool struct {
 	// slab is where new nodes' address and block slices are carved from,
 	// a chunk for many nodes at a time, so that a scale-out of thousands
 	// of nodes makes a few allocations rather than one or two a node.
-	slab []uint32
+	slab   []uint32
+	places []place // the same for Calico's places
 }
 
 // slabNodes is how many nodes' slices one slab chunk holds.
 const slabNodes = 64
 
 // carve returns an empty slice of capacity n from the pool's slab.
-func (p *simPool) carve(n int) []uint32 {
+func (p *simPool) carve(n int) []uint32 { return carveFrom(&p.slab, n) }
+
+// carveFrom returns an empty slice of capacity n from slab, replacing slab
+// with a chunk for slabNodes such slices when it has less room. A node's
+// slice that outgrows its capacity moves to the heap on its own.
+func carveFrom[T any](slab *[]T, n int) []T {
 	if n <= 0 {
 		return nil
 	}
-	if cap(p.slab) < n {
-		p.slab = make([]uint32, 0, n*slabNodes)
+	if cap(*slab) < n {
+		*slab = make([]T, 0, n*slabNodes)
 	}
-	s := p.slab[:0:n]
-	p.slab = p.slab[n:n:cap(p.slab)]
+	s := (*slab)[:0:n]
+	*slab = (*slab)[n:n:cap(*slab)]
 	return s
 }
 
