@@ -2,7 +2,8 @@
 // small interfaces: Addrs hands out single addresses, Blocks aligned
 // prefixes. Each is the way some real tool allocates today, or a bound:
 //
-//   - ipcap: ipam.Pool and ipam.BlockPool;
+//   - ipcap: ipam.Pool (made by NewPrefixPool, since a peer is given a
+//     prefix) and ipam.BlockPool;
 //   - k8s-cidrset: the Kubernetes node CIDR allocator
 //     (k8s.io/kubernetes/pkg/controller/nodeipam/ipam/cidrset, what the
 //     kube-controller-manager's range allocator uses), imported unmodified;

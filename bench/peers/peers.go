@@ -44,7 +44,7 @@ type BlockImpl struct {
 // AddrImpls returns every address allocator, ipcap first.
 func AddrImpls() []AddrImpl {
 	return []AddrImpl{
-		{Name: "ipcap", New: func(p netip.Prefix) (Addrs, error) { return ipam.NewPool(setOf(p), ipam.Options{}) }},
+		{Name: "ipcap", New: func(p netip.Prefix) (Addrs, error) { return ipam.NewPrefixPool(p, ipam.Options{}) }},
 		{Name: "k8s-ipallocator", New: NewK8sIPAllocator, LaxRelease: true},
 		{Name: "hostlocal", New: NewHostLocal},
 		{Name: "netipx", New: func(p netip.Prefix) (Addrs, error) { return newNetipxAddrs(p), nil }},

@@ -242,7 +242,7 @@ func StrategyAddrImpls() []peers.AddrImpl {
 	var out []peers.AddrImpl
 	for _, st := range []ipam.Strategy{ipam.FirstFit, ipam.NextFit, ipam.Random} {
 		out = append(out, peers.AddrImpl{Name: "ipcap-" + st.String(), New: func(p netip.Prefix) (peers.Addrs, error) {
-			return ipam.NewPool(setOf(p), ipam.Options{Strategy: st, Seed: 1})
+			return ipam.NewPrefixPool(p, ipam.Options{Strategy: st, Seed: 1})
 		}})
 	}
 	return out
