@@ -238,8 +238,8 @@ func TestMemory(t *testing.T) {
 
 // BenchmarkFill24 fills a /24 pod subnet (Azure keeps 5: 251 addresses) with
 // one AllocateN, as a node's pre-allocated pod addresses are taken: new
-// builds the pool each time ("fill of a new /24", pool creation included),
-// reset reuses one.
+// builds the pool each time with NewPool ("fill of a new /24", pool creation
+// included), prefix with NewPrefixPool, reset reuses one.
 func BenchmarkFill24(b *testing.B) {
 	space, reserved := set(b, "10.1.0.0/24"), azureReserved(b, "10.1.0.0/24")
 	dst := make([]netip.Addr, 0, 251)
@@ -247,6 +247,19 @@ func BenchmarkFill24(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			p, err := ipam.NewPool(space, ipam.Options{Reserved: reserved})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if dst, err = p.AllocateN(dst[:0], 251); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pool=prefix", func(b *testing.B) { // the per-node pool: NewPrefixPool, no set
+		pfx := netip.MustParsePrefix("10.1.0.0/24")
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := ipam.NewPrefixPool(pfx, ipam.Options{Reserved: reserved})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -289,6 +302,17 @@ func BenchmarkNewPool24(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ipam.NewPool(space, ipam.Options{Reserved: reserved}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewPrefixPool24 is BenchmarkNewPool24 through NewPrefixPool.
+func BenchmarkNewPrefixPool24(b *testing.B) {
+	pfx, reserved := netip.MustParsePrefix("10.1.0.0/24"), azureReserved(b, "10.1.0.0/24")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ipam.NewPrefixPool(pfx, ipam.Options{Reserved: reserved}); err != nil {
 			b.Fatal(err)
 		}
 	}
