@@ -5,7 +5,9 @@
 // length (a /24 per node, a /26 Calico block, a /28 static block). Both take
 // their space as a *netipx.IPSet, which may hold several disjoint ranges of
 // one address family, minus a set of reserved addresses that are never handed
-// out. Slot i of a pool maps to its address or prefix by arithmetic, and the
+// out; NewPrefixPool takes a single prefix instead and builds no set, the
+// cheapest pool there is (a node's /24 of pod addresses: 208 bytes). Slot i
+// of a pool maps to its address or prefix by arithmetic, and the
 // slots live in a sparse hierarchical bitmap: a search reads one word per
 // level, whatever the fill, and an IPv6 /64 costs memory in proportion to
 // what was allocated, not to 2^64 (Random keeps a working set of pages

@@ -46,8 +46,9 @@ func NewPool(space *netipx.IPSet, opt Options) (*Pool, error) {
 // opt.Reserved: the pool NewPool returns for the set of p alone, built
 // without the set. It is the per-node pool: over a node's /24 it makes two
 // allocations (three with reserved addresses: the reserved set's Ranges
-// copy) and holds about 200 bytes beside its bitmap's words
-// (TestPerNodePoolCost). Space builds the set of p at each call.
+// copy) and holds 208 bytes, the 160-byte Pool and its bitmap's five words
+// (TestPerNodePoolCost, TestLivePodsHeld). Space builds the set of p at each
+// call.
 func NewPrefixPool(p netip.Prefix, opt Options) (*Pool, error) {
 	if !p.IsValid() {
 		return nil, fmt.Errorf("%w: invalid prefix %v", ErrInvalid, p)
