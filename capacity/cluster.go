@@ -70,7 +70,14 @@ type Cluster struct {
 	// subnets' prefixes.
 	VNet     []netip.Prefix `json:"vnet"`
 	Subnets  []Subnet       `json:"subnets"`
-	PodCIDRs []netip.Prefix `json:"podCIDRs"` // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
+	// DualStack gives nodes and pods an IPv6 address besides the IPv4 one
+	// (networkProfile.ipFamilies [IPv4, IPv6]; single-stack IPv6 does not
+	// exist) [DS, OVH]. The subnets of its pools then hold an IPv6 /64
+	// beside their IPv4 prefixes, and PodCIDRs and ServiceCIDRs one range
+	// of each family; an IPv6 range left out takes AKS's default
+	// (fd12:3456:789a::/64 for pods, fd12:3456:789a:1::/108 for services).
+	DualStack bool           `json:"dualStack,omitempty"`
+	PodCIDRs  []netip.Prefix `json:"podCIDRs"` // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
 	// CNIPool is a bring-your-own CNI's own pod pool (a Calico IPPool, a
 	// Cilium cluster-pool), which AKS neither assigns nor checks; zero =
 	// the CNI's default (Calico 192.168.0.0/16 in /26 blocks, Cilium
