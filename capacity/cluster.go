@@ -68,8 +68,8 @@ type Cluster struct {
 	Spec *modes.Spec `json:"spec"`
 	// VNet is the VNet's address space, for overlap checks; zero = the
 	// subnets' prefixes.
-	VNet     []netip.Prefix `json:"vnet"`
-	Subnets  []Subnet       `json:"subnets"`
+	VNet    []netip.Prefix `json:"vnet"`
+	Subnets []Subnet       `json:"subnets"`
 	// DualStack gives nodes and pods an IPv6 address besides the IPv4 one
 	// (networkProfile.ipFamilies [IPv4, IPv6]; single-stack IPv6 does not
 	// exist) [DS, OVH]. The subnets of its pools then hold an IPv6 /64
