@@ -95,11 +95,15 @@ func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 				return refuse("", "pool "+p.Name+" runs Windows: a pod CIDR widens on Linux-only clusters")
 			}
 		}
-		old, wide := c.podCIDRs(m.spec), s.PodCIDRs[0]
+		all, wide := c.podCIDRs(m.spec), s.PodCIDRs[0]
+		old := ipv4(all)
 		if len(old) != 1 || !(wide.Bits() < old[0].Bits() && wide.Contains(old[0].Addr())) {
 			return refuse("", "the new pod CIDR "+wide.String()+" must contain the one in force, "+joinPrefixes(old)+", and be wider")
 		}
 		c.PodCIDRs = []netip.Prefix{wide}
+		if v6 := firstIPv6(all); v6.IsValid() {
+			c.PodCIDRs = append(c.PodCIDRs, v6) // a dual-stack cluster's IPv6 range stays as it is [OVX]
+		}
 		return c, nil
 	}
 	if to, ok := migrations[from]; !ok || to != s.To || m.c.Spec != nil {

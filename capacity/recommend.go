@@ -117,6 +117,9 @@ func (m *model) limitNote(l Limit, need, avail int) string {
 		return fmt.Sprintf("kubenet: %d routes with surge exceed the route table's %d; move to azure-cni-overlay", need, avail)
 	case LimitClusterNodes:
 		return fmt.Sprintf("%d nodes with surge exceed the cluster limit of %d", need, avail)
+	case LimitPodCIDRIPv6:
+		bb := m.spec.Pods.BlockBitsIPv6
+		return fmt.Sprintf("IPv6 pod CIDR %v: %d nodes with surge need %d blocks of /%d, more than its %d: use a /%d", m.podCIDR6, need, need, bb, avail, bb-ceilLog2(uint64(need)))
 	case LimitVNet:
 		return fmt.Sprintf("%d private IPs with surge exceed the VNet's %d; use Overlay or static blocks, or a second cluster", need, avail)
 	}
