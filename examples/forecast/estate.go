@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
+	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -100,7 +100,7 @@ func estateBelow(out EstateOutput, t output.Share) error {
 
 func writeEstate(w io.Writer, out EstateOutput) error {
 	r := out.Report
-	vnet := joinPrefixes(out.VNet)
+	vnet := prefixes.Join(out.VNet, ", ")
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
@@ -127,24 +127,16 @@ func writeEstate(w io.Writer, out EstateOutput) error {
 	case len(r.Free) == 0:
 		fmt.Fprintln(w, "free in the VNet: none")
 	default:
-		fmt.Fprintf(w, "free in the VNet: %s\n", joinPrefixes(r.Free))
+		fmt.Fprintf(w, "free in the VNet: %s\n", prefixes.Join(r.Free, ", "))
 	}
 	return nil
-}
-
-func joinPrefixes(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return strings.Join(s, ", ")
 }
 
 // writeEstateMarkdown writes the estate as Markdown: a heading and a pool
 // table per cluster, then the subnets with every cluster's use.
 func writeEstateMarkdown(w io.Writer, out EstateOutput) error {
 	r := out.Report
-	vnet := joinPrefixes(out.VNet)
+	vnet := prefixes.Join(out.VNet, ", ")
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
@@ -170,7 +162,7 @@ func writeEstateMarkdown(w io.Writer, out EstateOutput) error {
 	case len(r.Free) == 0:
 		fmt.Fprintln(w, "Free in the VNet: none.")
 	default:
-		fmt.Fprintf(w, "Free in the VNet: %s.\n", joinPrefixes(r.Free))
+		fmt.Fprintf(w, "Free in the VNet: %s.\n", prefixes.Join(r.Free, ", "))
 	}
 	return nil
 }
