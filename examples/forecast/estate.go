@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
@@ -65,9 +64,9 @@ func runEstate(o options, stdout io.Writer) error {
 	}
 	switch *o.format {
 	case output.Text:
-		err = writeEstate(stdout, out)
+		err = writeEstate(stdout, out, text)
 	case output.Markdown:
-		err = writeEstateMarkdown(stdout, out)
+		err = writeEstate(stdout, out, markdown)
 	default:
 		err = output.Encode(stdout, *o.format, out)
 	}
@@ -98,71 +97,38 @@ func estateBelow(out EstateOutput, t output.Share) error {
 	return nil
 }
 
-func writeEstate(w io.Writer, out EstateOutput) error {
+// writeEstate writes the estate in format f: a heading and a pool table
+// per cluster, then the subnets with every cluster's use and what is free
+// in the VNet.
+func writeEstate(w io.Writer, out EstateOutput, f format) error {
 	r := out.Report
 	vnet := prefixes.Join(out.VNet, ", ")
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
-	fmt.Fprintf(w, "estate: %s: %s in VNet %s\n", out.Estate, input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
+	fmt.Fprintf(w, f.estate, f.cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
 	for _, c := range r.Clusters {
 		name := c.Name
 		if name == "" {
 			name = "(no name)"
 		}
-		fmt.Fprintf(w, "\n== %s (%v) ==\n", name, c.Mode)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit")
-		for _, p := range c.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
-		}
-		tw.Flush()
-	}
-	fmt.Fprintf(w, "\n== subnets, all clusters' use ==")
-	writeSpaces(w, r.Spaces)
-	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
-	switch {
-	case len(out.VNet) == 0:
-		fmt.Fprintln(w, "free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network")
-	case len(r.Free) == 0:
-		fmt.Fprintln(w, "free in the VNet: none")
-	default:
-		fmt.Fprintf(w, "free in the VNet: %s\n", prefixes.Join(r.Free, ", "))
-	}
-	return nil
-}
-
-// writeEstateMarkdown writes the estate as Markdown: a heading and a pool
-// table per cluster, then the subnets with every cluster's use.
-func writeEstateMarkdown(w io.Writer, out EstateOutput) error {
-	r := out.Report
-	vnet := prefixes.Join(out.VNet, ", ")
-	if vnet == "" {
-		vnet = "of unknown address space"
-	}
-	fmt.Fprintf(w, "# ipcap estate\n\n%s: %s in VNet %s\n\n", output.Cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
-	for _, c := range r.Clusters {
-		name := c.Name
-		if name == "" {
-			name = "(no name)"
-		}
-		fmt.Fprintf(w, "## %s (%v)\n\n", name, c.Mode)
+		fmt.Fprintf(w, f.heading, name, c.Mode)
 		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
 		for _, p := range c.Pools {
 			t.Add(p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
 		}
-		t.Write(w)
+		f.table(&t, w)
 	}
-	fmt.Fprint(w, "## Subnets, all clusters' use\n\n")
-	spacesMarkdown(w, r.Spaces)
-	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	fmt.Fprint(w, f.subnets)
+	f.table(spaces(r.Spaces, f.num), w)
+	fmt.Fprintf(w, f.vnetUse, thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	free := prefixes.Join(r.Free, ", ")
 	switch {
 	case len(out.VNet) == 0:
-		fmt.Fprintln(w, "Free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network.")
+		free = "unknown: give the VNet's document (`az network vnet show`) with -network"
 	case len(r.Free) == 0:
-		fmt.Fprintln(w, "Free in the VNet: none.")
-	default:
-		fmt.Fprintf(w, "Free in the VNet: %s.\n", prefixes.Join(r.Free, ", "))
+		free = "none"
 	}
+	fmt.Fprintf(w, f.free, free)
 	return nil
 }

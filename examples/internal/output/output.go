@@ -12,6 +12,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"sigs.k8s.io/yaml"
@@ -204,6 +205,18 @@ func (t *Table) Write(w io.Writer) {
 		line(r, false)
 	}
 	fmt.Fprintln(w)
+}
+
+// WriteText writes the table for a terminal: the header and the rows in
+// columns two spaces apart (text/tabwriter), no alignment row, no escapes,
+// no blank line after.
+func (t *Table) WriteText(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(t.Header, "\t"))
+	for _, r := range t.Rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
 }
 
 // Cell escapes s for a Markdown table cell: pipes escaped, newlines as

@@ -82,6 +82,15 @@ func TestTable(t *testing.T) {
 	assert.Equal(t, "| name |  | n |\n|---|---|---:|\n| a\\|b | – | 1200 |\n| two<br>lines | x | -3 |\n\n", b.String())
 }
 
+func TestTableWriteText(t *testing.T) {
+	tb := Table{Header: []string{"name", "n"}, Numeric: []bool{false, true}}
+	tb.Add("a|b", 1200)
+	tb.Add("long name", "")
+	var b strings.Builder
+	tb.WriteText(&b)
+	assert.Equal(t, "name       n\na|b        1200\nlong name  \n", b.String())
+}
+
 func TestUsage(t *testing.T) {
 	fs := flag.NewFlagSet("prog", flag.ContinueOnError)
 	var b strings.Builder
