@@ -62,15 +62,7 @@ func runEstate(o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch *o.format {
-	case output.Text:
-		err = writeEstate(stdout, out, text)
-	case output.Markdown:
-		err = writeEstate(stdout, out, markdown)
-	default:
-		err = output.Encode(stdout, *o.format, out)
-	}
-	if err != nil {
+	if err := output.Write(stdout, *o.format, out, text.writeEstate, markdown.writeEstate); err != nil {
 		return err
 	}
 	return estateBelow(out, o.failBelow)
@@ -100,7 +92,7 @@ func estateBelow(out EstateOutput, t output.Share) error {
 // writeEstate writes the estate in format f: a heading and a pool table
 // per cluster, then the subnets with every cluster's use and what is free
 // in the VNet.
-func writeEstate(w io.Writer, out EstateOutput, f format) error {
+func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 	r := out.Report
 	vnet := prefixes.Join(out.VNet, ", ")
 	if vnet == "" {

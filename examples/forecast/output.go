@@ -36,8 +36,8 @@ type Result struct {
 
 // format is a human-readable format, text or Markdown. Its strings are
 // the Printf formats of the lines both write, line ends included; its
-// funcs write what each lays out its own way. writeReport and writeEstate
-// put the parts in the same order for both.
+// funcs write what each lays out its own way. Its methods writeReport and
+// writeEstate put the parts in the same order for both.
 type format struct {
 	cell  func(string) string // a name taken from the input
 	num   func(int) string    // a number in the spaces' table
@@ -88,15 +88,15 @@ var (
 
 // writeText writes out for a terminal: a line per pool, a table of address
 // spaces, the forecast's lines.
-func writeText(w io.Writer, out Output) error { return writeReport(w, out, text) }
+func writeText(w io.Writer, out Output) error { return text.writeReport(w, out) }
 
 // writeMarkdown writes out as GitHub-flavoured Markdown: a heading per
 // mode, tables of pools and address spaces, the forecast as a table of
 // percentiles.
-func writeMarkdown(w io.Writer, out Output) error { return writeReport(w, out, markdown) }
+func writeMarkdown(w io.Writer, out Output) error { return markdown.writeReport(w, out) }
 
 // writeReport writes out in format f.
-func writeReport(w io.Writer, out Output, f format) error {
+func (f format) writeReport(w io.Writer, out Output) error {
 	fmt.Fprintf(w, f.cluster, f.cell(out.Cluster))
 	for _, r := range out.Results {
 		fmt.Fprintf(w, f.heading, r.Mode, r.Name)

@@ -76,6 +76,40 @@ func FormatFlag(fs *flag.FlagSet) *Format {
 	return &f
 }
 
+// FlagSet returns the command line of the program name: flag errors and
+// -h go to stderr, -h shows description and the examples (Usage), and -o
+// with its alias -json set the format it returns (FormatFlag).
+func FlagSet(name string, stderr io.Writer, description string, examples ...string) (*flag.FlagSet, *Format) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	Usage(fs, description, examples...)
+	return fs, FormatFlag(fs)
+}
+
+// Parse parses args with fs; a bad flag or an argument that is not a
+// flag is a BadUsage error.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return input.BadUsage(err)
+	}
+	if fs.NArg() > 0 {
+		return input.Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// Write writes v in format f: with text or markdown for Text and Markdown,
+// else as the document Encode writes.
+func Write[T any](w io.Writer, f Format, v T, text, markdown func(io.Writer, T) error) error {
+	switch f {
+	case Text:
+		return text(w, v)
+	case Markdown:
+		return markdown(w, v)
+	}
+	return Encode(w, f, v)
+}
+
 // Encode writes v as indented JSON, or as YAML converted from that JSON
 // (sigs.k8s.io/yaml), so both carry the same fields under the same names.
 func Encode(w io.Writer, f Format, v any) error {
