@@ -3,9 +3,9 @@ package capacity
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/ipcap/ipcap/internal/enum"
+	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -245,10 +245,5 @@ func (m *model) refuse(o Op, pool string, k, x, y int) *AdmissionError {
 	return e
 }
 
-func joinPrefixes(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return strings.Join(s, ",")
-}
+// joinPrefixes spells ps as AKS's messages do: "10.0.0.0/24,10.1.0.0/24".
+func joinPrefixes(ps []netip.Prefix) string { return prefixes.Join(ps, ",") }

@@ -285,23 +285,41 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 // written, with list indexes) or a byte offset, the value, and what was
 // expected; the first problem in the document is reported.
 func ReadCluster(cluster io.Reader, network ...io.Reader) (capacity.Cluster, error) {
-	names := make([]string, len(network))
-	for i := range network {
-		names[i] = fmt.Sprintf("network[%d]", i)
-	}
-	return read("cluster", cluster, names, network)
+	return readAll("cluster", cluster, network, read)
 }
 
 // ReadFiles is ReadCluster on files: it opens and reads the cluster
 // document and the network documents at the paths given, and its errors
 // name the file.
 func ReadFiles(cluster string, network ...string) (capacity.Cluster, error) {
-	cf, nets, err := openAll(cluster, network)
+	return readFiles(cluster, network, read)
+}
+
+// readDocs reads a first document (the cluster, or the clusters of an
+// estate) with the network documents; names names the network documents.
+type readDocs[T any] func(firstName string, first io.Reader, names []string, network []io.Reader) (T, error)
+
+// readAll reads the first document and the network documents with read,
+// naming the network documents "network[i]".
+func readAll[T any](firstName string, first io.Reader, network []io.Reader, read readDocs[T]) (T, error) {
+	names := make([]string, len(network))
+	for i := range network {
+		names[i] = fmt.Sprintf("network[%d]", i)
+	}
+	return read(firstName, first, names, network)
+}
+
+// readFiles opens the first document and the network documents at the
+// paths given, reads them with read, naming each by its path, and closes
+// them.
+func readFiles[T any](first string, network []string, read readDocs[T]) (T, error) {
+	cf, nets, err := openAll(first, network)
 	if err != nil {
-		return capacity.Cluster{}, err
+		var zero T
+		return zero, err
 	}
 	defer closeAll(cf, nets)
-	return read(cluster, cf, network, nets)
+	return read(first, cf, network, nets)
 }
 
 // openAll opens the first document and the network documents; its errors

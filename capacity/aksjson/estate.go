@@ -1,7 +1,6 @@
 package aksjson
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
@@ -49,23 +48,14 @@ import (
 // not the estate's. Errors are *Error values as ReadCluster's; the
 // clusters document is "clusters" and the network documents "network[i]".
 func ReadEstate(clusters io.Reader, network ...io.Reader) (capacity.Estate, error) {
-	names := make([]string, len(network))
-	for i := range network {
-		names[i] = fmt.Sprintf("network[%d]", i)
-	}
-	return readEstate("clusters", clusters, names, network)
+	return readAll("clusters", clusters, network, readEstate)
 }
 
 // ReadEstateFiles is ReadEstate on files: it opens and reads the clusters
 // document and the network documents at the paths given, and its errors
 // name the file.
 func ReadEstateFiles(clusters string, network ...string) (capacity.Estate, error) {
-	cf, nets, err := openAll(clusters, network)
-	if err != nil {
-		return capacity.Estate{}, err
-	}
-	defer closeAll(cf, nets)
-	return readEstate(clusters, cf, network, nets)
+	return readFiles(clusters, network, readEstate)
 }
 
 func readEstate(clustersName string, clusters io.Reader, names []string, network []io.Reader) (capacity.Estate, error) {

@@ -13,7 +13,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net/netip"
@@ -41,12 +40,9 @@ type workload struct {
 const description = "which AKS networking modes fit one workload (nodes, pods per node, a VNet), the subnets and pod CIDR each needs, and why the others do not"
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	output.Usage(fs, description,
+	fs, format := output.FlagSet("compare", stderr, description,
 		"compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico -o markdown",
 		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%")
-	format := output.FormatFlag(fs)
 	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits")
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
@@ -60,11 +56,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools and policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return input.BadUsage(err)
-	}
-	if fs.NArg() > 0 {
-		return input.Usagef("unexpected argument %q", fs.Arg(0))
+	if err := output.Parse(fs, args); err != nil {
+		return err
 	}
 	if len(networks) > 0 && *clusterPath == "" {
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
@@ -122,15 +115,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fits++
 		}
 	}
-	switch *format {
-	case output.Text:
-		err = writeText(stdout, doc)
-	case output.Markdown:
-		err = writeMarkdown(stdout, doc)
-	default:
-		err = output.Encode(stdout, *format, doc)
-	}
-	if err != nil {
+	if err := output.Write(stdout, *format, doc, writeText, writeMarkdown); err != nil {
 		return err
 	}
 	if fits == 0 {

@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
+	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -63,15 +62,7 @@ func runEstate(o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch *o.format {
-	case output.Text:
-		err = writeEstate(stdout, out)
-	case output.Markdown:
-		err = writeEstateMarkdown(stdout, out)
-	default:
-		err = output.Encode(stdout, *o.format, out)
-	}
-	if err != nil {
+	if err := output.Write(stdout, *o.format, out, text.writeEstate, markdown.writeEstate); err != nil {
 		return err
 	}
 	return estateBelow(out, o.failBelow)
@@ -98,79 +89,38 @@ func estateBelow(out EstateOutput, t output.Share) error {
 	return nil
 }
 
-func writeEstate(w io.Writer, out EstateOutput) error {
+// writeEstate writes the estate in format f: a heading and a pool table
+// per cluster, then the subnets with every cluster's use and what is free
+// in the VNet.
+func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 	r := out.Report
-	vnet := joinPrefixes(out.VNet)
+	vnet := prefixes.Join(out.VNet, ", ")
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
-	fmt.Fprintf(w, "estate: %s: %s in VNet %s\n", out.Estate, input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
+	fmt.Fprintf(w, f.estate, f.cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
 	for _, c := range r.Clusters {
 		name := c.Name
 		if name == "" {
 			name = "(no name)"
 		}
-		fmt.Fprintf(w, "\n== %s (%v) ==\n", name, c.Mode)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit")
-		for _, p := range c.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
-		}
-		tw.Flush()
-	}
-	fmt.Fprintf(w, "\n== subnets, all clusters' use ==")
-	writeSpaces(w, r.Spaces)
-	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
-	switch {
-	case len(out.VNet) == 0:
-		fmt.Fprintln(w, "free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network")
-	case len(r.Free) == 0:
-		fmt.Fprintln(w, "free in the VNet: none")
-	default:
-		fmt.Fprintf(w, "free in the VNet: %s\n", joinPrefixes(r.Free))
-	}
-	return nil
-}
-
-func joinPrefixes(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return strings.Join(s, ", ")
-}
-
-// writeEstateMarkdown writes the estate as Markdown: a heading and a pool
-// table per cluster, then the subnets with every cluster's use.
-func writeEstateMarkdown(w io.Writer, out EstateOutput) error {
-	r := out.Report
-	vnet := joinPrefixes(out.VNet)
-	if vnet == "" {
-		vnet = "of unknown address space"
-	}
-	fmt.Fprintf(w, "# ipcap estate\n\n%s: %s in VNet %s\n\n", output.Cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
-	for _, c := range r.Clusters {
-		name := c.Name
-		if name == "" {
-			name = "(no name)"
-		}
-		fmt.Fprintf(w, "## %s (%v)\n\n", name, c.Mode)
+		fmt.Fprintf(w, f.heading, name, c.Mode)
 		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
 		for _, p := range c.Pools {
 			t.Add(p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
 		}
-		t.Write(w)
+		f.table(&t, w)
 	}
-	fmt.Fprint(w, "## Subnets, all clusters' use\n\n")
-	spacesMarkdown(w, r.Spaces)
-	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	fmt.Fprint(w, f.subnets)
+	f.table(spaces(r.Spaces, f.num), w)
+	fmt.Fprintf(w, f.vnetUse, thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	free := prefixes.Join(r.Free, ", ")
 	switch {
 	case len(out.VNet) == 0:
-		fmt.Fprintln(w, "Free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network.")
+		free = "unknown: give the VNet's document (`az network vnet show`) with -network"
 	case len(r.Free) == 0:
-		fmt.Fprintln(w, "Free in the VNet: none.")
-	default:
-		fmt.Fprintf(w, "Free in the VNet: %s.\n", joinPrefixes(r.Free))
+		free = "none"
 	}
+	fmt.Fprintf(w, f.free, free)
 	return nil
 }

@@ -63,8 +63,10 @@ const description = "how far each pool of an AKS cluster can grow in each networ
 
 func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs, format := output.FlagSet("forecast", stderr, description,
+		"forecast -mode azure-cni-overlay -o markdown -plot timeline.png -plot-modes modes.png",
+		"forecast -cluster aks.json -network vnet.json -history nodes.csv -fail-below 20%")
+	o.format = format
 	fs.StringVar(&o.clusterPath, "cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
 	fs.StringVar(&o.clustersPath, "clusters", "", "an estate: `az aks list -o json`, Resource Graph or REST output of clusters in one VNet (not with -cluster)")
 	fs.Var(&o.networks, "network", "VNet, subnet, subnet list or list-usage JSON for the clusters' subnets (repeatable)")
@@ -75,21 +77,15 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.trials, "trials", 1000, "Monte Carlo trials (1 to 1,000,000)")
 	fs.IntVar(&o.workers, "workers", 0, "trials run in parallel, at most 1,024 (default: one per CPU)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
-	o.format = output.FormatFlag(fs)
 	fs.StringVar(&o.plotPath, "plot", "", "draw the forecast pool's timeline to this .svg or .png `file`: node-count history, the P10–P90 band and median to exhaustion, max nodes with and without surge, the dates (needs history: the default's, or -history)")
 	fs.StringVar(&o.plotModesPath, "plot-modes", "", "draw the forecast pool's max nodes now in every networking mode, the binding limit on each bar, to this .svg or .png `file`")
 	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
-	output.Usage(fs, description,
-		"forecast -mode azure-cni-overlay -o markdown -plot timeline.png -plot-modes modes.png",
-		"forecast -cluster aks.json -network vnet.json -history nodes.csv -fail-below 20%")
-	if err := fs.Parse(args); err != nil {
-		return o, input.BadUsage(err)
+	if err := output.Parse(fs, args); err != nil {
+		return o, err
 	}
 	var set []string
 	fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
 	switch {
-	case fs.NArg() > 0:
-		return o, input.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.clustersPath != "":
 		return o, checkEstateFlags(set)
 	case len(o.networks) > 0 && o.clusterPath == "":
@@ -183,15 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		out.Results = append(out.Results, r)
 	}
-	switch *o.format {
-	case output.Text:
-		err = writeText(stdout, out)
-	case output.Markdown:
-		err = writeMarkdown(stdout, out)
-	default:
-		err = output.Encode(stdout, *o.format, out)
-	}
-	if err != nil {
+	if err := output.Write(stdout, *o.format, out, writeText, writeMarkdown); err != nil {
 		return err
 	}
 	if o.plotPath != "" {

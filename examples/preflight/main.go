@@ -31,12 +31,9 @@ func main() { input.Main("preflight", run) }
 const description = "will AKS accept a create, scale, autoscaler max, upgrade, new pool or migration, and will it then work? Exit 1 when a check is refused or fails"
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	output.Usage(fs, description,
+	fs, format := output.FlagSet("preflight", stderr, description,
 		"preflight -cluster aks.json -network vnet.json -op upgrade -pool user -o markdown",
 		"terraform show -json plan.out > plan.json && preflight -tfplan plan.json -o json")
-	format := output.FormatFlag(fs)
 	clusterPath := fs.String("cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
@@ -47,14 +44,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
 	toName := fs.String("to", "", "the mode -op migrate moves to (azure-cni-overlay)")
 	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -op migrate or expand-pod-cidr")
-	if err := fs.Parse(args); err != nil {
-		return input.BadUsage(err)
+	if err := output.Parse(fs, args); err != nil {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
-	case fs.NArg() > 0:
-		return input.Usagef("unexpected argument %q", fs.Arg(0))
 	case len(networks) > 0 && *clusterPath == "":
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
 	case *planPath != "" && *clusterPath != "":
