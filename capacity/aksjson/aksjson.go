@@ -348,7 +348,13 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 // subnet's addressPrefixes over its addressPrefix, when both are given;
 // both are checked. capacity.Validate judges the ranges of each family: a
 // single-stack cluster's subnets and VNet may hold IPv6 prefixes, its pod
-// and service ranges may not.
+// and service ranges may not. Reserved counts IPv4 addresses, but a
+// subnet's ipConfigurations do not say their family: in a subnet with an
+// IPv6 prefix, another holder's IPv6 configuration (the IPv6 frontend of a
+// dual-stack internal load balancer, a dual-stack VM's second
+// configuration) counts as an IPv4 address, so Reserved may be too high
+// there. The cluster's own nodes' configurations of both families are
+// left out, as above.
 //
 // Each document may hold at most MaxDocumentSize bytes. Errors are *Error
 // values that name the document, the JSON path of the value at fault (as

@@ -226,6 +226,16 @@ func TestReadIPFamilies(t *testing.T) {
 	require.Len(t, e.Subnets, 1) // GatewaySubnet, which no cluster uses
 	assert.Equal(t, pfx("fd00:2:0:ff::/64"), e.Subnets[0].Prefixes)
 	assert.Equal(t, pfx("fd00:244::/64"), e.Clusters[0].PodCIDRs)
+
+	// The dual-stack cluster as an estate: the VNet's IPv6 space is the
+	// estate's, and AnalyzeEstate takes it.
+	e, err = aksjson.ReadEstateFiles("testdata/dualstack.json", "testdata/dualstack-vnet.json")
+	require.NoError(t, err)
+	assert.Equal(t, pfx("10.240.0.0/16", "fd00:1::/48"), e.VNet)
+	assert.True(t, e.Clusters[0].DualStack)
+	assert.Equal(t, pfx("10.240.0.0/22", "fd00:1::/64"), e.Clusters[0].Subnets[0].Prefixes)
+	_, err = capacity.AnalyzeEstate(e)
+	require.NoError(t, err)
 }
 
 func TestReadErrors(t *testing.T) {
