@@ -6,10 +6,15 @@
 //	go run ./examples/compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico
 //	go run ./examples/compare -cluster aks.json -network vnet.json   # your cluster's workload
 //	go run ./examples/compare -mode azure-cni-overlay -nodes 1200 -fail-below 25%   # a CI gate
+//	go run ./examples/compare -mode kubenet -nodes 300 -migrate-to overlay -pod-cidr 10.244.0.0/16
 //
 // It exits 1 when none of the modes compared fits the workload (-mode
 // narrows the modes; -fail-below asks that a mode's subnets leave a share
-// of the VNet free).
+// of the VNet free). With -migrate-to it answers instead whether the
+// cluster (-cluster, or the workload laid out in -mode, kubenet by
+// default) can migrate to Azure CNI Overlay: AKS's verdict, what then
+// fails, and each pool's max nodes before and after; it exits 1 when the
+// migration is refused or fails.
 package main
 
 import (
@@ -45,7 +50,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	output.Usage(fs, description,
 		"compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico -o markdown",
-		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%")
+		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%",
+		"compare -cluster aks.json -network vnet.json -migrate-to overlay -pod-cidr 10.244.0.0/16")
 	format := output.FormatFlag(fs)
 	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits")
 	var threshold output.Share
@@ -60,6 +66,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools and policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
+	migrateTo := fs.String("migrate-to", "", "answer instead whether the cluster (-cluster, or the workload laid out in -mode, default kubenet) can migrate to this `mode` (azure-cni-overlay, or overlay): AKS's verdict, what then fails, each pool's max nodes before and after; exit 1 when refused or failing")
+	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -migrate-to (default: kubenet keeps its own; Azure CNI must give one)")
 	if err := fs.Parse(args); err != nil {
 		return input.BadUsage(err)
 	}
@@ -68,6 +76,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(networks) > 0 && *clusterPath == "" {
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
+	}
+	if *podCIDR != "" && *migrateTo == "" {
+		return input.Usagef("-pod-cidr goes with -migrate-to")
 	}
 	var err error
 	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !usableVNet(w.vnet) {
@@ -82,6 +93,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if w.pods < 1 || w.pods > 250 {
 		return input.Usagef("-pods %d: want 1 to 250", w.pods)
+	}
+	if *migrateTo != "" {
+		var set []string
+		fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
+		w.vnet = w.vnet.Masked()
+		return runMigrate(migration{to: *migrateTo, podCIDR: *podCIDR, clusterPath: *clusterPath, networks: networks,
+			modeNames: *modeNames, set: set, w: w, format: *format}, stdout)
 	}
 	only, err := parseModes(*modeNames)
 	if err != nil {
