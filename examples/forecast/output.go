@@ -16,8 +16,9 @@ import (
 // Output is the -json document: the library's own types, so that a service
 // reading it needs nothing from this program.
 type Output struct {
-	Cluster string   `json:"cluster"` // the input: a file name, or the default's description
-	Results []Result `json:"results"` // one per networking mode analysed
+	Cluster string   `json:"cluster"`         // the input: a file name, or the default's description
+	Notes   []string `json:"notes,omitempty"` // what the reader must know of the input: a history not applied
+	Results []Result `json:"results"`         // one per networking mode analysed
 }
 
 // Result is one mode's answer.
@@ -29,13 +30,22 @@ type Result struct {
 	// AtMax is capacity.Analyze of the cluster: every other pool at its
 	// autoscaler max, the basis AKS plans on. Now is Analyze of
 	// Cluster.AtCount: the other pools as they are now.
-	AtMax    *capacity.Report         `json:"atMax,omitempty"`
-	Now      *capacity.Report         `json:"now,omitempty"`
+	AtMax *capacity.Report `json:"atMax,omitempty"`
+	Now   *capacity.Report `json:"now,omitempty"`
+	// FitsNow is whether the cluster fits as it is: AKS accepts it as
+	// configured, every pool at its autoscaler max, and its nodes at their
+	// count get their addresses. Verdict is capacity.Check of a create,
+	// which says why not.
+	FitsNow  bool                     `json:"fitsNow"`
+	Verdict  *capacity.Verdict        `json:"verdict,omitempty"`
 	Forecast *capacity.ForecastResult `json:"forecast,omitempty"` // the other pools as they are now
 }
 
 func writeText(w io.Writer, out Output) error {
 	fmt.Fprintf(w, "cluster: %s\n", out.Cluster)
+	for _, n := range out.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 	for _, r := range out.Results {
 		fmt.Fprintf(w, "\n== %s (%s) ==\n", r.Mode, r.Name)
 		if r.Error != "" {
@@ -44,6 +54,9 @@ func writeText(w io.Writer, out Output) error {
 		}
 		if len(r.SkippedPools) > 0 {
 			fmt.Fprintf(w, "left out: %s (Windows node pools are not supported)\n", strings.Join(r.SkippedPools, ", "))
+		}
+		if !r.FitsNow {
+			fmt.Fprintf(w, "does not fit now: %v\n", r.Verdict)
 		}
 		for i, p := range r.AtMax.Pools {
 			writePool(w, p, r.Now.Pools[i])
@@ -127,6 +140,9 @@ func thousands(n int) string { return output.Thousands(n) }
 // percentiles.
 func writeMarkdown(w io.Writer, out Output) error {
 	fmt.Fprintf(w, "# ipcap forecast\n\ncluster: %s\n\n", output.Cell(out.Cluster))
+	for _, n := range out.Notes {
+		fmt.Fprintf(w, "> **Note:** %s\n\n", n)
+	}
 	for _, r := range out.Results {
 		fmt.Fprintf(w, "## %s (%s)\n\n", r.Mode, r.Name)
 		if r.Error != "" {
@@ -135,6 +151,9 @@ func writeMarkdown(w io.Writer, out Output) error {
 		}
 		if len(r.SkippedPools) > 0 {
 			fmt.Fprintf(w, "Left out: %s (Windows node pools are not supported).\n\n", strings.Join(r.SkippedPools, ", "))
+		}
+		if !r.FitsNow {
+			fmt.Fprintf(w, "❌ **Does not fit now:** %s\n\n", output.Cell(r.Verdict.String()))
 		}
 		pools := output.Table{
 			Header:  []string{"pool", "nodes now", "autoscaler max", "max nodes now", "with surge", "limit", "max nodes, all pools at max", "limit at max"},
