@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -468,8 +469,8 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	}
 	last := h[len(h)-1]
 	if pc := f.m.pools[f.pi].pool.Count; last.Nodes != pc {
-		r.warn("the history ends at %d nodes (%s) but pool %s has %d now: the trials start from the cluster as it is now and follow the history's model from its last observation",
-			last.Nodes, last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, pc)
+		r.warn("the history ends at %s (%s) but pool %s has %s now: the trials start from the cluster as it is now and follow the history's model from its last observation",
+			count(last.Nodes, "node"), last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count(pc, "node"))
 	}
 	if f.g == nil {
 		return r
@@ -523,8 +524,8 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		}
 		latest := days[known-1]
 		if ahead := latest - float64(f.day0); ahead > 3*span {
-			r.warn("%s, P%d %s, lies %.0f days after the last observation, more than 3× the history's span of %.3g days: an extrapolation", d.name, []int{10, 50, 90}[known-1],
-				dateOf(int64(latest)).Format(time.DateOnly), ahead, span)
+			r.warn("%s, P%d %s, lies %s after the last observation, more than 3× the history's span of %s: an extrapolation", d.name, []int{10, 50, 90}[known-1],
+				dateOf(int64(latest)).Format(time.DateOnly), count(int(ahead), "day"), daySpan(span))
 		}
 	}
 	return r
@@ -532,6 +533,15 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 
 func (r *ForecastResult) warn(format string, args ...any) {
 	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+}
+
+// daySpan writes a span of days: whole days with thousands separated
+// ("1,309 days"), a short fractional one to three digits ("2.5 days").
+func daySpan(x float64) string {
+	if x >= 10 && x < 1e15 {
+		return count(int(math.Round(x)), "day")
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64) + " days"
 }
 
 func plural(n int) string {

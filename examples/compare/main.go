@@ -263,7 +263,7 @@ func writeText(w io.Writer, doc Document) error {
 			fits = "no"
 		}
 		node, pod, podRange := sizes(r)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Mode, fits, r.VNetIPs, node, pod, podRange, strings.Join(r.Why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	return tw.Flush()
 }
@@ -349,7 +349,7 @@ func compare(m modes.Mode, w workload) result {
 		}
 	}
 	if r.used > r.vnetSize {
-		r.why = append(r.why, fmt.Sprintf("subnets need %d addresses, the VNet has %d", r.used, r.vnetSize))
+		r.why = append(r.why, fmt.Sprintf("subnets need %s addresses, the VNet has %s", output.Thousands(r.used), output.Thousands(r.vnetSize)))
 	}
 	r.why = append(r.why, rec.Notes...)
 	return r

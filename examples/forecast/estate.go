@@ -87,8 +87,8 @@ func estateBelow(out EstateOutput, t output.Share) error {
 	for _, c := range out.Report.Clusters {
 		for _, p := range c.Pools {
 			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
-				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free (%s < %s)",
-					c.Name, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
+				below = append(below, fmt.Sprintf("%s pool %s: %s of %s nodes free (%s < %s)",
+					c.Name, p.Name, thousands(max(p.MaxNodes-p.Count, 0)), thousands(p.MaxNodes), output.Percent(s), output.Percent(t.Value)))
 			}
 		}
 	}
@@ -114,7 +114,7 @@ func writeEstate(w io.Writer, out EstateOutput) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit")
 		for _, p := range c.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, thousands(p.Count), thousands(p.AtMax), thousands(p.MaxNodes), p.Limit)
 		}
 		tw.Flush()
 	}
@@ -157,7 +157,7 @@ func writeEstateMarkdown(w io.Writer, out EstateOutput) error {
 		fmt.Fprintf(w, "## %s (%v)\n\n", name, c.Mode)
 		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
 		for _, p := range c.Pools {
-			t.Add(p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
+			t.Add(p.Name, thousands(p.Count), thousands(p.AtMax), thousands(p.MaxNodes), p.Limit)
 		}
 		t.Write(w)
 	}

@@ -290,8 +290,8 @@ func failBelow(out Output, t output.Share) error {
 		}
 		for _, p := range r.Now.Pools {
 			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
-				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free now (%s < %s)",
-					r.Mode, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
+				below = append(below, fmt.Sprintf("%s pool %s: %s of %s nodes free now (%s < %s)",
+					r.Mode, p.Name, thousands(max(p.MaxNodes-p.Count, 0)), thousands(p.MaxNodes), output.Percent(s), output.Percent(t.Value)))
 			}
 		}
 	}
@@ -436,7 +436,7 @@ func progress(stderr io.Writer, mode string) func(done, total int) {
 		if time.Since(start) < time.Second {
 			return
 		}
-		fmt.Fprintf(f, "\r%s: %d/%d trials", mode, done, total)
+		fmt.Fprintf(f, "\r%s: %s/%s trials", mode, thousands(done), thousands(total))
 		if done == total {
 			fmt.Fprint(f, "\r\033[K")
 		}

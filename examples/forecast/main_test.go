@@ -380,3 +380,17 @@ func TestDoesNotFitNow(t *testing.T) {
 	assert.Equal(t, input.ExitOK, input.ExitCode(run(context.Background(), []string{"-h"}, io.Discard, &help)))
 	assert.Contains(t, help.String(), "Exit 1 when the cluster does not fit now")
 }
+
+// Text output separates thousands: trials, nodes, limits' trial counts and
+// the library's warnings alike.
+func TestThousands(t *testing.T) {
+	out := runArgs(t, "-mode", "byocni-cilium", "-trials", "1000")
+	// Bring-your-own Cilium: a pool stops at AKS's 1,000 nodes, in all
+	// 1,000 trials.
+	assert.Contains(t, out, "forecast for pool user (1,000 trials, the other pools as they are now): runs out at 1,000 nodes (P10–P90: 1,000–1,000); limits: pool-nodes 1,000\n")
+	assert.Contains(t, out, "fits up to 1,000 nodes now (751 with upgrade surge, pool-nodes), 1,000 with the other pools at their max")
+	assert.Regexp(t, `cni-pool +cni-pool +262,144 +0 +3,328 +16,128 +246,016\n`, out)
+	out = runArgs(t, "-mode", "azure-cni-overlay", "-trials", "1000")
+	assert.Regexp(t, `lies 1,\d\d\d days after the last observation`, out)
+	assert.NotRegexp(t, `\d{4} (trials|nodes|days)`, out)
+}

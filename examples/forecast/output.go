@@ -74,10 +74,10 @@ func writeText(w io.Writer, out Output) error {
 func writePool(w io.Writer, atMax, now capacity.PoolReport) {
 	size := "now " + input.Count(now.Count, "node", "nodes")
 	if atMax.AtMax != now.Count {
-		size += fmt.Sprintf(", autoscaler max %d", atMax.AtMax)
+		size += ", autoscaler max " + thousands(atMax.AtMax)
 	}
-	fmt.Fprintf(w, "%s: %s; fits up to %s now (%d with upgrade surge, %s), %d with the other pools at their max, as AKS plans (%s)\n",
-		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
+	fmt.Fprintf(w, "%s: %s; fits up to %s now (%s with upgrade surge, %s), %s with the other pools at their max, as AKS plans (%s)\n",
+		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
 }
 
 // writeSpaces prints the spaces' use on both bases.
@@ -90,7 +90,7 @@ func writeSpaces(w io.Writer, spaces []capacity.Space) {
 		if s.Source == modes.NoSource {
 			role = "unused"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, role, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, role, thousands(s.Usable), thousands(s.Reserved), thousands(s.Now), thousands(s.AtMax), thousands(s.Free))
 	}
 	tw.Flush()
 }
@@ -98,8 +98,8 @@ func writeSpaces(w io.Writer, spaces []capacity.Space) {
 // writeForecast prints where the pool runs out, when, the date to upgrade
 // by, and the warnings that qualify them.
 func writeForecast(w io.Writer, f *capacity.ForecastResult) {
-	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %g–%g); limits: %s\n",
-		f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P10, f.Nodes.P90, limits(f.Limits))
+	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %s–%s); limits: %s\n",
+		f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), input.Thousands(f.Nodes.P10), input.Thousands(f.Nodes.P90), limits(f.Limits))
 	if f.Model != "" {
 		fmt.Fprintf(w, "  history: %s, %+.2f nodes a day\n", f.Model, f.Growth)
 	}
@@ -126,7 +126,7 @@ func limits(m map[capacity.Limit]int) string {
 	var parts []string
 	for l := capacity.LimitNodeSubnet; l <= capacity.LimitVNet; l++ {
 		if n := m[l]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", l, n))
+			parts = append(parts, fmt.Sprintf("%s %s", l, thousands(n)))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -161,7 +161,7 @@ func writeMarkdown(w io.Writer, out Output) error {
 		}
 		for i, atMax := range r.AtMax.Pools {
 			now := r.Now.Pools[i]
-			pools.Add(now.Name, now.Count, atMax.AtMax, now.MaxNodes, now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
+			pools.Add(now.Name, thousands(now.Count), thousands(atMax.AtMax), thousands(now.MaxNodes), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
 		}
 		pools.Write(w)
 		spacesMarkdown(w, r.AtMax.Spaces)
@@ -173,7 +173,7 @@ func writeMarkdown(w io.Writer, out Output) error {
 			}
 			fmt.Fprint(w, "\n\n")
 			t := output.Table{Header: []string{"", "P10", "P50", "P90"}, Numeric: []bool{false, true, true, true}}
-			t.Add("nodes that fit", f.Nodes.P10, f.Nodes.P50, f.Nodes.P90)
+			t.Add("nodes that fit", input.Thousands(f.Nodes.P10), input.Thousands(f.Nodes.P50), input.Thousands(f.Nodes.P90))
 			if f.When != nil {
 				t.Add("runs out on", date(f.When.P10), date(f.When.P50), date(f.When.P90))
 			}
