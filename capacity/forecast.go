@@ -42,6 +42,9 @@ type ForecastOptions struct {
 	// past; zero = the last observation's time. Forecast never reads the
 	// clock.
 	Now time.Time
+	// Path asks for ForecastResult.Path, the percentiles of the pool's
+	// node count day by day; it needs a growth model (3 observations).
+	Path bool
 	// Progress, when set, is called on Forecast's goroutine after each
 	// trial with the trials done and the total. The library prints nothing.
 	Progress func(done, total int)
@@ -79,6 +82,11 @@ type ForecastResult struct {
 	// the model (see the package doc); both zero without history.
 	Growth float64     `json:"growth"`
 	Model  GrowthModel `json:"model,omitempty"`
+	// Path holds, with ForecastOptions.Path and a growth model, the
+	// percentiles across trials of the pool's node count from the last
+	// observation on: a band per day whose P50 passes the nodes that fit
+	// on When.P50 (see PathPoint).
+	Path []PathPoint `json:"path,omitempty"`
 	// Warnings say what a reader must know to trust the figures: a
 	// history whose last count is not the pool's Count, a date already
 	// past, a date more than 3× the history's span ahead, too little
@@ -267,7 +275,13 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 		}
 	}
 	wg.Wait()
-	return f.summarise(results), nil
+	r := f.summarise(results)
+	if opt.Path && f.g != nil {
+		if r.Path, err = f.path(ctx, results); err != nil {
+			return nil, context.Cause(ctx)
+		}
+	}
+	return r, nil
 }
 
 // forecaster is what every trial of one Forecast shares, read-only.

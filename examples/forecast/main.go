@@ -416,7 +416,7 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
 	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history,
-		Progress: progress(stderr, res.Mode.String())}
+		Path: o.plotPath != "", Progress: progress(stderr, res.Mode.String())}
 	res.Forecast, err = capacity.Forecast(ctx, c, pool, opt)
 	return res, err
 }

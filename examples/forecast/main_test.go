@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
@@ -393,4 +394,31 @@ func TestThousands(t *testing.T) {
 	out = runArgs(t, "-mode", "azure-cni-overlay", "-trials", "1000")
 	assert.Regexp(t, `lies 1,\d\d\d days after the last observation`, out)
 	assert.NotRegexp(t, `\d{4} (trials|nodes|days)`, out)
+}
+
+// The timeline's band is the forecast's per-day path: -plot asks for it,
+// and its median passes the max nodes (251 in Overlay) on the P50 date.
+func TestTimelinePath(t *testing.T) {
+	dir := t.TempDir()
+	svgPath := filepath.Join(dir, "t.svg")
+	js := runArgs(t, "-mode", "azure-cni-overlay", "-trials", "200", "-plot", svgPath, "-json")
+	var out Output
+	require.NoError(t, json.Unmarshal([]byte(js), &out))
+	f := out.Results[0].Forecast
+	require.NotEmpty(t, f.Path)
+	require.NotNil(t, f.When)
+	var crossed time.Time
+	for _, p := range f.Path {
+		if p.P50 > 251 {
+			crossed = p.Date
+			break
+		}
+	}
+	assert.Equal(t, f.When.P50, crossed)
+	svg, err := os.ReadFile(svgPath)
+	require.NoError(t, err)
+	assert.Contains(t, string(svg), "P10–P90 and P50 of the pool&#39;s node count each day")
+	assert.NotContains(t, string(svg), "through the forecast&#39;s dates")
+	// Without -plot the document has no path.
+	assert.NotContains(t, runArgs(t, "-mode", "azure-cni-overlay", "-trials", "20", "-json"), `"path"`)
 }
