@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%",
 		"compare -cluster aks.json -network vnet.json -migrate-to overlay -pod-cidr 10.244.0.0/16")
 	format := output.FormatFlag(fs)
-	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits")
+	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
 	var w workload
