@@ -125,7 +125,7 @@ func TestForecastDatesBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.When)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.UpgradeBy)
-	assert.Contains(t, f.Warnings, "the history ends at 1300 nodes (2020-01-21) but pool nodes has 4 now: the trials start from the cluster as it is now and follow the history's model from its last observation")
+	assert.Contains(t, f.Warnings, "the history ends at 1,300 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation")
 	assert.Contains(t, f.Warnings, "the date the pool runs out, P90 2020-01-01, is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
 	_, err = json.Marshal(f)
 	require.NoError(t, err)

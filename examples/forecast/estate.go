@@ -78,8 +78,8 @@ func estateBelow(out EstateOutput, t output.Share) error {
 	for _, c := range out.Report.Clusters {
 		for _, p := range c.Pools {
 			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
-				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free (%s < %s)",
-					c.Name, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
+				below = append(below, fmt.Sprintf("%s pool %s: %s of %s nodes free (%s < %s)",
+					c.Name, p.Name, thousands(max(p.MaxNodes-p.Count, 0)), thousands(p.MaxNodes), output.Percent(s), output.Percent(t.Value)))
 			}
 		}
 	}
@@ -107,7 +107,7 @@ func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 		fmt.Fprintf(w, f.heading, name, c.Mode)
 		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
 		for _, p := range c.Pools {
-			t.Add(p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
+			t.Add(p.Name, thousands(p.Count), thousands(p.AtMax), thousands(p.MaxNodes), p.Limit)
 		}
 		f.table(&t, w)
 	}
