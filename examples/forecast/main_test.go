@@ -422,3 +422,13 @@ func TestTimelinePath(t *testing.T) {
 	// Without -plot the document has no path.
 	assert.NotContains(t, runArgs(t, "-mode", "azure-cni-overlay", "-trials", "20", "-json"), `"path"`)
 }
+
+// A dual-stack cluster's IPv6 pod CIDR is reported in per-node blocks: the
+// fixture's default fd12:3456:789a::/64 holds 2^(80−64) = 65,536 /80s, and
+// 3 system nodes plus apps at its autoscaler max of 50 take 53.
+func TestDualStack(t *testing.T) {
+	out := runArgs(t, "-cluster", fixtures+"dualstack.json", "-network", fixtures+"dualstack-vnet.json", "-mode", "azure-cni-overlay", "-trials", "10")
+	assert.Contains(t, out, "IPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n")
+	out = runArgs(t, "-cluster", fixtures+"dualstack.json", "-network", fixtures+"dualstack-vnet.json", "-mode", "azure-cni-overlay", "-trials", "10", "-o", "markdown")
+	assert.Contains(t, out, "IPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n\n")
+}

@@ -56,6 +56,7 @@ type format struct {
 	cannotRun string // why the mode cannot run the cluster
 	leftOut   string // the pools the mode cannot run
 	vnetUse   string // the VNet addresses the autoscalers' max takes, of the limit
+	ipv6      string // a dual-stack cluster's IPv6 pod CIDR: its per-node blocks
 
 	pools    func(w io.Writer, r Result) // how far each pool can grow
 	forecast func(w io.Writer, f *capacity.ForecastResult)
@@ -75,6 +76,7 @@ var (
 		cannotRun: "cannot run this cluster: %s\n",
 		leftOut:   "left out: %s (Windows node pools are not supported)\n",
 		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n",
+		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n",
 		pools:     writePools,
 		forecast:  writeForecast,
 		estate:    "estate: %s: %s in VNet %s\n",
@@ -90,6 +92,7 @@ var (
 		cannotRun: "Cannot run this cluster: %s\n\n",
 		leftOut:   "Left out: %s (Windows node pools are not supported).\n\n",
 		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n\n",
+		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n\n",
 		pools:     poolsMarkdown,
 		forecast:  forecastMarkdown,
 		estate:    "# ipcap estate\n\n%s: %s in VNet %s\n\n",
@@ -128,6 +131,9 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		f.pools(w, r)
 		f.table(spaces(r.AtMax.Spaces, f.num), w)
 		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
+		if b := r.AtMax.PodCIDRIPv6; b != nil {
+			fmt.Fprintf(w, f.ipv6, b.Prefix, thousands(b.Blocks), b.BlockBits, thousands(b.AtMax), thousands(b.Free))
+		}
 		if r.Forecast != nil {
 			f.forecast(w, r.Forecast)
 		}
