@@ -1,7 +1,6 @@
 package capacity_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -142,9 +141,7 @@ func TestCustomRoutesShareTheTable(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 398, r.Pools[0].MaxNodes)
 	assert.Equal(t, capacity.LimitRouteTable, r.Pools[0].Limit)
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 1000))
-	require.NoError(t, err)
-	assert.Equal(t, 398, tl.Exhausted.Nodes)
+	assert.Equal(t, 398, exhausted(t, c, "nodes", 1000).Nodes)
 
 	c.Mode = modes.AzureCNIOverlay
 	var ve *capacity.ValidationError

@@ -81,9 +81,7 @@ func TestCustomStaticBlocks(t *testing.T) {
 	r, err := capacity.Analyze(c)
 	require.NoError(t, err)
 	assert.Equal(t, 3, r.Pools[0].MaxNodes)
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 10))
-	require.NoError(t, err)
-	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, 3, tl.Exhausted.Nodes)
-	assert.Equal(t, capacity.LimitPodSubnet, tl.Exhausted.Limit)
+	ex := exhausted(t, c, "p", 10)
+	assert.Equal(t, 3, ex.Nodes)
+	assert.Equal(t, capacity.LimitPodSubnet, ex.Limit)
 }

@@ -146,26 +146,27 @@ func checkAgreement(t *testing.T, c capacity.Cluster) bool {
 			return false
 		}
 	}
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut(c.Pools[0].Name, c.Spec.MaxNodesPerPool+1))
-	require.NoError(t, err)
-	require.NotNil(t, tl.Exhausted)
+	ex := exhausted(t, c, c.Pools[0].Name, c.Spec.MaxNodesPerPool+1)
 	want := rep.Pools[0]
-	require.Equal(t, [2]any{want.MaxNodes, want.Limit}, [2]any{tl.Exhausted.Nodes, tl.Exhausted.Limit}, "%+v", *c.Spec)
+	require.Equal(t, [2]any{want.MaxNodes, want.Limit}, [2]any{ex.Nodes, ex.Limit}, "%+v", *c.Spec)
 	return true
 }
 
-// Custom Specs run as Analyze counts them: over 40,000 generated inputs,
-// about a thousand qualify for checkAgreement.
-func TestCustomSpecsAgreeWithAnalyze(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 7))
-	checked, custom := 0, 0
-	for range 40000 {
-		b := make([]byte, 64)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		c := (&gen{b: b}).cluster()
-		if c.Validate() != nil || !checkAgreement(t, c) {
+// genBytes returns 64 random bytes for gen to read a cluster from.
+func genBytes(r *rand.Rand) []byte {
+	b := make([]byte, 64)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// generated generates n clusters from r, calls check on the valid ones and
+// counts those it accepts, and of them those with custom Specs.
+func generated(r *rand.Rand, n int, check func(capacity.Cluster) bool) (checked, custom int) {
+	for range n {
+		c := (&gen{b: genBytes(r)}).cluster()
+		if c.Validate() != nil || !check(c) {
 			continue
 		}
 		checked++
@@ -173,30 +174,23 @@ func TestCustomSpecsAgreeWithAnalyze(t *testing.T) {
 			custom++
 		}
 	}
+	return checked, custom
+}
+
+// Custom Specs run as Analyze counts them: over 40,000 generated inputs,
+// about a thousand qualify for checkAgreement.
+func TestCustomSpecsAgreeWithAnalyze(t *testing.T) {
+	checked, custom := generated(rand.New(rand.NewPCG(7, 7)), 40000, func(c capacity.Cluster) bool { return checkAgreement(t, c) })
 	t.Logf("%d clusters checked, %d with custom Specs", checked, custom)
 	assert.Greater(t, custom, 200)
 }
 
 // Round trip over generated clusters, custom Specs included.
 func TestValidClustersRoundTrip(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 2))
-	valid, custom := 0, 0
-	for range 5000 {
-		b := make([]byte, 64)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		g := &gen{b: b}
-		c := g.cluster()
-		if c.Validate() != nil {
-			continue
-		}
-		valid++
-		if c.Spec.Mode == 0 {
-			custom++
-		}
+	valid, custom := generated(rand.New(rand.NewPCG(13, 2)), 5000, func(c capacity.Cluster) bool {
 		checkRoundTrip(t, c)
-	}
+		return true
+	})
 	t.Logf("%d valid clusters, %d with custom Specs", valid, custom)
 	assert.Greater(t, valid, 100, "the generator must reach valid clusters")
 	assert.Greater(t, custom, 50, "and valid custom Specs")
@@ -212,10 +206,7 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 	// hostile ones.
 	r := rand.New(rand.NewPCG(13, 3))
 	for found := 0; found < 16; {
-		b := make([]byte, 64)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
+		b := genBytes(r)
 		if c := (&gen{b: b}).cluster(); c.Validate() == nil {
 			f.Add(b)
 			found++

@@ -67,3 +67,27 @@ func TestRecommendStaticBlocks(t *testing.T) {
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, rep.Pools[0].MaxNodesWithSurge, 28, "the recommended /22 holds the pool with its surge")
 }
+
+// Recommend never returns a prefix length outside 0..32: a custom Spec of
+// /8 blocks whose nodes need 550 of them (500 + 10% surge) needs a /-2.
+func TestRecommendNothingFits(t *testing.T) {
+	s := modes.AzureCNIOverlay.Spec()
+	s.Mode, s.Pods.BlockBits, s.DefaultPodCIDR = 0, 8, pfx("100.0.0.0/8")
+	c := capacity.Cluster{Spec: &s, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/16")}, Pools: []capacity.Pool{{Name: "p", Count: 500}}}
+	require.NoError(t, c.Validate())
+	r, err := capacity.Recommend(c)
+	require.Error(t, err, "%+v", r)
+	assert.Contains(t, err.Error(), "550 blocks")
+	// 2 nodes + 1 surge need 3 /8 blocks: a /6.
+	c.Pools[0].Count = 2
+	r, err = capacity.Recommend(c)
+	require.NoError(t, err)
+	found := false
+	for _, sp := range r.Spaces {
+		if sp.Source == modes.PodCIDR {
+			found = true
+			assert.Equal(t, 6, sp.Bits)
+		}
+	}
+	assert.True(t, found)
+}

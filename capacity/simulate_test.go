@@ -141,16 +141,14 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 	r, err := capacity.Analyze(c)
 	require.NoError(t, err)
 	assert.Equal(t, 4, r.Pools[0].MaxNodes)
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 50))
-	require.NoError(t, err)
-	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, 6, tl.Exhausted.Nodes)
-	assert.Equal(t, capacity.LimitCNIPool, tl.Exhausted.Limit)
-	assert.Equal(t, "cni-pool", tl.Exhausted.Space)
+	ex := exhausted(t, c, "p", 50)
+	assert.Equal(t, 6, ex.Nodes)
+	assert.Equal(t, capacity.LimitCNIPool, ex.Limit)
+	assert.Equal(t, "cni-pool", ex.Space)
 
 	// Scaling in gives the blocks back: a block is released when empty.
 	sc := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "p", Nodes: 6}, {Op: capacity.OpScale, Pool: "p", Nodes: 0}}}
-	tl, err = capacity.Simulate(context.Background(), c, sc)
+	tl, err := capacity.Simulate(context.Background(), c, sc)
 	require.NoError(t, err)
 	require.Nil(t, tl.Exhausted)
 	assert.Equal(t, 256, tl.Steps[0].Spaces[1].Used, "four blocks")
