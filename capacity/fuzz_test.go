@@ -361,9 +361,7 @@ func TestCustomSpecsRejected(t *testing.T) {
 // A static-block pod subnet smaller than one block is a validation problem,
 // not an allocator's error.
 func TestStaticBlockPodSubnetHoldsNoBlock(t *testing.T) {
-	c := capacity.Cluster{Mode: modes.AzureCNIStaticBlock,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.241.0.0/29")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 3, NodeSubnet: "nodes", PodSubnet: "pods"}}}
+	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/22", "10.241.0.0/29", capacity.Pool{Count: 3})
 	var ve *capacity.ValidationError
 	require.ErrorAs(t, c.Validate(), &ve)
 	assert.True(t, ve.Has("Pools[0].PodSubnet"), "%v", ve)

@@ -50,11 +50,7 @@ func TestRecommend(t *testing.T) {
 // 496 addresses. A /23 has 32 blocks, but the first and last hold Azure's
 // reserved addresses: 30 usable, too few. A /22 it is.
 func TestRecommendStaticBlocks(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIStaticBlock,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24"), subnet("pods", "10.240.4.0/23")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 28, MaxPods: 15, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/24", "10.240.4.0/23", capacity.Pool{Count: 28, MaxPods: 15})
 	r, err := capacity.Recommend(c)
 	require.NoError(t, err)
 	assert.Contains(t, r.Spaces, capacity.SpaceSize{Name: "pods", Source: modes.PodSubnet, Required: 496, Bits: 22})
