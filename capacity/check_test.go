@@ -183,11 +183,7 @@ func TestCheckAutoscaler(t *testing.T) {
 // A static-block pod subnet is admitted at one /28 a node, but a node at
 // 250 pods needs ceil(251 / 16) = 16 blocks.
 func TestCheckStaticBlockAcceptsThenStarves(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIStaticBlock,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24"), subnet("pods", "10.240.4.0/26")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 3, MaxPods: 250, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/24", "10.240.4.0/26", capacity.Pool{Count: 3, MaxPods: 250})
 	v := check(t, c, capacity.Step{Op: capacity.OpCreate})
 	assert.Nil(t, v.Refusal, "3 × 16 = 48 of the /26's 59")
 	require.NotNil(t, v.Failure)
@@ -203,11 +199,7 @@ func TestCheckStaticBlockAcceptsThenStarves(t *testing.T) {
 
 // W14: a dynamic /24 pod subnet admits 15 nodes, 16 a node.
 func TestCheckDynamicPodSubnet(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIPodSubnet,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 15, PodsPerNode: 5, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIPodSubnet, "10.240.0.0/22", "10.240.4.0/24", capacity.Pool{Count: 15, PodsPerNode: 5})
 	assert.Nil(t, check(t, c, capacity.Step{Op: capacity.OpCreate}).Refusal)
 	v := check(t, c, capacity.Step{Op: capacity.OpScale, Pool: "p", Nodes: 16})
 	require.NotNil(t, v.Refusal)

@@ -27,29 +27,23 @@ const (
 	MigrationSurgeNone                          // reimaged in place
 )
 
-var migrationSurgeNames = [...]string{MigrationSurgeUpgrade: "upgrade", MigrationSurgeNone: "none"}
+var migrationSurgeNames = enum.Table[MigrationSurge]{Type: "capacity.MigrationSurge", What: "migration surge", Err: fieldError,
+	Names: []string{MigrationSurgeUpgrade: "upgrade", MigrationSurgeNone: "none"}}
 
 // String returns the name MarshalText writes and ParseMigrationSurge reads.
-func (v MigrationSurge) String() string {
-	return enum.Name(migrationSurgeNames[:], uint8(v), "MigrationSurge")
-}
+func (v MigrationSurge) String() string { return migrationSurgeNames.String(v) }
 
 // MarshalText writes String's form; an invalid value is an error.
-func (v MigrationSurge) MarshalText() ([]byte, error) {
-	return enum.Text(migrationSurgeNames[:], uint8(v), "capacity.MigrationSurge")
-}
+func (v MigrationSurge) MarshalText() ([]byte, error) { return migrationSurgeNames.Text(v) }
 
 // UnmarshalText reads ParseMigrationSurge's forms.
 func (v *MigrationSurge) UnmarshalText(b []byte) error {
-	return unmarshal(b, migrationSurgeNames[:], "migration surge", (*uint8)(v))
+	return enum.Unmarshal(b, v, ParseMigrationSurge)
 }
 
 // ParseMigrationSurge returns the value whose String is s, ignoring case; "" is the
 // zero value.
-func ParseMigrationSurge(s string) (MigrationSurge, error) {
-	x, err := parseEnum(s, migrationSurgeNames[:], "migration surge")
-	return MigrationSurge(x), err
-}
+func ParseMigrationSurge(s string) (MigrationSurge, error) { return migrationSurgeNames.Parse(s) }
 
 // checkCIDRStep checks the fields of an OpMigrate or OpExpandPodCIDR step.
 func (m *model) checkCIDRStep(i int, st Step) *StepError {

@@ -26,6 +26,14 @@ func open(t *testing.T, names ...string) []io.Reader {
 	return rs
 }
 
+// testdata returns the text of the file name in testdata.
+func testdata(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	require.NoError(t, err)
+	return string(b)
+}
+
 func read(t *testing.T, cluster string, network ...string) capacity.Cluster {
 	t.Helper()
 	c, err := aksjson.ReadCluster(open(t, cluster)[0], open(t, network...)...)
@@ -140,13 +148,11 @@ func TestReadFixtures(t *testing.T) {
 // The upgrade settings AKS reads reach the pools: maxUnavailable, a pool's
 // mode and Spot priority, and the cluster's Kubernetes version.
 func TestReadUpgradeSettings(t *testing.T) {
-	kubenet, err := os.ReadFile("testdata/kubenet.json")
-	require.NoError(t, err)
-	vnet, err := os.ReadFile("testdata/kubenet-vnet.json")
-	require.NoError(t, err)
-	doc := strings.Replace(string(kubenet), `"maxSurge": "33%"`, `"maxSurge": "33%", "maxUnavailable": "2"`, 1)
+	kubenet := testdata(t, "kubenet.json")
+	vnet := testdata(t, "kubenet-vnet.json")
+	doc := strings.Replace(kubenet, `"maxSurge": "33%"`, `"maxSurge": "33%", "maxUnavailable": "2"`, 1)
 	doc = strings.Replace(doc, `"mode": "User"`, `"mode": "User", "scaleSetPriority": "Spot"`, 1)
-	c, err := aksjson.ReadCluster(strings.NewReader(doc), strings.NewReader(string(vnet)))
+	c, err := aksjson.ReadCluster(strings.NewReader(doc), strings.NewReader(vnet))
 	require.NoError(t, err)
 	assert.Equal(t, "1.31.3", c.KubernetesVersion)
 	assert.Equal(t, capacity.PoolSystem, c.Pools[0].Mode)
@@ -239,22 +245,14 @@ func TestReadIPFamilies(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
-	kubenet, err := os.ReadFile("testdata/kubenet.json")
-	require.NoError(t, err)
-	vnet, err := os.ReadFile("testdata/kubenet-vnet.json")
-	require.NoError(t, err)
-	podStatic, err := os.ReadFile("testdata/podsubnet-static.json")
-	require.NoError(t, err)
-	podStaticVNet, err := os.ReadFile("testdata/podsubnet-static-vnet.json")
-	require.NoError(t, err)
-	overlay, err := os.ReadFile("testdata/overlay-cilium.json")
-	require.NoError(t, err)
-	overlayVNet, err := os.ReadFile("testdata/overlay-cilium-vnet.json")
-	require.NoError(t, err)
-	ds, err := os.ReadFile("testdata/dualstack.json")
-	require.NoError(t, err)
-	dsVNet, err := os.ReadFile("testdata/dualstack-vnet.json")
-	require.NoError(t, err)
+	kubenet := testdata(t, "kubenet.json")
+	vnet := testdata(t, "kubenet-vnet.json")
+	podStatic := testdata(t, "podsubnet-static.json")
+	podStaticVNet := testdata(t, "podsubnet-static-vnet.json")
+	overlay := testdata(t, "overlay-cilium.json")
+	overlayVNet := testdata(t, "overlay-cilium-vnet.json")
+	ds := testdata(t, "dualstack.json")
+	dsVNet := testdata(t, "dualstack-vnet.json")
 	const dsFamilies = `"ipFamilies": ["IPv4", "IPv6"]`
 	tests := []struct {
 		name    string
@@ -262,59 +260,59 @@ func TestReadErrors(t *testing.T) {
 		network []string
 		want    string
 	}{
-		{"unknown plugin mode", strings.Replace(string(kubenet), `"networkPlugin": "kubenet"`, `"networkPlugin": "azure", "networkPluginMode": "underlay"`, 1),
-			[]string{string(vnet)}, `aksjson: cluster: networkProfile.networkPluginMode: "underlay": unknown plugin mode`},
-		{"missing network document", string(kubenet), nil,
+		{"unknown plugin mode", strings.Replace(kubenet, `"networkPlugin": "kubenet"`, `"networkPlugin": "azure", "networkPluginMode": "underlay"`, 1),
+			[]string{vnet}, `aksjson: cluster: networkProfile.networkPluginMode: "underlay": unknown plugin mode`},
+		{"missing network document", kubenet, nil,
 			"aksjson: cluster: agentPoolProfiles[0].vnetSubnetId: \"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub/subnets/kube1-nodes\": no network document describes this subnet; add the output of `az network vnet show --ids /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub -o json`"},
-		{"malformed pod CIDR", strings.Replace(string(kubenet), `"podCidrs": ["10.244.0.0/16"]`, `"podCidrs": ["10.244.0.0/33"]`, 1),
-			[]string{string(vnet)}, `aksjson: cluster: networkProfile.podCidrs[0]: "10.244.0.0/33" is not a CIDR`},
-		{"malformed subnet CIDR", string(kubenet), []string{strings.Replace(string(vnet), `"10.240.0.0/24"`, `"10.240.0/24"`, 1)},
+		{"malformed pod CIDR", strings.Replace(kubenet, `"podCidrs": ["10.244.0.0/16"]`, `"podCidrs": ["10.244.0.0/33"]`, 1),
+			[]string{vnet}, `aksjson: cluster: networkProfile.podCidrs[0]: "10.244.0.0/33" is not a CIDR`},
+		{"malformed subnet CIDR", kubenet, []string{strings.Replace(vnet, `"10.240.0.0/24"`, `"10.240.0/24"`, 1)},
 			`aksjson: network[0]: subnets[0].addressPrefix: "10.240.0/24" is not a CIDR`},
-		{"bad maxUnavailable", strings.Replace(string(kubenet), `"maxSurge": "33%"`, `"maxSurge": "33%", "maxUnavailable": "lots"`, 1), []string{string(vnet)},
+		{"bad maxUnavailable", strings.Replace(kubenet, `"maxSurge": "33%"`, `"maxSurge": "33%", "maxUnavailable": "lots"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[1].upgradeSettings.maxUnavailable: "lots": want a node count such as "1" or a percentage such as "10%"`},
-		{"bad pool mode", strings.Replace(string(kubenet), `"mode": "User"`, `"mode": "Gateway"`, 1), []string{string(vnet)},
+		{"bad pool mode", strings.Replace(kubenet, `"mode": "User"`, `"mode": "Gateway"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[1].mode: "Gateway": want System or User`},
-		{"bad priority", strings.Replace(string(kubenet), `"mode": "User"`, `"mode": "User", "scaleSetPriority": "Low"`, 1), []string{string(vnet)},
+		{"bad priority", strings.Replace(kubenet, `"mode": "User"`, `"mode": "User", "scaleSetPriority": "Low"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[1].scaleSetPriority: "Low": want Regular or Spot`},
 		{"truncated", string(kubenet[:500]), nil, "aksjson: cluster: at byte 500: truncated: the document ends early"},
 		{"not JSON", "apiVersion: v1\nkind: Cluster", nil, "aksjson: cluster: at byte 1: not JSON: invalid character 'a' looking for beginning of value"},
-		{"wrong type", strings.Replace(string(kubenet), `"count": 3`, `"count": "three"`, 1), []string{string(vnet)},
+		{"wrong type", strings.Replace(kubenet, `"count": 3`, `"count": "three"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[0].count: "three": want a whole number`},
-		{"not a network document", string(kubenet), []string{`{"name": "x"}`}, "aksjson: network[0]: at byte 0: not a VNet"},
-		{"bad surge", strings.Replace(string(kubenet), `"maxSurge": "1"`, `"maxSurge": "lots"`, 1), []string{string(vnet)},
+		{"not a network document", kubenet, []string{`{"name": "x"}`}, "aksjson: network[0]: at byte 0: not a VNet"},
+		{"bad surge", strings.Replace(kubenet, `"maxSurge": "1"`, `"maxSurge": "lots"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[0].upgradeSettings.maxSurge: "lots"`},
-		{"trailing data", string(kubenet) + "{}", []string{string(vnet)}, "trailing data after the JSON document"},
-		{"trailing brace", string(kubenet) + "}", []string{string(vnet)}, "trailing data after the JSON document"},
-		{"wrong type in the second pool", strings.Replace(string(podStatic), `"maxSurge": "10%"`, `"maxSurge": 10`, 1), []string{string(podStaticVNet)},
+		{"trailing data", kubenet + "{}", []string{vnet}, "trailing data after the JSON document"},
+		{"trailing brace", kubenet + "}", []string{vnet}, "trailing data after the JSON document"},
+		{"wrong type in the second pool", strings.Replace(podStatic, `"maxSurge": "10%"`, `"maxSurge": 10`, 1), []string{podStaticVNet},
 			`aksjson: cluster: agentPoolProfiles[1].upgradeSettings.maxSurge: 10: want a string such as "33%" or "3"`},
-		{"REST shape", strings.Replace(string(overlay), `"maxSurge": "10%"`, `"maxSurge": 10`, 1), []string{string(overlayVNet)},
+		{"REST shape", strings.Replace(overlay, `"maxSurge": "10%"`, `"maxSurge": 10`, 1), []string{overlayVNet},
 			`aksjson: cluster: properties.agentPoolProfiles[1].upgradeSettings.maxSurge: 10: want a string such as "33%" or "3"`},
-		{"a list for an object", strings.Replace(string(kubenet), `"networkProfile": {`, `"networkProfile": [{`, 1), []string{string(vnet)},
+		{"a list for an object", strings.Replace(kubenet, `"networkProfile": {`, `"networkProfile": [{`, 1), []string{vnet},
 			`aksjson: cluster: networkProfile: a list: want an object`},
-		{"whole document a list", "[" + string(kubenet) + "]", nil,
+		{"whole document a list", "[" + kubenet + "]", nil,
 			"aksjson: cluster: at byte 0: a list: want an object (the output of `az aks show -o json`)"},
-		{"malformed podCidr beside good podCidrs", strings.Replace(string(kubenet), `"podCidr": "10.244.0.0/16"`, `"podCidr": "10.244.0.0/99"`, 1),
-			[]string{string(vnet)}, `aksjson: cluster: networkProfile.podCidr: "10.244.0.0/99" is not a CIDR`},
-		{"malformed addressPrefix beside good addressPrefixes", string(kubenet), []string{strings.Replace(string(vnet),
+		{"malformed podCidr beside good podCidrs", strings.Replace(kubenet, `"podCidr": "10.244.0.0/16"`, `"podCidr": "10.244.0.0/99"`, 1),
+			[]string{vnet}, `aksjson: cluster: networkProfile.podCidr: "10.244.0.0/99" is not a CIDR`},
+		{"malformed addressPrefix beside good addressPrefixes", kubenet, []string{strings.Replace(vnet,
 			`"addressPrefix": "10.240.0.0/24",`, `"addressPrefix": "10.240.0.0/", "addressPrefixes": ["10.240.0.0/24"],`, 1)},
 			`aksjson: network[0]: subnets[0].addressPrefix: "10.240.0.0/" is not a CIDR`},
 		// The root cause, not what follows from it: a pool subnet the
 		// VNet document failed to describe, a static block without the pod
 		// subnet that was written as a number.
-		{"bad subnet element, not a missing subnet", string(kubenet), []string{strings.Replace(string(vnet), `"subnets": [`, `"subnets": [7, `, 1)},
+		{"bad subnet element, not a missing subnet", kubenet, []string{strings.Replace(vnet, `"subnets": [`, `"subnets": [7, `, 1)},
 			`aksjson: network[0]: subnets[0]: 7: want an object (a subnet)`},
-		{"pod subnet of the wrong type, not a missing one", strings.Replace(string(podStatic), `"podSubnetId": "`, `"podSubnetId": 5, "x": "`, 1),
-			[]string{string(podStaticVNet)}, `aksjson: cluster: agentPoolProfiles[0].podSubnetId: 5: want a subnet's ARM ID string`},
-		{"autoscaling as a string", strings.Replace(string(kubenet), `"enableAutoScaling": true`, `"enableAutoScaling": "true"`, 1), []string{string(vnet)},
+		{"pod subnet of the wrong type, not a missing one", strings.Replace(podStatic, `"podSubnetId": "`, `"podSubnetId": 5, "x": "`, 1),
+			[]string{podStaticVNet}, `aksjson: cluster: agentPoolProfiles[0].podSubnetId: 5: want a subnet's ARM ID string`},
+		{"autoscaling as a string", strings.Replace(kubenet, `"enableAutoScaling": true`, `"enableAutoScaling": "true"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[1].enableAutoScaling: "true": want true or false`},
-		{"number out of range", strings.Replace(string(kubenet), `"count": 3`, `"count": 1e30`, 1), []string{string(vnet)},
+		{"number out of range", strings.Replace(kubenet, `"count": 3`, `"count": 1e30`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[0].count: 1e30: want a whole number`},
-		{"list-usage entry without currentValue", string(kubenet), []string{string(vnet), `[{"id": "x"}]`},
+		{"list-usage entry without currentValue", kubenet, []string{vnet, `[{"id": "x"}]`},
 			`aksjson: network[1]: [0]: a list-usage entry needs id and currentValue`},
-		{"deeply nested unknown field", strings.Replace(string(kubenet), `"networkProfile": {`, `"extra": `+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`, "networkProfile": {`, 1),
-			[]string{string(vnet)}, "extra: nested more than 1000 levels deep"},
-		{"odd key", strings.Replace(string(kubenet), `"networkProfile": {`, `"a.b\u001b[31m": `+strings.Repeat("[", 1001)+strings.Repeat("]", 1001)+`, "networkProfile": {`, 1),
-			[]string{string(vnet)}, `aksjson: cluster: ["a.b\x1b[31m"]: nested more than 1000 levels deep`},
+		{"deeply nested unknown field", strings.Replace(kubenet, `"networkProfile": {`, `"extra": `+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`, "networkProfile": {`, 1),
+			[]string{vnet}, "extra: nested more than 1000 levels deep"},
+		{"odd key", strings.Replace(kubenet, `"networkProfile": {`, `"a.b\u001b[31m": `+strings.Repeat("[", 1001)+strings.Repeat("]", 1001)+`, "networkProfile": {`, 1),
+			[]string{vnet}, `aksjson: cluster: ["a.b\x1b[31m"]: nested more than 1000 levels deep`},
 		{"empty", "  ", nil, "aksjson: cluster: at byte 0: empty: the document holds no JSON value"},
 		{"ipFamilies empty", strings.Replace(string(ds), dsFamilies, `"ipFamilies": []`, 1), []string{string(dsVNet)},
 			`aksjson: cluster: networkProfile.ipFamilies: an empty list: want ["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`},
@@ -357,15 +355,7 @@ func TestReadErrors(t *testing.T) {
 func FuzzReadCluster(f *testing.F) {
 	for _, pair := range [][2]string{{"kubenet.json", "kubenet-vnet.json"}, {"overlay-cilium.json", "overlay-cilium-vnet.json"},
 		{"legacy-cni.json", "legacy-cni-subnet.json"}, {"byocni.json", "byocni-usage.json"}, {"dualstack.json", "dualstack-vnet.json"}} {
-		c, err := os.ReadFile("testdata/" + pair[0])
-		if err != nil {
-			f.Fatal(err)
-		}
-		n, err := os.ReadFile("testdata/" + pair[1])
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(c, n)
+		f.Add([]byte(testdata(f, pair[0])), []byte(testdata(f, pair[1])))
 	}
 	f.Add([]byte(`{"properties":{}}`), []byte(`[]`))
 	f.Fuzz(func(t *testing.T, cluster, network []byte) {
@@ -384,15 +374,7 @@ func FuzzReadCluster(f *testing.F) {
 func FuzzReadEstate(f *testing.F) {
 	for _, pair := range [][2]string{{"estate-aks-list.json", "estate-subnets.json"}, {"estate-graph.json", "estate-vnet.json"},
 		{"estate-rest.json", "estate-usage.json"}, {"estate-alpha.json", "estate-subnets.json"}, {"dualstack.json", "dualstack-vnet.json"}} {
-		c, err := os.ReadFile("testdata/" + pair[0])
-		if err != nil {
-			f.Fatal(err)
-		}
-		n, err := os.ReadFile("testdata/" + pair[1])
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(c, n)
+		f.Add([]byte(testdata(f, pair[0])), []byte(testdata(f, pair[1])))
 	}
 	f.Add([]byte(`{"data":[]}`), []byte(`{"value":[]}`))
 	f.Fuzz(func(t *testing.T, clusters, network []byte) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -135,9 +134,7 @@ func mutate(v any, at []any, m mutation) any {
 
 func load(t testing.TB, name string) any {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	require.NoError(t, err)
-	dec := json.NewDecoder(bytes.NewReader(b))
+	dec := json.NewDecoder(strings.NewReader(testdata(t, name)))
 	dec.UseNumber()
 	var v any
 	require.NoError(t, dec.Decode(&v))

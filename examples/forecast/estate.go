@@ -77,9 +77,8 @@ func estateBelow(out EstateOutput, t output.Share) error {
 	var below []string
 	for _, c := range out.Report.Clusters {
 		for _, p := range c.Pools {
-			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
-				below = append(below, fmt.Sprintf("%s pool %s: %s of %s nodes free (%s < %s)",
-					c.Name, p.Name, thousands(max(p.MaxNodes-p.Count, 0)), thousands(p.MaxNodes), output.Percent(s), output.Percent(t.Value)))
+			if b, ok := poolBelow(t, c.Name+" pool "+p.Name, p.MaxNodes, p.Count, ""); ok {
+				below = append(below, b)
 			}
 		}
 	}

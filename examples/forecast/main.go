@@ -277,9 +277,8 @@ func failBelow(out Output, t output.Share) error {
 			below = append(below, fmt.Sprintf("%s: the cluster does not fit now: %v", r.Mode, r.Verdict))
 		}
 		for _, p := range r.Now.Pools {
-			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
-				below = append(below, fmt.Sprintf("%s pool %s: %s of %s nodes free now (%s < %s)",
-					r.Mode, p.Name, thousands(max(p.MaxNodes-p.Count, 0)), thousands(p.MaxNodes), output.Percent(s), output.Percent(t.Value)))
+			if b, ok := poolBelow(t, fmt.Sprintf("%s pool %s", r.Mode, p.Name), p.MaxNodes, p.Count, " now"); ok {
+				below = append(below, b)
 			}
 		}
 	}
@@ -296,6 +295,16 @@ func freeShare(maxNodes, used int) float64 {
 		return 0
 	}
 	return float64(maxNodes-used) / float64(maxNodes)
+}
+
+// poolBelow says how few of pool's maxNodes are free, when their share is
+// below t: "pool: 2 of 10 nodes free{when} (20% < 25%)".
+func poolBelow(t output.Share, pool string, maxNodes, used int, when string) (string, bool) {
+	s := freeShare(maxNodes, used)
+	if s >= t.Value {
+		return "", false
+	}
+	return fmt.Sprintf("%s: %s of %s nodes free%s (%s < %s)", pool, thousands(max(maxNodes-used, 0)), thousands(maxNodes), when, output.Percent(s), output.Percent(t.Value)), true
 }
 
 // checkImagePath refuses a plot file that is neither .svg nor .png.

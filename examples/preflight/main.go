@@ -15,11 +15,9 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/capacity"
-	"github.com/ipcap/ipcap/capacity/tfplan"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
@@ -281,14 +279,9 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 	}
 	switch {
 	case plan != "":
-		f, err := os.Open(plan)
+		cs, err := input.LoadPlan(plan)
 		if err != nil {
 			return nil, err
-		}
-		defer f.Close()
-		cs, err := tfplan.Read(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", plan, err)
 		}
 		if len(cs) == 0 {
 			return nil, fmt.Errorf("%s: the plan has no azurerm_kubernetes_cluster", plan)

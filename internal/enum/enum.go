@@ -56,3 +56,44 @@ func Want(names []string) string {
 func valid(names []string, v uint8) bool {
 	return int(v) < len(names) && (names[v] != "" || v == 0)
 }
+
+// Table is the text forms of an enum T, for its methods to call: Names[v]
+// names the value v, and only the zero value may have the empty name.
+// Type is T's qualified name ("capacity.Limit"), for the values with no
+// name; What names the enum in parse errors ("limit"), and Err builds them
+// in the package's error type.
+type Table[T ~uint8] struct {
+	Type  string
+	What  string
+	Names []string
+	Err   func(field, value, reason string) error
+}
+
+// String is T's String: Name's form, the type without its package for a
+// value with no name ("Limit(9)").
+func (t *Table[T]) String(v T) string {
+	return Name(t.Names, uint8(v), t.Type[strings.LastIndexByte(t.Type, '.')+1:])
+}
+
+// Text is T's MarshalText: String's form, or an error for a value with no
+// name.
+func (t *Table[T]) Text(v T) ([]byte, error) { return Text(t.Names, uint8(v), t.Type) }
+
+// Parse is T's ParseXxx: the value named s, ignoring case, with "" the zero
+// value; anything else is an Err naming What and listing the names.
+func (t *Table[T]) Parse(s string) (T, error) {
+	if v, ok := Parse(s, t.Names); ok {
+		return T(v), nil
+	}
+	return 0, t.Err(t.What, s, "unknown "+t.What+" (want "+Want(t.Names)+")")
+}
+
+// Unmarshal is UnmarshalText by way of parse: it sets *v to what parse
+// reads from b, and leaves it as it is on an error.
+func Unmarshal[T any](b []byte, v *T, parse func(string) (T, error)) error {
+	x, err := parse(string(b))
+	if err == nil {
+		*v = x
+	}
+	return err
+}

@@ -1,6 +1,9 @@
 package enum
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestEnum(t *testing.T) {
 	names := []string{"", "a-b", "", "c"}
@@ -34,5 +37,39 @@ func TestEnum(t *testing.T) {
 	}
 	if got := Want(names); got != "a-b or c" {
 		t.Errorf("Want = %q", got)
+	}
+}
+
+type testEnum uint8
+
+func TestTable(t *testing.T) {
+	type fieldErr struct{ field, value, reason string }
+	tab := Table[testEnum]{Type: "pkg.T", What: "thing", Names: []string{"", "a-b", "", "c"},
+		Err: func(f, v, r string) error { return fmt.Errorf("%s", fieldErr{f, v, r}) }}
+	if got := tab.String(1); got != "a-b" {
+		t.Errorf("String(1) = %q", got)
+	}
+	if got := tab.String(2); got != "T(2)" {
+		t.Errorf("String(2) = %q, want T(2)", got)
+	}
+	if b, err := tab.Text(3); err != nil || string(b) != "c" {
+		t.Errorf("Text(3) = %q, %v", b, err)
+	}
+	if _, err := tab.Text(2); err == nil || err.Error() != "cannot marshal pkg.T(2)" {
+		t.Errorf("Text(2) error = %v, want cannot marshal pkg.T(2)", err)
+	}
+	if v, err := tab.Parse("C"); err != nil || v != 3 {
+		t.Errorf(`Parse("C") = %d, %v; want 3`, v, err)
+	}
+	want := fmt.Sprint(fieldErr{"thing", "x", "unknown thing (want a-b or c)"})
+	if _, err := tab.Parse("x"); err == nil || err.Error() != want {
+		t.Errorf(`Parse("x") error = %v, want %s`, err, want)
+	}
+	v := testEnum(1)
+	if err := Unmarshal([]byte("c"), &v, tab.Parse); err != nil || v != 3 {
+		t.Errorf(`Unmarshal("c") = %v, value %d; want 3`, err, v)
+	}
+	if err := Unmarshal([]byte("x"), &v, tab.Parse); err == nil || v != 3 {
+		t.Errorf(`Unmarshal("x") = %v, value %d; want an error, value unchanged`, err, v)
 	}
 }

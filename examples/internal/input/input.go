@@ -4,6 +4,8 @@
 package input
 
 import (
+	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/capacity/aksjson"
+	"github.com/ipcap/ipcap/capacity/tfplan"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -92,18 +95,29 @@ func LoadEstate(clustersPath string, networkPaths []string) (capacity.Estate, er
 	return aksjson.ReadEstateFiles(clustersPath, networkPaths...)
 }
 
+// LoadPlan reads the clusters of a `terraform show -json PLAN` file with
+// tfplan.Read; its errors name the file.
+func LoadPlan(path string) ([]tfplan.Cluster, error) { return readFile(path, tfplan.Read) }
+
 // History reads a CSV of time,nodes rows with capacity.ReadHistory (RFC
 // 3339 or YYYY-MM-DD times; a header row is skipped), oldest first whatever
 // the rows' order. Its errors are BadUsage errors naming the file.
 func History(path string) ([]capacity.Observation, error) {
+	h, err := readFile(path, capacity.ReadHistory)
+	return h, BadUsage(err)
+}
+
+// readFile reads the file at path with read; its errors name the file.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	defer f.Close()
-	h, err := capacity.ReadHistory(f)
+	v, err := read(f)
 	if err != nil {
-		return nil, Usagef("%s: %w", path, err)
+		return v, fmt.Errorf("%s: %w", path, err)
 	}
-	return h, nil
+	return v, nil
 }
