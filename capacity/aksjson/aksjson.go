@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -361,14 +362,47 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 // written, with list indexes) or a byte offset, the value, and what was
 // expected; the first problem in the document is reported.
 func ReadCluster(cluster io.Reader, network ...io.Reader) (capacity.Cluster, error) {
-	return readAll("cluster", cluster, network, read)
+	r, err := readAll("cluster", cluster, network, read)
+	return r.c, err
 }
 
 // ReadFiles is ReadCluster on files: it opens and reads the cluster
 // document and the network documents at the paths given, and its errors
 // name the file.
 func ReadFiles(cluster string, network ...string) (capacity.Cluster, error) {
-	return readFiles(cluster, network, read)
+	r, err := readFiles(cluster, network, read)
+	return r.c, err
+}
+
+// ReadClusterWithSources is ReadCluster that also says where each field of
+// the cluster was read: the document ("cluster", "network[i]"), its JSON
+// path as written and its value. Its Explain tells the problems
+// Cluster.Validate finds (and Analyze, Check, Simulate and Forecast
+// return) in the documents' words:
+//
+//	c, src, err := aksjson.ReadFilesWithSources("aks.json", "vnet.json")
+//	...
+//	_, err = capacity.Analyze(c)
+//	err = src.Explain(err) // aks.json: agentPoolProfiles[1].maxPods: 300 is outside 10–250
+//
+// Reading does not validate the cluster: a caller may change it first (its
+// mode, say), and the fields it leaves alone keep their sources.
+func ReadClusterWithSources(cluster io.Reader, network ...io.Reader) (capacity.Cluster, capacity.Sources, error) {
+	r, err := readAll("cluster", cluster, network, read)
+	return r.c, r.src, err
+}
+
+// ReadFilesWithSources is ReadClusterWithSources on files, as ReadFiles:
+// the sources name the files.
+func ReadFilesWithSources(cluster string, network ...string) (capacity.Cluster, capacity.Sources, error) {
+	r, err := readFiles(cluster, network, read)
+	return r.c, r.src, err
+}
+
+// withSources is a cluster and where its fields were read.
+type withSources struct {
+	c   capacity.Cluster
+	src capacity.Sources
 }
 
 // readDocs reads a first document (the cluster, or the clusters of an
@@ -446,25 +480,25 @@ func readNetworks(names []string, network []io.Reader) (*networks, error) {
 	return nets, nil
 }
 
-func read(clusterName string, cluster io.Reader, names []string, network []io.Reader) (capacity.Cluster, error) {
+func read(clusterName string, cluster io.Reader, names []string, network []io.Reader) (withSources, error) {
 	d, err := readClusterDoc(newReader(clusterName, cluster))
 	if err != nil {
-		return capacity.Cluster{}, err
+		return withSources{}, err
 	}
 	nets, err := readNetworks(names, network)
 	if err != nil {
-		return capacity.Cluster{}, err
+		return withSources{}, err
 	}
 	c, keys, err := build(clusterName, d, nets, false)
 	if err != nil {
-		return capacity.Cluster{}, err
+		return withSources{}, err
 	}
 	own := held(&c)
 	rg := []string{strings.ToLower(d.active().nodeRG.v)}
 	for i, key := range keys {
 		c.Subnets[i].Reserved = nets.reserved(key, rg, own[c.Subnets[i].Name])
 	}
-	return c, nil
+	return withSources{c, sources(clusterName, d, nets, &c, keys)}, nil
 }
 
 // build turns a cluster document into a Cluster whose Subnets are those
@@ -665,4 +699,76 @@ func vnetID(subnetID string) string {
 func vnetName(subnetID string) string {
 	v := vnetID(subnetID)
 	return v[strings.LastIndex(v, "/")+1:]
+}
+
+// sources returns where the fields of c, which build made of d with the
+// subnets of keys, were read: the cluster document doc and the network
+// documents.
+func sources(doc string, d *clusterDoc, nets *networks, c *capacity.Cluster, keys []string) capacity.Sources {
+	src := capacity.Sources{}
+	set := func(field string, s capacity.Source) {
+		if !s.IsZero() {
+			src[field] = s
+		}
+	}
+	text := func(field string, s str) { set(field, source(doc, s)) }
+	number := func(field string, n num) {
+		if n.path != "" {
+			src[field] = capacity.Source{File: doc, Path: n.path, Value: strconv.Itoa(n.v)}
+		}
+	}
+	list := func(field string, one str, many []str) {
+		if len(many) == 0 {
+			text(field, one)
+			text(field+"[0]", one)
+			return
+		}
+		set(field, capacity.Source{File: doc, Path: strings.TrimSuffix(many[0].path, "[0]")})
+		for i, s := range many {
+			text(field+"["+strconv.Itoa(i)+"]", s)
+		}
+	}
+	p := d.active()
+	np := &p.net
+	text("KubernetesVersion", p.version)
+	text("Policy", np.policy)
+	if np.ipFamiliesPath != "" {
+		set("DualStack", capacity.Source{File: doc, Path: np.ipFamiliesPath})
+	}
+	list("PodCIDRs", np.podCIDR, np.podCIDRs)
+	list("ServiceCIDRs", np.serviceCIDR, np.serviceCIDRs)
+	text("DNSServiceIP", np.dnsServiceIP)
+	if p.poolsPath != "" {
+		set("Pools", capacity.Source{File: doc, Path: p.poolsPath})
+	}
+	for i := range c.Pools {
+		ap := &p.pools[i]
+		f := "Pools[" + strconv.Itoa(i) + "]"
+		set(f, capacity.Source{File: doc, Path: ap.path})
+		text(f+".Name", ap.name)
+		number(f+".Count", ap.count)
+		if ap.enableAutoScaling {
+			number(f+".MinCount", ap.minCount)
+			number(f+".MaxCount", ap.maxCount)
+		}
+		number(f+".MaxPods", ap.maxPods)
+		text(f+".OS", ap.osType)
+		text(f+".Mode", ap.mode)
+		text(f+".Spot", ap.priority)
+		text(f+".MaxSurge", ap.maxSurge)
+		text(f+".MaxUnavailable", ap.maxUnavailable)
+		text(f+".NodeSubnet", ap.vnetSubnetID)
+		text(f+".PodSubnet", ap.podSubnetID)
+	}
+	managed := false
+	for k, key := range keys {
+		nets.subnetSources(src, "Subnets["+strconv.Itoa(k)+"]", key)
+		managed = managed || nets.subnets[key] == nil
+	}
+	if !managed {
+		for i, s := range nets.vnetSrc {
+			set("VNet["+strconv.Itoa(i)+"]", s)
+		}
+	}
+	return src
 }
