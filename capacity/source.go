@@ -173,7 +173,7 @@ func (p InputProblem) String() string {
 	}
 	var b strings.Builder
 	b.WriteString(p.Source.String())
-	if v := p.Source.Value; v != "" && !strings.Contains(p.Message, unquote(v)) {
+	if v := p.Source.Value; v != "" && !mentions(p.Message, unquote(v)) {
 		b.WriteString(" = ")
 		b.WriteString(v)
 	}
@@ -184,6 +184,27 @@ func (p InputProblem) String() string {
 	}
 	b.WriteString(p.Message)
 	return b.String()
+}
+
+// mentions reports whether msg holds v as a whole: not as part of a
+// longer number, name or prefix ("30" is not in "300").
+func mentions(msg, v string) bool {
+	part := func(c byte) bool { return isWord(c) || c == '.' || c == ':' || c == '/' || c == '%' }
+	for i := 0; v != ""; {
+		j := strings.Index(msg[i:], v)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(v)
+		// A dot or colon before a space ends a sentence or a clause.
+		stop := end == len(msg) || !part(msg[end]) || (msg[end] == '.' || msg[end] == ':') && (end+1 == len(msg) || msg[end+1] == ' ')
+		if (j == 0 || !part(msg[j-1]) || !part(v[0])) && (stop || !part(v[len(v)-1])) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
 }
 
 // unquote returns a JSON string's text, or v itself.
