@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -28,20 +29,35 @@ type Cluster struct {
 // Read reads a `terraform show -json` plan and returns its AKS clusters in
 // the plan's order, each with its resource address.
 func Read(plan io.Reader) ([]Cluster, error) {
+	cs, _, err := ReadWithSources(plan)
+	return cs, err
+}
+
+// ReadWithSources is Read that also says where each field of each cluster
+// was read: sources[i] names, for clusters[i], the resource address, the
+// attribute and the value as the plan spells them
+// (azurerm_kubernetes_cluster.aks default_node_pool[0].max_pods = 300,
+// azurerm_subnet.nodes address_prefixes[0]). Its Explain tells the
+// problems capacity.Cluster.Validate finds (and Analyze and Check return)
+// in the plan's words. A Source's File is "": the caller knows the plan's
+// file and may set it with capacity.Sources.InFile. Reading does not
+// validate the clusters.
+func ReadWithSources(plan io.Reader) (clusters []Cluster, sources []capacity.Sources, err error) {
 	p, err := parse(plan)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []Cluster
+	var srcs []capacity.Sources
 	byAddr := map[string]*builder{}
 	var builders []*builder
 	for _, r := range p.resources {
 		if r.typ != typeCluster || strings.HasPrefix(r.base, "data.") {
 			continue
 		}
-		b := &builder{p: p, r: r, subnets: map[string]string{}}
+		b := &builder{p: p, r: r, subnets: map[string]string{}, src: capacity.Sources{}}
 		if err := b.cluster(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		byAddr[r.addr] = b
 		builders = append(builders, b)
@@ -53,26 +69,27 @@ func Read(plan io.Reader) ([]Cluster, error) {
 		f := ref{from: r, attr: "kubernetes_cluster_id", typ: typeCluster}
 		cr, err := p.resolve(f, r.values, "kubernetes_cluster_id", p.config(r))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if cr == nil {
-			return nil, f.fail(nil, "not set: a node pool needs the id of its azurerm_kubernetes_cluster")
+			return nil, nil, f.fail(nil, "not set: a node pool needs the id of its azurerm_kubernetes_cluster")
 		}
 		b := byAddr[cr.addr]
 		if b == nil {
-			return nil, f.fail(nil, "names %s, which the plan does not create or change: plan the node pool together with its cluster", cr.addr)
+			return nil, nil, f.fail(nil, "names %s, which the plan does not create or change: plan the node pool together with its cluster", cr.addr)
 		}
 		if err := b.pool(r, r.values, p.config(r), ""); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, b := range builders {
 		if err := b.finish(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, Cluster{Address: b.r.addr, Name: b.name, Cluster: b.c})
+		srcs = append(srcs, b.src)
 	}
-	return out, nil
+	return out, srcs, nil
 }
 
 // ReadClusters reads a `terraform show -json` plan and returns its AKS
@@ -100,6 +117,38 @@ type builder struct {
 	subnets  map[string]string // Subnet name by resource address
 	poolMode modes.Mode        // the mode the pools run, once a pool is read
 	first    string            // the address and attribute of the pool that set poolMode
+	src      capacity.Sources  // where each field of c was read
+}
+
+// from records that field was read from key of o, when o has a value
+// there.
+func (b *builder) from(field string, o obj, key string) {
+	v := o.m[key]
+	if v == nil {
+		return
+	}
+	s := capacity.Source{Resource: o.addr, Path: o.at(key)}
+	switch v.(type) {
+	case []any, map[string]any:
+	default:
+		s.Value = show(v)
+	}
+	b.src[field] = s
+}
+
+// fromList records that field, a list of prefixes, was read from the
+// list many of o, or from the single value one when many is empty.
+func (b *builder) fromList(field string, o obj, one, many string) {
+	list, _ := o.m[many].([]any)
+	if len(list) == 0 {
+		b.from(field, o, one)
+		b.from(field+"[0]", o, one)
+		return
+	}
+	b.from(field, o, many)
+	for i, v := range list {
+		b.src[fmt.Sprintf("%s[%d]", field, i)] = capacity.Source{Resource: o.addr, Path: fmt.Sprintf("%s[%d]", o.at(many), i), Value: show(v)}
+	}
 }
 
 func (b *builder) cluster() error {
@@ -111,6 +160,7 @@ func (b *builder) cluster() error {
 	if b.c.KubernetesVersion, err = v.str("kubernetes_version"); err != nil {
 		return err
 	}
+	b.from("KubernetesVersion", v, "kubernetes_version")
 	np, ok, err := v.block("network_profile")
 	if err != nil {
 		return err
@@ -128,6 +178,7 @@ func (b *builder) cluster() error {
 	if b.c.DualStack, err = dualStack(np, cnp); err != nil {
 		return err
 	}
+	b.from("DualStack", np, "ip_versions")
 	dp, ok, err := v.block("default_node_pool")
 	if err != nil {
 		return err
@@ -185,12 +236,15 @@ func (b *builder) network(np obj) error {
 	if b.c.Policy, err = modes.ParsePolicy(policy); err != nil {
 		return np.fail("network_policy", policy, `unknown policy engine (want "azure", "calico", "cilium" or none)`)
 	}
+	b.from("Policy", np, "network_policy")
 	if b.c.PodCIDRs, err = cidrs(np, "pod_cidr", "pod_cidrs"); err != nil {
 		return err
 	}
+	b.fromList("PodCIDRs", np, "pod_cidr", "pod_cidrs")
 	if b.c.ServiceCIDRs, err = cidrs(np, "service_cidr", "service_cidrs"); err != nil {
 		return err
 	}
+	b.fromList("ServiceCIDRs", np, "service_cidr", "service_cidrs")
 	dns, err := np.str("dns_service_ip")
 	if err != nil {
 		return err
@@ -199,6 +253,7 @@ func (b *builder) network(np obj) error {
 		if b.c.DNSServiceIP, err = netip.ParseAddr(dns); err != nil {
 			return np.fail("dns_service_ip", dns, "not an IP address")
 		}
+		b.from("DNSServiceIP", np, "dns_service_ip")
 	}
 	return nil
 }
@@ -407,7 +462,29 @@ func (b *builder) pool(r *resource, v, cfg obj, prefix string) error {
 		return &Error{Address: r.addr, Attribute: prefix + "pod_subnet_id", Msg: fmt.Sprintf(
 			"pool %s runs %v but %s runs %v: ipcap models one allocation mode per cluster", pool.Name, m, b.first, b.poolMode)}
 	}
+	f := fmt.Sprintf("Pools[%d]", len(b.c.Pools))
 	b.c.Pools = append(b.c.Pools, pool)
+	b.src[f] = capacity.Source{Resource: v.addr, Path: v.path}
+	for _, a := range []struct{ field, key string }{
+		{".Name", "name"}, {".OS", "os_type"}, {".Mode", "mode"}, {".Spot", "priority"},
+		{".MinCount", "min_count"}, {".MaxCount", "max_count"}, {".MaxPods", "max_pods"},
+		{".NodeSubnet", "vnet_subnet_id"}, {".PodSubnet", "pod_subnet_id"},
+	} {
+		b.from(f+a.field, v, a.key)
+	}
+	if !auto {
+		delete(b.src, f+".MinCount")
+		delete(b.src, f+".MaxCount")
+	}
+	if countOK {
+		b.from(f+".Count", v, "node_count")
+	} else {
+		b.from(f+".Count", v, "min_count") // azurerm starts the pool at min_count
+	}
+	if ok {
+		b.from(f+".MaxSurge", us, "max_surge")
+		b.from(f+".MaxUnavailable", us, "max_unavailable")
+	}
 	return nil
 }
 
@@ -422,16 +499,14 @@ func (b *builder) addManaged() string {
 	return aksjson.ManagedSubnet
 }
 
-func (b *builder) addVNet(ps ...netip.Prefix) {
-outer:
-	for _, p := range ps {
-		for _, q := range b.c.VNet {
-			if p == q {
-				continue outer
-			}
-		}
-		b.c.VNet = append(b.c.VNet, p)
+// addVNet adds p to the VNet's address space and returns its index, or −1
+// when the space holds it already.
+func (b *builder) addVNet(p netip.Prefix) int {
+	if slices.Contains(b.c.VNet, p) {
+		return -1
 	}
+	b.c.VNet = append(b.c.VNet, p)
+	return len(b.c.VNet) - 1
 }
 
 // addSubnet adds subnet resource r to the cluster and returns its Subnet
@@ -486,7 +561,15 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 		}
 	}
 	b.subnets[r.addr] = s.Name
+	f := fmt.Sprintf("Subnets[%d]", len(b.c.Subnets))
 	b.c.Subnets = append(b.c.Subnets, s)
+	b.src[f] = capacity.Source{Resource: v.addr, Path: v.path}
+	b.from(f+".Name", v, "name")
+	if key == "address_prefix" {
+		b.fromList(f+".Prefixes", v, "address_prefix", "")
+	} else {
+		b.fromList(f+".Prefixes", v, "", "address_prefixes")
+	}
 	vnet, err := b.vnetOf(r, vnetName)
 	if err != nil {
 		return "", err
@@ -501,7 +584,10 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 			if err != nil {
 				return "", vnet.values.fail(fmt.Sprintf("address_space[%d]", i), t, "not a CIDR such as 10.10.0.0/16")
 			}
-			b.addVNet(p.Masked())
+			if k := b.addVNet(p.Masked()); k >= 0 {
+				at := fmt.Sprintf("address_space[%d]", i)
+				b.src[fmt.Sprintf("VNet[%d]", k)] = capacity.Source{Resource: vnet.values.addr, Path: vnet.values.at(at), Value: show(t)}
+			}
 		}
 	}
 	return s.Name, nil
