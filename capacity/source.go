@@ -72,15 +72,16 @@ func (s Sources) InFile(name string) Sources {
 // file, the field as written and its value, and keep the cluster's field
 // path where s does not (a field left to its default). Paths of other
 // fields that a problem's message cites are told the same way. Any other
-// error, nil included, is returned as it is; errors.As finds the
-// *ValidationError behind an *InputError.
+// error, nil included, is returned as it is, and so is every error when s
+// is empty (nothing was read); errors.As finds the *ValidationError behind
+// an *InputError.
 //
 // s must describe the cluster that was validated: a field changed after
 // reading (a mode replaced, a pool added) no longer matches its source,
 // but the fields not changed still do.
 func (s Sources) Explain(err error) error {
 	ve, ok := err.(*ValidationError)
-	if !ok || ve == nil {
+	if !ok || ve == nil || len(s) == 0 {
 		return err
 	}
 	e := &InputError{Problems: make([]InputProblem, len(ve.Problems)), Omitted: ve.Omitted, Err: ve}

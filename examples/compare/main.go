@@ -40,6 +40,11 @@ type workload struct {
 	windows     bool
 	dualStack   bool
 	policy      modes.Policy
+
+	// Of a -cluster file: the pool whose maxPods is pods, and the field
+	// vnet is ("VNet[0]"), to say where the file holds them.
+	podsPool  int
+	vnetField string
 }
 
 // description is -h's first line.
@@ -101,19 +106,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	doc := Document{}
 	if *clusterPath != "" {
-		c, err := input.Load(*clusterPath, networks)
+		c, src, err := input.Load(*clusterPath, networks)
 		if err != nil {
 			return input.BadUsage(err)
 		}
 		w = fromCluster(c, w)
-		// The cluster's own figures, which the flags' checks did not see.
+		// The cluster's own figures, which the flags' checks did not see,
+		// told where the files hold them.
+		where := func(field string) string {
+			if s, ok := src[field]; ok {
+				return s.String()
+			}
+			return *clusterPath
+		}
 		switch {
 		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
 			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, input.Count(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
 		case w.pods < 1 || w.pods > 250:
-			return input.Usagef("%s: its largest maxPods is %d: want 1 to 250", *clusterPath, w.pods)
+			return input.Usagef("%s: %d, the cluster's largest maxPods: want 1 to 250", where(fmt.Sprintf("Pools[%d].MaxPods", w.podsPool)), w.pods)
 		case !usableVNet(w.vnet):
-			return input.Usagef("%s: its address space %v is smaller than a /28", *clusterPath, w.vnet)
+			return input.Usagef("%s: %v, the cluster's address space, is smaller than a /28", where(w.vnetField), w.vnet)
 		}
 		w.vnet = w.vnet.Masked()
 		doc.Cluster, doc.ClusterMode = *clusterPath, c.Mode
@@ -394,20 +406,22 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 func fromCluster(c capacity.Cluster, w workload) workload {
 	s := c.Mode.Spec()
 	w.nodes, w.pods = 0, 0
-	for _, p := range c.Pools {
+	for i, p := range c.Pools {
 		w.nodes += p.AtMax()
 		mp := p.MaxPods
 		if mp == 0 {
 			mp = s.MaxPods.Default
 		}
-		w.pods = max(w.pods, mp)
+		if mp > w.pods {
+			w.pods, w.podsPool = mp, i
+		}
 		w.windows = w.windows || p.OS == modes.Windows
 	}
 	switch {
 	case len(c.VNet) > 0:
-		w.vnet = c.VNet[0]
+		w.vnet, w.vnetField = c.VNet[0], "VNet[0]"
 	case len(c.Subnets) > 0 && len(c.Subnets[0].Prefixes) > 0:
-		w.vnet = c.Subnets[0].Prefixes[0]
+		w.vnet, w.vnetField = c.Subnets[0].Prefixes[0], "Subnets[0].Prefixes[0]"
 	}
 	w.policy = c.Policy
 	return w

@@ -70,8 +70,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"x"}, `unexpected argument "x"`},
 		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
 		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
-		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, "legacy-cni.json: its address space 10.20.0.0/32 is smaller than a /28"},
-		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": its largest maxPods is 300: want 1 to 250"},
+		// The cluster's own figures are told where the files hold them.
+		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, tiny + ": addressPrefix: 10.20.0.0/32, the cluster's address space, is smaller than a /28"},
+		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": agentPoolProfiles[0].maxPods: 300, the cluster's largest maxPods: want 1 to 250"},
 	} {
 		err := run(tt.args, io.Discard, io.Discard)
 		require.Error(t, err, "%v", tt.args)

@@ -103,12 +103,13 @@ func runMigrate(mg migration, stdout io.Writer) error {
 	}
 	doc := MigrationDocument{Step: step}
 	var c capacity.Cluster
+	var src capacity.Sources // where the -cluster file holds each field
 	if mg.clusterPath != "" {
-		if c, err = input.Load(mg.clusterPath, mg.networks); err != nil {
+		if c, src, err = input.Load(mg.clusterPath, mg.networks); err != nil {
 			return input.BadUsage(err)
 		}
 		if from != 0 {
-			c.Mode, c.Spec = from, nil
+			c.Mode, c.Spec = from, nil // the other fields keep their sources
 		}
 		doc.Cluster = mg.clusterPath
 	} else {
@@ -129,7 +130,7 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		var ve *capacity.ValidationError
 		var se *capacity.StepError
 		if errors.As(err, &ve) || errors.As(err, &se) {
-			return input.Usagef("%s: %w", what, err)
+			return input.Usagef("%s: %w", what, src.Explain(err))
 		}
 		return err
 	}

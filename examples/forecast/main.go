@@ -111,7 +111,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 // job is one cluster to analyse in one mode.
 type job struct {
 	cluster capacity.Cluster
-	dropped []string // pools the mode cannot run
+	dropped []string         // pools the mode cannot run
+	src     capacity.Sources // where an input file's cluster has its fields
+	own     bool             // an input file's cluster in its own mode
 }
 
 func jobs(o options) ([]job, string, error) {
@@ -124,14 +126,15 @@ func jobs(o options) ([]job, string, error) {
 		only = m
 	}
 	if o.clusterPath != "" {
-		c, err := input.Load(o.clusterPath, o.networks)
+		c, src, err := input.Load(o.clusterPath, o.networks)
 		if err != nil {
 			return nil, "", input.BadUsage(err)
 		}
+		own := only == 0 || only == c.Mode
 		if only != 0 {
-			c.Mode = only
+			c.Mode = only // the other fields keep their sources
 		}
-		return []job{{cluster: c}}, o.clusterPath, nil
+		return []job{{cluster: c, src: src, own: own}}, o.clusterPath, nil
 	}
 	var js []job
 	for _, m := range modes.All() {
@@ -139,7 +142,7 @@ func jobs(o options) ([]job, string, error) {
 			continue
 		}
 		c, dropped := input.Default(m)
-		js = append(js, job{c, dropped})
+		js = append(js, job{cluster: c, dropped: dropped})
 	}
 	return js, "default: " + input.DefaultDescription, nil
 }
@@ -192,6 +195,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := output.Write(stdout, *o.format, out, writeText, writeMarkdown); err != nil {
 		return err
+	}
+	if r := out.Results[0]; js[0].own && r.Error != "" {
+		// The file describes no cluster its own mode can run: bad input.
+		// (With another -mode, a mode that cannot run it is an answer.)
+		return input.Usagef("%s: %s", o.clusterPath, r.Error)
 	}
 	if o.plotPath != "" {
 		i := plotted(out)
@@ -392,7 +400,7 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	res.AtMax, err = capacity.Analyze(c)
 	var ve *capacity.ValidationError
 	if errors.As(err, &ve) {
-		res.Error = err.Error()
+		res.Error = j.src.Explain(err).Error() // in the input's words
 		return res, nil
 	}
 	if err != nil {

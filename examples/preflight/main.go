@@ -164,6 +164,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 type target struct {
 	desc string
 	c    capacity.Cluster
+	src  capacity.Sources // where the fields of an input file's cluster are in it
 }
 
 // Entry is one check in the -o json and yaml document: the library's
@@ -192,7 +193,9 @@ type targetResult struct {
 
 // check answers every step on t.
 func check(t target, steps []capacity.Step) (targetResult, error) {
-	r := targetResult{t: t, invalid: t.c.Validate()}
+	// A problem is told where the input holds the field: -mode replaces
+	// the mode alone, the other fields keep their sources.
+	r := targetResult{t: t, invalid: t.src.Explain(t.c.Validate())}
 	for _, s := range steps {
 		e := Entry{Cluster: t.desc, Mode: t.c.Mode, Check: describe(t.c, s), Step: s}
 		if r.invalid != nil {
@@ -291,21 +294,21 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 			if m != 0 {
 				c.Mode = m
 			}
-			ts = append(ts, target{plan + ": " + c.Address, c.Cluster})
+			ts = append(ts, target{plan + ": " + c.Address, c.Cluster.Cluster, c.Sources})
 		}
 		return ts, nil
 	case path != "":
-		c, err := input.Load(path, networks)
+		c, src, err := input.Load(path, networks)
 		if m != 0 {
 			c.Mode = m
 		}
-		return []target{{path, c}}, err
+		return []target{{path, c, src}}, err
 	}
 	if m == 0 {
 		m = modes.AzureCNIOverlay
 	}
 	c, _ := input.Default(m)
-	return []target{{"default: " + input.DefaultDescription, c}}, nil
+	return []target{{"default: " + input.DefaultDescription, c, nil}}, nil
 }
 
 func hasPool(c capacity.Cluster, name string) bool {

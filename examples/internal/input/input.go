@@ -83,9 +83,11 @@ func DefaultHistory() []capacity.Observation {
 }
 
 // Load reads a cluster from an `az aks show` file and network files; its
-// errors name the file and the place in it.
-func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
-	return aksjson.ReadFiles(clusterPath, networkPaths...)
+// errors name the file and the place in it. src.Explain tells the problems
+// capacity finds in the cluster (Validate, Analyze, Check) the same way:
+// the file, the JSON path, the value and what was expected.
+func Load(clusterPath string, networkPaths []string) (c capacity.Cluster, src capacity.Sources, err error) {
+	return aksjson.ReadFilesWithSources(clusterPath, networkPaths...)
 }
 
 // LoadEstate reads an estate from a clusters file (`az aks list`, Resource
@@ -95,9 +97,26 @@ func LoadEstate(clustersPath string, networkPaths []string) (capacity.Estate, er
 	return aksjson.ReadEstateFiles(clustersPath, networkPaths...)
 }
 
+// PlanCluster is a cluster of a plan and where its fields are in the plan.
+type PlanCluster struct {
+	tfplan.Cluster
+	// Sources tells the problems capacity finds in the cluster by the
+	// plan file, the resource address, the attribute and the value.
+	Sources capacity.Sources
+}
+
 // LoadPlan reads the clusters of a `terraform show -json PLAN` file with
-// tfplan.Read; its errors name the file.
-func LoadPlan(path string) ([]tfplan.Cluster, error) { return readFile(path, tfplan.Read) }
+// tfplan.ReadWithSources; its errors name the file.
+func LoadPlan(path string) ([]PlanCluster, error) {
+	return readFile(path, func(r io.Reader) ([]PlanCluster, error) {
+		cs, srcs, err := tfplan.ReadWithSources(r)
+		out := make([]PlanCluster, len(cs))
+		for i := range cs {
+			out[i] = PlanCluster{cs[i], srcs[i].InFile(path)}
+		}
+		return out, err
+	})
+}
 
 // History reads a CSV of time,nodes rows with capacity.ReadHistory (RFC
 // 3339 or YYYY-MM-DD times; a header row is skipped), oldest first whatever
