@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/modes"
@@ -259,3 +260,23 @@ func TestMigrateBadInput(t *testing.T) {
 }
 
 const fixturesDir = "../../capacity/aksjson/testdata/"
+
+// A -cluster file whose cluster is invalid is told in the files' words
+// when -migrate-to checks it: the file, the JSON path with indexes, the
+// value and what was expected.
+func TestMigrateInvalidClusterInTheFilesWords(t *testing.T) {
+	const fixtures = "../../capacity/aksjson/testdata/"
+	b, err := os.ReadFile(fixtures + "kubenet.json")
+	require.NoError(t, err)
+	old := `"podCidrs": ["10.244.0.0/16"]`
+	require.Contains(t, string(b), old)
+	cluster := filepath.Join(t.TempDir(), "cluster.json")
+	require.NoError(t, os.WriteFile(cluster, []byte(strings.Replace(string(b), old, `"podCidrs": ["10.240.128.0/17"]`, 1)), 0o644))
+
+	err = run([]string{"-cluster", cluster, "-network", fixtures + "kubenet-vnet.json", "-migrate-to", "overlay"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, cluster+": invalid cluster (1 problem); "+cluster+
+		": networkProfile.podCidrs[0]: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.240.128.0/17 overlaps with reserved VNET CIDR 10.240.0.0/16")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	var ve *capacity.ValidationError
+	assert.ErrorAs(t, err, &ve)
+}

@@ -199,7 +199,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if r := out.Results[0]; js[0].own && r.Error != "" {
 		// The file describes no cluster its own mode can run: bad input.
 		// (With another -mode, a mode that cannot run it is an answer.)
-		return input.Usagef("%s: %s", o.clusterPath, r.Error)
+		return input.Usagef("%s: %w", o.clusterPath, r.invalid)
 	}
 	if o.plotPath != "" {
 		i := plotted(out)
@@ -400,7 +400,8 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	res.AtMax, err = capacity.Analyze(c)
 	var ve *capacity.ValidationError
 	if errors.As(err, &ve) {
-		res.Error = j.src.Explain(err).Error() // in the input's words
+		res.invalid = j.src.Explain(err) // in the input's words
+		res.Error = res.invalid.Error()
 		return res, nil
 	}
 	if err != nil {

@@ -432,3 +432,31 @@ func TestDualStack(t *testing.T) {
 	out = runArgs(t, "-cluster", fixtures+"dualstack.json", "-network", fixtures+"dualstack-vnet.json", "-mode", "azure-cni-overlay", "-trials", "10", "-o", "markdown")
 	assert.Contains(t, out, "IPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n\n")
 }
+
+// A -cluster file its own mode cannot run is bad input (exit 2), told in
+// the file's words: the file, the JSON path with indexes, the value and
+// what was expected. With another -mode, a mode that cannot run the
+// cluster is an answer (exit 1), told the same way.
+func TestInvalidClusterInTheFilesWords(t *testing.T) {
+	b, err := os.ReadFile(fixtures + "kubenet.json")
+	require.NoError(t, err)
+	old := "\"maxCount\": 40,\n      \"maxPods\": 110"
+	require.Contains(t, string(b), old)
+	cluster := filepath.Join(t.TempDir(), "cluster.json")
+	require.NoError(t, os.WriteFile(cluster, []byte(strings.Replace(string(b), old, "\"maxCount\": 40,\n      \"maxPods\": 300", 1)), 0o644))
+
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"-cluster", cluster, "-network", fixtures + "kubenet-vnet.json", "-trials", "5"}, &out, io.Discard)
+	require.Error(t, err)
+	assert.EqualError(t, err, cluster+": invalid cluster (1 problem); "+cluster+": agentPoolProfiles[1].maxPods: 300 is outside 10–250")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	var ve *capacity.ValidationError
+	assert.ErrorAs(t, err, &ve)
+	assert.Contains(t, out.String(), "cannot run this cluster: invalid cluster (1 problem); "+cluster+": agentPoolProfiles[1].maxPods: 300 is outside 10–250")
+
+	out.Reset()
+	err = run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
+		"-mode", "kubenet", "-trials", "5"}, &out, io.Discard)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: modes: kubenet does not support Windows node pools")
+}

@@ -24,7 +24,8 @@ type Output struct {
 type Result struct {
 	Mode         modes.Mode `json:"mode"`
 	Name         string     `json:"name"`
-	Error        string     `json:"error,omitempty"`        // why the mode cannot run the cluster
+	Error        string     `json:"error,omitempty"` // why the mode cannot run the cluster
+	invalid      error      // Error's error: the *capacity.ValidationError, told in the input's words
 	SkippedPools []string   `json:"skippedPools,omitempty"` // pools the mode cannot run (Windows)
 	// AtMax is capacity.Analyze of the cluster: every other pool at its
 	// autoscaler max, the basis AKS plans on. Now is Analyze of

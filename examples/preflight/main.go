@@ -142,7 +142,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, r := range results {
 		if r.invalid != nil { // the input describes no valid cluster
-			return input.Usagef("%s: %v", r.t.desc, r.invalid)
+			return input.Usagef("%s: %w", r.t.desc, r.invalid)
 		}
 	}
 	bad, all := 0, 0
