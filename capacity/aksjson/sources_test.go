@@ -3,8 +3,10 @@ package aksjson_test
 import (
 	"encoding/json"
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -158,4 +160,49 @@ func vnet2(t *testing.T, path string) map[string]any {
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(b, &doc))
 	return doc
+}
+
+func TestExplainEstateNamesTheDocuments(t *testing.T) {
+	dir := t.TempDir()
+	replaced := func(name, old, new string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(t, err)
+		require.Contains(t, string(b), old)
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
+		return path
+	}
+	list := filepath.Join("testdata", "estate-aks-list.json")
+	vnet := filepath.Join("testdata", "estate-vnet.json")
+	subnets := filepath.Join("testdata", "estate-subnets.json")
+
+	// A cluster's problem: an *EstateError around the cluster's.
+	bad := replaced("estate-aks-list.json", `"maxPods": 30,`, `"maxPods": 300,`)
+	e, src, err := aksjson.ReadEstateFilesWithSources(bad, vnet, subnets)
+	require.NoError(t, err)
+	_, err = capacity.AnalyzeEstate(e)
+	err = src.Explain(err)
+	assert.EqualError(t, err, "Clusters[0] (alpha): invalid cluster (1 problem); "+bad+": [0].agentPoolProfiles[0].maxPods: 300 is outside 10–250")
+	var ee *capacity.EstateError
+	require.ErrorAs(t, err, &ee)
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.HasField("Pools[0].MaxPods"))
+
+	// The estate's own: a shared subnet outside the VNet.
+	outside := replaced("estate-subnets.json", `"addressPrefix": "10.30.0.0/22"`, `"addressPrefix": "10.31.0.0/22"`)
+	e, src, err = aksjson.ReadEstateFilesWithSources(list, vnet, outside)
+	require.NoError(t, err)
+	_, err = capacity.AnalyzeEstate(e)
+	assert.EqualError(t, src.Explain(err), "invalid cluster (1 problem); "+outside+": [0].addressPrefix: 10.31.0.0/22 is outside the VNet [10.30.0.0/16]")
+
+	// A cluster's own subnet, as the estate analyses the cluster: gamma's
+	// gamma-nodes, with the IPv6 prefix a single-stack cluster may have.
+	own := replaced("estate-subnets.json", `"addressPrefix": "10.30.4.0/24"`, `"addressPrefixes": ["10.30.4.0/24", "fd00::/56"]`)
+	e, src, err = aksjson.ReadEstateFilesWithSources(list, vnet, own)
+	require.NoError(t, err)
+	e.VNet = append(e.VNet, netip.MustParsePrefix("fd00::/48"))
+	_, err = capacity.AnalyzeEstate(e)
+	assert.ErrorContains(t, src.Explain(err), own+": [2].addressPrefixes[1]: fd00::/56: an IPv6 subnet prefix is exactly a /64")
 }

@@ -41,7 +41,7 @@ func checkEstateFlags(set []string) error {
 
 // estate reads and analyses the -clusters estate.
 func estate(o options) (EstateOutput, error) {
-	e, err := input.LoadEstate(o.clustersPath, o.networks)
+	e, src, err := input.LoadEstate(o.clustersPath, o.networks)
 	if err != nil {
 		return EstateOutput{}, input.BadUsage(err)
 	}
@@ -50,7 +50,7 @@ func estate(o options) (EstateOutput, error) {
 		var ve *capacity.ValidationError
 		var ee *capacity.EstateError
 		if errors.As(err, &ve) || errors.As(err, &ee) {
-			return EstateOutput{}, input.Usagef("%s: %w", o.clustersPath, err)
+			return EstateOutput{}, input.Usagef("%s: %w", o.clustersPath, src.Explain(err))
 		}
 		return EstateOutput{}, err
 	}

@@ -92,9 +92,10 @@ func Load(clusterPath string, networkPaths []string) (c capacity.Cluster, src ca
 
 // LoadEstate reads an estate from a clusters file (`az aks list`, Resource
 // Graph or REST output) and network files; its errors name the file and
-// the place in it.
-func LoadEstate(clustersPath string, networkPaths []string) (capacity.Estate, error) {
-	return aksjson.ReadEstateFiles(clustersPath, networkPaths...)
+// the place in it, and src.Explain tells the problems capacity finds in
+// the estate the same way.
+func LoadEstate(clustersPath string, networkPaths []string) (e capacity.Estate, src capacity.EstateSources, err error) {
+	return aksjson.ReadEstateFilesWithSources(clustersPath, networkPaths...)
 }
 
 // PlanCluster is a cluster of a plan and where its fields are in the plan.
