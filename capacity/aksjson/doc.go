@@ -13,5 +13,9 @@
 // Documents are read as streams, each up to MaxDocumentSize bytes, and
 // errors speak the document: its name, the JSON path of the value at fault
 // (agentPoolProfiles[2].upgradeSettings.maxSurge), the value and what
-// belongs there.
+// belongs there. A cluster that reads but that capacity finds invalid is
+// told the same way: ReadClusterWithSources, ReadFilesWithSources and
+// their estate counterparts say where each field was read, and their
+// Explain turns a *capacity.ValidationError into the document, the JSON
+// path, the value and what was expected.
 package aksjson

@@ -68,7 +68,9 @@
 // (default_node_pool[0].max_pods), the value as the plan spells it and what
 // was expected. Every field that is read is checked, including redundant
 // ones (pod_cidr beside pod_cidrs, enable_auto_scaling beside
-// auto_scaling_enabled).
+// auto_scaling_enabled). Reading does not validate a cluster: with
+// ReadWithSources, the problems capacity.Cluster.Validate finds are told
+// by resource address, attribute and value too (capacity.Sources.Explain).
 //
 // # Why encoding/json and not terraform-json
 //

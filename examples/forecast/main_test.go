@@ -460,3 +460,15 @@ func TestInvalidClusterInTheFilesWords(t *testing.T) {
 	assert.Equal(t, input.ExitError, input.ExitCode(err))
 	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: modes: kubenet does not support Windows node pools")
 }
+
+// An estate's invalid cluster is told in the files' words too.
+func TestInvalidEstateInTheFilesWords(t *testing.T) {
+	b, err := os.ReadFile(fixtures + "estate-aks-list.json")
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"maxPods": 30,`)
+	list := filepath.Join(t.TempDir(), "aks-list.json")
+	require.NoError(t, os.WriteFile(list, []byte(strings.Replace(string(b), `"maxPods": 30,`, `"maxPods": 300,`, 1)), 0o644))
+	err = run(context.Background(), []string{"-clusters", list, "-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, list+": Clusters[0] (alpha): invalid cluster (1 problem); "+list+": [0].agentPoolProfiles[0].maxPods: 300 is outside 10–250")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}
