@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/netip"
-	"strings"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -78,13 +77,7 @@ func TestValidateDualStack(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := dualStack()
 			tt.change(&c)
-			var ve *capacity.ValidationError
-			require.ErrorAs(t, c.Validate(), &ve)
-			found := false
-			for _, p := range ve.Problems {
-				found = found || p.Field == tt.field && p.Code == tt.code && strings.Contains(p.Message, tt.msg)
-			}
-			assert.True(t, found, "want %s %q %q in %v", tt.field, tt.code, tt.msg, ve)
+			hasProblem(t, c.Validate(), tt.field, tt.code, tt.msg)
 		})
 	}
 }

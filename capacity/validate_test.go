@@ -154,14 +154,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.change(&c)
-			err := c.Validate()
-			var ve *capacity.ValidationError
-			require.ErrorAs(t, err, &ve)
-			found := false
-			for _, p := range ve.Problems {
-				found = found || p.Field == tt.field && p.Code == tt.code && strings.Contains(p.Message, tt.msg)
-			}
-			assert.True(t, found, "want %s %q %q in %v", tt.field, tt.code, tt.msg, err)
+			hasProblem(t, c.Validate(), tt.field, tt.code, tt.msg)
 		})
 	}
 }
