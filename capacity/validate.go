@@ -102,6 +102,15 @@ func (e *ValidationError) Has(fieldOrCode string) bool {
 	return e.HasField(fieldOrCode) || e.HasCode(fieldOrCode)
 }
 
+// Fields returns the fields the kept problems name, in order.
+func (e *ValidationError) Fields() []string {
+	fields := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		fields[i] = p.Field
+	}
+	return fields
+}
+
 // HasField reports whether a kept problem names field f exactly, as
 // "Pools[1].MaxPods".
 func (e *ValidationError) HasField(f string) bool {
