@@ -25,13 +25,7 @@ func valid() capacity.Cluster {
 
 func TestValidate(t *testing.T) {
 	require.NoError(t, valid().Validate())
-	tests := []struct {
-		name   string
-		change func(c *capacity.Cluster)
-		field  string
-		code   string
-		msg    string
-	}{
+	checkProblems(t, valid, []problemCase{
 		{"unknown mode", func(c *capacity.Cluster) { c.Mode = 0 }, "Mode", "", "unknown mode"},
 		{"pod CIDR overlaps VNet", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.240.2.0/23")} },
 			"PodCIDRs[0]", "NetworkProfileCIDROverlapVNET", "NetworkProfile CIDR 10.240.2.0/23 overlaps with reserved VNET CIDR 10.240.0.0/22"},
@@ -149,8 +143,23 @@ func TestValidate(t *testing.T) {
 			c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "nodes"
 			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
 		}, "Subnets[1].Reserved", "", "230 addresses used by others take 15 whole /28 blocks, but 10.241.0.0/24 has 224 usable in blocks"},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// problemCase breaks one field of a valid cluster and names the problem
+// Validate must report.
+type problemCase struct {
+	name   string
+	change func(c *capacity.Cluster)
+	field  string
+	code   string
+	msg    string
+}
+
+// checkProblems runs each case on a cluster from valid.
+func checkProblems(t *testing.T, valid func() capacity.Cluster, cases []problemCase) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.change(&c)
