@@ -216,8 +216,8 @@ func (m *model) admit(o Op, op int, nodes, surge []int) *AdmissionError {
 		}
 	}
 	total := combine(func(int) int { return 1 })
-	if s := m.spec; s.MaxRoutes > 0 && total*s.RoutesPerNode > s.MaxRoutes-m.c.CustomRoutes {
-		return &AdmissionError{Op: o, Pool: name, Limit: LimitRouteTable, Required: total*s.RoutesPerNode + m.c.CustomRoutes, Available: s.MaxRoutes}
+	if s := m.spec; s.MaxRoutes > 0 && total*m.routes > s.MaxRoutes-m.c.CustomRoutes {
+		return &AdmissionError{Op: o, Pool: name, Limit: LimitRouteTable, Required: total*m.routes + m.c.CustomRoutes, Available: s.MaxRoutes}
 	}
 	if total > m.spec.MaxNodes {
 		return &AdmissionError{Op: o, Pool: name, Limit: LimitClusterNodes, Required: total, Available: m.spec.MaxNodes}

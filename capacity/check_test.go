@@ -271,7 +271,24 @@ func TestVerdictJSON(t *testing.T) {
 	b, err := json.Marshal(check(t, c, capacity.Step{Op: capacity.OpCreate}))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"refusal": {"op": "create", "pool": "", "code": "InsufficientSubnetSize", "limit": "node-subnet",
-		"space": "nodes", "cidr": "10.240.0.0/27", "required": 29, "available": 27}, "failure": null}`, string(b))
+		"space": "nodes", "cidr": "10.240.0.0/27", "required": 29, "available": 27}}`, string(b))
+
+	// Nothing refused, nothing failing: no field at all, and back.
+	b, err = json.Marshal(&capacity.Verdict{})
+	require.NoError(t, err)
+	assert.Equal(t, `{}`, string(b))
+	var v capacity.Verdict
+	require.NoError(t, json.Unmarshal(b, &v))
+	assert.Equal(t, capacity.Verdict{}, v)
+	// A failure alone: a /26 has 64 − 5 = 59 usable addresses and admits
+	// the node's 29; its scale set asks for 1 + 30 = 31 with 30 held by
+	// others, 29 free.
+	c = oneSubnet(modes.AzureCNI, "10.240.0.0/26", capacity.Pool{Count: 1})
+	c.Subnets[0].Reserved = 30
+	b, err = json.Marshal(check(t, c, capacity.Step{Op: capacity.OpCreate}))
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "refusal")
+	assert.Contains(t, string(b), `"failure":{`)
 }
 
 // TestCheckFailureIsSimulate: on random clusters and steps, an accepted

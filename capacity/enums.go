@@ -16,6 +16,7 @@ const (
 	LimitPodSubnet                 // the pod subnet runs out of addresses
 	LimitPodCIDR                   // the pod CIDR runs out of per-node blocks
 	LimitCNIPool                   // a bring-your-own CNI's own pool runs out
+	LimitPodCIDRIPv6               // a dual-stack cluster's IPv6 pod CIDR runs out of per-node blocks
 	LimitRouteTable                // kubenet's route table is full: 400 routes [KUB, NLIM]
 	LimitPoolNodes                 // 1,000 nodes per pool, surge included [QUO, UPR]
 	LimitClusterNodes              // 5,000 nodes per cluster [QUO]
@@ -23,7 +24,7 @@ const (
 )
 
 var limitNames = enum.Table[Limit]{Type: "capacity.Limit", What: "limit", Err: fieldError,
-	Names: []string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "route-table", "pool-nodes", "cluster-nodes", "vnet"}}
+	Names: []string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "pod-cidr-ipv6", "route-table", "pool-nodes", "cluster-nodes", "vnet"}}
 
 // String returns the limit's name, which MarshalText writes and ParseLimit
 // reads: "node-subnet", "pod-cidr", ...

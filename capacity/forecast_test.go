@@ -254,7 +254,7 @@ func TestForecastWarnings(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, f.When)
 	require.NotEmpty(t, f.Warnings)
-	assert.Regexp(t, `^the date the pool runs out, P90 \d{4}-\d\d-\d\d, lies \d+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
+	assert.Regexp(t, `^the date the pool runs out, P90 \d{4}-\d\d-\d\d, lies [\d,]+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
 	for _, w := range f.Warnings[1:] {
 		assert.Regexp(t, `^UpgradeBy\.P\d0 .* an extrapolation$`, w)
 	}
@@ -271,7 +271,7 @@ func TestForecastWarnings(t *testing.T) {
 	c.Pools[0].Count = 20
 	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 10, History: h})
 	require.NoError(t, err)
-	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 now: the trials start from the cluster as it is now and follow the history's model from its last observation", g.Warnings[0])
+	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation", g.Warnings[0])
 
 	// A short horizon leaves the late bounds unknown, and says so.
 	c.Pools[0].Count = 12
@@ -421,7 +421,7 @@ func TestForecastDatesBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.When)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.UpgradeBy)
-	assert.Contains(t, f.Warnings, "the history ends at 1300 nodes (2020-01-21) but pool nodes has 4 now: the trials start from the cluster as it is now and follow the history's model from its last observation")
+	assert.Contains(t, f.Warnings, "the history ends at 1,300 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation")
 	assert.Contains(t, f.Warnings, "the date the pool runs out, P90 2020-01-01, is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
 	_, err = json.Marshal(f)
 	require.NoError(t, err)

@@ -116,6 +116,17 @@ func (g *gen) cluster() capacity.Cluster {
 		}
 		c.Pools = append(c.Pools, p)
 	}
+	if g.u8()%4 == 0 { // dual-stack, the Spec and the ranges often fit for it
+		c.DualStack = true
+		c.Spec.DualStack = g.u8()%4 != 0
+		c.Spec.Pods.BlockBitsIPv6 = mostly(g, 4, 80, 72, 96, 120, 0, 47, 129)
+		if g.u8()%4 != 0 {
+			c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.MustParsePrefix(mostly(g, 1, "fd00:1::/64", "fd00:1::/56", "fd12:3456:789a::/64")))
+		}
+		if g.bit() {
+			c.PodCIDRs = append(c.PodCIDRs, netip.PrefixFrom(netip.MustParseAddr("fd12:3456:789a::"), mostly(g, 2, 64, 72, 73, 76, 79, 80, 96, 16)))
+		}
+	}
 	return c
 }
 
@@ -177,12 +188,22 @@ func generated(r *rand.Rand, n int, check func(capacity.Cluster) bool) (checked,
 	return checked, custom
 }
 
-// Custom Specs run as Analyze counts them: over 40,000 generated inputs,
-// about a thousand qualify for checkAgreement.
+// Custom Specs run as Analyze counts them: over 50,000 generated inputs,
+// about 500 qualify for checkAgreement, dual-stack ones among them.
 func TestCustomSpecsAgreeWithAnalyze(t *testing.T) {
-	checked, custom := generated(rand.New(rand.NewPCG(7, 7)), 40000, func(c capacity.Cluster) bool { return checkAgreement(t, c) })
-	t.Logf("%d clusters checked, %d with custom Specs", checked, custom)
+	dual := 0
+	checked, custom := generated(rand.New(rand.NewPCG(7, 7)), 50000, func(c capacity.Cluster) bool {
+		if !checkAgreement(t, c) {
+			return false
+		}
+		if c.DualStack {
+			dual++
+		}
+		return true
+	})
+	t.Logf("%d clusters checked, %d with custom Specs, %d dual-stack", checked, custom, dual)
 	assert.Greater(t, custom, 200)
+	assert.Greater(t, dual, 20)
 }
 
 // Round trip over generated clusters, custom Specs included.

@@ -91,8 +91,8 @@ func TestValidate(t *testing.T) {
 			"Subnets[0].Prefixes[0]", "", "smaller than /29"},
 		{"subnet not masked", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.240.0.7/22")} },
 			"Subnets[0].Prefixes[0]", "", "want 10.240.0.0/22"},
-		{"subnet IPv6", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("fd00::/64")) },
-			"Subnets[0].Prefixes[1]", "", "IPv6 ranges are not modelled"},
+		{"subnet IPv6 not a /64", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("fd00::/56")) },
+			"Subnets[0].Prefixes[1]", "", "fd00::/56: an IPv6 subnet prefix is exactly a /64"},
 		{"subnets overlap", func(c *capacity.Cluster) {
 			c.Subnets = append(c.Subnets, subnet("b", "10.240.1.0/24"))
 			c.Pools[0].NodeSubnet = "nodes"

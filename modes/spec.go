@@ -100,6 +100,11 @@ type PodAllocation struct {
 	// BlockBits is the prefix length of a block for StaticBlock (28),
 	// NodeBlock (24) and OnDemandBlock (26) units.
 	BlockBits int `json:"blockBits"`
+	// BlockBitsIPv6 is the prefix length of the IPv6 block a node of a
+	// dual-stack cluster takes from the IPv6 pod CIDR, beside its IPv4
+	// block (NodeBlock only). AKS does not document it (U10): its example
+	// output shows fd12:3456:789a::/80 per node [OVH, KDS], hence 80.
+	BlockBitsIPv6 int `json:"blockBitsIPv6,omitempty"`
 	// BatchSize, RequestThreshold and ReleaseThreshold drive Batch units: a
 	// node asks for another batch when fewer than BatchSize×RequestThreshold
 	// addresses are free and gives one back when more than
@@ -247,12 +252,15 @@ type Spec struct {
 	MaxNodes        int   `json:"maxNodes"`        // nodes per cluster
 	MaxNodesPerPool int   `json:"maxNodesPerPool"` // nodes per node pool, surge included during an upgrade [QUO, UPR]
 	MaxRoutes       int   `json:"maxRoutes"`       // routes in the cluster's route table; 0 = no route table
-	RoutesPerNode   int   `json:"routesPerNode"`   // routes a node takes in that table
+	RoutesPerNode   int   `json:"routesPerNode"`   // routes a node takes in that table per IP family: a dual-stack node takes twice as many [KDS]
 
 	DefaultPodCIDR netip.Prefix `json:"defaultPodCIDR"` // the pod range used when none is given (PodCIDR, CNIPool)
 
-	Windows   bool      `json:"windows"`   // Windows node pools supported
-	DualStack bool      `json:"dualStack"` // IPv4/IPv6 dual-stack supported
+	Windows bool `json:"windows"` // Windows node pools supported
+	// DualStack: IPv4/IPv6 dual-stack clusters are supported. Their pods
+	// take an IPv6 block of Pods.BlockBitsIPv6 per node, so a Spec with
+	// DualStack needs NodeBlock pods.
+	DualStack bool      `json:"dualStack"`
 	Dataplane Dataplane `json:"dataplane"`
 	Policies  []Policy  `json:"policies"` // supported policy engines besides PolicyNone
 
@@ -535,6 +543,14 @@ func (s Spec) Validate() error {
 		bad("MaxRoutes", s.MaxRoutes, "want 0..%d routes (0: no route table)", SpecMaxNodes)
 	case s.RoutesPerNode < 0 || s.RoutesPerNode > s.MaxRoutes:
 		bad("RoutesPerNode", s.RoutesPerNode, "want 0..%d (MaxRoutes)", s.MaxRoutes)
+	}
+	switch b := a.BlockBitsIPv6; {
+	case s.DualStack && a.Unit != NodeBlock:
+		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want NodeBlock pods, not %s", unitName(a.Unit))
+	case s.DualStack && (b < MinBlockBitsIPv6 || b > 128):
+		bad("Pods.BlockBitsIPv6", b, "a dual-stack node's IPv6 block: want a prefix length in %d..128, such as 80", MinBlockBitsIPv6)
+	case !s.DualStack && b != 0 && (b < MinBlockBitsIPv6 || b > 128):
+		bad("Pods.BlockBitsIPv6", b, "want 0, or a prefix length in %d..128 for dual-stack", MinBlockBitsIPv6)
 	}
 	if p := s.DefaultPodCIDR; p.IsValid() && (!p.Addr().Is4() || p.Masked() != p) {
 		bad("DefaultPodCIDR", p, "want an IPv4 network prefix such as 10.244.0.0/16")

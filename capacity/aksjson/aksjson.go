@@ -90,6 +90,8 @@ type networkDoc struct {
 	plugin, pluginMode, dataplane, policy str
 	podCIDR, serviceCIDR, dnsServiceIP    str
 	podCIDRs, serviceCIDRs                []str
+	ipFamilies                            []str
+	ipFamiliesPath                        string // where ipFamilies was, "" when absent or null
 }
 
 type poolDoc struct {
@@ -213,8 +215,64 @@ func (n *networkDoc) field(r *reader, key, path string) error {
 		return r.strings(path, `a list of CIDR strings such as ["10.0.0.0/16"]`, `a CIDR string such as "10.0.0.0/16"`, &n.serviceCIDRs)
 	case "dnsserviceip":
 		return r.string(path, `an IP address string such as "10.0.0.10"`, &n.dnsServiceIP)
+	case "ipfamilies":
+		n.ipFamilies, n.ipFamiliesPath = nil, ""
+		present, err := r.array(path, ipFamiliesWant, func(i int, p string) error {
+			t, off, err := r.token()
+			if err != nil {
+				return err
+			}
+			s, ok := t.(string)
+			if !ok {
+				return r.wrong(p, off, t, `"IPv4" or "IPv6"`)
+			}
+			n.ipFamilies = append(n.ipFamilies, str{s, p})
+			return nil
+		})
+		if present {
+			n.ipFamiliesPath = path
+		}
+		return err
 	}
 	return r.skip(path)
+}
+
+const ipFamiliesWant = `["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`
+
+// dualStack reads networkProfile.ipFamilies: absent (or null) and ["IPv4"]
+// are single-stack, IPv4 and IPv6 in either order dual-stack. Names match
+// without regard to case, as Azure's do. An empty list, another name, a
+// name given twice and IPv6 alone (AKS has no single-stack IPv6) are
+// errors.
+func (n *networkDoc) dualStack() (bool, error) {
+	if n.ipFamiliesPath == "" {
+		return false, nil
+	}
+	bad := func(path, format string, args ...any) (bool, error) {
+		return false, &Error{Path: path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
+	}
+	if len(n.ipFamilies) == 0 {
+		return bad(n.ipFamiliesPath, "an empty list: want %s", ipFamiliesWant)
+	}
+	var seen [2]string // path of IPv4, IPv6
+	for _, f := range n.ipFamilies {
+		k := 0
+		switch {
+		case strings.EqualFold(f.v, "IPv4"):
+		case strings.EqualFold(f.v, "IPv6"):
+			k = 1
+		default:
+			return bad(f.path, `%s: want "IPv4" or "IPv6"`, quote(f.v))
+		}
+		if seen[k] != "" {
+			return bad(f.path, "%s: the family is listed twice (at %s too): want %s", quote(f.v), seen[k], ipFamiliesWant)
+		}
+		seen[k] = f.path
+	}
+	if seen[0] == "" {
+		return bad(n.ipFamiliesPath, "[%s]: AKS has no IPv6 single-stack clusters: want %s", quote(n.ipFamilies[0].v), ipFamiliesWant)
+	}
+	return seen[1] != "", nil
 }
 
 func (p *poolDoc) field(r *reader, key, path string) error {
@@ -277,8 +335,26 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 // cluster's pools hold at their counts (at maxPods pods a node). Network
 // plugin "none" reads as modes.BYOCNICalico; set Mode to BYOCNICilium for a
 // Cilium cluster, and Cluster.CNIPool to the CNI's own pool, which the
-// document does not hold (its podCidr stays AKS's PodCIDRs). IPv6 pod and service ranges of dual-stack clusters are
-// left out: ipcap models IPv4.
+// document does not hold (its podCidr stays AKS's PodCIDRs).
+//
+// networkProfile.ipFamilies ["IPv4", "IPv6"] (in either order, names
+// without regard to case) makes a dual-stack cluster (Cluster.DualStack);
+// absent, null or ["IPv4"] a single-stack one. An empty list, another
+// name, a name given twice or "IPv6" alone is an error. IPv6 ranges are
+// kept wherever they are written, beside the IPv4 ones and in the
+// document's order: podCidrs, serviceCidrs, a VNet's
+// addressSpace.addressPrefixes and a subnet's addressPrefix(es). As with
+// IPv4, podCidrs and serviceCidrs win over podCidr and serviceCidr, and a
+// subnet's addressPrefixes over its addressPrefix, when both are given;
+// both are checked. capacity.Validate judges the ranges of each family: a
+// single-stack cluster's subnets and VNet may hold IPv6 prefixes, its pod
+// and service ranges may not. Reserved counts IPv4 addresses, but a
+// subnet's ipConfigurations do not say their family: in a subnet with an
+// IPv6 prefix, another holder's IPv6 configuration (the IPv6 frontend of a
+// dual-stack internal load balancer, a dual-stack VM's second
+// configuration) counts as an IPv4 address, so Reserved may be too high
+// there. The cluster's own nodes' configurations of both families are
+// left out, as above.
 //
 // Each document may hold at most MaxDocumentSize bytes. Errors are *Error
 // values that name the document, the JSON path of the value at fault (as
@@ -447,6 +523,9 @@ func build(doc string, d *clusterDoc, nets *networks, inEstate bool) (capacity.C
 	if c.Policy, err = modes.ParsePolicy(np.policy.v); err != nil {
 		return fail(np.policy.path, "%s: unknown policy engine (want azure, calico or cilium)", quote(np.policy.v))
 	}
+	if c.DualStack, err = np.dualStack(); err != nil {
+		return capacity.Cluster{}, nil, withDoc(err, doc)
+	}
 	if c.PodCIDRs, err = prefixes(np.podCIDR, np.podCIDRs); err != nil {
 		return capacity.Cluster{}, nil, withDoc(err, doc)
 	}
@@ -547,8 +626,8 @@ func withDoc(err error, doc string) error {
 }
 
 // prefixes parses the singular field and the plural list, both of which
-// must be well formed, and returns the list's IPv4 ranges, or the singular
-// field's when the list is empty.
+// must be well formed, and returns the list's ranges (IPv4 and IPv6, in
+// document order), or the singular field's when the list is empty.
 func prefixes(one str, many []str) ([]netip.Prefix, error) {
 	bad := func(s str) error {
 		return &Error{Path: s.path, Offset: -1, Msg: fmt.Sprintf("%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))}
@@ -567,11 +646,9 @@ func prefixes(one str, many []str) ([]netip.Prefix, error) {
 		if err != nil {
 			return nil, bad(s)
 		}
-		if p.Addr().Is4() {
-			out = append(out, p)
-		}
+		out = append(out, p)
 	}
-	if len(many) == 0 && single.IsValid() && single.Addr().Is4() {
+	if len(many) == 0 && single.IsValid() {
 		out = append(out, single)
 	}
 	return out, nil

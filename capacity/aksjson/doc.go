@@ -7,6 +7,8 @@
 // regard to case. Network documents are any of `az network vnet show`,
 // `az network vnet subnet show` and `az network vnet list-usage`, CLI or
 // REST shape: they supply subnet prefixes and the addresses others use.
+// networkProfile.ipFamilies tells a dual-stack cluster, and IPv6 ranges
+// are read beside the IPv4 ones: no range is dropped for its family.
 //
 // Documents are read as streams, each up to MaxDocumentSize bytes, and
 // errors speak the document: its name, the JSON path of the value at fault

@@ -160,6 +160,7 @@ func TestMutatedDocumentsSpeakJSON(t *testing.T) {
 		{"podsubnet-static.json", "podsubnet-static-vnet.json"},
 		{"byocni.json", "byocni-vnet.json", "byocni-usage.json"},
 		{"managed.json"},
+		{"dualstack.json", "dualstack-vnet.json"},
 	}, func(first io.Reader, network ...io.Reader) error {
 		_, err := aksjson.ReadCluster(first, network...)
 		return err

@@ -149,7 +149,7 @@ func (n *networks) read(r *reader) error {
 			if err != nil {
 				return r.errAt(s.path, -1, "%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))
 			}
-			if p.Addr().Is4() && !slices.Contains(n.vnets, p) {
+			if !slices.Contains(n.vnets, p) {
 				n.vnets = append(n.vnets, p)
 			}
 		}
@@ -299,7 +299,7 @@ func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
 		if err != nil {
 			return r.errAt(f.prefix.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(f.prefix.v))
 		}
-		if len(list) == 0 && p.Addr().Is4() {
+		if len(list) == 0 {
 			sn.Prefixes = append(sn.Prefixes, p)
 		}
 	}
@@ -308,9 +308,7 @@ func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
 		if err != nil {
 			return r.errAt(ps.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(ps.v))
 		}
-		if p.Addr().Is4() {
-			sn.Prefixes = append(sn.Prefixes, p)
-		}
+		sn.Prefixes = append(sn.Prefixes, p) // IPv4 and IPv6 alike, in document order
 	}
 	key := strings.ToLower(s.id.v)
 	info := &subnetInfo{sn: sn, id: s.id.v, counted: f.hasConfigs, nics: f.nics}

@@ -121,6 +121,13 @@ func (b *builder) cluster() error {
 	if err := b.network(np); err != nil {
 		return err
 	}
+	cnp, _, err := b.p.config(b.r).block("network_profile")
+	if err != nil {
+		return err
+	}
+	if b.c.DualStack, err = dualStack(np, cnp); err != nil {
+		return err
+	}
 	dp, ok, err := v.block("default_node_pool")
 	if err != nil {
 		return err
@@ -196,8 +203,49 @@ func (b *builder) network(np obj) error {
 	return nil
 }
 
+const ipVersionsWant = `["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`
+
+// dualStack reads network_profile[0].ip_versions (np; cfg is its
+// configuration block): ["IPv4", "IPv6"] in either order is dual-stack;
+// ["IPv4"], [] and null are single-stack, AKS's default, which is also
+// what an ip_versions unknown before apply becomes when the configuration
+// does not set it (an optional and computed attribute left out). One the
+// configuration sets but the plan does not know is an error, as are a
+// name other than IPv4 and IPv6 (matched without regard to case, as
+// Azure does), a name given twice and IPv6 alone, which azurerm refuses.
+func dualStack(np, cfg obj) (bool, error) {
+	const key = "ip_versions"
+	if !np.has(key) && cfg.has(key) {
+		return false, np.fail(key, nil, "not known before apply: ipcap needs to know whether the cluster is dual-stack; give ip_versions as constants")
+	}
+	list, err := np.strs(key)
+	if err != nil {
+		return false, err
+	}
+	var seen [2]int // 1 + index of IPv4, IPv6
+	for i, v := range list {
+		k := 0
+		switch {
+		case strings.EqualFold(v, "IPv4"):
+		case strings.EqualFold(v, "IPv6"):
+			k = 1
+		default:
+			return false, np.fail(fmt.Sprintf("%s[%d]", key, i), v, `want "IPv4" or "IPv6"`)
+		}
+		if seen[k] != 0 {
+			return false, np.fail(fmt.Sprintf("%s[%d]", key, i), v, "the IP version is listed twice (at %s[%d] too): want %s", key, seen[k]-1, ipVersionsWant)
+		}
+		seen[k] = i + 1
+	}
+	if seen[1] != 0 && seen[0] == 0 {
+		return false, np.fail(key, np.m[key], "AKS has no IPv6 single-stack clusters: want %s", ipVersionsWant)
+	}
+	return seen[1] != 0, nil
+}
+
 // cidrs reads the plural list, or the singular attribute when the list is
-// empty; both are checked. IPv6 ranges are left out.
+// empty; both are checked. IPv4 and IPv6 ranges are kept, in the plan's
+// order.
 func cidrs(o obj, one, many string) ([]netip.Prefix, error) {
 	s, err := o.str(one)
 	if err != nil {
@@ -226,9 +274,7 @@ func cidrs(o obj, one, many string) ([]netip.Prefix, error) {
 	}
 	var out []netip.Prefix
 	for _, p := range ps {
-		if p.Addr().Is4() {
-			out = append(out, p.Masked())
-		}
+		out = append(out, p.Masked())
 	}
 	return out, nil
 }
@@ -428,9 +474,7 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 			}
 			return "", v.fail(at, t, "not a CIDR such as 10.10.0.0/22")
 		}
-		if p.Addr().Is4() {
-			s.Prefixes = append(s.Prefixes, p.Masked())
-		}
+		s.Prefixes = append(s.Prefixes, p.Masked()) // IPv4 and IPv6 alike, in order
 	}
 	vnetName, err := v.str("virtual_network_name")
 	if err != nil {
@@ -457,9 +501,7 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 			if err != nil {
 				return "", vnet.values.fail(fmt.Sprintf("address_space[%d]", i), t, "not a CIDR such as 10.10.0.0/16")
 			}
-			if p.Addr().Is4() {
-				b.addVNet(p.Masked())
-			}
+			b.addVNet(p.Masked())
 		}
 	}
 	return s.Name, nil

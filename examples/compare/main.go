@@ -6,13 +6,19 @@
 //	go run ./examples/compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico
 //	go run ./examples/compare -cluster aks.json -network vnet.json   # your cluster's workload
 //	go run ./examples/compare -mode azure-cni-overlay -nodes 1200 -fail-below 25%   # a CI gate
+//	go run ./examples/compare -mode kubenet -nodes 300 -migrate-to overlay -pod-cidr 10.244.0.0/16
 //
 // It exits 1 when none of the modes compared fits the workload (-mode
 // narrows the modes; -fail-below asks that a mode's subnets leave a share
-// of the VNet free).
+// of the VNet free). With -migrate-to it answers instead whether the
+// cluster (-cluster, or the workload laid out in -mode, kubenet by
+// default) can migrate to Azure CNI Overlay: AKS's verdict, what then
+// fails, and each pool's max nodes before and after; it exits 1 when the
+// migration is refused or fails.
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"net/netip"
@@ -42,8 +48,9 @@ const description = "which AKS networking modes fit one workload (nodes, pods pe
 func run(args []string, stdout, stderr io.Writer) error {
 	fs, format := output.FlagSet("compare", stderr, description,
 		"compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico -o markdown",
-		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%")
-	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits")
+		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%",
+		"compare -cluster aks.json -network vnet.json -migrate-to overlay -pod-cidr 10.244.0.0/16")
+	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
 	var w workload
@@ -56,11 +63,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools and policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
+	migrateTo := fs.String("migrate-to", "", "answer instead whether the cluster (-cluster, or the workload laid out in -mode, default kubenet) can migrate to this `mode` (azure-cni-overlay, or overlay): AKS's verdict, what then fails, each pool's max nodes before and after; exit 1 when refused or failing")
+	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -migrate-to (default: kubenet keeps its own; Azure CNI must give one)")
 	if err := output.Parse(fs, args); err != nil {
 		return err
 	}
 	if len(networks) > 0 && *clusterPath == "" {
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
+	}
+	if *podCIDR != "" && *migrateTo == "" {
+		return input.Usagef("-pod-cidr goes with -migrate-to")
 	}
 	var err error
 	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !usableVNet(w.vnet) {
@@ -75,6 +87,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if w.pods < 1 || w.pods > 250 {
 		return input.Usagef("-pods %d: want 1 to 250", w.pods)
+	}
+	if *migrateTo != "" {
+		var set []string
+		fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
+		w.vnet = w.vnet.Masked()
+		return runMigrate(migration{to: *migrateTo, podCIDR: *podCIDR, clusterPath: *clusterPath, networks: networks,
+			modeNames: *modeNames, set: set, w: w, format: *format}, stdout)
 	}
 	only, err := parseModes(*modeNames)
 	if err != nil {
@@ -230,7 +249,7 @@ func writeText(w io.Writer, doc Document) error {
 			fits = "no"
 		}
 		node, pod, podRange := sizes(r)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Mode, fits, r.VNetIPs, node, pod, podRange, strings.Join(r.Why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	return tw.Flush()
 }
@@ -316,7 +335,7 @@ func compare(m modes.Mode, w workload) result {
 		}
 	}
 	if r.used > r.vnetSize {
-		r.why = append(r.why, fmt.Sprintf("subnets need %d addresses, the VNet has %d", r.used, r.vnetSize))
+		r.why = append(r.why, fmt.Sprintf("subnets need %s addresses, the VNet has %s", output.Thousands(r.used), output.Thousands(r.vnetSize)))
 	}
 	r.why = append(r.why, rec.Notes...)
 	return r

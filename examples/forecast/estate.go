@@ -106,7 +106,7 @@ func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 		fmt.Fprintf(w, f.heading, name, c.Mode)
 		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
 		for _, p := range c.Pools {
-			t.Add(p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
+			t.Add(p.Name, thousands(p.Count), thousands(p.AtMax), thousands(p.MaxNodes), p.Limit)
 		}
 		f.table(&t, w)
 	}

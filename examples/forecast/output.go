@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,8 +15,9 @@ import (
 // Output is the -json document: the library's own types, so that a service
 // reading it needs nothing from this program.
 type Output struct {
-	Cluster string   `json:"cluster"` // the input: a file name, or the default's description
-	Results []Result `json:"results"` // one per networking mode analysed
+	Cluster string   `json:"cluster"`         // the input: a file name, or the default's description
+	Notes   []string `json:"notes,omitempty"` // what the reader must know of the input: a history not applied
+	Results []Result `json:"results"`         // one per networking mode analysed
 }
 
 // Result is one mode's answer.
@@ -29,8 +29,14 @@ type Result struct {
 	// AtMax is capacity.Analyze of the cluster: every other pool at its
 	// autoscaler max, the basis AKS plans on. Now is Analyze of
 	// Cluster.AtCount: the other pools as they are now.
-	AtMax    *capacity.Report         `json:"atMax,omitempty"`
-	Now      *capacity.Report         `json:"now,omitempty"`
+	AtMax *capacity.Report `json:"atMax,omitempty"`
+	Now   *capacity.Report `json:"now,omitempty"`
+	// FitsNow is whether the cluster fits as it is: AKS accepts it as
+	// configured, every pool at its autoscaler max, and its nodes at their
+	// count get their addresses. Verdict is capacity.Check of a create,
+	// which says why not.
+	FitsNow  bool                     `json:"fitsNow"`
+	Verdict  *capacity.Verdict        `json:"verdict,omitempty"`
 	Forecast *capacity.ForecastResult `json:"forecast,omitempty"` // the other pools as they are now
 }
 
@@ -44,10 +50,13 @@ type format struct {
 	table func(*output.Table, io.Writer)
 
 	cluster   string // the input
+	note      string // what the reader must know of the input
+	notFit    string // why the cluster does not fit now
 	heading   string // a mode or a cluster: its name and what it is
 	cannotRun string // why the mode cannot run the cluster
 	leftOut   string // the pools the mode cannot run
 	vnetUse   string // the VNet addresses the autoscalers' max takes, of the limit
+	ipv6      string // a dual-stack cluster's IPv6 pod CIDR: its per-node blocks
 
 	pools    func(w io.Writer, r Result) // how far each pool can grow
 	forecast func(w io.Writer, f *capacity.ForecastResult)
@@ -59,12 +68,15 @@ type format struct {
 
 var (
 	text = format{
-		cell: func(s string) string { return s }, num: strconv.Itoa, table: (*output.Table).WriteText,
+		cell: func(s string) string { return s }, num: thousands, table: (*output.Table).WriteText,
 		cluster:   "cluster: %s\n",
+		note:      "note: %s\n",
+		notFit:    "does not fit now: %s\n",
 		heading:   "\n== %s (%s) ==\n",
 		cannotRun: "cannot run this cluster: %s\n",
 		leftOut:   "left out: %s (Windows node pools are not supported)\n",
 		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n",
+		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n",
 		pools:     writePools,
 		forecast:  writeForecast,
 		estate:    "estate: %s: %s in VNet %s\n",
@@ -74,10 +86,13 @@ var (
 	markdown = format{
 		cell: output.Cell, num: thousands, table: (*output.Table).Write,
 		cluster:   "# ipcap forecast\n\ncluster: %s\n\n",
+		note:      "> **Note:** %s\n\n",
+		notFit:    "❌ **Does not fit now:** %s\n\n",
 		heading:   "## %s (%s)\n\n",
 		cannotRun: "Cannot run this cluster: %s\n\n",
 		leftOut:   "Left out: %s (Windows node pools are not supported).\n\n",
 		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n\n",
+		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n\n",
 		pools:     poolsMarkdown,
 		forecast:  forecastMarkdown,
 		estate:    "# ipcap estate\n\n%s: %s in VNet %s\n\n",
@@ -98,6 +113,9 @@ func writeMarkdown(w io.Writer, out Output) error { return markdown.writeReport(
 // writeReport writes out in format f.
 func (f format) writeReport(w io.Writer, out Output) error {
 	fmt.Fprintf(w, f.cluster, f.cell(out.Cluster))
+	for _, n := range out.Notes {
+		fmt.Fprintf(w, f.note, n)
+	}
 	for _, r := range out.Results {
 		fmt.Fprintf(w, f.heading, r.Mode, r.Name)
 		if r.Error != "" {
@@ -107,9 +125,15 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		if len(r.SkippedPools) > 0 {
 			fmt.Fprintf(w, f.leftOut, strings.Join(r.SkippedPools, ", "))
 		}
+		if !r.FitsNow {
+			fmt.Fprintf(w, f.notFit, f.cell(r.Verdict.String()))
+		}
 		f.pools(w, r)
 		f.table(spaces(r.AtMax.Spaces, f.num), w)
 		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
+		if b := r.AtMax.PodCIDRIPv6; b != nil {
+			fmt.Fprintf(w, f.ipv6, b.Prefix, thousands(b.Blocks), b.BlockBits, thousands(b.AtMax), thousands(b.Free))
+		}
 		if r.Forecast != nil {
 			f.forecast(w, r.Forecast)
 		}
@@ -129,10 +153,10 @@ func writePools(w io.Writer, r Result) {
 func writePool(w io.Writer, atMax, now capacity.PoolReport) {
 	size := "now " + input.Count(now.Count, "node", "nodes")
 	if atMax.AtMax != now.Count {
-		size += fmt.Sprintf(", autoscaler max %d", atMax.AtMax)
+		size += ", autoscaler max " + thousands(atMax.AtMax)
 	}
-	fmt.Fprintf(w, "%s: %s; fits up to %s now (%d with upgrade surge, %s), %d with the other pools at their max, as AKS plans (%s)\n",
-		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
+	fmt.Fprintf(w, "%s: %s; fits up to %s now (%s with upgrade surge, %s), %s with the other pools at their max, as AKS plans (%s)\n",
+		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
 }
 
 // spaces tabulates the spaces' use on both bases, numbers written by num.
@@ -154,8 +178,8 @@ func spaces(spaces []capacity.Space, num func(int) string) *output.Table {
 // writeForecast prints where the pool runs out, when, the date to upgrade
 // by, and the warnings that qualify them.
 func writeForecast(w io.Writer, f *capacity.ForecastResult) {
-	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %g–%g); limits: %s\n",
-		f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P10, f.Nodes.P90, limits(f.Limits))
+	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %s–%s); limits: %s\n",
+		f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), input.Thousands(f.Nodes.P10), input.Thousands(f.Nodes.P90), limits(f.Limits))
 	if f.Model != "" {
 		fmt.Fprintf(w, "  history: %s, %+.2f nodes a day\n", f.Model, f.Growth)
 	}
@@ -182,7 +206,7 @@ func limits(m map[capacity.Limit]int) string {
 	var parts []string
 	for l := capacity.LimitNodeSubnet; l <= capacity.LimitVNet; l++ {
 		if n := m[l]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", l, n))
+			parts = append(parts, fmt.Sprintf("%s %s", l, thousands(n)))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -199,7 +223,7 @@ func poolsMarkdown(w io.Writer, r Result) {
 	}
 	for i, atMax := range r.AtMax.Pools {
 		now := r.Now.Pools[i]
-		pools.Add(now.Name, now.Count, atMax.AtMax, now.MaxNodes, now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
+		pools.Add(now.Name, thousands(now.Count), thousands(atMax.AtMax), thousands(now.MaxNodes), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
 	}
 	pools.Write(w)
 }
@@ -213,7 +237,7 @@ func forecastMarkdown(w io.Writer, f *capacity.ForecastResult) {
 	}
 	fmt.Fprint(w, "\n\n")
 	t := output.Table{Header: []string{"", "P10", "P50", "P90"}, Numeric: []bool{false, true, true, true}}
-	t.Add("nodes that fit", f.Nodes.P10, f.Nodes.P50, f.Nodes.P90)
+	t.Add("nodes that fit", input.Thousands(f.Nodes.P10), input.Thousands(f.Nodes.P50), input.Thousands(f.Nodes.P90))
 	if f.When != nil {
 		t.Add("runs out on", date(f.When.P10), date(f.When.P50), date(f.When.P90))
 	}

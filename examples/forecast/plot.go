@@ -36,16 +36,11 @@ const day = 24 * time.Hour
 
 // plotTimeline draws pool's node count over time for result r: the
 // history, the fitted growth line from the last observation, the
-// forecast's median and P10–P90 band, the pool's max nodes now with and
-// without upgrade surge, and the dates at which it runs out (When P10, P50,
-// P90) and after which an upgrade no longer fits (UpgradeBy P50).
-//
-// Forecast returns date percentiles, not a band per day; the band and the
-// median are drawn honestly from what it returns: straight growth from the
-// last observation through the percentile dates on which the pool passes
-// its max nodes with surge (UpgradeBy) and its max nodes (When). The P90
-// path of the node count is the one that reaches the limits first, at the
-// P10 dates.
+// forecast's median and P10–P90 band per day (ForecastResult.Path: the
+// percentiles across trials of the pool's highest count so far, whose P50
+// passes max nodes on When.P50), the pool's max nodes now with and without
+// upgrade surge, and the dates at which it runs out (When P10, P50, P90)
+// and after which an upgrade no longer fits (UpgradeBy P50).
 func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	f := r.Forecast
 	if len(history) == 0 {
@@ -70,7 +65,7 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("Pool %s in %s (%s): nodes over time\n"+
-		"band and median: growth from the last observation through the forecast's dates; the other pools as they are now", f.Pool, r.Name, r.Mode)
+		"band and median: the forecast's P10–P90 and P50 of the pool's node count each day; the other pools as they are now", f.Pool, r.Name, r.Mode)
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
 	trials := output.Thousands(f.Trials) + " trials"
@@ -84,24 +79,20 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	p.Add(plotter.NewGrid())
 	legend := plot.NewLegend()
 
-	// The band first, beneath the lines.
+	// The band first, beneath the lines: P90 forward, P10 back.
 	origin := plotter.XY{X: x(last.Time), Y: float64(last.Nodes)}
-	path3 := func(up *capacity.DateRange, when time.Time, upAt time.Time) plotter.XYs {
-		xys := plotter.XYs{origin}
-		if up != nil && !upAt.IsZero() && float64(last.Nodes) < surge {
-			xys = append(xys, plotter.XY{X: x(upAt), Y: surge})
+	series := func(q func(capacity.PathPoint) int) plotter.XYs {
+		xys := make(plotter.XYs, len(f.Path))
+		for i, pt := range f.Path {
+			xys[i] = plotter.XY{X: x(pt.Date), Y: float64(q(pt))}
 		}
-		return append(xys, plotter.XY{X: x(when), Y: limit})
+		return xys
 	}
-	if w := f.When; w != nil && !w.P10.IsZero() && !w.P90.IsZero() {
-		var upP10, upP90 time.Time
-		if f.UpgradeBy != nil {
-			upP10, upP90 = f.UpgradeBy.P10, f.UpgradeBy.P90
-		}
-		fast, slow := path3(f.UpgradeBy, w.P10, upP10), path3(f.UpgradeBy, w.P90, upP90)
-		poly := append(plotter.XYs{}, fast...)
-		for i := len(slow) - 1; i >= 0; i-- {
-			poly = append(poly, slow[i])
+	if len(f.Path) > 1 {
+		poly := series(func(pt capacity.PathPoint) int { return pt.P90 })
+		low := series(func(pt capacity.PathPoint) int { return pt.P10 })
+		for i := len(low) - 1; i >= 0; i-- {
+			poly = append(poly, low[i])
 		}
 		pg, err := plotter.NewPolygon(poly)
 		if err != nil {
@@ -145,12 +136,8 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 			return err
 		}
 	}
-	if w := f.When; w != nil && !w.P50.IsZero() {
-		var upP50 time.Time
-		if f.UpgradeBy != nil {
-			upP50 = f.UpgradeBy.P50
-		}
-		if err := addLine(p, &legend, path3(f.UpgradeBy, w.P50, upP50), blue, nil, "forecast median (P50)"); err != nil {
+	if len(f.Path) > 1 {
+		if err := addLine(p, &legend, series(func(pt capacity.PathPoint) int { return pt.P50 }), blue, nil, "forecast median (P50)"); err != nil {
 			return err
 		}
 	}

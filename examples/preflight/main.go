@@ -352,9 +352,9 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 	case capacity.OpCreate:
 		return "create"
 	case capacity.OpScale:
-		return fmt.Sprintf("scale %s to %d", s.Pool, s.Nodes)
+		return fmt.Sprintf("scale %s to %s", s.Pool, output.Thousands(s.Nodes))
 	case capacity.OpAutoscale:
-		return fmt.Sprintf("autoscale %s to max %d", s.Pool, s.Nodes)
+		return fmt.Sprintf("autoscale %s to max %s", s.Pool, output.Thousands(s.Nodes))
 	case capacity.OpMigrate:
 		if len(s.PodCIDRs) == 0 {
 			return fmt.Sprintf("migrate to %v", s.To)

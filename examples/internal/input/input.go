@@ -68,6 +68,10 @@ func Default(m modes.Mode) (capacity.Cluster, []string) {
 	return c, dropped
 }
 
+// DefaultHistoryPool is the pool of the default cluster whose node counts
+// DefaultHistory holds.
+const DefaultHistoryPool = "user"
+
 // DefaultHistory is the user pool's node count over six weeks.
 func DefaultHistory() []capacity.Observation {
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)

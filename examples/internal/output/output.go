@@ -174,17 +174,8 @@ func Percent(x float64) string {
 	return strconv.FormatFloat(math.Round(1000*x)/10, 'f', -1, 64) + "%"
 }
 
-// Thousands writes n with commas: 65,536.
-func Thousands(n int) string {
-	if n < 0 {
-		return "-" + Thousands(-n)
-	}
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// Thousands writes n with commas: 65,536 (input.Thousands).
+func Thousands(n int) string { return input.Thousands(n) }
 
 // Wrote tells the user on stderr what file a program wrote.
 func Wrote(stderr io.Writer, path, what string) {
