@@ -298,7 +298,7 @@ func freeShare(maxNodes, used int) float64 {
 }
 
 // poolBelow says how few of pool's maxNodes are free, when their share is
-// below t: "pool: 2 of 10 nodes free{when} (20% < 25%)".
+// below t: "pool: 2 of 1,000 nodes free{when} (0.2% < 25%)".
 func poolBelow(t output.Share, pool string, maxNodes, used int, when string) (string, bool) {
 	s := freeShare(maxNodes, used)
 	if s >= t.Value {
