@@ -25,6 +25,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
@@ -109,7 +111,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		// The cluster's own figures, which the flags' checks did not see.
 		switch {
 		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
-			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, input.Count(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
+			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, count.Of(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
 		case w.pods < 1 || w.pods > 250:
 			return input.Usagef("%s: its largest maxPods is %d: want 1 to 250", *clusterPath, w.pods)
 		case !usableVNet(w.vnet):
@@ -205,7 +207,7 @@ func writeHeader(w io.Writer, doc Document) {
 		fmt.Fprintf(w, "cluster: %s (%v)\n", doc.Cluster, doc.ClusterMode)
 	}
 	wl := doc.Workload
-	fmt.Fprintf(w, "workload: %s × %s in VNet %v", input.Count(wl.Nodes, "node", "nodes"), input.Count(wl.PodsPerNode, "pod", "pods"), wl.VNet)
+	fmt.Fprintf(w, "workload: %s × %s in VNet %v", count.Of(wl.Nodes, "node", "nodes"), count.Of(wl.PodsPerNode, "pod", "pods"), wl.VNet)
 	if wl.Windows {
 		fmt.Fprint(w, ", Windows")
 	}
@@ -249,7 +251,7 @@ func writeText(w io.Writer, doc Document) error {
 			fits = "no"
 		}
 		node, pod, podRange := sizes(r)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	return tw.Flush()
 }
@@ -274,7 +276,7 @@ func writeMarkdown(w io.Writer, doc Document) error {
 				*c = "" // written –
 			}
 		}
-		t.Add("`"+r.Mode.String()+"`", fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+		t.Add("`"+r.Mode.String()+"`", fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	t.Write(w)
 	return nil
@@ -335,7 +337,7 @@ func compare(m modes.Mode, w workload) result {
 		}
 	}
 	if r.used > r.vnetSize {
-		r.why = append(r.why, fmt.Sprintf("subnets need %s addresses, the VNet has %s", output.Thousands(r.used), output.Thousands(r.vnetSize)))
+		r.why = append(r.why, fmt.Sprintf("subnets need %s addresses, the VNet has %s", count.Thousands(r.used), count.Thousands(r.vnetSize)))
 	}
 	r.why = append(r.why, rec.Notes...)
 	return r

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/netip"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
@@ -97,7 +99,7 @@ func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
-	fmt.Fprintf(w, f.estate, f.cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
+	fmt.Fprintf(w, f.estate, f.cell(out.Estate), count.Of(len(r.Clusters), "cluster", "clusters"), vnet)
 	for _, c := range r.Clusters {
 		name := c.Name
 		if name == "" {

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
@@ -175,7 +177,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// What capacity.Forecast needs to fit a trend, said of the file
 		// (ReadHistory rejects a time given twice).
 		if n := len(history); n < 3 {
-			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, input.Count(n, "observation", "observations"))
+			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, count.Of(n, "observation", "observations"))
 		}
 	}
 	pods, err := podDensity(o)
