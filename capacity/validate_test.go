@@ -189,6 +189,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte{5, 24, 3, 0, 30, 1, 22})
 	f.Add([]byte{2, 22, 10, 9, 250, 2, 24, 1, 2, 3, 4, 5, 6})
 	f.Add([]byte{9, 16, 200, 100, 0, 3, 20, 7, 7, 7})
+	f.Add([]byte{5, 22, 10, 9, 100, 0, 16, 0, 5, 0, 1, 16, 1, 0, 0, 1, 64, 72}) // dual-stack Overlay, a /72 IPv6 pod CIDR
 	f.Fuzz(func(t *testing.T, data []byte) {
 		at := func(i int) int {
 			if i < len(data) {
@@ -203,6 +204,11 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		if at(10)%2 == 1 {
 			c.PodCIDRs = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), at(11)%33).Masked()}
+		}
+		if at(15)%2 == 1 { // dual-stack, with IPv6 prefixes of any length
+			c.DualStack = true
+			c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.PrefixFrom(netip.MustParseAddr("fd00:1::"), at(16)%129).Masked())
+			c.PodCIDRs = append(c.PodCIDRs, netip.PrefixFrom(netip.MustParseAddr("fd12:3456:789a::"), at(17)%129).Masked())
 		}
 		for i := 0; i < 1+at(5)%3; i++ {
 			p := capacity.Pool{Name: string(rune('a' + i)), Count: at(2+i) * (1 + at(12)%8), MaxPods: at(4) + i, NodeSubnet: "nodes",
@@ -229,6 +235,8 @@ func FuzzAnalyze(f *testing.F) {
 			_ = capacity.Preflight(c, capacity.Step{Op: op, Pool: "a"})
 		}
 		_ = capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "a", Nodes: int(binary.LittleEndian.Uint16(append(data, 0, 0)))})
+		_, err = capacity.Check(c, capacity.Step{Op: capacity.OpCreate})
+		require.NoError(t, err)
 	})
 }
 
