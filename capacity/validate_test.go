@@ -189,7 +189,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte{5, 24, 3, 0, 30, 1, 22})
 	f.Add([]byte{2, 22, 10, 9, 250, 2, 24, 1, 2, 3, 4, 5, 6})
 	f.Add([]byte{9, 16, 200, 100, 0, 3, 20, 7, 7, 7})
-	f.Add([]byte{5, 22, 10, 9, 100, 0, 16, 0, 5, 0, 1, 16, 1, 0, 0, 1, 64, 72}) // dual-stack Overlay, a /72 IPv6 pod CIDR
+	f.Add([]byte{5, 22, 10, 9, 100, 0, 16, 10, 5, 3, 1, 16, 1, 0, 0, 1, 64, 72}) // dual-stack Overlay, a /72 IPv6 pod CIDR
 	f.Fuzz(func(t *testing.T, data []byte) {
 		at := func(i int) int {
 			if i < len(data) {
