@@ -62,7 +62,7 @@ type options struct {
 
 // description is -h's first line.
 const description = "how far each pool of an AKS cluster can grow in each networking mode, what stops it, and when (from node-count history) it runs out. " +
-	"Exit 1 when the cluster does not fit now (AKS refuses it as configured, every pool at its autoscaler max, or its nodes find no addresses) in its mode, or in none of the modes analysed"
+	"Exit 1 when the cluster does not fit now (AKS refuses it as configured, every pool at its autoscaler max, or its nodes find no addresses) in its mode, or in none of the modes analysed; with -clusters, when a cluster of the estate does not fit now"
 
 func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
