@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -362,6 +363,13 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{second}})
 	}
+	if w.dualStack && s.DualStack {
+		// A dual-stack VNet: a ULA /48 beside the IPv4 range, the node
+		// subnet's /64 from it; AKS's default IPv6 pod and service ranges.
+		v6 := netip.MustParsePrefix("fd00:1::/48")
+		c.DualStack, c.VNet = true, append(c.VNet, v6)
+		c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.PrefixFrom(v6.Addr(), 64))
+	}
 	switch wide := []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}; s.Pods.Source {
 	case modes.PodCIDR:
 		c.PodCIDRs = wide
@@ -405,13 +413,17 @@ func fromCluster(c capacity.Cluster, w workload) workload {
 		w.pods = max(w.pods, mp)
 		w.windows = w.windows || p.OS == modes.Windows
 	}
-	switch {
-	case len(c.VNet) > 0:
-		w.vnet = c.VNet[0]
-	case len(c.Subnets) > 0 && len(c.Subnets[0].Prefixes) > 0:
-		w.vnet = c.Subnets[0].Prefixes[0]
+	// The workload's VNet is the cluster's first IPv4 range: a dual-stack
+	// VNet lists an IPv6 one too, in any order.
+	var ranges []netip.Prefix
+	ranges = append(ranges, c.VNet...)
+	for _, sn := range c.Subnets {
+		ranges = append(ranges, sn.Prefixes...)
 	}
-	w.policy = c.Policy
+	if i := slices.IndexFunc(ranges, func(p netip.Prefix) bool { return p.Addr().Is4() }); i >= 0 {
+		w.vnet = ranges[i]
+	}
+	w.policy, w.dualStack = c.Policy, w.dualStack || c.DualStack
 	return w
 }
 
