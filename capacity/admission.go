@@ -85,27 +85,21 @@ const (
 	Admission2018
 )
 
-var eraNames = [...]string{AdmissionCurrent: "current", Admission2020: "2020", Admission2018: "2018"}
+var eraNames = enum.Table[AdmissionEra]{Type: "capacity.AdmissionEra", What: "admission era", Err: fieldError,
+	Names: []string{AdmissionCurrent: "current", Admission2020: "2020", Admission2018: "2018"}}
 
 // String returns the name MarshalText writes and ParseAdmissionEra reads.
-func (v AdmissionEra) String() string { return enum.Name(eraNames[:], uint8(v), "AdmissionEra") }
+func (v AdmissionEra) String() string { return eraNames.String(v) }
 
 // MarshalText writes String's form; an invalid value is an error.
-func (v AdmissionEra) MarshalText() ([]byte, error) {
-	return enum.Text(eraNames[:], uint8(v), "capacity.AdmissionEra")
-}
+func (v AdmissionEra) MarshalText() ([]byte, error) { return eraNames.Text(v) }
 
 // UnmarshalText reads ParseAdmissionEra's forms.
-func (v *AdmissionEra) UnmarshalText(b []byte) error {
-	return unmarshal(b, eraNames[:], "admission era", (*uint8)(v))
-}
+func (v *AdmissionEra) UnmarshalText(b []byte) error { return enum.Unmarshal(b, v, ParseAdmissionEra) }
 
 // ParseAdmissionEra returns the value whose String is s, ignoring case; "" is the
 // zero value.
-func ParseAdmissionEra(s string) (AdmissionEra, error) {
-	x, err := parseEnum(s, eraNames[:], "admission era")
-	return AdmissionEra(x), err
-}
+func ParseAdmissionEra(s string) (AdmissionEra, error) { return eraNames.Parse(s) }
 
 // admitted returns the addresses AKS's admission counts for one node of
 // pool pm in space k [ISS, ADM]. The node subnet counts the node's IP and,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/netip"
-	"strings"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -32,13 +31,7 @@ func TestValidateDualStack(t *testing.T) {
 	single.DualStack = false // a dual-stack subnet under a single-stack cluster: its /64 is not used
 	require.NoError(t, single.Validate())
 
-	tests := []struct {
-		name   string
-		change func(c *capacity.Cluster)
-		field  string
-		code   string
-		msg    string
-	}{
+	checkProblems(t, dualStack, []problemCase{
 		{"IPv6 pod CIDR, single-stack", func(c *capacity.Cluster) {
 			c.DualStack = false
 			c.PodCIDRs = append(c.PodCIDRs, pfx("fd12:3456:789a::/64"))
@@ -73,20 +66,7 @@ func TestValidateDualStack(t *testing.T) {
 			"KubernetesVersion", "", "1.28.5: dual-stack with the Cilium dataplane needs Kubernetes 1.29 or later"},
 		{"IPv6 subnet outside the VNet", func(c *capacity.Cluster) { c.VNet = []netip.Prefix{pfx("10.240.0.0/16")} },
 			"Subnets[0].Prefixes[1]", "", "fd00:1::/64 is outside the VNet's address space"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := dualStack()
-			tt.change(&c)
-			var ve *capacity.ValidationError
-			require.ErrorAs(t, c.Validate(), &ve)
-			found := false
-			for _, p := range ve.Problems {
-				found = found || p.Field == tt.field && p.Code == tt.code && strings.Contains(p.Message, tt.msg)
-			}
-			assert.True(t, found, "want %s %q %q in %v", tt.field, tt.code, tt.msg, ve)
-		})
-	}
+	})
 }
 
 // The IPv4 spaces of a dual-stack cluster are those of the same cluster

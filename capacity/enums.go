@@ -124,14 +124,3 @@ func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNI
 func fieldError(field, value, reason string) error {
 	return &modes.FieldError{Field: field, Value: value, Reason: reason}
 }
-
-// parseEnum and unmarshal are ParseXxx and UnmarshalText for an enum named
-// in names, what in errors, without an enum.Table (AdmissionEra).
-func parseEnum(s string, names []string, what string) (uint8, error) {
-	t := enum.Table[uint8]{What: what, Names: names, Err: fieldError}
-	return t.Parse(s)
-}
-
-func unmarshal(b []byte, names []string, what string, v *uint8) error {
-	return enum.Unmarshal(b, v, func(s string) (uint8, error) { return parseEnum(s, names, what) })
-}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/modes"
 
 	"gonum.org/v1/gonum/stat"
@@ -484,7 +485,7 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	last := h[len(h)-1]
 	if pc := f.m.pools[f.pi].pool.Count; last.Nodes != pc {
 		r.warn("the history ends at %s (%s) but pool %s has %s now: the trials start from the cluster as it is now and follow the history's model from its last observation",
-			count(last.Nodes, "node"), last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count(pc, "node"))
+			count.Of(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count.Of(pc, "node", "nodes"))
 	}
 	if f.g == nil {
 		return r
@@ -539,7 +540,7 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		latest := days[known-1]
 		if ahead := latest - float64(f.day0); ahead > 3*span {
 			r.warn("%s, P%d %s, lies %s after the last observation, more than 3× the history's span of %s: an extrapolation", d.name, []int{10, 50, 90}[known-1],
-				dateOf(int64(latest)).Format(time.DateOnly), count(int(ahead), "day"), daySpan(span))
+				dateOf(int64(latest)).Format(time.DateOnly), count.Of(int(ahead), "day", "days"), daySpan(span))
 		}
 	}
 	return r
@@ -553,7 +554,7 @@ func (r *ForecastResult) warn(format string, args ...any) {
 // ("1,309 days"), a short fractional one to three digits ("2.5 days").
 func daySpan(x float64) string {
 	if x >= 10 && x < 1e15 {
-		return count(int(math.Round(x)), "day")
+		return count.Of(int(math.Round(x)), "day", "days")
 	}
 	return strconv.FormatFloat(x, 'g', 3, 64) + " days"
 }

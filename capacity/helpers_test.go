@@ -3,10 +3,12 @@ package capacity_test
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -48,3 +50,16 @@ func exhausted(t *testing.T, c capacity.Cluster, pool string, nodes int) capacit
 type netipPrefix = netip.Prefix
 
 func netipAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// hasProblem asserts that err is a *capacity.ValidationError with a
+// problem of field and code whose message contains msg.
+func hasProblem(t *testing.T, err error, field, code, msg string) {
+	t.Helper()
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	found := false
+	for _, p := range ve.Problems {
+		found = found || p.Field == field && p.Code == code && strings.Contains(p.Message, msg)
+	}
+	assert.True(t, found, "want %s %q %q in %v", field, code, msg, err)
+}

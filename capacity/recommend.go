@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
-	"strconv"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -76,7 +76,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 	for i := range m.pools {
 		pm := &m.pools[i]
 		if n := pm.atMax + pm.surge.Nodes(pm.atMax); n > m.spec.MaxNodesPerPool {
-			r.Notes = append(r.Notes, "pool "+pm.pool.Name+": "+grouped(n)+" nodes with surge exceed "+grouped(m.spec.MaxNodesPerPool)+" per pool: split it or lower maxSurge")
+			r.Notes = append(r.Notes, "pool "+pm.pool.Name+": "+count.Thousands(n)+" nodes with surge exceed "+count.Thousands(m.spec.MaxNodesPerPool)+" per pool: split it or lower maxSurge")
 		}
 	}
 	return r, nil
@@ -113,7 +113,7 @@ func ceilLog2(n uint64) int {
 }
 
 func (m *model) limitNote(l Limit, need, avail int) string {
-	n, a := grouped(need), grouped(avail)
+	n, a := count.Thousands(need), count.Thousands(avail)
 	switch l {
 	case LimitRouteTable:
 		return "kubenet: " + n + " routes with surge exceed the route table's " + a + "; move to azure-cni-overlay"
@@ -126,16 +126,4 @@ func (m *model) limitNote(l Limit, need, avail int) string {
 		return n + " private IPs with surge exceed the VNet's " + a + "; use Overlay or static blocks, or a second cluster"
 	}
 	return fmt.Sprintf("%v: %s needed, %s available", l, n, a)
-}
-
-// grouped writes n with its thousands separated: 65,536.
-func grouped(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + grouped(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

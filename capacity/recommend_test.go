@@ -64,16 +64,6 @@ func TestRecommendStaticBlocks(t *testing.T) {
 	assert.GreaterOrEqual(t, rep.Pools[0].MaxNodesWithSurge, 28, "the recommended /22 holds the pool with its surge")
 }
 
-// Notes are ipcap's words: counts with their thousands separated. 1,000
-// kubenet nodes with a 10% surge (100) need 1,100 routes of 400; as one
-// pool they also pass the 1,000 per pool.
-func TestRecommendNotesThousands(t *testing.T) {
-	r, err := capacity.Recommend(oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 1000}))
-	require.NoError(t, err)
-	assert.Contains(t, r.Notes, "kubenet: 1,100 routes with surge exceed the route table's 400; move to azure-cni-overlay")
-	assert.Contains(t, r.Notes, "pool nodes: 1,100 nodes with surge exceed 1,000 per pool: split it or lower maxSurge")
-}
-
 // Recommend never returns a prefix length outside 0..32: a custom Spec of
 // /8 blocks whose nodes need 550 of them (500 + 10% surge) needs a /-2.
 func TestRecommendNothingFits(t *testing.T) {
@@ -96,4 +86,14 @@ func TestRecommendNothingFits(t *testing.T) {
 		}
 	}
 	assert.True(t, found)
+}
+
+// Notes are ipcap's words: counts with their thousands separated. 1,000
+// kubenet nodes with a 10% surge (100) need 1,100 routes of 400; as one
+// pool they also pass the 1,000 per pool.
+func TestRecommendNotesThousands(t *testing.T) {
+	r, err := capacity.Recommend(oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 1000}))
+	require.NoError(t, err)
+	assert.Contains(t, r.Notes, "kubenet: 1,100 routes with surge exceed the route table's 400; move to azure-cni-overlay")
+	assert.Contains(t, r.Notes, "pool nodes: 1,100 nodes with surge exceed 1,000 per pool: split it or lower maxSurge")
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ipcap/ipcap/internal/count"
 )
 
 // Source is where a field of a Cluster was read from: the document, the
@@ -229,7 +231,7 @@ type InputError struct {
 func (e *InputError) Error() string {
 	var b strings.Builder
 	b.WriteString("invalid cluster (")
-	b.WriteString(count(len(e.Problems)+e.Omitted, "problem"))
+	b.WriteString(count.Of(len(e.Problems)+e.Omitted, "problem", "problems"))
 	b.WriteString(")")
 	for _, p := range e.Problems {
 		b.WriteString("; ")
@@ -237,7 +239,7 @@ func (e *InputError) Error() string {
 	}
 	if e.Omitted > 0 {
 		b.WriteString("; … and ")
-		b.WriteString(count(e.Omitted, "more problem"))
+		b.WriteString(count.Of(e.Omitted, "more problem", "more problems"))
 	}
 	return b.String()
 }

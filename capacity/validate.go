@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -52,7 +53,7 @@ type ValidationError struct {
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("capacity: invalid cluster (")
-	b.WriteString(count(len(e.Problems)+e.Omitted, "problem"))
+	b.WriteString(count.Of(len(e.Problems)+e.Omitted, "problem", "problems"))
 	b.WriteString(")")
 	for _, p := range e.Problems {
 		b.WriteString("; ")
@@ -60,26 +61,7 @@ func (e *ValidationError) Error() string {
 	}
 	if e.Omitted > 0 {
 		b.WriteString("; … and ")
-		b.WriteString(count(e.Omitted, "more problem"))
-	}
-	return b.String()
-}
-
-// count writes n and noun, plural unless n is 1, with thousands separated:
-// "1 problem", "4,899 more problems".
-func count(n int, noun string) string {
-	d := strconv.Itoa(n)
-	var b strings.Builder
-	for i := range len(d) {
-		if i > 0 && (len(d)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(d[i])
-	}
-	b.WriteByte(' ')
-	b.WriteString(noun)
-	if n != 1 {
-		b.WriteByte('s')
+		b.WriteString(count.Of(e.Omitted, "more problem", "more problems"))
 	}
 	return b.String()
 }
@@ -100,6 +82,15 @@ func (e *ValidationError) Unwrap() []error {
 // union of HasField and HasCode, kept for compatibility.
 func (e *ValidationError) Has(fieldOrCode string) bool {
 	return e.HasField(fieldOrCode) || e.HasCode(fieldOrCode)
+}
+
+// Fields returns the fields the kept problems name, in order.
+func (e *ValidationError) Fields() []string {
+	fields := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		fields[i] = p.Field
+	}
+	return fields
 }
 
 // HasField reports whether a kept problem names field f exactly, as

@@ -259,7 +259,7 @@ type Spec struct {
 	Windows bool `json:"windows"` // Windows node pools supported
 	// DualStack: IPv4/IPv6 dual-stack clusters are supported. Their pods
 	// take an IPv6 block of Pods.BlockBitsIPv6 per node, so a Spec with
-	// DualStack needs NodeBlock pods.
+	// DualStack needs NodeBlock pods from the PodCIDR.
 	DualStack bool      `json:"dualStack"`
 	Dataplane Dataplane `json:"dataplane"`
 	Policies  []Policy  `json:"policies"` // supported policy engines besides PolicyNone
@@ -545,8 +545,8 @@ func (s Spec) Validate() error {
 		bad("RoutesPerNode", s.RoutesPerNode, "want 0..%d (MaxRoutes)", s.MaxRoutes)
 	}
 	switch b := a.BlockBitsIPv6; {
-	case s.DualStack && a.Unit != NodeBlock:
-		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want NodeBlock pods, not %s", unitName(a.Unit))
+	case s.DualStack && (a.Unit != NodeBlock || a.Source != PodCIDR):
+		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want node-block pods from the pod-cidr, not %s from %s", unitName(a.Unit), a.Source)
 	case s.DualStack && (b < MinBlockBitsIPv6 || b > 128):
 		bad("Pods.BlockBitsIPv6", b, "a dual-stack node's IPv6 block: want a prefix length in %d..128, such as 80", MinBlockBitsIPv6)
 	case !s.DualStack && b != 0 && (b < MinBlockBitsIPv6 || b > 128):

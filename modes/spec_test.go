@@ -72,6 +72,7 @@ func TestSpecValidateRejects(t *testing.T) {
 		{"IPv6 default pod CIDR", overlay, func(s *modes.Spec) { s.DefaultPodCIDR = netip.MustParsePrefix("fd00::/48") }, "DefaultPodCIDR"},
 		{"unmasked default pod CIDR", overlay, func(s *modes.Spec) { s.DefaultPodCIDR = netip.MustParsePrefix("10.244.1.0/16") }, "DefaultPodCIDR"},
 		{"dual-stack pods from a subnet", legacy, func(s *modes.Spec) { s.DualStack = true }, "DualStack"},
+		{"dual-stack pods from a CNI pool", overlay, func(s *modes.Spec) { s.Pods.Source = modes.CNIPool }, "DualStack"},
 		{"dual-stack without an IPv6 block", overlay, func(s *modes.Spec) { s.Pods.BlockBitsIPv6 = 0 }, "Pods.BlockBitsIPv6"},
 		{"IPv6 block too wide", overlay, func(s *modes.Spec) { s.Pods.BlockBitsIPv6 = 47 }, "Pods.BlockBitsIPv6"},
 		{"IPv6 block past 128", kubenet, func(s *modes.Spec) { s.Pods.BlockBitsIPv6 = 129 }, "Pods.BlockBitsIPv6"},

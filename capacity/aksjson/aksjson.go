@@ -217,19 +217,8 @@ func (n *networkDoc) field(r *reader, key, path string) error {
 	case "dnsserviceip":
 		return r.string(path, `an IP address string such as "10.0.0.10"`, &n.dnsServiceIP)
 	case "ipfamilies":
-		n.ipFamilies, n.ipFamiliesPath = nil, ""
-		present, err := r.array(path, ipFamiliesWant, func(i int, p string) error {
-			t, off, err := r.token()
-			if err != nil {
-				return err
-			}
-			s, ok := t.(string)
-			if !ok {
-				return r.wrong(p, off, t, `"IPv4" or "IPv6"`)
-			}
-			n.ipFamilies = append(n.ipFamilies, str{s, p})
-			return nil
-		})
+		present, err := r.stringList(path, ipFamiliesWant, `"IPv4" or "IPv6"`, &n.ipFamilies)
+		n.ipFamiliesPath = ""
 		if present {
 			n.ipFamiliesPath = path
 		}

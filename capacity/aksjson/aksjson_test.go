@@ -163,30 +163,26 @@ func TestReadUpgradeSettings(t *testing.T) {
 // ipFamilies decides DualStack; IPv6 ranges are kept wherever they are
 // written, single-stack or not, and Validate judges them.
 func TestReadIPFamilies(t *testing.T) {
-	ds, err := os.ReadFile("testdata/dualstack.json")
-	require.NoError(t, err)
-	dsVNet, err := os.ReadFile("testdata/dualstack-vnet.json")
-	require.NoError(t, err)
-	kubenet, err := os.ReadFile("testdata/kubenet.json")
-	require.NoError(t, err)
-	kubenetVNet, err := os.ReadFile("testdata/kubenet-vnet.json")
-	require.NoError(t, err)
+	ds := testdata(t, "dualstack.json")
+	dsVNet := testdata(t, "dualstack-vnet.json")
+	kubenet := testdata(t, "kubenet.json")
+	kubenetVNet := testdata(t, "kubenet-vnet.json")
 	const families = `"ipFamilies": ["IPv4", "IPv6"]`
 	for _, tt := range []struct {
 		name          string
 		cluster, vnet string
 		dualStack     bool
 	}{
-		{"as AKS writes it", string(ds), string(dsVNet), true},
-		{"IPv6 first", strings.Replace(string(ds), families, `"ipFamilies": ["IPv6", "IPv4"]`, 1), string(dsVNet), true},
-		{"lower case", strings.Replace(string(ds), families, `"ipFamilies": ["ipv4", "ipv6"]`, 1), string(dsVNet), true},
-		{"IPv4 only", strings.Replace(string(ds), families, `"ipFamilies": ["IPv4"]`, 1), string(dsVNet), false},
-		{"null", strings.Replace(string(ds), families, `"ipFamilies": null`, 1), string(dsVNet), false},
-		{"absent", strings.Replace(string(ds), families+",", "", 1), string(dsVNet), false},
+		{"as AKS writes it", ds, dsVNet, true},
+		{"IPv6 first", strings.Replace(ds, families, `"ipFamilies": ["IPv6", "IPv4"]`, 1), dsVNet, true},
+		{"lower case", strings.Replace(ds, families, `"ipFamilies": ["ipv4", "ipv6"]`, 1), dsVNet, true},
+		{"IPv4 only", strings.Replace(ds, families, `"ipFamilies": ["IPv4"]`, 1), dsVNet, false},
+		{"null", strings.Replace(ds, families, `"ipFamilies": null`, 1), dsVNet, false},
+		{"absent", strings.Replace(ds, families+",", "", 1), dsVNet, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.name != "as AKS writes it" {
-				require.NotEqual(t, string(ds), tt.cluster, "the edit must change the document")
+				require.NotEqual(t, ds, tt.cluster, "the edit must change the document")
 			}
 			c, err := aksjson.ReadCluster(strings.NewReader(tt.cluster), strings.NewReader(tt.vnet))
 			require.NoError(t, err)
@@ -200,20 +196,16 @@ func TestReadIPFamilies(t *testing.T) {
 			if !tt.dualStack {
 				var ve *capacity.ValidationError
 				require.ErrorAs(t, c.Validate(), &ve)
-				var fields []string
-				for _, p := range ve.Problems {
-					fields = append(fields, p.Field)
-				}
-				assert.Equal(t, []string{"PodCIDRs[1]", "ServiceCIDRs[1]"}, fields)
+				assert.Equal(t, []string{"PodCIDRs[1]", "ServiceCIDRs[1]"}, ve.Fields())
 			}
 		})
 	}
 
 	// A single-stack cluster on a subnet with an IPv6 prefix, in a VNet
 	// with IPv6 space: both are kept, and the cluster is valid.
-	vnet := strings.Replace(string(kubenetVNet), `"addressPrefix": "10.240.0.0/24",`, `"addressPrefixes": ["10.240.0.0/24", "fd00:2::/64"],`, 1)
+	vnet := strings.Replace(kubenetVNet, `"addressPrefix": "10.240.0.0/24",`, `"addressPrefixes": ["10.240.0.0/24", "fd00:2::/64"],`, 1)
 	vnet = strings.Replace(vnet, `"addressPrefixes": ["10.240.0.0/16"]`, `"addressPrefixes": ["fd00:2::/48", "10.240.0.0/16"]`, 1)
-	c, err := aksjson.ReadCluster(strings.NewReader(string(kubenet)), strings.NewReader(vnet))
+	c, err := aksjson.ReadCluster(strings.NewReader(kubenet), strings.NewReader(vnet))
 	require.NoError(t, err)
 	assert.False(t, c.DualStack)
 	assert.Equal(t, pfx("fd00:2::/48", "10.240.0.0/16"), c.VNet)
@@ -224,8 +216,8 @@ func TestReadIPFamilies(t *testing.T) {
 
 	// An IPv6 addressPrefix alone, and an IPv6 podCidr with no podCidrs,
 	// are kept too.
-	vnet = strings.Replace(string(kubenetVNet), `"addressPrefix": "10.240.255.0/27"`, `"addressPrefix": "fd00:2:0:ff::/64"`, 1)
-	doc := strings.Replace(string(kubenet), `"podCidrs": ["10.244.0.0/16"],`, ``, 1)
+	vnet = strings.Replace(kubenetVNet, `"addressPrefix": "10.240.255.0/27"`, `"addressPrefix": "fd00:2:0:ff::/64"`, 1)
+	doc := strings.Replace(kubenet, `"podCidrs": ["10.244.0.0/16"],`, ``, 1)
 	doc = strings.Replace(doc, `"podCidr": "10.244.0.0/16"`, `"podCidr": "fd00:244::/64"`, 1)
 	e, err := aksjson.ReadEstate(strings.NewReader(doc), strings.NewReader(vnet))
 	require.NoError(t, err)
@@ -274,7 +266,7 @@ func TestReadErrors(t *testing.T) {
 			`aksjson: cluster: agentPoolProfiles[1].mode: "Gateway": want System or User`},
 		{"bad priority", strings.Replace(kubenet, `"mode": "User"`, `"mode": "User", "scaleSetPriority": "Low"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[1].scaleSetPriority: "Low": want Regular or Spot`},
-		{"truncated", string(kubenet[:500]), nil, "aksjson: cluster: at byte 500: truncated: the document ends early"},
+		{"truncated", kubenet[:500], nil, "aksjson: cluster: at byte 500: truncated: the document ends early"},
 		{"not JSON", "apiVersion: v1\nkind: Cluster", nil, "aksjson: cluster: at byte 1: not JSON: invalid character 'a' looking for beginning of value"},
 		{"wrong type", strings.Replace(kubenet, `"count": 3`, `"count": "three"`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[0].count: "three": want a whole number`},
@@ -314,25 +306,25 @@ func TestReadErrors(t *testing.T) {
 		{"odd key", strings.Replace(kubenet, `"networkProfile": {`, `"a.b\u001b[31m": `+strings.Repeat("[", 1001)+strings.Repeat("]", 1001)+`, "networkProfile": {`, 1),
 			[]string{vnet}, `aksjson: cluster: ["a.b\x1b[31m"]: nested more than 1000 levels deep`},
 		{"empty", "  ", nil, "aksjson: cluster: at byte 0: empty: the document holds no JSON value"},
-		{"ipFamilies empty", strings.Replace(string(ds), dsFamilies, `"ipFamilies": []`, 1), []string{string(dsVNet)},
+		{"ipFamilies empty", strings.Replace(ds, dsFamilies, `"ipFamilies": []`, 1), []string{dsVNet},
 			`aksjson: cluster: networkProfile.ipFamilies: an empty list: want ["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`},
-		{"ipFamilies IPv6 alone", strings.Replace(string(ds), dsFamilies, `"ipFamilies": ["IPv6"]`, 1), []string{string(dsVNet)},
+		{"ipFamilies IPv6 alone", strings.Replace(ds, dsFamilies, `"ipFamilies": ["IPv6"]`, 1), []string{dsVNet},
 			`aksjson: cluster: networkProfile.ipFamilies: ["IPv6"]: AKS has no IPv6 single-stack clusters: want ["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`},
-		{"ipFamilies unknown name", strings.Replace(string(ds), dsFamilies, `"ipFamilies": ["IPv4", "IPv5"]`, 1), []string{string(dsVNet)},
+		{"ipFamilies unknown name", strings.Replace(ds, dsFamilies, `"ipFamilies": ["IPv4", "IPv5"]`, 1), []string{dsVNet},
 			`aksjson: cluster: networkProfile.ipFamilies[1]: "IPv5": want "IPv4" or "IPv6"`},
-		{"ipFamilies twice", strings.Replace(string(ds), dsFamilies, `"ipFamilies": ["IPv4", "ipv4"]`, 1), []string{string(dsVNet)},
+		{"ipFamilies twice", strings.Replace(ds, dsFamilies, `"ipFamilies": ["IPv4", "ipv4"]`, 1), []string{dsVNet},
 			`aksjson: cluster: networkProfile.ipFamilies[1]: "ipv4": the family is listed twice (at networkProfile.ipFamilies[0] too)`},
-		{"ipFamilies a string", strings.Replace(string(ds), dsFamilies, `"ipFamilies": "IPv4,IPv6"`, 1), []string{string(dsVNet)},
+		{"ipFamilies a string", strings.Replace(ds, dsFamilies, `"ipFamilies": "IPv4,IPv6"`, 1), []string{dsVNet},
 			`aksjson: cluster: networkProfile.ipFamilies: "IPv4,IPv6": want ["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`},
-		{"ipFamilies element a number", strings.Replace(string(ds), dsFamilies, `"ipFamilies": [4, 6]`, 1), []string{string(dsVNet)},
+		{"ipFamilies element a number", strings.Replace(ds, dsFamilies, `"ipFamilies": [4, 6]`, 1), []string{dsVNet},
 			`aksjson: cluster: networkProfile.ipFamilies[0]: 4: want "IPv4" or "IPv6"`},
-		{"ipFamilies in the REST shape", strings.Replace(string(overlay), dsFamilies, `"ipFamilies": ["IPv4", "IP6"]`, 1), []string{string(overlayVNet)},
+		{"ipFamilies in the REST shape", strings.Replace(overlay, dsFamilies, `"ipFamilies": ["IPv4", "IP6"]`, 1), []string{overlayVNet},
 			`aksjson: cluster: properties.networkProfile.ipFamilies[1]: "IP6": want "IPv4" or "IPv6"`},
-		{"malformed IPv6 pod CIDR", strings.Replace(string(ds), `"fd12:3456:789a::/64"`, `"fd12:3456:789a::/129"`, 1), []string{string(dsVNet)},
+		{"malformed IPv6 pod CIDR", strings.Replace(ds, `"fd12:3456:789a::/64"`, `"fd12:3456:789a::/129"`, 1), []string{dsVNet},
 			`aksjson: cluster: networkProfile.podCidrs[1]: "fd12:3456:789a::/129" is not a CIDR`},
-		{"malformed IPv6 subnet prefix", string(ds), []string{strings.Replace(string(dsVNet), `"fd00:1::/64"`, `"fd00:1:/64"`, 1)},
+		{"malformed IPv6 subnet prefix", ds, []string{strings.Replace(dsVNet, `"fd00:1::/64"`, `"fd00:1:/64"`, 1)},
 			`aksjson: network[0]: subnets[0].addressPrefixes[1]: "fd00:1:/64" is not a CIDR`},
-		{"malformed IPv6 VNet space", string(ds), []string{strings.Replace(string(dsVNet), `"fd00:1::/48"`, `"fd00:1::/480"`, 1)},
+		{"malformed IPv6 VNet space", ds, []string{strings.Replace(dsVNet, `"fd00:1::/48"`, `"fd00:1::/480"`, 1)},
 			`aksjson: network[0]: addressSpace.addressPrefixes[1]: "fd00:1::/480" is not a CIDR`},
 	}
 	for _, tt := range tests {

@@ -265,8 +265,15 @@ func (r *reader) string(path, want string, dst *str) error {
 // strings reads a list of strings at path; null elements are errors. want
 // describes a list, elem its elements.
 func (r *reader) strings(path, want, elem string, dst *[]str) error {
+	_, err := r.stringList(path, want, elem, dst)
+	return err
+}
+
+// stringList is strings that also reports whether the list was there: not
+// null or absent.
+func (r *reader) stringList(path, want, elem string, dst *[]str) (present bool, err error) {
 	*dst = nil
-	_, err := r.array(path, want, func(i int, p string) error {
+	return r.array(path, want, func(i int, p string) error {
 		t, off, err := r.token()
 		if err != nil {
 			return err
@@ -278,7 +285,6 @@ func (r *reader) strings(path, want, elem string, dst *[]str) error {
 		*dst = append(*dst, str{s, p})
 		return nil
 	})
-	return err
 }
 
 // num is a whole number and where it was found; path is "" when unset.

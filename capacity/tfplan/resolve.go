@@ -16,13 +16,20 @@ const (
 // config returns the configuration expressions of resource r (an empty obj
 // when the plan has none).
 func (p *plan) config(r *resource) obj {
-	e := obj{addr: r.addr, path: "configuration"}
-	if cm := p.configs[stripKeys(r.module)]; cm != nil {
-		if ex, ok := cm.resources[r.base]; ok {
-			e.m = ex.m
-		}
+	return obj{m: p.configOf(r.module).resources[r.base].m, addr: r.addr, path: "configuration"}
+}
+
+// noConfig is the configuration of a module the plan does not describe:
+// read only.
+var noConfig cfgModule
+
+// configOf returns the configuration of module instance module, empty when
+// the plan has none.
+func (p *plan) configOf(module string) *cfgModule {
+	if cm := p.configs[stripKeys(module)]; cm != nil {
+		return cm
 	}
-	return e
+	return &noConfig
 }
 
 // byID returns the resource of type typ whose id is id, from the planned
@@ -206,15 +213,7 @@ func (p *plan) followVar(f ref, module, name string, depth int, want string) (*r
 		return nil, false, nil // not a module address
 	}
 	parent, call := strings.TrimSuffix(module[:i], "."), stripKeys(module[i+len("module."):])
-	cm := p.configs[stripKeys(parent)]
-	if cm == nil {
-		return nil, false, nil
-	}
-	args, ok := cm.calls[call]
-	if !ok {
-		return nil, false, nil
-	}
-	ex, ok, err := args.object(name)
+	ex, ok, err := p.configOf(parent).calls[call].object(name)
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -224,15 +223,7 @@ func (p *plan) followVar(f ref, module, name string, depth int, want string) (*r
 // followOutput follows module.call.output from module instance module.
 func (p *plan) followOutput(f ref, module, call, output string, depth int, want string) (*resource, bool, error) {
 	child := join(module, "module."+call)
-	cm := p.configs[stripKeys(child)]
-	if cm == nil {
-		return nil, false, nil
-	}
-	o, ok := cm.outputs[output]
-	if !ok {
-		return nil, false, nil
-	}
-	ex, ok, err := o.object("expression")
+	ex, ok, err := p.configOf(child).outputs[output].object("expression")
 	if err != nil || !ok {
 		return nil, false, err
 	}

@@ -257,11 +257,7 @@ func TestIPVersions(t *testing.T) {
 			if !tt.dualStack {
 				var ve *capacity.ValidationError
 				require.ErrorAs(t, c.Validate(), &ve)
-				var fields []string
-				for _, p := range ve.Problems {
-					fields = append(fields, p.Field)
-				}
-				assert.Equal(t, []string{"PodCIDRs[1]", "ServiceCIDRs[1]"}, fields)
+				assert.Equal(t, []string{"PodCIDRs[1]", "ServiceCIDRs[1]"}, ve.Fields())
 			}
 		})
 	}

@@ -22,8 +22,11 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/ipcap/ipcap/internal/count"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
@@ -121,7 +124,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		switch {
 		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
-			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, input.Count(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
+			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, count.Of(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
 		case w.pods < 1 || w.pods > 250:
 			return input.Usagef("%s: %d, the cluster's largest maxPods: want 1 to 250", where(fmt.Sprintf("Pools[%d].MaxPods", w.podsPool)), w.pods)
 		case !usableVNet(w.vnet):
@@ -217,7 +220,7 @@ func writeHeader(w io.Writer, doc Document) {
 		fmt.Fprintf(w, "cluster: %s (%v)\n", doc.Cluster, doc.ClusterMode)
 	}
 	wl := doc.Workload
-	fmt.Fprintf(w, "workload: %s × %s in VNet %v", input.Count(wl.Nodes, "node", "nodes"), input.Count(wl.PodsPerNode, "pod", "pods"), wl.VNet)
+	fmt.Fprintf(w, "workload: %s × %s in VNet %v", count.Of(wl.Nodes, "node", "nodes"), count.Of(wl.PodsPerNode, "pod", "pods"), wl.VNet)
 	if wl.Windows {
 		fmt.Fprint(w, ", Windows")
 	}
@@ -261,7 +264,7 @@ func writeText(w io.Writer, doc Document) error {
 			fits = "no"
 		}
 		node, pod, podRange := sizes(r)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	return tw.Flush()
 }
@@ -286,7 +289,7 @@ func writeMarkdown(w io.Writer, doc Document) error {
 				*c = "" // written –
 			}
 		}
-		t.Add("`"+r.Mode.String()+"`", fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+		t.Add("`"+r.Mode.String()+"`", fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	t.Write(w)
 	return nil
@@ -347,7 +350,7 @@ func compare(m modes.Mode, w workload) result {
 		}
 	}
 	if r.used > r.vnetSize {
-		r.why = append(r.why, fmt.Sprintf("subnets need %s addresses, the VNet has %s", output.Thousands(r.used), output.Thousands(r.vnetSize)))
+		r.why = append(r.why, fmt.Sprintf("subnets need %s addresses, the VNet has %s", count.Thousands(r.used), count.Thousands(r.vnetSize)))
 	}
 	r.why = append(r.why, rec.Notes...)
 	return r
@@ -371,6 +374,13 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	c.ServiceCIDRs, c.DNSServiceIP = []netip.Prefix{svc}, netip.AddrFrom4(dns)
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{second}})
+	}
+	if w.dualStack && s.DualStack {
+		// A dual-stack VNet: a ULA /48 beside the IPv4 range, the node
+		// subnet's /64 from it; AKS's default IPv6 pod and service ranges.
+		v6 := netip.MustParsePrefix("fd00:1::/48")
+		c.DualStack, c.VNet = true, append(c.VNet, v6)
+		c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.PrefixFrom(v6.Addr(), 64))
 	}
 	switch wide := []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}; s.Pods.Source {
 	case modes.PodCIDR:
@@ -417,13 +427,22 @@ func fromCluster(c capacity.Cluster, w workload) workload {
 		}
 		w.windows = w.windows || p.OS == modes.Windows
 	}
-	switch {
-	case len(c.VNet) > 0:
-		w.vnet, w.vnetField = c.VNet[0], "VNet[0]"
-	case len(c.Subnets) > 0 && len(c.Subnets[0].Prefixes) > 0:
-		w.vnet, w.vnetField = c.Subnets[0].Prefixes[0], "Subnets[0].Prefixes[0]"
+	// The workload's VNet is the cluster's first IPv4 range: a dual-stack
+	// VNet lists an IPv6 one too, in any order. fields names each range.
+	var ranges []netip.Prefix
+	var fields []string
+	for i, p := range c.VNet {
+		ranges, fields = append(ranges, p), append(fields, fmt.Sprintf("VNet[%d]", i))
 	}
-	w.policy = c.Policy
+	for k, sn := range c.Subnets {
+		for i, p := range sn.Prefixes {
+			ranges, fields = append(ranges, p), append(fields, fmt.Sprintf("Subnets[%d].Prefixes[%d]", k, i))
+		}
+	}
+	if i := slices.IndexFunc(ranges, func(p netip.Prefix) bool { return p.Addr().Is4() }); i >= 0 {
+		w.vnet, w.vnetField = ranges[i], fields[i]
+	}
+	w.policy, w.dualStack = c.Policy, w.dualStack || c.DualStack
 	return w
 }
 

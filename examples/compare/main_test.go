@@ -261,6 +261,24 @@ func TestMigrateBadInput(t *testing.T) {
 
 const fixturesDir = "../../capacity/aksjson/testdata/"
 
+// A dual-stack cluster is compared as a dual-stack workload in its IPv4
+// range, whichever family its VNet lists first: modes without dual-stack do
+// not fit, Overlay does (53 nodes: 3 system, apps at its max of 50).
+func TestDualStackCluster(t *testing.T) {
+	const fixtures = "../../capacity/aksjson/testdata/"
+	vnet, err := os.ReadFile(fixtures + "dualstack-vnet.json")
+	require.NoError(t, err)
+	swapped := strings.Replace(string(vnet), `["10.240.0.0/16", "fd00:1::/48"]`, `["fd00:1::/48", "10.240.0.0/16"]`, 1)
+	require.NotEqual(t, string(vnet), swapped)
+	path := filepath.Join(t.TempDir(), "vnet.json")
+	require.NoError(t, os.WriteFile(path, []byte(swapped), 0o644))
+	var out strings.Builder
+	require.NoError(t, run([]string{"-cluster", fixtures + "dualstack.json", "-network", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "workload: 53 nodes × 250 pods in VNet 10.240.0.0/16, dual-stack\n")
+	assert.Regexp(t, `(?m)^azure-cni-overlay +yes `, out.String())
+	assert.Regexp(t, `(?m)^kubenet +no .*no dual-stack`, out.String())
+}
+
 // A -cluster file whose cluster is invalid is told in the files' words
 // when -migrate-to checks it: the file, the JSON path with indexes, the
 // value and what was expected.

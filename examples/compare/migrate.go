@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
@@ -168,7 +170,7 @@ func migrationHeader(w io.Writer, doc MigrationDocument) {
 		fmt.Fprintf(w, "cluster: %s (%v)\n", doc.Cluster, doc.From)
 	} else {
 		wl := doc.Workload
-		fmt.Fprintf(w, "workload: %s × %s in VNet %v", input.Count(wl.Nodes, "node", "nodes"), input.Count(wl.PodsPerNode, "pod", "pods"), wl.VNet)
+		fmt.Fprintf(w, "workload: %s × %s in VNet %v", count.Of(wl.Nodes, "node", "nodes"), count.Of(wl.PodsPerNode, "pod", "pods"), wl.VNet)
 		if wl.Policy != modes.PolicyNone {
 			fmt.Fprintf(w, ", network policy %v", wl.Policy)
 		}
@@ -181,7 +183,7 @@ func migrationHeader(w io.Writer, doc MigrationDocument) {
 	for i, p := range doc.After.Pools {
 		if p.MaxNodes < p.AtMax {
 			fmt.Fprintf(w, "after it, pool %s fits up to %s, %s fewer than the %s AKS plans for (%s)\n", p.Name,
-				input.Count(p.MaxNodes, "node", "nodes"), output.Thousands(p.AtMax-p.MaxNodes), output.Thousands(doc.Before.Pools[i].AtMax), p.Limit)
+				count.Of(p.MaxNodes, "node", "nodes"), count.Thousands(p.AtMax-p.MaxNodes), count.Thousands(doc.Before.Pools[i].AtMax), p.Limit)
 		}
 	}
 }
@@ -205,11 +207,11 @@ func podCIDRText(doc MigrationDocument) string {
 func poolRows(doc MigrationDocument) [][]string {
 	var rows [][]string
 	for i, b := range doc.Before.Pools {
-		row := []string{b.Name, output.Thousands(b.Count), output.Thousands(b.AtMax),
-			output.Thousands(b.MaxNodes), output.Thousands(b.MaxNodesWithSurge), b.Limit.String(), "-", "-", "-"}
+		row := []string{b.Name, count.Thousands(b.Count), count.Thousands(b.AtMax),
+			count.Thousands(b.MaxNodes), count.Thousands(b.MaxNodesWithSurge), b.Limit.String(), "-", "-", "-"}
 		if doc.After != nil {
 			a := doc.After.Pools[i]
-			row[6], row[7], row[8] = output.Thousands(a.MaxNodes), output.Thousands(a.MaxNodesWithSurge), a.Limit.String()
+			row[6], row[7], row[8] = count.Thousands(a.MaxNodes), count.Thousands(a.MaxNodesWithSurge), a.Limit.String()
 		}
 		rows = append(rows, row)
 	}
@@ -244,7 +246,7 @@ func spaceRows(doc MigrationDocument) [][]string {
 		for k, m := range []map[string]capacity.Space{before, after} {
 			if s, ok := m[n]; ok {
 				row[1] = roleOf(s)
-				row[2+2*k], row[3+2*k] = output.Thousands(s.Usable), output.Thousands(s.AtMax)
+				row[2+2*k], row[3+2*k] = count.Thousands(s.Usable), count.Thousands(s.AtMax)
 			}
 		}
 		rows = append(rows, row)

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
+
+	"github.com/ipcap/ipcap/internal/count"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
@@ -20,6 +23,15 @@ type EstateOutput struct {
 	VNet      []netip.Prefix         `json:"vnet"`
 	VNetLimit int                    `json:"vnetLimit"` // Azure's private addresses per VNet
 	Report    *capacity.EstateReport `json:"report"`    // a space of source "none" is a subnet no pool names
+	// DoesNotFitNow lists the clusters that do not fit as they are, as the
+	// estate sees them: capacity.Estate.Check of a create refuses or fails.
+	DoesNotFitNow []Unfit `json:"doesNotFitNow,omitempty"`
+}
+
+// Unfit is a cluster of an estate that does not fit now, and why.
+type Unfit struct {
+	Cluster string            `json:"cluster"`
+	Verdict *capacity.Verdict `json:"verdict"`
 }
 
 // estateFlags are the flags that apply to an estate; the others are for
@@ -54,7 +66,24 @@ func estate(o options) (EstateOutput, error) {
 		}
 		return EstateOutput{}, err
 	}
-	return EstateOutput{Estate: o.clustersPath, VNet: e.VNet, VNetLimit: modes.MaxVNetPrivateIPs, Report: r}, nil
+	out := EstateOutput{Estate: o.clustersPath, VNet: e.VNet, VNetLimit: modes.MaxVNetPrivateIPs, Report: r}
+	for i, c := range e.Clusters {
+		v, err := e.Check(i, capacity.Step{Op: capacity.OpCreate})
+		if err != nil {
+			return EstateOutput{}, err
+		}
+		if v.Refusal != nil || v.Failure != nil {
+			out.DoesNotFitNow = append(out.DoesNotFitNow, Unfit{Cluster: clusterName(c.Name), Verdict: v})
+		}
+	}
+	return out, nil
+}
+
+func clusterName(name string) string {
+	if name == "" {
+		return "(no name)"
+	}
+	return name
 }
 
 func runEstate(o options, stdout io.Writer) error {
@@ -65,7 +94,17 @@ func runEstate(o options, stdout io.Writer) error {
 	if err := output.Write(stdout, *o.format, out, text.writeEstate, markdown.writeEstate); err != nil {
 		return err
 	}
-	return estateBelow(out, o.failBelow)
+	if err := estateBelow(out, o.failBelow); err != nil {
+		return err
+	}
+	if len(out.DoesNotFitNow) > 0 {
+		var names []string
+		for _, u := range out.DoesNotFitNow {
+			names = append(names, u.Cluster)
+		}
+		return fmt.Errorf("not fitting now (AKS refuses them as configured, or their nodes find no addresses): %s", strings.Join(names, ", "))
+	}
+	return nil
 }
 
 // estateBelow names every pool of the estate whose free share, every other
@@ -97,13 +136,15 @@ func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
-	fmt.Fprintf(w, f.estate, f.cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
+	fmt.Fprintf(w, f.estate, f.cell(out.Estate), count.Of(len(r.Clusters), "cluster", "clusters"), vnet)
 	for _, c := range r.Clusters {
-		name := c.Name
-		if name == "" {
-			name = "(no name)"
-		}
+		name := clusterName(c.Name)
 		fmt.Fprintf(w, f.heading, name, c.Mode)
+		for _, u := range out.DoesNotFitNow {
+			if u.Cluster == name {
+				fmt.Fprintf(w, f.notFit, f.cell(u.Verdict.String()))
+			}
+		}
 		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
 		for _, p := range c.Pools {
 			t.Add(p.Name, thousands(p.Count), thousands(p.AtMax), thousands(p.MaxNodes), p.Limit)

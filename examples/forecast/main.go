@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
@@ -60,7 +62,7 @@ type options struct {
 
 // description is -h's first line.
 const description = "how far each pool of an AKS cluster can grow in each networking mode, what stops it, and when (from node-count history) it runs out. " +
-	"Exit 1 when the cluster does not fit now (AKS refuses it as configured, every pool at its autoscaler max, or its nodes find no addresses) in its mode, or in none of the modes analysed"
+	"Exit 1 when the cluster does not fit now (AKS refuses it as configured, every pool at its autoscaler max, or its nodes find no addresses) in its mode, or in none of the modes analysed; with -clusters, when a cluster of the estate does not fit now"
 
 func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
@@ -178,7 +180,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// What capacity.Forecast needs to fit a trend, said of the file
 		// (ReadHistory rejects a time given twice).
 		if n := len(history); n < 3 {
-			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, input.Count(n, "observation", "observations"))
+			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, count.Of(n, "observation", "observations"))
 		}
 	}
 	pods, err := podDensity(o)
@@ -306,7 +308,7 @@ func freeShare(maxNodes, used int) float64 {
 }
 
 // poolBelow says how few of pool's maxNodes are free, when their share is
-// below t: "pool: 2 of 10 nodes free{when} (20% < 25%)".
+// below t: "pool: 2 of 1,000 nodes free{when} (0.2% < 25%)".
 func poolBelow(t output.Share, pool string, maxNodes, used int, when string) (string, bool) {
 	s := freeShare(maxNodes, used)
 	if s >= t.Value {

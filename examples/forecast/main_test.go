@@ -433,6 +433,25 @@ func TestDualStack(t *testing.T) {
 	assert.Contains(t, out, "IPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n\n")
 }
 
+// An estate with a cluster that does not fit as it is exits 1 and says
+// which, as a single cluster does. alpha's user pool at an autoscaler max
+// of 300 plans a batch of 16 pod addresses a node in its /20 pod subnet:
+// with alpha's 3 system nodes, 303 × 16 = 4,848 of 4,096 − 5 = 4,091
+// usable (AKS counts its own cluster's pools only). AKS refuses it.
+func TestEstateDoesNotFitNow(t *testing.T) {
+	b, err := os.ReadFile(fixtures + "estate-aks-list.json")
+	require.NoError(t, err)
+	list := filepath.Join(t.TempDir(), "estate.json")
+	require.NoError(t, os.WriteFile(list, []byte(strings.Replace(string(b), `"maxCount": 20,`, `"maxCount": 300,`, 1)), 0o644))
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), []string{"-clusters", list, "-network", fixtures + "estate-vnet.json",
+		"-network", fixtures + "estate-subnets.json", "-network", fixtures + "estate-usage.json"}, &out, &errOut)
+	require.Error(t, err)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, err.Error(), "not fitting now (AKS refuses them as configured, or their nodes find no addresses): alpha")
+	assert.Regexp(t, `== alpha \(azure-cni-pod-subnet\) ==\ndoes not fit now: refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 4848 exceeds IPs available 4091`, out.String())
+}
+
 // A -cluster file its own mode cannot run is bad input (exit 2), told in
 // the file's words: the file, the JSON path with indexes, the value and
 // what was expected. With another -mode, a mode that cannot run the

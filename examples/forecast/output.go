@@ -6,8 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
-	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 )
@@ -152,12 +153,12 @@ func writePools(w io.Writer, r Result) {
 
 // writePool says in one line how far a pool can grow on both bases.
 func writePool(w io.Writer, atMax, now capacity.PoolReport) {
-	size := "now " + input.Count(now.Count, "node", "nodes")
+	size := "now " + count.Of(now.Count, "node", "nodes")
 	if atMax.AtMax != now.Count {
 		size += ", autoscaler max " + thousands(atMax.AtMax)
 	}
 	fmt.Fprintf(w, "%s: %s; fits up to %s now (%s with upgrade surge, %s), %s with the other pools at their max, as AKS plans (%s)\n",
-		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
+		now.Name, size, count.Of(now.MaxNodes, "node", "nodes"), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
 }
 
 // spaces tabulates the spaces' use on both bases, numbers written by num.
@@ -180,7 +181,7 @@ func spaces(spaces []capacity.Space, num func(int) string) *output.Table {
 // by, and the warnings that qualify them.
 func writeForecast(w io.Writer, f *capacity.ForecastResult) {
 	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %s–%s); limits: %s\n",
-		f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), input.Thousands(f.Nodes.P10), input.Thousands(f.Nodes.P90), limits(f.Limits))
+		f.Pool, count.Of(f.Trials, "trial", "trials"), count.Of(f.Nodes.P50, "node", "nodes"), count.Thousands(f.Nodes.P10), count.Thousands(f.Nodes.P90), limits(f.Limits))
 	if f.Model != "" {
 		fmt.Fprintf(w, "  history: %s, %+.2f nodes a day\n", f.Model, f.Growth)
 	}
@@ -214,7 +215,7 @@ func limits(m map[capacity.Limit]int) string {
 }
 
 // thousands writes n with commas: 65,536.
-func thousands(n int) string { return output.Thousands(n) }
+func thousands(n int) string { return count.Thousands(n) }
 
 // poolsMarkdown tabulates how far each pool can grow on both bases.
 func poolsMarkdown(w io.Writer, r Result) {
@@ -232,13 +233,13 @@ func poolsMarkdown(w io.Writer, r Result) {
 // forecastMarkdown writes the forecast as a paragraph and a table of
 // percentiles, then its warnings.
 func forecastMarkdown(w io.Writer, f *capacity.ForecastResult) {
-	fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, input.Count(f.Trials, "trial", "trials"), limits(f.Limits))
+	fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, count.Of(f.Trials, "trial", "trials"), limits(f.Limits))
 	if f.Model != "" {
 		fmt.Fprintf(w, " History: %s, %+.2f nodes a day.", f.Model, f.Growth)
 	}
 	fmt.Fprint(w, "\n\n")
 	t := output.Table{Header: []string{"", "P10", "P50", "P90"}, Numeric: []bool{false, true, true, true}}
-	t.Add("nodes that fit", input.Thousands(f.Nodes.P10), input.Thousands(f.Nodes.P50), input.Thousands(f.Nodes.P90))
+	t.Add("nodes that fit", count.Thousands(f.Nodes.P10), count.Thousands(f.Nodes.P50), count.Thousands(f.Nodes.P90))
 	if f.When != nil {
 		t.Add("runs out on", date(f.When.P10), date(f.When.P50), date(f.When.P90))
 	}

@@ -11,9 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
-	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -68,7 +69,7 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 		"band and median: the forecast's P10–P90 and P50 of the pool's node count each day; the other pools as they are now", f.Pool, r.Name, r.Mode)
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
-	trials := output.Thousands(f.Trials) + " trials"
+	trials := count.Thousands(f.Trials) + " trials"
 	if f.Trials == 1 {
 		trials = "1 trial"
 	}
@@ -116,7 +117,7 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	p.Add(hl, hp)
 	legend.Add("history (observed nodes)", hl, hp)
 	lastLabel, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{origin},
-		Labels: []string{fmt.Sprintf("last observed: %s on %s", input.Count(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly))}})
+		Labels: []string{fmt.Sprintf("last observed: %s on %s", count.Of(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly))}})
 	if err != nil {
 		return err
 	}
@@ -146,8 +147,8 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 		col   color.Color
 		label string
 	}{
-		{limit, red, fmt.Sprintf("max nodes now: %s (%s)", output.Thousands(pr.MaxNodes), pr.Limit)},
-		{surge, orange, fmt.Sprintf("max with upgrade surge: %s", output.Thousands(pr.MaxNodesWithSurge))},
+		{limit, red, fmt.Sprintf("max nodes now: %s (%s)", count.Thousands(pr.MaxNodes), pr.Limit)},
+		{surge, orange, fmt.Sprintf("max with upgrade surge: %s", count.Thousands(pr.MaxNodesWithSurge))},
 	} {
 		if err := addLine(p, &legend, plotter.XYs{{X: x(start), Y: l.y}, {X: x(end), Y: l.y}}, l.col,
 			[]vg.Length{vg.Points(6), vg.Points(3)}, l.label); err != nil {
@@ -361,7 +362,7 @@ func plotModes(bars []modeBar, pool, clusterPath, path string) error {
 			names[j] += " (current)"
 		}
 		top = max(top, float64(b.maxNodes))
-		label := fmt.Sprintf("%s · %s (%s with surge)", output.Thousands(b.maxNodes), b.limit, output.Thousands(b.withSurge))
+		label := fmt.Sprintf("%s · %s (%s with surge)", count.Thousands(b.maxNodes), b.limit, count.Thousands(b.withSurge))
 		if b.why != "" {
 			label = "cannot run: " + b.why
 		}
@@ -463,7 +464,7 @@ func (thousandTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	var ts []plot.Tick
 	for v := math.Ceil(lo/step) * step; v <= hi+step/1e6; v += step {
-		ts = append(ts, plot.Tick{Value: v, Label: output.Thousands(int(math.Round(v)))})
+		ts = append(ts, plot.Tick{Value: v, Label: count.Thousands(int(math.Round(v)))})
 	}
 	return ts
 }

@@ -17,6 +17,8 @@ import (
 	"net/netip"
 	"text/tabwriter"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
@@ -355,9 +357,9 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 	case capacity.OpCreate:
 		return "create"
 	case capacity.OpScale:
-		return fmt.Sprintf("scale %s to %s", s.Pool, output.Thousands(s.Nodes))
+		return fmt.Sprintf("scale %s to %s", s.Pool, count.Thousands(s.Nodes))
 	case capacity.OpAutoscale:
-		return fmt.Sprintf("autoscale %s to max %s", s.Pool, output.Thousands(s.Nodes))
+		return fmt.Sprintf("autoscale %s to max %s", s.Pool, count.Thousands(s.Nodes))
 	case capacity.OpMigrate:
 		if len(s.PodCIDRs) == 0 {
 			return fmt.Sprintf("migrate to %v", s.To)
@@ -375,7 +377,7 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 				if surge.IsZero() {
 					surge = capacity.SurgePercent(10)
 				}
-				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.AtMax(), "node", "nodes"), surge)
+				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, count.Of(p.AtMax(), "node", "nodes"), surge)
 			}
 		}
 	}

@@ -9,25 +9,25 @@ import (
 	"strings"
 )
 
-// Name returns names[v], or "typ(v)" for a value with no name.
-func Name(names []string, v uint8, typ string) string {
+// name returns names[v], or "typ(v)" for a value with no name.
+func name(names []string, v uint8, typ string) string {
 	if valid(names, v) {
 		return names[v]
 	}
 	return typ + "(" + strconv.Itoa(int(v)) + ")"
 }
 
-// Text is MarshalText: Name's form, or an error for a value with no name.
-func Text(names []string, v uint8, typ string) ([]byte, error) {
+// text is MarshalText: Name's form, or an error for a value with no name.
+func text(names []string, v uint8, typ string) ([]byte, error) {
 	if !valid(names, v) {
 		return nil, fmt.Errorf("cannot marshal %s(%d)", typ, v)
 	}
 	return []byte(names[v]), nil
 }
 
-// Parse returns the index of s in names, ignoring case, or false. The empty
+// parse returns the index of s in names, ignoring case, or false. The empty
 // text is the zero value, whatever its name: a field left empty.
-func Parse(s string, names []string) (uint8, bool) {
+func parse(s string, names []string) (uint8, bool) {
 	if s == "" {
 		return 0, true
 	}
@@ -39,8 +39,8 @@ func Parse(s string, names []string) (uint8, bool) {
 	return 0, false
 }
 
-// Want lists the names for an error message: "a, b or c".
-func Want(names []string) string {
+// want lists the names for an error message: "a, b or c".
+func want(names []string) string {
 	var w []string
 	for _, n := range names {
 		if n != "" {
@@ -69,23 +69,23 @@ type Table[T ~uint8] struct {
 	Err   func(field, value, reason string) error
 }
 
-// String is T's String: Name's form, the type without its package for a
+// String is T's String: name's form, the type without its package for a
 // value with no name ("Limit(9)").
 func (t *Table[T]) String(v T) string {
-	return Name(t.Names, uint8(v), t.Type[strings.LastIndexByte(t.Type, '.')+1:])
+	return name(t.Names, uint8(v), t.Type[strings.LastIndexByte(t.Type, '.')+1:])
 }
 
 // Text is T's MarshalText: String's form, or an error for a value with no
 // name.
-func (t *Table[T]) Text(v T) ([]byte, error) { return Text(t.Names, uint8(v), t.Type) }
+func (t *Table[T]) Text(v T) ([]byte, error) { return text(t.Names, uint8(v), t.Type) }
 
 // Parse is T's ParseXxx: the value named s, ignoring case, with "" the zero
 // value; anything else is an Err naming What and listing the names.
 func (t *Table[T]) Parse(s string) (T, error) {
-	if v, ok := Parse(s, t.Names); ok {
+	if v, ok := parse(s, t.Names); ok {
 		return T(v), nil
 	}
-	return 0, t.Err(t.What, s, "unknown "+t.What+" (want "+Want(t.Names)+")")
+	return 0, t.Err(t.What, s, "unknown "+t.What+" (want "+want(t.Names)+")")
 }
 
 // Unmarshal is UnmarshalText by way of parse: it sets *v to what parse

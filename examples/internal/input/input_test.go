@@ -97,21 +97,3 @@ func TestReport(t *testing.T) {
 	assert.Contains(t, buf.String(), "prog: internal error")
 	assert.NotContains(t, buf.String(), "goroutine")
 }
-
-func TestCount(t *testing.T) {
-	assert.Equal(t, "1 problem", Count(1, "problem", "problems"))
-	assert.Equal(t, "0 problems", Count(0, "problem", "problems"))
-	assert.Equal(t, "2 nodes", Count(2, "node", "nodes"))
-	assert.Equal(t, "1 node", Count(1.0, "node", "nodes"))
-	assert.Equal(t, "1.5 nodes", Count(1.5, "node", "nodes"))
-}
-
-func TestThousands(t *testing.T) {
-	for want, got := range map[string]string{
-		"0": Thousands(0), "999": Thousands(999), "1,000": Thousands(1000), "65,536": Thousands(65536),
-		"-1,000": Thousands(-1000), "1,000,000": Thousands(1_000_000), "1,234.5": Thousands(1234.5), "251": Thousands(251.0),
-		"1,000 trials": Count(1000, "trial", "trials"), "1,000 nodes": Count(1000.0, "node", "nodes"),
-	} {
-		assert.Equal(t, want, got)
-	}
-}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"sigs.k8s.io/yaml"
 )
@@ -174,9 +176,6 @@ func Percent(x float64) string {
 	return strconv.FormatFloat(math.Round(1000*x)/10, 'f', -1, 64) + "%"
 }
 
-// Thousands writes n with commas: 65,536 (input.Thousands).
-func Thousands(n int) string { return input.Thousands(n) }
-
 // Wrote tells the user on stderr what file a program wrote.
 func Wrote(stderr io.Writer, path, what string) {
 	if what == "" {
@@ -261,5 +260,5 @@ func (e *BelowError) Error() string {
 	if len(e.What) == 1 {
 		return "below -fail-below: " + e.What[0]
 	}
-	return fmt.Sprintf("below -fail-below, %s: %s", input.Count(len(e.What), "case", "cases"), strings.Join(e.What, "; "))
+	return fmt.Sprintf("below -fail-below, %s: %s", count.Of(len(e.What), "case", "cases"), strings.Join(e.What, "; "))
 }

@@ -103,12 +103,7 @@ func TestUsage(t *testing.T) {
 	assert.Equal(t, "prog: does a thing\n\nUsage: prog [flags]\n\nFlags:\n  -n int\n    \thow many (default 3)\n\nExamples:\n  prog -n 4\n  prog -n 5\n", b.String())
 }
 
-func TestThousandsAndWrote(t *testing.T) {
-	assert.Equal(t, "0", Thousands(0))
-	assert.Equal(t, "999", Thousands(999))
-	assert.Equal(t, "1,000", Thousands(1000))
-	assert.Equal(t, "65,536", Thousands(65536))
-	assert.Equal(t, "-1,234,567", Thousands(-1234567))
+func TestWrote(t *testing.T) {
 	var b strings.Builder
 	Wrote(&b, "a.png", "")
 	Wrote(&b, "b.svg", "a chart")
