@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/ipcap/ipcap/internal/count"
 )
 
 // Source is where a field of a Cluster was read from: the document, the
@@ -228,21 +226,7 @@ type InputError struct {
 	Err *ValidationError `json:"-"`
 }
 
-func (e *InputError) Error() string {
-	var b strings.Builder
-	b.WriteString("invalid cluster (")
-	b.WriteString(count.Of(len(e.Problems)+e.Omitted, "problem", "problems"))
-	b.WriteString(")")
-	for _, p := range e.Problems {
-		b.WriteString("; ")
-		b.WriteString(p.String())
-	}
-	if e.Omitted > 0 {
-		b.WriteString("; … and ")
-		b.WriteString(count.Of(e.Omitted, "more problem", "more problems"))
-	}
-	return b.String()
-}
+func (e *InputError) Error() string { return problemList("invalid cluster", e.Problems, e.Omitted) }
 
 // Unwrap returns the *ValidationError.
 func (e *InputError) Unwrap() error { return e.Err }

@@ -51,17 +51,23 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
+	return problemList("capacity: invalid cluster", e.Problems, e.Omitted)
+}
+
+// problemList writes "what (n problems); a; b; … and m more problems".
+func problemList[P fmt.Stringer](what string, problems []P, omitted int) string {
 	var b strings.Builder
-	b.WriteString("capacity: invalid cluster (")
-	b.WriteString(count.Of(len(e.Problems)+e.Omitted, "problem", "problems"))
+	b.WriteString(what)
+	b.WriteString(" (")
+	b.WriteString(count.Of(len(problems)+omitted, "problem", "problems"))
 	b.WriteString(")")
-	for _, p := range e.Problems {
+	for _, p := range problems {
 		b.WriteString("; ")
 		b.WriteString(p.String())
 	}
-	if e.Omitted > 0 {
+	if omitted > 0 {
 		b.WriteString("; … and ")
-		b.WriteString(count.Of(e.Omitted, "more problem", "more problems"))
+		b.WriteString(count.Of(omitted, "more problem", "more problems"))
 	}
 	return b.String()
 }
