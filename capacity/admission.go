@@ -3,9 +3,9 @@ package capacity
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/ipcap/ipcap/internal/enum"
+	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -85,27 +85,21 @@ const (
 	Admission2018
 )
 
-var eraNames = [...]string{AdmissionCurrent: "current", Admission2020: "2020", Admission2018: "2018"}
+var eraNames = enum.Table[AdmissionEra]{Type: "capacity.AdmissionEra", What: "admission era", Err: fieldError,
+	Names: []string{AdmissionCurrent: "current", Admission2020: "2020", Admission2018: "2018"}}
 
 // String returns the name MarshalText writes and ParseAdmissionEra reads.
-func (v AdmissionEra) String() string { return enum.Name(eraNames[:], uint8(v), "AdmissionEra") }
+func (v AdmissionEra) String() string { return eraNames.String(v) }
 
 // MarshalText writes String's form; an invalid value is an error.
-func (v AdmissionEra) MarshalText() ([]byte, error) {
-	return enum.Text(eraNames[:], uint8(v), "capacity.AdmissionEra")
-}
+func (v AdmissionEra) MarshalText() ([]byte, error) { return eraNames.Text(v) }
 
 // UnmarshalText reads ParseAdmissionEra's forms.
-func (v *AdmissionEra) UnmarshalText(b []byte) error {
-	return unmarshal(b, eraNames[:], "admission era", (*uint8)(v))
-}
+func (v *AdmissionEra) UnmarshalText(b []byte) error { return enum.Unmarshal(b, v, ParseAdmissionEra) }
 
 // ParseAdmissionEra returns the value whose String is s, ignoring case; "" is the
 // zero value.
-func ParseAdmissionEra(s string) (AdmissionEra, error) {
-	x, err := parseEnum(s, eraNames[:], "admission era")
-	return AdmissionEra(x), err
-}
+func ParseAdmissionEra(s string) (AdmissionEra, error) { return eraNames.Parse(s) }
 
 // admitted returns the addresses AKS's admission counts for one node of
 // pool pm in space k [ISS, ADM]. The node subnet counts the node's IP and,
@@ -216,8 +210,8 @@ func (m *model) admit(o Op, op int, nodes, surge []int) *AdmissionError {
 		}
 	}
 	total := combine(func(int) int { return 1 })
-	if s := m.spec; s.MaxRoutes > 0 && total*s.RoutesPerNode > s.MaxRoutes-m.c.CustomRoutes {
-		return &AdmissionError{Op: o, Pool: name, Limit: LimitRouteTable, Required: total*s.RoutesPerNode + m.c.CustomRoutes, Available: s.MaxRoutes}
+	if s := m.spec; s.MaxRoutes > 0 && total*m.routes > s.MaxRoutes-m.c.CustomRoutes {
+		return &AdmissionError{Op: o, Pool: name, Limit: LimitRouteTable, Required: total*m.routes + m.c.CustomRoutes, Available: s.MaxRoutes}
 	}
 	if total > m.spec.MaxNodes {
 		return &AdmissionError{Op: o, Pool: name, Limit: LimitClusterNodes, Required: total, Available: m.spec.MaxNodes}
@@ -245,10 +239,5 @@ func (m *model) refuse(o Op, pool string, k, x, y int) *AdmissionError {
 	return e
 }
 
-func joinPrefixes(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return strings.Join(s, ",")
-}
+// joinPrefixes spells ps as AKS's messages do: "10.0.0.0/24,10.1.0.0/24".
+func joinPrefixes(ps []netip.Prefix) string { return prefixes.Join(ps, ",") }

@@ -1,6 +1,10 @@
 package capacity
 
-import "github.com/ipcap/ipcap/modes"
+import (
+	"net/netip"
+
+	"github.com/ipcap/ipcap/modes"
+)
 
 // Space is one address space of a cluster: a subnet or the pod CIDR. Counts
 // are addresses; a pod CIDR counts the addresses of its per-node blocks.
@@ -39,6 +43,23 @@ type Report struct {
 	// their autoscaler max, toward Azure's 65,536 [NLIM]; others' are not
 	// included.
 	VNetAddresses int `json:"vnetAddresses"`
+	// PodCIDRIPv6 is a dual-stack cluster's IPv6 pod CIDR; nil when
+	// single-stack. Spaces count IPv4 addresses only: a node's IPv6
+	// address comes from its subnet's /64, 2^64 − 5 addresses no cluster
+	// runs out of.
+	PodCIDRIPv6 *BlockRange `json:"podCIDRIPv6,omitempty"`
+}
+
+// BlockRange is an IPv6 range handed out one block per node. Its counts
+// are blocks, that is nodes: a /80 holds 2^48 addresses, and a /64 of
+// them more than an int counts.
+type BlockRange struct {
+	Prefix    netip.Prefix `json:"prefix"`
+	BlockBits int          `json:"blockBits"` // a node's block: Spec.Pods.BlockBitsIPv6
+	Blocks    int          `json:"blocks"`    // blocks the range holds: 2^(BlockBits − prefix length)
+	Now       int          `json:"now"`       // blocks the pools take at their Count
+	AtMax     int          `json:"atMax"`     // at their autoscaler max
+	Free      int          `json:"free"`      // Blocks − AtMax; negative when over-committed
 }
 
 // PoolReport is one pool's headroom.
@@ -76,8 +97,11 @@ func Analyze(c Cluster) (*Report, error) {
 	}
 	r := &Report{Name: c.Name, Mode: c.Mode, Spaces: m.spaces, Pools: make([]PoolReport, len(m.pools))}
 	for _, k := range m.cons {
-		if k.limit == LimitVNet {
+		switch k.limit {
+		case LimitVNet:
 			r.VNetAddresses = k.at
+		case LimitPodCIDRIPv6:
+			r.PodCIDRIPv6 = &BlockRange{Prefix: m.podCIDR6, BlockBits: m.spec.Pods.BlockBitsIPv6, Blocks: k.avail, Now: k.now, AtMax: k.at, Free: k.avail - k.at}
 		}
 	}
 	for i := range m.pools {

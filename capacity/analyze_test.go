@@ -1,7 +1,6 @@
 package capacity_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -142,9 +141,7 @@ func TestCustomRoutesShareTheTable(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 398, r.Pools[0].MaxNodes)
 	assert.Equal(t, capacity.LimitRouteTable, r.Pools[0].Limit)
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("nodes", 1000))
-	require.NoError(t, err)
-	assert.Equal(t, 398, tl.Exhausted.Nodes)
+	assert.Equal(t, 398, exhausted(t, c, "nodes", 1000).Nodes)
 
 	c.Mode = modes.AzureCNIOverlay
 	var ve *capacity.ValidationError
@@ -196,11 +193,7 @@ func TestStaticBlocksCountWholeBlocks(t *testing.T) {
 	// A /24 pod subnet has 16 /28s; the first holds Azure's .0–.3 and the
 	// last its .255, so 14 are usable: 14 nodes at maxPods 10 (one block
 	// each), not 251 / 16 = 15. Three addresses of others take a block.
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIStaticBlock,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 3, MaxPods: 10, PodSubnet: "pods", NodeSubnet: "nodes"}},
-	}
+	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/22", "10.240.4.0/24", capacity.Pool{Count: 3, MaxPods: 10})
 	r, err := capacity.Analyze(c)
 	require.NoError(t, err)
 	assert.Equal(t, 14, r.Pools[0].MaxNodes)

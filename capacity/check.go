@@ -9,13 +9,13 @@ import (
 // cluster runs it.
 type Verdict struct {
 	// Refusal is AKS's refusal, nil when it accepts the operation.
-	Refusal *AdmissionError `json:"refusal"`
+	Refusal *AdmissionError `json:"refusal,omitempty"`
 	// Failure is the first request the accepted operation cannot place,
 	// run through real allocators from the pools' current counts (a
 	// SubnetIsFull, a pod CIDR with no block left, a node limit); nil when
 	// every node and pod it admits gets its addresses, and always nil for
 	// a refused operation, which never runs.
-	Failure *Exhaustion `json:"failure"`
+	Failure *Exhaustion `json:"failure,omitempty"`
 	// Fallbacks are upgrades that run with a smaller surge than asked
 	// because theirs does not fit (Kubernetes 1.35 and later).
 	Fallbacks []SurgeFallback `json:"fallbacks,omitempty"`

@@ -183,11 +183,7 @@ func TestCheckAutoscaler(t *testing.T) {
 // A static-block pod subnet is admitted at one /28 a node, but a node at
 // 250 pods needs ceil(251 / 16) = 16 blocks.
 func TestCheckStaticBlockAcceptsThenStarves(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIStaticBlock,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24"), subnet("pods", "10.240.4.0/26")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 3, MaxPods: 250, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/24", "10.240.4.0/26", capacity.Pool{Count: 3, MaxPods: 250})
 	v := check(t, c, capacity.Step{Op: capacity.OpCreate})
 	assert.Nil(t, v.Refusal, "3 × 16 = 48 of the /26's 59")
 	require.NotNil(t, v.Failure)
@@ -203,11 +199,7 @@ func TestCheckStaticBlockAcceptsThenStarves(t *testing.T) {
 
 // W14: a dynamic /24 pod subnet admits 15 nodes, 16 a node.
 func TestCheckDynamicPodSubnet(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIPodSubnet,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 15, PodsPerNode: 5, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIPodSubnet, "10.240.0.0/22", "10.240.4.0/24", capacity.Pool{Count: 15, PodsPerNode: 5})
 	assert.Nil(t, check(t, c, capacity.Step{Op: capacity.OpCreate}).Refusal)
 	v := check(t, c, capacity.Step{Op: capacity.OpScale, Pool: "p", Nodes: 16})
 	require.NotNil(t, v.Refusal)
@@ -279,7 +271,24 @@ func TestVerdictJSON(t *testing.T) {
 	b, err := json.Marshal(check(t, c, capacity.Step{Op: capacity.OpCreate}))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"refusal": {"op": "create", "pool": "", "code": "InsufficientSubnetSize", "limit": "node-subnet",
-		"space": "nodes", "cidr": "10.240.0.0/27", "required": 29, "available": 27}, "failure": null}`, string(b))
+		"space": "nodes", "cidr": "10.240.0.0/27", "required": 29, "available": 27}}`, string(b))
+
+	// Nothing refused, nothing failing: no field at all, and back.
+	b, err = json.Marshal(&capacity.Verdict{})
+	require.NoError(t, err)
+	assert.Equal(t, `{}`, string(b))
+	var v capacity.Verdict
+	require.NoError(t, json.Unmarshal(b, &v))
+	assert.Equal(t, capacity.Verdict{}, v)
+	// A failure alone: a /26 has 64 − 5 = 59 usable addresses and admits
+	// the node's 29; its scale set asks for 1 + 30 = 31 with 30 held by
+	// others, 29 free.
+	c = oneSubnet(modes.AzureCNI, "10.240.0.0/26", capacity.Pool{Count: 1})
+	c.Subnets[0].Reserved = 30
+	b, err = json.Marshal(check(t, c, capacity.Step{Op: capacity.OpCreate}))
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "refusal")
+	assert.Contains(t, string(b), `"failure":{`)
 }
 
 // TestCheckFailureIsSimulate: on random clusters and steps, an accepted

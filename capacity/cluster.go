@@ -68,9 +68,16 @@ type Cluster struct {
 	Spec *modes.Spec `json:"spec"`
 	// VNet is the VNet's address space, for overlap checks; zero = the
 	// subnets' prefixes.
-	VNet     []netip.Prefix `json:"vnet"`
-	Subnets  []Subnet       `json:"subnets"`
-	PodCIDRs []netip.Prefix `json:"podCIDRs"` // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
+	VNet    []netip.Prefix `json:"vnet"`
+	Subnets []Subnet       `json:"subnets"`
+	// DualStack gives nodes and pods an IPv6 address besides the IPv4 one
+	// (networkProfile.ipFamilies [IPv4, IPv6]; single-stack IPv6 does not
+	// exist) [DS, OVH]. The subnets of its pools then hold an IPv6 /64
+	// beside their IPv4 prefixes, and PodCIDRs and ServiceCIDRs one range
+	// of each family; an IPv6 range left out takes AKS's default
+	// (fd12:3456:789a::/64 for pods, fd12:3456:789a:1::/108 for services).
+	DualStack bool           `json:"dualStack,omitempty"`
+	PodCIDRs  []netip.Prefix `json:"podCIDRs"` // AKS's --pod-cidr; zero = the mode's default (10.244.0.0/16) where it uses one
 	// CNIPool is a bring-your-own CNI's own pod pool (a Calico IPPool, a
 	// Cilium cluster-pool), which AKS neither assigns nor checks; zero =
 	// the CNI's default (Calico 192.168.0.0/16 in /26 blocks, Cilium
@@ -132,10 +139,13 @@ func (c Cluster) AtCount() Cluster {
 	return c
 }
 
-// AKS's defaults for a cluster's service range [KUB].
+// AKS's defaults for a cluster's service range [KUB], and for the IPv6
+// ranges of a dual-stack cluster [DS, OVH].
 var (
-	defaultServiceCIDR  = netip.MustParsePrefix("10.0.0.0/16")
-	defaultDNSServiceIP = netip.MustParseAddr("10.0.0.10")
+	defaultServiceCIDR     = netip.MustParsePrefix("10.0.0.0/16")
+	defaultDNSServiceIP    = netip.MustParseAddr("10.0.0.10")
+	defaultPodCIDRIPv6     = netip.MustParsePrefix("fd12:3456:789a::/64")
+	defaultServiceCIDRIPv6 = netip.MustParsePrefix("fd12:3456:789a:1::/108")
 )
 
 // spec returns the cluster's mode rules.
@@ -146,8 +156,10 @@ func (c *Cluster) spec() modes.Spec {
 	return c.Mode.Spec()
 }
 
-// podCIDRs returns the pod range pods take addresses from, defaults
-// applied: the pod CIDR, or a bring-your-own CNI's pool.
+// podCIDRs returns the pod ranges pods take addresses from, defaults
+// applied: the pod CIDR (an IPv4 range and, in a dual-stack cluster, an
+// IPv6 one), or a bring-your-own CNI's pool. The ranges given come first,
+// in their order, so that an index names the field the user wrote.
 func (c *Cluster) podCIDRs(s modes.Spec) []netip.Prefix {
 	given := c.PodCIDRs
 	switch s.Pods.Source {
@@ -157,21 +169,17 @@ func (c *Cluster) podCIDRs(s modes.Spec) []netip.Prefix {
 	default:
 		return nil
 	}
-	if len(given) == 0 && s.DefaultPodCIDR.IsValid() {
-		return []netip.Prefix{s.DefaultPodCIDR}
-	}
-	return given
+	return withDefaults(given, s.DefaultPodCIDR, c.DualStack && s.Pods.Source == modes.PodCIDR, defaultPodCIDRIPv6)
 }
 
 func usesPodCIDR(s modes.Spec) bool {
 	return s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool
 }
 
+// serviceCIDRs returns the service ranges, defaults applied as podCIDRs
+// does.
 func (c *Cluster) serviceCIDRs() []netip.Prefix {
-	if len(c.ServiceCIDRs) == 0 {
-		return []netip.Prefix{defaultServiceCIDR}
-	}
-	return c.ServiceCIDRs
+	return withDefaults(c.ServiceCIDRs, defaultServiceCIDR, c.DualStack, defaultServiceCIDRIPv6)
 }
 
 func (c *Cluster) dnsServiceIP() netip.Addr {

@@ -29,6 +29,9 @@ type engine struct {
 	blocks  []netip.Prefix
 	calico  calico
 	unit    podUnit // how the mode hands pod addresses to a node
+	// pod6 hands out a dual-stack cluster's IPv6 per-node blocks; nil when
+	// single-stack.
+	pod6 *ipam.BlockPool
 	// fallbacks are the surge fallbacks of the current step.
 	fallbacks []SurgeFallback
 }
@@ -107,9 +110,10 @@ func carveFrom[T any](slab *[]T, n int) []T {
 // simNode is what one node holds. Addresses are IPv4 as uint32.
 type simNode struct {
 	ip     uint32
-	addrs  []uint32 // pod addresses: pre-allocated or batched
-	blocks []uint32 // block bases (static blocks, the node's block); for Calico, indices into engine.calico.blocks it claimed
-	places []place  // Calico: where its pods are
+	addrs  []uint32   // pod addresses: pre-allocated or batched
+	blocks []uint32   // block bases (static blocks, the node's block); for Calico, indices into engine.calico.blocks it claimed
+	places []place    // Calico: where its pods are
+	block6 netip.Addr // dual-stack: its IPv6 block's base
 	pods   int
 	vnet   int // VNet private IPs it holds
 }
@@ -123,6 +127,17 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 			return nil, err
 		}
 		e.spaces = append(e.spaces, sp)
+	}
+	if m.podCIDR6.IsValid() {
+		var b netipx.IPSetBuilder
+		b.AddPrefix(m.podCIDR6)
+		set, err := b.IPSet()
+		if err != nil {
+			return nil, err
+		}
+		if e.pod6, err = ipam.NewBlockPool(set, m.spec.Pods.BlockBitsIPv6, ipam.Options{}); err != nil {
+			return nil, err
+		}
 	}
 	e.pools = make([]simPool, len(m.pools))
 	for i := range m.pools {
@@ -262,6 +277,9 @@ func (e *engine) drawPods(p *simPool) int {
 // when a request for requested addresses of space k failed.
 func (e *engine) fail(p *simPool, l Limit, k, requested int) *Exhaustion {
 	ex := &Exhaustion{Pool: p.pm.pool.Name, Nodes: len(p.live), Limit: l, Space: l.String()}
+	if l == LimitPodCIDRIPv6 {
+		ex.CIDR = e.m.podCIDR6.String()
+	}
 	if k >= 0 {
 		ex.Space = e.m.spaces[k].Name
 		ex.CIDR = joinPrefixes(e.m.prefixes[k])
@@ -314,7 +332,7 @@ func (e *engine) addNode(p *simPool, pods int) *Exhaustion {
 		p.live = append(p.live, simNode{})[:len(p.live)]
 	}
 	n := &p.live[:len(p.live)+1][len(p.live)]
-	n.pods, n.vnet = pods, 0
+	n.pods, n.vnet, n.block6 = pods, 0, netip.Addr{}
 	node := &e.spaces[p.node]
 	ip, err := node.addrs.Allocate()
 	if err != nil {
@@ -325,9 +343,17 @@ func (e *engine) addNode(p *simPool, pods int) *Exhaustion {
 		_ = node.addrs.Release(ip)
 		return ex
 	}
+	if e.pod6 != nil {
+		b, err := e.pod6.Allocate()
+		if err != nil {
+			e.release(p, n)
+			return e.fail(p, LimitPodCIDRIPv6, -1, 0)
+		}
+		n.block6 = b.Addr()
+	}
 	var l Limit
 	switch {
-	case s.MaxRoutes > 0 && (e.nodes+1)*s.RoutesPerNode > s.MaxRoutes-e.m.c.CustomRoutes:
+	case s.MaxRoutes > 0 && (e.nodes+1)*e.m.routes > s.MaxRoutes-e.m.c.CustomRoutes:
 		l = LimitRouteTable
 	case len(p.live)+1 > s.MaxNodesPerPool:
 		l = LimitPoolNodes
@@ -398,6 +424,10 @@ func (e *engine) takeBlocks(p *simPool, n *simNode, count int, countOnce bool) *
 func (e *engine) release(p *simPool, n *simNode) {
 	_ = e.spaces[p.node].addrs.Release(addr(n.ip))
 	e.unit.release(e, p, n)
+	if n.block6.IsValid() {
+		_ = e.pod6.Release(netip.PrefixFrom(n.block6, e.pod6.Bits()))
+		n.block6 = netip.Addr{}
+	}
 	n.addrs, n.blocks = n.addrs[:0], n.blocks[:0]
 }
 
@@ -444,6 +474,9 @@ func (e *engine) scale(p *simPool, target int) *Exhaustion {
 func (e *engine) reset(pods distuv.Rander, seed uint64) {
 	for k := range e.spaces {
 		e.spaces[k].restart()
+	}
+	if e.pod6 != nil {
+		e.pod6.Reset()
 	}
 	for pi := range e.pools {
 		p := &e.pools[pi]

@@ -16,33 +16,28 @@ const (
 	LimitPodSubnet                 // the pod subnet runs out of addresses
 	LimitPodCIDR                   // the pod CIDR runs out of per-node blocks
 	LimitCNIPool                   // a bring-your-own CNI's own pool runs out
+	LimitPodCIDRIPv6               // a dual-stack cluster's IPv6 pod CIDR runs out of per-node blocks
 	LimitRouteTable                // kubenet's route table is full: 400 routes [KUB, NLIM]
 	LimitPoolNodes                 // 1,000 nodes per pool, surge included [QUO, UPR]
 	LimitClusterNodes              // 5,000 nodes per cluster [QUO]
 	LimitVNet                      // 65,536 private IPs per VNet [NLIM]
 )
 
-var limitNames = [...]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "route-table", "pool-nodes", "cluster-nodes", "vnet"}
+var limitNames = enum.Table[Limit]{Type: "capacity.Limit", What: "limit", Err: fieldError,
+	Names: []string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "pod-cidr-ipv6", "route-table", "pool-nodes", "cluster-nodes", "vnet"}}
 
 // String returns the limit's name, which MarshalText writes and ParseLimit
 // reads: "node-subnet", "pod-cidr", ...
-func (l Limit) String() string { return enum.Name(limitNames[:], uint8(l), "Limit") }
+func (l Limit) String() string { return limitNames.String(l) }
 
 // MarshalText writes String's form; an invalid Limit is an error.
-func (l Limit) MarshalText() ([]byte, error) {
-	return enum.Text(limitNames[:], uint8(l), "capacity.Limit")
-}
+func (l Limit) MarshalText() ([]byte, error) { return limitNames.Text(l) }
 
 // UnmarshalText reads ParseLimit's forms.
-func (l *Limit) UnmarshalText(b []byte) error {
-	return unmarshal(b, limitNames[:], "limit", (*uint8)(l))
-}
+func (l *Limit) UnmarshalText(b []byte) error { return enum.Unmarshal(b, l, ParseLimit) }
 
 // ParseLimit returns the limit whose String is s, ignoring case.
-func ParseLimit(s string) (Limit, error) {
-	v, err := parseEnum(s, limitNames[:], "limit")
-	return Limit(v), err
-}
+func ParseLimit(s string) (Limit, error) { return limitNames.Parse(s) }
 
 // Op is an operation on a cluster, as Check answers it and Simulate
 // replays it. The zero Op is no operation.
@@ -75,24 +70,22 @@ const (
 	OpGrow
 )
 
-var opNames = [...]string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn",
-	OpAutoscale: "autoscale", OpMigrate: "migrate", OpExpandPodCIDR: "expand-pod-cidr", OpGrow: "grow"}
+var opNames = enum.Table[Op]{Type: "capacity.Op", What: "op", Err: fieldError,
+	Names: []string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn",
+		OpAutoscale: "autoscale", OpMigrate: "migrate", OpExpandPodCIDR: "expand-pod-cidr", OpGrow: "grow"}}
 
 // String returns the op's name, which MarshalText writes and ParseOp reads:
 // "create", "scale", ...; "" for the zero Op.
-func (o Op) String() string { return enum.Name(opNames[:], uint8(o), "Op") }
+func (o Op) String() string { return opNames.String(o) }
 
 // MarshalText writes String's form; an invalid Op is an error.
-func (o Op) MarshalText() ([]byte, error) { return enum.Text(opNames[:], uint8(o), "capacity.Op") }
+func (o Op) MarshalText() ([]byte, error) { return opNames.Text(o) }
 
 // UnmarshalText reads ParseOp's forms.
-func (o *Op) UnmarshalText(b []byte) error { return unmarshal(b, opNames[:], "op", (*uint8)(o)) }
+func (o *Op) UnmarshalText(b []byte) error { return enum.Unmarshal(b, o, ParseOp) }
 
 // ParseOp returns the op whose String is s, ignoring case.
-func ParseOp(s string) (Op, error) {
-	v, err := parseEnum(s, opNames[:], "op")
-	return Op(v), err
-}
+func ParseOp(s string) (Op, error) { return opNames.Parse(s) }
 
 // Step is one operation: Op on Pool; Nodes is the target count of OpScale
 // and OpGrow and the new max count of OpAutoscale.
@@ -126,20 +119,8 @@ func limitOf(s modes.Source) Limit {
 // outside the VNet: a pod CIDR or a CNI's own pool.
 func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNIPool }
 
-// parseEnum returns the value whose name is s, or a *modes.FieldError
-// naming what was wanted.
-func parseEnum(s string, names []string, what string) (uint8, error) {
-	if v, ok := enum.Parse(s, names); ok {
-		return v, nil
-	}
-	return 0, &modes.FieldError{Field: what, Value: s, Reason: "unknown " + what + " (want " + enum.Want(names) + ")"}
-}
-
-// unmarshal is UnmarshalText for an enum named in names.
-func unmarshal(b []byte, names []string, what string, v *uint8) error {
-	x, err := parseEnum(string(b), names, what)
-	if err == nil {
-		*v = x
-	}
-	return err
+// fieldError is the parse error of capacity's enums: a *modes.FieldError,
+// as modes' own enums give.
+func fieldError(field, value, reason string) error {
+	return &modes.FieldError{Field: field, Value: value, Reason: reason}
 }

@@ -13,7 +13,7 @@ func TestEnumTextForms(t *testing.T) {
 	fieldErr := func(err error) bool { var fe *modes.FieldError; return errors.As(err, &fe) }
 	c := capacity.LimitVNet
 	enumtest.Check(t, []capacity.Limit{capacity.LimitNone, capacity.LimitNodeSubnet, capacity.LimitPodSubnet, capacity.LimitPodCIDR,
-		capacity.LimitCNIPool, capacity.LimitRouteTable, capacity.LimitPoolNodes, capacity.LimitClusterNodes, c}, c+1, capacity.ParseLimit, fieldErr)
+		capacity.LimitCNIPool, capacity.LimitPodCIDRIPv6, capacity.LimitRouteTable, capacity.LimitPoolNodes, capacity.LimitClusterNodes, c}, c+1, capacity.ParseLimit, fieldErr)
 	enumtest.Check(t, []capacity.Op{0, capacity.OpCreate, capacity.OpScale, capacity.OpUpgrade, capacity.OpAddPool, capacity.OpChurn,
 		capacity.OpAutoscale, capacity.OpMigrate, capacity.OpExpandPodCIDR, capacity.OpGrow}, capacity.OpGrow+1, capacity.ParseOp, fieldErr)
 	enumtest.Check(t, []capacity.AdmissionEra{capacity.AdmissionCurrent, capacity.Admission2020, capacity.Admission2018},

@@ -323,10 +323,11 @@ func estateSpace(sn Subnet, uses []clusterUse) Space {
 			}
 		}
 	}
-	for _, p := range sn.Prefixes {
+	v4 := ipv4(sn.Prefixes)
+	for _, p := range v4 {
 		sp.Size += 1 << (32 - p.Bits())
 	}
-	usable, taken := subnetUsable(sn.Prefixes, blockBits, sn.Reserved)
+	usable, taken := subnetUsable(v4, blockBits, sn.Reserved)
 	sp.Usable = usable
 	sp.Free = usable - taken - sp.AtMax
 	return sp
@@ -395,8 +396,8 @@ func (e Estate) Recommend(i int) (*Recommendation, error) {
 	free := e.free()
 	current := map[string]int{}
 	for _, sn := range c.Subnets {
-		if len(sn.Prefixes) == 1 {
-			current[sn.Name] = sn.Prefixes[0].Bits()
+		if v4 := ipv4(sn.Prefixes); len(v4) == 1 {
+			current[sn.Name] = v4[0].Bits()
 		}
 	}
 	for k := range r.Spaces {

@@ -42,6 +42,38 @@ func ExampleAnalyze() {
 	// user: up to 125 nodes (pod-cidr), 93 with upgrade surge
 }
 
+// A dual-stack Overlay cluster: its nodes take an IPv4 and an IPv6 address
+// from the subnet, its pods an IPv4 /24 and an IPv6 /80 per node. The IPv4
+// spaces are counted as in a single-stack cluster; the IPv6 pod CIDR in
+// per-node blocks. A /72 holds 2^(80−72) = 256 of them, fewer than the
+// IPv4 pod CIDR's 512 /24s.
+func ExampleAnalyze_dualStack() {
+	c := capacity.Cluster{
+		Mode:      modes.AzureCNIOverlay,
+		DualStack: true,
+		Subnets: []capacity.Subnet{{Name: "aks-nodes", Prefixes: []netip.Prefix{
+			netip.MustParsePrefix("10.240.0.0/20"), netip.MustParsePrefix("fd00:10:240::/64")}}},
+		PodCIDRs: []netip.Prefix{netip.MustParsePrefix("10.244.0.0/15"), netip.MustParsePrefix("fd12:3456:789a::/72")},
+		Pools:    []capacity.Pool{{Name: "user", Count: 100, MinCount: 50, MaxCount: 300}},
+	}
+	r, err := capacity.Analyze(c)
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range r.Spaces {
+		fmt.Printf("%s: %d usable, %d free at the autoscaler's max\n", s.Name, s.Usable, s.Free)
+	}
+	v6 := r.PodCIDRIPv6
+	fmt.Printf("IPv6 pod CIDR %v: %d /%d blocks, %d free at the autoscaler's max\n", v6.Prefix, v6.Blocks, v6.BlockBits, v6.Free)
+	p := r.Pools[0]
+	fmt.Printf("%s: up to %d nodes (%v)\n", p.Name, p.MaxNodes, p.Limit)
+	// Output:
+	// aks-nodes: 4091 usable, 3791 free at the autoscaler's max
+	// pod-cidr: 131072 usable, 54272 free at the autoscaler's max
+	// IPv6 pod CIDR fd12:3456:789a::/72: 256 /80 blocks, -44 free at the autoscaler's max
+	// user: up to 256 nodes (pod-cidr-ipv6)
+}
+
 // Will AKS accept this cluster? Ten Azure CNI nodes at 30 pods in a /24:
 // AKS counts 29 addresses a node (W8's 2018 message counted 31).
 func ExamplePreflight() {

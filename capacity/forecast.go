@@ -9,9 +9,11 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/modes"
 
 	"gonum.org/v1/gonum/stat"
@@ -41,6 +43,9 @@ type ForecastOptions struct {
 	// past; zero = the last observation's time. Forecast never reads the
 	// clock.
 	Now time.Time
+	// Path asks for ForecastResult.Path, the percentiles of the pool's
+	// node count day by day; it needs a growth model (3 observations).
+	Path bool
 	// Progress, when set, is called on Forecast's goroutine after each
 	// trial with the trials done and the total. The library prints nothing.
 	Progress func(done, total int)
@@ -78,6 +83,11 @@ type ForecastResult struct {
 	// the model (see the package doc); both zero without history.
 	Growth float64     `json:"growth"`
 	Model  GrowthModel `json:"model,omitempty"`
+	// Path holds, with ForecastOptions.Path and a growth model, the
+	// percentiles across trials of the pool's node count from the last
+	// observation on: a band per day whose P50 passes the nodes that fit
+	// on When.P50 (see PathPoint).
+	Path []PathPoint `json:"path,omitempty"`
 	// Warnings say what a reader must know to trust the figures: a
 	// history whose last count is not the pool's Count, a date already
 	// past, a date more than 3× the history's span ahead, too little
@@ -266,7 +276,13 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 		}
 	}
 	wg.Wait()
-	return f.summarise(results), nil
+	r := f.summarise(results)
+	if opt.Path && f.g != nil {
+		if r.Path, err = f.path(ctx, results); err != nil {
+			return nil, context.Cause(ctx)
+		}
+	}
+	return r, nil
 }
 
 // forecaster is what every trial of one Forecast shares, read-only.
@@ -468,8 +484,8 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	}
 	last := h[len(h)-1]
 	if pc := f.m.pools[f.pi].pool.Count; last.Nodes != pc {
-		r.warn("the history ends at %d nodes (%s) but pool %s has %d now: the trials start from the cluster as it is now and follow the history's model from its last observation",
-			last.Nodes, last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, pc)
+		r.warn("the history ends at %s (%s) but pool %s has %s now: the trials start from the cluster as it is now and follow the history's model from its last observation",
+			count.Of(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count.Of(pc, "node", "nodes"))
 	}
 	if f.g == nil {
 		return r
@@ -523,8 +539,8 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		}
 		latest := days[known-1]
 		if ahead := latest - float64(f.day0); ahead > 3*span {
-			r.warn("%s, P%d %s, lies %.0f days after the last observation, more than 3× the history's span of %.3g days: an extrapolation", d.name, []int{10, 50, 90}[known-1],
-				dateOf(int64(latest)).Format(time.DateOnly), ahead, span)
+			r.warn("%s, P%d %s, lies %s after the last observation, more than 3× the history's span of %s: an extrapolation", d.name, []int{10, 50, 90}[known-1],
+				dateOf(int64(latest)).Format(time.DateOnly), count.Of(int(ahead), "day", "days"), daySpan(span))
 		}
 	}
 	return r
@@ -532,6 +548,15 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 
 func (r *ForecastResult) warn(format string, args ...any) {
 	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+}
+
+// daySpan writes a span of days: whole days with thousands separated
+// ("1,309 days"), a short fractional one to three digits ("2.5 days").
+func daySpan(x float64) string {
+	if x >= 10 && x < 1e15 {
+		return count.Of(int(math.Round(x)), "day", "days")
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64) + " days"
 }
 
 func plural(n int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -253,7 +254,7 @@ func TestForecastWarnings(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, f.When)
 	require.NotEmpty(t, f.Warnings)
-	assert.Regexp(t, `^the date the pool runs out, P90 \d{4}-\d\d-\d\d, lies \d+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
+	assert.Regexp(t, `^the date the pool runs out, P90 \d{4}-\d\d-\d\d, lies [\d,]+ days after the last observation, more than 3× the history's span of 42 days: an extrapolation$`, f.Warnings[0])
 	for _, w := range f.Warnings[1:] {
 		assert.Regexp(t, `^UpgradeBy\.P\d0 .* an extrapolation$`, w)
 	}
@@ -270,7 +271,7 @@ func TestForecastWarnings(t *testing.T) {
 	c.Pools[0].Count = 20
 	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 10, History: h})
 	require.NoError(t, err)
-	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 now: the trials start from the cluster as it is now and follow the history's model from its last observation", g.Warnings[0])
+	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation", g.Warnings[0])
 
 	// A short horizon leaves the late bounds unknown, and says so.
 	c.Pools[0].Count = 12
@@ -307,4 +308,316 @@ func TestForecastUpgradeByWithoutSurge(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, f.When, g.When, "the same trials")
 	assert.True(t, g.UpgradeBy.P50.Before(g.When.P50), "%+v before %+v", g.UpgradeBy, g.When)
+}
+
+// panicky is a pod distribution that panics on its first draw.
+type panicky struct{}
+
+func (panicky) Rand() float64 { panic("boom") }
+
+// A panic in a trial is an error naming the trial, not a crash.
+func TestForecastWorkerRecovers(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 4})
+	_, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 8, Workers: 2,
+		Pods: func(rand.Source) distuv.Rander { return panicky{} }})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "internal error in trial")
+	assert.Contains(t, err.Error(), "boom")
+}
+
+func TestForecastOptionBounds(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 4})
+	for _, tt := range []struct {
+		opt   capacity.ForecastOptions
+		field string
+	}{
+		{capacity.ForecastOptions{Trials: 1 << 62}, "Trials"},
+		{capacity.ForecastOptions{Trials: capacity.MaxTrials + 1}, "Trials"},
+		{capacity.ForecastOptions{Trials: -5}, "Trials"},
+		{capacity.ForecastOptions{Workers: 100000}, "Workers"},
+		{capacity.ForecastOptions{Workers: -1}, "Workers"},
+	} {
+		var ve *capacity.ValidationError
+		_, err := capacity.Forecast(context.Background(), c, "nodes", tt.opt)
+		require.ErrorAs(t, err, &ve, "%+v", tt.opt)
+		assert.True(t, ve.Has(tt.field), "%v", ve)
+		assert.Len(t, ve.Problems, 1)
+	}
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 3, Workers: capacity.MaxWorkers})
+	require.NoError(t, err)
+	assert.Equal(t, 1, f.Trials, "every trial would be the same: one runs")
+}
+
+func TestForecastHistoryChecked(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 4})
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	for _, tt := range []struct {
+		name  string
+		h     []capacity.Observation
+		field string
+	}{
+		{"equal times", []capacity.Observation{{day(0), 3}, {day(0), 4}, {day(0), 5}}, "History[1].Time"},
+		{"unsorted", []capacity.Observation{{day(0), 3}, {day(5), 4}, {day(2), 5}}, "History[2].Time"},
+		{"negative nodes", []capacity.Observation{{day(0), -3}, {day(1), 4}, {day(2), 5}}, "History[0].Nodes"},
+		{"year 10000", []capacity.Observation{{day(0), 3}, {day(1), 4}, {time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), 5}}, "History[2].Time"},
+		{"zero time", []capacity.Observation{{time.Time{}, 3}, {day(1), 4}, {day(2), 5}}, "History[0].Time"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ve *capacity.ValidationError
+			_, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: tt.h})
+			require.ErrorAs(t, err, &ve)
+			assert.True(t, ve.Has(tt.field), "%v", ve)
+		})
+	}
+
+	// A long history in reverse order: 199 observations out of order, the
+	// first MaxProblems kept and the rest counted.
+	var long []capacity.Observation
+	for i := range 200 {
+		long = append(long, capacity.Observation{Time: day(1000 - i), Nodes: 4})
+	}
+	var ve *capacity.ValidationError
+	_, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: long})
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Problems, capacity.MaxProblems)
+	assert.Equal(t, 199-capacity.MaxProblems, ve.Omitted)
+}
+
+// Dates stay between the history's start and what a date can hold, and a
+// result always encodes as JSON.
+func TestForecastDatesBounded(t *testing.T) {
+	// The pool limit of 1,000 nodes binds: the /22's 1,019 usable addresses
+	// (one per node) and the /14's 1,024 /24s both exceed it.
+	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/22", capacity.Pool{Count: 4})
+	c.PodCIDRs = []netipPrefix{pfx("10.244.0.0/14")}
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	day := func(d int) time.Time { return start.AddDate(0, 0, d) }
+
+	// Six years nearly flat: 4, 4, 5 nodes on days 0, 1, 2190. By hand,
+	// x̄ = 2191/3 ≈ 730.3, Sxy = Σ(x−x̄)·y = 2190·5 + 1·4 − x̄·13 ≈ 1,459.7,
+	// Sxx ≈ 3,195,941: a slope of 4.567e-4 nodes a day from about 4 nodes
+	// (the walk's drift is 1/2190 = 4.566e-4), so 1,000 nodes lie about
+	// 2.18 million days away, far beyond the horizon. Before the fix this
+	// dated to 1727.
+	flat := []capacity.Observation{{day(0), 4}, {day(1), 4}, {day(2190), 5}}
+	c.Pools[0].Count = 5
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 20, History: flat})
+	require.NoError(t, err)
+	assert.Equal(t, 1000.0, f.Nodes.P50)
+	assert.Nil(t, f.When)
+	assert.Nil(t, f.UpgradeBy)
+	require.NotEmpty(t, f.Warnings)
+	assert.Contains(t, f.Warnings[0], "the date the pool runs out is unknown: fewer than 10% of trials reach it by 2035-12-31, the end of the horizon")
+	assert.InDelta(t, 4.567e-4, f.Growth, 1e-6)
+	_, err = json.Marshal(f)
+	require.NoError(t, err)
+
+	// A history already past what fits dates to the first observation
+	// above it, and says the date is past: 1,100 → 1,300 nodes at 10 a
+	// day passed 1,000 nodes before day 0.
+	past := []capacity.Observation{{day(0), 1100}, {day(10), 1200}, {day(20), 1300}}
+	c.Pools[0].Count = 4
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: past})
+	require.NoError(t, err)
+	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.UpgradeBy)
+	assert.Contains(t, f.Warnings, "the history ends at 1,300 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation")
+	assert.Contains(t, f.Warnings, "the date the pool runs out, P90 2020-01-01, is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
+	_, err = json.Marshal(f)
+	require.NoError(t, err)
+
+	// The horizon stops at 9999-12-31: a history ending in 9999 simulates
+	// the days left and dates nothing beyond.
+	late := []capacity.Observation{{time.Date(9999, 12, 1, 0, 0, 0, 0, time.UTC), 4}, {time.Date(9999, 12, 10, 0, 0, 0, 0, time.UTC), 40}, {time.Date(9999, 12, 20, 0, 0, 0, 0, time.UTC), 80}}
+	c.Pools[0].Count = 80
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 5, History: late})
+	require.NoError(t, err)
+	assert.Nil(t, f.When)
+	assert.Contains(t, f.Warnings[0], "by 9999-12-31, the end of the horizon")
+	_, err = json.Marshal(f)
+	require.NoError(t, err)
+}
+
+// calibrationFits is what the calibration cluster fits: a /22 of Azure CNI
+// at 30 pods a node, 31 addresses each: 1,019 / 31 = 32 nodes.
+const calibrationFits = 32
+
+// coverage forecasts series synthetic histories drawn by gen and returns
+// the share whose [When.P10, When.P90] holds the true date, the first day
+// the series, continued past its history, needs more than
+// calibrationFits nodes. gen returns the daily counts of one series from
+// day 0, history and continuation; a series whose history already crosses
+// is drawn again.
+func coverage(t *testing.T, series, trials int, gen func(r *rand.Rand) []int) float64 {
+	t.Helper()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const days = 60
+	covered, used := 0, 0
+	for s := 0; used < series; s++ {
+		r := rand.New(rand.NewPCG(uint64(s), 0xca1))
+		y := gen(r)
+		cross := -1
+		for d, n := range y {
+			if n > calibrationFits {
+				cross = d
+				break
+			}
+		}
+		if cross < days { // crossed in the history, or never
+			continue
+		}
+		used++
+		h := make([]capacity.Observation, days)
+		for d := range days {
+			h[d] = capacity.Observation{Time: start.AddDate(0, 0, d), Nodes: y[d]}
+		}
+		c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: y[days-1]})
+		f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: trials, Workers: 1, Seed: uint64(s), History: h})
+		require.NoError(t, err)
+		require.Equal(t, float64(calibrationFits), f.Nodes.P50)
+		truth := start.AddDate(0, 0, cross)
+		if w := f.When; w != nil && !truth.Before(w.P10) && (w.P90.IsZero() || !truth.After(w.P90)) {
+			covered++
+		}
+	}
+	return float64(covered) / float64(series)
+}
+
+// Calibration is the forecast's acceptance test: over 250 synthetic
+// histories of 60 daily counts, linear growth with Gaussian noise (slope,
+// noise and start drawn per series), continued until they need more nodes
+// than fit, the 80% interval [When.P10, When.P90] must hold the true date
+// in 70–90% of series. Few trials per series suffice: the interval between
+// two order statistics of n draws holds a new draw from their distribution
+// with probability (k−j)/(n+1) whatever n, here 32/41 = 78% for 40 trials
+// if the predictive distribution is right.
+func TestForecastCalibration(t *testing.T) {
+	linear := func(r *rand.Rand) []int {
+		a, b, sigma := 2+6*r.Float64(), 0.15+0.3*r.Float64(), 0.5+2*r.Float64()
+		y := make([]int, 1000)
+		for d := range y {
+			y[d] = max(0, int(math.Round(a+b*float64(d)+sigma*r.NormFloat64())))
+		}
+		return y
+	}
+	cov := coverage(t, 250, 40, linear)
+	t.Logf("linear growth with Gaussian noise: [P10, P90] holds the true date in %.1f%% of 250 series", 100*cov)
+	assert.True(t, cov >= 0.70 && cov <= 0.90, "coverage %.3f outside 70–90%%", cov)
+
+	// A random walk with drift: the noise persists, and a trend's
+	// interval would be too narrow; the model choice must see it.
+	walk := func(r *rand.Rand) []int {
+		y0, mu, sigma := 2+4*r.Float64(), 0.1+0.3*r.Float64(), 0.3+0.7*r.Float64()
+		y := make([]int, 1000)
+		v := y0
+		for d := range y {
+			v += mu + sigma*r.NormFloat64()
+			y[d] = max(0, int(math.Round(v)))
+		}
+		return y
+	}
+	cov = coverage(t, 200, 40, walk)
+	t.Logf("random walk with drift: [P10, P90] holds the true date in %.1f%% of 200 series", 100*cov)
+	assert.True(t, cov >= 0.70 && cov <= 0.90, "coverage %.3f outside 70–90%%", cov)
+}
+
+// growingOverlay is an Overlay cluster whose user pool of 20 nodes shares
+// a /18 pod CIDR (64 /24s) with a system pool of 3, and two weeks of the
+// user pool's history growing about half a node a day.
+func growingOverlay() (capacity.Cluster, []capacity.Observation) {
+	c := capacity.Cluster{
+		Mode:     modes.AzureCNIOverlay,
+		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/22")},
+		PodCIDRs: []netipPrefix{pfx("10.244.0.0/18")},
+		Pools: []capacity.Pool{
+			{Name: "system", Count: 3, NodeSubnet: "nodes"},
+			{Name: "user", Count: 20, NodeSubnet: "nodes"},
+		},
+	}
+	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	var h []capacity.Observation
+	for d, n := range []int{14, 15, 15, 17, 18, 18, 19, 20} {
+		h = append(h, capacity.Observation{Time: day(2 * d), Nodes: n})
+	}
+	return c, h
+}
+
+// The path is a band per day: ordered, monotone (the highest count so
+// far), starting at the pool's count on the last observation's day, and
+// passing the nodes that fit on the exhaustion dates: its P50 on When.P50,
+// its P90 on When.P10, its P10 on When.P90.
+func TestForecastPath(t *testing.T) {
+	c, h := growingOverlay()
+	for _, trials := range []int{1, 10, 200, 1000} {
+		f, err := capacity.Forecast(context.Background(), c, "user",
+			capacity.ForecastOptions{Trials: trials, Seed: 3, History: h, Path: true})
+		require.NoError(t, err)
+		// A /18 holds 64 /24s: the user pool fits 64 − 3 = 61 nodes.
+		fits := 61
+		require.Equal(t, float64(fits), f.Nodes.P50)
+		require.NotNil(t, f.When)
+		require.NotEmpty(t, f.Path)
+		assert.Equal(t, capacity.PathPoint{Date: h[len(h)-1].Time, P10: 20, P50: 20, P90: 20}, f.Path[0])
+		crossed := map[string]time.Time{}
+		for i, p := range f.Path {
+			assert.True(t, p.P10 <= p.P50 && p.P50 <= p.P90, "%d trials, %+v", trials, p)
+			if i > 0 {
+				prev := f.Path[i-1]
+				assert.True(t, p.Date.After(prev.Date), "one point a day at most")
+				assert.True(t, p.P10 >= prev.P10 && p.P50 >= prev.P50 && p.P90 >= prev.P90, "%d trials: %+v after %+v", trials, p, prev)
+			}
+			for name, v := range map[string]int{"P10": p.P10, "P50": p.P50, "P90": p.P90} {
+				if _, ok := crossed[name]; !ok && v > fits {
+					crossed[name] = p.Date
+				}
+			}
+		}
+		assert.Equal(t, f.When.P50, crossed["P50"], "%d trials", trials)
+		assert.Equal(t, f.When.P10, crossed["P90"], "%d trials", trials)
+		assert.Equal(t, f.When.P90, crossed["P10"], "%d trials", trials)
+		// It stops once the P10 is past what fits.
+		assert.Equal(t, f.When.P90, f.Path[len(f.Path)-1].Date)
+	}
+
+	// Not asked for, or without a history: none.
+	f, err := capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{Trials: 10, History: h})
+	require.NoError(t, err)
+	assert.Nil(t, f.Path)
+	f, err = capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{Trials: 10, Path: true})
+	require.NoError(t, err)
+	assert.Nil(t, f.Path)
+}
+
+// Growth that never runs out within the horizon: the path runs to its
+// end; the same for any number of workers.
+func TestForecastPathHorizon(t *testing.T) {
+	c, h := growingOverlay()
+	c.PodCIDRs = []netipPrefix{pfx("100.64.0.0/12")} // 4,096 /24s: the pool limit of 1,000 binds
+	var paths [][]capacity.PathPoint
+	for _, w := range []int{1, 3} {
+		f, err := capacity.Forecast(context.Background(), c, "user",
+			capacity.ForecastOptions{Trials: 50, Workers: w, Seed: 9, History: h, Path: true, Horizon: 30})
+		require.NoError(t, err)
+		require.NotEmpty(t, f.Path)
+		last := f.Path[len(f.Path)-1]
+		assert.Equal(t, h[len(h)-1].Time.AddDate(0, 0, 30), last.Date)
+		// The history's slope is about 0.4 nodes a day (14 to 20 in 14
+		// days): 30 days on, the median is near 20 + 13.
+		assert.InDelta(t, 33, last.P50, 6)
+		paths = append(paths, f.Path)
+	}
+	assert.Equal(t, paths[0], paths[1])
+}
+
+func TestPathPointJSON(t *testing.T) {
+	p := capacity.PathPoint{Date: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), P10: 41, P50: 44, P90: 48}
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"date": "2027-03-01", "p10": 41, "p50": 44, "p90": 48}`, string(b))
+	var back capacity.PathPoint
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, p, back)
+	assert.Error(t, json.Unmarshal([]byte(`{"date": "March"}`), &back))
+	_, err = json.Marshal(capacity.PathPoint{Date: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.Error(t, err)
 }

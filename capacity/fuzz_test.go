@@ -116,6 +116,17 @@ func (g *gen) cluster() capacity.Cluster {
 		}
 		c.Pools = append(c.Pools, p)
 	}
+	if g.u8()%4 == 0 { // dual-stack, the Spec and the ranges often fit for it
+		c.DualStack = true
+		c.Spec.DualStack = g.u8()%4 != 0
+		c.Spec.Pods.BlockBitsIPv6 = mostly(g, 4, 80, 72, 96, 120, 0, 47, 129)
+		if g.u8()%4 != 0 {
+			c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.MustParsePrefix(mostly(g, 1, "fd00:1::/64", "fd00:1::/56", "fd12:3456:789a::/64")))
+		}
+		if g.bit() {
+			c.PodCIDRs = append(c.PodCIDRs, netip.PrefixFrom(netip.MustParseAddr("fd12:3456:789a::"), mostly(g, 2, 64, 72, 73, 76, 79, 80, 96, 16)))
+		}
+	}
 	return c
 }
 
@@ -146,57 +157,56 @@ func checkAgreement(t *testing.T, c capacity.Cluster) bool {
 			return false
 		}
 	}
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut(c.Pools[0].Name, c.Spec.MaxNodesPerPool+1))
-	require.NoError(t, err)
-	require.NotNil(t, tl.Exhausted)
+	ex := exhausted(t, c, c.Pools[0].Name, c.Spec.MaxNodesPerPool+1)
 	want := rep.Pools[0]
-	require.Equal(t, [2]any{want.MaxNodes, want.Limit}, [2]any{tl.Exhausted.Nodes, tl.Exhausted.Limit}, "%+v", *c.Spec)
+	require.Equal(t, [2]any{want.MaxNodes, want.Limit}, [2]any{ex.Nodes, ex.Limit}, "%+v", *c.Spec)
 	return true
 }
 
-// Custom Specs run as Analyze counts them: over 40,000 generated inputs,
-// about a thousand qualify for checkAgreement.
-func TestCustomSpecsAgreeWithAnalyze(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 7))
-	checked, custom := 0, 0
-	for range 40000 {
-		b := make([]byte, 64)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		c := (&gen{b: b}).cluster()
-		if c.Validate() != nil || !checkAgreement(t, c) {
+// genBytes returns 64 random bytes for gen to read a cluster from.
+func genBytes(r *rand.Rand) []byte {
+	b := make([]byte, 64)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// generated generates n clusters from r, calls check on the valid ones and
+// counts those it accepts, and of them those with custom Specs and the
+// dual-stack ones.
+func generated(r *rand.Rand, n int, check func(capacity.Cluster) bool) (checked, custom, dual int) {
+	for range n {
+		c := (&gen{b: genBytes(r)}).cluster()
+		if c.Validate() != nil || !check(c) {
 			continue
 		}
 		checked++
 		if c.Spec.Mode == 0 {
 			custom++
 		}
+		if c.DualStack {
+			dual++
+		}
 	}
-	t.Logf("%d clusters checked, %d with custom Specs", checked, custom)
+	return checked, custom, dual
+}
+
+// Custom Specs run as Analyze counts them: over 50,000 generated inputs,
+// about 500 qualify for checkAgreement, dual-stack ones among them.
+func TestCustomSpecsAgreeWithAnalyze(t *testing.T) {
+	checked, custom, dual := generated(rand.New(rand.NewPCG(7, 7)), 50000, func(c capacity.Cluster) bool { return checkAgreement(t, c) })
+	t.Logf("%d clusters checked, %d with custom Specs, %d dual-stack", checked, custom, dual)
 	assert.Greater(t, custom, 200)
+	assert.Greater(t, dual, 20)
 }
 
 // Round trip over generated clusters, custom Specs included.
 func TestValidClustersRoundTrip(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 2))
-	valid, custom := 0, 0
-	for range 5000 {
-		b := make([]byte, 64)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		g := &gen{b: b}
-		c := g.cluster()
-		if c.Validate() != nil {
-			continue
-		}
-		valid++
-		if c.Spec.Mode == 0 {
-			custom++
-		}
+	valid, custom, _ := generated(rand.New(rand.NewPCG(13, 2)), 5000, func(c capacity.Cluster) bool {
 		checkRoundTrip(t, c)
-	}
+		return true
+	})
 	t.Logf("%d valid clusters, %d with custom Specs", valid, custom)
 	assert.Greater(t, valid, 100, "the generator must reach valid clusters")
 	assert.Greater(t, custom, 50, "and valid custom Specs")
@@ -212,10 +222,7 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 	// hostile ones.
 	r := rand.New(rand.NewPCG(13, 3))
 	for found := 0; found < 16; {
-		b := make([]byte, 64)
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
+		b := genBytes(r)
 		if c := (&gen{b: b}).cluster(); c.Validate() == nil {
 			f.Add(b)
 			found++
@@ -320,4 +327,77 @@ func FuzzSimulateCustomSpec(f *testing.F) {
 		_, err = json.Marshal(fr)
 		require.NoError(t, err)
 	})
+}
+
+// The custom Specs issue 13 found panicking in Simulate and Forecast are
+// rejected by Validate, naming the field, and every entry point returns
+// that error.
+func TestCustomSpecsRejected(t *testing.T) {
+	pods := func(s modes.Spec) capacity.Cluster {
+		return capacity.Cluster{Spec: &s,
+			Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.241.0.0/20")},
+			Pools:   []capacity.Pool{{Name: "p", Count: 3, NodeSubnet: "nodes", PodSubnet: "pods"}}}
+	}
+	nodes := func(s modes.Spec) capacity.Cluster {
+		return capacity.Cluster{Spec: &s, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22")}, Pools: []capacity.Pool{{Name: "p", Count: 3}}}
+	}
+	static := modes.AzureCNI.Spec()
+	static.Pods.Unit, static.Pods.BlockBits = modes.StaticBlock, 28
+	negative := modes.AzureCNIPodSubnet.Spec()
+	negative.Pods.RequestThreshold = -1
+	huge := modes.AzureCNI.Spec()
+	huge.MaxNodesPerPool = math.MaxInt
+	bigPods := modes.AzureCNI.Spec()
+	bigPods.MaxPods.Max = math.MaxInt / 2
+	for _, tt := range []struct {
+		name  string
+		c     capacity.Cluster
+		field string
+	}{
+		{"static blocks from the node subnet", nodes(static), "Spec.Pods.Source"},
+		{"negative request threshold", pods(negative), "Spec.Pods.RequestThreshold"},
+		{"MaxNodesPerPool MaxInt", nodes(huge), "Spec.MaxNodesPerPool"},
+		{"MaxPods beyond bounds", nodes(bigPods), "Spec.MaxPods"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ve *capacity.ValidationError
+			err := tt.c.Validate()
+			require.ErrorAs(t, err, &ve)
+			assert.True(t, ve.Has(tt.field), "%v", ve)
+			var fe *modes.FieldError
+			require.ErrorAs(t, err, &fe, "the Spec's problem is reachable as a value")
+			_, err = capacity.Simulate(context.Background(), tt.c, capacity.ScaleOut("p", 50))
+			require.ErrorAs(t, err, &ve)
+			_, err = capacity.Forecast(context.Background(), tt.c, "p", capacity.ForecastOptions{Trials: 3, Workers: 2})
+			require.ErrorAs(t, err, &ve)
+		})
+	}
+}
+
+// A static-block pod subnet smaller than one block is a validation problem,
+// not an allocator's error.
+func TestStaticBlockPodSubnetHoldsNoBlock(t *testing.T) {
+	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/22", "10.241.0.0/29", capacity.Pool{Count: 3})
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, c.Validate(), &ve)
+	assert.True(t, ve.Has("Pools[0].PodSubnet"), "%v", ve)
+}
+
+// A custom static-block Spec takes the blocks its own arithmetic says:
+// /27s and 3 reserved, maxPods 40 → ceil(43/32) = 2 blocks of 32 per node
+// (AKS's /28 arithmetic would say ceil(41/16) = 3), so a /24 pod subnet's 8
+// blocks, less the first and last (Azure's addresses), hold 6 blocks: 3
+// nodes. Simulate and Analyze agree.
+func TestCustomStaticBlocks(t *testing.T) {
+	s := modes.AzureCNIStaticBlock.Spec()
+	s.Mode, s.Pods.BlockBits, s.Pods.ReservedPerNode = 0, 27, 3
+	c := capacity.Cluster{Spec: &s,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.241.0.0/24")},
+		Pools:   []capacity.Pool{{Name: "p", Count: 1, MaxPods: 40, NodeSubnet: "nodes", PodSubnet: "pods"}}}
+	r, err := capacity.Analyze(c)
+	require.NoError(t, err)
+	assert.Equal(t, 3, r.Pools[0].MaxNodes)
+	ex := exhausted(t, c, "p", 10)
+	assert.Equal(t, 3, ex.Nodes)
+	assert.Equal(t, capacity.LimitPodSubnet, ex.Limit)
 }

@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/ipcap/ipcap/internal/enum"
@@ -26,29 +27,23 @@ const (
 	MigrationSurgeNone                          // reimaged in place
 )
 
-var migrationSurgeNames = [...]string{MigrationSurgeUpgrade: "upgrade", MigrationSurgeNone: "none"}
+var migrationSurgeNames = enum.Table[MigrationSurge]{Type: "capacity.MigrationSurge", What: "migration surge", Err: fieldError,
+	Names: []string{MigrationSurgeUpgrade: "upgrade", MigrationSurgeNone: "none"}}
 
 // String returns the name MarshalText writes and ParseMigrationSurge reads.
-func (v MigrationSurge) String() string {
-	return enum.Name(migrationSurgeNames[:], uint8(v), "MigrationSurge")
-}
+func (v MigrationSurge) String() string { return migrationSurgeNames.String(v) }
 
 // MarshalText writes String's form; an invalid value is an error.
-func (v MigrationSurge) MarshalText() ([]byte, error) {
-	return enum.Text(migrationSurgeNames[:], uint8(v), "capacity.MigrationSurge")
-}
+func (v MigrationSurge) MarshalText() ([]byte, error) { return migrationSurgeNames.Text(v) }
 
 // UnmarshalText reads ParseMigrationSurge's forms.
 func (v *MigrationSurge) UnmarshalText(b []byte) error {
-	return unmarshal(b, migrationSurgeNames[:], "migration surge", (*uint8)(v))
+	return enum.Unmarshal(b, v, ParseMigrationSurge)
 }
 
 // ParseMigrationSurge returns the value whose String is s, ignoring case; "" is the
 // zero value.
-func ParseMigrationSurge(s string) (MigrationSurge, error) {
-	x, err := parseEnum(s, migrationSurgeNames[:], "migration surge")
-	return MigrationSurge(x), err
-}
+func ParseMigrationSurge(s string) (MigrationSurge, error) { return migrationSurgeNames.Parse(s) }
 
 // checkCIDRStep checks the fields of an OpMigrate or OpExpandPodCIDR step.
 func (m *model) checkCIDRStep(i int, st Step) *StepError {
@@ -95,11 +90,15 @@ func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 				return refuse("", "pool "+p.Name+" runs Windows: a pod CIDR widens on Linux-only clusters")
 			}
 		}
-		old, wide := c.podCIDRs(m.spec), s.PodCIDRs[0]
+		all, wide := c.podCIDRs(m.spec), s.PodCIDRs[0]
+		old := ipv4(all)
 		if len(old) != 1 || !(wide.Bits() < old[0].Bits() && wide.Contains(old[0].Addr())) {
 			return refuse("", "the new pod CIDR "+wide.String()+" must contain the one in force, "+joinPrefixes(old)+", and be wider")
 		}
 		c.PodCIDRs = []netip.Prefix{wide}
+		if v6 := firstIPv6(all); v6.IsValid() {
+			c.PodCIDRs = append(c.PodCIDRs, v6) // a dual-stack cluster's IPv6 range stays as it is [OVX]
+		}
 		return c, nil
 	}
 	if to, ok := migrations[from]; !ok || to != s.To || m.c.Spec != nil {
@@ -125,6 +124,38 @@ func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 		c.PodCIDRs = m.c.podCIDRs(m.spec) // kubenet keeps its own
 	}
 	return c, nil
+}
+
+// Migrated returns cluster c as step s, an OpMigrate or OpExpandPodCIDR,
+// leaves it: the new mode with its pod CIDR (kubenet's own unless s gives
+// one), or the wider pod CIDR. Analyze of it is the cluster's capacity
+// after the change; whether AKS accepts the change with every pool at its
+// autoscaler max (and buffer nodes), and whether the nodes then get their
+// addresses, is Check's. The error is a *ValidationError for a malformed
+// cluster, a *StepError for a malformed step or another op, and an
+// *AdmissionError when AKS refuses the change whatever the capacity: a
+// mode it does not migrate, a network policy, Kubernetes before 1.27, an
+// Azure CNI cluster given no pod CIDR. The cluster returned may be invalid
+// (a pod CIDR overlapping the VNet): Analyze says so, and Check refuses it.
+func Migrated(c Cluster, s Step) (Cluster, error) {
+	m, err := newModel(&c)
+	if err != nil {
+		return Cluster{}, err
+	}
+	if s.Op != OpMigrate && s.Op != OpExpandPodCIDR {
+		return Cluster{}, &StepError{Index: -1, Field: stepPath(-1, "Op"), Value: s.Op.String(), Reason: "want migrate or expand-pod-cidr"}
+	}
+	if err := m.checkStep(-1, s); err != nil {
+		return Cluster{}, err
+	}
+	after, r := m.migrated(s)
+	if r != nil {
+		return Cluster{}, r
+	}
+	after.Pools = slices.Clone(after.Pools)
+	after.Subnets = slices.Clone(after.Subnets)
+	after.PodCIDRs = slices.Clone(after.PodCIDRs)
+	return after, nil
 }
 
 // admitMigrate is AKS's admission of a migration or a pod CIDR expansion:

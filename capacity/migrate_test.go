@@ -168,3 +168,42 @@ func TestMigrateBadSteps(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Contains(t, se.Reason, "Check answers it")
 }
+
+// Migrated is the cluster after the change: its capacity is Analyze's.
+func TestMigrated(t *testing.T) {
+	// 300 kubenet nodes on a /15 (512 /24s) onto a /16: 256 Overlay nodes
+	// fit, 232 with the 10% surge (232 + 24 = 256).
+	c := kubenetCluster(300, "10.244.0.0/15")
+	onto16 := toOverlay
+	onto16.PodCIDRs = []netipPrefix{pfx("10.250.0.0/16")}
+	after, err := capacity.Migrated(c, onto16)
+	require.NoError(t, err)
+	assert.Equal(t, modes.AzureCNIOverlay, after.Mode)
+	assert.Equal(t, []netipPrefix{pfx("10.250.0.0/16")}, after.PodCIDRs)
+	r, err := capacity.Analyze(after)
+	require.NoError(t, err)
+	assert.Equal(t, [3]any{256, 232, capacity.LimitPodCIDR}, [3]any{r.Pools[0].MaxNodes, r.Pools[0].MaxNodesWithSurge, r.Pools[0].Limit})
+	assert.Equal(t, modes.Kubenet, c.Mode, "the cluster given is unchanged")
+
+	// Kept, the /15: 512 nodes.
+	after, err = capacity.Migrated(c, toOverlay)
+	require.NoError(t, err)
+	assert.Equal(t, []netipPrefix{pfx("10.244.0.0/15")}, after.PodCIDRs)
+	r, err = capacity.Analyze(after)
+	require.NoError(t, err)
+	assert.Equal(t, 512, r.Pools[0].MaxNodes)
+
+	// Refusals whatever the capacity, and steps of another kind.
+	c.Policy = modes.PolicyCalico
+	_, err = capacity.Migrated(c, toOverlay)
+	var ae *capacity.AdmissionError
+	require.ErrorAs(t, err, &ae)
+	assert.Contains(t, ae.Reason, "network policy calico")
+	var se *capacity.StepError
+	_, err = capacity.Migrated(kubenetCluster(3, "10.244.0.0/16"), capacity.Step{Op: capacity.OpCreate})
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "Step.Op", se.Field)
+	_, err = capacity.Migrated(kubenetCluster(3, "10.244.0.0/16"), capacity.Step{Op: capacity.OpMigrate})
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "Step.To", se.Field)
+}

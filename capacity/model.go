@@ -48,6 +48,12 @@ type model struct {
 	pools     []poolModel
 	byName    map[string]int // pool index by name
 	podCIDR   int            // the pod CIDR's space, or −1
+	// podCIDR6 is a dual-stack cluster's IPv6 pod CIDR (invalid when
+	// single-stack) and podCons6 its constraint, counted in per-node
+	// blocks, or −1.
+	podCIDR6 netip.Prefix
+	podCons6 int
+	routes   int // routes a node takes in the route table (Cluster.routesPerNode)
 }
 
 const poolLimit = -1 // use.k of the pool's own node limit
@@ -57,18 +63,19 @@ func newModel(c *Cluster) (*model, error) {
 		return nil, err
 	}
 	s := c.spec()
-	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools)), podCIDR: -1}
+	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools)), podCIDR: -1, podCons6: -1, routes: c.routesPerNode(s)}
 	subnetSpace := make(map[string]int, len(c.Subnets))
 	for _, sn := range c.Subnets {
 		sp := Space{Name: sn.Name, Reserved: sn.Reserved, OtherClusters: sn.OtherClusters}
-		for _, p := range sn.Prefixes {
+		v4 := ipv4(sn.Prefixes) // a dual-stack node's IPv6 address comes from a /64: 2^64 − 5 never run out
+		for _, p := range v4 {
 			sp.Size += 1 << (32 - p.Bits())
 		}
-		subnetSpace[sn.Name] = m.addSpace(sp, sn.Prefixes, 0)
+		subnetSpace[sn.Name] = m.addSpace(sp, v4, 0)
 	}
 	podCIDR := -1
 	if usesPodCIDR(s) {
-		cidrs := c.podCIDRs(s)
+		cidrs := ipv4(c.podCIDRs(s))
 		sp := Space{Name: podRangeName(s.Pods.Source), Source: s.Pods.Source}
 		for _, p := range cidrs {
 			sp.Size += 1 << (32 - p.Bits())
@@ -77,6 +84,10 @@ func newModel(c *Cluster) (*model, error) {
 		podCIDR = m.addSpace(sp, cidrs, sp.Usable)
 		m.blockBits[podCIDR] = s.Pods.BlockBits
 		m.podCIDR = podCIDR
+	}
+	if c.DualStack {
+		m.podCIDR6 = firstIPv6(c.podCIDRs(s))
+		m.podCons6 = m.addCons(LimitPodCIDRIPv6, int(blocksIPv6(m.podCIDR6, s.Pods.BlockBitsIPv6)))
 	}
 	route := -1
 	if s.MaxRoutes > 0 {
@@ -106,8 +117,11 @@ func newModel(c *Cluster) (*model, error) {
 		if podCIDR >= 0 {
 			pm.add(podCIDR, pm.demand.PodRange)
 		}
+		if m.podCons6 >= 0 {
+			pm.add(m.podCons6, 1)
+		}
 		if route >= 0 {
-			pm.add(route, s.RoutesPerNode)
+			pm.add(route, m.routes)
 		}
 		pm.add(poolLimit, 1)
 		pm.add(cluster, 1)
@@ -139,6 +153,15 @@ func newModel(c *Cluster) (*model, error) {
 		sp.Free = k.avail - k.at
 	}
 	return m, nil
+}
+
+// blocksIPv6 returns the per-node blocks of prefix length bits an IPv6
+// pod CIDR p holds; Validate bounds it by modes.MaxBlocksIPv6.
+func blocksIPv6(p netip.Prefix, bits int) uint64 {
+	if !p.IsValid() || bits < p.Bits() || bits-p.Bits() >= 64 {
+		return 0
+	}
+	return 1 << (bits - p.Bits())
 }
 
 // subnetUsable returns the addresses of a VNet subnet that nodes and pods

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"net/netip"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -75,7 +76,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 	for i := range m.pools {
 		pm := &m.pools[i]
 		if n := pm.atMax + pm.surge.Nodes(pm.atMax); n > m.spec.MaxNodesPerPool {
-			r.Notes = append(r.Notes, fmt.Sprintf("pool %s: %d nodes with surge exceed %d per pool: split it or lower maxSurge", pm.pool.Name, n, m.spec.MaxNodesPerPool))
+			r.Notes = append(r.Notes, "pool "+pm.pool.Name+": "+count.Thousands(n)+" nodes with surge exceed "+count.Thousands(m.spec.MaxNodesPerPool)+" per pool: split it or lower maxSurge")
 		}
 	}
 	return r, nil
@@ -112,13 +113,17 @@ func ceilLog2(n uint64) int {
 }
 
 func (m *model) limitNote(l Limit, need, avail int) string {
+	n, a := count.Thousands(need), count.Thousands(avail)
 	switch l {
 	case LimitRouteTable:
-		return fmt.Sprintf("kubenet: %d routes with surge exceed the route table's %d; move to azure-cni-overlay", need, avail)
+		return "kubenet: " + n + " routes with surge exceed the route table's " + a + "; move to azure-cni-overlay"
 	case LimitClusterNodes:
-		return fmt.Sprintf("%d nodes with surge exceed the cluster limit of %d", need, avail)
+		return n + " nodes with surge exceed the cluster limit of " + a
+	case LimitPodCIDRIPv6:
+		bb := m.spec.Pods.BlockBitsIPv6
+		return fmt.Sprintf("IPv6 pod CIDR %v: %s nodes with surge need %s blocks of /%d, more than its %s: use a /%d", m.podCIDR6, n, n, bb, a, bb-ceilLog2(uint64(need)))
 	case LimitVNet:
-		return fmt.Sprintf("%d private IPs with surge exceed the VNet's %d; use Overlay or static blocks, or a second cluster", need, avail)
+		return n + " private IPs with surge exceed the VNet's " + a + "; use Overlay or static blocks, or a second cluster"
 	}
-	return fmt.Sprintf("%v: %d needed, %d available", l, need, avail)
+	return fmt.Sprintf("%v: %s needed, %s available", l, n, a)
 }

@@ -50,11 +50,7 @@ func TestRecommend(t *testing.T) {
 // 496 addresses. A /23 has 32 blocks, but the first and last hold Azure's
 // reserved addresses: 30 usable, too few. A /22 it is.
 func TestRecommendStaticBlocks(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIStaticBlock,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/24"), subnet("pods", "10.240.4.0/23")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 28, MaxPods: 15, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/24", "10.240.4.0/23", capacity.Pool{Count: 28, MaxPods: 15})
 	r, err := capacity.Recommend(c)
 	require.NoError(t, err)
 	assert.Contains(t, r.Spaces, capacity.SpaceSize{Name: "pods", Source: modes.PodSubnet, Required: 496, Bits: 22})
@@ -66,4 +62,38 @@ func TestRecommendStaticBlocks(t *testing.T) {
 	rep, err = capacity.Analyze(c)
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, rep.Pools[0].MaxNodesWithSurge, 28, "the recommended /22 holds the pool with its surge")
+}
+
+// Recommend never returns a prefix length outside 0..32: a custom Spec of
+// /8 blocks whose nodes need 550 of them (500 + 10% surge) needs a /-2.
+func TestRecommendNothingFits(t *testing.T) {
+	s := modes.AzureCNIOverlay.Spec()
+	s.Mode, s.Pods.BlockBits, s.DefaultPodCIDR = 0, 8, pfx("100.0.0.0/8")
+	c := capacity.Cluster{Spec: &s, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/16")}, Pools: []capacity.Pool{{Name: "p", Count: 500}}}
+	require.NoError(t, c.Validate())
+	r, err := capacity.Recommend(c)
+	require.Error(t, err, "%+v", r)
+	assert.Contains(t, err.Error(), "550 blocks")
+	// 2 nodes + 1 surge need 3 /8 blocks: a /6.
+	c.Pools[0].Count = 2
+	r, err = capacity.Recommend(c)
+	require.NoError(t, err)
+	found := false
+	for _, sp := range r.Spaces {
+		if sp.Source == modes.PodCIDR {
+			found = true
+			assert.Equal(t, 6, sp.Bits)
+		}
+	}
+	assert.True(t, found)
+}
+
+// Notes are ipcap's words: counts with their thousands separated. 1,000
+// kubenet nodes with a 10% surge (100) need 1,100 routes of 400; as one
+// pool they also pass the 1,000 per pool.
+func TestRecommendNotesThousands(t *testing.T) {
+	r, err := capacity.Recommend(oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 1000}))
+	require.NoError(t, err)
+	assert.Contains(t, r.Notes, "kubenet: 1,100 routes with surge exceed the route table's 400; move to azure-cni-overlay")
+	assert.Contains(t, r.Notes, "pool nodes: 1,100 nodes with surge exceed 1,000 per pool: split it or lower maxSurge")
 }

@@ -82,6 +82,9 @@ func (e *Exhaustion) String() string {
 	if e.Code == CodeSubnetIsFull {
 		return fmt.Sprintf("%s: Subnet %s with address prefix %s does not have enough capacity for %d IP addresses", e.Code, e.Space, e.CIDR, e.Requested)
 	}
+	if e.Limit == LimitPodCIDRIPv6 {
+		return fmt.Sprintf("IPv6 pod CIDR %s is full: no per-node block left for another node (%v)", e.CIDR, e.Limit)
+	}
 	if e.CIDR != "" {
 		return fmt.Sprintf("%s %s is full: %d addresses requested (%v)", e.Space, e.CIDR, e.Requested, e.Limit)
 	}

@@ -86,11 +86,7 @@ func TestSimulateAgreesWithAnalyze(t *testing.T) {
 func TestSimulateDynamicStrandsBatches(t *testing.T) {
 	// Nine pods per node: CNS holds 16 × ceil(0.5 + 9/16) = 32, so 23 of
 	// each node's addresses are stranded; a /24 pod subnet (251) holds 7.
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIPodSubnet,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 1, PodsPerNode: 9, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIPodSubnet, "10.240.0.0/22", "10.240.4.0/24", capacity.Pool{Count: 1, PodsPerNode: 9})
 	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 100))
 	require.NoError(t, err)
 	require.NotNil(t, tl.Exhausted)
@@ -109,11 +105,7 @@ func TestSimulateDynamicChurn(t *testing.T) {
 	// Two nodes at 9 pods hold 32 each. Churn to 20 pods: while old and new
 	// pods overlap a node needs 29 (target 48), then settles back to 32.
 	// Nodes churn one after the other, so the subnet peaks at 48 + 32.
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIPodSubnet,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/22"), subnet("pods", "10.240.4.0/24")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 2, PodsPerNode: 9, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIPodSubnet, "10.240.0.0/22", "10.240.4.0/24", capacity.Pool{Count: 2, PodsPerNode: 9})
 	sc := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpChurn, Pool: "p"}}, PodsPerNode: fixed(20)}
 	tl, err := capacity.Simulate(context.Background(), c, sc)
 	require.NoError(t, err)
@@ -141,16 +133,14 @@ func TestSimulateCalicoBorrows(t *testing.T) {
 	r, err := capacity.Analyze(c)
 	require.NoError(t, err)
 	assert.Equal(t, 4, r.Pools[0].MaxNodes)
-	tl, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut("p", 50))
-	require.NoError(t, err)
-	require.NotNil(t, tl.Exhausted)
-	assert.Equal(t, 6, tl.Exhausted.Nodes)
-	assert.Equal(t, capacity.LimitCNIPool, tl.Exhausted.Limit)
-	assert.Equal(t, "cni-pool", tl.Exhausted.Space)
+	ex := exhausted(t, c, "p", 50)
+	assert.Equal(t, 6, ex.Nodes)
+	assert.Equal(t, capacity.LimitCNIPool, ex.Limit)
+	assert.Equal(t, "cni-pool", ex.Space)
 
 	// Scaling in gives the blocks back: a block is released when empty.
 	sc := capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "p", Nodes: 6}, {Op: capacity.OpScale, Pool: "p", Nodes: 0}}}
-	tl, err = capacity.Simulate(context.Background(), c, sc)
+	tl, err := capacity.Simulate(context.Background(), c, sc)
 	require.NoError(t, err)
 	require.Nil(t, tl.Exhausted)
 	assert.Equal(t, 256, tl.Steps[0].Spaces[1].Used, "four blocks")
@@ -230,11 +220,7 @@ func TestSimulateAddPoolAndCreate(t *testing.T) {
 }
 
 func TestSimulateDeterministic(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:    modes.AzureCNIPodSubnet,
-		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/20"), subnet("pods", "10.241.0.0/18")},
-		Pools:   []capacity.Pool{{Name: "p", Count: 10, NodeSubnet: "nodes", PodSubnet: "pods"}},
-	}
+	c := podSubnet(modes.AzureCNIPodSubnet, "10.240.0.0/20", "10.241.0.0/18", capacity.Pool{Count: 10})
 	run := func(seed uint64) *capacity.Timeline {
 		sc := capacity.Scenario{Steps: []capacity.Step{
 			{Op: capacity.OpScale, Pool: "p", Nodes: 200}, {Op: capacity.OpScale, Pool: "p", Nodes: 50},

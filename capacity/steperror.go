@@ -36,7 +36,7 @@ func stepPath(i int, field string) string {
 // badOp reports an op that is none of the known ones.
 func badOp(i int, op Op) *StepError {
 	return &StepError{Index: i, Field: stepPath(i, "Op"), Value: strconv.Itoa(int(op)),
-		Reason: "want one of " + strings.Join(opNames[OpCreate:], ", ")}
+		Reason: "want one of " + strings.Join(opNames.Names[OpCreate:], ", ")}
 }
 
 // unknownPool reports a pool name that names none of m's pools; field is
@@ -61,7 +61,7 @@ func (m *model) unknownPool(i int, field, name string) *StepError {
 // single step), or nil.
 func (m *model) checkStep(i int, st Step) *StepError {
 	switch {
-	case st.Op < OpCreate || int(st.Op) >= len(opNames):
+	case st.Op < OpCreate || int(st.Op) >= len(opNames.Names):
 		return badOp(i, st.Op)
 	case st.Op == OpCreate && i > 0:
 		return &StepError{Index: i, Field: stepPath(i, "Op"), Value: st.Op.String(), Reason: "create can only be the first step"}

@@ -36,17 +36,22 @@ func newPodUnit(a modes.PodAllocation) podUnit {
 	return nil
 }
 
+// keepOnChurn is churn for the units whose addresses stay with the node
+// whatever pods it runs: only the pod count changes.
+type keepOnChurn struct{}
+
+func (keepOnChurn) churn(_ *engine, _ *simPool, n *simNode, pods int) *Exhaustion {
+	n.pods = pods
+	return nil
+}
+
 // perPod pre-allocates maxPods addresses when the node starts [LEG].
-type perPod struct{}
+type perPod struct{ keepOnChurn }
 
 func (perPod) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	return e.takeAddrs(p, n, e.addrSpace(p), p.pm.maxPods, e.m.spec.Pods.Source.IsVNet())
 }
 func (perPod) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
-func (perPod) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
-	n.pods = pods // the addresses stay
-	return nil
-}
 
 // batch holds the CNS target for the node's pods, in batches [DYN, ACN].
 type batch struct{}
@@ -68,29 +73,24 @@ func (batch) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
 	return nil
 }
 
+// heldBlocks are blocks a node holds until it goes, whatever pods it runs.
+type heldBlocks struct{ keepOnChurn }
+
+func (heldBlocks) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
+
 // staticBlock holds enough /28s for maxPods for the node's lifetime [SBA].
-type staticBlock struct{}
+type staticBlock struct{ heldBlocks }
 
 func (staticBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	a := e.m.spec.Pods
 	return e.takeBlocks(p, n, a.StaticBlocks(p.pm.maxPods), a.BlockCountsOnce)
 }
-func (staticBlock) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
-func (staticBlock) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
-	n.pods = pods
-	return nil
-}
 
 // nodeBlock gives each node one block of the pod CIDR, in order [KUB, OVC].
-type nodeBlock struct{}
+type nodeBlock struct{ heldBlocks }
 
 func (nodeBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	return e.takeBlocks(p, n, 1, false)
-}
-func (nodeBlock) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
-func (nodeBlock) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
-	n.pods = pods
-	return nil
 }
 
 // onDemand claims Calico blocks as pods need them and borrows from other

@@ -17,27 +17,21 @@ const (
 	PoolSystem                 // runs the cluster's system pods; no maxUnavailable [UPO]
 )
 
-var poolModeNames = [...]string{PoolUser: "user", PoolSystem: "system"}
+var poolModeNames = enum.Table[PoolMode]{Type: "capacity.PoolMode", What: "pool mode", Err: fieldError,
+	Names: []string{PoolUser: "user", PoolSystem: "system"}}
 
 // String returns the name MarshalText writes and ParsePoolMode reads.
-func (v PoolMode) String() string { return enum.Name(poolModeNames[:], uint8(v), "PoolMode") }
+func (v PoolMode) String() string { return poolModeNames.String(v) }
 
 // MarshalText writes String's form; an invalid value is an error.
-func (v PoolMode) MarshalText() ([]byte, error) {
-	return enum.Text(poolModeNames[:], uint8(v), "capacity.PoolMode")
-}
+func (v PoolMode) MarshalText() ([]byte, error) { return poolModeNames.Text(v) }
 
 // UnmarshalText reads ParsePoolMode's forms.
-func (v *PoolMode) UnmarshalText(b []byte) error {
-	return unmarshal(b, poolModeNames[:], "pool mode", (*uint8)(v))
-}
+func (v *PoolMode) UnmarshalText(b []byte) error { return enum.Unmarshal(b, v, ParsePoolMode) }
 
 // ParsePoolMode returns the value whose String is s, ignoring case; "" is the
 // zero value.
-func ParsePoolMode(s string) (PoolMode, error) {
-	x, err := parseEnum(s, poolModeNames[:], "pool mode")
-	return PoolMode(x), err
-}
+func ParsePoolMode(s string) (PoolMode, error) { return poolModeNames.Parse(s) }
 
 // UpgradeSurge says how an upgrade of the whole cluster (az aks upgrade)
 // counts surge nodes when AKS admits it and when Recommend sizes for it.
@@ -54,29 +48,21 @@ const (
 	UpgradeSurgeOnePool                     // the largest single pool's surge
 )
 
-var upgradeSurgeNames = [...]string{UpgradeSurgeSum: "sum", UpgradeSurgeOnePool: "one-pool"}
+var upgradeSurgeNames = enum.Table[UpgradeSurge]{Type: "capacity.UpgradeSurge", What: "upgrade surge", Err: fieldError,
+	Names: []string{UpgradeSurgeSum: "sum", UpgradeSurgeOnePool: "one-pool"}}
 
 // String returns the name MarshalText writes and ParseUpgradeSurge reads.
-func (v UpgradeSurge) String() string {
-	return enum.Name(upgradeSurgeNames[:], uint8(v), "UpgradeSurge")
-}
+func (v UpgradeSurge) String() string { return upgradeSurgeNames.String(v) }
 
 // MarshalText writes String's form; an invalid value is an error.
-func (v UpgradeSurge) MarshalText() ([]byte, error) {
-	return enum.Text(upgradeSurgeNames[:], uint8(v), "capacity.UpgradeSurge")
-}
+func (v UpgradeSurge) MarshalText() ([]byte, error) { return upgradeSurgeNames.Text(v) }
 
 // UnmarshalText reads ParseUpgradeSurge's forms.
-func (v *UpgradeSurge) UnmarshalText(b []byte) error {
-	return unmarshal(b, upgradeSurgeNames[:], "upgrade surge", (*uint8)(v))
-}
+func (v *UpgradeSurge) UnmarshalText(b []byte) error { return enum.Unmarshal(b, v, ParseUpgradeSurge) }
 
 // ParseUpgradeSurge returns the value whose String is s, ignoring case; "" is the
 // zero value.
-func ParseUpgradeSurge(s string) (UpgradeSurge, error) {
-	x, err := parseEnum(s, upgradeSurgeNames[:], "upgrade surge")
-	return UpgradeSurge(x), err
-}
+func ParseUpgradeSurge(s string) (UpgradeSurge, error) { return upgradeSurgeNames.Parse(s) }
 
 // SurgeFallback is an upgrade that could not have its surge nodes and went
 // on with fewer, as AKS does from Kubernetes 1.35: a surge of 1, then,

@@ -2,6 +2,7 @@ package capacity_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -174,4 +175,34 @@ func TestSystemPoolRules(t *testing.T) {
 	require.NotNil(t, v.Refusal)
 	assert.EqualError(t, v.Refusal, "scale of pool nodes: a system node pool must keep at least one node")
 	assert.Equal(t, &capacity.Verdict{}, check(t, c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 1}))
+}
+
+// Validate refuses a negative or absurd maxSurge, in nodes or percent,
+// as the cluster's default or a pool's; a valid one survives JSON.
+func TestSurgeValidated(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		edit  func(*capacity.Cluster)
+		field string
+	}{
+		{"negative default", func(c *capacity.Cluster) { c.DefaultMaxSurge = capacity.SurgeNodes(-1) }, "DefaultMaxSurge"},
+		{"default over 100%", func(c *capacity.Cluster) { c.DefaultMaxSurge = capacity.SurgePercent(150) }, "DefaultMaxSurge"},
+		{"absurd default", func(c *capacity.Cluster) { c.DefaultMaxSurge = capacity.SurgeNodes(math.MaxInt) }, "DefaultMaxSurge"},
+		{"negative pool count", func(c *capacity.Cluster) { c.Pools[0].MaxSurge = capacity.SurgeNodes(-3) }, "Pools[0].MaxSurge"},
+		{"negative pool percent", func(c *capacity.Cluster) { c.Pools[0].MaxSurge = capacity.SurgePercent(-10) }, "Pools[0].MaxSurge"},
+		{"pool over 100%", func(c *capacity.Cluster) { c.Pools[0].MaxSurge = capacity.SurgePercent(101) }, "Pools[0].MaxSurge"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 4})
+			tt.edit(&c)
+			var ve *capacity.ValidationError
+			require.ErrorAs(t, c.Validate(), &ve)
+			assert.True(t, ve.Has(tt.field), "%v", ve)
+		})
+	}
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 4, MaxSurge: capacity.SurgePercent(100)})
+	c.DefaultMaxSurge = capacity.SurgeNodes(0)
+	require.NoError(t, c.Validate())
+	back, _ := roundTrip(t, c)
+	assert.Equal(t, c, back)
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -50,36 +51,23 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
+	return problemList("capacity: invalid cluster", e.Problems, e.Omitted)
+}
+
+// problemList writes "what (n problems); a; b; … and m more problems".
+func problemList[P fmt.Stringer](what string, problems []P, omitted int) string {
 	var b strings.Builder
-	b.WriteString("capacity: invalid cluster (")
-	b.WriteString(count(len(e.Problems)+e.Omitted, "problem"))
+	b.WriteString(what)
+	b.WriteString(" (")
+	b.WriteString(count.Of(len(problems)+omitted, "problem", "problems"))
 	b.WriteString(")")
-	for _, p := range e.Problems {
+	for _, p := range problems {
 		b.WriteString("; ")
 		b.WriteString(p.String())
 	}
-	if e.Omitted > 0 {
+	if omitted > 0 {
 		b.WriteString("; … and ")
-		b.WriteString(count(e.Omitted, "more problem"))
-	}
-	return b.String()
-}
-
-// count writes n and noun, plural unless n is 1, with thousands separated:
-// "1 problem", "4,899 more problems".
-func count(n int, noun string) string {
-	d := strconv.Itoa(n)
-	var b strings.Builder
-	for i := range len(d) {
-		if i > 0 && (len(d)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(d[i])
-	}
-	b.WriteByte(' ')
-	b.WriteString(noun)
-	if n != 1 {
-		b.WriteByte('s')
+		b.WriteString(count.Of(omitted, "more problem", "more problems"))
 	}
 	return b.String()
 }
@@ -100,6 +88,15 @@ func (e *ValidationError) Unwrap() []error {
 // union of HasField and HasCode, kept for compatibility.
 func (e *ValidationError) Has(fieldOrCode string) bool {
 	return e.HasField(fieldOrCode) || e.HasCode(fieldOrCode)
+}
+
+// Fields returns the fields the kept problems name, in order.
+func (e *ValidationError) Fields() []string {
+	fields := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		fields[i] = p.Field
+	}
+	return fields
 }
 
 // HasField reports whether a kept problem names field f exactly, as
@@ -206,6 +203,7 @@ func (c Cluster) Validate() error {
 	vnet := c.vnetPrefixes()
 	podCIDRs := v.checkPodCIDRs(&c, s, vnet)
 	v.checkServices(&c, vnet, podCIDRs)
+	v.checkDualStack(&c, s, subnets)
 	v.checkPools(&c, s, subnets)
 	v.checkBlockReserved(&c, s, subnets)
 	return v.err()
@@ -281,6 +279,9 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 		if len(sn.Prefixes) == 0 {
 			v.add(f+".Prefixes", "a subnet needs at least one address prefix")
 			bad[i] = true
+		} else if !slices.ContainsFunc(sn.Prefixes, isIPv4) && !slices.ContainsFunc(sn.Prefixes, func(p netip.Prefix) bool { return !p.IsValid() }) {
+			v.add(f+".Prefixes", "%v: a subnet needs an IPv4 prefix; AKS nodes take an IPv4 address even in a dual-stack cluster", sn.Prefixes) // [DS]
+			bad[i] = true
 		}
 		if sn.OtherClusters < 0 {
 			v.add(f+".OtherClusters", "negative count %d: want 0 or more", sn.OtherClusters)
@@ -295,6 +296,10 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 				continue
 			}
 			switch {
+			case isIPv6(p):
+				if p.Bits() != modes.SubnetBitsIPv6 {
+					v.add(pf, "%v: an IPv6 subnet prefix is exactly a /%d", p, modes.SubnetBitsIPv6) // [VNF]
+				}
 			case p.Bits() > modes.MinSubnetBits:
 				v.add(pf, "%v is smaller than /%d, the smallest subnet Azure accepts", p, modes.MinSubnetBits) // [VNF]
 				bad[i] = true
@@ -343,12 +348,13 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			continue
 		}
 		usable := 0
-		for _, p := range sn.Prefixes {
+		v4 := ipv4(sn.Prefixes)
+		for _, p := range v4 {
 			usable += int(modes.UsableAddresses(p))
 		}
 		if sn.Reserved > usable {
 			v.add("Subnets["+strconv.Itoa(i)+"].Reserved", "%d addresses used by others exceed the %d usable in %s (its size less Azure's %d per prefix): want at most %d",
-				sn.Reserved, usable, joinPrefixes(sn.Prefixes), modes.AzureReservedPerSubnet, usable)
+				sn.Reserved, usable, joinPrefixes(v4), modes.AzureReservedPerSubnet, usable)
 		}
 	}
 	return byName
@@ -358,15 +364,15 @@ func prefixPath(i, j int) string {
 	return "Subnets[" + strconv.Itoa(i) + "].Prefixes[" + strconv.Itoa(j) + "]"
 }
 
-// checkPrefix reports whether p is a usable IPv4 network prefix, adding a
-// problem when it is not.
+// checkPrefix reports whether p is a network prefix, IPv4 or IPv6, adding
+// a problem when it is not. Callers check what each family may be.
 func (v *validator) checkPrefix(field string, p netip.Prefix) bool {
 	switch {
 	case !p.IsValid():
-		v.add(field, "missing or invalid: want an IPv4 network prefix such as 10.240.0.0/22")
+		v.add(field, "missing or invalid: want a network prefix such as 10.240.0.0/22")
 		return false
-	case !p.Addr().Is4():
-		v.add(field, "%v: IPv6 ranges are not modelled yet (dual-stack per-node blocks are undocumented, U10): want an IPv4 prefix", p)
+	case p.Addr().Is4In6() || p.Addr().Zone() != "":
+		v.add(field, "%v: want a plain IPv4 or IPv6 prefix, without an IPv4-mapped address or a zone", p)
 		return false
 	case p.Masked() != p:
 		v.add(field, "%v is not a network address: want %v", p, p.Masked())
@@ -496,6 +502,12 @@ func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix)
 	for _, i := range ok {
 		p := cidrs[i]
 		f := field + "[" + strconv.Itoa(i) + "]"
+		if isIPv6(p) {
+			if c.DualStack && s.DualStack {
+				v.checkBlocksIPv6(f, p, s.Pods.BlockBitsIPv6)
+			}
+			continue // single-stack: checkDualStack reports it
+		}
 		v.checkReserved(f, p)
 		if s.Pods.BlockBits > 0 && p.Bits() > s.Pods.BlockBits {
 			v.add(f, "%v holds no /%d block: a %s needs at least one per node", p, s.Pods.BlockBits, what)
@@ -521,6 +533,12 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 	for _, i := range ok {
 		p := svc[i]
 		f := "ServiceCIDRs[" + strconv.Itoa(i) + "]"
+		if isIPv6(p) {
+			if p.Bits() < modes.MinServiceBitsIPv6 {
+				v.add(f, "%v: the IPv6 service CIDR can be at most a /%d", p, modes.MinServiceBitsIPv6) // [DS]
+			}
+			continue
+		}
 		v.checkReserved(f, p)
 		if p.Bits() <= 12 {
 			v.add(f, "%v: the service CIDR must be smaller than /12 (MicrosoftDocs/azure-docs#13444)", p)
@@ -723,8 +741,9 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 		seen[k] = true
 		sn := &c.Subnets[k]
 		addrs := 0
-		for _, p := range sn.Prefixes {
-			if !p.IsValid() || !p.Addr().Is4() || p.Masked() != p || p.Bits() > bits {
+		v4 := ipv4(sn.Prefixes)
+		for _, p := range v4 {
+			if !p.IsValid() || p.Masked() != p || p.Bits() > bits {
 				addrs = -1 // reported elsewhere, or holds no block
 				break
 			}
@@ -733,9 +752,9 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 		if addrs < 0 || sn.Reserved <= 0 || sn.Reserved > addrs {
 			continue
 		}
-		if usable, taken := subnetUsable(sn.Prefixes, bits, sn.Reserved); taken > usable {
+		if usable, taken := subnetUsable(v4, bits, sn.Reserved); taken > usable {
 			v.add("Subnets["+strconv.Itoa(k)+"].Reserved", "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses): want at most %d", // [SBA]
-				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(sn.Prefixes), usable, usable)
+				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(v4), usable, usable)
 		}
 	}
 }

@@ -25,13 +25,7 @@ func valid() capacity.Cluster {
 
 func TestValidate(t *testing.T) {
 	require.NoError(t, valid().Validate())
-	tests := []struct {
-		name   string
-		change func(c *capacity.Cluster)
-		field  string
-		code   string
-		msg    string
-	}{
+	checkProblems(t, valid, []problemCase{
 		{"unknown mode", func(c *capacity.Cluster) { c.Mode = 0 }, "Mode", "", "unknown mode"},
 		{"pod CIDR overlaps VNet", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.240.2.0/23")} },
 			"PodCIDRs[0]", "NetworkProfileCIDROverlapVNET", "NetworkProfile CIDR 10.240.2.0/23 overlaps with reserved VNET CIDR 10.240.0.0/22"},
@@ -91,8 +85,8 @@ func TestValidate(t *testing.T) {
 			"Subnets[0].Prefixes[0]", "", "smaller than /29"},
 		{"subnet not masked", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.240.0.7/22")} },
 			"Subnets[0].Prefixes[0]", "", "want 10.240.0.0/22"},
-		{"subnet IPv6", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("fd00::/64")) },
-			"Subnets[0].Prefixes[1]", "", "IPv6 ranges are not modelled"},
+		{"subnet IPv6 not a /64", func(c *capacity.Cluster) { c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, pfx("fd00::/56")) },
+			"Subnets[0].Prefixes[1]", "", "fd00::/56: an IPv6 subnet prefix is exactly a /64"},
 		{"subnets overlap", func(c *capacity.Cluster) {
 			c.Subnets = append(c.Subnets, subnet("b", "10.240.1.0/24"))
 			c.Pools[0].NodeSubnet = "nodes"
@@ -149,19 +143,27 @@ func TestValidate(t *testing.T) {
 			c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "nodes"
 			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
 		}, "Subnets[1].Reserved", "", "230 addresses used by others take 15 whole /28 blocks, but 10.241.0.0/24 has 224 usable in blocks"},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// problemCase breaks one field of a valid cluster and names the problem
+// Validate must report.
+type problemCase struct {
+	name   string
+	change func(c *capacity.Cluster)
+	field  string
+	code   string
+	msg    string
+}
+
+// checkProblems runs each case on a cluster from valid.
+func checkProblems(t *testing.T, valid func() capacity.Cluster, cases []problemCase) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.change(&c)
-			err := c.Validate()
-			var ve *capacity.ValidationError
-			require.ErrorAs(t, err, &ve)
-			found := false
-			for _, p := range ve.Problems {
-				found = found || p.Field == tt.field && p.Code == tt.code && strings.Contains(p.Message, tt.msg)
-			}
-			assert.True(t, found, "want %s %q %q in %v", tt.field, tt.code, tt.msg, err)
+			hasProblem(t, c.Validate(), tt.field, tt.code, tt.msg)
 		})
 	}
 }
@@ -175,7 +177,7 @@ func TestValidateReportsAllAtOnce(t *testing.T) {
 	err := c.Validate()
 	var ve *capacity.ValidationError
 	require.ErrorAs(t, err, &ve)
-	assert.Len(t, ve.Problems, 4, "%v", err)
+	assert.Equal(t, []string{"Subnets[0].Prefixes[0]", "DNSServiceIP", "Pools[0].MaxPods", "Pools[1].Name"}, ve.Fields(), "%v", err)
 	assert.True(t, ve.Has("DnsServiceIpOutOfServiceCidr"))
 	_, err = capacity.Analyze(c)
 	require.ErrorAs(t, err, &ve)
@@ -187,6 +189,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte{5, 24, 3, 0, 30, 1, 22})
 	f.Add([]byte{2, 22, 10, 9, 250, 2, 24, 1, 2, 3, 4, 5, 6})
 	f.Add([]byte{9, 16, 200, 100, 0, 3, 20, 7, 7, 7})
+	f.Add([]byte{5, 22, 10, 9, 100, 0, 16, 10, 5, 3, 1, 16, 1, 0, 0, 1, 64, 72}) // dual-stack Overlay, a /72 IPv6 pod CIDR
 	f.Fuzz(func(t *testing.T, data []byte) {
 		at := func(i int) int {
 			if i < len(data) {
@@ -201,6 +204,11 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		if at(10)%2 == 1 {
 			c.PodCIDRs = []netip.Prefix{netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), at(11)%33).Masked()}
+		}
+		if at(15)%2 == 1 { // dual-stack, with IPv6 prefixes of any length
+			c.DualStack = true
+			c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.PrefixFrom(netip.MustParseAddr("fd00:1::"), at(16)%129).Masked())
+			c.PodCIDRs = append(c.PodCIDRs, netip.PrefixFrom(netip.MustParseAddr("fd12:3456:789a::"), at(17)%129).Masked())
 		}
 		for i := 0; i < 1+at(5)%3; i++ {
 			p := capacity.Pool{Name: string(rune('a' + i)), Count: at(2+i) * (1 + at(12)%8), MaxPods: at(4) + i, NodeSubnet: "nodes",
@@ -227,6 +235,8 @@ func FuzzAnalyze(f *testing.F) {
 			_ = capacity.Preflight(c, capacity.Step{Op: op, Pool: "a"})
 		}
 		_ = capacity.Preflight(c, capacity.Step{Op: capacity.OpScale, Pool: "a", Nodes: int(binary.LittleEndian.Uint16(append(data, 0, 0)))})
+		_, err = capacity.Check(c, capacity.Step{Op: capacity.OpCreate})
+		require.NoError(t, err)
 	})
 }
 

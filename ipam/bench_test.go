@@ -5,9 +5,9 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"net/netip"
-	"runtime"
 	"testing"
 
+	"github.com/ipcap/ipcap/internal/liveheap"
 	"github.com/ipcap/ipcap/ipam"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -133,18 +133,6 @@ func BenchmarkAllocateN(b *testing.B) {
 	}
 }
 
-// heapAfter reports the heap bytes that build's result keeps alive.
-func heapAfter(build func() any) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	v := build()
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(v)
-	return after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
-}
-
 // TestPerNodePoolCost pins what a per-node pool costs to create: NewPool of
 // a /24 less Azure's reserved addresses makes at most 4 allocations (the two
 // Ranges slices netipx copies, the bitmap's words, the Pool), NewPrefixPool
@@ -177,7 +165,7 @@ func TestPerNodePoolCost(t *testing.T) {
 func TestLivePodsHeld(t *testing.T) {
 	const pools, pods = 5000, 250
 	dst := make([]netip.Addr, 0, pods)
-	held := heapAfter(func() any {
+	held := liveheap.Held(func() any {
 		keep := make([]*ipam.Pool, pools)
 		for k := range keep {
 			pfx := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(64 + k>>8), byte(k), 0}), 24)
@@ -200,7 +188,7 @@ func TestMemory(t *testing.T) {
 	// is measured over 64 pools so that the runtime's own noise averages out.
 	space := set(t, "10.0.0.0/8")
 	const pools = 64
-	full8 := heapAfter(func() any {
+	full8 := liveheap.Held(func() any {
 		var keep []*ipam.BlockPool
 		for range pools {
 			p, err := ipam.NewBlockPool(space, 24, ipam.Options{})
@@ -222,7 +210,7 @@ func TestMemory(t *testing.T) {
 	// Every strategy: Random must not open a page per address (it once held
 	// about 2 KB per address, 2 GB for a million).
 	for _, st := range strategies {
-		v6 := heapAfter(func() any {
+		v6 := liveheap.Held(func() any {
 			p, err := ipam.NewPool(set(t, "fd00:1::/64"), ipam.Options{Strategy: st, Seed: 1})
 			require.NoError(t, err)
 			for range n {

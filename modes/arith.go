@@ -29,6 +29,14 @@ const (
 	MaxSubnetBits = 2
 )
 
+// IPv6 subnets and ranges [VNF, DS, OVH].
+const (
+	SubnetBitsIPv6     = 64      // an IPv6 subnet is exactly a /64
+	MinServiceBitsIPv6 = 108     // the IPv6 service CIDR is at most a /108
+	MinBlockBitsIPv6   = 48      // ipcap's bound on Pods.BlockBitsIPv6, far below any per-node block in use
+	MaxBlocksIPv6      = 1 << 48 // per-node blocks an IPv6 pod CIDR may hold: ipcap's bound
+)
+
 // UsableAddresses returns the addresses of VNet subnet p that resources can
 // use: its size less the five Azure keeps (/24 → 251, /29 → 3), or 0 for a
 // prefix too small to be a subnet. IPv6 sizes saturate at math.MaxUint64.

@@ -31,24 +31,23 @@ const (
 )
 
 var (
-	sourceNames = [...]string{NoSource: "none", NodeSubnet: "node-subnet", PodSubnet: "pod-subnet", PodCIDR: "pod-cidr", CNIPool: "cni-pool"}
-	sourceProse = [...]string{NoSource: "none", NodeSubnet: "node subnet", PodSubnet: "pod subnet", PodCIDR: "pod CIDR", CNIPool: "CNI pool"}
+	sourceNames = enum.Table[Source]{Type: "modes.Source", What: "source", Err: fieldError,
+		Names: []string{NoSource: "none", NodeSubnet: "node-subnet", PodSubnet: "pod-subnet", PodCIDR: "pod-cidr", CNIPool: "cni-pool"}}
+	sourceProse = enum.Table[Source]{Type: "modes.Source",
+		Names: []string{NoSource: "none", NodeSubnet: "node subnet", PodSubnet: "pod subnet", PodCIDR: "pod CIDR", CNIPool: "CNI pool"}}
 )
 
 // String returns the source's identifier, which MarshalText writes and
 // ParseSource reads: "none", "node-subnet", "pod-subnet", "pod-cidr" or
 // "cni-pool".
-func (s Source) String() string { return enum.Name(sourceNames[:], uint8(s), "Source") }
+func (s Source) String() string { return sourceNames.String(s) }
 
 // Describe returns the source in words for tables: "node subnet", "pod
 // CIDR", ...
-func (s Source) Describe() string { return enum.Name(sourceProse[:], uint8(s), "Source") }
+func (s Source) Describe() string { return sourceProse.String(s) }
 
 // ParseSource returns the source whose String is s, ignoring case.
-func ParseSource(s string) (Source, error) {
-	v, err := parse(s, sourceNames[:], "source")
-	return Source(v), err
-}
+func ParseSource(s string) (Source, error) { return sourceNames.Parse(s) }
 
 // IsVNet reports whether addresses from s are VNet addresses: they count
 // against the VNet's private IP limit and Azure keeps 5 of every subnet.
@@ -75,25 +74,24 @@ const (
 )
 
 var (
-	unitNames = [...]string{PerPod: "per-pod", Batch: "batch", StaticBlock: "static-block", NodeBlock: "node-block", OnDemandBlock: "on-demand-block"}
-	unitProse = [...]string{PerPod: "per pod, pre-allocated", Batch: "batches", StaticBlock: "static blocks", NodeBlock: "block per node", OnDemandBlock: "blocks on demand"}
+	unitNames = enum.Table[Unit]{Type: "modes.Unit", What: "unit", Err: fieldError,
+		Names: []string{PerPod: "per-pod", Batch: "batch", StaticBlock: "static-block", NodeBlock: "node-block", OnDemandBlock: "on-demand-block"}}
+	unitProse = enum.Table[Unit]{Type: "modes.Unit",
+		Names: []string{PerPod: "per pod, pre-allocated", Batch: "batches", StaticBlock: "static blocks", NodeBlock: "block per node", OnDemandBlock: "blocks on demand"}}
 )
 
 // String returns the unit's identifier, which MarshalText writes and
 // ParseUnit reads: "per-pod", "batch", "static-block", "node-block" or
 // "on-demand-block"; "" for the zero Unit.
-func (u Unit) String() string { return enum.Name(unitNames[:], uint8(u), "Unit") }
+func (u Unit) String() string { return unitNames.String(u) }
 
 // Describe returns the unit in words for tables: "per pod, pre-allocated",
 // "batches", ...
-func (u Unit) Describe() string { return enum.Name(unitProse[:], uint8(u), "Unit") }
+func (u Unit) Describe() string { return unitProse.String(u) }
 
 // ParseUnit returns the unit whose String is s, ignoring case; "" is the
 // zero Unit.
-func ParseUnit(s string) (Unit, error) {
-	v, err := parse(s, unitNames[:], "unit")
-	return Unit(v), err
-}
+func ParseUnit(s string) (Unit, error) { return unitNames.Parse(s) }
 
 // PodAllocation says where pod addresses come from and in what units.
 type PodAllocation struct {
@@ -102,6 +100,11 @@ type PodAllocation struct {
 	// BlockBits is the prefix length of a block for StaticBlock (28),
 	// NodeBlock (24) and OnDemandBlock (26) units.
 	BlockBits int `json:"blockBits"`
+	// BlockBitsIPv6 is the prefix length of the IPv6 block a node of a
+	// dual-stack cluster takes from the IPv6 pod CIDR, beside its IPv4
+	// block (NodeBlock only). AKS does not document it (U10): its example
+	// output shows fd12:3456:789a::/80 per node [OVH, KDS], hence 80.
+	BlockBitsIPv6 int `json:"blockBitsIPv6,omitempty"`
 	// BatchSize, RequestThreshold and ReleaseThreshold drive Batch units: a
 	// node asks for another batch when fewer than BatchSize×RequestThreshold
 	// addresses are free and gives one back when more than
@@ -154,10 +157,10 @@ const (
 	Windows
 )
 
-var osNames = [...]string{Linux: "Linux", Windows: "Windows"}
+var osNames = enum.Table[OS]{Type: "modes.OS", Names: []string{Linux: "Linux", Windows: "Windows"}}
 
 // String returns "Linux" or "Windows", as osType spells them.
-func (o OS) String() string { return enum.Name(osNames[:], uint8(o), "OS") }
+func (o OS) String() string { return osNames.String(o) }
 
 // ParseOS accepts "Linux" or "Windows" (osType), ignoring case.
 func ParseOS(s string) (OS, error) {
@@ -185,25 +188,24 @@ const (
 )
 
 var (
-	dataplaneNames = [...]string{DataplaneAzure: "azure", DataplaneCilium: "cilium", DataplaneBYO: "byo"}
-	dataplaneProse = [...]string{DataplaneAzure: "azure (iptables, HNS)", DataplaneCilium: "cilium (eBPF)", DataplaneBYO: "CNI's own"}
+	dataplaneNames = enum.Table[Dataplane]{Type: "modes.Dataplane", What: "dataplane", Err: fieldError,
+		Names: []string{DataplaneAzure: "azure", DataplaneCilium: "cilium", DataplaneBYO: "byo"}}
+	dataplaneProse = enum.Table[Dataplane]{Type: "modes.Dataplane",
+		Names: []string{DataplaneAzure: "azure (iptables, HNS)", DataplaneCilium: "cilium (eBPF)", DataplaneBYO: "CNI's own"}}
 )
 
 // String returns the dataplane's identifier, which MarshalText writes and
 // ParseDataplane reads: "azure", "cilium" or "byo"; "" for the zero
 // Dataplane.
-func (d Dataplane) String() string { return enum.Name(dataplaneNames[:], uint8(d), "Dataplane") }
+func (d Dataplane) String() string { return dataplaneNames.String(d) }
 
 // Describe returns the dataplane in words for tables: "azure (iptables,
 // HNS)", "cilium (eBPF)", "CNI's own".
-func (d Dataplane) Describe() string { return enum.Name(dataplaneProse[:], uint8(d), "Dataplane") }
+func (d Dataplane) Describe() string { return dataplaneProse.String(d) }
 
 // ParseDataplane returns the dataplane whose String is s, ignoring case;
 // "" is the zero Dataplane.
-func ParseDataplane(s string) (Dataplane, error) {
-	v, err := parse(s, dataplaneNames[:], "dataplane")
-	return Dataplane(v), err
-}
+func ParseDataplane(s string) (Dataplane, error) { return dataplaneNames.Parse(s) }
 
 // Policy is a network policy engine (networkPolicy). The zero Policy is
 // PolicyNone.
@@ -216,11 +218,11 @@ const (
 	PolicyCilium               // Cilium
 )
 
-var policyNames = [...]string{PolicyNone: "none", PolicyAzure: "azure", PolicyCalico: "calico", PolicyCilium: "cilium"}
+var policyNames = enum.Table[Policy]{Type: "modes.Policy", Names: []string{PolicyNone: "none", PolicyAzure: "azure", PolicyCalico: "calico", PolicyCilium: "cilium"}}
 
 // String returns "none", "azure", "calico" or "cilium", as networkPolicy
 // spells them.
-func (p Policy) String() string { return enum.Name(policyNames[:], uint8(p), "Policy") }
+func (p Policy) String() string { return policyNames.String(p) }
 
 // ParsePolicy accepts networkPolicy values: "", "none", "azure", "calico",
 // "cilium", ignoring case.
@@ -228,7 +230,7 @@ func ParsePolicy(s string) (Policy, error) {
 	if s == "" {
 		return PolicyNone, nil
 	}
-	for i, n := range policyNames {
+	for i, n := range policyNames.Names {
 		if strings.EqualFold(s, n) {
 			return Policy(i), nil
 		}
@@ -250,12 +252,15 @@ type Spec struct {
 	MaxNodes        int   `json:"maxNodes"`        // nodes per cluster
 	MaxNodesPerPool int   `json:"maxNodesPerPool"` // nodes per node pool, surge included during an upgrade [QUO, UPR]
 	MaxRoutes       int   `json:"maxRoutes"`       // routes in the cluster's route table; 0 = no route table
-	RoutesPerNode   int   `json:"routesPerNode"`   // routes a node takes in that table
+	RoutesPerNode   int   `json:"routesPerNode"`   // routes a node takes in that table per IP family: a dual-stack node takes twice as many [KDS]
 
 	DefaultPodCIDR netip.Prefix `json:"defaultPodCIDR"` // the pod range used when none is given (PodCIDR, CNIPool)
 
-	Windows   bool      `json:"windows"`   // Windows node pools supported
-	DualStack bool      `json:"dualStack"` // IPv4/IPv6 dual-stack supported
+	Windows bool `json:"windows"` // Windows node pools supported
+	// DualStack: IPv4/IPv6 dual-stack clusters are supported. Their pods
+	// take an IPv6 block of Pods.BlockBitsIPv6 per node, so a Spec with
+	// DualStack needs NodeBlock pods from the PodCIDR.
+	DualStack bool      `json:"dualStack"`
 	Dataplane Dataplane `json:"dataplane"`
 	Policies  []Policy  `json:"policies"` // supported policy engines besides PolicyNone
 
@@ -467,7 +472,7 @@ func (s Spec) Validate() error {
 		bad("Pods.Unit", uint8(a.Unit), "unknown unit: want one of %q, %q, %q, %q, %q, or 0 for pods without addresses",
 			PerPod, Batch, StaticBlock, NodeBlock, OnDemandBlock)
 	}
-	if int(a.Source) >= len(sourceNames) {
+	if int(a.Source) >= len(sourceNames.Names) {
 		bad("Pods.Source", uint8(a.Source), "unknown source: want %s", sourceList([]Source{NoSource, NodeSubnet, PodSubnet, PodCIDR, CNIPool}))
 	} else if sources != nil && !slices.Contains(sources, a.Source) {
 		bad("Pods.Source", a.Source, "%s cannot take addresses from a %s: want %s", unitName(a.Unit), a.Source, sourceList(sources))
@@ -539,14 +544,22 @@ func (s Spec) Validate() error {
 	case s.RoutesPerNode < 0 || s.RoutesPerNode > s.MaxRoutes:
 		bad("RoutesPerNode", s.RoutesPerNode, "want 0..%d (MaxRoutes)", s.MaxRoutes)
 	}
+	switch b := a.BlockBitsIPv6; {
+	case s.DualStack && (a.Unit != NodeBlock || a.Source != PodCIDR):
+		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want node-block pods from the pod-cidr, not %s from %s", unitName(a.Unit), a.Source)
+	case s.DualStack && (b < MinBlockBitsIPv6 || b > 128):
+		bad("Pods.BlockBitsIPv6", b, "a dual-stack node's IPv6 block: want a prefix length in %d..128, such as 80", MinBlockBitsIPv6)
+	case !s.DualStack && b != 0 && (b < MinBlockBitsIPv6 || b > 128):
+		bad("Pods.BlockBitsIPv6", b, "want 0, or a prefix length in %d..128 for dual-stack", MinBlockBitsIPv6)
+	}
 	if p := s.DefaultPodCIDR; p.IsValid() && (!p.Addr().Is4() || p.Masked() != p) {
 		bad("DefaultPodCIDR", p, "want an IPv4 network prefix such as 10.244.0.0/16")
 	}
-	if int(s.Dataplane) >= len(dataplaneNames) {
+	if int(s.Dataplane) >= len(dataplaneNames.Names) {
 		bad("Dataplane", uint8(s.Dataplane), "unknown dataplane: want azure, cilium or byo")
 	}
 	for i, p := range s.Policies {
-		if int(p) >= len(policyNames) {
+		if int(p) >= len(policyNames.Names) {
 			bad(fmt.Sprintf("Policies[%d]", i), uint8(p), "unknown policy engine: want azure, calico or cilium")
 		}
 	}

@@ -71,6 +71,11 @@ func TestSpecValidateRejects(t *testing.T) {
 		{"routes per node without a table", legacy, func(s *modes.Spec) { s.RoutesPerNode = 1 }, "RoutesPerNode"},
 		{"IPv6 default pod CIDR", overlay, func(s *modes.Spec) { s.DefaultPodCIDR = netip.MustParsePrefix("fd00::/48") }, "DefaultPodCIDR"},
 		{"unmasked default pod CIDR", overlay, func(s *modes.Spec) { s.DefaultPodCIDR = netip.MustParsePrefix("10.244.1.0/16") }, "DefaultPodCIDR"},
+		{"dual-stack pods from a subnet", legacy, func(s *modes.Spec) { s.DualStack = true }, "DualStack"},
+		{"dual-stack pods from a CNI pool", overlay, func(s *modes.Spec) { s.Pods.Source = modes.CNIPool }, "DualStack"},
+		{"dual-stack without an IPv6 block", overlay, func(s *modes.Spec) { s.Pods.BlockBitsIPv6 = 0 }, "Pods.BlockBitsIPv6"},
+		{"IPv6 block too wide", overlay, func(s *modes.Spec) { s.Pods.BlockBitsIPv6 = 47 }, "Pods.BlockBitsIPv6"},
+		{"IPv6 block past 128", kubenet, func(s *modes.Spec) { s.Pods.BlockBitsIPv6 = 129 }, "Pods.BlockBitsIPv6"},
 		{"unknown dataplane", legacy, func(s *modes.Spec) { s.Dataplane = 7 }, "Dataplane"},
 		{"unknown policy", legacy, func(s *modes.Spec) { s.Policies = append(s.Policies, 4) }, "Policies[2]"},
 	} {
@@ -107,6 +112,11 @@ func TestSpecValidateAccepts(t *testing.T) {
 	big := modes.AzureCNI.Spec()
 	big.MaxNodes, big.MaxPods.Max = 262_144, 256 // exactly 2^26 pods
 	assert.NoError(t, big.Validate())
+
+	k := modes.Kubenet.Spec()
+	k.DualStack = true // a dual-stack kubenet cluster created before 2025-03 [KDS]
+	assert.NoError(t, k.Validate())
+	assert.Equal(t, 80, k.Pods.BlockBitsIPv6)
 
 	b := modes.AzureCNIPodSubnet.Spec()
 	b.Pods.RequestThreshold, b.Pods.ReleaseThreshold = 0, 0

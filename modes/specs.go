@@ -19,7 +19,7 @@ func (m Mode) Spec() Spec {
 	// maxPods: minimum 10 and maximum 250 in every mode [IPP, QUO].
 	podSubnetPods := Range{10, 110, 250} // IPP (2026) says 110; DYN (2024) said 250 (U3)
 	dynamic := PodAllocation{Source: PodSubnet, Unit: Batch, BatchSize: 16, RequestThreshold: 0.5, ReleaseThreshold: 1.5}
-	nodeBlock := PodAllocation{Source: PodCIDR, Unit: NodeBlock, BlockBits: 24}
+	nodeBlock := PodAllocation{Source: PodCIDR, Unit: NodeBlock, BlockBits: 24, BlockBitsIPv6: 80}
 	cilium := []string{
 		"Linux node pools only",
 		"no kube-proxy; Cilium replaces it",
@@ -35,6 +35,10 @@ func (m Mode) Spec() Spec {
 		s.Pods = nodeBlock
 		s.MaxPods = Range{10, 110, 250}
 		s.MaxRoutes, s.RoutesPerNode = MaxRoutesPerTable, 1
+		// Dual-stack kubenet (two routes a node, so 200 nodes) was
+		// documented until 2025-03 [KDS]; AKS now runs dual-stack on
+		// Overlay only [DS], so DualStack stays false: set it in a custom
+		// Spec to model a cluster created before.
 		s.DefaultPodCIDR = defaultPodCIDR
 		s.Policies = []Policy{PolicyCalico}
 		s.Limitations = []string{

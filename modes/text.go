@@ -6,77 +6,38 @@ import "github.com/ipcap/ipcap/internal/enum"
 // other text encoding), so that a Spec or a cluster survives a round trip.
 
 // MarshalText writes "Linux" or "Windows".
-func (o OS) MarshalText() ([]byte, error) { return enum.Text(osNames[:], uint8(o), "modes.OS") }
+func (o OS) MarshalText() ([]byte, error) { return osNames.Text(o) }
 
 // UnmarshalText reads ParseOS's forms.
-func (o *OS) UnmarshalText(b []byte) error {
-	v, err := ParseOS(string(b))
-	if err == nil {
-		*o = v
-	}
-	return err
-}
+func (o *OS) UnmarshalText(b []byte) error { return enum.Unmarshal(b, o, ParseOS) }
 
 // MarshalText writes "none", "azure", "calico" or "cilium".
-func (p Policy) MarshalText() ([]byte, error) {
-	return enum.Text(policyNames[:], uint8(p), "modes.Policy")
-}
+func (p Policy) MarshalText() ([]byte, error) { return policyNames.Text(p) }
 
 // UnmarshalText reads ParsePolicy's forms.
-func (p *Policy) UnmarshalText(b []byte) error {
-	v, err := ParsePolicy(string(b))
-	if err == nil {
-		*p = v
-	}
-	return err
-}
+func (p *Policy) UnmarshalText(b []byte) error { return enum.Unmarshal(b, p, ParsePolicy) }
 
 // MarshalText writes String's form; an invalid Source is an error.
-func (s Source) MarshalText() ([]byte, error) {
-	return enum.Text(sourceNames[:], uint8(s), "modes.Source")
-}
+func (s Source) MarshalText() ([]byte, error) { return sourceNames.Text(s) }
 
 // UnmarshalText reads ParseSource's forms.
-func (s *Source) UnmarshalText(b []byte) error {
-	v, err := ParseSource(string(b))
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+func (s *Source) UnmarshalText(b []byte) error { return enum.Unmarshal(b, s, ParseSource) }
 
 // MarshalText writes String's form, "" for the zero Unit; an invalid Unit
 // is an error.
-func (u Unit) MarshalText() ([]byte, error) { return enum.Text(unitNames[:], uint8(u), "modes.Unit") }
+func (u Unit) MarshalText() ([]byte, error) { return unitNames.Text(u) }
 
 // UnmarshalText reads ParseUnit's forms.
-func (u *Unit) UnmarshalText(b []byte) error {
-	v, err := ParseUnit(string(b))
-	if err == nil {
-		*u = v
-	}
-	return err
-}
+func (u *Unit) UnmarshalText(b []byte) error { return enum.Unmarshal(b, u, ParseUnit) }
 
 // MarshalText writes String's form, "" for the zero Dataplane; an invalid
 // Dataplane is an error.
-func (d Dataplane) MarshalText() ([]byte, error) {
-	return enum.Text(dataplaneNames[:], uint8(d), "modes.Dataplane")
-}
+func (d Dataplane) MarshalText() ([]byte, error) { return dataplaneNames.Text(d) }
 
 // UnmarshalText reads ParseDataplane's forms.
-func (d *Dataplane) UnmarshalText(b []byte) error {
-	v, err := ParseDataplane(string(b))
-	if err == nil {
-		*d = v
-	}
-	return err
-}
+func (d *Dataplane) UnmarshalText(b []byte) error { return enum.Unmarshal(b, d, ParseDataplane) }
 
-// parse returns the value whose name is s, or a *FieldError naming what.
-func parse(s string, names []string, what string) (uint8, error) {
-	if v, ok := enum.Parse(s, names); ok {
-		return v, nil
-	}
-	return 0, &FieldError{Field: what, Value: s, Reason: "unknown " + what + " (want " + enum.Want(names) + ")"}
+// fieldError is the parse error of the modes' enums.
+func fieldError(field, value, reason string) error {
+	return &FieldError{Field: field, Value: value, Reason: reason}
 }

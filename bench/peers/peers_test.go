@@ -91,18 +91,24 @@ func TestBlocksCorrect(t *testing.T) {
 	}
 }
 
+// addrImpl returns the implementation named name.
+func addrImpl(t *testing.T, name string) peers.AddrImpl {
+	t.Helper()
+	for _, i := range peers.AddrImpls() {
+		if i.Name == name {
+			return i
+		}
+	}
+	t.Fatalf("no implementation named %q", name)
+	return peers.AddrImpl{}
+}
+
 // TestBoundLargeSpace walks bound through more than one summary word (a
 // /10: 65,536 words, 1,024 summary words): fill in order, free two slots
 // far apart, and find them again from a cursor past both.
 func TestBoundLargeSpace(t *testing.T) {
 	space := netip.MustParsePrefix("10.64.0.0/10")
-	var impl peers.AddrImpl
-	for _, i := range peers.AddrImpls() {
-		if i.Name == "bound" {
-			impl = i
-		}
-	}
-	a, err := impl.New(space)
+	a, err := addrImpl(t, "bound").New(space)
 	require.NoError(t, err)
 	want := space.Addr()
 	for range 1 << 22 {
@@ -130,13 +136,7 @@ func TestBoundLargeSpace(t *testing.T) {
 // TestBoundFirstFit: bound-ff hands out the lowest free slot.
 func TestBoundFirstFit(t *testing.T) {
 	space := netip.MustParsePrefix("10.64.0.0/18")
-	var impl peers.AddrImpl
-	for _, i := range peers.AddrImpls() {
-		if i.Name == "bound-ff" {
-			impl = i
-		}
-	}
-	a, err := impl.New(space)
+	a, err := addrImpl(t, "bound-ff").New(space)
 	require.NoError(t, err)
 	for range 1 << 14 {
 		_, err := a.Allocate()

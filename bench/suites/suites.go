@@ -14,6 +14,7 @@ import (
 
 	"github.com/ipcap/ipcap/bench/peers"
 	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/internal/liveheap"
 	"github.com/ipcap/ipcap/ipam"
 	"github.com/ipcap/ipcap/modes"
 	"go4.org/netipx"
@@ -197,24 +198,12 @@ func LivePodsPerNode(b *testing.B, impl peers.AddrImpl) {
 // live measures the heap that what build returns holds (once, untimed:
 // runtime.GC and ReadMemStats stay out of the timed loop), then times build.
 func live(b *testing.B, build func() any) {
-	held := heldBy(build)
+	held := liveheap.Held(build)
 	b.ReportAllocs()
 	for b.Loop() {
 		runtime.KeepAlive(build())
 	}
 	b.ReportMetric(float64(held), "heap-B")
-}
-
-// heldBy returns how much more heap is live while build's result is kept.
-func heldBy(build func() any) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	v := build()
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(v)
-	return after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
 }
 
 // Churn fills a /24, then each op releases a random address and allocates

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -90,6 +91,8 @@ type networkDoc struct {
 	plugin, pluginMode, dataplane, policy str
 	podCIDR, serviceCIDR, dnsServiceIP    str
 	podCIDRs, serviceCIDRs                []str
+	ipFamilies                            []str
+	ipFamiliesPath                        string // where ipFamilies was, "" when absent or null
 }
 
 type poolDoc struct {
@@ -213,8 +216,53 @@ func (n *networkDoc) field(r *reader, key, path string) error {
 		return r.strings(path, `a list of CIDR strings such as ["10.0.0.0/16"]`, `a CIDR string such as "10.0.0.0/16"`, &n.serviceCIDRs)
 	case "dnsserviceip":
 		return r.string(path, `an IP address string such as "10.0.0.10"`, &n.dnsServiceIP)
+	case "ipfamilies":
+		present, err := r.stringList(path, ipFamiliesWant, `"IPv4" or "IPv6"`, &n.ipFamilies)
+		n.ipFamiliesPath = ""
+		if present {
+			n.ipFamiliesPath = path
+		}
+		return err
 	}
 	return r.skip(path)
+}
+
+const ipFamiliesWant = `["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`
+
+// dualStack reads networkProfile.ipFamilies: absent (or null) and ["IPv4"]
+// are single-stack, IPv4 and IPv6 in either order dual-stack. Names match
+// without regard to case, as Azure's do. An empty list, another name, a
+// name given twice and IPv6 alone (AKS has no single-stack IPv6) are
+// errors.
+func (n *networkDoc) dualStack() (bool, error) {
+	if n.ipFamiliesPath == "" {
+		return false, nil
+	}
+	bad := func(path, format string, args ...any) (bool, error) {
+		return false, &Error{Path: path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
+	}
+	if len(n.ipFamilies) == 0 {
+		return bad(n.ipFamiliesPath, "an empty list: want %s", ipFamiliesWant)
+	}
+	var seen [2]string // path of IPv4, IPv6
+	for _, f := range n.ipFamilies {
+		k := 0
+		switch {
+		case strings.EqualFold(f.v, "IPv4"):
+		case strings.EqualFold(f.v, "IPv6"):
+			k = 1
+		default:
+			return bad(f.path, `%s: want "IPv4" or "IPv6"`, quote(f.v))
+		}
+		if seen[k] != "" {
+			return bad(f.path, "%s: the family is listed twice (at %s too): want %s", quote(f.v), seen[k], ipFamiliesWant)
+		}
+		seen[k] = f.path
+	}
+	if seen[0] == "" {
+		return bad(n.ipFamiliesPath, "[%s]: AKS has no IPv6 single-stack clusters: want %s", quote(n.ipFamilies[0].v), ipFamiliesWant)
+	}
+	return seen[1] != "", nil
 }
 
 func (p *poolDoc) field(r *reader, key, path string) error {
@@ -277,31 +325,100 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 // cluster's pools hold at their counts (at maxPods pods a node). Network
 // plugin "none" reads as modes.BYOCNICalico; set Mode to BYOCNICilium for a
 // Cilium cluster, and Cluster.CNIPool to the CNI's own pool, which the
-// document does not hold (its podCidr stays AKS's PodCIDRs). IPv6 pod and service ranges of dual-stack clusters are
-// left out: ipcap models IPv4.
+// document does not hold (its podCidr stays AKS's PodCIDRs).
+//
+// networkProfile.ipFamilies ["IPv4", "IPv6"] (in either order, names
+// without regard to case) makes a dual-stack cluster (Cluster.DualStack);
+// absent, null or ["IPv4"] a single-stack one. An empty list, another
+// name, a name given twice or "IPv6" alone is an error. IPv6 ranges are
+// kept wherever they are written, beside the IPv4 ones and in the
+// document's order: podCidrs, serviceCidrs, a VNet's
+// addressSpace.addressPrefixes and a subnet's addressPrefix(es). As with
+// IPv4, podCidrs and serviceCidrs win over podCidr and serviceCidr, and a
+// subnet's addressPrefixes over its addressPrefix, when both are given;
+// both are checked. capacity.Validate judges the ranges of each family: a
+// single-stack cluster's subnets and VNet may hold IPv6 prefixes, its pod
+// and service ranges may not. Reserved counts IPv4 addresses, but a
+// subnet's ipConfigurations do not say their family: in a subnet with an
+// IPv6 prefix, another holder's IPv6 configuration (the IPv6 frontend of a
+// dual-stack internal load balancer, a dual-stack VM's second
+// configuration) counts as an IPv4 address, so Reserved may be too high
+// there. The cluster's own nodes' configurations of both families are
+// left out, as above.
 //
 // Each document may hold at most MaxDocumentSize bytes. Errors are *Error
 // values that name the document, the JSON path of the value at fault (as
 // written, with list indexes) or a byte offset, the value, and what was
 // expected; the first problem in the document is reported.
 func ReadCluster(cluster io.Reader, network ...io.Reader) (capacity.Cluster, error) {
-	names := make([]string, len(network))
-	for i := range network {
-		names[i] = fmt.Sprintf("network[%d]", i)
-	}
-	return read("cluster", cluster, names, network)
+	r, err := readAll("cluster", cluster, network, read)
+	return r.c, err
 }
 
 // ReadFiles is ReadCluster on files: it opens and reads the cluster
 // document and the network documents at the paths given, and its errors
 // name the file.
 func ReadFiles(cluster string, network ...string) (capacity.Cluster, error) {
-	cf, nets, err := openAll(cluster, network)
+	r, err := readFiles(cluster, network, read)
+	return r.c, err
+}
+
+// ReadClusterWithSources is ReadCluster that also says where each field of
+// the cluster was read: the document ("cluster", "network[i]"), its JSON
+// path as written and its value. Its Explain tells the problems
+// Cluster.Validate finds (and Analyze, Check, Simulate and Forecast
+// return) in the documents' words:
+//
+//	c, src, err := aksjson.ReadFilesWithSources("aks.json", "vnet.json")
+//	...
+//	_, err = capacity.Analyze(c)
+//	err = src.Explain(err) // aks.json: agentPoolProfiles[1].maxPods: 300 is outside 10–250
+//
+// Reading does not validate the cluster: a caller may change it first (its
+// mode, say), and the fields it leaves alone keep their sources.
+func ReadClusterWithSources(cluster io.Reader, network ...io.Reader) (capacity.Cluster, capacity.Sources, error) {
+	r, err := readAll("cluster", cluster, network, read)
+	return r.c, r.src, err
+}
+
+// ReadFilesWithSources is ReadClusterWithSources on files, as ReadFiles:
+// the sources name the files.
+func ReadFilesWithSources(cluster string, network ...string) (capacity.Cluster, capacity.Sources, error) {
+	r, err := readFiles(cluster, network, read)
+	return r.c, r.src, err
+}
+
+// withSources is a cluster and where its fields were read.
+type withSources struct {
+	c   capacity.Cluster
+	src capacity.Sources
+}
+
+// readDocs reads a first document (the cluster, or the clusters of an
+// estate) with the network documents; names names the network documents.
+type readDocs[T any] func(firstName string, first io.Reader, names []string, network []io.Reader) (T, error)
+
+// readAll reads the first document and the network documents with read,
+// naming the network documents "network[i]".
+func readAll[T any](firstName string, first io.Reader, network []io.Reader, read readDocs[T]) (T, error) {
+	names := make([]string, len(network))
+	for i := range network {
+		names[i] = fmt.Sprintf("network[%d]", i)
+	}
+	return read(firstName, first, names, network)
+}
+
+// readFiles opens the first document and the network documents at the
+// paths given, reads them with read, naming each by its path, and closes
+// them.
+func readFiles[T any](first string, network []string, read readDocs[T]) (T, error) {
+	cf, nets, err := openAll(first, network)
 	if err != nil {
-		return capacity.Cluster{}, err
+		var zero T
+		return zero, err
 	}
 	defer closeAll(cf, nets)
-	return read(cluster, cf, network, nets)
+	return read(first, cf, network, nets)
 }
 
 // openAll opens the first document and the network documents; its errors
@@ -352,25 +469,25 @@ func readNetworks(names []string, network []io.Reader) (*networks, error) {
 	return nets, nil
 }
 
-func read(clusterName string, cluster io.Reader, names []string, network []io.Reader) (capacity.Cluster, error) {
+func read(clusterName string, cluster io.Reader, names []string, network []io.Reader) (withSources, error) {
 	d, err := readClusterDoc(newReader(clusterName, cluster))
 	if err != nil {
-		return capacity.Cluster{}, err
+		return withSources{}, err
 	}
 	nets, err := readNetworks(names, network)
 	if err != nil {
-		return capacity.Cluster{}, err
+		return withSources{}, err
 	}
 	c, keys, err := build(clusterName, d, nets, false)
 	if err != nil {
-		return capacity.Cluster{}, err
+		return withSources{}, err
 	}
 	own := held(&c)
 	rg := []string{strings.ToLower(d.active().nodeRG.v)}
 	for i, key := range keys {
 		c.Subnets[i].Reserved = nets.reserved(key, rg, own[c.Subnets[i].Name])
 	}
-	return c, nil
+	return withSources{c, sources(clusterName, d, nets, &c, keys)}, nil
 }
 
 // build turns a cluster document into a Cluster whose Subnets are those
@@ -428,6 +545,9 @@ func build(doc string, d *clusterDoc, nets *networks, inEstate bool) (capacity.C
 	c := capacity.Cluster{Name: d.name.v, Mode: poolMode, KubernetesVersion: p.version.v}
 	if c.Policy, err = modes.ParsePolicy(np.policy.v); err != nil {
 		return fail(np.policy.path, "%s: unknown policy engine (want azure, calico or cilium)", quote(np.policy.v))
+	}
+	if c.DualStack, err = np.dualStack(); err != nil {
+		return capacity.Cluster{}, nil, withDoc(err, doc)
 	}
 	if c.PodCIDRs, err = prefixes(np.podCIDR, np.podCIDRs); err != nil {
 		return capacity.Cluster{}, nil, withDoc(err, doc)
@@ -529,8 +649,8 @@ func withDoc(err error, doc string) error {
 }
 
 // prefixes parses the singular field and the plural list, both of which
-// must be well formed, and returns the list's IPv4 ranges, or the singular
-// field's when the list is empty.
+// must be well formed, and returns the list's ranges (IPv4 and IPv6, in
+// document order), or the singular field's when the list is empty.
 func prefixes(one str, many []str) ([]netip.Prefix, error) {
 	bad := func(s str) error {
 		return &Error{Path: s.path, Offset: -1, Msg: fmt.Sprintf("%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))}
@@ -549,11 +669,9 @@ func prefixes(one str, many []str) ([]netip.Prefix, error) {
 		if err != nil {
 			return nil, bad(s)
 		}
-		if p.Addr().Is4() {
-			out = append(out, p)
-		}
+		out = append(out, p)
 	}
-	if len(many) == 0 && single.IsValid() && single.Addr().Is4() {
+	if len(many) == 0 && single.IsValid() {
 		out = append(out, single)
 	}
 	return out, nil
@@ -570,4 +688,76 @@ func vnetID(subnetID string) string {
 func vnetName(subnetID string) string {
 	v := vnetID(subnetID)
 	return v[strings.LastIndex(v, "/")+1:]
+}
+
+// sources returns where the fields of c, which build made of d with the
+// subnets of keys, were read: the cluster document doc and the network
+// documents.
+func sources(doc string, d *clusterDoc, nets *networks, c *capacity.Cluster, keys []string) capacity.Sources {
+	src := capacity.Sources{}
+	set := func(field string, s capacity.Source) {
+		if !s.IsZero() {
+			src[field] = s
+		}
+	}
+	text := func(field string, s str) { set(field, source(doc, s)) }
+	number := func(field string, n num) {
+		if n.path != "" {
+			src[field] = capacity.Source{File: doc, Path: n.path, Value: strconv.Itoa(n.v)}
+		}
+	}
+	list := func(field string, one str, many []str) {
+		if len(many) == 0 {
+			text(field, one)
+			text(field+"[0]", one)
+			return
+		}
+		set(field, capacity.Source{File: doc, Path: strings.TrimSuffix(many[0].path, "[0]")})
+		for i, s := range many {
+			text(field+"["+strconv.Itoa(i)+"]", s)
+		}
+	}
+	p := d.active()
+	np := &p.net
+	text("KubernetesVersion", p.version)
+	text("Policy", np.policy)
+	if np.ipFamiliesPath != "" {
+		set("DualStack", capacity.Source{File: doc, Path: np.ipFamiliesPath})
+	}
+	list("PodCIDRs", np.podCIDR, np.podCIDRs)
+	list("ServiceCIDRs", np.serviceCIDR, np.serviceCIDRs)
+	text("DNSServiceIP", np.dnsServiceIP)
+	if p.poolsPath != "" {
+		set("Pools", capacity.Source{File: doc, Path: p.poolsPath})
+	}
+	for i := range c.Pools {
+		ap := &p.pools[i]
+		f := "Pools[" + strconv.Itoa(i) + "]"
+		set(f, capacity.Source{File: doc, Path: ap.path})
+		text(f+".Name", ap.name)
+		number(f+".Count", ap.count)
+		if ap.enableAutoScaling {
+			number(f+".MinCount", ap.minCount)
+			number(f+".MaxCount", ap.maxCount)
+		}
+		number(f+".MaxPods", ap.maxPods)
+		text(f+".OS", ap.osType)
+		text(f+".Mode", ap.mode)
+		text(f+".Spot", ap.priority)
+		text(f+".MaxSurge", ap.maxSurge)
+		text(f+".MaxUnavailable", ap.maxUnavailable)
+		text(f+".NodeSubnet", ap.vnetSubnetID)
+		text(f+".PodSubnet", ap.podSubnetID)
+	}
+	managed := false
+	for k, key := range keys {
+		nets.subnetSources(src, "Subnets["+strconv.Itoa(k)+"]", key)
+		managed = managed || nets.subnets[key] == nil
+	}
+	if !managed {
+		for i, s := range nets.vnetSrc {
+			set("VNet["+strconv.Itoa(i)+"]", s)
+		}
+	}
+	return src
 }

@@ -241,27 +241,39 @@ type str struct {
 	path string
 }
 
-// string reads a string or null at path into dst.
-func (r *reader) string(path, want string, dst *str) error {
+// scalar reads a T or null at path and hands a T, with its offset, to
+// set; null sets nothing, and any other value is not want.
+func scalar[T any](r *reader, path, want string, set func(v T, off int64) error) error {
 	t, off, err := r.token()
-	if err != nil {
+	if err != nil || t == nil {
 		return err
 	}
-	switch v := t.(type) {
-	case nil:
-		return nil
-	case string:
-		*dst = str{v, path}
-		return nil
+	if v, ok := t.(T); ok {
+		return set(v, off)
 	}
 	return r.wrong(path, off, t, want)
+}
+
+// string reads a string or null at path into dst.
+func (r *reader) string(path, want string, dst *str) error {
+	return scalar(r, path, want, func(v string, _ int64) error {
+		*dst = str{v, path}
+		return nil
+	})
 }
 
 // strings reads a list of strings at path; null elements are errors. want
 // describes a list, elem its elements.
 func (r *reader) strings(path, want, elem string, dst *[]str) error {
+	_, err := r.stringList(path, want, elem, dst)
+	return err
+}
+
+// stringList is strings that also reports whether the list was there: not
+// null or absent.
+func (r *reader) stringList(path, want, elem string, dst *[]str) (present bool, err error) {
 	*dst = nil
-	_, err := r.array(path, want, func(i int, p string) error {
+	return r.array(path, want, func(i int, p string) error {
 		t, off, err := r.token()
 		if err != nil {
 			return err
@@ -273,7 +285,6 @@ func (r *reader) strings(path, want, elem string, dst *[]str) error {
 		*dst = append(*dst, str{s, p})
 		return nil
 	})
-	return err
 }
 
 // num is a whole number and where it was found; path is "" when unset.
@@ -284,41 +295,24 @@ type num struct {
 
 // integer reads a whole number or null at path into dst.
 func (r *reader) integer(path string, dst *num) error {
-	t, off, err := r.token()
-	if err != nil {
-		return err
-	}
-	switch v := t.(type) {
-	case nil:
-		return nil
-	case json.Number:
+	return scalar(r, path, "a whole number", func(v json.Number, off int64) error {
 		n, err := strconv.Atoi(string(v))
-		if err != nil {
-			if errors.Is(err, strconv.ErrRange) {
-				return r.errAt(path, off, "%s: out of range", show(t))
-			}
-			return r.wrong(path, off, t, "a whole number")
+		if errors.Is(err, strconv.ErrRange) {
+			return r.errAt(path, off, "%s: out of range", show(v))
+		} else if err != nil {
+			return r.wrong(path, off, v, "a whole number")
 		}
 		*dst = num{n, path}
 		return nil
-	}
-	return r.wrong(path, off, t, "a whole number")
+	})
 }
 
 // boolean reads true, false or null at path into dst.
 func (r *reader) boolean(path string, dst *bool) error {
-	t, off, err := r.token()
-	if err != nil {
-		return err
-	}
-	switch v := t.(type) {
-	case nil:
-		return nil
-	case bool:
+	return scalar(r, path, "true or false", func(v bool, _ int64) error {
 		*dst = v
 		return nil
-	}
-	return r.wrong(path, off, t, "true or false")
+	})
 }
 
 // skip reads and discards one value, however nested (to maxDepth).

@@ -1,8 +1,8 @@
 package aksjson
 
 import (
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -49,50 +49,78 @@ import (
 // not the estate's. Errors are *Error values as ReadCluster's; the
 // clusters document is "clusters" and the network documents "network[i]".
 func ReadEstate(clusters io.Reader, network ...io.Reader) (capacity.Estate, error) {
-	names := make([]string, len(network))
-	for i := range network {
-		names[i] = fmt.Sprintf("network[%d]", i)
-	}
-	return readEstate("clusters", clusters, names, network)
+	r, err := readAll("clusters", clusters, network, readEstate)
+	return r.e, err
 }
 
 // ReadEstateFiles is ReadEstate on files: it opens and reads the clusters
 // document and the network documents at the paths given, and its errors
 // name the file.
 func ReadEstateFiles(clusters string, network ...string) (capacity.Estate, error) {
-	cf, nets, err := openAll(clusters, network)
-	if err != nil {
-		return capacity.Estate{}, err
-	}
-	defer closeAll(cf, nets)
-	return readEstate(clusters, cf, network, nets)
+	r, err := readFiles(clusters, network, readEstate)
+	return r.e, err
 }
 
-func readEstate(clustersName string, clusters io.Reader, names []string, network []io.Reader) (capacity.Estate, error) {
+// ReadEstateWithSources is ReadEstate that also says where each field of
+// the estate was read, as ReadClusterWithSources does for a cluster. Its
+// Explain tells the problems AnalyzeEstate and the Estate's methods find
+// — the estate's own, and a cluster's in an *capacity.EstateError — in
+// the documents' words.
+func ReadEstateWithSources(clusters io.Reader, network ...io.Reader) (capacity.Estate, capacity.EstateSources, error) {
+	r, err := readAll("clusters", clusters, network, readEstate)
+	return r.e, r.src, err
+}
+
+// ReadEstateFilesWithSources is ReadEstateWithSources on files, as
+// ReadEstateFiles: the sources name the files.
+func ReadEstateFilesWithSources(clusters string, network ...string) (capacity.Estate, capacity.EstateSources, error) {
+	r, err := readFiles(clusters, network, readEstate)
+	return r.e, r.src, err
+}
+
+// estateWithSources is an estate and where its fields were read.
+type estateWithSources struct {
+	e   capacity.Estate
+	src capacity.EstateSources
+}
+
+func readEstate(clustersName string, clusters io.Reader, names []string, network []io.Reader) (estateWithSources, error) {
+	e, src, err := buildEstate(clustersName, clusters, names, network)
+	return estateWithSources{e, src}, err
+}
+
+func buildEstate(clustersName string, clusters io.Reader, names []string, network []io.Reader) (capacity.Estate, capacity.EstateSources, error) {
 	docs, err := readClusters(newReader(clustersName, clusters))
 	if err != nil {
-		return capacity.Estate{}, err
+		return capacity.Estate{}, capacity.EstateSources{}, err
 	}
 	nets, err := readNetworks(names, network)
 	if err != nil {
-		return capacity.Estate{}, err
+		return capacity.Estate{}, capacity.EstateSources{}, err
 	}
 	var (
 		cs       = make([]capacity.Cluster, len(docs))
 		rgs      = make([]string, len(docs))
-		heldBy   = make([]map[string]int, len(docs)) // by subnet key
-		users    = map[string][]int{}                // subnet key → the clusters that use it
-		firstUse []string                            // subnet keys in the order first used
+		heldBy   = make([]map[string]int, len(docs))   // by subnet key
+		users    = map[string][]int{}                  // subnet key → the clusters that use it
+		firstUse []string                              // subnet keys in the order first used
+		base     = make([]capacity.Sources, len(docs)) // each cluster's sources but of its subnets and VNet
 	)
 	for i, d := range docs {
 		c, keys, err := build(clustersName, d, nets, true)
 		if err != nil {
-			return capacity.Estate{}, err
+			return capacity.Estate{}, capacity.EstateSources{}, err
+		}
+		base[i] = sources(clustersName, d, nets, &c, keys)
+		for f := range base[i] {
+			if strings.HasPrefix(f, "Subnets[") || strings.HasPrefix(f, "VNet[") {
+				delete(base[i], f)
+			}
 		}
 		p := d.active()
 		rgs[i] = strings.ToLower(p.nodeRG.v)
 		if rgs[i] == "" && len(docs) > 1 {
-			return capacity.Estate{}, &Error{Doc: clustersName, Path: join(p.base, "nodeResourceGroup"), Offset: -1,
+			return capacity.Estate{}, capacity.EstateSources{}, &Error{Doc: clustersName, Path: join(p.base, "nodeResourceGroup"), Offset: -1,
 				Msg: "missing: with several clusters, subnet addresses are told apart by each cluster's node resource group"}
 		}
 		// Name subnets by key until every cluster is read.
@@ -155,7 +183,65 @@ func readEstate(clustersName string, clusters io.Reader, names []string, network
 		}
 	}
 	e.Clusters = cs
-	return e, nil
+	return e, estateSources(nets, all, users, base), nil
+}
+
+// estateSources returns where the fields of the estate readEstate made
+// were read: base[i] holds cluster i's but of its subnets and VNet, all
+// the subnet keys in the estate's order (those used by several clusters
+// or none are the estate's Subnets, in this order), users the clusters
+// that use each.
+func estateSources(nets *networks, all []string, users map[string][]int, base []capacity.Sources) capacity.EstateSources {
+	src := capacity.EstateSources{Estate: capacity.Sources{}, Clusters: make([]capacity.Sources, len(base))}
+	vnet := func(s capacity.Sources, prefix string) {
+		for j, v := range nets.vnetSrc {
+			if !v.IsZero() {
+				s[prefix+"VNet["+strconv.Itoa(j)+"]"] = v
+			}
+		}
+	}
+	vnet(src.Estate, "")
+	shared := 0
+	own := make([]int, len(base))        // subnets of each cluster's own so far
+	named := make([][]string, len(base)) // estate subnets each cluster names, in order
+	for _, key := range all {
+		u := users[key]
+		if len(u) == 1 {
+			i := u[0]
+			nets.subnetSources(src.Estate, "Clusters["+strconv.Itoa(i)+"].Subnets["+strconv.Itoa(own[i])+"]", key)
+			own[i]++
+			continue
+		}
+		nets.subnetSources(src.Estate, "Subnets["+strconv.Itoa(shared)+"]", key)
+		shared++
+		for _, i := range u {
+			named[i] = append(named[i], key)
+		}
+	}
+	for i, b := range base {
+		c := capacity.Sources{}
+		prefix := "Clusters[" + strconv.Itoa(i) + "]."
+		for f, v := range b {
+			c[f] = v
+			src.Estate[prefix+f] = v
+		}
+		// As the estate analyses the cluster: its own subnets, then the
+		// estate's its pools name; the estate's VNet.
+		k := 0
+		for _, key := range all {
+			if u := users[key]; len(u) == 1 && u[0] == i {
+				nets.subnetSources(c, "Subnets["+strconv.Itoa(k)+"]", key)
+				k++
+			}
+		}
+		for _, key := range named[i] {
+			nets.subnetSources(c, "Subnets["+strconv.Itoa(k)+"]", key)
+			k++
+		}
+		vnet(c, "")
+		src.Clusters[i] = c
+	}
+	return src
 }
 
 // subnetNames names the subnets of keys: by name where that is unique, else

@@ -164,18 +164,17 @@ func TestReadClusterAttribution(t *testing.T) {
 
 	// Without nodeResourceGroup, the older rule: every scale set named
 	// "aks-…" is the cluster's, beta's and delta's too: 11 less 6 + 2 + 1.
-	doc, err := os.ReadFile("testdata/estate-alpha.json")
-	require.NoError(t, err)
-	noRG := strings.Replace(string(doc), `"nodeResourceGroup"`, `"nodeResourceGroupX"`, 1)
-	require.NotEqual(t, string(doc), noRG)
+	doc := testdata(t, "estate-alpha.json")
+	noRG := strings.Replace(doc, `"nodeResourceGroup"`, `"nodeResourceGroupX"`, 1)
+	require.NotEqual(t, doc, noRG)
 	c, err := aksjson.ReadCluster(strings.NewReader(noRG), open(t, network...)...)
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 1}, []int{c.Subnets[0].Reserved, c.Subnets[1].Reserved},
 		"nodes: the load balancer and the jump box; pods: the private endpoint")
 
 	// The resource group is matched without regard to case.
-	upper := strings.Replace(string(doc), `"MC_rg-apps_alpha_westeurope"`, `"MC_RG-APPS_ALPHA_WESTEUROPE"`, 1)
-	require.NotEqual(t, string(doc), upper)
+	upper := strings.Replace(doc, `"MC_rg-apps_alpha_westeurope"`, `"MC_RG-APPS_ALPHA_WESTEUROPE"`, 1)
+	require.NotEqual(t, doc, upper)
 	c, err = aksjson.ReadCluster(strings.NewReader(upper), open(t, network...)...)
 	require.NoError(t, err)
 	assert.Equal(t, alpha.Subnets, c.Subnets)
@@ -212,14 +211,10 @@ func TestReadEstateSameSubnetNames(t *testing.T) {
 }
 
 func TestReadEstateErrors(t *testing.T) {
-	list, err := os.ReadFile("testdata/estate-aks-list.json")
-	require.NoError(t, err)
-	graph, err := os.ReadFile("testdata/estate-graph.json")
-	require.NoError(t, err)
-	subnets, err := os.ReadFile("testdata/estate-subnets.json")
-	require.NoError(t, err)
-	vnet, err := os.ReadFile("testdata/estate-vnet.json")
-	require.NoError(t, err)
+	list := testdata(t, "estate-aks-list.json")
+	graph := testdata(t, "estate-graph.json")
+	subnets := testdata(t, "estate-subnets.json")
+	vnet := testdata(t, "estate-vnet.json")
 	nth := func(s, old, new string, n int) string { // replaces the nth (from 1) occurrence
 		i := -1
 		for range n {
@@ -233,30 +228,30 @@ func TestReadEstateErrors(t *testing.T) {
 		network  []string
 		want     string
 	}{
-		{"wrong type in the third cluster", nth(string(list), `"count": 3`, `"count": "3"`, 4), []string{string(vnet)},
+		{"wrong type in the third cluster", nth(list, `"count": 3`, `"count": "3"`, 4), []string{vnet},
 			`aksjson: clusters: [2].agentPoolProfiles[0].count: "3": want a whole number`},
-		{"Resource Graph row", nth(string(graph), `"maxSurge": "1"`, `"maxSurge": 1`, 2), []string{string(vnet)},
+		{"Resource Graph row", nth(graph, `"maxSurge": "1"`, `"maxSurge": 1`, 2), []string{vnet},
 			`aksjson: clusters: data[1].properties.agentPoolProfiles[0].upgradeSettings.maxSurge: 1: want a string such as "33%" or "3"`},
-		{"missing node resource group", strings.Replace(string(graph), `"nodeResourceGroup"`, `"x"`, 1), []string{string(vnet)},
+		{"missing node resource group", strings.Replace(graph, `"nodeResourceGroup"`, `"x"`, 1), []string{vnet},
 			`aksjson: clusters: data[0].properties.nodeResourceGroup: missing: with several clusters`},
-		{"missing subnet", string(list), nil,
+		{"missing subnet", list, nil,
 			`aksjson: clusters: [0].agentPoolProfiles[0].vnetSubnetId: "` + spokeSub + `nodes": no network document describes this subnet`},
-		{"AKS-managed VNet", strings.Replace(string(list), `"vnetSubnetId": "`+spokeSub+`gamma-nodes"`, `"vnetSubnetId": null`, 1), []string{string(vnet)},
+		{"AKS-managed VNet", strings.Replace(list, `"vnetSubnetId": "`+spokeSub+`gamma-nodes"`, `"vnetSubnetId": null`, 1), []string{vnet},
 			`aksjson: clusters: [2].agentPoolProfiles[0].vnetSubnetId: missing: the pool runs in a VNet AKS manages`},
 		{"empty list", `[]`, nil, `aksjson: clusters: at byte 0: no clusters: the list is empty`},
 		{"empty REST list", `{"value": []}`, nil, `aksjson: clusters: value: no clusters: the list is empty`},
 		{"a number", `7`, nil, "aksjson: clusters: at byte 0: 7: want a list of clusters (the output of `az aks list -o json`)"},
 		{"a cluster that is a string", `["alpha"]`, nil, `aksjson: clusters: [0]: "alpha": want an object (a cluster)`},
 		{"data not a list", `{"data": {"name": "alpha"}}`, nil, `aksjson: clusters: data: an object: want a list of clusters`},
-		{"bad ipConfiguration", string(list), []string{string(vnet), strings.Replace(string(subnets), `"ipConfigurations": [`, `"ipConfigurations": [7, `, 1)},
+		{"bad ipConfiguration", list, []string{vnet, strings.Replace(subnets, `"ipConfigurations": [`, `"ipConfigurations": [7, `, 1)},
 			`aksjson: network[1]: [0].ipConfigurations[0]: 7: want an object (an IP configuration)`},
-		{"subnet list entry neither", string(list), []string{string(vnet), `[{"id": "x", "name": "y"}]`},
+		{"subnet list entry neither", list, []string{vnet, `[{"id": "x", "name": "y"}]`},
 			`aksjson: network[1]: [0]: a list-usage entry needs id and currentValue; a subnet needs id and addressPrefix`},
-		{"subnet list entry without id", string(list), []string{string(vnet), `[{"name": "y", "addressPrefix": "10.30.0.0/24"}]`},
+		{"subnet list entry without id", list, []string{vnet, `[{"name": "y", "addressPrefix": "10.30.0.0/24"}]`},
 			`aksjson: network[1]: [0].id: missing: subnets are matched to pools by ARM ID`},
-		{"bad prefix in a REST subnet list", string(list), []string{`{"value": [{"id": "x", "properties": {"addressPrefix": "10.30.0/22"}}]}`},
+		{"bad prefix in a REST subnet list", list, []string{`{"value": [{"id": "x", "properties": {"addressPrefix": "10.30.0/22"}}]}`},
 			`aksjson: network[0]: value[0].properties.addressPrefix: "10.30.0/22" is not a CIDR`},
-		{"trailing data", string(list) + "]", []string{string(vnet)}, "aksjson: clusters: at byte"},
+		{"trailing data", list + "]", []string{vnet}, "aksjson: clusters: at byte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,8 +268,8 @@ func TestReadEstateErrors(t *testing.T) {
 
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "aks-list.json")
-	require.NoError(t, os.WriteFile(bad, []byte(nth(string(list), `"count": 3`, `"count": -`, 1)), 0o644))
-	_, err = aksjson.ReadEstateFiles(bad, "testdata/estate-vnet.json")
+	require.NoError(t, os.WriteFile(bad, []byte(nth(list, `"count": 3`, `"count": -`, 1)), 0o644))
+	_, err := aksjson.ReadEstateFiles(bad, "testdata/estate-vnet.json")
 	require.Error(t, err)
 	checkMessage(t, err, bad)
 	_, err = aksjson.ReadEstateFiles("testdata/estate-aks-list.json", filepath.Join(dir, "missing.json"))

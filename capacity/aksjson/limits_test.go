@@ -20,9 +20,8 @@ func TestReadFiles(t *testing.T) {
 
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "vnet.json")
-	vnet, err := os.ReadFile("testdata/kubenet-vnet.json")
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(bad, []byte(strings.Replace(string(vnet), `"10.240.0.0/24"`, `24`, 1)), 0o644))
+	vnet := testdata(t, "kubenet-vnet.json")
+	require.NoError(t, os.WriteFile(bad, []byte(strings.Replace(vnet, `"10.240.0.0/24"`, `24`, 1)), 0o644))
 	_, err = aksjson.ReadFiles("testdata/kubenet.json", bad)
 	assert.EqualError(t, err, "aksjson: "+bad+`: subnets[0].addressPrefix: 24: want a CIDR string such as "10.240.0.0/24"`)
 	checkMessage(t, err, bad)
@@ -62,9 +61,8 @@ func TestDocumentSizeLimit(t *testing.T) {
 	// One byte more is refused, in the cluster or in a network document.
 	_, err = aksjson.ReadCluster(padded(aksjson.MaxDocumentSize + 1))
 	assert.EqualError(t, err, "aksjson: cluster: at byte 67108864: the document is larger than 64 MiB, the most aksjson reads")
-	kubenet, err := os.ReadFile("testdata/kubenet.json")
-	require.NoError(t, err)
-	_, err = aksjson.ReadCluster(strings.NewReader(string(kubenet)), io.MultiReader(strings.NewReader("["), &spaces{aksjson.MaxDocumentSize}))
+	kubenet := testdata(t, "kubenet.json")
+	_, err = aksjson.ReadCluster(strings.NewReader(kubenet), io.MultiReader(strings.NewReader("["), &spaces{aksjson.MaxDocumentSize}))
 	assert.ErrorContains(t, err, "aksjson: network[0]: at byte 67108864: the document is larger than 64 MiB")
 	// ReadEstate's clusters document too.
 	_, err = aksjson.ReadEstate(io.MultiReader(strings.NewReader("["), &spaces{aksjson.MaxDocumentSize}))

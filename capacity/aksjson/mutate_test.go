@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -135,9 +134,7 @@ func mutate(v any, at []any, m mutation) any {
 
 func load(t testing.TB, name string) any {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	require.NoError(t, err)
-	dec := json.NewDecoder(bytes.NewReader(b))
+	dec := json.NewDecoder(strings.NewReader(testdata(t, name)))
 	dec.UseNumber()
 	var v any
 	require.NoError(t, dec.Decode(&v))
@@ -163,6 +160,7 @@ func TestMutatedDocumentsSpeakJSON(t *testing.T) {
 		{"podsubnet-static.json", "podsubnet-static-vnet.json"},
 		{"byocni.json", "byocni-vnet.json", "byocni-usage.json"},
 		{"managed.json"},
+		{"dualstack.json", "dualstack-vnet.json"},
 	}, func(first io.Reader, network ...io.Reader) error {
 		_, err := aksjson.ReadCluster(first, network...)
 		return err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -15,11 +16,13 @@ import (
 type netFields struct {
 	hasSpace, hasSubnets, hasPrefix, hasConfigs bool
 
-	space    []str // addressSpace.addressPrefixes
-	subnets  []subnetDoc
-	prefix   str // addressPrefix
-	prefixes []str
-	nics     nics // what holds the subnet's ipConfigurations
+	space        []str // addressSpace.addressPrefixes
+	subnets      []subnetDoc
+	prefix       str // addressPrefix
+	prefixes     []str
+	prefixesPath string // where addressPrefixes was
+	nics         nics   // what holds the subnet's ipConfigurations
+	configsPath  string // where ipConfigurations was
 }
 
 // nics summarises a subnet's ipConfigurations by who holds them: the
@@ -87,18 +90,54 @@ type subnetInfo struct {
 	id      string          // its ARM ID as written
 	counted bool            // its ipConfigurations were listed
 	nics    nics
+	// src is where its fields were read, by field path below the
+	// subnet's ("", ".Name", ".Prefixes", ".Prefixes[1]"); configs is
+	// where its ipConfigurations were, when counted.
+	src     capacity.Sources
+	configs capacity.Source
 }
 
 // networks is what the network documents say.
 type networks struct {
-	subnets map[string]*subnetInfo // by lower-case ARM ID
-	order   []string               // keys of subnets, in the order first described
-	usage   map[string]int         // list-usage currentValue by lower-case ARM ID
-	vnets   []netip.Prefix
+	subnets  map[string]*subnetInfo     // by lower-case ARM ID
+	order    []string                   // keys of subnets, in the order first described
+	usage    map[string]int             // list-usage currentValue by lower-case ARM ID
+	usageSrc map[string]capacity.Source // where each currentValue was
+	vnets    []netip.Prefix
+	vnetSrc  []capacity.Source // where each of vnets was read first
 }
 
 func newNetworks() *networks {
-	return &networks{subnets: map[string]*subnetInfo{}, usage: map[string]int{}}
+	return &networks{subnets: map[string]*subnetInfo{}, usage: map[string]int{}, usageSrc: map[string]capacity.Source{}}
+}
+
+// source is where s was read in the document r reads; the zero Source
+// when s was not set.
+func source(doc string, s str) capacity.Source {
+	if s.path == "" {
+		return capacity.Source{}
+	}
+	return capacity.Source{File: doc, Path: s.path, Value: quote(s.v)}
+}
+
+// subnetSources records in src where the fields of subnet key were read,
+// under field, its path in the cluster or estate ("Subnets[2]").
+func (n *networks) subnetSources(src capacity.Sources, field, key string) {
+	info := n.subnets[key]
+	if info == nil {
+		return
+	}
+	for k, v := range info.src {
+		if !v.IsZero() {
+			src[field+k] = v
+		}
+	}
+	switch {
+	case info.counted:
+		src[field+".Reserved"] = info.configs
+	case n.usageSrc[key] != capacity.Source{}:
+		src[field+".Reserved"] = n.usageSrc[key]
+	}
 }
 
 const notNetwork = "not a VNet, subnet or list-usage document (the output of `az network vnet show`, `az network vnet subnet show`, `az network vnet subnet list` or `az network vnet list-usage`)"
@@ -149,8 +188,9 @@ func (n *networks) read(r *reader) error {
 			if err != nil {
 				return r.errAt(s.path, -1, "%s is not a CIDR such as \"10.0.0.0/16\"", quote(s.v))
 			}
-			if p.Addr().Is4() && !slices.Contains(n.vnets, p) {
+			if !slices.Contains(n.vnets, p) {
 				n.vnets = append(n.vnets, p)
+				n.vnetSrc = append(n.vnetSrc, source(r.doc, s))
 			}
 		}
 		for i := range f.subnets {
@@ -199,7 +239,7 @@ func (f *netFields) field(r *reader, key, path string, vnet bool) error {
 		f.hasPrefix = true
 		return r.string(path, `a CIDR string such as "10.240.0.0/24"`, &f.prefix)
 	case k == "addressprefixes":
-		f.hasPrefix = true
+		f.hasPrefix, f.prefixesPath = true, path
 		return r.strings(path, `a list of CIDR strings such as ["10.240.0.0/24"]`, `a CIDR string such as "10.240.0.0/24"`, &f.prefixes)
 	case k == "ipconfigurations":
 		f.nics = nics{}
@@ -215,6 +255,9 @@ func (f *netFields) field(r *reader, key, path string, vnet bool) error {
 			return err
 		})
 		f.hasConfigs = f.hasConfigs || present
+		if present {
+			f.configsPath = path
+		}
 		return err
 	case vnet && k == "addressspace":
 		present, err := r.object(path, "an object", func(key, path string) error {
@@ -278,6 +321,7 @@ func (n *networks) entries(r *reader, path string, t json.Token, off int64) erro
 			return r.errAt(s.path, -1, "a list-usage entry needs id and currentValue; a subnet needs id and addressPrefix")
 		}
 		n.usage[strings.ToLower(s.id.v)] = current.v
+		n.usageSrc[strings.ToLower(s.id.v)] = capacity.Source{File: r.doc, Path: current.path, Value: strconv.Itoa(current.v)}
 	}
 	_, _, err := r.token() // ']'
 	return err
@@ -289,17 +333,31 @@ func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
 		return r.errAt(join(s.path, "id"), -1, "missing: subnets are matched to pools by ARM ID")
 	}
 	name := s.name.v
+	src := capacity.Sources{"": {File: r.doc, Path: s.path}, ".Name": source(r.doc, s.name)}
 	if name == "" {
 		name = s.id.v[strings.LastIndex(s.id.v, "/")+1:]
+		src[".Name"] = source(r.doc, s.id)
+	}
+	if s.path == "" {
+		src[""] = capacity.Source{File: r.doc} // the document is the subnet
 	}
 	sn := capacity.Subnet{Name: name}
 	list := f.prefixes
+	if len(list) == 0 {
+		src[".Prefixes"] = source(r.doc, f.prefix)
+		src[".Prefixes[0]"] = src[".Prefixes"]
+	} else {
+		src[".Prefixes"] = capacity.Source{File: r.doc, Path: f.prefixesPath}
+		for j, ps := range list {
+			src[".Prefixes["+strconv.Itoa(j)+"]"] = source(r.doc, ps)
+		}
+	}
 	if f.prefix.v != "" {
 		p, err := netip.ParsePrefix(f.prefix.v)
 		if err != nil {
 			return r.errAt(f.prefix.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(f.prefix.v))
 		}
-		if len(list) == 0 && p.Addr().Is4() {
+		if len(list) == 0 {
 			sn.Prefixes = append(sn.Prefixes, p)
 		}
 	}
@@ -308,15 +366,14 @@ func (n *networks) addSubnet(r *reader, s *subnetDoc) error {
 		if err != nil {
 			return r.errAt(ps.path, -1, "%s is not a CIDR such as \"10.240.0.0/24\"", quote(ps.v))
 		}
-		if p.Addr().Is4() {
-			sn.Prefixes = append(sn.Prefixes, p)
-		}
+		sn.Prefixes = append(sn.Prefixes, p) // IPv4 and IPv6 alike, in document order
 	}
 	key := strings.ToLower(s.id.v)
-	info := &subnetInfo{sn: sn, id: s.id.v, counted: f.hasConfigs, nics: f.nics}
+	info := &subnetInfo{sn: sn, id: s.id.v, counted: f.hasConfigs, nics: f.nics, src: src,
+		configs: capacity.Source{File: r.doc, Path: f.configsPath}}
 	if old, ok := n.subnets[key]; ok {
 		if !info.counted && old.counted { // a VNet document without them after a subnet list with them
-			info.counted, info.nics = true, old.nics
+			info.counted, info.nics, info.configs = true, old.nics, old.configs
 		}
 	} else {
 		n.order = append(n.order, key)

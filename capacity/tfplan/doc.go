@@ -17,7 +17,8 @@
 // Every azurerm_kubernetes_cluster becomes one Cluster: its
 // default_node_pool and every azurerm_kubernetes_cluster_node_pool whose
 // kubernetes_cluster_id leads to it become Pools, its network_profile the
-// Mode, Policy, pod and service ranges and DNS service IP. The subnets the
+// Mode, Policy, DualStack (ip_versions), pod and service ranges and DNS
+// service IP. The subnets the
 // pools name in vnet_subnet_id and pod_subnet_id are azurerm_subnet
 // resources (or data sources) of the plan; the VNet is the address_space of
 // the azurerm_virtual_network with the subnet's virtual_network_name and
@@ -42,9 +43,23 @@
 // the AKS-managed VNet (10.224.0.0/12, subnet aksjson.ManagedSubnet,
 // 10.224.0.0/16); absent max_pods and max_surge mean the mode's and the
 // cluster's defaults (zero fields); network plugin "none" reads as
-// modes.BYOCNICalico; IPv6 ranges are left out. Subnet.Reserved is zero: a
-// plan does not know what else uses a subnet. An autoscaled pool without a
-// known node_count starts at min_count, which is what azurerm sends AKS.
+// modes.BYOCNICalico. Subnet.Reserved is zero: a plan does not know what
+// else uses a subnet. An autoscaled pool without a known node_count starts
+// at min_count, which is what azurerm sends AKS.
+//
+// # Dual-stack
+//
+// network_profile ip_versions ["IPv4", "IPv6"] (in either order) makes a
+// dual-stack cluster (Cluster.DualStack); ["IPv4"], [] and null are
+// single-stack, and so is an ip_versions the plan does not know when the
+// configuration does not set it (AKS's default). One the configuration
+// sets to a value not known before apply is an error, as are names other
+// than IPv4 and IPv6, a name given twice and IPv6 alone. IPv6 ranges are
+// kept wherever the plan has them, beside the IPv4 ones and in the plan's
+// order: pod_cidrs, service_cidrs, a subnet's address_prefixes and a
+// VNet's address_space. capacity.Validate judges them: a single-stack
+// cluster's subnets and VNet may hold IPv6 prefixes, its pod and service
+// ranges may not.
 //
 // # Errors
 //
@@ -53,7 +68,9 @@
 // (default_node_pool[0].max_pods), the value as the plan spells it and what
 // was expected. Every field that is read is checked, including redundant
 // ones (pod_cidr beside pod_cidrs, enable_auto_scaling beside
-// auto_scaling_enabled).
+// auto_scaling_enabled). Reading does not validate a cluster: with
+// ReadWithSources, the problems capacity.Cluster.Validate finds are told
+// by resource address, attribute and value too (capacity.Sources.Explain).
 //
 // # Why encoding/json and not terraform-json
 //

@@ -202,6 +202,19 @@ func (o obj) object(key string) (obj, bool, error) {
 	}
 }
 
+// dig reads the object at a path of nested objects; ok is false when one
+// of them is null or absent.
+func (o obj) dig(keys ...string) (obj, bool, error) {
+	for _, k := range keys {
+		var ok bool
+		var err error
+		if o, ok, err = o.object(k); err != nil || !ok {
+			return obj{}, false, err
+		}
+	}
+	return o, true, nil
+}
+
 // list reads a list of objects; null and absent read as nil.
 func (o obj) list(key string) ([]obj, error) {
 	switch v := o.m[key].(type) {
@@ -325,26 +338,16 @@ func parse(r io.Reader) (*plan, error) {
 	} else if p.resources, err = changeResources(doc); err != nil {
 		return nil, err
 	}
-	if ps, ok, err := doc.object("prior_state"); err != nil {
+	if vals, _, err := doc.dig("prior_state", "values"); err != nil {
 		return nil, err
-	} else if ok {
-		if vals, ok, err := ps.object("values"); err != nil {
-			return nil, err
-		} else if ok {
-			if p.prior, err = valueResources(vals, true); err != nil {
-				return nil, err
-			}
-		}
+	} else if p.prior, err = valueResources(vals, true); err != nil {
+		return nil, err
 	}
-	if cfg, ok, err := doc.object("configuration"); err != nil {
+	if root, ok, err := doc.dig("configuration", "root_module"); err != nil {
 		return nil, err
 	} else if ok {
-		if root, ok, err := cfg.object("root_module"); err != nil {
+		if err := p.readConfig("", root, 0); err != nil {
 			return nil, err
-		} else if ok {
-			if err := p.readConfig("", root, 0); err != nil {
-				return nil, err
-			}
 		}
 	}
 	vars, err := doc.objects("variables")
@@ -517,44 +520,4 @@ func (p *plan) readConfig(path string, mod obj, depth int) error {
 		}
 	}
 	return nil
-}
-
-func join(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "." + b
-}
-
-// stripKeys removes instance keys from a module address:
-// module.a[0].module.b["x"] → module.a.module.b.
-func stripKeys(s string) string {
-	var b strings.Builder
-	depth := 0
-	inStr := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case inStr:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inStr = false
-			}
-			continue
-		case c == '[':
-			depth++
-			continue
-		case c == ']' && depth > 0:
-			depth--
-			continue
-		case depth > 0:
-			if c == '"' {
-				inStr = true
-			}
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }

@@ -16,13 +16,20 @@ const (
 // config returns the configuration expressions of resource r (an empty obj
 // when the plan has none).
 func (p *plan) config(r *resource) obj {
-	e := obj{addr: r.addr, path: "configuration"}
-	if cm := p.configs[stripKeys(r.module)]; cm != nil {
-		if ex, ok := cm.resources[r.base]; ok {
-			e.m = ex.m
-		}
+	return obj{m: p.configOf(r.module).resources[r.base].m, addr: r.addr, path: "configuration"}
+}
+
+// noConfig is the configuration of a module the plan does not describe:
+// read only.
+var noConfig cfgModule
+
+// configOf returns the configuration of module instance module, empty when
+// the plan has none.
+func (p *plan) configOf(module string) *cfgModule {
+	if cm := p.configs[stripKeys(module)]; cm != nil {
+		return cm
 	}
-	return e
+	return &noConfig
 }
 
 // byID returns the resource of type typ whose id is id, from the planned
@@ -130,17 +137,10 @@ func (p *plan) follow(f ref, module string, ex obj, depth int, want string) (r *
 		return nil, false, f.fail(nil, "references nested more than 16 deep")
 	}
 	if cv, ok := ex.m["constant_value"]; ok {
-		switch v := cv.(type) {
-		case nil:
-			return nil, true, nil
-		case string:
-			if r := p.byID(v, f.typ); r != nil {
-				return r, true, nil
-			}
-			return nil, false, f.notInPlan(v)
-		default:
-			return nil, false, f.fail(v, "%s where a resource ID belongs", kind(v))
+		if r, found, err := p.constant(f, cv); found || err != nil {
+			return r, found, err
 		}
+		return nil, false, f.fail(cv, "%s where a resource ID belongs", kind(cv))
 	}
 	refs, err := ex.strs("references")
 	if err != nil {
@@ -167,12 +167,20 @@ func (p *plan) follow(f ref, module string, ex obj, depth int, want string) (r *
 	return nil, false, nil
 }
 
-// splitKey splits a trailing instance key: ids["a"] → ids, ["a"].
-func splitKey(s string) (name, key string) {
-	if i := strings.IndexByte(s, '['); i >= 0 {
-		return s[:i], s[i:]
+// constant resolves v, a value given where a reference could stand: null
+// is found and sets nothing, a string is the ID of a resource of f's type,
+// which must be in the plan; any other value is not found.
+func (p *plan) constant(f ref, v any) (r *resource, found bool, err error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, true, nil
+	case string:
+		if r := p.byID(v, f.typ); r != nil {
+			return r, true, nil
+		}
+		return nil, false, f.notInPlan(v)
 	}
-	return s, ""
+	return nil, false, nil
 }
 
 func or(a, b string) string {
@@ -198,31 +206,14 @@ func (p *plan) followVar(f ref, module, name string, depth int, want string) (*r
 		if !ok {
 			return nil, false, nil
 		}
-		switch v := v.(type) {
-		case nil:
-			return nil, true, nil
-		case string:
-			if r := p.byID(v, f.typ); r != nil {
-				return r, true, nil
-			}
-			return nil, false, f.notInPlan(v)
-		}
-		return nil, false, nil
+		return p.constant(f, v)
 	}
 	i := strings.LastIndex(module, "module.")
 	if i < 0 || i > 0 && module[i-1] != '.' {
 		return nil, false, nil // not a module address
 	}
 	parent, call := strings.TrimSuffix(module[:i], "."), stripKeys(module[i+len("module."):])
-	cm := p.configs[stripKeys(parent)]
-	if cm == nil {
-		return nil, false, nil
-	}
-	args, ok := cm.calls[call]
-	if !ok {
-		return nil, false, nil
-	}
-	ex, ok, err := args.object(name)
+	ex, ok, err := p.configOf(parent).calls[call].object(name)
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -232,15 +223,7 @@ func (p *plan) followVar(f ref, module, name string, depth int, want string) (*r
 // followOutput follows module.call.output from module instance module.
 func (p *plan) followOutput(f ref, module, call, output string, depth int, want string) (*resource, bool, error) {
 	child := join(module, "module."+call)
-	cm := p.configs[stripKeys(child)]
-	if cm == nil {
-		return nil, false, nil
-	}
-	o, ok := cm.outputs[output]
-	if !ok {
-		return nil, false, nil
-	}
-	ex, ok, err := o.object("expression")
+	ex, ok, err := p.configOf(child).outputs[output].object("expression")
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -306,33 +289,4 @@ func narrow(cands []*resource, keep func(*resource) bool) []*resource {
 		return cands
 	}
 	return out
-}
-
-// segments splits a reference at dots outside brackets:
-// module.a["x.y"].out → module, a["x.y"], out.
-func segments(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	inStr := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case inStr:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inStr = false
-			}
-		case c == '"':
-			inStr = true
-		case c == '[':
-			depth++
-		case c == ']' && depth > 0:
-			depth--
-		case c == '.' && depth == 0:
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, s[start:])
 }

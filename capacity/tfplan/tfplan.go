@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -28,20 +29,35 @@ type Cluster struct {
 // Read reads a `terraform show -json` plan and returns its AKS clusters in
 // the plan's order, each with its resource address.
 func Read(plan io.Reader) ([]Cluster, error) {
+	cs, _, err := ReadWithSources(plan)
+	return cs, err
+}
+
+// ReadWithSources is Read that also says where each field of each cluster
+// was read: sources[i] names, for clusters[i], the resource address, the
+// attribute and the value as the plan spells them
+// (azurerm_kubernetes_cluster.aks default_node_pool[0].max_pods = 300,
+// azurerm_subnet.nodes address_prefixes[0]). Its Explain tells the
+// problems capacity.Cluster.Validate finds (and Analyze and Check return)
+// in the plan's words. A Source's File is "": the caller knows the plan's
+// file and may set it with capacity.Sources.InFile. Reading does not
+// validate the clusters.
+func ReadWithSources(plan io.Reader) (clusters []Cluster, sources []capacity.Sources, err error) {
 	p, err := parse(plan)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []Cluster
+	var srcs []capacity.Sources
 	byAddr := map[string]*builder{}
 	var builders []*builder
 	for _, r := range p.resources {
 		if r.typ != typeCluster || strings.HasPrefix(r.base, "data.") {
 			continue
 		}
-		b := &builder{p: p, r: r, subnets: map[string]string{}}
+		b := &builder{p: p, r: r, subnets: map[string]string{}, src: capacity.Sources{}}
 		if err := b.cluster(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		byAddr[r.addr] = b
 		builders = append(builders, b)
@@ -53,26 +69,27 @@ func Read(plan io.Reader) ([]Cluster, error) {
 		f := ref{from: r, attr: "kubernetes_cluster_id", typ: typeCluster}
 		cr, err := p.resolve(f, r.values, "kubernetes_cluster_id", p.config(r))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if cr == nil {
-			return nil, f.fail(nil, "not set: a node pool needs the id of its azurerm_kubernetes_cluster")
+			return nil, nil, f.fail(nil, "not set: a node pool needs the id of its azurerm_kubernetes_cluster")
 		}
 		b := byAddr[cr.addr]
 		if b == nil {
-			return nil, f.fail(nil, "names %s, which the plan does not create or change: plan the node pool together with its cluster", cr.addr)
+			return nil, nil, f.fail(nil, "names %s, which the plan does not create or change: plan the node pool together with its cluster", cr.addr)
 		}
 		if err := b.pool(r, r.values, p.config(r), ""); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, b := range builders {
 		if err := b.finish(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, Cluster{Address: b.r.addr, Name: b.name, Cluster: b.c})
+		srcs = append(srcs, b.src)
 	}
-	return out, nil
+	return out, srcs, nil
 }
 
 // ReadClusters reads a `terraform show -json` plan and returns its AKS
@@ -100,6 +117,38 @@ type builder struct {
 	subnets  map[string]string // Subnet name by resource address
 	poolMode modes.Mode        // the mode the pools run, once a pool is read
 	first    string            // the address and attribute of the pool that set poolMode
+	src      capacity.Sources  // where each field of c was read
+}
+
+// from records that field was read from key of o, when o has a value
+// there.
+func (b *builder) from(field string, o obj, key string) {
+	v := o.m[key]
+	if v == nil {
+		return
+	}
+	s := capacity.Source{Resource: o.addr, Path: o.at(key)}
+	switch v.(type) {
+	case []any, map[string]any:
+	default:
+		s.Value = show(v)
+	}
+	b.src[field] = s
+}
+
+// fromList records that field, a list of prefixes, was read from the
+// list many of o, or from the single value one when many is empty.
+func (b *builder) fromList(field string, o obj, one, many string) {
+	list, _ := o.m[many].([]any)
+	if len(list) == 0 {
+		b.from(field, o, one)
+		b.from(field+"[0]", o, one)
+		return
+	}
+	b.from(field, o, many)
+	for i, v := range list {
+		b.src[fmt.Sprintf("%s[%d]", field, i)] = capacity.Source{Resource: o.addr, Path: fmt.Sprintf("%s[%d]", o.at(many), i), Value: show(v)}
+	}
 }
 
 func (b *builder) cluster() error {
@@ -111,6 +160,7 @@ func (b *builder) cluster() error {
 	if b.c.KubernetesVersion, err = v.str("kubernetes_version"); err != nil {
 		return err
 	}
+	b.from("KubernetesVersion", v, "kubernetes_version")
 	np, ok, err := v.block("network_profile")
 	if err != nil {
 		return err
@@ -121,6 +171,14 @@ func (b *builder) cluster() error {
 	if err := b.network(np); err != nil {
 		return err
 	}
+	cnp, _, err := b.p.config(b.r).block("network_profile")
+	if err != nil {
+		return err
+	}
+	if b.c.DualStack, err = dualStack(np, cnp); err != nil {
+		return err
+	}
+	b.from("DualStack", np, "ip_versions")
 	dp, ok, err := v.block("default_node_pool")
 	if err != nil {
 		return err
@@ -178,12 +236,15 @@ func (b *builder) network(np obj) error {
 	if b.c.Policy, err = modes.ParsePolicy(policy); err != nil {
 		return np.fail("network_policy", policy, `unknown policy engine (want "azure", "calico", "cilium" or none)`)
 	}
+	b.from("Policy", np, "network_policy")
 	if b.c.PodCIDRs, err = cidrs(np, "pod_cidr", "pod_cidrs"); err != nil {
 		return err
 	}
+	b.fromList("PodCIDRs", np, "pod_cidr", "pod_cidrs")
 	if b.c.ServiceCIDRs, err = cidrs(np, "service_cidr", "service_cidrs"); err != nil {
 		return err
 	}
+	b.fromList("ServiceCIDRs", np, "service_cidr", "service_cidrs")
 	dns, err := np.str("dns_service_ip")
 	if err != nil {
 		return err
@@ -192,12 +253,54 @@ func (b *builder) network(np obj) error {
 		if b.c.DNSServiceIP, err = netip.ParseAddr(dns); err != nil {
 			return np.fail("dns_service_ip", dns, "not an IP address")
 		}
+		b.from("DNSServiceIP", np, "dns_service_ip")
 	}
 	return nil
 }
 
+const ipVersionsWant = `["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`
+
+// dualStack reads network_profile[0].ip_versions (np; cfg is its
+// configuration block): ["IPv4", "IPv6"] in either order is dual-stack;
+// ["IPv4"], [] and null are single-stack, AKS's default, which is also
+// what an ip_versions unknown before apply becomes when the configuration
+// does not set it (an optional and computed attribute left out). One the
+// configuration sets but the plan does not know is an error, as are a
+// name other than IPv4 and IPv6 (matched without regard to case, as
+// Azure does), a name given twice and IPv6 alone, which azurerm refuses.
+func dualStack(np, cfg obj) (bool, error) {
+	const key = "ip_versions"
+	if !np.has(key) && cfg.has(key) {
+		return false, np.fail(key, nil, "not known before apply: ipcap needs to know whether the cluster is dual-stack; give ip_versions as constants")
+	}
+	list, err := np.strs(key)
+	if err != nil {
+		return false, err
+	}
+	var seen [2]int // 1 + index of IPv4, IPv6
+	for i, v := range list {
+		k := 0
+		switch {
+		case strings.EqualFold(v, "IPv4"):
+		case strings.EqualFold(v, "IPv6"):
+			k = 1
+		default:
+			return false, np.fail(fmt.Sprintf("%s[%d]", key, i), v, `want "IPv4" or "IPv6"`)
+		}
+		if seen[k] != 0 {
+			return false, np.fail(fmt.Sprintf("%s[%d]", key, i), v, "the IP version is listed twice (at %s[%d] too): want %s", key, seen[k]-1, ipVersionsWant)
+		}
+		seen[k] = i + 1
+	}
+	if seen[1] != 0 && seen[0] == 0 {
+		return false, np.fail(key, np.m[key], "AKS has no IPv6 single-stack clusters: want %s", ipVersionsWant)
+	}
+	return seen[1] != 0, nil
+}
+
 // cidrs reads the plural list, or the singular attribute when the list is
-// empty; both are checked. IPv6 ranges are left out.
+// empty; both are checked. IPv4 and IPv6 ranges are kept, in the plan's
+// order.
 func cidrs(o obj, one, many string) ([]netip.Prefix, error) {
 	s, err := o.str(one)
 	if err != nil {
@@ -226,9 +329,7 @@ func cidrs(o obj, one, many string) ([]netip.Prefix, error) {
 	}
 	var out []netip.Prefix
 	for _, p := range ps {
-		if p.Addr().Is4() {
-			out = append(out, p.Masked())
-		}
+		out = append(out, p.Masked())
 	}
 	return out, nil
 }
@@ -361,7 +462,29 @@ func (b *builder) pool(r *resource, v, cfg obj, prefix string) error {
 		return &Error{Address: r.addr, Attribute: prefix + "pod_subnet_id", Msg: fmt.Sprintf(
 			"pool %s runs %v but %s runs %v: ipcap models one allocation mode per cluster", pool.Name, m, b.first, b.poolMode)}
 	}
+	f := fmt.Sprintf("Pools[%d]", len(b.c.Pools))
 	b.c.Pools = append(b.c.Pools, pool)
+	b.src[f] = capacity.Source{Resource: v.addr, Path: v.path}
+	for _, a := range []struct{ field, key string }{
+		{".Name", "name"}, {".OS", "os_type"}, {".Mode", "mode"}, {".Spot", "priority"},
+		{".MinCount", "min_count"}, {".MaxCount", "max_count"}, {".MaxPods", "max_pods"},
+		{".NodeSubnet", "vnet_subnet_id"}, {".PodSubnet", "pod_subnet_id"},
+	} {
+		b.from(f+a.field, v, a.key)
+	}
+	if !auto {
+		delete(b.src, f+".MinCount")
+		delete(b.src, f+".MaxCount")
+	}
+	if countOK {
+		b.from(f+".Count", v, "node_count")
+	} else {
+		b.from(f+".Count", v, "min_count") // azurerm starts the pool at min_count
+	}
+	if ok {
+		b.from(f+".MaxSurge", us, "max_surge")
+		b.from(f+".MaxUnavailable", us, "max_unavailable")
+	}
 	return nil
 }
 
@@ -376,16 +499,14 @@ func (b *builder) addManaged() string {
 	return aksjson.ManagedSubnet
 }
 
-func (b *builder) addVNet(ps ...netip.Prefix) {
-outer:
-	for _, p := range ps {
-		for _, q := range b.c.VNet {
-			if p == q {
-				continue outer
-			}
-		}
-		b.c.VNet = append(b.c.VNet, p)
+// addVNet adds p to the VNet's address space and returns its index, or −1
+// when the space holds it already.
+func (b *builder) addVNet(p netip.Prefix) int {
+	if slices.Contains(b.c.VNet, p) {
+		return -1
 	}
+	b.c.VNet = append(b.c.VNet, p)
+	return len(b.c.VNet) - 1
 }
 
 // addSubnet adds subnet resource r to the cluster and returns its Subnet
@@ -428,9 +549,7 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 			}
 			return "", v.fail(at, t, "not a CIDR such as 10.10.0.0/22")
 		}
-		if p.Addr().Is4() {
-			s.Prefixes = append(s.Prefixes, p.Masked())
-		}
+		s.Prefixes = append(s.Prefixes, p.Masked()) // IPv4 and IPv6 alike, in order
 	}
 	vnetName, err := v.str("virtual_network_name")
 	if err != nil {
@@ -442,7 +561,15 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 		}
 	}
 	b.subnets[r.addr] = s.Name
+	f := fmt.Sprintf("Subnets[%d]", len(b.c.Subnets))
 	b.c.Subnets = append(b.c.Subnets, s)
+	b.src[f] = capacity.Source{Resource: v.addr, Path: v.path}
+	b.from(f+".Name", v, "name")
+	if key == "address_prefix" {
+		b.fromList(f+".Prefixes", v, "address_prefix", "")
+	} else {
+		b.fromList(f+".Prefixes", v, "", "address_prefixes")
+	}
 	vnet, err := b.vnetOf(r, vnetName)
 	if err != nil {
 		return "", err
@@ -457,8 +584,9 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 			if err != nil {
 				return "", vnet.values.fail(fmt.Sprintf("address_space[%d]", i), t, "not a CIDR such as 10.10.0.0/16")
 			}
-			if p.Addr().Is4() {
-				b.addVNet(p.Masked())
+			if k := b.addVNet(p.Masked()); k >= 0 {
+				at := fmt.Sprintf("address_space[%d]", i)
+				b.src[fmt.Sprintf("VNet[%d]", k)] = capacity.Source{Resource: vnet.values.addr, Path: vnet.values.at(at), Value: show(t)}
 			}
 		}
 	}

@@ -31,18 +31,27 @@ func surge(t *testing.T, s string) capacity.Surge {
 	return v
 }
 
+// readFile reads a plan of testdata, and checks that Validate and Analyze
+// take every cluster of it.
 func readFile(t *testing.T, name string) []tfplan.Cluster {
+	t.Helper()
+	cs := readOnly(t, name)
+	for _, c := range cs {
+		require.NoError(t, c.Validate(), c.Address)
+		_, err := capacity.Analyze(c.Cluster)
+		require.NoError(t, err, c.Address)
+	}
+	return cs
+}
+
+// readOnly reads a plan of testdata.
+func readOnly(t *testing.T, name string) []tfplan.Cluster {
 	t.Helper()
 	f, err := os.Open("testdata/" + name)
 	require.NoError(t, err)
 	defer f.Close()
 	cs, err := tfplan.Read(f)
 	require.NoError(t, err)
-	for _, c := range cs {
-		require.NoError(t, c.Validate(), c.Address)
-		_, err := capacity.Analyze(c.Cluster)
-		require.NoError(t, err, c.Address)
-	}
 	return cs
 }
 
@@ -129,9 +138,12 @@ func TestModulesForEach(t *testing.T) {
 
 // Subnet and cluster IDs that are known at plan time are matched to the
 // resources of prior_state and planned_values with that id: here a data
-// source subnet and an existing cluster, with azurerm v3 names.
+// source subnet and an existing cluster, with azurerm v3 names. Its
+// pod_cidrs holds an IPv6 range, but the plan has no ip_versions (nor does
+// the configuration set one): the range is kept, the cluster is
+// single-stack, and Validate says so.
 func TestExistingSubnetByID(t *testing.T) {
-	cs := readFile(t, "existing-subnet.json")
+	cs := readOnly(t, "existing-subnet.json")
 	want := []tfplan.Cluster{{
 		Address: "azurerm_kubernetes_cluster.old",
 		Name:    "aks-old",
@@ -139,7 +151,7 @@ func TestExistingSubnetByID(t *testing.T) {
 			Mode:         modes.Kubenet,
 			VNet:         pfx("10.40.0.0/16", "10.41.0.0/16"), // data.azurerm_virtual_network.old
 			Subnets:      []capacity.Subnet{{Name: "snet-old", Prefixes: pfx("10.40.0.0/24")}},
-			PodCIDRs:     pfx("10.244.0.0/16"), // pod_cidrs without its IPv6 range
+			PodCIDRs:     pfx("10.244.0.0/16", "fd00:10:244::/64"), // pod_cidrs, both ranges
 			ServiceCIDRs: pfx("10.0.0.0/16"),
 			DNSServiceIP: netip.MustParseAddr("10.0.0.10"),
 			Policy:       modes.PolicyCalico,
@@ -151,6 +163,119 @@ func TestExistingSubnetByID(t *testing.T) {
 		},
 	}}
 	assert.Equal(t, want, cs)
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, cs[0].Validate(), &ve)
+	require.Len(t, ve.Problems, 1)
+	assert.Equal(t, "PodCIDRs[1]", ve.Problems[0].Field)
+	assert.Contains(t, ve.Problems[0].Message, "single-stack")
+}
+
+// A dual-stack Azure CNI Overlay cluster: ip_versions IPv4 and IPv6, an
+// IPv6 range in pod_cidrs and service_cidrs, an IPv6 /64 in the subnet's
+// address_prefixes and a /48 in the VNet's address_space (the v4 example
+// plan, so edited).
+func TestDualStackPlan(t *testing.T) {
+	cs := readFile(t, "dualstack-plan.json")
+	want := []tfplan.Cluster{{
+		Address: "azurerm_kubernetes_cluster.aks",
+		Name:    "aks-dualstack",
+		Cluster: capacity.Cluster{
+			Mode:         modes.AzureCNIOverlay,
+			DualStack:    true,
+			VNet:         pfx("10.10.0.0/16", "fd00:1::/48"),
+			Subnets:      []capacity.Subnet{{Name: "snet-aks-nodes", Prefixes: pfx("10.10.0.0/22", "fd00:1::/64")}},
+			PodCIDRs:     pfx("10.244.0.0/16", "fd12:3456:789a::/64"),
+			ServiceCIDRs: pfx("172.16.0.0/16", "fd12:3456:789a:1::/108"),
+			DNSServiceIP: netip.MustParseAddr("172.16.0.10"),
+			Pools: []capacity.Pool{
+				{Name: "system", OS: modes.Linux, Count: 3, MaxPods: 30, MaxSurge: surge(t, "33%"), NodeSubnet: "snet-aks-nodes", Mode: capacity.PoolSystem},
+				{Name: "user", OS: modes.Linux, Count: 2, MinCount: 2, MaxCount: 10, MaxPods: 50, MaxSurge: surge(t, "10%"), NodeSubnet: "snet-aks-nodes"},
+			},
+		},
+	}}
+	assert.Equal(t, want, cs)
+
+	// Without planned_values, from resource_changes: the same.
+	p := load(t, "dualstack-plan.json")
+	delete(p, "planned_values")
+	got, err := p.read(t)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
+// ip_versions decides DualStack; the ranges are read alike whatever it
+// says.
+func TestIPVersions(t *testing.T) {
+	const cluster = "azurerm_kubernetes_cluster.aks"
+	for _, tt := range []struct {
+		name      string
+		edit      func(t *testing.T, p plan)
+		dualStack bool
+	}{
+		{"IPv4 and IPv6", func(t *testing.T, p plan) {}, true},
+		{"IPv6 first", func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = []any{"IPv6", "IPv4"}
+		}, true},
+		{"IPv4", func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = []any{"IPv4"}
+		}, false},
+		{"empty: azurerm sends none, AKS's default", func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = []any{}
+		}, false},
+		{"null", func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = nil
+		}, false},
+		{"unknown and not configured", func(t *testing.T, p plan) {
+			delete(block(p.values(t, cluster), "network_profile"), "ip_versions")
+			delete(p.config(t, cluster)["network_profile"].([]any)[0].(map[string]any), "ip_versions")
+		}, false},
+		{"unknown, no configuration at all", func(t *testing.T, p plan) {
+			delete(block(p.values(t, cluster), "network_profile"), "ip_versions")
+			delete(p, "configuration")
+			delete(p, "resource_changes")
+			// the subnet IDs must be known without a configuration
+			id := "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-aks-demo/subnets/snet-aks-nodes"
+			p.values(t, "azurerm_subnet.nodes")["id"] = id
+			block(p.values(t, cluster), "default_node_pool")["vnet_subnet_id"] = id
+			p.values(t, "azurerm_kubernetes_cluster_node_pool.user")["vnet_subnet_id"] = id
+			p.values(t, cluster)["id"] = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-dualstack"
+			p.values(t, "azurerm_kubernetes_cluster_node_pool.user")["kubernetes_cluster_id"] = p.values(t, cluster)["id"]
+		}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := load(t, "dualstack-plan.json")
+			tt.edit(t, p)
+			cs, err := p.read(t)
+			require.NoError(t, err)
+			require.Len(t, cs, 1)
+			c := cs[0].Cluster
+			assert.Equal(t, tt.dualStack, c.DualStack)
+			assert.Equal(t, pfx("10.244.0.0/16", "fd12:3456:789a::/64"), c.PodCIDRs)
+			assert.Equal(t, pfx("172.16.0.0/16", "fd12:3456:789a:1::/108"), c.ServiceCIDRs)
+			assert.Equal(t, pfx("10.10.0.0/22", "fd00:1::/64"), c.Subnets[0].Prefixes)
+			assert.Equal(t, pfx("10.10.0.0/16", "fd00:1::/48"), c.VNet)
+			if !tt.dualStack {
+				var ve *capacity.ValidationError
+				require.ErrorAs(t, c.Validate(), &ve)
+				assert.Equal(t, []string{"PodCIDRs[1]", "ServiceCIDRs[1]"}, ve.Fields())
+			}
+		})
+	}
+
+	// A single-stack cluster whose subnet and VNet hold IPv6 prefixes
+	// keeps them, and is valid.
+	p := load(t, "example-plan-azurerm-v4.81.0.json")
+	p.values(t, "azurerm_subnet.nodes")["address_prefixes"] = []any{"fd00:1::/64", "10.10.0.0/22"}
+	p.values(t, "azurerm_virtual_network.vnet")["address_space"] = []any{"10.10.0.0/16", "fd00:1::/48"}
+	cs, err := p.read(t)
+	require.NoError(t, err)
+	c := cs[0].Cluster
+	assert.False(t, c.DualStack)
+	assert.Equal(t, pfx("fd00:1::/64", "10.10.0.0/22"), c.Subnets[0].Prefixes)
+	assert.Equal(t, pfx("10.10.0.0/16", "fd00:1::/48"), c.VNet)
+	require.NoError(t, c.Validate())
+	_, err = capacity.Analyze(c)
+	require.NoError(t, err)
 }
 
 // plan is a decoded plan that tests edit.
@@ -191,6 +316,20 @@ func (p plan) values(t *testing.T, addr string) map[string]any {
 	return v
 }
 
+// config returns the configuration expressions of the root module
+// resource at addr.
+func (p plan) config(t *testing.T, addr string) map[string]any {
+	t.Helper()
+	rs := p["configuration"].(map[string]any)["root_module"].(map[string]any)["resources"].([]any)
+	for _, r := range rs {
+		if r := r.(map[string]any); r["address"] == addr {
+			return r["expressions"].(map[string]any)
+		}
+	}
+	require.Fail(t, "no configuration", addr)
+	return nil
+}
+
 func block(m map[string]any, key string) map[string]any {
 	return m[key].([]any)[0].(map[string]any)
 }
@@ -206,7 +345,7 @@ func (p plan) read(t *testing.T) ([]tfplan.Cluster, error) {
 var goNames = regexp.MustCompile(`\w+Doc\b|struct \{|Go struct field|Go value|json: cannot unmarshal|map\[string\]|interface \{|\[\]any`)
 
 func TestErrors(t *testing.T) {
-	const v3, v4 = "example-plan-azurerm-v3.117.1.json", "example-plan-azurerm-v4.81.0.json"
+	const v3, v4, ds = "example-plan-azurerm-v3.117.1.json", "example-plan-azurerm-v4.81.0.json", "dualstack-plan.json"
 	const cluster, pool = "azurerm_kubernetes_cluster.aks", "azurerm_kubernetes_cluster_node_pool.user"
 	tests := []struct {
 		name, file string
@@ -287,6 +426,37 @@ func TestErrors(t *testing.T) {
 			rs := p["planned_values"].(map[string]any)["root_module"].(map[string]any)["resources"].([]any)
 			rs[2].(map[string]any)["values"] = []any{1}
 		}, []string{"azurerm_subnet.nodes", "values", "a list where an object of attributes belongs"}},
+		{"ip_versions IPv6 alone", ds, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = []any{"IPv6"}
+		}, []string{cluster, `network_profile[0].ip_versions = ["IPv6"]`, "no IPv6 single-stack", `want ["IPv4"] (single-stack) or ["IPv4", "IPv6"] (dual-stack)`}},
+		{"ip_versions unknown name", ds, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = []any{"IPv4", "IPv5"}
+		}, []string{cluster, `network_profile[0].ip_versions[1] = "IPv5"`, `want "IPv4" or "IPv6"`}},
+		{"ip_versions twice", ds, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = []any{"IPv4", "IPv6", "IPv6"}
+		}, []string{cluster, `network_profile[0].ip_versions[2] = "IPv6"`, "listed twice (at ip_versions[1] too)"}},
+		{"ip_versions a string", ds, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = "IPv4"
+		}, []string{cluster, `network_profile[0].ip_versions = "IPv4"`, "a string where a list of strings belongs"}},
+		{"ip_versions element unknown", ds, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["ip_versions"] = []any{"IPv4", nil}
+		}, []string{cluster, `network_profile[0].ip_versions[1]`, "null where a string belongs"}},
+		{"ip_versions configured but unknown", ds, func(t *testing.T, p plan) {
+			delete(block(p.values(t, cluster), "network_profile"), "ip_versions")
+			delete(p, "resource_changes")
+		}, []string{cluster, "network_profile[0].ip_versions", "not known before apply", "dual-stack"}},
+		{"bad IPv6 pod CIDR", ds, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["pod_cidrs"] = []any{"10.244.0.0/16", "fd12:3456:789a::/640"}
+		}, []string{cluster, "network_profile[0].pod_cidrs[1]", `"fd12:3456:789a::/640"`, "not a CIDR"}},
+		{"bad IPv6 service CIDR", ds, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "network_profile")["service_cidrs"] = []any{"172.16.0.0/16", "fd12:3456:789a:1:/108"}
+		}, []string{cluster, "network_profile[0].service_cidrs[1]", `"fd12:3456:789a:1:/108"`, "not a CIDR"}},
+		{"bad IPv6 subnet prefix", ds, func(t *testing.T, p plan) {
+			p.values(t, "azurerm_subnet.nodes")["address_prefixes"] = []any{"10.10.0.0/22", "fd00:1::64"}
+		}, []string{"azurerm_subnet.nodes", "address_prefixes[1]", `"fd00:1::64"`, "not a CIDR"}},
+		{"bad IPv6 VNet space", ds, func(t *testing.T, p plan) {
+			p.values(t, "azurerm_virtual_network.vnet")["address_space"] = []any{"10.10.0.0/16", "fd00:1::/4800"}
+		}, []string{"azurerm_virtual_network.vnet", "address_space[1]", `"fd00:1::/4800"`, "not a CIDR"}},
 		{"resources not a list", v3, func(t *testing.T, p plan) {
 			p["planned_values"].(map[string]any)["root_module"].(map[string]any)["resources"] = "none"
 		}, []string{"planned_values.root_module.resources", "a string where a list of objects belongs"}},
@@ -420,7 +590,7 @@ func TestUpgradeAttributes(t *testing.T) {
 }
 
 func FuzzReadClusters(f *testing.F) {
-	for _, n := range []string{"example-plan-azurerm-v3.117.1.json", "example-plan-azurerm-v4.81.0.json", "modules-for-each.json", "existing-subnet.json"} {
+	for _, n := range []string{"example-plan-azurerm-v3.117.1.json", "example-plan-azurerm-v4.81.0.json", "modules-for-each.json", "existing-subnet.json", "dualstack-plan.json"} {
 		data, err := os.ReadFile("testdata/" + n)
 		if err != nil {
 			f.Fatal(err)

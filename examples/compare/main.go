@@ -6,10 +6,15 @@
 //	go run ./examples/compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico
 //	go run ./examples/compare -cluster aks.json -network vnet.json   # your cluster's workload
 //	go run ./examples/compare -mode azure-cni-overlay -nodes 1200 -fail-below 25%   # a CI gate
+//	go run ./examples/compare -mode kubenet -nodes 300 -migrate-to overlay -pod-cidr 10.244.0.0/16
 //
 // It exits 1 when none of the modes compared fits the workload (-mode
 // narrows the modes; -fail-below asks that a mode's subnets leave a share
-// of the VNet free).
+// of the VNet free). With -migrate-to it answers instead whether the
+// cluster (-cluster, or the workload laid out in -mode, kubenet by
+// default) can migrate to Azure CNI Overlay: AKS's verdict, what then
+// fails, and each pool's max nodes before and after; it exits 1 when the
+// migration is refused or fails.
 package main
 
 import (
@@ -17,8 +22,11 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/ipcap/ipcap/internal/count"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
@@ -35,19 +43,22 @@ type workload struct {
 	windows     bool
 	dualStack   bool
 	policy      modes.Policy
+
+	// Of a -cluster file: the pool whose maxPods is pods, and the field
+	// vnet is ("VNet[0]"), to say where the file holds them.
+	podsPool  int
+	vnetField string
 }
 
 // description is -h's first line.
 const description = "which AKS networking modes fit one workload (nodes, pods per node, a VNet), the subnets and pod CIDR each needs, and why the others do not"
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	output.Usage(fs, description,
+	fs, format := output.FlagSet("compare", stderr, description,
 		"compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico -o markdown",
-		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%")
-	format := output.FormatFlag(fs)
-	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits")
+		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%",
+		"compare -cluster aks.json -network vnet.json -migrate-to overlay -pod-cidr 10.244.0.0/16")
+	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
 	var w workload
@@ -60,14 +71,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools and policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return input.BadUsage(err)
-	}
-	if fs.NArg() > 0 {
-		return input.Usagef("unexpected argument %q", fs.Arg(0))
+	migrateTo := fs.String("migrate-to", "", "answer instead whether the cluster (-cluster, or the workload laid out in -mode, default kubenet) can migrate to this `mode` (azure-cni-overlay, or overlay): AKS's verdict, what then fails, each pool's max nodes before and after; exit 1 when refused or failing")
+	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -migrate-to (default: kubenet keeps its own; Azure CNI must give one)")
+	if err := output.Parse(fs, args); err != nil {
+		return err
 	}
 	if len(networks) > 0 && *clusterPath == "" {
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
+	}
+	if *podCIDR != "" && *migrateTo == "" {
+		return input.Usagef("-pod-cidr goes with -migrate-to")
 	}
 	var err error
 	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !usableVNet(w.vnet) {
@@ -83,25 +96,39 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if w.pods < 1 || w.pods > 250 {
 		return input.Usagef("-pods %d: want 1 to 250", w.pods)
 	}
+	if *migrateTo != "" {
+		var set []string
+		fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
+		w.vnet = w.vnet.Masked()
+		return runMigrate(migration{to: *migrateTo, podCIDR: *podCIDR, clusterPath: *clusterPath, networks: networks,
+			modeNames: *modeNames, set: set, w: w, format: *format}, stdout)
+	}
 	only, err := parseModes(*modeNames)
 	if err != nil {
 		return err
 	}
 	doc := Document{}
 	if *clusterPath != "" {
-		c, err := input.Load(*clusterPath, networks)
+		c, src, err := input.Load(*clusterPath, networks)
 		if err != nil {
 			return input.BadUsage(err)
 		}
 		w = fromCluster(c, w)
-		// The cluster's own figures, which the flags' checks did not see.
+		// The cluster's own figures, which the flags' checks did not see,
+		// told where the files hold them.
+		where := func(field string) string {
+			if s, ok := src[field]; ok {
+				return s.String()
+			}
+			return *clusterPath
+		}
 		switch {
 		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
-			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, input.Count(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
+			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, count.Of(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
 		case w.pods < 1 || w.pods > 250:
-			return input.Usagef("%s: its largest maxPods is %d: want 1 to 250", *clusterPath, w.pods)
+			return input.Usagef("%s: %d, the cluster's largest maxPods: want 1 to 250", where(fmt.Sprintf("Pools[%d].MaxPods", w.podsPool)), w.pods)
 		case !usableVNet(w.vnet):
-			return input.Usagef("%s: its address space %v is smaller than a /28", *clusterPath, w.vnet)
+			return input.Usagef("%s: %v, the cluster's address space, is smaller than a /28", where(w.vnetField), w.vnet)
 		}
 		w.vnet = w.vnet.Masked()
 		doc.Cluster, doc.ClusterMode = *clusterPath, c.Mode
@@ -122,15 +149,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fits++
 		}
 	}
-	switch *format {
-	case output.Text:
-		err = writeText(stdout, doc)
-	case output.Markdown:
-		err = writeMarkdown(stdout, doc)
-	default:
-		err = output.Encode(stdout, *format, doc)
-	}
-	if err != nil {
+	if err := output.Write(stdout, *format, doc, writeText, writeMarkdown); err != nil {
 		return err
 	}
 	if fits == 0 {
@@ -201,7 +220,7 @@ func writeHeader(w io.Writer, doc Document) {
 		fmt.Fprintf(w, "cluster: %s (%v)\n", doc.Cluster, doc.ClusterMode)
 	}
 	wl := doc.Workload
-	fmt.Fprintf(w, "workload: %s × %s in VNet %v", input.Count(wl.Nodes, "node", "nodes"), input.Count(wl.PodsPerNode, "pod", "pods"), wl.VNet)
+	fmt.Fprintf(w, "workload: %s × %s in VNet %v", count.Of(wl.Nodes, "node", "nodes"), count.Of(wl.PodsPerNode, "pod", "pods"), wl.VNet)
 	if wl.Windows {
 		fmt.Fprint(w, ", Windows")
 	}
@@ -245,7 +264,7 @@ func writeText(w io.Writer, doc Document) error {
 			fits = "no"
 		}
 		node, pod, podRange := sizes(r)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Mode, fits, r.VNetIPs, node, pod, podRange, strings.Join(r.Why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	return tw.Flush()
 }
@@ -270,7 +289,7 @@ func writeMarkdown(w io.Writer, doc Document) error {
 				*c = "" // written –
 			}
 		}
-		t.Add("`"+r.Mode.String()+"`", fits, output.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+		t.Add("`"+r.Mode.String()+"`", fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	t.Write(w)
 	return nil
@@ -331,7 +350,7 @@ func compare(m modes.Mode, w workload) result {
 		}
 	}
 	if r.used > r.vnetSize {
-		r.why = append(r.why, fmt.Sprintf("subnets need %d addresses, the VNet has %d", r.used, r.vnetSize))
+		r.why = append(r.why, fmt.Sprintf("subnets need %s addresses, the VNet has %s", count.Thousands(r.used), count.Thousands(r.vnetSize)))
 	}
 	r.why = append(r.why, rec.Notes...)
 	return r
@@ -355,6 +374,13 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	c.ServiceCIDRs, c.DNSServiceIP = []netip.Prefix{svc}, netip.AddrFrom4(dns)
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{second}})
+	}
+	if w.dualStack && s.DualStack {
+		// A dual-stack VNet: a ULA /48 beside the IPv4 range, the node
+		// subnet's /64 from it; AKS's default IPv6 pod and service ranges.
+		v6 := netip.MustParsePrefix("fd00:1::/48")
+		c.DualStack, c.VNet = true, append(c.VNet, v6)
+		c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.PrefixFrom(v6.Addr(), 64))
 	}
 	switch wide := []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}; s.Pods.Source {
 	case modes.PodCIDR:
@@ -390,22 +416,33 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 func fromCluster(c capacity.Cluster, w workload) workload {
 	s := c.Mode.Spec()
 	w.nodes, w.pods = 0, 0
-	for _, p := range c.Pools {
+	for i, p := range c.Pools {
 		w.nodes += p.AtMax()
 		mp := p.MaxPods
 		if mp == 0 {
 			mp = s.MaxPods.Default
 		}
-		w.pods = max(w.pods, mp)
+		if mp > w.pods {
+			w.pods, w.podsPool = mp, i
+		}
 		w.windows = w.windows || p.OS == modes.Windows
 	}
-	switch {
-	case len(c.VNet) > 0:
-		w.vnet = c.VNet[0]
-	case len(c.Subnets) > 0 && len(c.Subnets[0].Prefixes) > 0:
-		w.vnet = c.Subnets[0].Prefixes[0]
+	// The workload's VNet is the cluster's first IPv4 range: a dual-stack
+	// VNet lists an IPv6 one too, in any order. fields names each range.
+	var ranges []netip.Prefix
+	var fields []string
+	for i, p := range c.VNet {
+		ranges, fields = append(ranges, p), append(fields, fmt.Sprintf("VNet[%d]", i))
 	}
-	w.policy = c.Policy
+	for k, sn := range c.Subnets {
+		for i, p := range sn.Prefixes {
+			ranges, fields = append(ranges, p), append(fields, fmt.Sprintf("Subnets[%d].Prefixes[%d]", k, i))
+		}
+	}
+	if i := slices.IndexFunc(ranges, func(p netip.Prefix) bool { return p.Addr().Is4() }); i >= 0 {
+		w.vnet, w.vnetField = ranges[i], fields[i]
+	}
+	w.policy, w.dualStack = c.Policy, w.dualStack || c.DualStack
 	return w
 }
 

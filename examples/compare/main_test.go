@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/modes"
@@ -70,8 +71,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"x"}, `unexpected argument "x"`},
 		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
 		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
-		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, "legacy-cni.json: its address space 10.20.0.0/32 is smaller than a /28"},
-		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": its largest maxPods is 300: want 1 to 250"},
+		// The cluster's own figures are told where the files hold them.
+		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, tiny + ": addressPrefix: 10.20.0.0/32, the cluster's address space, is smaller than a /28"},
+		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": agentPoolProfiles[0].maxPods: 300, the cluster's largest maxPods: want 1 to 250"},
 	} {
 		err := run(tt.args, io.Discard, io.Discard)
 		require.Error(t, err, "%v", tt.args)
@@ -87,7 +89,7 @@ func TestHelp(t *testing.T) {
 		assert.Equal(t, input.ExitOK, input.ExitCode(err))
 		help := errOut.String()
 		assert.True(t, strings.HasPrefix(help, "compare: "+description+"\n"), help)
-		for _, want := range []string{"-nodes", "-o format", "-json", "-fail-below", "-mode", "\nExamples:\n  compare -nodes 1200", "\n  compare -cluster aks.json"} {
+		for _, want := range []string{"-nodes", "-o format", "-json", "-fail-below", "-mode", "\nExamples:\n  compare -nodes 1200", "\n  compare -cluster aks.json", "-migrate-to mode", "-pod-cidr", "\n  compare -cluster aks.json -network vnet.json -migrate-to overlay"} {
 			assert.Contains(t, help, want)
 		}
 	}
@@ -151,4 +153,148 @@ func TestGate(t *testing.T) {
 		err := run(bad, io.Discard, io.Discard)
 		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", bad, err)
 	}
+}
+
+// runCode runs compare and returns its stdout and exit status.
+func runCode(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out, errOut strings.Builder
+	err := run(args, &out, &errOut)
+	return out.String(), input.ExitCode(err)
+}
+
+// -migrate-to: AKS's verdict on a migration to Overlay, and the capacity
+// before and after.
+func TestMigrate(t *testing.T) {
+	// 300 kubenet nodes (one pool, 10% surge) onto a /16 pod CIDR: AKS
+	// counts every node and its 30 buffer nodes at a /24 each, 330 × 256 =
+	// 84,480 of the /16's 65,536. After it a /16 holds 256 /24s: 256 nodes,
+	// 232 with the surge (232 + 24).
+	args := []string{"-mode", "kubenet", "-nodes", "300", "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16"}
+	out, code := runCode(t, args...)
+	assert.Equal(t, input.ExitError, code)
+	goldenfile.Check(t, "migrate-kubenet.txt", []byte(out))
+	assert.Contains(t, out, "migrate kubenet to azure-cni-overlay on pod CIDR 10.244.0.0/16: refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 84480 exceeds IPs available 65536 in Subnet Cidr 10.244.0.0/16, Subnet Name networkProfile.podCIDR\n")
+	assert.Contains(t, out, "after it, pool pool1 fits up to 256 nodes, 44 fewer than the 300 AKS plans for (pod-cidr)\n")
+	// Before: kubenet's route table, 400 routes; 363 + 37 surge (10%, rounded up) = 400.
+	assert.Regexp(t, `(?m)^pool1 +300 +300 +400 +363 +route-table +256 +232 +pod-cidr$`, out)
+
+	js, code := runCode(t, append(args, "-o", "json")...)
+	assert.Equal(t, input.ExitError, code)
+	var doc MigrationDocument
+	require.NoError(t, json.Unmarshal([]byte(js), &doc))
+	assert.False(t, doc.Fits)
+	require.NotNil(t, doc.Verdict.Refusal)
+	assert.Equal(t, [2]int{84480, 65536}, [2]int{doc.Verdict.Refusal.Required, doc.Verdict.Refusal.Available})
+	assert.Equal(t, 256, doc.After.Pools[0].MaxNodes)
+	assert.Equal(t, 400, doc.Before.Pools[0].MaxNodes)
+	assert.Equal(t, modes.Kubenet, doc.From)
+	md, code := runCode(t, append(args, "-o", "markdown")...)
+	assert.Equal(t, input.ExitError, code)
+	goldenfile.Check(t, "migrate-kubenet.md", []byte(md))
+	assert.Contains(t, md, "| pool1 | 300 | 300 | 400 | 363 | route-table | 256 | 232 | pod-cidr |\n")
+
+	// Keeping its own pod CIDR (the workload's /10) it fits: exit 0, and
+	// the pool limit of 1,000 binds after.
+	out, code = runCode(t, "-mode", "kubenet", "-nodes", "300", "-migrate-to", "azure-cni-overlay")
+	assert.Equal(t, input.ExitOK, code, out)
+	assert.Contains(t, out, "migrate kubenet to azure-cni-overlay keeping pod CIDR 100.64.0.0/10: ok\n")
+	assert.Regexp(t, `(?m)^pool1 +300 +300 +400 +363 +route-table +1,000 +909 +pool-nodes$`, out)
+}
+
+// Eight Azure CNI nodes at 30 pods hold 8 × 31 = 248 of a /24's 251, and
+// 3 are held by load balancers and a private endpoint: AKS admits Overlay
+// (8 + 1 buffer node addresses), then the buffer node finds no address
+// while the old nodes still hold theirs.
+func TestMigrateFails(t *testing.T) {
+	cluster := []string{"-cluster", "testdata/cni8.json", "-network", "testdata/cni8-subnet.json"}
+	out, code := runCode(t, append(cluster, "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16")...)
+	assert.Equal(t, input.ExitError, code)
+	goldenfile.Check(t, "migrate-cni8.txt", []byte(out))
+	assert.Contains(t, out, "accepted by AKS, then fails: pool nodes at 8 nodes: SubnetIsFull: Subnet aks with address prefix 10.20.0.0/24 does not have enough capacity for 1 IP addresses\n")
+	// After it a node takes one address: 251 − 3 = 248 nodes.
+	assert.Regexp(t, `(?m)^nodes +8 +8 +8 +7 +node-subnet +248 +247 +node-subnet$`, out)
+
+	// Azure CNI has no pod CIDR to keep; the kubenet fixture runs Calico;
+	// AKS migrates to Azure CNI Overlay only.
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{append(cluster, "-migrate-to", "overlay"), "refused by AKS: migrate: Azure CNI has no pod CIDR to keep"},
+		{[]string{"-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json", "-migrate-to", "overlay"}, "refused by AKS: migrate: network policy calico: uninstall it"},
+		{[]string{"-mode", "kubenet", "-nodes", "10", "-migrate-to", "cilium-overlay"}, "refused by AKS: migrate: AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not kubenet to cilium-overlay"},
+		{[]string{"-mode", "kubenet", "-nodes", "10", "-policy", "calico", "-migrate-to", "overlay"}, "network policy calico: uninstall it"},
+	} {
+		out, code := runCode(t, tt.args...)
+		assert.Equal(t, input.ExitError, code, "%v", tt.args)
+		assert.Contains(t, out, tt.want, "%v", tt.args)
+	}
+}
+
+func TestMigrateBadInput(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-migrate-to", "flannel"}, `-migrate-to "flannel": want azure-cni-overlay (or overlay)`},
+		{[]string{"-migrate-to", "overlay", "-pod-cidr", "nope"}, `-pod-cidr "nope": want an IPv4 network prefix`},
+		{[]string{"-migrate-to", "overlay", "-pod-cidr", "fd00::/64"}, `-pod-cidr "fd00::/64"`},
+		{[]string{"-migrate-to", "overlay", "-pod-cidr", "10.244.1.0/16"}, `-pod-cidr "10.244.1.0/16"`},
+		{[]string{"-pod-cidr", "10.244.0.0/16"}, "-pod-cidr goes with -migrate-to"},
+		{[]string{"-migrate-to", "overlay", "-mode", "kubenet,azure-cni"}, "give the one mode the cluster migrates from"},
+		{[]string{"-migrate-to", "overlay", "-mode", "flannel"}, `-mode "flannel": unknown networking mode`},
+		{[]string{"-migrate-to", "overlay", "-fail-below", "10%"}, "-fail-below goes with the comparison of modes"},
+		{[]string{"-migrate-to", "overlay", "-windows"}, "-windows goes with the comparison of modes"},
+		{[]string{"-migrate-to", "overlay", "-nodes", "0"}, "-nodes 0: want 1 to 5000"},
+		{[]string{"-migrate-to", "overlay", "-cluster", "nope.json"}, "nope.json: cannot open"},
+		// The kubenet fixture has no pod subnet for a pod-subnet mode.
+		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json", "-mode", "azure-cni-pod-subnet"}, fixturesDir + "kubenet.json: "},
+	} {
+		var errOut strings.Builder
+		err := run(tt.args, io.Discard, &errOut)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
+	}
+}
+
+const fixturesDir = "../../capacity/aksjson/testdata/"
+
+// A dual-stack cluster is compared as a dual-stack workload in its IPv4
+// range, whichever family its VNet lists first: modes without dual-stack do
+// not fit, Overlay does (53 nodes: 3 system, apps at its max of 50).
+func TestDualStackCluster(t *testing.T) {
+	const fixtures = "../../capacity/aksjson/testdata/"
+	vnet, err := os.ReadFile(fixtures + "dualstack-vnet.json")
+	require.NoError(t, err)
+	swapped := strings.Replace(string(vnet), `["10.240.0.0/16", "fd00:1::/48"]`, `["fd00:1::/48", "10.240.0.0/16"]`, 1)
+	require.NotEqual(t, string(vnet), swapped)
+	path := filepath.Join(t.TempDir(), "vnet.json")
+	require.NoError(t, os.WriteFile(path, []byte(swapped), 0o644))
+	var out strings.Builder
+	require.NoError(t, run([]string{"-cluster", fixtures + "dualstack.json", "-network", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "workload: 53 nodes × 250 pods in VNet 10.240.0.0/16, dual-stack\n")
+	assert.Regexp(t, `(?m)^azure-cni-overlay +yes `, out.String())
+	assert.Regexp(t, `(?m)^kubenet +no .*no dual-stack`, out.String())
+}
+
+// A -cluster file whose cluster is invalid is told in the files' words
+// when -migrate-to checks it: the file, the JSON path with indexes, the
+// value and what was expected.
+func TestMigrateInvalidClusterInTheFilesWords(t *testing.T) {
+	const fixtures = "../../capacity/aksjson/testdata/"
+	b, err := os.ReadFile(fixtures + "kubenet.json")
+	require.NoError(t, err)
+	old := `"podCidrs": ["10.244.0.0/16"]`
+	require.Contains(t, string(b), old)
+	cluster := filepath.Join(t.TempDir(), "cluster.json")
+	require.NoError(t, os.WriteFile(cluster, []byte(strings.Replace(string(b), old, `"podCidrs": ["10.240.128.0/17"]`, 1)), 0o644))
+
+	err = run([]string{"-cluster", cluster, "-network", fixtures + "kubenet-vnet.json", "-migrate-to", "overlay"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, cluster+": invalid cluster (1 problem); "+cluster+
+		": networkProfile.podCidrs[0]: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.240.128.0/17 overlaps with reserved VNET CIDR 10.240.0.0/16")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	var ve *capacity.ValidationError
+	assert.ErrorAs(t, err, &ve)
 }

@@ -6,11 +6,13 @@ import (
 	"io"
 	"net/netip"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/ipcap/ipcap/internal/count"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
+	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -21,6 +23,15 @@ type EstateOutput struct {
 	VNet      []netip.Prefix         `json:"vnet"`
 	VNetLimit int                    `json:"vnetLimit"` // Azure's private addresses per VNet
 	Report    *capacity.EstateReport `json:"report"`    // a space of source "none" is a subnet no pool names
+	// DoesNotFitNow lists the clusters that do not fit as they are, as the
+	// estate sees them: capacity.Estate.Check of a create refuses or fails.
+	DoesNotFitNow []Unfit `json:"doesNotFitNow,omitempty"`
+}
+
+// Unfit is a cluster of an estate that does not fit now, and why.
+type Unfit struct {
+	Cluster string            `json:"cluster"`
+	Verdict *capacity.Verdict `json:"verdict"`
 }
 
 // estateFlags are the flags that apply to an estate; the others are for
@@ -42,7 +53,7 @@ func checkEstateFlags(set []string) error {
 
 // estate reads and analyses the -clusters estate.
 func estate(o options) (EstateOutput, error) {
-	e, err := input.LoadEstate(o.clustersPath, o.networks)
+	e, src, err := input.LoadEstate(o.clustersPath, o.networks)
 	if err != nil {
 		return EstateOutput{}, input.BadUsage(err)
 	}
@@ -51,11 +62,28 @@ func estate(o options) (EstateOutput, error) {
 		var ve *capacity.ValidationError
 		var ee *capacity.EstateError
 		if errors.As(err, &ve) || errors.As(err, &ee) {
-			return EstateOutput{}, input.Usagef("%s: %w", o.clustersPath, err)
+			return EstateOutput{}, input.Usagef("%s: %w", o.clustersPath, src.Explain(err))
 		}
 		return EstateOutput{}, err
 	}
-	return EstateOutput{Estate: o.clustersPath, VNet: e.VNet, VNetLimit: modes.MaxVNetPrivateIPs, Report: r}, nil
+	out := EstateOutput{Estate: o.clustersPath, VNet: e.VNet, VNetLimit: modes.MaxVNetPrivateIPs, Report: r}
+	for i, c := range e.Clusters {
+		v, err := e.Check(i, capacity.Step{Op: capacity.OpCreate})
+		if err != nil {
+			return EstateOutput{}, err
+		}
+		if v.Refusal != nil || v.Failure != nil {
+			out.DoesNotFitNow = append(out.DoesNotFitNow, Unfit{Cluster: clusterName(c.Name), Verdict: v})
+		}
+	}
+	return out, nil
+}
+
+func clusterName(name string) string {
+	if name == "" {
+		return "(no name)"
+	}
+	return name
 }
 
 func runEstate(o options, stdout io.Writer) error {
@@ -63,18 +91,20 @@ func runEstate(o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch *o.format {
-	case output.Text:
-		err = writeEstate(stdout, out)
-	case output.Markdown:
-		err = writeEstateMarkdown(stdout, out)
-	default:
-		err = output.Encode(stdout, *o.format, out)
-	}
-	if err != nil {
+	if err := output.Write(stdout, *o.format, out, text.writeEstate, markdown.writeEstate); err != nil {
 		return err
 	}
-	return estateBelow(out, o.failBelow)
+	if err := estateBelow(out, o.failBelow); err != nil {
+		return err
+	}
+	if len(out.DoesNotFitNow) > 0 {
+		var names []string
+		for _, u := range out.DoesNotFitNow {
+			names = append(names, u.Cluster)
+		}
+		return fmt.Errorf("not fitting now (AKS refuses them as configured, or their nodes find no addresses): %s", strings.Join(names, ", "))
+	}
+	return nil
 }
 
 // estateBelow names every pool of the estate whose free share, every other
@@ -86,9 +116,8 @@ func estateBelow(out EstateOutput, t output.Share) error {
 	var below []string
 	for _, c := range out.Report.Clusters {
 		for _, p := range c.Pools {
-			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
-				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free (%s < %s)",
-					c.Name, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
+			if b, ok := poolBelow(t, c.Name+" pool "+p.Name, p.MaxNodes, p.Count, ""); ok {
+				below = append(below, b)
 			}
 		}
 	}
@@ -98,79 +127,40 @@ func estateBelow(out EstateOutput, t output.Share) error {
 	return nil
 }
 
-func writeEstate(w io.Writer, out EstateOutput) error {
+// writeEstate writes the estate in format f: a heading and a pool table
+// per cluster, then the subnets with every cluster's use and what is free
+// in the VNet.
+func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 	r := out.Report
-	vnet := joinPrefixes(out.VNet)
+	vnet := prefixes.Join(out.VNet, ", ")
 	if vnet == "" {
 		vnet = "of unknown address space"
 	}
-	fmt.Fprintf(w, "estate: %s: %s in VNet %s\n", out.Estate, input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
+	fmt.Fprintf(w, f.estate, f.cell(out.Estate), count.Of(len(r.Clusters), "cluster", "clusters"), vnet)
 	for _, c := range r.Clusters {
-		name := c.Name
-		if name == "" {
-			name = "(no name)"
+		name := clusterName(c.Name)
+		fmt.Fprintf(w, f.heading, name, c.Mode)
+		for _, u := range out.DoesNotFitNow {
+			if u.Cluster == name {
+				fmt.Fprintf(w, f.notFit, f.cell(u.Verdict.String()))
+			}
 		}
-		fmt.Fprintf(w, "\n== %s (%v) ==\n", name, c.Mode)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "pool\tnow\tat max\tmax nodes\tlimit")
-		for _, p := range c.Pools {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
-		}
-		tw.Flush()
-	}
-	fmt.Fprintf(w, "\n== subnets, all clusters' use ==")
-	writeSpaces(w, r.Spaces)
-	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
-	switch {
-	case len(out.VNet) == 0:
-		fmt.Fprintln(w, "free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network")
-	case len(r.Free) == 0:
-		fmt.Fprintln(w, "free in the VNet: none")
-	default:
-		fmt.Fprintf(w, "free in the VNet: %s\n", joinPrefixes(r.Free))
-	}
-	return nil
-}
-
-func joinPrefixes(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return strings.Join(s, ", ")
-}
-
-// writeEstateMarkdown writes the estate as Markdown: a heading and a pool
-// table per cluster, then the subnets with every cluster's use.
-func writeEstateMarkdown(w io.Writer, out EstateOutput) error {
-	r := out.Report
-	vnet := joinPrefixes(out.VNet)
-	if vnet == "" {
-		vnet = "of unknown address space"
-	}
-	fmt.Fprintf(w, "# ipcap estate\n\n%s: %s in VNet %s\n\n", output.Cell(out.Estate), input.Count(len(r.Clusters), "cluster", "clusters"), vnet)
-	for _, c := range r.Clusters {
-		name := c.Name
-		if name == "" {
-			name = "(no name)"
-		}
-		fmt.Fprintf(w, "## %s (%v)\n\n", name, c.Mode)
 		t := output.Table{Header: []string{"pool", "now", "at max", "max nodes", "limit"}, Numeric: []bool{false, true, true, true, false}}
 		for _, p := range c.Pools {
-			t.Add(p.Name, p.Count, p.AtMax, p.MaxNodes, p.Limit)
+			t.Add(p.Name, thousands(p.Count), thousands(p.AtMax), thousands(p.MaxNodes), p.Limit)
 		}
-		t.Write(w)
+		f.table(&t, w)
 	}
-	fmt.Fprint(w, "## Subnets, all clusters' use\n\n")
-	spacesMarkdown(w, r.Spaces)
-	fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n\n", thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	fmt.Fprint(w, f.subnets)
+	f.table(spaces(r.Spaces, f.num), w)
+	fmt.Fprintf(w, f.vnetUse, thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	free := prefixes.Join(r.Free, ", ")
 	switch {
 	case len(out.VNet) == 0:
-		fmt.Fprintln(w, "Free in the VNet: unknown: give the VNet's document (`az network vnet show`) with -network.")
+		free = "unknown: give the VNet's document (`az network vnet show`) with -network"
 	case len(r.Free) == 0:
-		fmt.Fprintln(w, "Free in the VNet: none.")
-	default:
-		fmt.Fprintf(w, "Free in the VNet: %s.\n", joinPrefixes(r.Free))
+		free = "none"
 	}
+	fmt.Fprintf(w, f.free, free)
 	return nil
 }

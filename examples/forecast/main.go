@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
@@ -59,37 +61,34 @@ type options struct {
 }
 
 // description is -h's first line.
-const description = "how far each pool of an AKS cluster can grow in each networking mode, what stops it, and when (from node-count history) it runs out"
+const description = "how far each pool of an AKS cluster can grow in each networking mode, what stops it, and when (from node-count history) it runs out. " +
+	"Exit 1 when the cluster does not fit now (AKS refuses it as configured, every pool at its autoscaler max, or its nodes find no addresses) in its mode, or in none of the modes analysed; with -clusters, when a cluster of the estate does not fit now"
 
 func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs, format := output.FlagSet("forecast", stderr, description,
+		"forecast -mode azure-cni-overlay -o markdown -plot timeline.png -plot-modes modes.png",
+		"forecast -cluster aks.json -network vnet.json -history nodes.csv -fail-below 20%")
+	o.format = format
 	fs.StringVar(&o.clusterPath, "cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
 	fs.StringVar(&o.clustersPath, "clusters", "", "an estate: `az aks list -o json`, Resource Graph or REST output of clusters in one VNet (not with -cluster)")
 	fs.Var(&o.networks, "network", "VNet, subnet, subnet list or list-usage JSON for the clusters' subnets (repeatable)")
-	fs.StringVar(&o.historyPath, "history", "", "CSV of time,nodes for the forecast pool, to date the exhaustion")
+	fs.StringVar(&o.historyPath, "history", "", "CSV of time,nodes for the forecast pool, to date the exhaustion (default: for the default cluster, pool user's six weeks, applied to pool user only)")
 	fs.StringVar(&o.modeName, "mode", "", "analyse this networking mode only (default: every mode for the default cluster, the cluster's own for -cluster)")
 	fs.StringVar(&o.pool, "pool", "", "pool to forecast (default: the autoscaling pool with the largest max count)")
 	fs.StringVar(&o.pods, "pods", "", "pods per new node as `mean,sd` of a normal distribution (default: 30,10 for the default cluster, maxPods for -cluster)")
 	fs.IntVar(&o.trials, "trials", 1000, "Monte Carlo trials (1 to 1,000,000)")
 	fs.IntVar(&o.workers, "workers", 0, "trials run in parallel, at most 1,024 (default: one per CPU)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
-	o.format = output.FormatFlag(fs)
 	fs.StringVar(&o.plotPath, "plot", "", "draw the forecast pool's timeline to this .svg or .png `file`: node-count history, the P10–P90 band and median to exhaustion, max nodes with and without surge, the dates (needs history: the default's, or -history)")
 	fs.StringVar(&o.plotModesPath, "plot-modes", "", "draw the forecast pool's max nodes now in every networking mode, the binding limit on each bar, to this .svg or .png `file`")
-	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
-	output.Usage(fs, description,
-		"forecast -mode azure-cni-overlay -o markdown -plot timeline.png -plot-modes modes.png",
-		"forecast -cluster aks.json -network vnet.json -history nodes.csv -fail-below 20%")
-	if err := fs.Parse(args); err != nil {
-		return o, input.BadUsage(err)
+	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster, or in which it does not fit now, fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
+	if err := output.Parse(fs, args); err != nil {
+		return o, err
 	}
 	var set []string
 	fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
 	switch {
-	case fs.NArg() > 0:
-		return o, input.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.clustersPath != "":
 		return o, checkEstateFlags(set)
 	case len(o.networks) > 0 && o.clusterPath == "":
@@ -100,6 +99,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, input.Usagef("-workers %d: want 0 (one per CPU) to 1,024", o.workers)
 	case o.plotPath != "" && o.clusterPath != "" && o.historyPath == "":
 		return o, input.Usagef("-plot %s: the timeline needs the pool's node-count history: give -history", o.plotPath)
+	case o.plotPath != "" && o.historyPath == "" && o.pool != "" && o.pool != input.DefaultHistoryPool:
+		return o, input.Usagef("-plot %s: the timeline needs pool %s's node-count history (the embedded one is pool %s's): give -history", o.plotPath, o.pool, input.DefaultHistoryPool)
 	}
 	for _, f := range []struct{ flag, path string }{{"plot", o.plotPath}, {"plot-modes", o.plotModesPath}} {
 		if err := checkImagePath(f.flag, f.path); err != nil {
@@ -112,7 +113,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 // job is one cluster to analyse in one mode.
 type job struct {
 	cluster capacity.Cluster
-	dropped []string // pools the mode cannot run
+	dropped []string         // pools the mode cannot run
+	src     capacity.Sources // where an input file's cluster has its fields
+	own     bool             // an input file's cluster in its own mode
 }
 
 func jobs(o options) ([]job, string, error) {
@@ -125,14 +128,15 @@ func jobs(o options) ([]job, string, error) {
 		only = m
 	}
 	if o.clusterPath != "" {
-		c, err := input.Load(o.clusterPath, o.networks)
+		c, src, err := input.Load(o.clusterPath, o.networks)
 		if err != nil {
 			return nil, "", input.BadUsage(err)
 		}
+		own := only == 0 || only == c.Mode
 		if only != 0 {
-			c.Mode = only
+			c.Mode = only // the other fields keep their sources
 		}
-		return []job{{cluster: c}}, o.clusterPath, nil
+		return []job{{cluster: c, src: src, own: own}}, o.clusterPath, nil
 	}
 	var js []job
 	for _, m := range modes.All() {
@@ -140,7 +144,7 @@ func jobs(o options) ([]job, string, error) {
 			continue
 		}
 		c, dropped := input.Default(m)
-		js = append(js, job{c, dropped})
+		js = append(js, job{cluster: c, dropped: dropped})
 	}
 	return js, "default: " + input.DefaultDescription, nil
 }
@@ -158,8 +162,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	history := input.DefaultHistory()
-	if o.clusterPath != "" {
+	var notes []string
+	switch {
+	case o.clusterPath != "":
 		history = nil
+	case o.historyPath == "" && o.pool != "" && o.pool != input.DefaultHistoryPool:
+		// The embedded history is the user pool's: another pool's
+		// forecast has none.
+		history = nil
+		notes = append(notes, fmt.Sprintf("the embedded history is pool %s's node counts, not pool %s's: no dates (give -history for pool %s)",
+			input.DefaultHistoryPool, o.pool, o.pool))
 	}
 	if o.historyPath != "" {
 		if history, err = input.History(o.historyPath); err != nil {
@@ -168,14 +180,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// What capacity.Forecast needs to fit a trend, said of the file
 		// (ReadHistory rejects a time given twice).
 		if n := len(history); n < 3 {
-			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, input.Count(n, "observation", "observations"))
+			return input.Usagef("-history %s: %s: a trend needs at least 3", o.historyPath, count.Of(n, "observation", "observations"))
 		}
 	}
 	pods, err := podDensity(o)
 	if err != nil {
 		return err
 	}
-	out := Output{Cluster: desc}
+	out := Output{Cluster: desc, Notes: notes}
 	for _, j := range js {
 		r, err := analyse(ctx, j, o, pods, history, stderr)
 		if err != nil {
@@ -183,16 +195,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		out.Results = append(out.Results, r)
 	}
-	switch *o.format {
-	case output.Text:
-		err = writeText(stdout, out)
-	case output.Markdown:
-		err = writeMarkdown(stdout, out)
-	default:
-		err = output.Encode(stdout, *o.format, out)
-	}
-	if err != nil {
+	if err := output.Write(stdout, *o.format, out, writeText, writeMarkdown); err != nil {
 		return err
+	}
+	if r := out.Results[0]; js[0].own && r.Error != "" {
+		// The file describes no cluster its own mode can run: bad input.
+		// (With another -mode, a mode that cannot run it is an answer.)
+		return input.Usagef("%s: %w", o.clusterPath, r.invalid)
 	}
 	if o.plotPath != "" {
 		i := plotted(out)
@@ -215,7 +224,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		output.Wrote(stderr, o.plotModesPath, "max nodes of pool "+pool+" per networking mode")
 	}
-	return failBelow(out, o.failBelow)
+	if o.failBelow.On {
+		return failBelow(out, o.failBelow)
+	}
+	return fitsNow(out)
+}
+
+// fitsNow returns an error when the cluster does not fit now in any mode
+// analysed: AKS refuses it as configured (every pool at its autoscaler
+// max) or its nodes find no addresses, or the mode cannot run it.
+func fitsNow(out Output) error {
+	var why []string
+	for _, r := range out.Results {
+		switch {
+		case r.Error != "":
+			why = append(why, fmt.Sprintf("%s cannot run the cluster", r.Mode))
+		case !r.FitsNow:
+			why = append(why, fmt.Sprintf("%s: %v", r.Mode, r.Verdict))
+		default:
+			return nil
+		}
+	}
+	if len(why) == 1 {
+		return fmt.Errorf("the cluster does not fit now: %s", why[0])
+	}
+	return fmt.Errorf("the cluster fits now in none of the %d modes analysed: %s", len(why), strings.Join(why, "; "))
 }
 
 // plotted picks the result -plot draws: Azure CNI Overlay, AKS's default
@@ -250,10 +283,12 @@ func failBelow(out Output, t output.Share) error {
 			below = append(below, fmt.Sprintf("%s cannot run the cluster", r.Mode))
 			continue
 		}
+		if !r.FitsNow {
+			below = append(below, fmt.Sprintf("%s: the cluster does not fit now: %v", r.Mode, r.Verdict))
+		}
 		for _, p := range r.Now.Pools {
-			if s := freeShare(p.MaxNodes, p.Count); s < t.Value {
-				below = append(below, fmt.Sprintf("%s pool %s: %d of %d nodes free now (%s < %s)",
-					r.Mode, p.Name, max(p.MaxNodes-p.Count, 0), p.MaxNodes, output.Percent(s), output.Percent(t.Value)))
+			if b, ok := poolBelow(t, fmt.Sprintf("%s pool %s", r.Mode, p.Name), p.MaxNodes, p.Count, " now"); ok {
+				below = append(below, b)
 			}
 		}
 	}
@@ -270,6 +305,16 @@ func freeShare(maxNodes, used int) float64 {
 		return 0
 	}
 	return float64(maxNodes-used) / float64(maxNodes)
+}
+
+// poolBelow says how few of pool's maxNodes are free, when their share is
+// below t: "pool: 2 of 1,000 nodes free{when} (0.2% < 25%)".
+func poolBelow(t output.Share, pool string, maxNodes, used int, when string) (string, bool) {
+	s := freeShare(maxNodes, used)
+	if s >= t.Value {
+		return "", false
+	}
+	return fmt.Sprintf("%s: %s of %s nodes free%s (%s < %s)", pool, thousands(max(maxNodes-used, 0)), thousands(maxNodes), when, output.Percent(s), output.Percent(t.Value)), true
 }
 
 // checkImagePath refuses a plot file that is neither .svg nor .png.
@@ -357,7 +402,8 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	res.AtMax, err = capacity.Analyze(c)
 	var ve *capacity.ValidationError
 	if errors.As(err, &ve) {
-		res.Error = err.Error()
+		res.invalid = j.src.Explain(err) // in the input's words
+		res.Error = res.invalid.Error()
 		return res, nil
 	}
 	if err != nil {
@@ -366,6 +412,10 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	if res.Now, err = capacity.Analyze(c.AtCount()); err != nil {
 		return res, err
 	}
+	if res.Verdict, err = capacity.Check(c, capacity.Step{Op: capacity.OpCreate}); err != nil {
+		return res, err
+	}
+	res.FitsNow = res.Verdict.Refusal == nil && res.Verdict.Failure == nil
 	pool, err := forecastPool(c, o.pool)
 	if err != nil {
 		return res, err
@@ -374,7 +424,7 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
 	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history,
-		Progress: progress(stderr, res.Mode.String())}
+		Path: o.plotPath != "", Progress: progress(stderr, res.Mode.String())}
 	res.Forecast, err = capacity.Forecast(ctx, c, pool, opt)
 	return res, err
 }
@@ -394,7 +444,7 @@ func progress(stderr io.Writer, mode string) func(done, total int) {
 		if time.Since(start) < time.Second {
 			return
 		}
-		fmt.Fprintf(f, "\r%s: %d/%d trials", mode, done, total)
+		fmt.Fprintf(f, "\r%s: %s/%s trials", mode, thousands(done), thousands(total))
 		if done == total {
 			fmt.Fprint(f, "\r\033[K")
 		}

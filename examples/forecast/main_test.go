@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/stretchr/testify/assert"
@@ -298,4 +301,193 @@ func TestChartUsage(t *testing.T) {
 		assert.Contains(t, err.Error(), tt.want)
 		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v", tt.args)
 	}
+}
+
+// The embedded history is the user pool's: forecasting another pool of the
+// default cluster applies none of it (it dated the system pool by the user
+// pool's growth, and warned that "the history ends at 10 nodes but pool
+// system has 3 now").
+func TestPoolHistory(t *testing.T) {
+	js := runArgs(t, "-mode", "azure-cni-overlay", "-pool", "system", "-trials", "20", "-json")
+	var out Output
+	require.NoError(t, json.Unmarshal([]byte(js), &out))
+	f := out.Results[0].Forecast
+	assert.Equal(t, "system", f.Pool)
+	assert.Nil(t, f.When, "no date without the pool's history")
+	assert.Empty(t, f.Model)
+	assert.Empty(t, f.Warnings)
+	assert.Equal(t, []string{"the embedded history is pool user's node counts, not pool system's: no dates (give -history for pool system)"}, out.Notes)
+	// The system pool alone: 244 of the /16's 256 /24s, the other pools
+	// holding 10 + 2 (the "now" basis).
+	assert.Equal(t, 244.0, f.Nodes.P50)
+	text := runArgs(t, "-mode", "azure-cni-overlay", "-pool", "system", "-trials", "20")
+	assert.Contains(t, text, "\nnote: the embedded history is pool user's node counts, not pool system's")
+	assert.NotContains(t, text, "runs out on")
+
+	// The user pool keeps it; a -history file is the named pool's.
+	js = runArgs(t, "-mode", "azure-cni-overlay", "-pool", "user", "-trials", "20", "-json")
+	out = Output{}
+	require.NoError(t, json.Unmarshal([]byte(js), &out))
+	assert.NotNil(t, out.Results[0].Forecast.When)
+	assert.Empty(t, out.Notes)
+	js = runArgs(t, "-mode", "azure-cni-overlay", "-pool", "system", "-history", "testdata/history.csv", "-trials", "20", "-json")
+	out = Output{}
+	require.NoError(t, json.Unmarshal([]byte(js), &out))
+	assert.Equal(t, capacity.GrowthTrend, out.Results[0].Forecast.Model)
+	assert.Empty(t, out.Notes)
+
+	// No history, no timeline.
+	err := run(context.Background(), []string{"-pool", "system", "-plot", filepath.Join(t.TempDir(), "t.svg")}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "the timeline needs pool system's node-count history (the embedded one is pool user's): give -history")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}
+
+// A cluster that does not fit now exits 1 without -fail-below. The default
+// cluster in Azure CNI: AKS counts every pool at its autoscaler max, 3 + 60
+// + 10 = 73 nodes at maxPods 30 − 1 = 29 addresses, 2,117 of the /22's
+// 1,024 − 5 = 1,019.
+func TestDoesNotFitNow(t *testing.T) {
+	const refusal = "refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 2117 exceeds IPs available 1019 in Subnet Cidr 10.240.0.0/22, Subnet Name aks-nodes"
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-mode", "azure-cni", "-trials", "5"}, &out, io.Discard)
+	require.Error(t, err)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.EqualError(t, err, "the cluster does not fit now: azure-cni: "+refusal)
+	assert.Contains(t, out.String(), "== azure-cni (Azure CNI (node subnet)) ==\ndoes not fit now: "+refusal+"\n", "the report is printed first")
+
+	out.Reset()
+	err = run(context.Background(), []string{"-mode", "azure-cni", "-trials", "5", "-json"}, &out, io.Discard)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	var doc Output
+	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
+	assert.False(t, doc.Results[0].FitsNow)
+	assert.Equal(t, 2117, doc.Results[0].Verdict.Refusal.Required)
+
+	// Every mode of the default: Overlay and others fit, so the
+	// comparison exits 0 and says which do not.
+	text := runArgs(t, "-trials", "5")
+	assert.Equal(t, 2, strings.Count(text, "\ndoes not fit now: "), "azure-cni and cilium-node-subnet")
+	// A mode that cannot run the cluster is no fit either.
+	err = run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
+		"-mode", "kubenet", "-trials", "5"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, "the cluster does not fit now: kubenet cannot run the cluster")
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	// With -fail-below the threshold decides, and names the misfit too.
+	err = run(context.Background(), []string{"-mode", "azure-cni", "-trials", "5", "-fail-below", "10%"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, "below -fail-below: azure-cni: the cluster does not fit now: "+refusal)
+	runArgs(t, "-mode", "azure-cni-overlay", "-trials", "5")
+
+	var help bytes.Buffer
+	assert.Equal(t, input.ExitOK, input.ExitCode(run(context.Background(), []string{"-h"}, io.Discard, &help)))
+	assert.Contains(t, help.String(), "Exit 1 when the cluster does not fit now")
+}
+
+// Text output separates thousands: trials, nodes, limits' trial counts and
+// the library's warnings alike.
+func TestThousands(t *testing.T) {
+	out := runArgs(t, "-mode", "byocni-cilium", "-trials", "1000")
+	// Bring-your-own Cilium: a pool stops at AKS's 1,000 nodes, in all
+	// 1,000 trials.
+	assert.Contains(t, out, "forecast for pool user (1,000 trials, the other pools as they are now): runs out at 1,000 nodes (P10–P90: 1,000–1,000); limits: pool-nodes 1,000\n")
+	assert.Contains(t, out, "fits up to 1,000 nodes now (751 with upgrade surge, pool-nodes), 1,000 with the other pools at their max")
+	assert.Regexp(t, `cni-pool +cni-pool +262,144 +0 +3,328 +16,128 +246,016\n`, out)
+	out = runArgs(t, "-mode", "azure-cni-overlay", "-trials", "1000")
+	assert.Regexp(t, `lies 1,\d\d\d days after the last observation`, out)
+	assert.NotRegexp(t, `\d{4} (trials|nodes|days)`, out)
+}
+
+// The timeline's band is the forecast's per-day path: -plot asks for it,
+// and its median passes the max nodes (251 in Overlay) on the P50 date.
+func TestTimelinePath(t *testing.T) {
+	dir := t.TempDir()
+	svgPath := filepath.Join(dir, "t.svg")
+	js := runArgs(t, "-mode", "azure-cni-overlay", "-trials", "200", "-plot", svgPath, "-json")
+	var out Output
+	require.NoError(t, json.Unmarshal([]byte(js), &out))
+	f := out.Results[0].Forecast
+	require.NotEmpty(t, f.Path)
+	require.NotNil(t, f.When)
+	var crossed time.Time
+	for _, p := range f.Path {
+		if p.P50 > 251 {
+			crossed = p.Date
+			break
+		}
+	}
+	assert.Equal(t, f.When.P50, crossed)
+	svg, err := os.ReadFile(svgPath)
+	require.NoError(t, err)
+	assert.Contains(t, string(svg), "P10–P90 and P50 of the pool&#39;s node count each day")
+	assert.NotContains(t, string(svg), "through the forecast&#39;s dates")
+	// Without -plot the document has no path.
+	assert.NotContains(t, runArgs(t, "-mode", "azure-cni-overlay", "-trials", "20", "-json"), `"path"`)
+}
+
+// A dual-stack cluster's IPv6 pod CIDR is reported in per-node blocks: the
+// fixture's default fd12:3456:789a::/64 holds 2^(80−64) = 65,536 /80s, and
+// 3 system nodes plus apps at its autoscaler max of 50 take 53.
+func TestDualStack(t *testing.T) {
+	out := runArgs(t, "-cluster", fixtures+"dualstack.json", "-network", fixtures+"dualstack-vnet.json", "-mode", "azure-cni-overlay", "-trials", "10")
+	assert.Contains(t, out, "IPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n")
+	out = runArgs(t, "-cluster", fixtures+"dualstack.json", "-network", fixtures+"dualstack-vnet.json", "-mode", "azure-cni-overlay", "-trials", "10", "-o", "markdown")
+	assert.Contains(t, out, "IPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n\n")
+}
+
+// An estate with a cluster that does not fit as it is exits 1 and says
+// which, as a single cluster does. alpha's user pool at an autoscaler max
+// of 300 plans a batch of 16 pod addresses a node in its /20 pod subnet:
+// with alpha's 3 system nodes, 303 × 16 = 4,848 of 4,096 − 5 = 4,091
+// usable (AKS counts its own cluster's pools only). AKS refuses it.
+func TestEstateDoesNotFitNow(t *testing.T) {
+	b, err := os.ReadFile(fixtures + "estate-aks-list.json")
+	require.NoError(t, err)
+	list := filepath.Join(t.TempDir(), "estate.json")
+	require.NoError(t, os.WriteFile(list, []byte(strings.Replace(string(b), `"maxCount": 20,`, `"maxCount": 300,`, 1)), 0o644))
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), []string{"-clusters", list, "-network", fixtures + "estate-vnet.json",
+		"-network", fixtures + "estate-subnets.json", "-network", fixtures + "estate-usage.json"}, &out, &errOut)
+	require.Error(t, err)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, err.Error(), "not fitting now (AKS refuses them as configured, or their nodes find no addresses): alpha")
+	assert.Regexp(t, `== alpha \(azure-cni-pod-subnet\) ==\ndoes not fit now: refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 4848 exceeds IPs available 4091`, out.String())
+}
+
+// A -cluster file its own mode cannot run is bad input (exit 2), told in
+// the file's words: the file, the JSON path with indexes, the value and
+// what was expected. With another -mode, a mode that cannot run the
+// cluster is an answer (exit 1), told the same way.
+func TestInvalidClusterInTheFilesWords(t *testing.T) {
+	b, err := os.ReadFile(fixtures + "kubenet.json")
+	require.NoError(t, err)
+	old := "\"maxCount\": 40,\n      \"maxPods\": 110"
+	require.Contains(t, string(b), old)
+	cluster := filepath.Join(t.TempDir(), "cluster.json")
+	require.NoError(t, os.WriteFile(cluster, []byte(strings.Replace(string(b), old, "\"maxCount\": 40,\n      \"maxPods\": 300", 1)), 0o644))
+
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"-cluster", cluster, "-network", fixtures + "kubenet-vnet.json", "-trials", "5"}, &out, io.Discard)
+	require.Error(t, err)
+	assert.EqualError(t, err, cluster+": invalid cluster (1 problem); "+cluster+": agentPoolProfiles[1].maxPods: 300 is outside 10–250")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	var ve *capacity.ValidationError
+	assert.ErrorAs(t, err, &ve)
+	assert.Contains(t, out.String(), "cannot run this cluster: invalid cluster (1 problem); "+cluster+": agentPoolProfiles[1].maxPods: 300 is outside 10–250")
+
+	out.Reset()
+	err = run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
+		"-mode", "kubenet", "-trials", "5"}, &out, io.Discard)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: modes: kubenet does not support Windows node pools")
+}
+
+// An estate's invalid cluster is told in the files' words too.
+func TestInvalidEstateInTheFilesWords(t *testing.T) {
+	b, err := os.ReadFile(fixtures + "estate-aks-list.json")
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"maxPods": 30,`)
+	list := filepath.Join(t.TempDir(), "aks-list.json")
+	require.NoError(t, os.WriteFile(list, []byte(strings.Replace(string(b), `"maxPods": 30,`, `"maxPods": 300,`, 1)), 0o644))
+	err = run(context.Background(), []string{"-clusters", list, "-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, list+": Clusters[0] (alpha): invalid cluster (1 problem); "+list+": [0].agentPoolProfiles[0].maxPods: 300 is outside 10–250")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 }

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
-	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 )
@@ -16,77 +16,172 @@ import (
 // Output is the -json document: the library's own types, so that a service
 // reading it needs nothing from this program.
 type Output struct {
-	Cluster string   `json:"cluster"` // the input: a file name, or the default's description
-	Results []Result `json:"results"` // one per networking mode analysed
+	Cluster string   `json:"cluster"`         // the input: a file name, or the default's description
+	Notes   []string `json:"notes,omitempty"` // what the reader must know of the input: a history not applied
+	Results []Result `json:"results"`         // one per networking mode analysed
 }
 
 // Result is one mode's answer.
 type Result struct {
 	Mode         modes.Mode `json:"mode"`
 	Name         string     `json:"name"`
-	Error        string     `json:"error,omitempty"`        // why the mode cannot run the cluster
+	Error        string     `json:"error,omitempty"` // why the mode cannot run the cluster
+	invalid      error      // Error's error: the *capacity.ValidationError, told in the input's words
 	SkippedPools []string   `json:"skippedPools,omitempty"` // pools the mode cannot run (Windows)
 	// AtMax is capacity.Analyze of the cluster: every other pool at its
 	// autoscaler max, the basis AKS plans on. Now is Analyze of
 	// Cluster.AtCount: the other pools as they are now.
-	AtMax    *capacity.Report         `json:"atMax,omitempty"`
-	Now      *capacity.Report         `json:"now,omitempty"`
+	AtMax *capacity.Report `json:"atMax,omitempty"`
+	Now   *capacity.Report `json:"now,omitempty"`
+	// FitsNow is whether the cluster fits as it is: AKS accepts it as
+	// configured, every pool at its autoscaler max, and its nodes at their
+	// count get their addresses. Verdict is capacity.Check of a create,
+	// which says why not.
+	FitsNow  bool                     `json:"fitsNow"`
+	Verdict  *capacity.Verdict        `json:"verdict,omitempty"`
 	Forecast *capacity.ForecastResult `json:"forecast,omitempty"` // the other pools as they are now
 }
 
-func writeText(w io.Writer, out Output) error {
-	fmt.Fprintf(w, "cluster: %s\n", out.Cluster)
+// format is a human-readable format, text or Markdown. Its strings are
+// the Printf formats of the lines both write, line ends included; its
+// funcs write what each lays out its own way. Its methods writeReport and
+// writeEstate put the parts in the same order for both.
+type format struct {
+	cell  func(string) string // a name taken from the input
+	num   func(int) string    // a number in the spaces' table
+	table func(*output.Table, io.Writer)
+
+	cluster   string // the input
+	note      string // what the reader must know of the input
+	notFit    string // why the cluster does not fit now
+	heading   string // a mode or a cluster: its name and what it is
+	cannotRun string // why the mode cannot run the cluster
+	leftOut   string // the pools the mode cannot run
+	vnetUse   string // the VNet addresses the autoscalers' max takes, of the limit
+	ipv6      string // a dual-stack cluster's IPv6 pod CIDR: its per-node blocks
+
+	pools    func(w io.Writer, r Result) // how far each pool can grow
+	forecast func(w io.Writer, f *capacity.ForecastResult)
+
+	estate  string // the estate's input, clusters and VNet
+	subnets string // the heading of the estate's subnets
+	free    string // what is free in the estate's VNet
+}
+
+var (
+	text = format{
+		cell: func(s string) string { return s }, num: thousands, table: (*output.Table).WriteText,
+		cluster:   "cluster: %s\n",
+		note:      "note: %s\n",
+		notFit:    "does not fit now: %s\n",
+		heading:   "\n== %s (%s) ==\n",
+		cannotRun: "cannot run this cluster: %s\n",
+		leftOut:   "left out: %s (Windows node pools are not supported)\n",
+		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n",
+		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n",
+		pools:     writePools,
+		forecast:  writeForecast,
+		estate:    "estate: %s: %s in VNet %s\n",
+		subnets:   "\n== subnets, all clusters' use ==\n",
+		free:      "free in the VNet: %s\n",
+	}
+	markdown = format{
+		cell: output.Cell, num: thousands, table: (*output.Table).Write,
+		cluster:   "# ipcap forecast\n\ncluster: %s\n\n",
+		note:      "> **Note:** %s\n\n",
+		notFit:    "❌ **Does not fit now:** %s\n\n",
+		heading:   "## %s (%s)\n\n",
+		cannotRun: "Cannot run this cluster: %s\n\n",
+		leftOut:   "Left out: %s (Windows node pools are not supported).\n\n",
+		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n\n",
+		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n\n",
+		pools:     poolsMarkdown,
+		forecast:  forecastMarkdown,
+		estate:    "# ipcap estate\n\n%s: %s in VNet %s\n\n",
+		subnets:   "## Subnets, all clusters' use\n\n",
+		free:      "Free in the VNet: %s.\n",
+	}
+)
+
+// writeText writes out for a terminal: a line per pool, a table of address
+// spaces, the forecast's lines.
+func writeText(w io.Writer, out Output) error { return text.writeReport(w, out) }
+
+// writeMarkdown writes out as GitHub-flavoured Markdown: a heading per
+// mode, tables of pools and address spaces, the forecast as a table of
+// percentiles.
+func writeMarkdown(w io.Writer, out Output) error { return markdown.writeReport(w, out) }
+
+// writeReport writes out in format f.
+func (f format) writeReport(w io.Writer, out Output) error {
+	fmt.Fprintf(w, f.cluster, f.cell(out.Cluster))
+	for _, n := range out.Notes {
+		fmt.Fprintf(w, f.note, n)
+	}
 	for _, r := range out.Results {
-		fmt.Fprintf(w, "\n== %s (%s) ==\n", r.Mode, r.Name)
+		fmt.Fprintf(w, f.heading, r.Mode, r.Name)
 		if r.Error != "" {
-			fmt.Fprintf(w, "cannot run this cluster: %s\n", r.Error)
+			fmt.Fprintf(w, f.cannotRun, r.Error)
 			continue
 		}
 		if len(r.SkippedPools) > 0 {
-			fmt.Fprintf(w, "left out: %s (Windows node pools are not supported)\n", strings.Join(r.SkippedPools, ", "))
+			fmt.Fprintf(w, f.leftOut, strings.Join(r.SkippedPools, ", "))
 		}
-		for i, p := range r.AtMax.Pools {
-			writePool(w, p, r.Now.Pools[i])
+		if !r.FitsNow {
+			fmt.Fprintf(w, f.notFit, f.cell(r.Verdict.String()))
 		}
-		writeSpaces(w, r.AtMax.Spaces)
-		fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n", thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
+		f.pools(w, r)
+		f.table(spaces(r.AtMax.Spaces, f.num), w)
+		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
+		if b := r.AtMax.PodCIDRIPv6; b != nil {
+			fmt.Fprintf(w, f.ipv6, b.Prefix, thousands(b.Blocks), b.BlockBits, thousands(b.AtMax), thousands(b.Free))
+		}
 		if r.Forecast != nil {
-			writeForecast(w, r.Forecast)
+			f.forecast(w, r.Forecast)
 		}
 	}
 	return nil
 }
 
-// writePool says in one line how far a pool can grow on both bases.
-func writePool(w io.Writer, atMax, now capacity.PoolReport) {
-	size := "now " + input.Count(now.Count, "node", "nodes")
-	if atMax.AtMax != now.Count {
-		size += fmt.Sprintf(", autoscaler max %d", atMax.AtMax)
+// writePools writes a line per pool and a blank line.
+func writePools(w io.Writer, r Result) {
+	for i, p := range r.AtMax.Pools {
+		writePool(w, p, r.Now.Pools[i])
 	}
-	fmt.Fprintf(w, "%s: %s; fits up to %s now (%d with upgrade surge, %s), %d with the other pools at their max, as AKS plans (%s)\n",
-		now.Name, size, input.Count(now.MaxNodes, "node", "nodes"), now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
+	fmt.Fprintln(w)
 }
 
-// writeSpaces prints the spaces' use on both bases.
-func writeSpaces(w io.Writer, spaces []capacity.Space) {
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "space\trole\tusable\treserved\tnow\tat max\tfree at max")
+// writePool says in one line how far a pool can grow on both bases.
+func writePool(w io.Writer, atMax, now capacity.PoolReport) {
+	size := "now " + count.Of(now.Count, "node", "nodes")
+	if atMax.AtMax != now.Count {
+		size += ", autoscaler max " + thousands(atMax.AtMax)
+	}
+	fmt.Fprintf(w, "%s: %s; fits up to %s now (%s with upgrade surge, %s), %s with the other pools at their max, as AKS plans (%s)\n",
+		now.Name, size, count.Of(now.MaxNodes, "node", "nodes"), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
+}
+
+// spaces tabulates the spaces' use on both bases, numbers written by num.
+func spaces(spaces []capacity.Space, num func(int) string) *output.Table {
+	t := &output.Table{
+		Header:  []string{"space", "role", "usable", "reserved", "now", "at max", "free at max"},
+		Numeric: []bool{false, false, true, true, true, true, true},
+	}
 	for _, s := range spaces {
 		role := s.Source.String()
 		if s.Source == modes.NoSource {
 			role = "unused"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", s.Name, role, s.Usable, s.Reserved, s.Now, s.AtMax, s.Free)
+		t.Add(s.Name, role, num(s.Usable), num(s.Reserved), num(s.Now), num(s.AtMax), num(s.Free))
 	}
-	tw.Flush()
+	return t
 }
 
 // writeForecast prints where the pool runs out, when, the date to upgrade
 // by, and the warnings that qualify them.
 func writeForecast(w io.Writer, f *capacity.ForecastResult) {
-	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %g–%g); limits: %s\n",
-		f.Pool, input.Count(f.Trials, "trial", "trials"), input.Count(f.Nodes.P50, "node", "nodes"), f.Nodes.P10, f.Nodes.P90, limits(f.Limits))
+	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %s–%s); limits: %s\n",
+		f.Pool, count.Of(f.Trials, "trial", "trials"), count.Of(f.Nodes.P50, "node", "nodes"), count.Thousands(f.Nodes.P10), count.Thousands(f.Nodes.P90), limits(f.Limits))
 	if f.Model != "" {
 		fmt.Fprintf(w, "  history: %s, %+.2f nodes a day\n", f.Model, f.Growth)
 	}
@@ -113,75 +208,46 @@ func limits(m map[capacity.Limit]int) string {
 	var parts []string
 	for l := capacity.LimitNodeSubnet; l <= capacity.LimitVNet; l++ {
 		if n := m[l]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", l, n))
+			parts = append(parts, fmt.Sprintf("%s %s", l, thousands(n)))
 		}
 	}
 	return strings.Join(parts, ", ")
 }
 
 // thousands writes n with commas: 65,536.
-func thousands(n int) string { return output.Thousands(n) }
+func thousands(n int) string { return count.Thousands(n) }
 
-// writeMarkdown writes out as GitHub-flavoured Markdown: a heading per
-// mode, tables of pools and address spaces, the forecast as a table of
-// percentiles.
-func writeMarkdown(w io.Writer, out Output) error {
-	fmt.Fprintf(w, "# ipcap forecast\n\ncluster: %s\n\n", output.Cell(out.Cluster))
-	for _, r := range out.Results {
-		fmt.Fprintf(w, "## %s (%s)\n\n", r.Mode, r.Name)
-		if r.Error != "" {
-			fmt.Fprintf(w, "Cannot run this cluster: %s\n\n", r.Error)
-			continue
-		}
-		if len(r.SkippedPools) > 0 {
-			fmt.Fprintf(w, "Left out: %s (Windows node pools are not supported).\n\n", strings.Join(r.SkippedPools, ", "))
-		}
-		pools := output.Table{
-			Header:  []string{"pool", "nodes now", "autoscaler max", "max nodes now", "with surge", "limit", "max nodes, all pools at max", "limit at max"},
-			Numeric: []bool{false, true, true, true, true, false, true, false},
-		}
-		for i, atMax := range r.AtMax.Pools {
-			now := r.Now.Pools[i]
-			pools.Add(now.Name, now.Count, atMax.AtMax, now.MaxNodes, now.MaxNodesWithSurge, now.Limit, atMax.MaxNodes, atMax.Limit)
-		}
-		pools.Write(w)
-		spacesMarkdown(w, r.AtMax.Spaces)
-		fmt.Fprintf(w, "VNet addresses at the autoscalers' max: %s of %s\n\n", thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
-		if f := r.Forecast; f != nil {
-			fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, input.Count(f.Trials, "trial", "trials"), limits(f.Limits))
-			if f.Model != "" {
-				fmt.Fprintf(w, " History: %s, %+.2f nodes a day.", f.Model, f.Growth)
-			}
-			fmt.Fprint(w, "\n\n")
-			t := output.Table{Header: []string{"", "P10", "P50", "P90"}, Numeric: []bool{false, true, true, true}}
-			t.Add("nodes that fit", f.Nodes.P10, f.Nodes.P50, f.Nodes.P90)
-			if f.When != nil {
-				t.Add("runs out on", date(f.When.P10), date(f.When.P50), date(f.When.P90))
-			}
-			if f.UpgradeBy != nil {
-				t.Add("upgrade before", date(f.UpgradeBy.P10), date(f.UpgradeBy.P50), date(f.UpgradeBy.P90))
-			}
-			t.Write(w)
-			for _, warn := range f.Warnings {
-				fmt.Fprintf(w, "> **Warning:** %s\n\n", warn)
-			}
-		}
+// poolsMarkdown tabulates how far each pool can grow on both bases.
+func poolsMarkdown(w io.Writer, r Result) {
+	pools := output.Table{
+		Header:  []string{"pool", "nodes now", "autoscaler max", "max nodes now", "with surge", "limit", "max nodes, all pools at max", "limit at max"},
+		Numeric: []bool{false, true, true, true, true, false, true, false},
 	}
-	return nil
+	for i, atMax := range r.AtMax.Pools {
+		now := r.Now.Pools[i]
+		pools.Add(now.Name, thousands(now.Count), thousands(atMax.AtMax), thousands(now.MaxNodes), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
+	}
+	pools.Write(w)
 }
 
-// spacesMarkdown writes the spaces' use on both bases as a table.
-func spacesMarkdown(w io.Writer, spaces []capacity.Space) {
-	t := output.Table{
-		Header:  []string{"space", "role", "usable", "reserved", "now", "at max", "free at max"},
-		Numeric: []bool{false, false, true, true, true, true, true},
+// forecastMarkdown writes the forecast as a paragraph and a table of
+// percentiles, then its warnings.
+func forecastMarkdown(w io.Writer, f *capacity.ForecastResult) {
+	fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, count.Of(f.Trials, "trial", "trials"), limits(f.Limits))
+	if f.Model != "" {
+		fmt.Fprintf(w, " History: %s, %+.2f nodes a day.", f.Model, f.Growth)
 	}
-	for _, s := range spaces {
-		role := s.Source.String()
-		if s.Source == modes.NoSource {
-			role = "unused"
-		}
-		t.Add(s.Name, role, thousands(s.Usable), thousands(s.Reserved), thousands(s.Now), thousands(s.AtMax), thousands(s.Free))
+	fmt.Fprint(w, "\n\n")
+	t := output.Table{Header: []string{"", "P10", "P50", "P90"}, Numeric: []bool{false, true, true, true}}
+	t.Add("nodes that fit", count.Thousands(f.Nodes.P10), count.Thousands(f.Nodes.P50), count.Thousands(f.Nodes.P90))
+	if f.When != nil {
+		t.Add("runs out on", date(f.When.P10), date(f.When.P50), date(f.When.P90))
+	}
+	if f.UpgradeBy != nil {
+		t.Add("upgrade before", date(f.UpgradeBy.P10), date(f.UpgradeBy.P50), date(f.UpgradeBy.P90))
 	}
 	t.Write(w)
+	for _, warn := range f.Warnings {
+		fmt.Fprintf(w, "> **Warning:** %s\n\n", warn)
+	}
 }

@@ -11,9 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
-	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -36,16 +37,11 @@ const day = 24 * time.Hour
 
 // plotTimeline draws pool's node count over time for result r: the
 // history, the fitted growth line from the last observation, the
-// forecast's median and P10–P90 band, the pool's max nodes now with and
-// without upgrade surge, and the dates at which it runs out (When P10, P50,
-// P90) and after which an upgrade no longer fits (UpgradeBy P50).
-//
-// Forecast returns date percentiles, not a band per day; the band and the
-// median are drawn honestly from what it returns: straight growth from the
-// last observation through the percentile dates on which the pool passes
-// its max nodes with surge (UpgradeBy) and its max nodes (When). The P90
-// path of the node count is the one that reaches the limits first, at the
-// P10 dates.
+// forecast's median and P10–P90 band per day (ForecastResult.Path: the
+// percentiles across trials of the pool's highest count so far, whose P50
+// passes max nodes on When.P50), the pool's max nodes now with and without
+// upgrade surge, and the dates at which it runs out (When P10, P50, P90)
+// and after which an upgrade no longer fits (UpgradeBy P50).
 func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	f := r.Forecast
 	if len(history) == 0 {
@@ -70,10 +66,10 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("Pool %s in %s (%s): nodes over time\n"+
-		"band and median: growth from the last observation through the forecast's dates; the other pools as they are now", f.Pool, r.Name, r.Mode)
+		"band and median: the forecast's P10–P90 and P50 of the pool's node count each day; the other pools as they are now", f.Pool, r.Name, r.Mode)
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Title.Padding = vg.Points(8)
-	trials := output.Thousands(f.Trials) + " trials"
+	trials := count.Thousands(f.Trials) + " trials"
 	if f.Trials == 1 {
 		trials = "1 trial"
 	}
@@ -84,24 +80,20 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	p.Add(plotter.NewGrid())
 	legend := plot.NewLegend()
 
-	// The band first, beneath the lines.
+	// The band first, beneath the lines: P90 forward, P10 back.
 	origin := plotter.XY{X: x(last.Time), Y: float64(last.Nodes)}
-	path3 := func(up *capacity.DateRange, when time.Time, upAt time.Time) plotter.XYs {
-		xys := plotter.XYs{origin}
-		if up != nil && !upAt.IsZero() && float64(last.Nodes) < surge {
-			xys = append(xys, plotter.XY{X: x(upAt), Y: surge})
+	series := func(q func(capacity.PathPoint) int) plotter.XYs {
+		xys := make(plotter.XYs, len(f.Path))
+		for i, pt := range f.Path {
+			xys[i] = plotter.XY{X: x(pt.Date), Y: float64(q(pt))}
 		}
-		return append(xys, plotter.XY{X: x(when), Y: limit})
+		return xys
 	}
-	if w := f.When; w != nil && !w.P10.IsZero() && !w.P90.IsZero() {
-		var upP10, upP90 time.Time
-		if f.UpgradeBy != nil {
-			upP10, upP90 = f.UpgradeBy.P10, f.UpgradeBy.P90
-		}
-		fast, slow := path3(f.UpgradeBy, w.P10, upP10), path3(f.UpgradeBy, w.P90, upP90)
-		poly := append(plotter.XYs{}, fast...)
-		for i := len(slow) - 1; i >= 0; i-- {
-			poly = append(poly, slow[i])
+	if len(f.Path) > 1 {
+		poly := series(func(pt capacity.PathPoint) int { return pt.P90 })
+		low := series(func(pt capacity.PathPoint) int { return pt.P10 })
+		for i := len(low) - 1; i >= 0; i-- {
+			poly = append(poly, low[i])
 		}
 		pg, err := plotter.NewPolygon(poly)
 		if err != nil {
@@ -125,7 +117,7 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	p.Add(hl, hp)
 	legend.Add("history (observed nodes)", hl, hp)
 	lastLabel, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{origin},
-		Labels: []string{fmt.Sprintf("last observed: %s on %s", input.Count(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly))}})
+		Labels: []string{fmt.Sprintf("last observed: %s on %s", count.Of(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly))}})
 	if err != nil {
 		return err
 	}
@@ -145,12 +137,8 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 			return err
 		}
 	}
-	if w := f.When; w != nil && !w.P50.IsZero() {
-		var upP50 time.Time
-		if f.UpgradeBy != nil {
-			upP50 = f.UpgradeBy.P50
-		}
-		if err := addLine(p, &legend, path3(f.UpgradeBy, w.P50, upP50), blue, nil, "forecast median (P50)"); err != nil {
+	if len(f.Path) > 1 {
+		if err := addLine(p, &legend, series(func(pt capacity.PathPoint) int { return pt.P50 }), blue, nil, "forecast median (P50)"); err != nil {
 			return err
 		}
 	}
@@ -159,8 +147,8 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 		col   color.Color
 		label string
 	}{
-		{limit, red, fmt.Sprintf("max nodes now: %s (%s)", output.Thousands(pr.MaxNodes), pr.Limit)},
-		{surge, orange, fmt.Sprintf("max with upgrade surge: %s", output.Thousands(pr.MaxNodesWithSurge))},
+		{limit, red, fmt.Sprintf("max nodes now: %s (%s)", count.Thousands(pr.MaxNodes), pr.Limit)},
+		{surge, orange, fmt.Sprintf("max with upgrade surge: %s", count.Thousands(pr.MaxNodesWithSurge))},
 	} {
 		if err := addLine(p, &legend, plotter.XYs{{X: x(start), Y: l.y}, {X: x(end), Y: l.y}}, l.col,
 			[]vg.Length{vg.Points(6), vg.Points(3)}, l.label); err != nil {
@@ -374,7 +362,7 @@ func plotModes(bars []modeBar, pool, clusterPath, path string) error {
 			names[j] += " (current)"
 		}
 		top = max(top, float64(b.maxNodes))
-		label := fmt.Sprintf("%s · %s (%s with surge)", output.Thousands(b.maxNodes), b.limit, output.Thousands(b.withSurge))
+		label := fmt.Sprintf("%s · %s (%s with surge)", count.Thousands(b.maxNodes), b.limit, count.Thousands(b.withSurge))
 		if b.why != "" {
 			label = "cannot run: " + b.why
 		}
@@ -476,7 +464,7 @@ func (thousandTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	var ts []plot.Tick
 	for v := math.Ceil(lo/step) * step; v <= hi+step/1e6; v += step {
-		ts = append(ts, plot.Tick{Value: v, Label: output.Thousands(int(math.Round(v)))})
+		ts = append(ts, plot.Tick{Value: v, Label: count.Thousands(int(math.Round(v)))})
 	}
 	return ts
 }

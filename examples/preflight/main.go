@@ -15,11 +15,11 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"text/tabwriter"
 
+	"github.com/ipcap/ipcap/internal/count"
+
 	"github.com/ipcap/ipcap/capacity"
-	"github.com/ipcap/ipcap/capacity/tfplan"
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
@@ -31,12 +31,9 @@ func main() { input.Main("preflight", run) }
 const description = "will AKS accept a create, scale, autoscaler max, upgrade, new pool or migration, and will it then work? Exit 1 when a check is refused or fails"
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	output.Usage(fs, description,
+	fs, format := output.FlagSet("preflight", stderr, description,
 		"preflight -cluster aks.json -network vnet.json -op upgrade -pool user -o markdown",
 		"terraform show -json plan.out > plan.json && preflight -tfplan plan.json -o json")
-	format := output.FormatFlag(fs)
 	clusterPath := fs.String("cluster", "", "`az aks show -o json` output (default: the embedded production cluster)")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
@@ -47,14 +44,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
 	toName := fs.String("to", "", "the mode -op migrate moves to (azure-cni-overlay)")
 	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -op migrate or expand-pod-cidr")
-	if err := fs.Parse(args); err != nil {
-		return input.BadUsage(err)
+	if err := output.Parse(fs, args); err != nil {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
-	case fs.NArg() > 0:
-		return input.Usagef("unexpected argument %q", fs.Arg(0))
 	case len(networks) > 0 && *clusterPath == "":
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
 	case *planPath != "" && *clusterPath != "":
@@ -149,7 +144,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, r := range results {
 		if r.invalid != nil { // the input describes no valid cluster
-			return input.Usagef("%s: %v", r.t.desc, r.invalid)
+			return input.Usagef("%s: %w", r.t.desc, r.invalid)
 		}
 	}
 	bad, all := 0, 0
@@ -171,6 +166,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 type target struct {
 	desc string
 	c    capacity.Cluster
+	src  capacity.Sources // where the fields of an input file's cluster are in it
 }
 
 // Entry is one check in the -o json and yaml document: the library's
@@ -199,7 +195,9 @@ type targetResult struct {
 
 // check answers every step on t.
 func check(t target, steps []capacity.Step) (targetResult, error) {
-	r := targetResult{t: t, invalid: t.c.Validate()}
+	// A problem is told where the input holds the field: -mode replaces
+	// the mode alone, the other fields keep their sources.
+	r := targetResult{t: t, invalid: t.src.Explain(t.c.Validate())}
 	for _, s := range steps {
 		e := Entry{Cluster: t.desc, Mode: t.c.Mode, Check: describe(t.c, s), Step: s}
 		if r.invalid != nil {
@@ -286,14 +284,9 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 	}
 	switch {
 	case plan != "":
-		f, err := os.Open(plan)
+		cs, err := input.LoadPlan(plan)
 		if err != nil {
 			return nil, err
-		}
-		defer f.Close()
-		cs, err := tfplan.Read(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", plan, err)
 		}
 		if len(cs) == 0 {
 			return nil, fmt.Errorf("%s: the plan has no azurerm_kubernetes_cluster", plan)
@@ -303,21 +296,21 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 			if m != 0 {
 				c.Mode = m
 			}
-			ts = append(ts, target{plan + ": " + c.Address, c.Cluster})
+			ts = append(ts, target{plan + ": " + c.Address, c.Cluster.Cluster, c.Sources})
 		}
 		return ts, nil
 	case path != "":
-		c, err := input.Load(path, networks)
+		c, src, err := input.Load(path, networks)
 		if m != 0 {
 			c.Mode = m
 		}
-		return []target{{path, c}}, err
+		return []target{{path, c, src}}, err
 	}
 	if m == 0 {
 		m = modes.AzureCNIOverlay
 	}
 	c, _ := input.Default(m)
-	return []target{{"default: " + input.DefaultDescription, c}}, nil
+	return []target{{"default: " + input.DefaultDescription, c, nil}}, nil
 }
 
 func hasPool(c capacity.Cluster, name string) bool {
@@ -364,9 +357,9 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 	case capacity.OpCreate:
 		return "create"
 	case capacity.OpScale:
-		return fmt.Sprintf("scale %s to %d", s.Pool, s.Nodes)
+		return fmt.Sprintf("scale %s to %s", s.Pool, count.Thousands(s.Nodes))
 	case capacity.OpAutoscale:
-		return fmt.Sprintf("autoscale %s to max %d", s.Pool, s.Nodes)
+		return fmt.Sprintf("autoscale %s to max %s", s.Pool, count.Thousands(s.Nodes))
 	case capacity.OpMigrate:
 		if len(s.PodCIDRs) == 0 {
 			return fmt.Sprintf("migrate to %v", s.To)
@@ -384,7 +377,7 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 				if surge.IsZero() {
 					surge = capacity.SurgePercent(10)
 				}
-				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, input.Count(p.AtMax(), "node", "nodes"), surge)
+				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, count.Of(p.AtMax(), "node", "nodes"), surge)
 			}
 		}
 	}

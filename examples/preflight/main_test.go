@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -190,4 +193,56 @@ func TestBadFormat(t *testing.T) {
 	err := run([]string{"-o", "html"}, io.Discard, io.Discard)
 	assert.ErrorContains(t, err, `invalid value "html" for flag -o: want text, json, yaml or markdown`)
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}
+
+// edited writes the file at path with old replaced by new (every
+// occurrence, at least one) to dir, under the same base name.
+func edited(t *testing.T, dir, path, old, new string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(b), old)
+	out := filepath.Join(dir, filepath.Base(path))
+	require.NoError(t, os.WriteFile(out, []byte(strings.ReplaceAll(string(b), old, new)), 0o644))
+	return out
+}
+
+// A cluster that reads fine but is invalid is told in the input's words:
+// the file, the field as written with its indexes, the value and what was
+// expected; a field left to its default keeps capacity's path.
+func TestInvalidClusterInTheInputsWords(t *testing.T) {
+	dir := t.TempDir()
+	cluster := edited(t, dir, fixtures+"kubenet.json", "\"maxCount\": 40,\n      \"maxPods\": 110", "\"maxCount\": 40,\n      \"maxPods\": 300")
+	plan := edited(t, dir, plans+"example-plan-azurerm-v4.81.0.json", `"max_pods": 30`, `"max_pods": 300`)
+	noPodCIDR := filepath.Join(dir, "default-pod-cidr.json")
+	b, err := os.ReadFile(fixtures + "kubenet.json")
+	require.NoError(t, err)
+	text := strings.Replace(strings.Replace(string(b), `"podCidr": "10.244.0.0/16",`, "", 1), `"podCidrs": ["10.244.0.0/16"],`, "", 1)
+	require.NoError(t, os.WriteFile(noPodCIDR, []byte(text), 0o644))
+	wideVNet := edited(t, dir, fixtures+"kubenet-vnet.json", `"addressPrefixes": ["10.240.0.0/16"]`, `"addressPrefixes": ["10.240.0.0/16", "10.244.0.0/16"]`)
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-cluster", cluster, "-network", fixtures + "kubenet-vnet.json"},
+			cluster + ": invalid cluster (1 problem); " + cluster + ": agentPoolProfiles[1].maxPods: 300 is outside 10–250"},
+		{[]string{"-tfplan", plan},
+			plan + ": azurerm_kubernetes_cluster.aks: invalid cluster (1 problem); " + plan + ": azurerm_kubernetes_cluster.aks: default_node_pool[0].max_pods: 300 is outside 10–250"},
+		// -mode replaces the mode; the other fields keep their sources.
+		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json", "-mode", "kubenet"},
+			fixtures + "legacy-cni.json: agentPoolProfiles[1].osType: modes: kubenet does not support Windows node pools"},
+		// kubenet's default pod CIDR, 10.244.0.0/16, is in this VNet.
+		{[]string{"-cluster", noPodCIDR, "-network", wideVNet},
+			"invalid cluster (1 problem); PodCIDRs[0]: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.244.0.0/16 overlaps with reserved VNET CIDR 10.244.0.0/16"},
+	} {
+		var out bytes.Buffer
+		err := run(tt.args, &out, io.Discard)
+		require.Error(t, err, "%v", tt.args)
+		assert.Contains(t, err.Error(), tt.want, "%v", tt.args)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
+		var ve *capacity.ValidationError
+		assert.ErrorAs(t, err, &ve, "the library's error stays underneath")
+		assert.Contains(t, out.String(), "refused before any check: invalid cluster", "the report says it too")
+	}
 }

@@ -189,10 +189,8 @@ func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 	if from >= b.n {
 		from = 0
 	}
-	j := from >> 6
-	raw := d.w[j]
-	x := raw | (1<<(from&63) - 1)
-	if x == allOnes {
+	j, raw, free := d.clearFrom(from)
+	if free == 0 {
 		var ok bool
 		if random {
 			j, ok = d.nextClearWordWrapFlat(j)
@@ -203,10 +201,10 @@ func (b *Bitmap) setNextClearWrap(from uint64, random bool) (uint64, bool) {
 			return 0, false
 		}
 		raw = d.w[j]
-		x = raw
+		free = ^raw
 	}
 	b.ones++
-	i, full := d.fill(j, raw, ^x)
+	i, full := d.fill(j, raw, free)
 	if full {
 		d.postpone(j)
 	}
@@ -249,21 +247,13 @@ func (b *Bitmap) SetFirstClear() (uint64, bool) {
 		return b.tookFirst(i, ok)
 	}
 	d := &b.d
-	j := b.low >> 6
-	raw, x := uint64(0), allOnes
-	if j < uint64(d.end[0]) {
-		raw = d.w[j]
-		x = raw | (1<<(b.low&63) - 1)
-	}
-	if x == allOnes {
-		var ok bool
-		if j, ok = d.firstClearWord(); !ok {
+	j, raw, free := d.clearFrom(b.low) // nothing below low is clear
+	if free == 0 {
+		if j, raw, free = d.firstClearWord(); free == 0 {
 			return b.tookFirst(0, false)
 		}
-		raw = d.w[j]
-		x = raw
 	}
-	i, full := d.fill(j, raw, ^x)
+	i, full := d.fill(j, raw, free)
 	if full {
 		// Shown full at once: first fit comes back to this word through
 		// low, not through the levels, and a word left pending would make
@@ -286,21 +276,13 @@ func (b *Bitmap) SetFirstClearWord(most uint64) (base, set uint64, ok bool) {
 		return 0, 0, false
 	}
 	d := &b.d
-	j := b.low >> 6
-	raw, x := uint64(0), allOnes
-	if j < uint64(d.end[0]) {
-		raw = d.w[j]
-		x = raw | (1<<(b.low&63) - 1)
-	}
-	if x == allOnes {
-		if j, ok = d.firstClearWord(); !ok {
+	j, raw, free := d.clearFrom(b.low)
+	if free == 0 {
+		if j, raw, free = d.firstClearWord(); free == 0 {
 			b.low = b.n
 			return 0, 0, false
 		}
-		raw = d.w[j]
-		x = raw
 	}
-	free := ^x
 	k := uint64(bits.OnesCount64(free))
 	if k > most { // keep the lowest clear bits, most of them
 		free = lowestBits(free, k, most)

@@ -142,17 +142,29 @@ func (d *dense) propagateNotFull(w uint64) {
 // top returns the top word, the last of w.
 func (d *dense) top() uint64 { return d.w[len(d.w)-1] }
 
-// firstClearWord returns the lowest word of level 0 that is not full.
-func (d *dense) firstClearWord() (uint64, bool) {
+// clearFrom returns low's word j of level 0, its bits raw, and its clear
+// bits from low up: none when low lies past the last word.
+func (d *dense) clearFrom(low uint64) (j, raw, free uint64) {
+	j = low >> 6
+	if j < uint64(d.end[0]) {
+		raw = d.w[j]
+		free = ^raw &^ (1<<(low&63) - 1)
+	}
+	return j, raw, free
+}
+
+// firstClearWord returns the lowest word j of level 0 that is not full,
+// its bits raw and its clear bits free; free is 0 when every word is full.
+func (d *dense) firstClearWord() (j, raw, free uint64) {
 	d.flush()
 	if d.top() == allOnes {
-		return 0, false
+		return 0, allOnes, 0
 	}
-	j := uint64(0)
 	for k := int(d.h) - 1; k >= 1; k-- {
 		j = j<<6 | uint64(bits.TrailingZeros64(^d.w[uint64(d.end[k-1])+j]))
 	}
-	return j, true
+	raw = d.w[j]
+	return j, raw, ^raw
 }
 
 // fill sets the lowest bit of free, the clear bits of word j of level 0

@@ -74,11 +74,3 @@ func Report(name string, stderr io.Writer, run func() error) (code int) {
 func Main(name string, run func(args []string, stdout, stderr io.Writer) error) {
 	os.Exit(Report(name, os.Stderr, func() error { return run(os.Args[1:], os.Stdout, os.Stderr) }))
 }
-
-// Count writes n and the noun for it: "1 node", "3 nodes", "1.5 nodes".
-func Count[N int | float64](n N, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%v %s", n, one)
-	}
-	return fmt.Sprintf("%v %s", n, many)
-}

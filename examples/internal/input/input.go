@@ -4,6 +4,8 @@
 package input
 
 import (
+	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/capacity/aksjson"
+	"github.com/ipcap/ipcap/capacity/tfplan"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -65,6 +68,10 @@ func Default(m modes.Mode) (capacity.Cluster, []string) {
 	return c, dropped
 }
 
+// DefaultHistoryPool is the pool of the default cluster whose node counts
+// DefaultHistory holds.
+const DefaultHistoryPool = "user"
+
 // DefaultHistory is the user pool's node count over six weeks.
 func DefaultHistory() []capacity.Observation {
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
@@ -76,30 +83,61 @@ func DefaultHistory() []capacity.Observation {
 }
 
 // Load reads a cluster from an `az aks show` file and network files; its
-// errors name the file and the place in it.
-func Load(clusterPath string, networkPaths []string) (capacity.Cluster, error) {
-	return aksjson.ReadFiles(clusterPath, networkPaths...)
+// errors name the file and the place in it. src.Explain tells the problems
+// capacity finds in the cluster (Validate, Analyze, Check) the same way:
+// the file, the JSON path, the value and what was expected.
+func Load(clusterPath string, networkPaths []string) (c capacity.Cluster, src capacity.Sources, err error) {
+	return aksjson.ReadFilesWithSources(clusterPath, networkPaths...)
 }
 
 // LoadEstate reads an estate from a clusters file (`az aks list`, Resource
 // Graph or REST output) and network files; its errors name the file and
-// the place in it.
-func LoadEstate(clustersPath string, networkPaths []string) (capacity.Estate, error) {
-	return aksjson.ReadEstateFiles(clustersPath, networkPaths...)
+// the place in it, and src.Explain tells the problems capacity finds in
+// the estate the same way.
+func LoadEstate(clustersPath string, networkPaths []string) (e capacity.Estate, src capacity.EstateSources, err error) {
+	return aksjson.ReadEstateFilesWithSources(clustersPath, networkPaths...)
+}
+
+// PlanCluster is a cluster of a plan and where its fields are in the plan.
+type PlanCluster struct {
+	tfplan.Cluster
+	// Sources tells the problems capacity finds in the cluster by the
+	// plan file, the resource address, the attribute and the value.
+	Sources capacity.Sources
+}
+
+// LoadPlan reads the clusters of a `terraform show -json PLAN` file with
+// tfplan.ReadWithSources; its errors name the file.
+func LoadPlan(path string) ([]PlanCluster, error) {
+	return readFile(path, func(r io.Reader) ([]PlanCluster, error) {
+		cs, srcs, err := tfplan.ReadWithSources(r)
+		out := make([]PlanCluster, len(cs))
+		for i := range cs {
+			out[i] = PlanCluster{cs[i], srcs[i].InFile(path)}
+		}
+		return out, err
+	})
 }
 
 // History reads a CSV of time,nodes rows with capacity.ReadHistory (RFC
 // 3339 or YYYY-MM-DD times; a header row is skipped), oldest first whatever
 // the rows' order. Its errors are BadUsage errors naming the file.
 func History(path string) ([]capacity.Observation, error) {
+	h, err := readFile(path, capacity.ReadHistory)
+	return h, BadUsage(err)
+}
+
+// readFile reads the file at path with read; its errors name the file.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	defer f.Close()
-	h, err := capacity.ReadHistory(f)
+	v, err := read(f)
 	if err != nil {
-		return nil, Usagef("%s: %w", path, err)
+		return v, fmt.Errorf("%s: %w", path, err)
 	}
-	return h, nil
+	return v, nil
 }

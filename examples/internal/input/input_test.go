@@ -97,11 +97,3 @@ func TestReport(t *testing.T) {
 	assert.Contains(t, buf.String(), "prog: internal error")
 	assert.NotContains(t, buf.String(), "goroutine")
 }
-
-func TestCount(t *testing.T) {
-	assert.Equal(t, "1 problem", Count(1, "problem", "problems"))
-	assert.Equal(t, "0 problems", Count(0, "problem", "problems"))
-	assert.Equal(t, "2 nodes", Count(2, "node", "nodes"))
-	assert.Equal(t, "1 node", Count(1.0, "node", "nodes"))
-	assert.Equal(t, "1.5 nodes", Count(1.5, "node", "nodes"))
-}

@@ -12,6 +12,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"text/tabwriter"
+
+	"github.com/ipcap/ipcap/internal/count"
 
 	"github.com/ipcap/ipcap/examples/internal/input"
 	"sigs.k8s.io/yaml"
@@ -73,6 +76,40 @@ func FormatFlag(fs *flag.FlagSet) *Format {
 	fs.Var(&f, "o", "output `format`: text, json, yaml or markdown (json and yaml are the document the README describes; markdown is tables for a wiki or a PR comment)")
 	fs.Var(jsonAlias{&f}, "json", "same as -o json")
 	return &f
+}
+
+// FlagSet returns the command line of the program name: flag errors and
+// -h go to stderr, -h shows description and the examples (Usage), and -o
+// with its alias -json set the format it returns (FormatFlag).
+func FlagSet(name string, stderr io.Writer, description string, examples ...string) (*flag.FlagSet, *Format) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	Usage(fs, description, examples...)
+	return fs, FormatFlag(fs)
+}
+
+// Parse parses args with fs; a bad flag or an argument that is not a
+// flag is a BadUsage error.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return input.BadUsage(err)
+	}
+	if fs.NArg() > 0 {
+		return input.Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// Write writes v in format f: with text or markdown for Text and Markdown,
+// else as the document Encode writes.
+func Write[T any](w io.Writer, f Format, v T, text, markdown func(io.Writer, T) error) error {
+	switch f {
+	case Text:
+		return text(w, v)
+	case Markdown:
+		return markdown(w, v)
+	}
+	return Encode(w, f, v)
 }
 
 // Encode writes v as indented JSON, or as YAML converted from that JSON
@@ -139,18 +176,6 @@ func Percent(x float64) string {
 	return strconv.FormatFloat(math.Round(1000*x)/10, 'f', -1, 64) + "%"
 }
 
-// Thousands writes n with commas: 65,536.
-func Thousands(n int) string {
-	if n < 0 {
-		return "-" + Thousands(-n)
-	}
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // Wrote tells the user on stderr what file a program wrote.
 func Wrote(stderr io.Writer, path, what string) {
 	if what == "" {
@@ -206,6 +231,18 @@ func (t *Table) Write(w io.Writer) {
 	fmt.Fprintln(w)
 }
 
+// WriteText writes the table for a terminal: the header and the rows in
+// columns two spaces apart (text/tabwriter), no alignment row, no escapes,
+// no blank line after.
+func (t *Table) WriteText(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(t.Header, "\t"))
+	for _, r := range t.Rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+}
+
 // Cell escapes s for a Markdown table cell: pipes escaped, newlines as
 // <br>, an empty cell as "–" so that the row keeps its shape.
 func Cell(s string) string {
@@ -223,5 +260,5 @@ func (e *BelowError) Error() string {
 	if len(e.What) == 1 {
 		return "below -fail-below: " + e.What[0]
 	}
-	return fmt.Sprintf("below -fail-below, %s: %s", input.Count(len(e.What), "case", "cases"), strings.Join(e.What, "; "))
+	return fmt.Sprintf("below -fail-below, %s: %s", count.Of(len(e.What), "case", "cases"), strings.Join(e.What, "; "))
 }

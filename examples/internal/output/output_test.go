@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -82,6 +83,15 @@ func TestTable(t *testing.T) {
 	assert.Equal(t, "| name |  | n |\n|---|---|---:|\n| a\\|b | – | 1200 |\n| two<br>lines | x | -3 |\n\n", b.String())
 }
 
+func TestTableWriteText(t *testing.T) {
+	tb := Table{Header: []string{"name", "n"}, Numeric: []bool{false, true}}
+	tb.Add("a|b", 1200)
+	tb.Add("long name", "")
+	var b strings.Builder
+	tb.WriteText(&b)
+	assert.Equal(t, "name       n\na|b        1200\nlong name  \n", b.String())
+}
+
 func TestUsage(t *testing.T) {
 	fs := flag.NewFlagSet("prog", flag.ContinueOnError)
 	var b strings.Builder
@@ -93,16 +103,33 @@ func TestUsage(t *testing.T) {
 	assert.Equal(t, "prog: does a thing\n\nUsage: prog [flags]\n\nFlags:\n  -n int\n    \thow many (default 3)\n\nExamples:\n  prog -n 4\n  prog -n 5\n", b.String())
 }
 
-func TestThousandsAndWrote(t *testing.T) {
-	assert.Equal(t, "0", Thousands(0))
-	assert.Equal(t, "999", Thousands(999))
-	assert.Equal(t, "1,000", Thousands(1000))
-	assert.Equal(t, "65,536", Thousands(65536))
-	assert.Equal(t, "-1,234,567", Thousands(-1234567))
+func TestWrote(t *testing.T) {
 	var b strings.Builder
 	Wrote(&b, "a.png", "")
 	Wrote(&b, "b.svg", "a chart")
 	assert.Equal(t, "wrote a.png\nwrote b.svg (a chart)\n", b.String())
 	assert.Equal(t, "below -fail-below: x", (&BelowError{[]string{"x"}}).Error())
 	assert.Equal(t, "below -fail-below, 2 cases: x; y", (&BelowError{[]string{"x", "y"}}).Error())
+}
+
+func TestFlagSetParseWrite(t *testing.T) {
+	var stderr strings.Builder
+	fs, f := FlagSet("prog", &stderr, "does a thing", "prog -o md")
+	require.NoError(t, Parse(fs, []string{"-o", "md"}))
+	assert.Equal(t, Markdown, *f)
+	err := Parse(fs, []string{"extra"})
+	assert.EqualError(t, err, `unexpected argument "extra"`)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	assert.Equal(t, input.ExitUsage, input.ExitCode(Parse(fs, []string{"-nope"})))
+
+	text := func(w io.Writer, v int) error { _, err := fmt.Fprintf(w, "text %d\n", v); return err }
+	md := func(w io.Writer, v int) error { _, err := fmt.Fprintf(w, "md %d\n", v); return err }
+	for _, tt := range []struct {
+		f    Format
+		want string
+	}{{Text, "text 7\n"}, {Markdown, "md 7\n"}, {JSON, "7\n"}, {YAML, "7\n"}} {
+		var b strings.Builder
+		require.NoError(t, Write(&b, tt.f, 7, text, md))
+		assert.Equal(t, tt.want, b.String(), "Write(%s)", tt.f)
+	}
 }

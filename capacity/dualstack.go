@@ -1,0 +1,136 @@
+package capacity
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+
+	"github.com/ipcap/ipcap/modes"
+)
+
+// CodeSingleStackSubnet is the resource provider's answer to a dual-stack
+// cluster on a subnet without an IPv6 prefix [ADM].
+const CodeSingleStackSubnet = "SingleStackVnetSubnetWithDualStackCluster"
+
+// withDefaults returns given with def4 added when given holds no IPv4
+// range (and def4 is valid), and def6 when v6 is set and given holds no
+// IPv6 range.
+func withDefaults(given []netip.Prefix, def4 netip.Prefix, v6 bool, def6 netip.Prefix) []netip.Prefix {
+	add4 := def4.IsValid() && !slices.ContainsFunc(given, isIPv4)
+	add6 := v6 && !slices.ContainsFunc(given, isIPv6)
+	if !add4 && !add6 {
+		return given
+	}
+	out := slices.Clip(given)
+	if add4 {
+		out = append(out, def4)
+	}
+	if add6 {
+		out = append(out, def6)
+	}
+	return out
+}
+
+func isIPv4(p netip.Prefix) bool { return p.Addr().Is4() }
+func isIPv6(p netip.Prefix) bool { return p.Addr().Is6() }
+
+// ipv4 returns the IPv4 prefixes of ps: ps itself when it holds no other.
+// ipcap counts IPv4 addresses; an IPv6 range is counted in what a node
+// takes of it (an address, a per-node block), never in addresses.
+func ipv4(ps []netip.Prefix) []netip.Prefix {
+	if !slices.ContainsFunc(ps, isIPv6) {
+		return ps
+	}
+	var out []netip.Prefix
+	for _, p := range ps {
+		if isIPv4(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// firstIPv6 returns the first IPv6 prefix of ps, or the zero Prefix.
+func firstIPv6(ps []netip.Prefix) netip.Prefix {
+	if i := slices.IndexFunc(ps, isIPv6); i >= 0 {
+		return ps[i]
+	}
+	return netip.Prefix{}
+}
+
+// routesPerNode returns the routes a node takes in the cluster's route
+// table: one per IP family [KUB, KDS].
+func (c *Cluster) routesPerNode(s modes.Spec) int {
+	if c.DualStack {
+		return 2 * s.RoutesPerNode
+	}
+	return s.RoutesPerNode
+}
+
+// checkDualStack checks what a dual-stack cluster needs, or that a
+// single-stack one has no IPv6 pod or service range. AKS runs dual-stack on
+// Azure CNI Overlay, and on Cilium Overlay from Kubernetes 1.29, without
+// Azure or Calico network policy [DS, OVH, CIL]; each node takes an IPv4
+// and an IPv6 address from its subnet, so the subnet needs an IPv6 /64
+// [OVH, VNF].
+func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]int) {
+	lists := [...]struct {
+		name string
+		ps   []netip.Prefix
+	}{{"PodCIDRs", c.PodCIDRs}, {"ServiceCIDRs", c.ServiceCIDRs}, {"CNIPool", c.CNIPool}}
+	if !c.DualStack {
+		for _, l := range lists {
+			for i, p := range l.ps {
+				if p.IsValid() && isIPv6(p) {
+					v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is an IPv6 range in a single-stack cluster: set DualStack (ipFamilies IPv4 and IPv6) or leave it out", p)
+				}
+			}
+		}
+		return
+	}
+	if !s.DualStack {
+		v.add("DualStack", "true: %s does not run dual-stack; AKS runs it on Azure CNI Overlay and on Azure CNI Powered by Cilium (Overlay)", s.Name)
+		return
+	}
+	if minor, ok := kubernetesMinor(c.KubernetesVersion); ok && minor < 29 && s.Dataplane == modes.DataplaneCilium {
+		v.add("KubernetesVersion", "%s: dual-stack with the Cilium dataplane needs Kubernetes 1.29 or later", c.KubernetesVersion)
+	}
+	if c.Policy == modes.PolicyAzure || c.Policy == modes.PolicyCalico {
+		v.add("Policy", "%v: a dual-stack cluster supports no Azure or Calico network policy", c.Policy)
+	}
+	for _, l := range lists[:2] {
+		first := -1
+		for i, p := range l.ps {
+			switch {
+			case !p.IsValid() || !isIPv6(p):
+			case first < 0:
+				first = i
+			default:
+				v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is a second IPv6 range after %s[%d] %v: a dual-stack cluster takes one", p, l.name, first, l.ps[first])
+			}
+		}
+	}
+	reported := make(map[int]bool)
+	for i := range c.Pools {
+		k, ok := subnets[c.nodeSubnet(&c.Pools[i])]
+		if !ok || reported[k] {
+			continue
+		}
+		reported[k] = true
+		if sn := &c.Subnets[k]; !slices.ContainsFunc(sn.Prefixes, isIPv6) {
+			v.addCode("Subnets["+strconv.Itoa(k)+"].Prefixes", CodeSingleStackSubnet,
+				"subnet %q (%s) has no IPv6 prefix: the nodes of a dual-stack cluster take an IPv4 and an IPv6 address from it; add a /64", sn.Name, joinPrefixes(sn.Prefixes))
+		}
+	}
+}
+
+// checkBlocksIPv6 checks an IPv6 pod CIDR p against the per-node block of
+// bits: it must hold one, and ipcap counts at most modes.MaxBlocksIPv6.
+func (v *validator) checkBlocksIPv6(field string, p netip.Prefix, bits int) {
+	switch {
+	case p.Bits() > bits:
+		v.add(field, "%v holds no /%d block: a dual-stack node takes one", p, bits)
+	case blocksIPv6(p, bits) == 0 || blocksIPv6(p, bits) > modes.MaxBlocksIPv6:
+		v.add(field, "%v holds more than 2^48 per-node /%d blocks, more than ipcap counts: want a /%d or longer", p, bits, bits-48)
+	}
+}
