@@ -312,6 +312,11 @@ func (e *engine) request(p *simPool, count int) *Exhaustion {
 	if need := count * e.nicAddrs(p); need > e.spaces[p.node].free() {
 		return e.fail(p, LimitNodeSubnet, p.node, need)
 	}
+	if need := len(p.live) + count; need > cap(p.live) { // the node list grows once a request, not node by node
+		grown := make([]simNode, len(p.live), need)
+		copy(grown[:cap(p.live)], p.live[:cap(p.live)]) // emptied nodes past len keep their slices
+		p.live = grown
+	}
 	for range count {
 		if ex := e.addNode(p, e.drawPods(p)); ex != nil {
 			return ex
