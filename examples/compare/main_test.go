@@ -225,6 +225,9 @@ func TestMigrateFails(t *testing.T) {
 		{[]string{"-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json", "-migrate-to", "overlay"}, "refused by AKS: migrate: network policy calico: uninstall it"},
 		{[]string{"-mode", "kubenet", "-nodes", "10", "-migrate-to", "cilium-overlay"}, "refused by AKS: migrate: AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not kubenet to cilium-overlay"},
 		{[]string{"-mode", "kubenet", "-nodes", "10", "-policy", "calico", "-migrate-to", "overlay"}, "network policy calico: uninstall it"},
+		// A refusal still says which pod CIDR was asked for.
+		{[]string{"-cluster", fixturesDir + "legacy-cni.json", "-network", fixturesDir + "legacy-cni-subnet.json", "-migrate-to", "overlay", "-pod-cidr", "10.250.0.0/16"},
+			"migrate azure-cni to azure-cni-overlay on pod CIDR 10.250.0.0/16: refused by AKS: migrate: Cannot update cluster to Azure CNI Overlay while using network policies with Azure CNI v1."},
 	} {
 		out, code := runCode(t, tt.args...)
 		assert.Equal(t, input.ExitError, code, "%v", tt.args)
