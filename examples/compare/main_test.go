@@ -211,7 +211,7 @@ func TestMigrateFails(t *testing.T) {
 	out, code := runCode(t, append(cluster, "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16")...)
 	assert.Equal(t, input.ExitError, code)
 	goldenfile.Check(t, "migrate-cni8.txt", []byte(out))
-	assert.Contains(t, out, "accepted by AKS, then fails: pool nodes at 8 nodes: SubnetIsFull: Subnet aks with address prefix 10.20.0.0/24 does not have enough capacity for 1 IP addresses\n")
+	assert.Contains(t, out, "accepted by AKS, then fails: pool nodes, growing from 8 nodes: SubnetIsFull: Subnet aks with address prefix 10.20.0.0/24 does not have enough capacity for 1 IP addresses\n")
 	// After it a node takes one address: 251 − 3 = 248 nodes.
 	assert.Regexp(t, `(?m)^nodes +8 +8 +8 +7 +node-subnet +248 +247 +node-subnet$`, out)
 

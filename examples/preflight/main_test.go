@@ -62,7 +62,7 @@ func TestAcceptedThenFails(t *testing.T) {
 	// subnet has 256 /28s, 254 usable; 3 + 10 nodes at 7 and 2 Windows
 	// nodes at 2 hold 95, so 22 more system nodes take 154 and the 23rd
 	// finds 5 blocks.
-	assert.Contains(t, out, "scale system to 30                  accepted by AKS, then fails: pool system at 25 nodes: "+
+	assert.Contains(t, out, "scale system to 30                  accepted by AKS, then fails: pool system, growing from 25 nodes: "+
 		"SubnetIsFull: Subnet aks-pods with address prefix 10.240.16.0/20 does not have enough capacity for 112 IP addresses")
 }
 
