@@ -159,7 +159,7 @@ func (v *Verdict) String() string {
 	case v.Refusal != nil:
 		return "refused by AKS: " + v.Refusal.Error()
 	case v.Failure != nil:
-		return fmt.Sprintf("accepted by AKS, then fails: pool %s at %d nodes: %v", v.Failure.Pool, v.Failure.Nodes, v.Failure)
+		return fmt.Sprintf("accepted by AKS, then fails: pool %s, growing from %d nodes: %v", v.Failure.Pool, v.Failure.Nodes, v.Failure)
 	case len(v.Fallbacks) > 0:
 		return "ok with a smaller surge: " + v.Fallbacks[0].String()
 	}

@@ -141,7 +141,7 @@ func TestCheckReservedFailsAfterAdmission(t *testing.T) {
 	require.NotNil(t, v.Failure)
 	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "a", Nodes: 4, Space: "nodes", Limit: capacity.LimitNodeSubnet,
 		Code: capacity.CodeSubnetIsFull, CIDR: "10.240.0.0/24", Requested: 31}, *v.Failure)
-	assert.Equal(t, "accepted by AKS, then fails: pool a at 4 nodes: SubnetIsFull: Subnet nodes with address prefix 10.240.0.0/24 does not have enough capacity for 31 IP addresses", v.String())
+	assert.Equal(t, "accepted by AKS, then fails: pool a, growing from 4 nodes: SubnetIsFull: Subnet nodes with address prefix 10.240.0.0/24 does not have enough capacity for 31 IP addresses", v.String())
 	// The upgrade's surge node is one request of 31 too.
 	v = check(t, c, capacity.Step{Op: capacity.OpUpgrade, Pool: "a"})
 	require.NotNil(t, v.Failure)

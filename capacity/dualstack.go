@@ -78,18 +78,37 @@ func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]
 		name string
 		ps   []netip.Prefix
 	}{{"PodCIDRs", c.PodCIDRs}, {"ServiceCIDRs", c.ServiceCIDRs}, {"CNIPool", c.CNIPool}}
+	// AKS's networkProfile takes one pod CIDR and one service CIDR of each
+	// family [DS, OVH]; a CNI's own pool (Calico IP pools) may have more.
+	for _, l := range lists[:2] {
+		var first [2]int // per family (IPv4, IPv6): the index of its range, plus one
+		for i, p := range l.ps {
+			if !p.IsValid() {
+				continue
+			}
+			fam, name := 0, "IPv4"
+			if isIPv6(p) {
+				fam, name = 1, "IPv6"
+			}
+			if j := first[fam] - 1; j >= 0 {
+				v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is a second %s range after %s[%d] %v: AKS takes one of each family", p, name, l.name, j, l.ps[j])
+				continue
+			}
+			first[fam] = i + 1
+		}
+	}
 	if !c.DualStack {
 		for _, l := range lists {
 			for i, p := range l.ps {
 				if p.IsValid() && isIPv6(p) {
-					v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is an IPv6 range in a single-stack cluster: set DualStack (ipFamilies IPv4 and IPv6) or leave it out", p)
+					v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is an IPv6 range in a single-stack cluster: make the cluster dual-stack (IPv4 and IPv6) or leave it out", p)
 				}
 			}
 		}
 		return
 	}
 	if !s.DualStack {
-		v.add("DualStack", "true: %s does not run dual-stack; AKS runs it on Azure CNI Overlay and on Azure CNI Powered by Cilium (Overlay)", s.Name)
+		v.add("DualStack", "%s does not run dual-stack; AKS runs it on Azure CNI Overlay and on Azure CNI Powered by Cilium (Overlay)", s.Name)
 		return
 	}
 	if minor, ok := kubernetesMinor(c.KubernetesVersion); ok && minor < 29 && s.Dataplane == modes.DataplaneCilium {
@@ -97,18 +116,6 @@ func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]
 	}
 	if c.Policy == modes.PolicyAzure || c.Policy == modes.PolicyCalico {
 		v.add("Policy", "%v: a dual-stack cluster supports no Azure or Calico network policy", c.Policy)
-	}
-	for _, l := range lists[:2] {
-		first := -1
-		for i, p := range l.ps {
-			switch {
-			case !p.IsValid() || !isIPv6(p):
-			case first < 0:
-				first = i
-			default:
-				v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is a second IPv6 range after %s[%d] %v: a dual-stack cluster takes one", p, l.name, first, l.ps[first])
-			}
-		}
 	}
 	reported := make(map[int]bool)
 	for i := range c.Pools {

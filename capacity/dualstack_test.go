@@ -40,6 +40,14 @@ func TestValidateDualStack(t *testing.T) {
 			c.DualStack = false
 			c.ServiceCIDRs = []netip.Prefix{pfx("fd12:3456:789a:1::/108"), pfx("10.0.0.0/16")}
 		}, "ServiceCIDRs[0]", "", "IPv6 range in a single-stack cluster"},
+		{"second IPv4 pod CIDR", func(c *capacity.Cluster) { c.PodCIDRs = append(c.PodCIDRs, pfx("10.130.0.0/16")) },
+			"PodCIDRs[1]", "", "10.130.0.0/16 is a second IPv4 range after PodCIDRs[0] 10.128.0.0/15: AKS takes one of each family"},
+		{"second IPv4 pod CIDR, single-stack", func(c *capacity.Cluster) {
+			c.DualStack = false
+			c.PodCIDRs = append(c.PodCIDRs, pfx("10.130.0.0/16"))
+		}, "PodCIDRs[1]", "", "second IPv4 range"},
+		{"second IPv4 service CIDR", func(c *capacity.Cluster) { c.ServiceCIDRs = []netip.Prefix{pfx("10.0.0.0/16"), pfx("10.1.0.0/16")} },
+			"ServiceCIDRs[1]", "", "second IPv4 range"},
 		{"mode without dual-stack", func(c *capacity.Cluster) { c.Mode, c.PodCIDRs = modes.AzureCNI, nil }, "DualStack", "",
 			"Azure CNI (node subnet) does not run dual-stack"},
 		{"kubenet today", func(c *capacity.Cluster) { c.Mode = modes.Kubenet }, "DualStack", "", "kubenet does not run dual-stack"},
@@ -58,7 +66,7 @@ func TestValidateDualStack(t *testing.T) {
 			"PodCIDRs[1]", "", "more than 2^48 per-node /80 blocks"},
 		{"second IPv6 pod CIDR", func(c *capacity.Cluster) {
 			c.PodCIDRs = append(c.PodCIDRs, pfx("fd12:3456:789a::/64"), pfx("fd12:3456:789b::/64"))
-		}, "PodCIDRs[2]", "", "second IPv6 range after PodCIDRs[1]"},
+		}, "PodCIDRs[2]", "", "fd12:3456:789b::/64 is a second IPv6 range after PodCIDRs[1] fd12:3456:789a::/64: AKS takes one of each family"},
 		{"IPv6 pod CIDR overlaps the VNet", func(c *capacity.Cluster) { c.PodCIDRs = append(c.PodCIDRs, pfx("fd00:1::/64")) },
 			"PodCIDRs[1]", capacity.CodeNetworkProfileCIDROverlapVNET, "overlaps with reserved VNET CIDR fd00:1::/64"},
 		{"calico policy", func(c *capacity.Cluster) { c.Policy = modes.PolicyCalico }, "Policy", "", "no Azure or Calico network policy"},

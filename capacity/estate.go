@@ -16,6 +16,12 @@ import (
 // Subnets names one of the Estate's. An estate subnet's Reserved counts
 // what no cluster of the estate uses (load balancers, private endpoints,
 // VMs).
+//
+// An estate is one VNet: one 65,536-address limit, one free space. Where
+// the estate can tell that it is given two, it is invalid: a subnet
+// outside the estate's VNet, a cluster whose own VNet is not the estate's
+// (or, with no estate VNet, not another cluster's). Clusters are told
+// apart by Name: two clusters may not have the same one.
 type Estate struct {
 	VNet     []netip.Prefix `json:"vnet"` // the VNet's address space; zero = the subnets' prefixes
 	Subnets  []Subnet       `json:"subnets"`
@@ -31,8 +37,10 @@ type EstateReport struct {
 	// estate's subnets, then each cluster's own subnets. A subnet no pool
 	// uses has the zero Kind.
 	Spaces []Space `json:"spaces"`
-	// Free is the VNet's address space in no subnet, as the fewest largest
-	// prefixes, in address order.
+	// Free is the VNet's IPv4 address space in no subnet, as the fewest
+	// largest prefixes, in address order: where Place puts the next
+	// subnet. IPv4 only: an IPv6 subnet is always a /64 of the VNet's IPv6
+	// range, which never runs short.
 	Free []netip.Prefix `json:"free"`
 	// VNetAddresses counts the VNet's private addresses the clusters take
 	// at their autoscaler max, others' included, toward Azure's 65,536
@@ -130,10 +138,23 @@ func (e *EstateError) Error() string {
 
 func (e *EstateError) Unwrap() error { return e.Err }
 
-// validate checks what no single cluster sees: subnet names and prefixes
-// across the estate, and estate subnets inside the VNet.
+// validate checks what no single cluster sees: cluster names, subnet names
+// and prefixes across the estate, and that it is one VNet: every subnet
+// inside the estate's VNet, and every cluster's own VNet the estate's (or,
+// with none, the same as the others').
 func (e *Estate) validate() error {
 	var v validator
+	clusters := map[string]int{}
+	for i, c := range e.Clusters {
+		if c.Name == "" {
+			continue
+		}
+		if j, ok := clusters[c.Name]; ok {
+			v.add("Clusters["+strconv.Itoa(i)+"].Name", "%q names two clusters of the estate (Clusters[%d] too): want each cluster once, by a name of its own", c.Name, j)
+			continue
+		}
+		clusters[c.Name] = i
+	}
 	names := map[string]bool{}
 	var spans []span
 	var where []string
@@ -163,21 +184,66 @@ func (e *Estate) validate() error {
 			v.add(where[i], "%v overlaps %v (%s): the addresses would count twice", spans[i].p, spans[j].p, where[j])
 		}
 	}
-	if len(e.VNet) > 0 {
-		var b netipx.IPSetBuilder
-		for _, p := range e.VNet {
-			b.AddPrefix(p)
+	e.validateVNet(&v)
+	return v.err()
+}
+
+// validateVNet checks that the estate is one VNet, where it can tell. Its
+// VNet is the estate's, else the first that a cluster gives: a cluster
+// that gives one gives the same address space, and every subnet, the
+// estate's and the clusters' own, lies inside it.
+func (e *Estate) validateVNet(v *validator) {
+	vnet, of, whose := e.VNet, "the VNet", "the estate's VNet"
+	for i, c := range e.Clusters {
+		if len(c.VNet) == 0 {
+			continue
 		}
-		vnet, _ := b.IPSet()
-		for i, sn := range e.Subnets {
-			for j, p := range sn.Prefixes {
-				if p.IsValid() && !vnet.ContainsPrefix(p) {
-					v.add(fmt.Sprintf("Subnets[%d].Prefixes[%d]", i, j), "%v is outside the VNet %v", p, e.VNet)
-				}
+		if len(vnet) == 0 {
+			vnet = c.VNet
+			of = fmt.Sprintf("the VNet of Clusters[%d]", i)
+			whose = of
+			continue
+		}
+		if !sameSpace(c.VNet, vnet) {
+			v.add("Clusters["+strconv.Itoa(i)+"].VNet", "%v is not %s %v: an estate is one VNet; leave the cluster's VNet empty or give the same", c.VNet, whose, vnet)
+		}
+	}
+	if len(vnet) == 0 {
+		return // the subnets' prefixes: nothing to tell them apart by
+	}
+	space := ipSet(vnet)
+	outside := func(field string, sn Subnet) {
+		for j, p := range sn.Prefixes {
+			if p.IsValid() && !space.ContainsPrefix(p) {
+				v.add(fmt.Sprintf("%s.Prefixes[%d]", field, j), "%v is outside %s %v", p, of, vnet)
 			}
 		}
 	}
-	return v.err()
+	for i, sn := range e.Subnets {
+		outside("Subnets["+strconv.Itoa(i)+"]", sn)
+	}
+	for i, c := range e.Clusters {
+		for k, sn := range c.Subnets {
+			outside(fmt.Sprintf("Clusters[%d].Subnets[%d]", i, k), sn)
+		}
+	}
+}
+
+// ipSet is the addresses of ps; invalid prefixes add none.
+func ipSet(ps []netip.Prefix) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, p := range ps {
+		if p.IsValid() {
+			b.AddPrefix(p.Masked())
+		}
+	}
+	s, _ := b.IPSet()
+	return s
+}
+
+// sameSpace reports whether a and b hold the same addresses.
+func sameSpace(a, b []netip.Prefix) bool {
+	return ipSet(a).Equal(ipSet(b))
 }
 
 // cluster returns cluster i as it sees the estate: shared subnets resolved,
@@ -333,10 +399,11 @@ func estateSpace(sn Subnet, uses []clusterUse) Space {
 	return sp
 }
 
-// free returns the VNet's addresses in no subnet of the estate.
+// free returns the VNet's IPv4 addresses in no subnet of the estate: where
+// subnets are placed.
 func (e *Estate) free() []netip.Prefix {
 	var b netipx.IPSetBuilder
-	for _, p := range e.VNet {
+	for _, p := range ipv4(e.VNet) {
 		b.AddPrefix(p)
 	}
 	for _, sn := range e.Subnets {

@@ -162,3 +162,80 @@ func TestEstateInvalid(t *testing.T) {
 	assert.Equal(t, 1, ee.Cluster)
 	assert.Contains(t, err.Error(), "Clusters[1] (B): ")
 }
+
+// Two clusters of one name are refused: reports, EstateError and the
+// forecast's sections tell clusters apart by name.
+func TestEstateDuplicateName(t *testing.T) {
+	e := twoOverlay()
+	e.Clusters = append(e.Clusters, capacity.Cluster{Name: "C", Mode: modes.AzureCNIOverlay, Pools: []capacity.Pool{{Name: "c", Count: 1, NodeSubnet: "shared"}}})
+	e.Clusters = append(e.Clusters, e.Clusters[0])
+	_, err := capacity.AnalyzeEstate(e)
+	hasProblem(t, err, "Clusters[3].Name", "", `"A" names two clusters of the estate (Clusters[0] too)`)
+	_, err = e.Check(1, capacity.Step{Op: capacity.OpCreate})
+	hasProblem(t, err, "Clusters[3].Name", "", "names two clusters")
+	// Clusters without a name are not told apart by it.
+	e.Clusters[0].Name, e.Clusters[3].Name, e.Clusters[2].Name = "", "", ""
+	_, err = capacity.AnalyzeEstate(e)
+	require.NoError(t, err)
+}
+
+// An estate is one VNet: a subnet outside it, or a cluster that gives
+// another VNet, is refused rather than analysed as one.
+func TestEstateOneVNet(t *testing.T) {
+	other := capacity.Cluster{Name: "H", Mode: modes.AzureCNIOverlay,
+		Subnets: []capacity.Subnet{subnet("h", "10.250.0.0/24")}, Pools: []capacity.Pool{{Name: "h", Count: 1}}}
+
+	// A cluster's own subnet outside the estate's VNet.
+	e := twoOverlay()
+	e.Clusters = append(e.Clusters, other)
+	_, err := capacity.AnalyzeEstate(e)
+	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "10.250.0.0/24 is outside the VNet [10.240.0.0/16]")
+
+	// The same cluster giving its own VNet: still not the estate's.
+	other.VNet = []netipPrefix{pfx("10.250.0.0/16")}
+	e.Clusters[2] = other
+	_, err = capacity.AnalyzeEstate(e)
+	hasProblem(t, err, "Clusters[2].VNet", "", "[10.250.0.0/16] is not the estate's VNet [10.240.0.0/16]: an estate is one VNet")
+	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "outside the VNet [10.240.0.0/16]")
+
+	// A cluster giving the estate's VNet (as two prefixes) is one of it.
+	e = twoOverlay()
+	e.Clusters[1].VNet = []netipPrefix{pfx("10.240.128.0/17"), pfx("10.240.0.0/17")}
+	_, err = capacity.AnalyzeEstate(e)
+	require.NoError(t, err)
+
+	// Without the estate's VNet, the first a cluster gives is the estate's.
+	e = twoOverlay()
+	e.VNet = nil
+	e.Clusters[0].VNet = []netipPrefix{pfx("10.240.0.0/16")}
+	other.VNet = []netipPrefix{pfx("10.250.0.0/16")}
+	e.Clusters = append(e.Clusters, other)
+	_, err = capacity.AnalyzeEstate(e)
+	hasProblem(t, err, "Clusters[2].VNet", "", "[10.250.0.0/16] is not the VNet of Clusters[0] [10.240.0.0/16]")
+	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "10.250.0.0/24 is outside the VNet of Clusters[0] [10.240.0.0/16]")
+	// No VNet anywhere: nothing tells the subnets' VNets apart.
+	e.Clusters[0].VNet, e.Clusters[2].VNet = nil, nil
+	_, err = capacity.AnalyzeEstate(e)
+	require.NoError(t, err)
+}
+
+// A dual-stack VNet: Free lists its IPv4 space only, where Place puts
+// subnets; the IPv6 range is not cut into fragments around the /64s.
+func TestEstateFreeIPv4(t *testing.T) {
+	nodes := capacity.Subnet{Name: "nodes", Prefixes: []netipPrefix{pfx("10.240.0.0/22"), pfx("fd00:1::/64")}}
+	e := capacity.Estate{
+		VNet:    []netipPrefix{pfx("10.240.0.0/16"), pfx("fd00:1::/48")},
+		Subnets: []capacity.Subnet{subnet("gw", "10.240.255.0/27")},
+		Clusters: []capacity.Cluster{{Name: "ds", Mode: modes.AzureCNIOverlay, DualStack: true, Subnets: []capacity.Subnet{nodes},
+			Pools: []capacity.Pool{{Name: "p", Count: 3, NodeSubnet: "nodes"}}}},
+	}
+	r, err := capacity.AnalyzeEstate(e)
+	require.NoError(t, err)
+	assert.Equal(t, []netipPrefix{pfx("10.240.4.0/22"), pfx("10.240.8.0/21"), pfx("10.240.16.0/20"), pfx("10.240.32.0/19"),
+		pfx("10.240.64.0/18"), pfx("10.240.128.0/18"), pfx("10.240.192.0/19"), pfx("10.240.224.0/20"), pfx("10.240.240.0/21"),
+		pfx("10.240.248.0/22"), pfx("10.240.252.0/23"), pfx("10.240.254.0/24"), pfx("10.240.255.32/27"), pfx("10.240.255.64/26"),
+		pfx("10.240.255.128/25")}, r.Free)
+	p, err := e.Place(22)
+	require.NoError(t, err)
+	assert.Equal(t, pfx("10.240.4.0/22"), p)
+}

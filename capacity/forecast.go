@@ -62,6 +62,8 @@ type ForecastResult struct {
 	// nil, or a mode whose per-node cost does not depend on pods: all but
 	// batched and on-demand-block modes).
 	Trials int `json:"trials"`
+	// Identical says the trials would all be the same, so one ran.
+	Identical bool `json:"identical,omitempty"`
 	// Nodes are percentiles across trials of the pool's node count when the
 	// trial's first allocation failed: the nodes that fit.
 	Nodes  Quantiles     `json:"nodes"`
@@ -209,7 +211,7 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 	if trials == 0 {
 		trials = 1000
 	}
-	if f.g == nil && !f.podsMatter {
+	if f.sameTrials() {
 		trials = 1
 	}
 	workers := opt.Workers
@@ -463,9 +465,13 @@ func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
 	return r, nil
 }
 
+// sameTrials reports whether every trial would be the same: no growth
+// model to draw from and pods that cannot change what a node takes.
+func (f *forecaster) sameTrials() bool { return f.g == nil && !f.podsMatter }
+
 // summarise turns the trials into percentiles, dates and warnings.
 func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
-	r := &ForecastResult{Pool: f.m.pools[f.pi].pool.Name, Trials: len(rs), Limits: map[Limit]int{}}
+	r := &ForecastResult{Pool: f.m.pools[f.pi].pool.Name, Trials: len(rs), Identical: f.sameTrials(), Limits: map[Limit]int{}}
 	v := make([]float64, len(rs))
 	for i, t := range rs {
 		r.Limits[t.limit]++

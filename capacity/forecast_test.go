@@ -233,6 +233,7 @@ func TestForecastOneTrial(t *testing.T) {
 		}
 		require.NoError(t, err, tt.name)
 		assert.Equal(t, tt.want, f.Trials, tt.name)
+		assert.Equal(t, tt.want == 1, f.Identical, tt.name) // 50 asked for: one ran only because all were the same
 		sum := 0
 		for _, n := range f.Limits {
 			sum += n

@@ -715,12 +715,12 @@ func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 	if p.Autoscaling() {
 		switch {
 		case p.MinCount > p.MaxCount:
-			v.addAt(f.with(".MinCount"), "%d is above MaxCount %d", p.MinCount, p.MaxCount)
+			v.addAt(f.with(".MinCount"), "%d is above the autoscaler's max count %d", p.MinCount, p.MaxCount)
 		case p.Count < p.MinCount || p.Count > p.MaxCount:
 			v.addAt(f.with(".Count"), "%d is outside the autoscaler's %d–%d", p.Count, p.MinCount, p.MaxCount)
 		}
 	} else if p.MinCount > 0 {
-		v.addAt(f.with(".MinCount"), "%d without MaxCount: set MaxCount to turn the autoscaler on", p.MinCount)
+		v.addAt(f.with(".MinCount"), "%d without a max count: set the autoscaler's max count to turn it on", p.MinCount)
 	}
 }
 

@@ -99,7 +99,7 @@ func TestValidate(t *testing.T) {
 		{"negative count", func(c *capacity.Cluster) { c.Pools[0].Count = -1 }, "Pools[0].Count", "", "negative count -1"},
 		{"negative reserved", func(c *capacity.Cluster) { c.Subnets[0].Reserved = -4 }, "Subnets[0].Reserved", "", "negative"},
 		{"count above max", func(c *capacity.Cluster) { c.Pools[1].Count = 11 }, "Pools[1].Count", "", "outside the autoscaler's 1–10"},
-		{"min above max", func(c *capacity.Cluster) { c.Pools[1].MinCount = 12 }, "Pools[1].MinCount", "", "above MaxCount 10"},
+		{"min above max", func(c *capacity.Cluster) { c.Pools[1].MinCount = 12 }, "Pools[1].MinCount", "", "12 is above the autoscaler's max count 10"},
 		{"pool too big", func(c *capacity.Cluster) { c.Pools[0].Count = 1001 }, "Pools[0].Count", "", "AKS allows 1000 per node pool"},
 		{"no pools", func(c *capacity.Cluster) { c.Pools = nil }, "Pools", "", "at least one node pool"},
 		{"policy", func(c *capacity.Cluster) { c.Policy = modes.PolicyCilium }, "Policy", "", "does not support network policy cilium"},

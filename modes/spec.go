@@ -365,7 +365,14 @@ func (s Spec) Check(os OS, p Policy) error {
 			Instead: modesWhere(func(o Spec) bool { return o.Windows })}
 	}
 	if !s.SupportsPolicy(p) {
-		why := fmt.Sprintf("its policy engines are %v", s.Policies)
+		names := make([]string, len(s.Policies))
+		for i, q := range s.Policies {
+			names[i] = q.String()
+		}
+		why := "it enforces no network policy"
+		if len(names) > 0 {
+			why = "its policy engines are " + strings.Join(names, ", ")
+		}
 		if s.Dataplane == DataplaneCilium {
 			why = "the Cilium dataplane enforces policy itself; use network policy cilium"
 		}

@@ -1,6 +1,7 @@
 package aksjson
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -31,10 +32,16 @@ import (
 // before its pod subnet), then the unused ones in the order the network
 // documents describe them.
 //
-// Subnets are named by their names. Names are unique within a VNet, not
-// across VNets: when subnets of two VNets have the same name, each of them
-// is named "<vnet>/<subnet>" (whatever the order of the input), and if the
-// VNets' names are the same too, by its ARM ID as written.
+// An estate is one VNet: that of the first pool's vnetSubnetId. A pool
+// whose node or pod subnet is in another VNet (told by its ARM ID, without
+// regard to case) is an error naming both VNets: read each VNet's clusters
+// as an estate of its own. So is a VNet document of another VNet, or a
+// subnet of one in a subnet list; list-usage entries of other VNets'
+// subnets are left alone. Two clusters of the same name are an error too:
+// the estate's reports tell clusters apart by name.
+//
+// Subnets are named by their names, unique within a VNet; should the
+// documents give two the same name, each is named by its ARM ID as written.
 //
 // Reserved is what no cluster of the input holds. From a subnet's
 // ipConfigurations, a cluster's are those of the scale sets in its
@@ -105,8 +112,20 @@ func buildEstate(clustersName string, clusters io.Reader, names []string, networ
 		users    = map[string][]int{}                  // subnet key → the clusters that use it
 		firstUse []string                              // subnet keys in the order first used
 		base     = make([]capacity.Sources, len(docs)) // each cluster's sources but of its subnets and VNet
+		home     str                                   // the first subnet ID of a pool: its VNet is the estate's
+		named    = map[string]string{}                 // the path of each cluster name so far
 	)
 	for i, d := range docs {
+		if n := d.name; n.v != "" {
+			if prev, ok := named[n.v]; ok {
+				return capacity.Estate{}, capacity.EstateSources{}, &Error{Doc: clustersName, Path: n.path, Offset: -1,
+					Msg: fmt.Sprintf("%s names two clusters of the estate (%s too): want each cluster once, by a name of its own", quote(n.v), prev)}
+			}
+			named[n.v] = n.path
+		}
+		if err := oneVNet(clustersName, d, &home); err != nil {
+			return capacity.Estate{}, capacity.EstateSources{}, err
+		}
 		c, keys, err := build(clustersName, d, nets, true)
 		if err != nil {
 			return capacity.Estate{}, capacity.EstateSources{}, err
@@ -144,6 +163,9 @@ func buildEstate(clustersName string, clusters io.Reader, names []string, networ
 		cs[i] = c
 	}
 
+	if err := nets.ofVNet(clustersName, home); err != nil {
+		return capacity.Estate{}, capacity.EstateSources{}, err
+	}
 	all := append([]string(nil), firstUse...)
 	for _, key := range nets.order {
 		if len(users[key]) == 0 {
@@ -244,34 +266,85 @@ func estateSources(nets *networks, all []string, users map[string][]int, base []
 	return src
 }
 
-// subnetNames names the subnets of keys: by name where that is unique, else
-// "<vnet>/<subnet>", else the ARM ID.
+// subnetNames names the subnets of keys, all of one VNet: by name where
+// that is unique (Azure's are, within a VNet), else by ARM ID.
 func subnetNames(nets *networks, keys []string) map[string]string {
 	plain := map[string]int{}
 	for _, key := range keys {
 		plain[nets.subnets[key].sn.Name]++
 	}
-	qualified := func(key string) string {
-		info := nets.subnets[key]
-		return vnetName(info.id) + "/" + info.sn.Name
-	}
-	qual := map[string]int{}
-	for _, key := range keys {
-		if plain[nets.subnets[key].sn.Name] > 1 {
-			qual[qualified(key)]++
-		}
-	}
 	out := make(map[string]string, len(keys))
 	for _, key := range keys {
 		info := nets.subnets[key]
-		switch {
-		case plain[info.sn.Name] == 1:
-			out[key] = info.sn.Name
-		case qual[qualified(key)] == 1:
-			out[key] = qualified(key)
-		default:
+		out[key] = info.sn.Name
+		if plain[info.sn.Name] > 1 {
 			out[key] = info.id
 		}
 	}
 	return out
+}
+
+// docStr is a string read, and the document it was read in.
+type docStr struct {
+	doc string
+	s   str
+}
+
+// sameVNet reports whether two VNet ARM IDs name the same VNet: Azure's
+// IDs match without regard to case.
+func sameVNet(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(a, "/"), strings.TrimSuffix(b, "/"))
+}
+
+// notHome says that VNet id is not the estate's, that of the subnet home
+// (in the clusters document clustersName).
+func notHome(id, clustersName string, home str) string {
+	name := func(id string) string {
+		id = strings.TrimSuffix(id, "/")
+		return id[strings.LastIndex(id, "/")+1:]
+	}
+	return fmt.Sprintf("VNet %s, not the estate's VNet %s (%s, of %s %s): an estate is the clusters of one VNet",
+		name(id), name(vnetID(home.v)), vnetID(home.v), clustersName, home.path)
+}
+
+// oneVNet checks that every pool of d runs in the estate's VNet, that of
+// home; a pool with a vnetSubnetId sets home while it is unset.
+func oneVNet(clustersName string, d *clusterDoc, home *str) error {
+	for _, ap := range d.active().pools {
+		for _, id := range []str{ap.vnetSubnetID, ap.podSubnetID} {
+			switch {
+			case id.v == "":
+			case home.v == "":
+				*home = id
+			case !sameVNet(vnetID(id.v), vnetID(home.v)):
+				return &Error{Doc: clustersName, Path: id.path, Offset: -1, Msg: fmt.Sprintf("%s: a subnet of %s; read each VNet's clusters as an estate of its own",
+					quote(id.v), notHome(vnetID(id.v), clustersName, *home))}
+			}
+		}
+	}
+	return nil
+}
+
+// ofVNet checks that the network documents describe the estate's VNet,
+// that of home, and its subnets only: a VNet document's id, a subnet's
+// ARM ID. (A list-usage entry of another VNet's subnet is no subnet of the
+// estate's and is left alone.)
+func (n *networks) ofVNet(clustersName string, home str) error {
+	if home.v == "" {
+		return nil // no pool names a subnet: build refused the estate
+	}
+	for _, v := range n.vnetIDs {
+		if !sameVNet(v.s.v, vnetID(home.v)) {
+			return &Error{Doc: v.doc, Path: v.s.path, Offset: -1, Msg: fmt.Sprintf("%s: %s; leave this document out", quote(v.s.v), notHome(v.s.v, clustersName, home))}
+		}
+	}
+	for _, key := range n.order {
+		info := n.subnets[key]
+		if !sameVNet(vnetID(info.id), vnetID(home.v)) {
+			at := info.src[""]
+			return &Error{Doc: at.File, Path: at.Path, Offset: -1, Msg: fmt.Sprintf("%s: a subnet of %s; leave it out of the network documents",
+				quote(info.id), notHome(vnetID(info.id), clustersName, home))}
+		}
+	}
+	return nil
 }

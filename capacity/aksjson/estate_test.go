@@ -180,13 +180,109 @@ func TestReadClusterAttribution(t *testing.T) {
 	assert.Equal(t, alpha.Subnets, c.Subnets)
 }
 
-// Same-named subnets of two VNets are named <vnet>/<subnet>, whatever the
-// order; with the VNets' names the same too, by ARM ID.
+// twoVNets writes the estate fixtures' clusters and kube1 (kubenet.json,
+// with a node resource group), whose subnet is in VNet hub: an
+// `az aks list` of a subscription with two VNets.
+func twoVNets(t *testing.T) string {
+	t.Helper()
+	list := load(t, "estate-aks-list.json").([]any)
+	kube1 := load(t, "kubenet.json").(map[string]any)
+	kube1["nodeResourceGroup"] = "MC_rg-kube_kube1_westeurope"
+	path := filepath.Join(t.TempDir(), "est.json")
+	require.NoError(t, os.WriteFile(path, encode(t, append(list, kube1)), 0o644))
+	return path
+}
+
+// An estate is one VNet: a pool whose subnet is in another VNet than the
+// first pool's, and a network document of another VNet, are refused,
+// naming both VNets, rather than analysed as one VNet (one 65,536-address
+// limit, one free space).
+func TestReadEstateOneVNet(t *testing.T) {
+	const (
+		spoke = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/spoke"
+		hub   = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub"
+	)
+	est := twoVNets(t)
+	network := []string{"testdata/estate-vnet.json", "testdata/estate-subnets.json", "testdata/estate-usage.json", "testdata/kubenet-vnet.json"}
+	_, err := aksjson.ReadEstateFiles(est, network...)
+	assert.EqualError(t, err, "aksjson: "+est+`: [3].agentPoolProfiles[0].vnetSubnetId: "`+hub+`/subnets/kube1-nodes": a subnet of VNet hub, not the estate's VNet spoke (`+
+		spoke+", of "+est+` [0].agentPoolProfiles[0].vnetSubnetId): an estate is the clusters of one VNet; read each VNet's clusters as an estate of its own`)
+	checkMessage(t, err, est)
+	var ae *aksjson.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "[3].agentPoolProfiles[0].vnetSubnetId", ae.Path)
+	// Without hub's document the pool is refused all the same: its VNet
+	// is told by its ARM ID, not by a document that describes it.
+	_, err = aksjson.ReadEstateFiles(est, network[:3]...)
+	assert.ErrorContains(t, err, `: [3].agentPoolProfiles[0].vnetSubnetId: "`+hub+`/subnets/kube1-nodes": a subnet of VNet hub, not the estate's VNet spoke`)
+	_, _, err = aksjson.ReadEstateFilesWithSources(est, network...)
+	assert.ErrorContains(t, err, "an estate is the clusters of one VNet")
+
+	// hub's clusters alone are an estate of hub.
+	e, err := aksjson.ReadEstate(strings.NewReader(testdata(t, "kubenet.json")), open(t, "kubenet-vnet.json")...)
+	require.NoError(t, err)
+	assert.Equal(t, pfx("10.240.0.0/16"), e.VNet)
+
+	// A pod subnet in another VNet than its node subnet's.
+	list := testdata(t, "estate-aks-list.json")
+	podHub := strings.Replace(list, `"podSubnetId": "`+spokeSub+`pods"`, `"podSubnetId": "`+hub+`/subnets/pods"`, 1)
+	require.NotEqual(t, list, podHub)
+	_, err = aksjson.ReadEstate(strings.NewReader(podHub), open(t, "estate-vnet.json")...)
+	assert.ErrorContains(t, err, `aksjson: clusters: [0].agentPoolProfiles[0].podSubnetId: "`+hub+`/subnets/pods": a subnet of VNet hub, not the estate's VNet spoke (`+
+		spoke+", of clusters [0].agentPoolProfiles[0].vnetSubnetId)")
+
+	// The same VNet name in another resource group is another VNet.
+	rg2 := strings.Replace(list, spokeSub+"gamma-nodes", strings.Replace(spokeSub, "rg-net", "rg-net2", 1)+"gamma-nodes", 1)
+	require.NotEqual(t, list, rg2)
+	_, err = aksjson.ReadEstate(strings.NewReader(rg2), open(t, "estate-vnet.json")...)
+	assert.ErrorContains(t, err, `aksjson: clusters: [2].agentPoolProfiles[0].vnetSubnetId: "`+strings.Replace(spokeSub, "rg-net", "rg-net2", 1)+
+		`gamma-nodes": a subnet of VNet spoke, not the estate's VNet spoke (`+spoke+", of clusters [0].agentPoolProfiles[0].vnetSubnetId)")
+	// Case does not tell VNets apart: Azure's IDs match without it.
+	upper := strings.Replace(list, spokeSub+"gamma-nodes", strings.ToUpper(spokeSub)+"gamma-nodes", 1)
+	_, err = aksjson.ReadEstate(strings.NewReader(upper), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	require.NoError(t, err)
+
+	// Every pool in spoke, but a network document of hub: its address
+	// space and subnets would join the estate's.
+	_, err = aksjson.ReadEstateFiles("testdata/estate-aks-list.json", network...)
+	assert.EqualError(t, err, `aksjson: testdata/kubenet-vnet.json: id: "`+hub+`": VNet hub, not the estate's VNet spoke (`+spoke+
+		`, of testdata/estate-aks-list.json [0].agentPoolProfiles[0].vnetSubnetId): an estate is the clusters of one VNet; leave this document out`)
+	// A subnet list of hub: its subnets.
+	hubSubnets := `[{"id": "` + hub + `/subnets/GatewaySubnet", "name": "GatewaySubnet", "addressPrefix": "10.240.255.0/27"}]`
+	_, err = aksjson.ReadEstate(strings.NewReader(list), append(open(t, "estate-vnet.json"), strings.NewReader(hubSubnets))...)
+	assert.EqualError(t, err, `aksjson: network[1]: [0]: "`+hub+`/subnets/GatewaySubnet": a subnet of VNet hub, not the estate's VNet spoke (`+spoke+
+		`, of clusters [0].agentPoolProfiles[0].vnetSubnetId): an estate is the clusters of one VNet; leave it out of the network documents`)
+	checkMessage(t, err, "network[1]")
+	// A list-usage document of hub describes no subnet of the estate's.
+	hubUsage := `[{"id": "` + hub + `/subnets/GatewaySubnet", "currentValue": 1}]`
+	e, err = aksjson.ReadEstate(strings.NewReader(list), append(open(t, "estate-vnet.json", "estate-subnets.json", "estate-usage.json"), strings.NewReader(hubUsage))...)
+	require.NoError(t, err)
+	assert.Equal(t, wantEstate(), e)
+}
+
+// Two clusters of one name are refused where the document names them:
+// the estate's reports tell clusters apart by name.
+func TestReadEstateDuplicateName(t *testing.T) {
+	list := load(t, "estate-aks-list.json").([]any)
+	dup := encode(t, append(list, list[0]))
+	_, err := aksjson.ReadEstate(strings.NewReader(string(dup)), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	assert.EqualError(t, err, `aksjson: clusters: [3].name: "alpha" names two clusters of the estate ([0].name too): want each cluster once, by a name of its own`)
+	checkMessage(t, err, "clusters")
+
+	graph := testdata(t, "estate-graph.json")
+	twice := strings.Replace(graph, `"name": "gamma"`, `"name": "beta"`, 1)
+	require.NotEqual(t, graph, twice)
+	_, _, err = aksjson.ReadEstateWithSources(strings.NewReader(twice), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	assert.EqualError(t, err, `aksjson: clusters: data[2].name: "beta" names two clusters of the estate (data[1].name too): want each cluster once, by a name of its own`)
+}
+
+// Two subnets of one VNet that the documents give the same name are named
+// by their ARM IDs.
 func TestReadEstateSameSubnetNames(t *testing.T) {
 	const (
-		idA = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/a/subnets/nodes"
-		idB = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/b/subnets/nodes"
-		idC = "/subscriptions/0/resourceGroups/rg2/providers/Microsoft.Network/virtualNetworks/b/subnets/nodes"
+		vnet = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/a"
+		idA  = vnet + "/subnets/nodes"
+		idB  = vnet + "/subnets/nodes2"
 	)
 	cluster := func(name, rg, id string) string {
 		return `{"name": "` + name + `", "nodeResourceGroup": "` + rg + `", "agentPoolProfiles": [{"name": "p", "count": 1, "vnetSubnetId": "` + id +
@@ -199,15 +295,9 @@ func TestReadEstateSameSubnetNames(t *testing.T) {
 	subnets := "[" + subnet(idB, "10.1.0.0/24") + "," + subnet(idA, "10.0.0.0/24") + "]"
 	e, err := aksjson.ReadEstate(strings.NewReader(list), strings.NewReader(subnets))
 	require.NoError(t, err)
-	assert.Equal(t, []capacity.Subnet{{Name: "a/nodes", Prefixes: pfx("10.0.0.0/24")}}, e.Clusters[0].Subnets)
-	assert.Equal(t, []capacity.Subnet{{Name: "b/nodes", Prefixes: pfx("10.1.0.0/24")}}, e.Clusters[1].Subnets)
-	assert.Equal(t, "b/nodes", e.Clusters[1].Pools[0].NodeSubnet)
-
-	list = "[" + cluster("x", "mc_x", idB) + "," + cluster("y", "mc_y", idC) + "]"
-	subnets = "[" + subnet(idB, "10.1.0.0/24") + "," + subnet(idC, "10.2.0.0/24") + "]"
-	e, err = aksjson.ReadEstate(strings.NewReader(list), strings.NewReader(subnets))
-	require.NoError(t, err)
-	assert.Equal(t, []string{idB, idC}, []string{e.Clusters[0].Pools[0].NodeSubnet, e.Clusters[1].Pools[0].NodeSubnet})
+	assert.Equal(t, []capacity.Subnet{{Name: idA, Prefixes: pfx("10.0.0.0/24")}}, e.Clusters[0].Subnets)
+	assert.Equal(t, []capacity.Subnet{{Name: idB, Prefixes: pfx("10.1.0.0/24")}}, e.Clusters[1].Subnets)
+	assert.Equal(t, idB, e.Clusters[1].Pools[0].NodeSubnet)
 }
 
 func TestReadEstateErrors(t *testing.T) {

@@ -105,6 +105,7 @@ type networks struct {
 	usageSrc map[string]capacity.Source // where each currentValue was
 	vnets    []netip.Prefix
 	vnetSrc  []capacity.Source // where each of vnets was read first
+	vnetIDs  []docStr          // the id of each VNet document that has one
 }
 
 func newNetworks() *networks {
@@ -183,6 +184,9 @@ func (n *networks) read(r *reader) error {
 	case hasValue:
 		return nil
 	case has(func(f *netFields) bool { return f.hasSubnets || f.hasSpace }):
+		if doc.id.v != "" {
+			n.vnetIDs = append(n.vnetIDs, docStr{r.doc, doc.id})
+		}
 		for _, s := range f.space {
 			p, err := netip.ParsePrefix(s.v)
 			if err != nil {

@@ -211,7 +211,7 @@ func TestMigrateFails(t *testing.T) {
 	out, code := runCode(t, append(cluster, "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16")...)
 	assert.Equal(t, input.ExitError, code)
 	goldenfile.Check(t, "migrate-cni8.txt", []byte(out))
-	assert.Contains(t, out, "accepted by AKS, then fails: pool nodes at 8 nodes: SubnetIsFull: Subnet aks with address prefix 10.20.0.0/24 does not have enough capacity for 1 IP addresses\n")
+	assert.Contains(t, out, "accepted by AKS, then fails: pool nodes, growing from 8 nodes: SubnetIsFull: Subnet aks with address prefix 10.20.0.0/24 does not have enough capacity for 1 IP addresses\n")
 	// After it a node takes one address: 251 − 3 = 248 nodes.
 	assert.Regexp(t, `(?m)^nodes +8 +8 +8 +7 +node-subnet +248 +247 +node-subnet$`, out)
 
@@ -225,6 +225,9 @@ func TestMigrateFails(t *testing.T) {
 		{[]string{"-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json", "-migrate-to", "overlay"}, "refused by AKS: migrate: network policy calico: uninstall it"},
 		{[]string{"-mode", "kubenet", "-nodes", "10", "-migrate-to", "cilium-overlay"}, "refused by AKS: migrate: AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not kubenet to cilium-overlay"},
 		{[]string{"-mode", "kubenet", "-nodes", "10", "-policy", "calico", "-migrate-to", "overlay"}, "network policy calico: uninstall it"},
+		// A refusal still says which pod CIDR was asked for.
+		{[]string{"-cluster", fixturesDir + "legacy-cni.json", "-network", fixturesDir + "legacy-cni-subnet.json", "-migrate-to", "overlay", "-pod-cidr", "10.250.0.0/16"},
+			"migrate azure-cni to azure-cni-overlay on pod CIDR 10.250.0.0/16: refused by AKS: migrate: Cannot update cluster to Azure CNI Overlay while using network policies with Azure CNI v1."},
 	} {
 		out, code := runCode(t, tt.args...)
 		assert.Equal(t, input.ExitError, code, "%v", tt.args)

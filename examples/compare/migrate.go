@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/internal/count"
+	"github.com/ipcap/ipcap/internal/prefixes"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
@@ -196,7 +197,7 @@ func podCIDRText(doc MigrationDocument) string {
 	}
 	switch {
 	case len(doc.Step.PodCIDRs) > 0:
-		return " on pod CIDR " + strings.Join(ps, ", ")
+		return " on pod CIDR " + prefixes.Join(doc.Step.PodCIDRs, ", ") // the one asked for, whether or not AKS accepts it
 	case len(ps) > 0:
 		return " keeping pod CIDR " + strings.Join(ps, ", ")
 	}

@@ -128,8 +128,9 @@ func estateBelow(out EstateOutput, t output.Share) error {
 }
 
 // writeEstate writes the estate in format f: a heading and a pool table
-// per cluster, then the subnets with every cluster's use and what is free
-// in the VNet.
+// per cluster (and a dual-stack cluster's IPv6 pod CIDR), then the subnets
+// with every cluster's use and what is free in the VNet: its IPv4 space,
+// where the next subnet goes.
 func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 	r := out.Report
 	vnet := prefixes.Join(out.VNet, ", ")
@@ -150,6 +151,9 @@ func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 			t.Add(p.Name, thousands(p.Count), thousands(p.AtMax), thousands(p.MaxNodes), p.Limit)
 		}
 		f.table(&t, w)
+		if b := c.PodCIDRIPv6; b != nil {
+			fmt.Fprintf(w, f.ipv6, b.Prefix, thousands(b.Blocks), b.BlockBits, thousands(b.AtMax), thousands(b.Free))
+		}
 	}
 	fmt.Fprint(w, f.subnets)
 	f.table(spaces(r.Spaces, f.num), w)
@@ -160,6 +164,17 @@ func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 		free = "unknown: give the VNet's document (`az network vnet show`) with -network"
 	case len(r.Free) == 0:
 		free = "none"
+	}
+	// Subnets are placed by IPv4: an IPv6 subnet is a /64 of the VNet's
+	// IPv6 range, which never runs short.
+	var v6 []netip.Prefix
+	for _, p := range out.VNet {
+		if p.Addr().Is6() && !p.Addr().Is4In6() {
+			v6 = append(v6, p)
+		}
+	}
+	if len(v6) > 0 {
+		free += " (IPv4; an IPv6 subnet is a /64 of " + prefixes.Join(v6, ", ") + ")"
 	}
 	fmt.Fprintf(w, f.free, free)
 	return nil

@@ -159,7 +159,7 @@ func TestEstateBadUsage(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`[{"name": "a", "agentPoolProfiles": [{"name": "p", "count": "3"}]}]`), 0o644))
 	overlap := filepath.Join(t.TempDir(), "overlap.json")
-	require.NoError(t, os.WriteFile(overlap, []byte(`[{"id": "/x/virtualNetworks/v/subnets/wide", "name": "wide", "addressPrefix": "10.30.0.0/16"}]`), 0o644))
+	require.NoError(t, os.WriteFile(overlap, []byte(`[{"id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/spoke/subnets/wide", "name": "wide", "addressPrefix": "10.30.0.0/16"}]`), 0o644))
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -173,6 +173,8 @@ func TestEstateBadUsage(t *testing.T) {
 		{[]string{"-clusters", bad}, bad + `: [0].agentPoolProfiles[0].count: "3": want a whole number`},
 		{[]string{"-clusters", list}, list + `: [0].agentPoolProfiles[0].vnetSubnetId: "/subscriptions/`},
 		{[]string{"-clusters", list, "-network", vnet, "-network", overlap}, "overlaps"},
+		// An estate is one VNet: a network document of another is refused.
+		{[]string{"-clusters", list, "-network", vnet, "-network", fixtures + "kubenet-vnet.json"}, fixtures + `kubenet-vnet.json: id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub": VNet hub, not the estate's VNet spoke`},
 	} {
 		var out, errOut bytes.Buffer
 		err := run(context.Background(), tt.args, &out, &errOut)
@@ -490,4 +492,77 @@ func TestInvalidEstateInTheFilesWords(t *testing.T) {
 	err = run(context.Background(), []string{"-clusters", list, "-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json"}, io.Discard, io.Discard)
 	assert.EqualError(t, err, list+": Clusters[0] (alpha): invalid cluster (1 problem); "+list+": [0].agentPoolProfiles[0].maxPods: 300 is outside 10–250")
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}
+
+// An estate is one VNet: a cluster whose pools are in another VNet is
+// refused, naming the pool's vnetSubnetId and both VNets, not printed as
+// "4 clusters in VNet 10.30.0.0/16, 10.240.0.0/16". Two clusters of one
+// name are refused too, not printed as two sections of that name.
+func TestEstateOneVNetOneName(t *testing.T) {
+	var list []any
+	require.NoError(t, json.Unmarshal(readFile(t, fixtures+"estate-aks-list.json"), &list))
+	var kube1 map[string]any
+	require.NoError(t, json.Unmarshal(readFile(t, fixtures+"kubenet.json"), &kube1))
+	kube1["nodeResourceGroup"] = "MC_rg-kube_kube1_westeurope"
+	est := writeJSON(t, "est.json", append(list, kube1))
+	nets := []string{"-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json", "-network", fixtures + "estate-usage.json"}
+
+	var out bytes.Buffer
+	err := run(context.Background(), append(append([]string{"-clusters", est}, nets...), "-network", fixtures+"kubenet-vnet.json"), &out, io.Discard)
+	assert.EqualError(t, err, "aksjson: "+est+`: [3].agentPoolProfiles[0].vnetSubnetId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub/subnets/kube1-nodes": `+
+		"a subnet of VNet hub, not the estate's VNet spoke (/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/spoke, of "+
+		est+" [0].agentPoolProfiles[0].vnetSubnetId): an estate is the clusters of one VNet; read each VNet's clusters as an estate of its own")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	assert.Empty(t, out.String())
+
+	dup := writeJSON(t, "dup.json", append(list, list[0]))
+	err = run(context.Background(), append([]string{"-clusters", dup}, nets...), &out, io.Discard)
+	assert.EqualError(t, err, "aksjson: "+dup+`: [3].name: "alpha" names two clusters of the estate ([0].name too): want each cluster once, by a name of its own`)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	assert.Empty(t, out.String())
+}
+
+// A dual-stack estate: each dual-stack cluster's IPv6 pod CIDR is printed
+// as the single-cluster forecast prints it, and the free space is the
+// VNet's IPv4 space, where subnets are placed, not its IPv6 range cut
+// around the /64s.
+func TestEstateDualStack(t *testing.T) {
+	args := []string{"-clusters", fixtures + "dualstack.json", "-network", fixtures + "dualstack-vnet.json"}
+	out := runArgs(t, args...)
+	goldenfile.Check(t, "estate-dualstack.txt", []byte(out))
+	assert.Contains(t, out, "\nsystem  3    3       206        pod-cidr\napps    5    50      253        pod-cidr\n"+
+		"IPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n\n== subnets")
+	assert.Contains(t, out, "free in the VNet: 10.240.4.0/22, 10.240.8.0/21, ")
+	assert.Contains(t, out, ", 10.240.255.128/25 (IPv4; an IPv6 subnet is a /64 of fd00:1::/48)\n")
+	assert.NotContains(t, out, "fd00:1:0:", "no IPv6 fragments")
+	md := runArgs(t, append(args, "-o", "md")...)
+	goldenfile.Check(t, "estate-dualstack.md", []byte(md))
+	assert.Contains(t, md, "| apps | 5 | 50 | 253 | pod-cidr |\n\nIPv6 pod CIDR fd12:3456:789a::/64: 65,536 per-node /80 blocks, 53 at the autoscalers' max, 65,483 free\n\n## Subnets")
+	var js EstateOutput
+	require.NoError(t, json.Unmarshal([]byte(runArgs(t, append(args, "-json")...)), &js))
+	require.NotNil(t, js.Report.Clusters[0].PodCIDRIPv6)
+	for _, p := range js.Report.Free {
+		assert.True(t, p.Addr().Is4(), "%v", p)
+	}
+
+	// A single-stack estate prints no IPv6 line, and no note on its free
+	// space.
+	single := runArgs(t, "-clusters", fixtures+"estate-aks-list.json", "-network", fixtures+"estate-vnet.json")
+	assert.NotContains(t, single, "IPv6")
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	require.NoError(t, err)
+	return b
+}
+
+func writeJSON(t *testing.T, name string, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	return path
 }

@@ -181,7 +181,7 @@ func spaces(spaces []capacity.Space, num func(int) string) *output.Table {
 // by, and the warnings that qualify them.
 func writeForecast(w io.Writer, f *capacity.ForecastResult) {
 	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %s–%s); limits: %s\n",
-		f.Pool, count.Of(f.Trials, "trial", "trials"), count.Of(f.Nodes.P50, "node", "nodes"), count.Thousands(f.Nodes.P10), count.Thousands(f.Nodes.P90), limits(f.Limits))
+		f.Pool, trials(f), count.Of(f.Nodes.P50, "node", "nodes"), count.Thousands(f.Nodes.P10), count.Thousands(f.Nodes.P90), limits(f.Limits))
 	if f.Model != "" {
 		fmt.Fprintf(w, "  history: %s, %+.2f nodes a day\n", f.Model, f.Growth)
 	}
@@ -233,7 +233,7 @@ func poolsMarkdown(w io.Writer, r Result) {
 // forecastMarkdown writes the forecast as a paragraph and a table of
 // percentiles, then its warnings.
 func forecastMarkdown(w io.Writer, f *capacity.ForecastResult) {
-	fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, count.Of(f.Trials, "trial", "trials"), limits(f.Limits))
+	fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, trials(f), limits(f.Limits))
 	if f.Model != "" {
 		fmt.Fprintf(w, " History: %s, %+.2f nodes a day.", f.Model, f.Growth)
 	}
@@ -250,4 +250,14 @@ func forecastMarkdown(w io.Writer, f *capacity.ForecastResult) {
 	for _, warn := range f.Warnings {
 		fmt.Fprintf(w, "> **Warning:** %s\n\n", warn)
 	}
+}
+
+// trials says how many trials ran, and why only one did when every trial
+// would be the same (no history to draw growth from, the same pods on
+// every node): -trials then changes nothing.
+func trials(f *capacity.ForecastResult) string {
+	if f.Identical {
+		return "1 trial: every trial would be the same"
+	}
+	return count.Of(f.Trials, "trial", "trials")
 }

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	opName := fs.String("op", "", "create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr (default: a set of checks)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
 	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
-	toName := fs.String("to", "", "the mode -op migrate moves to (azure-cni-overlay)")
+	toName := fs.String("to", "", "the mode -op migrate moves to (default azure-cni-overlay, the one mode AKS migrates to)")
 	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -op migrate or expand-pod-cidr")
 	if err := output.Parse(fs, args); err != nil {
 		return err
@@ -108,9 +109,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		step.PodCIDRs = []netip.Prefix{p}
 	}
+	if op == capacity.OpMigrate && step.To == 0 {
+		step.To = modes.AzureCNIOverlay
+	}
 	switch {
-	case op == capacity.OpMigrate && step.To == 0:
-		return input.Usagef("-op migrate needs -to")
 	case op == capacity.OpExpandPodCIDR && len(step.PodCIDRs) == 0:
 		return input.Usagef("-op expand-pod-cidr needs -pod-cidr")
 	case op != capacity.OpMigrate && *toName != "", op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
@@ -127,7 +129,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		r, err := check(t, steps)
 		if err != nil {
-			return input.BadUsage(err) // a step the cluster cannot be asked to do
+			return input.BadUsage(flagError(err)) // a step the cluster cannot be asked to do
 		}
 		results = append(results, r)
 	}
@@ -382,4 +384,20 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 		}
 	}
 	return fmt.Sprintf("%v %s", s.Op, s.Pool)
+}
+
+// stepFlags are the flags that set each field of the step preflight checks.
+var stepFlags = map[string]string{"Step.Pool": "-pool", "Step.Nodes": "-nodes", "Step.To": "-to", "Step.PodCIDRs": "-pod-cidr", "Step.PodCIDRs[0]": "-pod-cidr"}
+
+// flagError tells a *capacity.StepError by the flag that set the field at
+// fault: "-pod-cidr fd00::/48: want an IPv4 network prefix …".
+func flagError(err error) error {
+	var se *capacity.StepError
+	if !errors.As(err, &se) {
+		return err
+	}
+	if f, ok := stepFlags[se.Field]; ok {
+		return fmt.Errorf("%s %s: %s", f, se.Value, se.Reason)
+	}
+	return err
 }

@@ -62,7 +62,7 @@ func TestAcceptedThenFails(t *testing.T) {
 	// subnet has 256 /28s, 254 usable; 3 + 10 nodes at 7 and 2 Windows
 	// nodes at 2 hold 95, so 22 more system nodes take 154 and the 23rd
 	// finds 5 blocks.
-	assert.Contains(t, out, "scale system to 30                  accepted by AKS, then fails: pool system at 25 nodes: "+
+	assert.Contains(t, out, "scale system to 30                  accepted by AKS, then fails: pool system, growing from 25 nodes: "+
 		"SubnetIsFull: Subnet aks-pods with address prefix 10.240.16.0/20 does not have enough capacity for 112 IP addresses")
 }
 
@@ -85,7 +85,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, "-nodes -5: want 0 or more"},
 		{[]string{"-op", "scale", "-nodes", "3"}, "-op scale needs -pool"},
 		{[]string{"-op", "autoscale", "-pool", "user"}, "-op autoscale needs -nodes"},
-		{[]string{"-op", "migrate"}, "-op migrate needs -to"},
+		{[]string{"-op", "expand-pod-cidr", "-pod-cidr", "fd00::/48"}, "-pod-cidr fd00::/48: want an IPv4 network prefix such as 10.244.0.0/16"},
 		{[]string{"-op", "migrate", "-to", "overlay"}, `-to "overlay": unknown networking mode`},
 		{[]string{"-op", "expand-pod-cidr"}, "-op expand-pod-cidr needs -pod-cidr"},
 		{[]string{"-op", "expand-pod-cidr", "-pod-cidr", "10.244.0.0"}, `-pod-cidr "10.244.0.0": want a prefix`},
@@ -140,6 +140,10 @@ func TestMigrate(t *testing.T) {
 	out, ok = golden(t, "migrate-small.txt", "-mode", "azure-cni", "-op", "migrate", "-to", "azure-cni-overlay", "-pod-cidr", "10.250.0.0/20")
 	assert.False(t, ok)
 	assert.Contains(t, out, "Pre-allocated IPs 24320 exceeds IPs available 4096 in Subnet Cidr 10.250.0.0/20, Subnet Name networkProfile.podCIDR")
+	// -to defaults to Overlay, the one mode AKS migrates to.
+	var b strings.Builder
+	require.NoError(t, run([]string{"-mode", "azure-cni", "-op", "migrate", "-pod-cidr", "10.250.0.0/16"}, &b, io.Discard))
+	assert.Contains(t, b.String(), "migrate to azure-cni-overlay on 10.250.0.0/16  ok")
 }
 
 func TestHelp(t *testing.T) {

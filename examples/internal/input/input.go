@@ -38,7 +38,7 @@ func Default(m modes.Mode) (capacity.Cluster, []string) {
 		VNet:    []netip.Prefix{netip.MustParsePrefix("10.240.0.0/16")},
 		Subnets: []capacity.Subnet{{Name: "aks-nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/22")}, Reserved: 8}},
 		Pools: []capacity.Pool{
-			{Name: "system", Count: 3, MaxSurge: capacity.SurgeNodes(1)},
+			{Name: "system", Count: 3, MaxSurge: capacity.SurgeNodes(1), Mode: capacity.PoolSystem},
 			{Name: "user", Count: 10, MinCount: 3, MaxCount: 60, PodsPerNode: 30, MaxSurge: capacity.SurgePercent(33)},
 			{Name: "win", OS: modes.Windows, Count: 2, MinCount: 2, MaxCount: 10, MaxPods: 30, PodsPerNode: 20},
 		},
