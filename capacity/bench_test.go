@@ -95,8 +95,11 @@ func fleet(m modes.Mode) capacity.Cluster {
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.8.0.0/13")}})
 	}
-	if s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool {
-		c.PodCIDRs = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}
+	switch wide := []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10")}; s.Pods.Source {
+	case modes.PodCIDR:
+		c.PodCIDRs = wide
+	case modes.CNIPool:
+		c.CNIPool = wide // the CNI's own pool: AKS's pod CIDR is not where its pods live
 	}
 	for i := range 5 {
 		p := capacity.Pool{Name: fmt.Sprintf("pool%d", i), MaxPods: 30, PodsPerNode: 10, NodeSubnet: "nodes", MaxSurge: capacity.SurgePercent(10)}
