@@ -344,15 +344,22 @@ func (b *sparse) markNotFull(node int32, pos uint8) {
 // setNextClear sets the lowest clear bit at or above from and returns it, or
 // false when there is none below n. It is NextClear and Set in one descent.
 func (b *sparse) setNextClear(from uint64) (uint64, bool) {
+	i, _, ok := b.setNext(from)
+	return i, ok
+}
+
+// setNext is setNextClear that also returns the arena index of the page
+// the bit was set in.
+func (b *sparse) setNext(from uint64) (uint64, int32, bool) {
 	i, pg, ok := b.nextClear(from)
 	if !ok {
-		return 0, false
+		return 0, -1, false
 	}
 	if pg < 0 {
 		pg = b.pageOf(i, false)
 	}
 	b.setAt(pg, i)
-	return i, true
+	return i, pg, true
 }
 
 // setFirstFrom is setNextClear for first fit, whose from has every bit below
@@ -375,16 +382,11 @@ func (b *sparse) setFirstFrom(from uint64) (uint64, bool) {
 			return i, true
 		}
 	}
-	i, pg, ok := b.nextClear(from)
-	if !ok {
-		return 0, false
+	i, pg, ok := b.setNext(from)
+	if ok {
+		b.hint, b.hintPage = pg, i>>pageShift
 	}
-	if pg < 0 {
-		pg = b.pageOf(i, false)
-	}
-	b.setAt(pg, i)
-	b.hint, b.hintPage = pg, i>>pageShift
-	return i, true
+	return i, ok
 }
 
 // setFirstClear sets the lowest clear bit and returns it, or false when every
