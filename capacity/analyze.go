@@ -51,8 +51,8 @@ type Report struct {
 }
 
 // BlockRange is an IPv6 range handed out one block per node. Its counts
-// are blocks, that is nodes: a /80 holds 2^48 addresses, and a /64 of
-// them more than an int counts.
+// are blocks, that is nodes, not addresses: a /64 holds 2^64 addresses,
+// more than an int counts.
 type BlockRange struct {
 	Prefix    netip.Prefix `json:"prefix"`
 	BlockBits int          `json:"blockBits"` // a node's block: Spec.Pods.BlockBitsIPv6

@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -132,12 +133,14 @@ func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]
 }
 
 // checkBlocksIPv6 checks an IPv6 pod CIDR p against the per-node block of
-// bits: it must hold one, and ipcap counts at most modes.MaxBlocksIPv6.
-func (v *validator) checkBlocksIPv6(field string, p netip.Prefix, bits int) {
+// prefix length block: it must hold one, and ipcap counts at most
+// modes.MaxBlocksIPv6.
+func (v *validator) checkBlocksIPv6(field string, p netip.Prefix, block int) {
+	most := bits.Len64(modes.MaxBlocksIPv6) - 1 // log2 of the most blocks ipcap counts
 	switch {
-	case p.Bits() > bits:
-		v.add(field, "%v holds no /%d block: a dual-stack node takes one", p, bits)
-	case blocksIPv6(p, bits) == 0 || blocksIPv6(p, bits) > modes.MaxBlocksIPv6:
-		v.add(field, "%v holds more than 2^48 per-node /%d blocks, more than ipcap counts: want a /%d or longer", p, bits, bits-48)
+	case p.Bits() > block:
+		v.add(field, "%v holds no /%d block: a dual-stack node takes one", p, block)
+	case block-p.Bits() > most:
+		v.add(field, "%v holds 2^%d per-node /%d blocks, more than the 2^%d ipcap counts: want a /%d or longer", p, block-p.Bits(), block, most, block-most)
 	}
 }

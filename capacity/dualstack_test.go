@@ -63,7 +63,7 @@ func TestValidateDualStack(t *testing.T) {
 		{"IPv6 pod CIDR holds no /80", func(c *capacity.Cluster) { c.PodCIDRs = append(c.PodCIDRs, pfx("fd12:3456:789a::/96")) },
 			"PodCIDRs[1]", "", "fd12:3456:789a::/96 holds no /80 block"},
 		{"IPv6 pod CIDR beyond 2^48 blocks", func(c *capacity.Cluster) { c.PodCIDRs = append(c.PodCIDRs, pfx("fd00::/16")) },
-			"PodCIDRs[1]", "", "more than 2^48 per-node /80 blocks"},
+			"PodCIDRs[1]", "", "fd00::/16 holds 2^64 per-node /80 blocks, more than the 2^48 ipcap counts: want a /32 or longer"},
 		{"second IPv6 pod CIDR", func(c *capacity.Cluster) {
 			c.PodCIDRs = append(c.PodCIDRs, pfx("fd12:3456:789a::/64"), pfx("fd12:3456:789b::/64"))
 		}, "PodCIDRs[2]", "", "fd12:3456:789b::/64 is a second IPv6 range after PodCIDRs[1] fd12:3456:789a::/64: AKS takes one of each family"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/ipcap/ipcap/modes"
 	"go4.org/netipx"
@@ -81,7 +82,7 @@ func (e *Estate) resolved(i int) (Cluster, error) {
 		}
 	}
 	if len(c.VNet) == 0 {
-		c.VNet = e.VNet
+		c.VNet = e.vnet()
 	}
 	return c, nil
 }
@@ -144,16 +145,17 @@ func (e *EstateError) Unwrap() error { return e.Err }
 // with none, the same as the others').
 func (e *Estate) validate() error {
 	var v validator
-	clusters := map[string]int{}
+	clusters := map[string]int{} // by name in lower case: Azure's names ignore case
 	for i, c := range e.Clusters {
 		if c.Name == "" {
 			continue
 		}
-		if j, ok := clusters[c.Name]; ok {
-			v.add("Clusters["+strconv.Itoa(i)+"].Name", "%q names two clusters of the estate (Clusters[%d] too): want each cluster once, by a name of its own", c.Name, j)
+		key := strings.ToLower(c.Name)
+		if j, ok := clusters[key]; ok {
+			v.add("Clusters["+strconv.Itoa(i)+"].Name", "%q names two clusters of the estate (Clusters[%d] %q too): want each cluster once, by a name of its own", c.Name, j, e.Clusters[j].Name)
 			continue
 		}
-		clusters[c.Name] = i
+		clusters[key] = i
 	}
 	names := map[string]bool{}
 	var spans []span
@@ -186,6 +188,20 @@ func (e *Estate) validate() error {
 	}
 	e.validateVNet(&v)
 	return v.err()
+}
+
+// vnet returns the estate's VNet: its own, else the first a cluster gives
+// (validateVNet holds the others to it), else none.
+func (e *Estate) vnet() []netip.Prefix {
+	if len(e.VNet) > 0 {
+		return e.VNet
+	}
+	for _, c := range e.Clusters {
+		if len(c.VNet) > 0 {
+			return c.VNet
+		}
+	}
+	return nil
 }
 
 // validateVNet checks that the estate is one VNet, where it can tell. Its
@@ -403,7 +419,7 @@ func estateSpace(sn Subnet, uses []clusterUse) Space {
 // subnets are placed.
 func (e *Estate) free() []netip.Prefix {
 	var b netipx.IPSetBuilder
-	for _, p := range ipv4(e.VNet) {
+	for _, p := range ipv4(e.vnet()) {
 		b.AddPrefix(p)
 	}
 	for _, sn := range e.Subnets {
@@ -477,7 +493,7 @@ func (e Estate) Recommend(i int) (*Recommendation, error) {
 		}
 		p, err := firstFree(free, ss.Bits)
 		if err != nil {
-			r.Notes = append(r.Notes, fmt.Sprintf("subnet %s: no free /%d left in the VNet %v", ss.Name, ss.Bits, e.VNet))
+			r.Notes = append(r.Notes, fmt.Sprintf("subnet %s: no free /%d left in the VNet %v", ss.Name, ss.Bits, e.vnet()))
 			continue
 		}
 		ss.Place = p

@@ -170,13 +170,36 @@ func TestEstateDuplicateName(t *testing.T) {
 	e.Clusters = append(e.Clusters, capacity.Cluster{Name: "C", Mode: modes.AzureCNIOverlay, Pools: []capacity.Pool{{Name: "c", Count: 1, NodeSubnet: "shared"}}})
 	e.Clusters = append(e.Clusters, e.Clusters[0])
 	_, err := capacity.AnalyzeEstate(e)
-	hasProblem(t, err, "Clusters[3].Name", "", `"A" names two clusters of the estate (Clusters[0] too)`)
+	hasProblem(t, err, "Clusters[3].Name", "", `"A" names two clusters of the estate (Clusters[0] "A" too)`)
+	// Azure's names ignore case: "a" is A too.
+	e.Clusters[3].Name = "a"
+	_, err = capacity.AnalyzeEstate(e)
+	hasProblem(t, err, "Clusters[3].Name", "", `"a" names two clusters of the estate (Clusters[0] "A" too)`)
 	_, err = e.Check(1, capacity.Step{Op: capacity.OpCreate})
 	hasProblem(t, err, "Clusters[3].Name", "", "names two clusters")
 	// Clusters without a name are not told apart by it.
 	e.Clusters[0].Name, e.Clusters[3].Name, e.Clusters[2].Name = "", "", ""
 	_, err = capacity.AnalyzeEstate(e)
 	require.NoError(t, err)
+}
+
+// A VNet given on one cluster only is the estate's: the other clusters
+// see it, and its free space is where Place looks. twoOverlay's estate
+// without its VNet, given on cluster A instead: 10.240.0.0/16 less the
+// shared /24 (10.240.0.0/24) leaves 10.240.4.0/22 as the first free /22.
+func TestEstateVNetOnACluster(t *testing.T) {
+	e := twoOverlay()
+	vnet := e.VNet
+	e.VNet, e.Clusters[0].VNet = nil, vnet
+	r, err := capacity.AnalyzeEstate(e)
+	require.NoError(t, err)
+	assert.NotEmpty(t, r.Free)
+	b, err := e.Cluster(1)
+	require.NoError(t, err)
+	assert.Equal(t, vnet, b.VNet)
+	p, err := e.Place(22)
+	require.NoError(t, err)
+	assert.Equal(t, pfx("10.240.4.0/22"), p)
 }
 
 // An estate is one VNet: a subnet outside it, or a cluster that gives

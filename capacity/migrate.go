@@ -171,7 +171,7 @@ func (m *model) admitMigrate(s Step) (*model, *AdmissionError) {
 		reason := err.Error()
 		code := ""
 		if ve, ok := err.(*ValidationError); ok && len(ve.Problems) > 0 {
-			code, reason = ve.Problems[0].Code, "after the "+s.Op.String()+": "+ve.Problems[0].String()
+			code, reason = ve.Problems[0].Code, "after the "+s.Op.String()+": "+problemList("the cluster is invalid", ve.Problems, ve.Omitted)
 		}
 		return nil, &AdmissionError{Op: s.Op, Code: code, Reason: reason}
 	}

@@ -80,7 +80,7 @@ func (s Sources) InFile(name string) Sources {
 // reading (a mode replaced, a pool added) no longer matches its source,
 // but the fields not changed still do.
 func (s Sources) Explain(err error) error {
-	ve, ok := err.(*ValidationError)
+	ve, ok := err.(*ValidationError) // as Validate, Analyze, Check, Simulate and Forecast return it (TestValidationErrorsUnwrapped)
 	if !ok || ve == nil || len(s) == 0 {
 		return err
 	}

@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -447,4 +448,22 @@ func TestCNIPool(t *testing.T) {
 	calico.Subnets[0].Prefixes = []netipPrefix{pfx("192.168.0.0/24")}
 	require.ErrorAs(t, calico.Validate(), &ve)
 	assert.True(t, ve.HasField("CNIPool[0]"), "%v", ve)
+}
+
+// Every entry point returns Validate's *ValidationError itself, not
+// wrapped: Sources.Explain relies on it to tell the problems in the
+// input's words.
+func TestValidationErrorsUnwrapped(t *testing.T) {
+	c := valid()
+	c.Pools[0].MaxPods = 300
+	ctx := context.Background()
+	_, err1 := capacity.Analyze(c)
+	_, err2 := capacity.Check(c, capacity.Step{Op: capacity.OpCreate})
+	_, err3 := capacity.Recommend(c)
+	_, err4 := capacity.Simulate(ctx, c, capacity.ScaleOut("user", 20))
+	_, err5 := capacity.Forecast(ctx, c, "user", capacity.ForecastOptions{Trials: 1})
+	for i, err := range []error{c.Validate(), err1, err2, err3, err4, err5} {
+		_, ok := err.(*capacity.ValidationError)
+		assert.True(t, ok, "entry point %d returned %T: %v", i, err, err)
+	}
 }

@@ -117,11 +117,12 @@ func buildEstate(clustersName string, clusters io.Reader, names []string, networ
 	)
 	for i, d := range docs {
 		if n := d.name; n.v != "" {
-			if prev, ok := named[n.v]; ok {
+			key := strings.ToLower(n.v) // Azure's names ignore case
+			if prev, ok := named[key]; ok {
 				return capacity.Estate{}, capacity.EstateSources{}, &Error{Doc: clustersName, Path: n.path, Offset: -1,
 					Msg: fmt.Sprintf("%s names two clusters of the estate (%s too): want each cluster once, by a name of its own", quote(n.v), prev)}
 			}
-			named[n.v] = n.path
+			named[key] = n.path
 		}
 		if err := oneVNet(clustersName, d, &home); err != nil {
 			return capacity.Estate{}, capacity.EstateSources{}, err

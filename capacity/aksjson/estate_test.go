@@ -270,10 +270,10 @@ func TestReadEstateDuplicateName(t *testing.T) {
 	checkMessage(t, err, "clusters")
 
 	graph := testdata(t, "estate-graph.json")
-	twice := strings.Replace(graph, `"name": "gamma"`, `"name": "beta"`, 1)
+	twice := strings.Replace(graph, `"name": "gamma"`, `"name": "BETA"`, 1) // Azure's names ignore case
 	require.NotEqual(t, graph, twice)
 	_, _, err = aksjson.ReadEstateWithSources(strings.NewReader(twice), open(t, "estate-vnet.json", "estate-subnets.json")...)
-	assert.EqualError(t, err, `aksjson: clusters: data[2].name: "beta" names two clusters of the estate (data[1].name too): want each cluster once, by a name of its own`)
+	assert.EqualError(t, err, `aksjson: clusters: data[2].name: "BETA" names two clusters of the estate (data[1].name too): want each cluster once, by a name of its own`)
 }
 
 // Two subnets of one VNet that the documents give the same name are named
