@@ -89,3 +89,25 @@ func checkOp[T comparable](t *testing.T, p allocator[T], m *reference.Allocator[
 	require.Equal(t, p.Size(), p.Used()+p.Free())
 	require.NoError(t, ipam.CheckBitmap(p), "step %d", step)
 }
+
+// hotPathAllocs returns the allocations of one round of p's hot path:
+// Allocate and Release, AllocateN of n and the Release of each, and, for
+// each probe, Occupy, IsAllocated, Contains and Release of it, then Free.
+func hotPathAllocs[T comparable](p allocator[T], n int, probe ...T) float64 {
+	dst := make([]T, 0, n)
+	return testing.AllocsPerRun(1000, func() {
+		got, _ := p.Allocate()
+		_ = p.Release(got)
+		dst, _ = p.AllocateN(dst[:0], n)
+		for _, d := range dst {
+			_ = p.Release(d)
+		}
+		for _, a := range probe {
+			_ = p.Occupy(a)
+			_ = p.IsAllocated(a)
+			_ = p.Contains(a)
+			_ = p.Release(a)
+		}
+		_ = p.Free()
+	})
+}
