@@ -68,8 +68,9 @@ func (c *Cluster) routesPerNode(s modes.Spec) int {
 	return s.RoutesPerNode
 }
 
-// checkDualStack checks what a dual-stack cluster needs, or that a
-// single-stack one has no IPv6 pod or service range. AKS runs dual-stack on
+// checkDualStack checks the families of the pod and service ranges (one of
+// each family; none IPv6 in a single-stack cluster) and what a dual-stack
+// cluster needs. AKS runs dual-stack on
 // Azure CNI Overlay, and on Cilium Overlay from Kubernetes 1.29, without
 // Azure or Calico network policy [DS, OVH, CIL]; each node takes an IPv4
 // and an IPv6 address from its subnet, so the subnet needs an IPv6 /64
