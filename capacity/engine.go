@@ -312,11 +312,7 @@ func (e *engine) request(p *simPool, count int) *Exhaustion {
 	if need := count * e.nicAddrs(p); need > e.spaces[p.node].free() {
 		return e.fail(p, LimitNodeSubnet, p.node, need)
 	}
-	if need := len(p.live) + count; need > cap(p.live) { // the node list grows once a request, not node by node
-		grown := make([]simNode, len(p.live), need)
-		copy(grown[:cap(p.live)], p.live[:cap(p.live)]) // emptied nodes past len keep their slices
-		p.live = grown
-	}
+	e.reserve(p, len(p.live)+count) // the node list grows once a request, not node by node
 	for range count {
 		if ex := e.addNode(p, e.drawPods(p)); ex != nil {
 			return ex
@@ -456,12 +452,18 @@ func (e *engine) notePeak(p *simPool) {
 	}
 }
 
+// reserve grows pool p's node list, once, to hold n nodes, or as many as
+// the pool can ever have; emptied nodes past its length keep their slices.
+func (e *engine) reserve(p *simPool, n int) {
+	if n = min(n, e.m.spec.MaxNodesPerPool+1); n > cap(p.live) {
+		p.live = append(make([]simNode, 0, n), p.live[:cap(p.live)]...)[:len(p.live)]
+	}
+}
+
 // scale brings pool pi to target nodes, one node at a time. Scale-in
 // removes nodes drawn at random, as the autoscaler picks them.
 func (e *engine) scale(p *simPool, target int) *Exhaustion {
-	if n := min(target, e.m.spec.MaxNodesPerPool+1); n > cap(p.live) {
-		p.live = append(make([]simNode, 0, n), p.live[:cap(p.live)]...)[:len(p.live)] // one growth, emptied nodes kept
-	}
+	e.reserve(p, target)
 	for len(p.live) > target {
 		e.removeNode(p, e.rng.IntN(len(p.live)))
 	}
