@@ -60,6 +60,7 @@ type clusterProps struct {
 type clusterDoc struct {
 	path     string // where the cluster is: "" for a whole document, else "[2]" or "data[2]"
 	name     str
+	id, rg   str // its ARM ID and resourceGroup, which az and Resource Graph write beside id
 	top      clusterProps
 	props    clusterProps
 	hasProps bool
@@ -74,8 +75,37 @@ func (d *clusterDoc) field(r *reader, key, path string) error {
 		return err
 	case "name":
 		return r.string(path, "a string (the cluster's name)", &d.name)
+	case "id":
+		return r.string(path, "a string (the cluster's ARM ID)", &d.id)
+	case "resourcegroup":
+		return r.string(path, "a resource group name string", &d.rg)
 	}
 	return d.top.field(r, key, path)
+}
+
+// group returns the cluster's resource group as written: resourceGroup, or
+// the resourceGroups segment of id when resourceGroup is absent; "" when
+// neither says. An id that is not a managed cluster's ARM ID, or that names
+// another resource group or cluster than resourceGroup and name, is an error.
+func (d *clusterDoc) group(doc string) (string, error) {
+	if d.id.v == "" {
+		return d.rg.v, nil
+	}
+	fail := func(format string, args ...any) (string, error) {
+		return "", &Error{Doc: doc, Path: d.id.path, Offset: -1, Msg: quote(d.id.v) + ": " + fmt.Sprintf(format, args...)}
+	}
+	g, name := armSegment(d.id.v, "resourceGroups"), armSegment(d.id.v, "managedClusters")
+	switch {
+	case g == "" || name == "":
+		return fail("want a managed cluster's ARM ID, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>")
+	case d.rg.v != "" && !strings.EqualFold(g, d.rg.v):
+		return fail("names resource group %s, but resourceGroup is %s", quote(g), quote(d.rg.v))
+	case d.name.v != "" && !strings.EqualFold(name, d.name.v):
+		return fail("names cluster %s, but name is %s", quote(name), quote(d.name.v))
+	case d.rg.v != "":
+		return d.rg.v, nil
+	}
+	return g, nil
 }
 
 // active returns the fields that count: those under "properties" when
@@ -498,6 +528,9 @@ func build(doc string, d *clusterDoc, nets *networks, inEstate bool) (capacity.C
 	fail := func(path, format string, args ...any) (capacity.Cluster, []string, error) {
 		return capacity.Cluster{}, nil, &Error{Doc: doc, Path: path, Offset: -1, Msg: fmt.Sprintf(format, args...)}
 	}
+	if _, err := d.group(doc); err != nil {
+		return capacity.Cluster{}, nil, err
+	}
 	np := p.net
 	if len(p.pools) == 0 {
 		path := p.poolsPath
@@ -679,7 +712,7 @@ func prefixes(one str, many []str) ([]netip.Prefix, error) {
 
 // vnetID returns the VNet part of a subnet ARM ID.
 func vnetID(subnetID string) string {
-	if i := strings.Index(strings.ToLower(subnetID), "/subnets/"); i >= 0 {
+	if i := indexFold(subnetID, "/subnets/"); i >= 0 {
 		return subnetID[:i]
 	}
 	return subnetID

@@ -37,8 +37,11 @@ import (
 // regard to case) is an error naming both VNets: read each VNet's clusters
 // as an estate of its own. So is a VNet document of another VNet, or a
 // subnet of one in a subnet list; list-usage entries of other VNets'
-// subnets are left alone. Two clusters of the same name are an error too:
-// the estate's reports tell clusters apart by name.
+// subnets are left alone. The estate's reports tell clusters apart by
+// name: two clusters of one name (without regard to case) in different
+// resource groups, told by resourceGroup or id, are named group/name, as
+// "rg-dev/aks"; two of one name in one resource group, or without one, are
+// an error.
 //
 // Subnets are named by their names, unique within a VNet; should the
 // documents give two the same name, each is named by its ARM ID as written.
@@ -115,12 +118,27 @@ func buildEstate(clustersName string, clusters io.Reader, names []string, networ
 		home     str                                   // the first subnet ID of a pool: its VNet is the estate's
 		named    = map[string]string{}                 // the path of each cluster name so far
 	)
+	shared := map[string]int{} // clusters by lower-case name: Azure's names ignore case
+	for _, d := range docs {
+		shared[strings.ToLower(d.name.v)]++
+	}
 	for i, d := range docs {
+		group, err := d.group(clustersName)
+		if err != nil {
+			return capacity.Estate{}, capacity.EstateSources{}, err
+		}
+		name := d.name.v
 		if n := d.name; n.v != "" {
-			key := strings.ToLower(n.v) // Azure's names ignore case
+			// A cluster's name is unique in its resource group: two of one
+			// name are told apart as group/name.
+			key := strings.ToLower(n.v)
+			if shared[key] > 1 && group != "" {
+				key = strings.ToLower(group) + "/" + key
+				name = group + "/" + n.v
+			}
 			if prev, ok := named[key]; ok {
 				return capacity.Estate{}, capacity.EstateSources{}, &Error{Doc: clustersName, Path: n.path, Offset: -1,
-					Msg: fmt.Sprintf("%s names two clusters of the estate (%s too): want each cluster once, by a name of its own", quote(n.v), prev)}
+					Msg: fmt.Sprintf("%s names two clusters of the estate (%s too): want each cluster once; clusters of one name in different resource groups need resourceGroup or id", quote(n.v), prev)}
 			}
 			named[key] = n.path
 		}
@@ -131,6 +149,7 @@ func buildEstate(clustersName string, clusters io.Reader, names []string, networ
 		if err != nil {
 			return capacity.Estate{}, capacity.EstateSources{}, err
 		}
+		c.Name = name
 		base[i] = sources(clustersName, d, nets, &c, keys)
 		for f := range base[i] {
 			if strings.HasPrefix(f, "Subnets[") || strings.HasPrefix(f, "VNet[") {

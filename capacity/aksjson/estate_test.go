@@ -266,14 +266,57 @@ func TestReadEstateDuplicateName(t *testing.T) {
 	list := load(t, "estate-aks-list.json").([]any)
 	dup := encode(t, append(list, list[0]))
 	_, err := aksjson.ReadEstate(strings.NewReader(string(dup)), open(t, "estate-vnet.json", "estate-subnets.json")...)
-	assert.EqualError(t, err, `aksjson: clusters: [3].name: "alpha" names two clusters of the estate ([0].name too): want each cluster once, by a name of its own`)
+	assert.EqualError(t, err, `aksjson: clusters: [3].name: "alpha" names two clusters of the estate ([0].name too): want each cluster once; clusters of one name in different resource groups need resourceGroup or id`)
 	checkMessage(t, err, "clusters")
 
 	graph := testdata(t, "estate-graph.json")
-	twice := strings.Replace(graph, `"name": "gamma"`, `"name": "BETA"`, 1) // Azure's names ignore case
-	require.NotEqual(t, graph, twice)
+	renamed := strings.Replace(graph, `"name": "gamma"`, `"name": "BETA"`, 1) // Azure's names ignore case
+	require.NotEqual(t, graph, renamed)
+	// The id still names gamma: a malformed field is an error though name
+	// is valid.
+	_, _, err = aksjson.ReadEstateWithSources(strings.NewReader(renamed), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	assert.EqualError(t, err, `aksjson: clusters: data[2].id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-apps/providers/Microsoft.ContainerService/managedClusters/gamma": names cluster "gamma", but name is "BETA"`)
+	twice := strings.Replace(renamed, `managedClusters/gamma"`, `managedClusters/BETA"`, 1)
+	require.NotEqual(t, renamed, twice)
 	_, _, err = aksjson.ReadEstateWithSources(strings.NewReader(twice), open(t, "estate-vnet.json", "estate-subnets.json")...)
-	assert.EqualError(t, err, `aksjson: clusters: data[2].name: "BETA" names two clusters of the estate (data[1].name too): want each cluster once, by a name of its own`)
+	assert.EqualError(t, err, `aksjson: clusters: data[2].name: "BETA" names two clusters of the estate (data[1].name too): want each cluster once; clusters of one name in different resource groups need resourceGroup or id`)
+}
+
+// Cluster names are unique within a resource group only: two clusters of
+// one name in different resource groups are named group/name, and the
+// other clusters keep their names.
+func TestReadEstateSameNameOtherGroup(t *testing.T) {
+	list := load(t, "estate-aks-list.json").([]any)
+	other := map[string]any{}
+	for k, v := range list[0].(map[string]any) {
+		other[k] = v
+	}
+	other["id"] = "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-dev/providers/Microsoft.ContainerService/managedClusters/alpha"
+	other["resourceGroup"] = "rg-dev"
+	other["nodeResourceGroup"] = "MC_rg-dev_alpha_westeurope"
+	e, err := aksjson.ReadEstate(strings.NewReader(string(encode(t, append(list, other)))), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	require.NoError(t, err)
+	var names []string
+	for _, c := range e.Clusters {
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, []string{"rg-apps/alpha", "beta", "gamma", "rg-dev/alpha"}, names)
+
+	// REST output has no resourceGroup: the id tells it.
+	delete(other, "resourceGroup")
+	e, err = aksjson.ReadEstate(strings.NewReader(string(encode(t, append(list, other)))), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	require.NoError(t, err)
+	assert.Equal(t, "rg-dev/alpha", e.Clusters[3].Name)
+
+	// resourceGroup and id disagree.
+	other["resourceGroup"] = "rg-prod"
+	_, err = aksjson.ReadEstate(strings.NewReader(string(encode(t, append(list, other)))), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	assert.EqualError(t, err, `aksjson: clusters: [3].id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-dev/providers/Microsoft.ContainerService/managedClusters/alpha": names resource group "rg-dev", but resourceGroup is "rg-prod"`)
+
+	// An id that is no managed cluster's.
+	other["id"] = "alpha"
+	_, err = aksjson.ReadEstate(strings.NewReader(string(encode(t, append(list, other)))), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	assert.EqualError(t, err, `aksjson: clusters: [3].id: "alpha": want a managed cluster's ARM ID, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>`)
 }
 
 // Two subnets of one VNet that the documents give the same name are named

@@ -63,17 +63,31 @@ func (n *nics) add(id string) {
 
 // resourceGroup returns the lower-case resource group of an ARM ID, "" if
 // it names none.
-func resourceGroup(id string) string {
-	const rg = "/resourcegroups/"
-	i := strings.Index(strings.ToLower(id), rg)
+func resourceGroup(id string) string { return strings.ToLower(armSegment(id, "resourceGroups")) }
+
+// armSegment returns, as written, the segment that follows the first /kind/
+// of an ARM ID (kind matched without regard to case), "" if there is none.
+func armSegment(id, kind string) string {
+	pat := "/" + kind + "/"
+	i := indexFold(id, pat)
 	if i < 0 {
 		return ""
 	}
-	rest := id[i+len(rg):]
-	if j := strings.IndexByte(rest, '/'); j >= 0 {
-		rest = rest[:j]
+	rest, _, _ := strings.Cut(id[i+len(pat):], "/")
+	return rest
+}
+
+// indexFold returns the index of the first ASCII pattern pat in s, matched
+// without regard to case, or -1. It searches s itself: the indexes of a
+// lower-cased copy are not s's, since lower-casing may change a string's
+// length ("İ" is two bytes, its lower case three).
+func indexFold(s, pat string) int {
+	for i := 0; i+len(pat) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(pat)], pat) {
+			return i
+		}
 	}
-	return strings.ToLower(rest)
+	return -1
 }
 
 // subnetDoc is a subnet, or the top level of any object document.

@@ -517,7 +517,7 @@ func TestEstateOneVNetOneName(t *testing.T) {
 
 	dup := writeJSON(t, "dup.json", append(list, list[0]))
 	err = run(context.Background(), append([]string{"-clusters", dup}, nets...), &out, io.Discard)
-	assert.EqualError(t, err, "aksjson: "+dup+`: [3].name: "alpha" names two clusters of the estate ([0].name too): want each cluster once, by a name of its own`)
+	assert.EqualError(t, err, "aksjson: "+dup+`: [3].name: "alpha" names two clusters of the estate ([0].name too): want each cluster once; clusters of one name in different resource groups need resourceGroup or id`)
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 	assert.Empty(t, out.String())
 }
