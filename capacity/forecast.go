@@ -480,6 +480,10 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	slices.Sort(v)
 	q := func(p float64) float64 { return stat.Quantile(p, stat.Empirical, v, nil) }
 	r.Nodes = Quantiles{P1: q(0.01), P10: q(0.1), P50: q(0.5), P90: q(0.9), P99: q(0.99)}
+	if pc, most := f.m.pools[f.pi].pool.Count, v[len(v)-1]; float64(pc) > most {
+		r.warn("pool %s has %s now, more than the %s that fit: it has run out already",
+			f.m.pools[f.pi].pool.Name, count.Of(pc, "node", "nodes"), count.Thousands(int(most)))
+	}
 
 	h := f.opt.History
 	switch n := len(h); {

@@ -274,6 +274,14 @@ func TestForecastWarnings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation", g.Warnings[0])
 
+	// A pool past what fits has run out already: 40 nodes of 31 addresses
+	// need 1,240 of the /22's 1,019 usable, which hold 32 nodes.
+	c.Pools[0].Count = 40
+	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 32.0, g.Nodes.P50)
+	assert.Equal(t, []string{"pool nodes has 40 nodes now, more than the 32 that fit: it has run out already"}, g.Warnings)
+
 	// A short horizon leaves the late bounds unknown, and says so.
 	c.Pools[0].Count = 12
 	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 100, History: h, Horizon: int(f.When.P50.Sub(day(42)).Hours() / 24)})
