@@ -299,6 +299,8 @@ func TestReadErrors(t *testing.T) {
 			`aksjson: cluster: agentPoolProfiles[1].enableAutoScaling: "true": want true or false`},
 		{"number out of range", strings.Replace(kubenet, `"count": 3`, `"count": 1e30`, 1), []string{vnet},
 			`aksjson: cluster: agentPoolProfiles[0].count: 1e30: want a whole number`},
+		{"whole number out of range", strings.Replace(kubenet, `"count": 3`, `"count": 100000000000000000000`, 1), []string{vnet},
+			`aksjson: cluster: agentPoolProfiles[0].count: 100000000000000000000: out of range: want a count, a whole number of at most 18 digits`},
 		{"list-usage entry without currentValue", kubenet, []string{vnet, `[{"id": "x"}]`},
 			`aksjson: network[1]: [0]: a list-usage entry needs id and currentValue`},
 		{"deeply nested unknown field", strings.Replace(kubenet, `"networkProfile": {`, `"extra": `+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`, "networkProfile": {`, 1),

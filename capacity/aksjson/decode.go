@@ -298,7 +298,7 @@ func (r *reader) integer(path string, dst *num) error {
 	return scalar(r, path, "a whole number", func(v json.Number, off int64) error {
 		n, err := strconv.Atoi(string(v))
 		if errors.Is(err, strconv.ErrRange) {
-			return r.errAt(path, off, "%s: out of range", show(v))
+			return r.errAt(path, off, "%s: out of range: want a count, a whole number of at most 18 digits", show(v))
 		} else if err != nil {
 			return r.wrong(path, off, v, "a whole number")
 		}
