@@ -196,8 +196,9 @@ func (c *Cluster) defaultSurge() Surge {
 	return c.DefaultMaxSurge
 }
 
-// surge returns pool p's surge, defaults applied: none for a Spot pool.
-func (c *Cluster) surge(p *Pool) Surge {
+// Surge returns the max surge of pool p's upgrades as AKS applies it: none
+// for a Spot pool, else p.MaxSurge, else DefaultMaxSurge, else 10%.
+func (c *Cluster) Surge(p *Pool) Surge {
 	if p.Spot {
 		return SurgeNodes(0)
 	}

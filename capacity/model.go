@@ -101,7 +101,7 @@ func newModel(c *Cluster) (*model, error) {
 		p := &c.Pools[i]
 		m.byName[p.Name] = i
 		pm := &m.pools[i]
-		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), atMax: p.AtMax(), surge: c.surge(p)}
+		*pm = poolModel{pool: p, maxPods: maxPods(s, p), pods: podsPerNode(s, p), atMax: p.AtMax(), surge: c.Surge(p)}
 		pm.demand = s.PerNode(pm.maxPods, pm.pods)
 		node := subnetSpace[c.nodeSubnet(p)]
 		m.setSource(node, modes.NodeSubnet)

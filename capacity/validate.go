@@ -681,7 +681,7 @@ func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
 		v.addAt(f.with(".MaxUnavailable"), "%s", msg)
 	case p.Mode == PoolSystem && u.Value() > 0:
 		v.addAt(f.with(".MaxUnavailable"), "%v on a system pool: AKS allows maxUnavailable on user pools only", u)
-	case !p.Spot && u.Value() == 0 && checkSurge(c.surge(p)) == "" && c.surge(p).Value() == 0:
+	case !p.Spot && u.Value() == 0 && checkSurge(c.Surge(p)) == "" && c.Surge(p).Value() == 0:
 		v.addAt(f.with(".MaxSurge"), "a surge of 0 with maxUnavailable 0 upgrades nothing: AKS requires a maxSurge above 0 when maxUnavailable is 0")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/internal/count"
@@ -98,8 +99,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		step.Nodes = *nodes
 	}
 	if *toName != "" {
-		if step.To, err = modes.ParseMode(*toName); err != nil {
-			return input.Usagef("-to %q: unknown networking mode", *toName)
+		if step.To, err = input.MigrationTarget("to", *toName); err != nil {
+			return err
 		}
 	}
 	if *podCIDR != "" {
@@ -115,8 +116,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case op == capacity.OpExpandPodCIDR && len(step.PodCIDRs) == 0:
 		return input.Usagef("-op expand-pod-cidr needs -pod-cidr")
-	case op != capacity.OpMigrate && *toName != "", op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
-		return input.Usagef("-to and -pod-cidr go with -op migrate or expand-pod-cidr")
+	case op != capacity.OpMigrate && *toName != "":
+		return input.Usagef("-to goes with -op migrate")
+	case op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
+		return input.Usagef("-pod-cidr goes with -op migrate or expand-pod-cidr")
 	}
 	var results []targetResult
 	for _, t := range targets {
@@ -176,7 +179,7 @@ type target struct {
 type Entry struct {
 	Cluster string            `json:"cluster"` // the input, and for a plan the resource address
 	Mode    modes.Mode        `json:"mode"`
-	Check   string            `json:"check"` // the step in words: "upgrade user (60 nodes, surge 33%)"
+	Check   string            `json:"check"` // the step in words: "upgrade user (10 nodes, max 60, surge 33%)"
 	Step    capacity.Step     `json:"step"`
 	Verdict *capacity.Verdict `json:"verdict,omitempty"`
 	// Invalid is why the cluster is refused before any check (a
@@ -280,8 +283,8 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 	var m modes.Mode
 	if modeName != "" {
 		var err error
-		if m, err = modes.ParseMode(modeName); err != nil {
-			return nil, input.Usagef("-mode %q: unknown networking mode", modeName)
+		if m, err = input.Mode("mode", modeName); err != nil {
+			return nil, err
 		}
 	}
 	switch {
@@ -311,8 +314,12 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 	if m == 0 {
 		m = modes.AzureCNIOverlay
 	}
-	c, _ := input.Default(m)
-	return []target{{"default: " + input.DefaultDescription, c, nil}}, nil
+	c, dropped := input.Default(m)
+	desc := "default: " + input.DefaultDescription
+	if len(dropped) > 0 {
+		desc += fmt.Sprintf("; left out: %s (%v runs no Windows node pools)", strings.Join(dropped, ", "), m)
+	}
+	return []target{{desc, c, nil}}, nil
 }
 
 func hasPool(c capacity.Cluster, name string) bool {
@@ -373,13 +380,13 @@ func describe(c capacity.Cluster, s capacity.Step) string {
 		if s.Pool == "" {
 			return "upgrade every pool"
 		}
-		for _, p := range c.Pools {
-			if p.Name == s.Pool {
-				surge := p.MaxSurge
-				if surge.IsZero() {
-					surge = capacity.SurgePercent(10)
+		for i := range c.Pools {
+			if p := &c.Pools[i]; p.Name == s.Pool {
+				nodes := count.Of(p.Count, "node", "nodes")
+				if p.Autoscaling() {
+					nodes += ", max " + count.Thousands(p.MaxCount) // what admission counts
 				}
-				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, count.Of(p.AtMax(), "node", "nodes"), surge)
+				return fmt.Sprintf("upgrade %s (%s, surge %v)", s.Pool, nodes, c.Surge(p))
 			}
 		}
 	}

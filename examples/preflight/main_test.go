@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,14 +46,14 @@ func TestDefault(t *testing.T) {
 	out, ok := golden(t, "default.txt")
 	assert.False(t, ok)
 	// A max count of 600 beside 3 + 10 nodes: 613 × 256 in the default /16.
-	assert.Contains(t, out, "autoscale user to max 600           refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 156928 exceeds IPs available 65536")
-	assert.Contains(t, out, "create                              ok")
+	assertRow(t, out, "autoscale user to max 600", "refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 156928 exceeds IPs available 65536")
+	assertRow(t, out, "create", "ok")
 }
 
 func TestLegacyCNI(t *testing.T) {
 	out, _ := golden(t, "azure-cni.txt", "-mode", "azure-cni")
 	// 3 + 60 + 10 nodes at 29 addresses against a /22's 1,019.
-	assert.Contains(t, out, "create                              refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 2117 exceeds IPs available 1019 in Subnet Cidr 10.240.0.0/22, Subnet Name aks-nodes")
+	assertRow(t, out, "create", "refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 2117 exceeds IPs available 1019 in Subnet Cidr 10.240.0.0/22, Subnet Name aks-nodes")
 }
 
 func TestAcceptedThenFails(t *testing.T) {
@@ -62,7 +63,7 @@ func TestAcceptedThenFails(t *testing.T) {
 	// subnet has 256 /28s, 254 usable; 3 + 10 nodes at 7 and 2 Windows
 	// nodes at 2 hold 95, so 22 more system nodes take 154 and the 23rd
 	// finds 5 blocks.
-	assert.Contains(t, out, "scale system to 30                  accepted by AKS, then fails: pool system, growing from 25 nodes: "+
+	assertRow(t, out, "scale system to 30", "accepted by AKS, then fails: pool system, growing from 25 nodes: "+
 		"SubnetIsFull: Subnet aks-pods with address prefix 10.240.16.0/20 does not have enough capacity for 112 IP addresses")
 }
 
@@ -86,13 +87,14 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-op", "scale", "-nodes", "3"}, "-op scale needs -pool"},
 		{[]string{"-op", "autoscale", "-pool", "user"}, "-op autoscale needs -nodes"},
 		{[]string{"-op", "expand-pod-cidr", "-pod-cidr", "fd00::/48"}, "-pod-cidr fd00::/48: want an IPv4 network prefix such as 10.244.0.0/16"},
-		{[]string{"-op", "migrate", "-to", "overlay"}, `-to "overlay": unknown networking mode`},
+		{[]string{"-op", "migrate", "-to", "azure-cni"}, `-to "azure-cni": want azure-cni-overlay (or overlay), the mode AKS migrates kubenet and Azure CNI clusters to`},
 		{[]string{"-op", "expand-pod-cidr"}, "-op expand-pod-cidr needs -pod-cidr"},
 		{[]string{"-op", "expand-pod-cidr", "-pod-cidr", "10.244.0.0"}, `-pod-cidr "10.244.0.0": want a prefix`},
-		{[]string{"-op", "create", "-to", "azure-cni-overlay"}, "-to and -pod-cidr go with -op migrate"},
+		{[]string{"-op", "create", "-to", "azure-cni-overlay"}, "-to goes with -op migrate"},
+		{[]string{"-op", "create", "-pod-cidr", "10.0.0.0/8"}, "-pod-cidr goes with -op migrate or expand-pod-cidr"},
 		{[]string{"-op", "upgrade", "-pool", "nope"}, `-pool "nope": the cluster has no such pool`},
 		{[]string{"-pool", "user"}, "-pool and -nodes go with -op"},
-		{[]string{"-mode", "x"}, `-mode "x": unknown networking mode`},
+		{[]string{"-mode", "x"}, `-mode "x": want one of kubenet, azure-cni, azure-cni-pod-subnet, azure-cni-static-block, azure-cni-overlay, cilium-overlay, cilium-pod-subnet, cilium-node-subnet, byocni-calico, byocni-cilium`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
 		{[]string{"-tfplan", "nope.json"}, "nope.json"},
@@ -113,7 +115,7 @@ func TestBadInput(t *testing.T) {
 func TestUpgradeEveryPool(t *testing.T) {
 	out, ok := golden(t, "upgrade-all.txt", "-op", "upgrade")
 	assert.True(t, ok)
-	assert.Contains(t, out, "upgrade every pool  ok")
+	assertRow(t, out, "upgrade every pool", "ok")
 }
 
 // A Terraform plan's clusters, checked before terraform apply: the v4
@@ -123,7 +125,7 @@ func TestTerraformPlan(t *testing.T) {
 	out, ok := golden(t, "tfplan.txt", "-tfplan", plans+"example-plan-azurerm-v4.81.0.json")
 	assert.True(t, ok)
 	assert.Contains(t, out, "azurerm_kubernetes_cluster.aks (azure-cni)")
-	assert.Contains(t, out, "upgrade every pool                   ok")
+	assertRow(t, out, "upgrade every pool", "ok")
 	// The same plan with 25 system nodes: 25 × 29 + 490 = 1,215.
 	out, ok = golden(t, "tfplan-scale.txt", "-tfplan", plans+"example-plan-azurerm-v4.81.0.json", "-op", "scale", "-pool", "system", "-nodes", "25")
 	assert.False(t, ok)
@@ -135,7 +137,7 @@ func TestTerraformPlan(t *testing.T) {
 func TestMigrate(t *testing.T) {
 	out, ok := golden(t, "migrate.txt", "-mode", "azure-cni", "-op", "migrate", "-to", "azure-cni-overlay", "-pod-cidr", "10.250.0.0/16")
 	assert.True(t, ok)
-	assert.Contains(t, out, "migrate to azure-cni-overlay on 10.250.0.0/16  ok")
+	assertRow(t, out, "migrate to azure-cni-overlay on 10.250.0.0/16", "ok")
 	// Onto a /20: 95 × 256 = 24,320 of 4,096.
 	out, ok = golden(t, "migrate-small.txt", "-mode", "azure-cni", "-op", "migrate", "-to", "azure-cni-overlay", "-pod-cidr", "10.250.0.0/20")
 	assert.False(t, ok)
@@ -143,7 +145,7 @@ func TestMigrate(t *testing.T) {
 	// -to defaults to Overlay, the one mode AKS migrates to.
 	var b strings.Builder
 	require.NoError(t, run([]string{"-mode", "azure-cni", "-op", "migrate", "-pod-cidr", "10.250.0.0/16"}, &b, io.Discard))
-	assert.Contains(t, b.String(), "migrate to azure-cni-overlay on 10.250.0.0/16  ok")
+	assertRow(t, b.String(), "migrate to azure-cni-overlay on 10.250.0.0/16", "ok")
 }
 
 func TestHelp(t *testing.T) {
@@ -249,4 +251,21 @@ func TestInvalidClusterInTheInputsWords(t *testing.T) {
 		assert.ErrorAs(t, err, &ve, "the library's error stays underneath")
 		assert.Contains(t, out.String(), "refused before any check: invalid cluster", "the report says it too")
 	}
+}
+
+// assertRow asserts that the text report out has the row of check with
+// verdict, the column between them as wide as the longest check makes it.
+func assertRow(t *testing.T, out, check, verdict string) {
+	t.Helper()
+	assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(check)+` +`+regexp.QuoteMeta(verdict), out)
+}
+
+// The default cluster in a mode without Windows leaves its Windows pool
+// out, and the report says so; the upgrade rows give both bases: the count
+// the upgrade starts from and the max count admission counts.
+func TestDefaultLeavesOutWindows(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-mode", "kubenet", "-op", "upgrade", "-pool", "user"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "; left out: win (kubenet runs no Windows node pools)")
+	assertRow(t, out.String(), "upgrade user (10 nodes, max 60, surge 33%)", "ok")
 }
