@@ -43,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
 	opName := fs.String("op", "", "create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr (default: a set of checks)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
-	nodes := fs.Int("nodes", -1, "the node count to scale the pool to, or its new autoscaler max count")
+	nodes := fs.Int("nodes", 0, "the node count to scale the pool to, or its new autoscaler max count")
 	toName := fs.String("to", "", "the mode -op migrate moves to (default azure-cni-overlay, the one mode AKS migrates to)")
 	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -op migrate or expand-pod-cidr")
 	if err := output.Parse(fs, args); err != nil {
@@ -72,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		counted := op == capacity.OpScale || op == capacity.OpAutoscale
 		switch {
-		case counted && *nodes < 0:
+		case counted && !set["nodes"]:
 			return input.Usagef("-op %v needs -nodes", op)
 		case !counted && set["nodes"]:
 			return input.Usagef("-nodes goes with -op scale or autoscale, not %v", op)

@@ -4,8 +4,10 @@
 package input
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
 	"os"
 	"strings"
@@ -132,7 +134,11 @@ func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		var zero T
-		return zero, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said once, below
+		}
+		return zero, fmt.Errorf("%s: cannot open: %w", path, err)
 	}
 	defer f.Close()
 	v, err := read(f)

@@ -52,8 +52,10 @@ func TestHistory(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte("2026-01-01,3\nyesterday,4\n"), 0o644))
 	_, err = History(bad)
 	assert.ErrorContains(t, err, `line 2: "yesterday,4" is not time,nodes`)
-	_, err = History(filepath.Join(dir, "missing.csv"))
-	assert.Error(t, err)
+	missing := filepath.Join(dir, "missing.csv")
+	_, err = History(missing)
+	assert.EqualError(t, err, missing+": cannot open: no such file or directory")
+	assert.Equal(t, ExitUsage, ExitCode(err))
 
 	negative := filepath.Join(dir, "negative.csv")
 	require.NoError(t, os.WriteFile(negative, []byte("2026-01-01,3\n2026-01-02,-4\n"), 0o644))

@@ -51,31 +51,62 @@ func (f *Format) Set(s string) error {
 	return nil
 }
 
-// jsonAlias is -json: a boolean flag that sets the format to JSON.
-type jsonAlias struct{ f *Format }
+// formatFlags are -o and its alias -json, which may not disagree.
+type formatFlags struct {
+	f           Format
+	byO, byJSON bool // which set f
+}
 
-func (a jsonAlias) String() string   { return "false" }
-func (a jsonAlias) IsBoolFlag() bool { return true }
-func (a jsonAlias) Set(s string) error {
-	on, err := strconv.ParseBool(s)
+// oFlag is -o.
+type oFlag struct{ s *formatFlags }
+
+func (o oFlag) String() string {
+	if o.s == nil {
+		return ""
+	}
+	return string(o.s.f)
+}
+
+func (o oFlag) Set(v string) error {
+	var f Format
+	if err := f.Set(v); err != nil {
+		return err
+	}
+	if o.s.byJSON && f != JSON {
+		return fmt.Errorf("-json asks for json: give one of -o and -json")
+	}
+	o.s.f, o.s.byO = f, true
+	return nil
+}
+
+// jsonFlag is -json: a boolean flag that sets the format to JSON.
+type jsonFlag struct{ s *formatFlags }
+
+func (j jsonFlag) String() string   { return "false" }
+func (j jsonFlag) IsBoolFlag() bool { return true }
+func (j jsonFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
 	if err != nil {
 		return err
 	}
-	if on {
-		*a.f = JSON
-	} else if *a.f == JSON {
-		*a.f = Text
+	switch {
+	case on && j.s.byO && j.s.f != JSON:
+		return fmt.Errorf("-o asks for %s: give one of -o and -json", j.s.f)
+	case on:
+		j.s.f, j.s.byJSON = JSON, true
+	case j.s.byJSON:
+		j.s.f, j.s.byJSON = Text, false
 	}
 	return nil
 }
 
 // FormatFlag registers -o and its alias -json on fs and returns the
-// format they set, Text by default.
+// format they set, Text by default; the two disagreeing is a flag error.
 func FormatFlag(fs *flag.FlagSet) *Format {
-	f := Text
-	fs.Var(&f, "o", "output `format`: text, json, yaml or markdown (json and yaml are the document the README describes; markdown is tables for a wiki or a PR comment)")
-	fs.Var(jsonAlias{&f}, "json", "same as -o json")
-	return &f
+	s := &formatFlags{f: Text}
+	fs.Var(oFlag{s}, "o", "output `format`: text, json, yaml or markdown (json and yaml are the document the README describes; markdown is tables for a wiki or a PR comment)")
+	fs.Var(jsonFlag{s}, "json", "same as -o json")
+	return &s.f
 }
 
 // FlagSet returns the command line of the program name: flag errors and

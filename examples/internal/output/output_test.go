@@ -26,8 +26,9 @@ func TestFormatFlag(t *testing.T) {
 		{[]string{"-o", "MD"}, Markdown},
 		{[]string{"-o", "markdown"}, Markdown},
 		{[]string{"-json"}, JSON},
-		{[]string{"-o", "yaml", "-json"}, JSON},
-		{[]string{"-json", "-o", "text"}, Text},
+		{[]string{"-o", "json", "-json"}, JSON},
+		{[]string{"-json", "-o", "JSON"}, JSON},
+		{[]string{"-json", "-json=false"}, Text},
 		{[]string{"-json=false"}, Text},
 	} {
 		fs := flag.NewFlagSet("x", flag.ContinueOnError)
@@ -39,6 +40,17 @@ func TestFormatFlag(t *testing.T) {
 	fs.SetOutput(io.Discard)
 	FormatFlag(fs)
 	assert.ErrorContains(t, fs.Parse([]string{"-o", "csv"}), "want text, json, yaml or markdown")
+	// -o and -json disagreeing is an error, whichever comes first.
+	for args, want := range map[string]string{
+		"-o yaml -json": "invalid boolean flag json: -o asks for yaml: give one of -o and -json",
+		"-json -o text": `invalid value "text" for flag -o: -json asks for json: give one of -o and -json`,
+		"-json -o md":   `invalid value "md" for flag -o: -json asks for json: give one of -o and -json`,
+	} {
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		FormatFlag(fs)
+		assert.EqualError(t, fs.Parse(strings.Fields(args)), want, args)
+	}
 }
 
 func TestShare(t *testing.T) {
