@@ -184,7 +184,8 @@ func (d *DateRange) UnmarshalJSON(b []byte) error {
 // opt.Pods, until the first failed allocation. With a history, a trial
 // also draws a growth trajectory from the model fitted to it (see the
 // package doc), replays the pool's daily node count from the last
-// observation through the allocators, and records the date of its first
+// observation through the allocators (the trajectory moved to start from
+// the pool's Count when the history ends elsewhere), and records the date of its first
 // failed allocation and the first date on which an upgrade no longer fits;
 // the dates' percentiles across trials are When and UpgradeBy. Trials are
 // independent and deterministic for a seed whatever the number of workers.
@@ -335,6 +336,7 @@ func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
 		return f
 	}
 	f.g = fitGrowth(h)
+	f.g.shift = float64(m.pools[pi].pool.Count) - f.g.last
 	tn := h[len(h)-1].Time
 	f.day0 = dayNumber(tn, tn.Location())
 	f.horizon = opt.Horizon
@@ -494,7 +496,7 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	}
 	last := h[len(h)-1]
 	if pc := f.m.pools[f.pi].pool.Count; last.Nodes != pc {
-		r.warn("the history ends at %s (%s) but pool %s has %s now: the trials start from the cluster as it is now and follow the history's model from its last observation",
+		r.warn("the history ends at %s (%s) but pool %s has %s now: the trials start from the pool's count now and grow as the history's model does from its last observation",
 			count.Of(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count.Of(pc, "node", "nodes"))
 	}
 	if f.g == nil {

@@ -110,6 +110,15 @@ func TestForecastWhen(t *testing.T) {
 	assert.Equal(t, &capacity.DateRange{P10: day(13), P50: day(13), P90: day(13)}, f.UpgradeBy)
 	assert.Empty(t, f.Warnings)
 
+	// The pool has 28 nodes now, not the history's last 24: the trials
+	// grow 2 a day from 28, so 34 comes 2 days sooner, on day 13.
+	c.Pools[0].Count = 28
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: exact})
+	require.NoError(t, err)
+	assert.Equal(t, &capacity.DateRange{P10: day(13), P50: day(13), P90: day(13)}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: day(11), P50: day(11), P90: day(11)}, f.UpgradeBy)
+	assert.Equal(t, []string{"the history ends at 24 nodes (2026-01-11) but pool nodes has 28 nodes now: the trials start from the pool's count now and grow as the history's model does from its last observation"}, f.Warnings)
+
 	// Noisy growth: the dates spread across trials, the upgrade deadline
 	// first.
 	noisy := []capacity.Observation{{day(0), 4}, {day(2), 9}, {day(4), 11}, {day(6), 17}, {day(8), 19}, {day(10), 25}}
@@ -272,7 +281,7 @@ func TestForecastWarnings(t *testing.T) {
 	c.Pools[0].Count = 20
 	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 10, History: h})
 	require.NoError(t, err)
-	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation", g.Warnings[0])
+	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 nodes now: the trials start from the pool's count now and grow as the history's model does from its last observation", g.Warnings[0])
 
 	// A pool past what fits has run out already: 40 nodes of 31 addresses
 	// need 1,240 of the /22's 1,019 usable, which hold 32 nodes.
@@ -430,7 +439,7 @@ func TestForecastDatesBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.When)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.UpgradeBy)
-	assert.Contains(t, f.Warnings, "the history ends at 1,300 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the cluster as it is now and follow the history's model from its last observation")
+	assert.Contains(t, f.Warnings, "the history ends at 1,300 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the pool's count now and grow as the history's model does from its last observation")
 	assert.Contains(t, f.Warnings, "the date the pool runs out, P90 2020-01-01, is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
 	_, err = json.Marshal(f)
 	require.NoError(t, err)

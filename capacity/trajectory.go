@@ -36,6 +36,10 @@ type growth struct {
 	xbar, ybar, sxx float64
 	// The walk's: the last count and the days the history spans.
 	last, span float64
+	// shift moves every simulated count by the pool's count now less the
+	// last observed, so that trials start from the cluster as it is and
+	// grow as the history did: zero when the history ends at the count.
+	shift float64
 	// llTrend and llWalk are the two models' log-likelihoods of the
 	// history's increments, maximised; the larger wins.
 	llTrend, llWalk float64
@@ -158,7 +162,7 @@ func (w *walker) next(most int) int {
 	default:
 		y = w.level + w.slope*(float64(w.k)-w.g.xbar) + w.sigma*w.r.NormFloat64()
 	}
-	switch y = math.Round(y); {
+	switch y = math.Round(y + w.g.shift); {
 	case !(y > 0): // NaN too
 		return 0
 	case y > float64(most):
