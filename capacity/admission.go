@@ -153,7 +153,8 @@ func (m *model) admittedPods(pm *poolModel) int {
 }
 
 // admissionSize is Y: a subnet's size less Azure's five addresses per
-// prefix [VNF], or a pod CIDR's whole size.
+// prefix [VNF], or the whole size of a pod CIDR (or of a CNI pool, which
+// admission counts nothing in).
 func (m *model) admissionSize(k int) int {
 	if podRange(m.spaces[k].Source) {
 		return m.spaces[k].Size
