@@ -42,7 +42,11 @@ func (e *AdmissionError) Error() string {
 	case CodeInsufficientSubnetSize:
 		name := e.Space
 		if e.Limit == LimitPodCIDR {
-			name = "networkProfile.podCIDR" // the name AKS gives the pod CIDR [CHL 2023-05-07]
+			// AKS's message spells the field podCIDR ("Subnet Name
+			// networkProfile.podCIDR", docs/aks-admission.md §1), though the
+			// API field is networkProfile.podCidr: the message is quoted as
+			// AKS gives it [CHL 2023-05-07, ADM].
+			name = "networkProfile.podCIDR"
 		}
 		return fmt.Sprintf("%s: Pre-allocated IPs %d exceeds IPs available %d in Subnet Cidr %s, Subnet Name %s",
 			e.Code, e.Required, e.Available, e.CIDR, name)
