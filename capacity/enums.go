@@ -122,8 +122,9 @@ type Step struct {
 // the Limit of the same value, and name.
 func limitOf(s modes.Source) Limit { return Limit(s) }
 
-// podRange reports whether addresses of s come from a private range
-// outside the VNet: a pod CIDR or a CNI's own pool.
+// podRange reports whether s is a pod range, modes.Demand.PodRange's word
+// for the pod CIDR or CNI pool: a private range outside the VNet that pods
+// take in blocks.
 func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNIPool }
 
 // fieldError is the parse error of capacity's enums: a *modes.FieldError,

@@ -73,7 +73,7 @@ func newModel(c *Cluster) (*model, error) {
 		}
 		subnetSpace[sn.Name] = m.addSpace(sp, v4, 0)
 	}
-	podCIDR := -1
+	podRangeSpace := -1
 	if usesPodCIDR(s) {
 		cidrs := ipv4(c.podCIDRs(s))
 		sp := Space{Name: s.Pods.Source.String(), Source: s.Pods.Source}
@@ -81,9 +81,9 @@ func newModel(c *Cluster) (*model, error) {
 			sp.Size += 1 << (32 - p.Bits())
 			sp.Usable += int(modes.BlocksIn(p, s.Pods.BlockBits)) * s.Pods.BlockSize()
 		}
-		podCIDR = m.addSpace(sp, cidrs, sp.Usable)
-		m.blockBits[podCIDR] = s.Pods.BlockBits
-		m.podCIDR = podCIDR
+		podRangeSpace = m.addSpace(sp, cidrs, sp.Usable)
+		m.blockBits[podRangeSpace] = s.Pods.BlockBits
+		m.podCIDR = podRangeSpace
 	}
 	if c.DualStack {
 		m.podCIDR6 = firstIPv6(c.podCIDRs(s))
@@ -114,8 +114,8 @@ func newModel(c *Cluster) (*model, error) {
 			}
 			pm.add(pod, pm.demand.PodSubnet)
 		}
-		if podCIDR >= 0 {
-			pm.add(podCIDR, pm.demand.PodRange)
+		if podRangeSpace >= 0 {
+			pm.add(podRangeSpace, pm.demand.PodRange)
 		}
 		if m.podCons6 >= 0 {
 			pm.add(m.podCons6, 1)
