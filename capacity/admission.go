@@ -42,7 +42,11 @@ func (e *AdmissionError) Error() string {
 	case CodeInsufficientSubnetSize:
 		name := e.Space
 		if e.Limit == LimitPodCIDR {
-			name = "networkProfile.podCIDR" // the name AKS gives the pod CIDR [CHL 2023-05-07]
+			// AKS's message spells the field podCIDR ("Subnet Name
+			// networkProfile.podCIDR", docs/aks-admission.md §1), though the
+			// API field is networkProfile.podCidr: the message is quoted as
+			// AKS gives it [CHL 2023-05-07, ADM].
+			name = "networkProfile.podCIDR"
 		}
 		return fmt.Sprintf("%s: Pre-allocated IPs %d exceeds IPs available %d in Subnet Cidr %s, Subnet Name %s",
 			e.Code, e.Required, e.Available, e.CIDR, name)
@@ -153,7 +157,8 @@ func (m *model) admittedPods(pm *poolModel) int {
 }
 
 // admissionSize is Y: a subnet's size less Azure's five addresses per
-// prefix [VNF], or a pod CIDR's whole size.
+// prefix [VNF], or the whole size of a pod CIDR (or of a CNI pool, which
+// admission counts nothing in).
 func (m *model) admissionSize(k int) int {
 	if podRange(m.spaces[k].Source) {
 		return m.spaces[k].Size

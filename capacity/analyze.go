@@ -6,15 +6,16 @@ import (
 	"github.com/ipcap/ipcap/modes"
 )
 
-// Space is one address space of a cluster: a subnet or the pod CIDR. Counts
-// are addresses; a pod CIDR counts the addresses of its per-node blocks.
+// Space is one address space of a cluster: a subnet, or the pod CIDR or
+// CNI pool. Counts are addresses; a pod CIDR or CNI pool counts the
+// addresses of its blocks.
 type Space struct {
 	Name   string       `json:"name"`
 	Source modes.Source `json:"source"` // the space's role: node-subnet, pod-subnet, pod-cidr or cni-pool
 	Size   int          `json:"size"`   // addresses in the prefixes
 	// Usable is what nodes and pods can take: a subnet's size less the five
 	// addresses Azure keeps per prefix [VNF], or the whole blocks of a pod
-	// CIDR.
+	// CIDR or CNI pool.
 	Usable   int `json:"usable"`
 	Reserved int `json:"reserved"` // used by others (Subnet.Reserved)
 	// OtherClusters is held by other clusters of an estate

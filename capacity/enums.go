@@ -8,23 +8,42 @@ import (
 )
 
 // Limit is what stops a pool from growing. The zero Limit is LimitNone.
+//
+// The limits of the address spaces are the spaces' roles: a Limit and the
+// modes.Source it converts from share value and name, so a space's role
+// is spelt once, by modes.Source.
 type Limit uint8
 
+// The limits of running out of a space of each role.
 const (
-	LimitNone         Limit = iota // nothing binds
-	LimitNodeSubnet                // the node subnet runs out of addresses
-	LimitPodSubnet                 // the pod subnet runs out of addresses
-	LimitPodCIDR                   // the pod CIDR runs out of per-node blocks
-	LimitCNIPool                   // a bring-your-own CNI's own pool runs out
-	LimitPodCIDRIPv6               // a dual-stack cluster's IPv6 pod CIDR runs out of per-node blocks
-	LimitRouteTable                // kubenet's route table is full: 400 routes [KUB, NLIM]
-	LimitPoolNodes                 // 1,000 nodes per pool, surge included [QUO, UPR]
-	LimitClusterNodes              // 5,000 nodes per cluster [QUO]
-	LimitVNet                      // 65,536 private IPs per VNet [NLIM]
+	LimitNone       = Limit(modes.NoSource)   // nothing binds
+	LimitNodeSubnet = Limit(modes.NodeSubnet) // the node subnet runs out of addresses
+	LimitPodSubnet  = Limit(modes.PodSubnet)  // the pod subnet runs out of addresses
+	LimitPodCIDR    = Limit(modes.PodCIDR)    // the pod CIDR runs out of per-node blocks
+	LimitCNIPool    = Limit(modes.CNIPool)    // a bring-your-own CNI's own pool runs out
+)
+
+// The limits that are not a space's role.
+const (
+	LimitPodCIDRIPv6  = LimitCNIPool + 1 + iota // a dual-stack cluster's IPv6 pod CIDR runs out of per-node blocks
+	LimitRouteTable                             // kubenet's route table is full: 400 routes [KUB, NLIM]
+	LimitPoolNodes                              // 1,000 nodes per pool, surge included [QUO, UPR]
+	LimitClusterNodes                           // 5,000 nodes per cluster [QUO]
+	LimitVNet                                   // 65,536 private IPs per VNet [NLIM]
 )
 
 var limitNames = enum.Table[Limit]{Type: "capacity.Limit", What: "limit", Err: fieldError,
-	Names: []string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "pod-cidr-ipv6", "route-table", "pool-nodes", "cluster-nodes", "vnet"}}
+	Names: withSourceNames([]string{LimitPodCIDRIPv6: "pod-cidr-ipv6", LimitRouteTable: "route-table",
+		LimitPoolNodes: "pool-nodes", LimitClusterNodes: "cluster-nodes", LimitVNet: "vnet"})}
+
+// withSourceNames fills in names the limits of the spaces, LimitNone to
+// LimitCNIPool, as modes.Source spells the sources of the same values.
+func withSourceNames(names []string) []string {
+	for l := LimitNone; l <= LimitCNIPool; l++ {
+		names[l] = modes.Source(l).String()
+	}
+	return names
+}
 
 // String returns the limit's name, which MarshalText writes and ParseLimit
 // reads: "node-subnet", "pod-cidr", ...
@@ -100,23 +119,12 @@ type Step struct {
 }
 
 // limitOf returns the Limit reached when a space of source s runs out:
-// the space's role and the limit share their spelling.
-func limitOf(s modes.Source) Limit {
-	switch s {
-	case modes.NodeSubnet:
-		return LimitNodeSubnet
-	case modes.PodSubnet:
-		return LimitPodSubnet
-	case modes.PodCIDR:
-		return LimitPodCIDR
-	case modes.CNIPool:
-		return LimitCNIPool
-	}
-	return LimitNone
-}
+// the Limit of the same value, and name.
+func limitOf(s modes.Source) Limit { return Limit(s) }
 
-// podRange reports whether addresses of s come from a private range
-// outside the VNet: a pod CIDR or a CNI's own pool.
+// podRange reports whether s is a pod range, modes.Demand.PodRange's word
+// for the pod CIDR or CNI pool: a private range outside the VNet that pods
+// take in blocks.
 func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNIPool }
 
 // fieldError is the parse error of capacity's enums: a *modes.FieldError,

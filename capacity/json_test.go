@@ -3,6 +3,7 @@ package capacity_test
 import (
 	"context"
 	"encoding/json"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -81,4 +82,27 @@ func TestJSONRoundTrips(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	aeBack, _ := roundTrip(t, *ae)
 	assert.Equal(t, *ae, aeBack)
+}
+
+// A space's role is spelt once, by modes.Source: the Limit of running out
+// of a space of each role has the source's value and name, and the spaces
+// outside the VNet are named by it.
+func TestSpaceRolesSpeltBySource(t *testing.T) {
+	for _, s := range []modes.Source{modes.NoSource, modes.NodeSubnet, modes.PodSubnet, modes.PodCIDR, modes.CNIPool} {
+		l, err := capacity.ParseLimit(s.String())
+		require.NoError(t, err, s)
+		assert.Equal(t, capacity.Limit(s), l, s)
+		assert.Equal(t, s.String(), capacity.Limit(s).String())
+	}
+	assert.Equal(t, modes.PodCIDR.String(), capacity.PodCIDRSpace)
+	assert.Equal(t, modes.CNIPool.String(), capacity.CNIPoolSpace)
+
+	for _, mode := range []modes.Mode{modes.Kubenet, modes.BYOCNICalico} {
+		r, err := capacity.Analyze(capacity.Cluster{Mode: mode, Pools: []capacity.Pool{{Name: "p", Count: 3, MaxPods: 30, NodeSubnet: "nodes"}},
+			Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{netip.MustParsePrefix("10.240.0.0/24")}}}})
+		require.NoError(t, err, mode)
+		pods := r.Spaces[len(r.Spaces)-1]
+		assert.Equal(t, mode.Spec().Pods.Source, pods.Source, mode)
+		assert.Equal(t, pods.Source.String(), pods.Name, mode)
+	}
 }

@@ -47,7 +47,7 @@ type model struct {
 	cons      []constraint
 	pools     []poolModel
 	byName    map[string]int // pool index by name
-	podCIDR   int            // the pod CIDR's space, or −1
+	podCIDR   int            // the space of the pod CIDR or CNI pool, or −1
 	// podCIDR6 is a dual-stack cluster's IPv6 pod CIDR (invalid when
 	// single-stack) and podCons6 its constraint, counted in per-node
 	// blocks, or −1.
@@ -73,17 +73,17 @@ func newModel(c *Cluster) (*model, error) {
 		}
 		subnetSpace[sn.Name] = m.addSpace(sp, v4, 0)
 	}
-	podCIDR := -1
+	podRangeSpace := -1
 	if usesPodCIDR(s) {
 		cidrs := ipv4(c.podCIDRs(s))
-		sp := Space{Name: podRangeName(s.Pods.Source), Source: s.Pods.Source}
+		sp := Space{Name: s.Pods.Source.String(), Source: s.Pods.Source}
 		for _, p := range cidrs {
 			sp.Size += 1 << (32 - p.Bits())
 			sp.Usable += int(modes.BlocksIn(p, s.Pods.BlockBits)) * s.Pods.BlockSize()
 		}
-		podCIDR = m.addSpace(sp, cidrs, sp.Usable)
-		m.blockBits[podCIDR] = s.Pods.BlockBits
-		m.podCIDR = podCIDR
+		podRangeSpace = m.addSpace(sp, cidrs, sp.Usable)
+		m.blockBits[podRangeSpace] = s.Pods.BlockBits
+		m.podCIDR = podRangeSpace
 	}
 	if c.DualStack {
 		m.podCIDR6 = firstIPv6(c.podCIDRs(s))
@@ -114,8 +114,8 @@ func newModel(c *Cluster) (*model, error) {
 			}
 			pm.add(pod, pm.demand.PodSubnet)
 		}
-		if podCIDR >= 0 {
-			pm.add(podCIDR, pm.demand.PodRange)
+		if podRangeSpace >= 0 {
+			pm.add(podRangeSpace, pm.demand.PodRange)
 		}
 		if m.podCons6 >= 0 {
 			pm.add(m.podCons6, 1)
@@ -185,20 +185,13 @@ func subnetUsable(prefixes []netip.Prefix, blockBits, reserved int) (usable, tak
 	return usable, (reserved + bs - 1) / bs * bs
 }
 
-// The Names of the spaces outside the VNet: the pod CIDR's, and a
-// bring-your-own CNI's own pool's. They are spelt as their role.
+// The Names of the spaces outside the VNet, for Report.Space: the pod
+// CIDR's and a bring-your-own CNI's own pool's. A space outside the VNet
+// is named by its role, modes.Source's String, which these equal.
 const (
-	PodCIDRSpace = "pod-cidr"
-	CNIPoolSpace = "cni-pool"
+	PodCIDRSpace = "pod-cidr" // modes.PodCIDR.String()
+	CNIPoolSpace = "cni-pool" // modes.CNIPool.String()
 )
-
-// podRangeName names the space of a pod range of source s.
-func podRangeName(s modes.Source) string {
-	if s == modes.CNIPool {
-		return CNIPoolSpace
-	}
-	return PodCIDRSpace
-}
 
 // addSpace adds a space and its constraint: constraint i is space i, so a
 // space's index is also its constraint's.

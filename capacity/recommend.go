@@ -19,9 +19,9 @@ type Recommendation struct {
 
 // SpaceSize is the smallest prefix that holds what a space must.
 type SpaceSize struct {
-	Name     string       `json:"name"`     // the Subnet's Name, or PodCIDRSpace or CNIPoolSpace
+	Name     string       `json:"name"`     // the Subnet's Name, or the Source's String for a pod CIDR or CNI pool
 	Source   modes.Source `json:"source"`   // the space's role
-	Required uint64       `json:"required"` // addresses (for a pod CIDR, addresses of its per-node blocks) needed
+	Required uint64       `json:"required"` // addresses needed (a pod CIDR or CNI pool counts the addresses of its blocks)
 	Bits     int          `json:"bits"`     // the smallest prefix length that holds Required
 	// Place is where a subnet of Bits fits in an estate's VNet
 	// (Estate.Recommend); zero when the subnet is large enough already or
@@ -29,12 +29,12 @@ type SpaceSize struct {
 	Place netip.Prefix `json:"place,omitzero"`
 }
 
-// Recommend returns, per subnet and pod CIDR, the smallest single prefix
+// Recommend returns, per subnet and pod CIDR or CNI pool, the smallest single prefix
 // that holds every pool at its autoscaler max plus the upgrade surge of
 // the pools in it — summed, as AKS admits an upgrade of every pool, or the
 // largest with UpgradeSurgeOnePool —, plus the addresses others use: the
 // planning rule of [IPP], (nodes + maxSurge) × per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
-// pod CIDR, and a static-block pod subnet, holds whole blocks. When no
+// pod CIDR or CNI pool, and a static-block pod subnet, holds whole blocks. When no
 // prefix of an IPv4 range holds what a space needs, it returns an error
 // saying so.
 func Recommend(c Cluster) (*Recommendation, error) {
@@ -63,7 +63,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			ss.Required = uint64(blocks * bs)
 			ss.Bits = m.spec.Pods.BlockBits - ceilLog2(uint64(blocks))
 			if ss.Bits < 0 {
-				return nil, fmt.Errorf("capacity: the pod CIDR needs %d blocks of /%d, more than an IPv4 range holds: nothing fits", blocks, m.spec.Pods.BlockBits)
+				return nil, fmt.Errorf("capacity: the %s needs %d blocks of /%d, more than an IPv4 range holds: nothing fits", sp.Source.Describe(), blocks, m.spec.Pods.BlockBits)
 			}
 		} else {
 			ss.Required, ss.Bits = subnetSize(need, sp.others(), m.blockBits[k.space])

@@ -73,7 +73,7 @@ func TestRecommendNothingFits(t *testing.T) {
 	require.NoError(t, c.Validate())
 	r, err := capacity.Recommend(c)
 	require.Error(t, err, "%+v", r)
-	assert.Contains(t, err.Error(), "550 blocks")
+	assert.Contains(t, err.Error(), "the pod CIDR needs 550 blocks of /8")
 	// 2 nodes + 1 surge need 3 /8 blocks: a /6.
 	c.Pools[0].Count = 2
 	r, err = capacity.Recommend(c)
@@ -86,6 +86,18 @@ func TestRecommendNothingFits(t *testing.T) {
 		}
 	}
 	assert.True(t, found)
+}
+
+// A CNI's own pool that no IPv4 range holds is called a CNI pool, not a
+// pod CIDR.
+func TestRecommendNothingFitsCNIPool(t *testing.T) {
+	s := modes.BYOCNICilium.Spec()
+	s.Mode, s.Pods.BlockBits, s.DefaultPodCIDR = 0, 8, pfx("100.0.0.0/8")
+	c := capacity.Cluster{Spec: &s, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/16")}, Pools: []capacity.Pool{{Name: "p", Count: 500}}}
+	require.NoError(t, c.Validate())
+	r, err := capacity.Recommend(c)
+	require.Error(t, err, "%+v", r)
+	assert.Contains(t, err.Error(), "capacity: the CNI pool needs 550 blocks of /8")
 }
 
 // Notes are ipcap's words: counts with their thousands separated. 1,000

@@ -51,8 +51,8 @@ type Snapshot struct {
 // SpaceUse is one space's use after a step, and at its peak during it.
 type SpaceUse struct {
 	Name string `json:"name"`
-	Used int    `json:"used"` // addresses (a pod CIDR counts its blocks' addresses)
-	Free int    `json:"free"` // addresses (a pod CIDR counts its blocks' addresses)
+	Used int    `json:"used"` // addresses (a pod CIDR or CNI pool counts its blocks' addresses)
+	Free int    `json:"free"` // addresses (a pod CIDR or CNI pool counts its blocks' addresses)
 	Peak int    `json:"peak"`
 }
 
@@ -62,7 +62,7 @@ type Exhaustion struct {
 	Step  int    `json:"step"`  // index in Scenario.Steps; −1 when the cluster as given does not fit
 	Pool  string `json:"pool"`  // the pool that was growing
 	Nodes int    `json:"nodes"` // nodes the pool had running when the request failed
-	// Space names the subnet or pod CIDR that ran out, or the limit for
+	// Space names the subnet, pod CIDR or CNI pool that ran out, or the limit for
 	// count limits (routes, nodes, VNet IPs).
 	Space string `json:"space"`
 	Limit Limit  `json:"limit"`

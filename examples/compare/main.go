@@ -1,6 +1,6 @@
 // Command compare runs one workload (nodes, pods per node, a VNet) across
 // every AKS networking mode: which fit, what each takes from the VNet, the
-// subnets and pod CIDR each needs, and what each cannot do.
+// subnets and pod CIDR or CNI pool each needs, and what each cannot do.
 //
 //	go run ./examples/compare
 //	go run ./examples/compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico
@@ -51,7 +51,7 @@ type workload struct {
 }
 
 // description is -h's first line.
-const description = "which AKS networking modes fit one workload (nodes, pods per node, a VNet), the subnets and pod CIDR each needs, and why the others do not"
+const description = "which AKS networking modes fit one workload (nodes, pods per node, a VNet), the subnets and pod CIDR or CNI pool each needs, and why the others do not"
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fs, format := output.FlagSet("compare", stderr, description,
@@ -233,8 +233,9 @@ func writeHeader(w io.Writer, doc Document) {
 	fmt.Fprintln(w)
 }
 
-// sizes returns the recommended node subnet, pod subnet and pod range
-// ("/22", or "-" when the mode has none).
+// sizes returns the recommended node subnet, pod subnet and pod range (the
+// pod CIDR or CNI pool),
+// each "/22", or "-" when the mode has none.
 func sizes(r Result) (node, pod, podRange string) {
 	node, pod, podRange = "-", "-", "-"
 	if r.Recommendation == nil {
