@@ -40,7 +40,7 @@ import (
 
 func main() {
 	input.Main("forecast", func(args []string, stdout, stderr io.Writer) error {
-		return run(context.Background(), args, stdout, stderr)
+		return runAt(context.Background(), time.Now(), args, stdout, stderr)
 	})
 }
 
@@ -52,12 +52,13 @@ const (
 
 type options struct {
 	clusterPath, historyPath, modeName, pool, pods, plotPath string
-	clustersPath, plotModesPath                              string
+	clustersPath, plotModesPath, nowDate                     string
 	networks                                                 input.Files
 	trials, workers                                          int
 	seed                                                     uint64
 	format                                                   *output.Format
 	failBelow                                                output.Share
+	now                                                      time.Time // -now, else today
 }
 
 // description is -h's first line.
@@ -82,12 +83,20 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
 	fs.StringVar(&o.plotPath, "plot", "", "draw the forecast pool's timeline to this .svg or .png `file`: node-count history, the P10–P90 band and median to exhaustion, max nodes with and without surge, the dates (needs history: the default's, or -history)")
 	fs.StringVar(&o.plotModesPath, "plot-modes", "", "draw the forecast pool's max nodes now in every networking mode, the binding limit on each bar, to this .svg or .png `file`")
+	fs.StringVar(&o.nowDate, "now", "", "the `date` (YYYY-MM-DD) the forecast's dates are read on: one before it is flagged as past (default: today)")
 	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster, or in which it does not fit now, fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
 	if err := output.Parse(fs, args); err != nil {
 		return o, err
 	}
 	var set []string
 	fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
+	if o.nowDate != "" {
+		t, err := time.Parse(time.DateOnly, o.nowDate)
+		if err != nil {
+			return o, input.Usagef("-now %q: want a date such as 2026-11-30", o.nowDate)
+		}
+		o.now = t
+	}
 	switch {
 	case o.clustersPath != "":
 		return o, checkEstateFlags(set)
@@ -149,10 +158,15 @@ func jobs(o options) ([]job, string, error) {
 	return js, "default: " + input.DefaultDescription, nil
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// runAt runs forecast with args on the day today, unless -now says
+// another.
+func runAt(ctx context.Context, today time.Time, args []string, stdout, stderr io.Writer) error {
 	o, err := parse(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.now.IsZero() {
+		o.now = today
 	}
 	if o.clustersPath != "" {
 		return runEstate(o, stdout)
@@ -423,7 +437,7 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	if spec.Pods.Unit != modes.Batch && spec.Pods.Unit != modes.OnDemandBlock {
 		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
-	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history,
+	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history, Now: o.now,
 		Path: o.plotPath != "", Progress: progress(stderr, res.Mode.String())}
 	res.Forecast, err = capacity.Forecast(ctx, c, pool, opt)
 	return res, err

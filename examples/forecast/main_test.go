@@ -566,3 +566,23 @@ func writeJSON(t *testing.T, name string, v any) string {
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 	return path
 }
+
+// run is forecast as read on 2026-11-30, the day its golden files were
+// made, so that they do not change with the calendar.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runAt(ctx, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), args, stdout, stderr)
+}
+
+// Dates are read on -now, else today: a date before it is flagged as past.
+func TestNow(t *testing.T) {
+	// The default history's user pool runs out in overlay on 2030-12-29
+	// (P50 of 50 trials): read on 2031-01-01 that date is past.
+	out := runArgs(t, "-mode", "azure-cni-overlay", "-trials", "50", "-now", "2031-01-01")
+	assert.Contains(t, out, "  runs out on 2030-12-29 (P10–P90: 2030-07-05 to 2031-09-14)")
+	assert.Contains(t, out, "the date the pool runs out, P50 2030-12-29, is not after now (2031-01-01): in at least 50% of trials the pool has already run out")
+	out = runArgs(t, "-mode", "azure-cni-overlay", "-trials", "50")
+	assert.NotContains(t, out, "is not after now")
+	err := run(context.Background(), []string{"-now", "yesterday"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, `-now "yesterday": want a date such as 2026-11-30`)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}

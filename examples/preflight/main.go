@@ -148,7 +148,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, r := range results {
-		if r.invalid != nil { // the input describes no valid cluster
+		if r.invalid != nil && !r.t.otherMode { // the input describes no valid cluster
 			return input.Usagef("%s: %w", r.t.desc, r.invalid)
 		}
 	}
@@ -172,6 +172,10 @@ type target struct {
 	desc string
 	c    capacity.Cluster
 	src  capacity.Sources // where the fields of an input file's cluster are in it
+	// otherMode says -mode moved an input's cluster to a mode not its
+	// own: that the mode cannot run it is an answer (exit 1), not bad
+	// input (exit 2), as in forecast.
+	otherMode bool
 }
 
 // Entry is one check in the -o json and yaml document: the library's
@@ -298,18 +302,16 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 		}
 		var ts []target
 		for _, c := range cs {
-			if m != 0 {
-				c.Mode = m
-			}
-			ts = append(ts, target{plan + ": " + c.Address, c.Cluster.Cluster, c.Sources})
+			t := target{desc: plan + ": " + c.Address, c: c.Cluster.Cluster, src: c.Sources}
+			t.inMode(m)
+			ts = append(ts, t)
 		}
 		return ts, nil
 	case path != "":
 		c, src, err := input.Load(path, networks)
-		if m != 0 {
-			c.Mode = m
-		}
-		return []target{{path, c, src}}, err
+		t := target{desc: path, c: c, src: src}
+		t.inMode(m)
+		return []target{t}, err
 	}
 	if m == 0 {
 		m = modes.AzureCNIOverlay
@@ -319,7 +321,15 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 	if len(dropped) > 0 {
 		desc += fmt.Sprintf("; left out: %s (%v runs no Windows node pools)", strings.Join(dropped, ", "), m)
 	}
-	return []target{{desc, c, nil}}, nil
+	return []target{{desc: desc, c: c}}, nil
+}
+
+// inMode moves t's cluster to mode m, unless m is zero: the other fields
+// keep their sources.
+func (t *target) inMode(m modes.Mode) {
+	if m != 0 && m != t.c.Mode {
+		t.c.Mode, t.otherMode = m, true
+	}
 }
 
 func hasPool(c capacity.Cluster, name string) bool {

@@ -235,9 +235,6 @@ func TestInvalidClusterInTheInputsWords(t *testing.T) {
 			cluster + ": invalid cluster (1 problem); " + cluster + ": agentPoolProfiles[1].maxPods: 300 is outside 10–250"},
 		{[]string{"-tfplan", plan},
 			plan + ": azurerm_kubernetes_cluster.aks: invalid cluster (1 problem); " + plan + ": azurerm_kubernetes_cluster.aks: default_node_pool[0].max_pods: 300 is outside 10–250"},
-		// -mode replaces the mode; the other fields keep their sources.
-		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json", "-mode", "kubenet"},
-			fixtures + "legacy-cni.json: agentPoolProfiles[1].osType: modes: kubenet does not support Windows node pools"},
 		// kubenet's default pod CIDR, 10.244.0.0/16, is in this VNet.
 		{[]string{"-cluster", noPodCIDR, "-network", wideVNet},
 			"invalid cluster (1 problem); PodCIDRs[0]: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.244.0.0/16 overlaps with reserved VNET CIDR 10.244.0.0/16"},
@@ -268,4 +265,21 @@ func TestDefaultLeavesOutWindows(t *testing.T) {
 	require.NoError(t, run([]string{"-mode", "kubenet", "-op", "upgrade", "-pool", "user"}, &out, io.Discard))
 	assert.Contains(t, out.String(), "; left out: win (kubenet runs no Windows node pools)")
 	assertRow(t, out.String(), "upgrade user (10 nodes, max 60, surge 33%)", "ok")
+}
+
+// A -mode that cannot run the file's cluster is an answer, exit 1, as in
+// forecast; the file's own mode failing to run it is bad input, exit 2.
+func TestOtherModeCannotRun(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-cluster", fixtures + "dualstack.json", "-network", fixtures + "dualstack-vnet.json", "-mode", "kubenet", "-op", "create"}, &out, io.Discard)
+	assert.EqualError(t, err, "1 of 1 checks refused or failing")
+	assert.Equal(t, 1, input.ExitCode(err))
+	assert.Contains(t, out.String(), "refused before any check: invalid cluster (1 problem); "+fixtures+"dualstack.json: networkProfile.ipFamilies: kubenet does not run dual-stack")
+
+	// -mode replaces the mode; the other fields keep their sources.
+	out.Reset()
+	err = run([]string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json", "-mode", "kubenet"}, &out, io.Discard)
+	assert.Equal(t, 1, input.ExitCode(err))
+	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: ")
+	assert.Contains(t, out.String(), "kubenet does not support Windows node pools")
 }
