@@ -84,7 +84,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.plotPath, "plot", "", "draw the forecast pool's timeline to this .svg or .png `file`: node-count history, the P10–P90 band and median to exhaustion, max nodes with and without surge, the dates (needs history: the default's, or -history)")
 	fs.StringVar(&o.plotModesPath, "plot-modes", "", "draw the forecast pool's max nodes now in every networking mode, the binding limit on each bar, to this .svg or .png `file`")
 	fs.StringVar(&o.nowDate, "now", "", "the `date` (YYYY-MM-DD) the forecast's dates are read on: one before it is flagged as past (default: today)")
-	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster, or in which it does not fit now, fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
+	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster, in which it does not fit now, or in which a pool's autoscaler max is out of reach, fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
 	if err := output.Parse(fs, args); err != nil {
 		return o, err
 	}
@@ -299,6 +299,10 @@ func failBelow(out Output, t output.Share) error {
 		}
 		if !r.FitsNow {
 			below = append(below, fmt.Sprintf("%s: the cluster does not fit now: %v", r.Mode, r.Verdict))
+		} else {
+			for _, p := range overMax(r) {
+				below = append(below, fmt.Sprintf("%s: %s", r.Mode, p))
+			}
 		}
 		for _, p := range r.Now.Pools {
 			if b, ok := poolBelow(t, fmt.Sprintf("%s pool %s", r.Mode, p.Name), p.MaxNodes, p.Count, " now"); ok {

@@ -57,6 +57,7 @@ type format struct {
 	heading   string // a mode or a cluster: its name and what it is
 	cannotRun string // why the mode cannot run the cluster
 	leftOut   string // the pools the mode cannot run
+	overMax   string // a pool whose autoscaler max does not fit
 	vnetUse   string // the VNet addresses the autoscalers' max takes, of the limit
 	ipv6      string // a dual-stack cluster's IPv6 pod CIDR: its per-node blocks
 
@@ -77,6 +78,7 @@ var (
 		heading:   "\n== %s (%s) ==\n",
 		cannotRun: "cannot run this cluster: %s\n",
 		leftOut:   "left out: %s (Windows node pools are not supported)\n",
+		overMax:   "warning: %s\n",
 		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n",
 		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n",
 		pools:     writePools,
@@ -93,6 +95,7 @@ var (
 		heading:   "## %s (%s)\n\n",
 		cannotRun: "Cannot run this cluster: %s\n\n",
 		leftOut:   "Left out: %s (Windows node pools are not supported).\n\n",
+		overMax:   "⚠️ **Warning:** %s\n\n",
 		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n\n",
 		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n\n",
 		pools:     poolsMarkdown,
@@ -130,6 +133,9 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		if !r.FitsNow {
 			fmt.Fprintf(w, f.notFit, f.cell(r.Verdict.String()))
 		}
+		for _, p := range overMax(r) {
+			fmt.Fprintf(w, f.overMax, f.cell(p))
+		}
 		f.pools(w, r)
 		f.table(spaces(r.AtMax.Spaces, f.num), w)
 		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
@@ -141,6 +147,20 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		}
 	}
 	return nil
+}
+
+// overMax says of each space the pools at their autoscaler max
+// over-commit what they need and what it has: the autoscalers fail before
+// they get there, whether or not AKS accepts the cluster.
+func overMax(r Result) []string {
+	var out []string
+	for _, sp := range r.AtMax.Spaces {
+		if sp.Free < 0 {
+			out = append(out, fmt.Sprintf("%s %s is over-committed: the pools at their autoscaler max need %s addresses of it, it has %s for them; the autoscalers fail before they get there",
+				sp.Source.Describe(), sp.Name, thousands(sp.AtMax), thousands(sp.AtMax+sp.Free)))
+		}
+	}
+	return out
 }
 
 // writePools writes a line per pool and a blank line.
