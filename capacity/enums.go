@@ -129,6 +129,6 @@ func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNI
 
 // fieldError is the parse error of capacity's enums: a *modes.FieldError,
 // as modes' own enums give.
-func fieldError(field, value, reason string) error {
-	return &modes.FieldError{Field: field, Value: value, Reason: reason}
+func fieldError(pkg, field, value, reason string) error {
+	return &modes.FieldError{Pkg: pkg, Field: field, Value: value, Reason: reason}
 }

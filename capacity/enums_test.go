@@ -2,25 +2,89 @@ package capacity_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/internal/enum/enumtest"
 	"github.com/ipcap/ipcap/modes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
+// isFieldError accepts the one parse error of capacity's enums: a
+// *modes.FieldError naming package capacity.
+func isFieldError(err error) bool {
+	var fe *modes.FieldError
+	return errors.As(err, &fe) && fe.Pkg == "capacity"
+}
+
+// Every value of every enum, zero included, has one text form: String ==
+// MarshalText == what ParseX and UnmarshalText read.
 func TestEnumTextForms(t *testing.T) {
-	fieldErr := func(err error) bool { var fe *modes.FieldError; return errors.As(err, &fe) }
-	c := capacity.LimitVNet
-	enumtest.Check(t, []capacity.Limit{capacity.LimitNone, capacity.LimitNodeSubnet, capacity.LimitPodSubnet, capacity.LimitPodCIDR,
-		capacity.LimitCNIPool, capacity.LimitPodCIDRIPv6, capacity.LimitRouteTable, capacity.LimitPoolNodes, capacity.LimitClusterNodes, c}, c+1, capacity.ParseLimit, fieldErr)
-	enumtest.Check(t, []capacity.Op{0, capacity.OpCreate, capacity.OpScale, capacity.OpUpgrade, capacity.OpAddPool, capacity.OpChurn,
-		capacity.OpAutoscale, capacity.OpMigrate, capacity.OpExpandPodCIDR, capacity.OpGrow}, capacity.OpGrow+1, capacity.ParseOp, fieldErr)
-	enumtest.Check(t, []capacity.AdmissionEra{capacity.AdmissionCurrent, capacity.Admission2020, capacity.Admission2018},
-		capacity.Admission2018+1, capacity.ParseAdmissionEra, fieldErr)
-	enumtest.Check(t, []capacity.PoolMode{capacity.PoolUser, capacity.PoolSystem}, capacity.PoolSystem+1, capacity.ParsePoolMode, fieldErr)
-	enumtest.Check(t, []capacity.UpgradeSurge{capacity.UpgradeSurgeSum, capacity.UpgradeSurgeOnePool}, capacity.UpgradeSurgeOnePool+1,
-		capacity.ParseUpgradeSurge, fieldErr)
-	enumtest.Check(t, []capacity.MigrationSurge{capacity.MigrationSurgeUpgrade, capacity.MigrationSurgeNone}, capacity.MigrationSurgeNone+1,
-		capacity.ParseMigrationSurge, fieldErr)
+	tests := []struct {
+		enum  string
+		check func(*testing.T) []string
+		want  []string // the Strings of the valid values, from 0
+	}{
+		{"Limit", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseLimit, isFieldError) },
+			[]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "pod-cidr-ipv6", "route-table", "pool-nodes", "cluster-nodes", "vnet"}},
+		{"Op", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseOp, isFieldError) },
+			[]string{"", "create", "scale", "upgrade", "add-pool", "churn", "autoscale", "migrate", "expand-pod-cidr", "grow"}},
+		{"AdmissionEra", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseAdmissionEra, isFieldError) },
+			[]string{"current", "2020", "2018"}},
+		{"PoolMode", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParsePoolMode, isFieldError) },
+			[]string{"user", "system"}},
+		{"UpgradeSurge", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseUpgradeSurge, isFieldError) },
+			[]string{"sum", "one-pool"}},
+		{"MigrationSurge", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseMigrationSurge, isFieldError) },
+			[]string{"upgrade", "none"}},
+	}
+	var listed []string
+	for _, tt := range tests {
+		listed = append(listed, tt.enum)
+		t.Run(tt.enum, func(t *testing.T) { assert.Equal(t, tt.want, tt.check(t)) })
+	}
+	slices.Sort(listed)
+	assert.Equal(t, enumtest.Declared(t, "."), listed, "every enum of package capacity is listed here")
+}
+
+// A parse error of capacity's names package capacity, though its type is
+// modes', and the field by the type's name.
+func TestEnumParseError(t *testing.T) {
+	_, err := capacity.ParseLimit("x")
+	assert.EqualError(t, err, `capacity: limit "x": unknown limit (want none, node-subnet, pod-subnet, pod-cidr, cni-pool, pod-cidr-ipv6, route-table, pool-nodes, cluster-nodes or vnet)`)
+	_, err = capacity.ParseAdmissionEra("1999")
+	var fe *modes.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, modes.FieldError{Pkg: "capacity", Field: "admissionEra", Value: "1999", Reason: "unknown admission era (want current, 2020 or 2018)"}, *fe)
+}
+
+// A Surge, not an enum, keeps the rule: String == MarshalText == what
+// ParseSurge and UnmarshalText read, the zero Surge included, and its
+// parse error is the enums' *modes.FieldError.
+func TestSurgeTextForms(t *testing.T) {
+	for _, s := range []capacity.Surge{{}, capacity.SurgeNodes(0), capacity.SurgeNodes(1), capacity.SurgeNodes(1000),
+		capacity.SurgePercent(0), capacity.SurgePercent(33), capacity.SurgePercent(100)} {
+		b, err := s.MarshalText()
+		require.NoError(t, err)
+		assert.Equal(t, s.String(), string(b))
+		got, err := capacity.ParseSurge(s.String())
+		require.NoError(t, err, s.String())
+		assert.Equal(t, s, got)
+		u := capacity.SurgeNodes(7)
+		require.NoError(t, u.UnmarshalText(b))
+		assert.Equal(t, s, u)
+	}
+	for _, bad := range []string{"x", "-1", "150%", "1.5", "%"} {
+		_, err := capacity.ParseSurge(bad)
+		var fe *modes.FieldError
+		require.ErrorAs(t, err, &fe, bad)
+		assert.Equal(t, modes.FieldError{Pkg: "capacity", Field: "maxSurge", Value: bad,
+			Reason: `want a node count such as "1" or a percentage such as "33%"`}, *fe)
+		assert.EqualError(t, err, `capacity: maxSurge "`+bad+`": want a node count such as "1" or a percentage such as "33%"`)
+		u := capacity.SurgeNodes(7)
+		require.Error(t, u.UnmarshalText([]byte(bad)))
+		assert.Equal(t, capacity.SurgeNodes(7), u, "an error leaves the Surge as it was")
+	}
 }

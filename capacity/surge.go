@@ -1,9 +1,10 @@
 package capacity
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ipcap/ipcap/modes"
 )
 
 // Surge is a node pool's upgrade surge (upgradeSettings.maxSurge): a node
@@ -23,7 +24,9 @@ func SurgeNodes(n int) Surge { return Surge{v: n, set: true} }
 func SurgePercent(p int) Surge { return Surge{v: p, percent: true, set: true} }
 
 // ParseSurge reads maxSurge as AKS spells it: "1", "33%", "0". The empty
-// string is the zero Surge (the default).
+// string is the zero Surge (the default). Anything else is a
+// *modes.FieldError of field maxSurge, the API's name, whichever of
+// maxSurge or maxUnavailable it was read from.
 func ParseSurge(s string) (Surge, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -32,7 +35,8 @@ func ParseSurge(s string) (Surge, error) {
 	pct := strings.HasSuffix(t, "%")
 	n, err := strconv.Atoi(strings.TrimSuffix(t, "%"))
 	if err != nil || n < 0 || pct && n > 100 {
-		return Surge{}, fmt.Errorf("capacity: maxSurge %q: want a node count such as \"1\" or a percentage such as \"33%%\"", s)
+		return Surge{}, &modes.FieldError{Pkg: "capacity", Field: "maxSurge", Value: s,
+			Reason: `want a node count such as "1" or a percentage such as "33%"`}
 	}
 	if pct {
 		return SurgePercent(n), nil

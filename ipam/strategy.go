@@ -2,12 +2,14 @@ package ipam
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/ipcap/ipcap/internal/enum"
+	"github.com/ipcap/ipcap/modes"
 	"go4.org/netipx"
 )
 
-// Strategy chooses which free slot an allocation takes.
+// Strategy chooses which free slot an allocation takes. The zero Strategy
+// is FirstFit.
 type Strategy uint8
 
 const (
@@ -41,25 +43,27 @@ const (
 	Random
 )
 
-var strategyNames = [...]string{FirstFit: "first-fit", NextFit: "next-fit", Random: "random"}
+var strategyNames = enum.Table[Strategy]{Type: "ipam.Strategy", What: "strategy", Err: strategyError,
+	Names: []string{FirstFit: "first-fit", NextFit: "next-fit", Random: "random"}}
 
-// String returns "first-fit", "next-fit" or "random".
-func (s Strategy) String() string {
-	if int(s) < len(strategyNames) {
-		return strategyNames[s]
-	}
-	return fmt.Sprintf("Strategy(%d)", uint8(s))
-}
+// String returns the strategy's identifier, which MarshalText writes and
+// ParseStrategy reads: "first-fit", "next-fit" or "random".
+func (s Strategy) String() string { return strategyNames.String(s) }
 
-// ParseStrategy returns the Strategy that String would print as s, ignoring
-// case.
-func ParseStrategy(s string) (Strategy, error) {
-	for i, n := range strategyNames {
-		if strings.EqualFold(s, n) {
-			return Strategy(i), nil
-		}
-	}
-	return 0, fmt.Errorf("ipam: unknown strategy %q (want first-fit, next-fit or random)", s)
+// ParseStrategy returns the Strategy whose String is s, ignoring case; ""
+// is the zero Strategy, FirstFit. Anything else is a *modes.FieldError, the
+// parse error of every ipcap enum, wrapping ErrInvalid.
+func ParseStrategy(s string) (Strategy, error) { return strategyNames.Parse(s) }
+
+// MarshalText writes String's form; an invalid Strategy is an error.
+func (s Strategy) MarshalText() ([]byte, error) { return strategyNames.Text(s) }
+
+// UnmarshalText reads ParseStrategy's forms.
+func (s *Strategy) UnmarshalText(b []byte) error { return enum.Unmarshal(b, s, ParseStrategy) }
+
+// strategyError is ParseStrategy's error, for errors.Is(err, ErrInvalid).
+func strategyError(pkg, field, value, reason string) error {
+	return &modes.FieldError{Pkg: pkg, Field: field, Value: value, Reason: reason, Err: ErrInvalid}
 }
 
 // Options configures a Pool or BlockPool. The zero value is first fit with
@@ -79,7 +83,7 @@ type Options struct {
 
 // Validate reports whether the options are usable.
 func (o Options) Validate() error {
-	if int(o.Strategy) >= len(strategyNames) {
+	if int(o.Strategy) >= len(strategyNames.Names) {
 		return fmt.Errorf("%w: Options.Strategy %d is not a strategy", ErrInvalid, o.Strategy)
 	}
 	return nil

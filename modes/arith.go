@@ -104,18 +104,18 @@ func StaticBlocks(maxPods int) int {
 }
 
 // DynamicTarget returns the pod-subnet addresses CNS holds for a node with
-// demand pods: batch × ceil(buffer + demand/batch), at most max (when max >
-// 0). This is the CNS v2 pool-scaling formula [ACN docs/feature/ipammath,
-// cns/ipampool/v2]; with batch 16 and buffer 0.5 a node starts with 16 and
-// asks for 48 at 25 pods (W12, W13).
-func DynamicTarget(demand, batch int, buffer float64, max int) int {
+// demand pods: batch × ceil(buffer + demand/batch), at most limit (the
+// node's maxPods) when limit > 0. This is the CNS v2 pool-scaling formula
+// [ACN docs/feature/ipammath, cns/ipampool/v2]; with batch 16 and buffer
+// 0.5 a node starts with 16 and asks for 48 at 25 pods (W12, W13).
+func DynamicTarget(demand, batch int, buffer float64, limit int) int {
 	if batch <= 0 {
 		return 0
 	}
 	demand = max0(demand)
 	t := batch * int(math.Ceil(buffer+float64(demand)/float64(batch)))
-	if max > 0 && t > max {
-		return max
+	if limit > 0 && t > limit {
+		return limit
 	}
 	return t
 }

@@ -3,11 +3,13 @@ package modes
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ipcap/ipcap/internal/enum"
 )
 
 // Mode is an AKS networking mode: a network plugin, its mode, its dataplane
-// and, for pod subnets, its pod IP allocation mode. The zero Mode is not a
-// mode.
+// and, for pod subnets, its pod IP allocation mode. The zero Mode is no
+// mode, that of a custom Spec: its text form is empty.
 type Mode uint8
 
 const (
@@ -42,88 +44,84 @@ const (
 	BYOCNICilium
 )
 
-var modeNames = [...]string{
-	Kubenet:             "kubenet",
-	AzureCNI:            "azure-cni",
-	AzureCNIPodSubnet:   "azure-cni-pod-subnet",
-	AzureCNIStaticBlock: "azure-cni-static-block",
-	AzureCNIOverlay:     "azure-cni-overlay",
-	CiliumOverlay:       "cilium-overlay",
-	CiliumPodSubnet:     "cilium-pod-subnet",
-	CiliumNodeSubnet:    "cilium-node-subnet",
-	BYOCNICalico:        "byocni-calico",
-	BYOCNICilium:        "byocni-cilium",
-}
+var modeNames = enum.Table[Mode]{Type: "modes.Mode", What: "networking mode", Err: fieldError,
+	Names: []string{
+		Kubenet:             "kubenet",
+		AzureCNI:            "azure-cni",
+		AzureCNIPodSubnet:   "azure-cni-pod-subnet",
+		AzureCNIStaticBlock: "azure-cni-static-block",
+		AzureCNIOverlay:     "azure-cni-overlay",
+		CiliumOverlay:       "cilium-overlay",
+		CiliumPodSubnet:     "cilium-pod-subnet",
+		CiliumNodeSubnet:    "cilium-node-subnet",
+		BYOCNICalico:        "byocni-calico",
+		BYOCNICilium:        "byocni-cilium",
+	}}
 
-// All returns every mode, in declaration order.
+// All returns every mode, in declaration order; the zero Mode is not one.
 func All() []Mode {
-	out := make([]Mode, 0, len(modeNames)-1)
-	for m := Kubenet; int(m) < len(modeNames); m++ {
+	out := make([]Mode, 0, len(modeNames.Names)-1)
+	for m := Kubenet; int(m) < len(modeNames.Names); m++ {
 		out = append(out, m)
 	}
 	return out
 }
 
-// IsValid reports whether m is one of the declared modes.
-func (m Mode) IsValid() bool { return m >= Kubenet && int(m) < len(modeNames) }
+// IsValid reports whether m is one of the declared modes, not the zero
+// Mode.
+func (m Mode) IsValid() bool { return m >= Kubenet && int(m) < len(modeNames.Names) }
 
-// String returns the mode's name: "kubenet", "azure-cni",
-// "azure-cni-pod-subnet", "azure-cni-static-block", "azure-cni-overlay",
-// "cilium-overlay", "cilium-pod-subnet", "cilium-node-subnet",
-// "byocni-calico" or "byocni-cilium".
-func (m Mode) String() string {
-	if m.IsValid() {
-		return modeNames[m]
-	}
-	return fmt.Sprintf("Mode(%d)", uint8(m))
-}
+// String returns the mode's identifier, which MarshalText writes and
+// ParseMode reads: "kubenet", "azure-cni", "azure-cni-pod-subnet",
+// "azure-cni-static-block", "azure-cni-overlay", "cilium-overlay",
+// "cilium-pod-subnet", "cilium-node-subnet", "byocni-calico" or
+// "byocni-cilium"; "" for the zero Mode.
+func (m Mode) String() string { return modeNames.String(m) }
 
-// ParseMode returns the mode whose String is s, ignoring case.
-func ParseMode(s string) (Mode, error) {
-	for _, m := range All() {
-		if strings.EqualFold(s, modeNames[m]) {
-			return m, nil
-		}
-	}
-	return 0, &FieldError{Field: "mode", Value: s, Reason: "unknown mode (want one of " + strings.Join(modeNames[1:], ", ") + ")"}
-}
+// ParseMode returns the mode whose String is s, ignoring case; "" is the
+// zero Mode.
+func ParseMode(s string) (Mode, error) { return modeNames.Parse(s) }
 
-// MarshalText implements encoding.TextMarshaler with String's names; the
-// zero Mode (a cluster with a custom Spec) is the empty text.
-func (m Mode) MarshalText() ([]byte, error) {
-	if m == 0 {
-		return nil, nil
-	}
-	if !m.IsValid() {
-		return nil, fmt.Errorf("modes: cannot marshal invalid Mode(%d)", uint8(m))
-	}
-	return []byte(m.String()), nil
-}
+// MarshalText writes String's form, "" for the zero Mode; an invalid Mode
+// is an error.
+func (m Mode) MarshalText() ([]byte, error) { return modeNames.Text(m) }
 
-// UnmarshalText implements encoding.TextUnmarshaler with ParseMode; the
-// empty text is the zero Mode.
-func (m *Mode) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*m = 0
-		return nil
-	}
-	v, err := ParseMode(string(b))
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
+// UnmarshalText reads ParseMode's forms.
+func (m *Mode) UnmarshalText(b []byte) error { return enum.Unmarshal(b, m, ParseMode) }
 
-// A FieldError reports an input field whose value ipcap cannot accept.
+// A FieldError reports an input value that ipcap cannot accept. It is the
+// error of every ParseXxx of ipcap's enums (modes', capacity's, ipam's), of
+// FromAKS, and of each problem of a SpecError.
+//
+// Field is an identifier, never prose, and names the input as the user
+// wrote it: the AKS API's field for a value AKS spells (FromAKS's
+// "networkPlugin", ParseOS's "osType", ParsePolicy's "networkPolicy",
+// capacity.ParseSurge's "maxSurge"); the Go field path within the Spec for
+// Spec.Validate ("Pods.Unit"); and for ipcap's own enums, which the parser
+// reads without knowing the field that holds them, the enum type's name in
+// lower camel case ("mode", "source", "admissionEra", "strategy").
 type FieldError struct {
-	Field  string // the input field, as the AKS API spells it
+	Pkg    string // the package that refused the value, which Error writes first: "modes", "capacity", "ipam"; "" for none
+	Field  string // the input, as above
 	Value  string // the value given
 	Reason string // why it is refused and what to do instead
+	Err    error  // the sentinel the error wraps, for errors.Is (ipam.ErrInvalid), or nil
 }
 
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("modes: %s %q: %s", e.Field, e.Value, e.Reason)
+	msg := fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
+	if e.Pkg != "" {
+		msg = e.Pkg + ": " + msg
+	}
+	return msg
+}
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// apiError is FromAKS's error: an AKS API field.
+func apiError(field, value, reason string) error {
+	return &FieldError{Pkg: "modes", Field: field, Value: value, Reason: reason}
 }
 
 // FromAKS returns the mode of a cluster from the fields of its AKS network
@@ -146,44 +144,44 @@ func FromAKS(networkPlugin, networkPluginMode, networkDataplane, podIPAllocation
 	switch pmode {
 	case "", "overlay":
 	default:
-		return 0, &FieldError{"networkPluginMode", networkPluginMode, `unknown plugin mode (want "overlay" or empty)`}
+		return 0, apiError("networkPluginMode", networkPluginMode, `unknown plugin mode (want "overlay" or empty)`)
 	}
 	switch dp {
 	case "", "azure", "cilium":
 	default:
-		return 0, &FieldError{"networkDataplane", networkDataplane, `unknown dataplane (want "azure", "cilium" or empty)`}
+		return 0, apiError("networkDataplane", networkDataplane, `unknown dataplane (want "azure", "cilium" or empty)`)
 	}
 	switch alloc {
 	case "", "dynamicindividual", "staticblock":
 	default:
-		return 0, &FieldError{"podIpAllocationMode", podIPAllocationMode, `unknown allocation mode (want "DynamicIndividual", "StaticBlock" or empty)`}
+		return 0, apiError("podIpAllocationMode", podIPAllocationMode, `unknown allocation mode (want "DynamicIndividual", "StaticBlock" or empty)`)
 	}
 	cilium := dp == "cilium"
 	switch plugin {
 	case "kubenet":
 		switch {
 		case pmode != "":
-			return 0, &FieldError{"networkPluginMode", networkPluginMode, "kubenet has no plugin mode; overlay needs networkPlugin azure"}
+			return 0, apiError("networkPluginMode", networkPluginMode, "kubenet has no plugin mode; overlay needs networkPlugin azure")
 		case cilium:
-			return 0, &FieldError{"networkDataplane", networkDataplane, "the Cilium dataplane needs networkPlugin azure; kubenet must migrate to Overlay first"} // [UPD]
+			return 0, apiError("networkDataplane", networkDataplane, "the Cilium dataplane needs networkPlugin azure; kubenet must migrate to Overlay first") // [UPD]
 		case alloc != "":
-			return 0, &FieldError{"podIpAllocationMode", podIPAllocationMode, "kubenet has no pod subnet"}
+			return 0, apiError("podIpAllocationMode", podIPAllocationMode, "kubenet has no pod subnet")
 		}
 		return Kubenet, nil
 	case "none":
 		switch {
 		case pmode != "":
-			return 0, &FieldError{"networkPluginMode", networkPluginMode, "bring-your-own CNI (networkPlugin none) has no plugin mode"}
+			return 0, apiError("networkPluginMode", networkPluginMode, "bring-your-own CNI (networkPlugin none) has no plugin mode")
 		case cilium:
-			return 0, &FieldError{"networkDataplane", networkDataplane, "AKS manages the Cilium dataplane only with networkPlugin azure; with none, the CNI is yours"}
+			return 0, apiError("networkDataplane", networkDataplane, "AKS manages the Cilium dataplane only with networkPlugin azure; with none, the CNI is yours")
 		case alloc != "":
-			return 0, &FieldError{"podIpAllocationMode", podIPAllocationMode, "AKS allocates no pod IPs with bring-your-own CNI"}
+			return 0, apiError("podIpAllocationMode", podIPAllocationMode, "AKS allocates no pod IPs with bring-your-own CNI")
 		}
 		return BYOCNICalico, nil
 	case "azure", "":
 		if pmode == "overlay" || plugin == "" {
 			if alloc != "" {
-				return 0, &FieldError{"podIpAllocationMode", podIPAllocationMode, "Overlay has no pod subnet; the allocation mode applies to pod subnets only"}
+				return 0, apiError("podIpAllocationMode", podIPAllocationMode, "Overlay has no pod subnet; the allocation mode applies to pod subnets only")
 			}
 			if cilium {
 				return CiliumOverlay, nil
@@ -202,7 +200,7 @@ func FromAKS(networkPlugin, networkPluginMode, networkDataplane, podIPAllocation
 		}
 		return AzureCNI, nil
 	}
-	return 0, &FieldError{"networkPlugin", networkPlugin, `unknown network plugin (want "azure", "kubenet" or "none")`}
+	return 0, apiError("networkPlugin", networkPlugin, `unknown network plugin (want "azure", "kubenet" or "none")`)
 }
 
 // WithPodSubnet returns the mode a node pool of a cluster in mode m runs

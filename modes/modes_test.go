@@ -37,7 +37,11 @@ func TestModeNames(t *testing.T) {
 	assert.Equal(t, "mode", fe.Field)
 	assert.Equal(t, "flannel", fe.Value)
 	assert.Contains(t, err.Error(), "kubenet, azure-cni")
-	assert.Equal(t, "Mode(0)", modes.Mode(0).String())
+	assert.Equal(t, "", modes.Mode(0).String(), "the zero Mode, a custom Spec's, is the empty text")
+	zero, err := modes.ParseMode("")
+	require.NoError(t, err)
+	assert.Equal(t, modes.Mode(0), zero)
+	assert.Equal(t, "Mode(11)", modes.Mode(11).String())
 	assert.False(t, modes.Mode(0).IsValid())
 	assert.Equal(t, modes.Spec{}, modes.Mode(0).Spec())
 }

@@ -157,21 +157,15 @@ const (
 	Windows
 )
 
-var osNames = enum.Table[OS]{Type: "modes.OS", Names: []string{Linux: "Linux", Windows: "Windows"}}
+var osNames = enum.Table[OS]{Type: "modes.OS", What: "OS", Field: "osType", Err: fieldError,
+	Names: []string{Linux: "Linux", Windows: "Windows"}}
 
 // String returns "Linux" or "Windows", as osType spells them.
 func (o OS) String() string { return osNames.String(o) }
 
-// ParseOS accepts "Linux" or "Windows" (osType), ignoring case.
-func ParseOS(s string) (OS, error) {
-	switch strings.ToLower(s) {
-	case "linux", "":
-		return Linux, nil
-	case "windows":
-		return Windows, nil
-	}
-	return 0, &FieldError{"osType", s, `unknown OS (want "Linux" or "Windows")`}
-}
+// ParseOS returns the OS whose String is s (osType), ignoring case; "" is
+// the zero OS, Linux.
+func ParseOS(s string) (OS, error) { return osNames.Parse(s) }
 
 // Dataplane is what forwards pod traffic and enforces policy on a node.
 // The zero Dataplane is none: it marshals as the empty text, and a Spec
@@ -218,25 +212,16 @@ const (
 	PolicyCilium               // Cilium
 )
 
-var policyNames = enum.Table[Policy]{Type: "modes.Policy", Names: []string{PolicyNone: "none", PolicyAzure: "azure", PolicyCalico: "calico", PolicyCilium: "cilium"}}
+var policyNames = enum.Table[Policy]{Type: "modes.Policy", What: "policy engine", Field: "networkPolicy", Err: fieldError,
+	Names: []string{PolicyNone: "none", PolicyAzure: "azure", PolicyCalico: "calico", PolicyCilium: "cilium"}}
 
 // String returns "none", "azure", "calico" or "cilium", as networkPolicy
 // spells them.
 func (p Policy) String() string { return policyNames.String(p) }
 
-// ParsePolicy accepts networkPolicy values: "", "none", "azure", "calico",
-// "cilium", ignoring case.
-func ParsePolicy(s string) (Policy, error) {
-	if s == "" {
-		return PolicyNone, nil
-	}
-	for i, n := range policyNames.Names {
-		if strings.EqualFold(s, n) {
-			return Policy(i), nil
-		}
-	}
-	return 0, &FieldError{"networkPolicy", s, `unknown policy engine (want "azure", "calico", "cilium" or "none")`}
-}
+// ParsePolicy returns the policy engine whose String is s (networkPolicy),
+// ignoring case; "" is the zero Policy, PolicyNone.
+func ParsePolicy(s string) (Policy, error) { return policyNames.Parse(s) }
 
 // Spec is everything capacity needs to know about a networking mode, as
 // plain data. Build one by hand for a mode AKS does not have.
@@ -349,7 +334,11 @@ func (e *IncompatibleError) Error() string {
 	for _, m := range e.Instead {
 		alt = append(alt, m.String())
 	}
-	msg := fmt.Sprintf("modes: %s does not support %s: %s", e.Mode, e.What, e.Why)
+	mode := e.Mode.String()
+	if e.Mode == 0 {
+		mode = "the custom spec"
+	}
+	msg := fmt.Sprintf("modes: %s does not support %s: %s", mode, e.What, e.Why)
 	if len(alt) > 0 {
 		msg += "; choose " + strings.Join(alt, ", ")
 	}
@@ -454,7 +443,7 @@ func (e *SpecError) Unwrap() []error {
 func (s Spec) Validate() error {
 	var ps []*FieldError
 	bad := func(field string, value any, format string, args ...any) {
-		ps = append(ps, &FieldError{Field: field, Value: fmt.Sprint(value), Reason: fmt.Sprintf(format, args...)})
+		ps = append(ps, &FieldError{Pkg: "modes", Field: field, Value: fmt.Sprint(value), Reason: fmt.Sprintf(format, args...)})
 	}
 	if s.Mode != 0 && !s.Mode.IsValid() {
 		bad("Mode", uint8(s.Mode), "unknown mode: want 0 for a custom Spec or one of %v", All())
@@ -482,12 +471,12 @@ func (s Spec) Validate() error {
 	if int(a.Source) >= len(sourceNames.Names) {
 		bad("Pods.Source", uint8(a.Source), "unknown source: want %s", sourceList([]Source{NoSource, NodeSubnet, PodSubnet, PodCIDR, CNIPool}))
 	} else if sources != nil && !slices.Contains(sources, a.Source) {
-		bad("Pods.Source", a.Source, "%s cannot take addresses from a %s: want %s", unitName(a.Unit), a.Source, sourceList(sources))
+		bad("Pods.Source", a.Source, "%s cannot take addresses from source %q: want %s", unitName(a.Unit), a.Source, sourceList(sources))
 	}
 	blocks := a.Unit == StaticBlock || a.Unit == NodeBlock || a.Unit == OnDemandBlock
 	switch {
 	case blocks && (a.BlockBits < 8 || a.BlockBits > 32):
-		bad("Pods.BlockBits", a.BlockBits, "%s need a block prefix length in 8..32", a.Unit)
+		bad("Pods.BlockBits", a.BlockBits, "%s needs a block prefix length in 8..32", unitName(a.Unit))
 	case !blocks && a.BlockBits != 0:
 		bad("Pods.BlockBits", a.BlockBits, "only block units use it: want 0 for %s", unitName(a.Unit))
 	}
@@ -553,7 +542,8 @@ func (s Spec) Validate() error {
 	}
 	switch b := a.BlockBitsIPv6; {
 	case s.DualStack && (a.Unit != NodeBlock || a.Source != PodCIDR):
-		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want node-block pods from the pod-cidr, not %s from %s", unitName(a.Unit), a.Source)
+		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want %s from source %q, not %s from source %q",
+			unitName(NodeBlock), PodCIDR, unitName(a.Unit), a.Source)
 	case s.DualStack && (b < MinBlockBitsIPv6 || b > 128):
 		bad("Pods.BlockBitsIPv6", b, "a dual-stack node's IPv6 block: want a prefix length in %d..128, such as 80", MinBlockBitsIPv6)
 	case !s.DualStack && b != 0 && (b < MinBlockBitsIPv6 || b > 128):
@@ -563,11 +553,11 @@ func (s Spec) Validate() error {
 		bad("DefaultPodCIDR", p, "want an IPv4 network prefix such as 10.244.0.0/16")
 	}
 	if int(s.Dataplane) >= len(dataplaneNames.Names) {
-		bad("Dataplane", uint8(s.Dataplane), "unknown dataplane: want azure, cilium or byo")
+		bad("Dataplane", uint8(s.Dataplane), "unknown dataplane: want \"azure\", \"cilium\" or \"byo\"")
 	}
 	for i, p := range s.Policies {
 		if int(p) >= len(policyNames.Names) {
-			bad(fmt.Sprintf("Policies[%d]", i), uint8(p), "unknown policy engine: want azure, calico or cilium")
+			bad(fmt.Sprintf("Policies[%d]", i), uint8(p), "unknown policy engine: want \"azure\", \"calico\" or \"cilium\"")
 		}
 	}
 	if len(ps) > 0 {
@@ -576,11 +566,13 @@ func (s Spec) Validate() error {
 	return nil
 }
 
+// unitName names u in a message: its identifier, quoted ("unit
+// \"batch\""), or what the zero Unit means.
 func unitName(u Unit) string {
 	if u == 0 {
 		return "pods without addresses"
 	}
-	return u.String()
+	return fmt.Sprintf("unit %q", u)
 }
 
 func sourceList(ss []Source) string {

@@ -122,3 +122,32 @@ func TestSpecValidateAccepts(t *testing.T) {
 	b.Pods.RequestThreshold, b.Pods.ReleaseThreshold = 0, 0
 	assert.NoError(t, b.Validate(), "thresholds of 0: a batch when the node is full, given back when one is free")
 }
+
+// Validate's messages write identifiers as String gives them, quoted, and
+// its problems name the package and the Spec's Go field path.
+func TestSpecValidateMessages(t *testing.T) {
+	s := modes.AzureCNIPodSubnet.Spec()
+	s.DualStack, s.Pods.BlockBitsIPv6 = true, 80
+	var se *modes.SpecError
+	require.ErrorAs(t, s.Validate(), &se)
+	require.Len(t, se.Problems, 1)
+	assert.Equal(t, modes.FieldError{Pkg: "modes", Field: "DualStack", Value: "true",
+		Reason: `a dual-stack node takes one IPv6 block of the pod CIDR: want unit "node-block" from source "pod-cidr", not unit "batch" from source "pod-subnet"`},
+		*se.Problems[0])
+
+	s = modes.AzureCNI.Spec()
+	s.Pods.Unit, s.Pods.BlockBits = modes.StaticBlock, 28
+	require.ErrorAs(t, s.Validate(), &se)
+	require.Len(t, se.Problems, 1)
+	assert.Equal(t, `unit "static-block" cannot take addresses from source "node-subnet": want "pod-subnet" or "pod-cidr" or "cni-pool"`,
+		se.Problems[0].Reason)
+}
+
+// A custom Spec, whose Mode is zero, is named so in an IncompatibleError.
+func TestIncompatibleCustomSpec(t *testing.T) {
+	s := modes.Kubenet.Spec()
+	s.Mode = 0
+	err := s.Check(modes.Windows, modes.PolicyNone)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "modes: the custom spec does not support Windows node pools")
+}

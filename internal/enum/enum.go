@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // name returns names[v], or "typ(v)" for a value with no name.
@@ -57,16 +58,43 @@ func valid(names []string, v uint8) bool {
 	return int(v) < len(names) && (names[v] != "" || v == 0)
 }
 
+// lowerCamel returns a Go type name as a field is spelt: its leading
+// capitals lowered, the last of them kept when it starts a word
+// ("AdmissionEra" → "admissionEra", "OS" → "os", "IPFamily" → "ipFamily").
+func lowerCamel(s string) string {
+	r := []rune(s)
+	n := 0
+	for n < len(r) && unicode.IsUpper(r[n]) {
+		n++
+	}
+	if n > 1 && n < len(r) {
+		n--
+	}
+	for i := range n {
+		r[i] = unicode.ToLower(r[i])
+	}
+	return string(r)
+}
+
 // Table is the text forms of an enum T, for its methods to call: Names[v]
 // names the value v, and only the zero value may have the empty name.
-// Type is T's qualified name ("capacity.Limit"), for the values with no
-// name; What names the enum in parse errors ("limit"), and Err builds them
-// in the package's error type.
 type Table[T ~uint8] struct {
-	Type  string
-	What  string
+	// Type is T's qualified name ("capacity.Limit"): String writes its
+	// last element for a value with no name ("Limit(9)"), and a parse
+	// error names the package before the dot.
+	Type string
+	// What names the enum in the words of a parse error's reason ("unknown
+	// admission era"); empty, it is the error's field.
+	What string
+	// Field is the input a parse error names, an identifier: the AKS API's
+	// field ("osType") for a value AKS spells, else empty, which is Type's
+	// name in lower camel case ("admissionEra").
+	Field string
 	Names []string
-	Err   func(field, value, reason string) error
+	// Err builds a parse error in the package's error type from the package
+	// that parsed ("capacity"), the field, the value and why it is refused.
+	// Nil, it is a plain error of the same text.
+	Err func(pkg, field, value, reason string) error
 }
 
 // String is T's String: name's form, the type without its package for a
@@ -80,12 +108,25 @@ func (t *Table[T]) String(v T) string {
 func (t *Table[T]) Text(v T) ([]byte, error) { return text(t.Names, uint8(v), t.Type) }
 
 // Parse is T's ParseXxx: the value named s, ignoring case, with "" the zero
-// value; anything else is an Err naming What and listing the names.
+// value; anything else is an Err naming the field and listing the names.
 func (t *Table[T]) Parse(s string) (T, error) {
 	if v, ok := parse(s, t.Names); ok {
 		return T(v), nil
 	}
-	return 0, t.Err(t.What, s, "unknown "+t.What+" (want "+want(t.Names)+")")
+	pkg, typ, _ := strings.Cut(t.Type, ".")
+	field := t.Field
+	if field == "" {
+		field = lowerCamel(typ)
+	}
+	what := t.What
+	if what == "" {
+		what = field
+	}
+	reason := "unknown " + what + " (want " + want(t.Names) + ")"
+	if t.Err == nil {
+		return 0, fmt.Errorf("%s: %s %q: %s", pkg, field, s, reason)
+	}
+	return 0, t.Err(pkg, field, s, reason)
 }
 
 // Unmarshal is UnmarshalText by way of parse: it sets *v to what parse

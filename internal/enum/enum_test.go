@@ -1,8 +1,11 @@
 package enum
 
 import (
-	"fmt"
+	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEnum(t *testing.T) {
@@ -12,64 +15,78 @@ func TestEnum(t *testing.T) {
 		name string
 		ok   bool
 	}{{0, "", true}, {1, "a-b", true}, {2, "T(2)", false}, {3, "c", true}, {4, "T(4)", false}} {
-		if got := name(names, tt.v, "T"); got != tt.name {
-			t.Errorf("Name(%d) = %q, want %q", tt.v, got, tt.name)
-		}
+		assert.Equal(t, tt.name, name(names, tt.v, "T"), "name(%d)", tt.v)
 		b, err := text(names, tt.v, "T")
-		if (err == nil) != tt.ok || tt.ok && string(b) != tt.name {
-			t.Errorf("Text(%d) = %q, %v; want %q, ok %v", tt.v, b, err, tt.name, tt.ok)
-		}
 		if !tt.ok {
+			assert.Error(t, err, "text(%d)", tt.v)
 			continue
 		}
-		if v, ok := parse(tt.name, names); !ok || v != tt.v {
-			t.Errorf("Parse(%q) = %d, %v; want %d", tt.name, v, ok, tt.v)
-		}
+		require.NoError(t, err, "text(%d)", tt.v)
+		assert.Equal(t, tt.name, string(b))
+		v, ok := parse(tt.name, names)
+		assert.True(t, ok, "parse(%q)", tt.name)
+		assert.Equal(t, tt.v, v, "parse(%q)", tt.name)
 	}
-	if v, ok := parse("A-B", names); !ok || v != 1 {
-		t.Errorf("Parse ignores case: got %d, %v", v, ok)
-	}
-	if _, ok := parse("x", names); ok {
-		t.Error(`Parse("x") found a value`)
-	}
-	if v, ok := parse("", []string{"none", "x"}); !ok || v != 0 {
-		t.Errorf(`Parse("") = %d, %v; want the zero value`, v, ok)
-	}
-	if got := want(names); got != "a-b or c" {
-		t.Errorf("Want = %q", got)
+	v, ok := parse("A-B", names)
+	assert.True(t, ok && v == 1, "parse ignores case: got %d, %v", v, ok)
+	_, ok = parse("x", names)
+	assert.False(t, ok, `parse("x") found a value`)
+	v, ok = parse("", []string{"none", "x"})
+	assert.True(t, ok && v == 0, `parse("") = %d, %v; want the zero value`, v, ok)
+	assert.Equal(t, "a-b or c", want(names))
+}
+
+func TestLowerCamel(t *testing.T) {
+	for in, want := range map[string]string{"AdmissionEra": "admissionEra", "Limit": "limit", "OS": "os",
+		"IPFamily": "ipFamily", "Op": "op", "x": "x", "": ""} {
+		assert.Equal(t, want, lowerCamel(in), in)
 	}
 }
 
 type testEnum uint8
 
+type fieldErr struct{ pkg, field, value, reason string }
+
+func (e *fieldErr) Error() string { return e.pkg + ": " + e.field + " " + e.value + ": " + e.reason }
+
 func TestTable(t *testing.T) {
-	type fieldErr struct{ field, value, reason string }
-	tab := Table[testEnum]{Type: "pkg.T", What: "thing", Names: []string{"", "a-b", "", "c"},
-		Err: func(f, v, r string) error { return fmt.Errorf("%s", fieldErr{f, v, r}) }}
-	if got := tab.String(1); got != "a-b" {
-		t.Errorf("String(1) = %q", got)
-	}
-	if got := tab.String(2); got != "T(2)" {
-		t.Errorf("String(2) = %q, want T(2)", got)
-	}
-	if b, err := tab.Text(3); err != nil || string(b) != "c" {
-		t.Errorf("Text(3) = %q, %v", b, err)
-	}
-	if _, err := tab.Text(2); err == nil || err.Error() != "cannot marshal pkg.T(2)" {
-		t.Errorf("Text(2) error = %v, want cannot marshal pkg.T(2)", err)
-	}
-	if v, err := tab.Parse("C"); err != nil || v != 3 {
-		t.Errorf(`Parse("C") = %d, %v; want 3`, v, err)
-	}
-	want := fmt.Sprint(fieldErr{"thing", "x", "unknown thing (want a-b or c)"})
-	if _, err := tab.Parse("x"); err == nil || err.Error() != want {
-		t.Errorf(`Parse("x") error = %v, want %s`, err, want)
-	}
-	v := testEnum(1)
-	if err := Unmarshal([]byte("c"), &v, tab.Parse); err != nil || v != 3 {
-		t.Errorf(`Unmarshal("c") = %v, value %d; want 3`, err, v)
-	}
-	if err := Unmarshal([]byte("x"), &v, tab.Parse); err == nil || v != 3 {
-		t.Errorf(`Unmarshal("x") = %v, value %d; want an error, value unchanged`, err, v)
-	}
+	tab := Table[testEnum]{Type: "pkg.TestEnum", What: "test thing", Names: []string{"", "a-b", "", "c"},
+		Err: func(p, f, v, r string) error { return &fieldErr{p, f, v, r} }}
+	assert.Equal(t, "a-b", tab.String(1))
+	assert.Equal(t, "TestEnum(2)", tab.String(2))
+	b, err := tab.Text(3)
+	require.NoError(t, err)
+	assert.Equal(t, "c", string(b))
+	_, err = tab.Text(2)
+	assert.EqualError(t, err, "cannot marshal pkg.TestEnum(2)")
+	v, err := tab.Parse("C")
+	require.NoError(t, err)
+	assert.Equal(t, testEnum(3), v)
+
+	_, err = tab.Parse("x")
+	var fe *fieldErr
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, fieldErr{"pkg", "testEnum", "x", "unknown test thing (want a-b or c)"}, *fe,
+		"the package is Type's, the field Type's name in lower camel case")
+
+	tab.Field = "apiField"
+	_, err = tab.Parse("x")
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "apiField", fe.field)
+
+	v = 1
+	require.NoError(t, Unmarshal([]byte("c"), &v, tab.Parse))
+	assert.Equal(t, testEnum(3), v)
+	assert.Error(t, Unmarshal([]byte("x"), &v, tab.Parse))
+	assert.Equal(t, testEnum(3), v, "an error leaves the value as it was")
+}
+
+// A table without Err still parses to an error, not a nil dereference,
+// and without What names the field in its reason.
+func TestTableWithoutErr(t *testing.T) {
+	tab := Table[testEnum]{Type: "pkg.OS", Names: []string{"Linux", "Windows"}}
+	_, err := tab.Parse("plan9")
+	require.Error(t, err)
+	assert.EqualError(t, err, `pkg: os "plan9": unknown os (want Linux or Windows)`)
+	assert.False(t, errors.As(err, new(*fieldErr)))
 }

@@ -1,38 +1,123 @@
-// Package enumtest checks an enum's text forms in tests: String ==
-// MarshalText == what Parse reads, for every value (netip's habit).
+// Package enumtest checks enums' text forms in tests: String ==
+// MarshalText == what Parse and UnmarshalText read, for every value
+// (netip's habit), and that a package's tests check every enum it declares.
 package enumtest
 
 import (
 	"encoding"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
-// Value is what every ipcap enum offers.
-type Value interface {
-	comparable
+// Enum is what every ipcap enum offers: a uint8 with text forms.
+type Enum interface {
+	~uint8
 	fmt.Stringer
 	encoding.TextMarshaler
 }
 
-// Check checks that every value's MarshalText writes its String and that
-// parse reads it back, and that invalid, a value past the last, marshals
-// as an error and does not parse; wantErr checks the parse error's type.
-func Check[T Value](t testing.TB, values []T, invalid T, parse func(string) (T, error), wantErr func(error) bool) {
+// Check runs every value of T, 0 to 255, through its text forms and
+// returns the Strings of the values that marshal, in order. The zero value
+// must marshal. A value that marshals must marshal as its String, and
+// parse and UnmarshalText must read that back, and its upper case, as the
+// value. A value that does not marshal must not parse from its String:
+// the error must be one wantErr accepts, and UnmarshalText must leave its
+// target as it was.
+func Check[T Enum, P interface {
+	*T
+	encoding.TextUnmarshaler
+}](t testing.TB, parse func(string) (T, error), wantErr func(error) bool) []string {
 	t.Helper()
-	for _, v := range values {
+	var names []string
+	for i := range math.MaxUint8 + 1 {
+		v := T(i)
+		s := v.String()
 		b, err := v.MarshalText()
-		if err != nil || string(b) != v.String() {
-			t.Errorf("%T %v: MarshalText = %q, %v; String = %q", v, v, b, err, v.String())
+		if err != nil {
+			if i == 0 {
+				t.Errorf("%T zero value: MarshalText: %v; the zero value must have a text form", v, err)
+			}
+			if got, err := parse(s); err == nil || !wantErr(err) {
+				t.Errorf("Parse(%q) = %v, %v (%T); want an error of the package's type", s, got, err, err)
+			}
+			u := T(0)
+			if err := P(&u).UnmarshalText([]byte(s)); err == nil || u != 0 {
+				t.Errorf("UnmarshalText(%q) = %v, value %v; want an error, value unchanged", s, err, u)
+			}
+			continue
 		}
-		if got, err := parse(v.String()); err != nil || got != v {
-			t.Errorf("Parse(%q) = %v, %v; want %v", v.String(), got, err, v)
+		names = append(names, s)
+		if string(b) != s {
+			t.Errorf("%T %d: MarshalText = %q, String = %q", v, i, b, s)
+		}
+		for _, in := range []string{s, strings.ToUpper(s)} {
+			if got, err := parse(in); err != nil || got != v {
+				t.Errorf("Parse(%q) = %v, %v; want %T %d", in, got, err, v, i)
+			}
+			u := ^T(0) - v // some other value
+			if err := P(&u).UnmarshalText([]byte(in)); err != nil || u != v {
+				t.Errorf("UnmarshalText(%q) = %v, value %v; want %T %d", in, err, u, v, i)
+			}
 		}
 	}
-	if b, err := invalid.MarshalText(); err == nil {
-		t.Errorf("%T %v: MarshalText = %q, want an error", invalid, invalid, b)
+	if _, err := parse("no such value"); err == nil || !wantErr(err) {
+		t.Errorf(`Parse("no such value") = %v (%T), want an error of the package's type`, err, err)
 	}
-	if _, err := parse(invalid.String()); err == nil || !wantErr(err) {
-		t.Errorf("Parse(%q) = %v (%T), want an error of the package's type", invalid.String(), err, err)
+	return names
+}
+
+// Declared returns, sorted, the enums the Go package in dir declares
+// outside its tests: the uint8 types with a String method.
+func Declared(t testing.TB, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("enumtest: %v", err)
 	}
+	fset := token.NewFileSet()
+	var uint8s, stringers []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatalf("enumtest: %v", err)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					if ts, ok := s.(*ast.TypeSpec); ok && ts.Assign == 0 {
+						if id, ok := ts.Type.(*ast.Ident); ok && (id.Name == "uint8" || id.Name == "byte") {
+							uint8s = append(uint8s, ts.Name.Name)
+						}
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Recv != nil && d.Name.Name == "String" && len(d.Recv.List) == 1 {
+					if id, ok := d.Recv.List[0].Type.(*ast.Ident); ok {
+						stringers = append(stringers, id.Name)
+					}
+				}
+			}
+		}
+	}
+	var out []string
+	for _, n := range uint8s {
+		if slices.Contains(stringers, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
