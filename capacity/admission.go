@@ -89,7 +89,7 @@ const (
 	Admission2018
 )
 
-var eraNames = enum.Table[AdmissionEra]{Type: "capacity.AdmissionEra", What: "admission era", Err: fieldError,
+var eraNames = enum.Table[AdmissionEra]{Type: "capacity.AdmissionEra", What: "admission era",
 	Names: []string{AdmissionCurrent: "current", Admission2020: "2020", Admission2018: "2018"}}
 
 // String returns the name MarshalText writes and ParseAdmissionEra reads.

@@ -32,7 +32,7 @@ const (
 	LimitVNet                                   // 65,536 private IPs per VNet [NLIM]
 )
 
-var limitNames = enum.Table[Limit]{Type: "capacity.Limit", What: "limit", Err: fieldError,
+var limitNames = enum.Table[Limit]{Type: "capacity.Limit", What: "limit",
 	Names: withSourceNames([]string{LimitPodCIDRIPv6: "pod-cidr-ipv6", LimitRouteTable: "route-table",
 		LimitPoolNodes: "pool-nodes", LimitClusterNodes: "cluster-nodes", LimitVNet: "vnet"})}
 
@@ -89,7 +89,7 @@ const (
 	OpGrow
 )
 
-var opNames = enum.Table[Op]{Type: "capacity.Op", What: "op", Err: fieldError,
+var opNames = enum.Table[Op]{Type: "capacity.Op", What: "op",
 	Names: []string{OpCreate: "create", OpScale: "scale", OpUpgrade: "upgrade", OpAddPool: "add-pool", OpChurn: "churn",
 		OpAutoscale: "autoscale", OpMigrate: "migrate", OpExpandPodCIDR: "expand-pod-cidr", OpGrow: "grow"}}
 
@@ -126,9 +126,3 @@ func limitOf(s modes.Source) Limit { return Limit(s) }
 // for the pod CIDR or CNI pool: a private range outside the VNet that pods
 // take in blocks.
 func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNIPool }
-
-// fieldError is the parse error of capacity's enums: a *modes.FieldError,
-// as modes' own enums give.
-func fieldError(pkg, field, value, reason string) error {
-	return &modes.FieldError{Pkg: pkg, Field: field, Value: value, Reason: reason}
-}

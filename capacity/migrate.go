@@ -27,7 +27,7 @@ const (
 	MigrationSurgeNone                          // reimaged in place
 )
 
-var migrationSurgeNames = enum.Table[MigrationSurge]{Type: "capacity.MigrationSurge", What: "migration surge", Err: fieldError,
+var migrationSurgeNames = enum.Table[MigrationSurge]{Type: "capacity.MigrationSurge", What: "migration surge",
 	Names: []string{MigrationSurgeUpgrade: "upgrade", MigrationSurgeNone: "none"}}
 
 // String returns the name MarshalText writes and ParseMigrationSurge reads.

@@ -17,7 +17,7 @@ const (
 	PoolSystem                 // runs the cluster's system pods; no maxUnavailable [UPO]
 )
 
-var poolModeNames = enum.Table[PoolMode]{Type: "capacity.PoolMode", What: "pool mode", Err: fieldError,
+var poolModeNames = enum.Table[PoolMode]{Type: "capacity.PoolMode", What: "pool mode",
 	Names: []string{PoolUser: "user", PoolSystem: "system"}}
 
 // String returns the name MarshalText writes and ParsePoolMode reads.
@@ -48,7 +48,7 @@ const (
 	UpgradeSurgeOnePool                     // the largest single pool's surge
 )
 
-var upgradeSurgeNames = enum.Table[UpgradeSurge]{Type: "capacity.UpgradeSurge", What: "upgrade surge", Err: fieldError,
+var upgradeSurgeNames = enum.Table[UpgradeSurge]{Type: "capacity.UpgradeSurge", What: "upgrade surge",
 	Names: []string{UpgradeSurgeSum: "sum", UpgradeSurgeOnePool: "one-pool"}}
 
 // String returns the name MarshalText writes and ParseUpgradeSurge reads.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/ipcap/ipcap/internal/enum"
-	"github.com/ipcap/ipcap/modes"
 	"go4.org/netipx"
 )
 
@@ -43,7 +42,7 @@ const (
 	Random
 )
 
-var strategyNames = enum.Table[Strategy]{Type: "ipam.Strategy", What: "strategy", Err: strategyError,
+var strategyNames = enum.Table[Strategy]{Type: "ipam.Strategy", What: "strategy", Sentinel: ErrInvalid,
 	Names: []string{FirstFit: "first-fit", NextFit: "next-fit", Random: "random"}}
 
 // String returns the strategy's identifier, which MarshalText writes and
@@ -51,8 +50,8 @@ var strategyNames = enum.Table[Strategy]{Type: "ipam.Strategy", What: "strategy"
 func (s Strategy) String() string { return strategyNames.String(s) }
 
 // ParseStrategy returns the Strategy whose String is s, ignoring case; ""
-// is the zero Strategy, FirstFit. Anything else is a *modes.FieldError, the
-// parse error of every ipcap enum, wrapping ErrInvalid.
+// is the zero Strategy, FirstFit. Anything else is the parse error of
+// every ipcap enum, modes.FieldError, wrapping ErrInvalid.
 func ParseStrategy(s string) (Strategy, error) { return strategyNames.Parse(s) }
 
 // MarshalText writes String's form; an invalid Strategy is an error.
@@ -60,11 +59,6 @@ func (s Strategy) MarshalText() ([]byte, error) { return strategyNames.Text(s) }
 
 // UnmarshalText reads ParseStrategy's forms.
 func (s *Strategy) UnmarshalText(b []byte) error { return enum.Unmarshal(b, s, ParseStrategy) }
-
-// strategyError is ParseStrategy's error, for errors.Is(err, ErrInvalid).
-func strategyError(pkg, field, value, reason string) error {
-	return &modes.FieldError{Pkg: pkg, Field: field, Value: value, Reason: reason, Err: ErrInvalid}
-}
 
 // Options configures a Pool or BlockPool. The zero value is first fit with
 // nothing reserved.

@@ -1,7 +1,6 @@
 package modes
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ipcap/ipcap/internal/enum"
@@ -44,7 +43,7 @@ const (
 	BYOCNICilium
 )
 
-var modeNames = enum.Table[Mode]{Type: "modes.Mode", What: "networking mode", Err: fieldError,
+var modeNames = enum.Table[Mode]{Type: "modes.Mode", What: "networking mode",
 	Names: []string{
 		Kubenet:             "kubenet",
 		AzureCNI:            "azure-cni",
@@ -100,24 +99,14 @@ func (m *Mode) UnmarshalText(b []byte) error { return enum.Unmarshal(b, m, Parse
 // Spec.Validate ("Pods.Unit"); and for ipcap's own enums, which the parser
 // reads without knowing the field that holds them, the enum type's name in
 // lower camel case ("mode", "source", "admissionEra", "strategy").
-type FieldError struct {
-	Pkg    string // the package that refused the value, which Error writes first: "modes", "capacity", "ipam"; "" for none
-	Field  string // the input, as above
-	Value  string // the value given
-	Reason string // why it is refused and what to do instead
-	Err    error  // the sentinel the error wraps, for errors.Is (ipam.ErrInvalid), or nil
-}
-
-func (e *FieldError) Error() string {
-	msg := fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
-	if e.Pkg != "" {
-		msg = e.Pkg + ": " + msg
-	}
-	return msg
-}
-
-// Unwrap returns Err.
-func (e *FieldError) Unwrap() error { return e.Err }
+//
+// Its fields: Pkg, the package that refused the value, which Error writes
+// first ("modes", "capacity", "ipam"); Field, the input as above; Value,
+// the value given; Reason, why it is refused and what to do instead; Err,
+// the sentinel it wraps for errors.Is (ipam.ErrInvalid), or nil. The type
+// is declared in an internal package so that ipam, below modes, returns
+// it too.
+type FieldError = enum.FieldError
 
 // apiError is FromAKS's error: an AKS API field.
 func apiError(field, value, reason string) error {

@@ -31,7 +31,7 @@ const (
 )
 
 var (
-	sourceNames = enum.Table[Source]{Type: "modes.Source", What: "source", Err: fieldError,
+	sourceNames = enum.Table[Source]{Type: "modes.Source", What: "source",
 		Names: []string{NoSource: "none", NodeSubnet: "node-subnet", PodSubnet: "pod-subnet", PodCIDR: "pod-cidr", CNIPool: "cni-pool"}}
 	sourceProse = enum.Table[Source]{Type: "modes.Source",
 		Names: []string{NoSource: "none", NodeSubnet: "node subnet", PodSubnet: "pod subnet", PodCIDR: "pod CIDR", CNIPool: "CNI pool"}}
@@ -74,7 +74,7 @@ const (
 )
 
 var (
-	unitNames = enum.Table[Unit]{Type: "modes.Unit", What: "unit", Err: fieldError,
+	unitNames = enum.Table[Unit]{Type: "modes.Unit", What: "unit",
 		Names: []string{PerPod: "per-pod", Batch: "batch", StaticBlock: "static-block", NodeBlock: "node-block", OnDemandBlock: "on-demand-block"}}
 	unitProse = enum.Table[Unit]{Type: "modes.Unit",
 		Names: []string{PerPod: "per pod, pre-allocated", Batch: "batches", StaticBlock: "static blocks", NodeBlock: "block per node", OnDemandBlock: "blocks on demand"}}
@@ -157,7 +157,7 @@ const (
 	Windows
 )
 
-var osNames = enum.Table[OS]{Type: "modes.OS", What: "OS", Field: "osType", Err: fieldError,
+var osNames = enum.Table[OS]{Type: "modes.OS", What: "OS", Field: "osType",
 	Names: []string{Linux: "Linux", Windows: "Windows"}}
 
 // String returns "Linux" or "Windows", as osType spells them.
@@ -182,7 +182,7 @@ const (
 )
 
 var (
-	dataplaneNames = enum.Table[Dataplane]{Type: "modes.Dataplane", What: "dataplane", Err: fieldError,
+	dataplaneNames = enum.Table[Dataplane]{Type: "modes.Dataplane", What: "dataplane",
 		Names: []string{DataplaneAzure: "azure", DataplaneCilium: "cilium", DataplaneBYO: "byo"}}
 	dataplaneProse = enum.Table[Dataplane]{Type: "modes.Dataplane",
 		Names: []string{DataplaneAzure: "azure (iptables, HNS)", DataplaneCilium: "cilium (eBPF)", DataplaneBYO: "CNI's own"}}
@@ -212,7 +212,7 @@ const (
 	PolicyCilium               // Cilium
 )
 
-var policyNames = enum.Table[Policy]{Type: "modes.Policy", What: "policy engine", Field: "networkPolicy", Err: fieldError,
+var policyNames = enum.Table[Policy]{Type: "modes.Policy", What: "policy engine", Field: "networkPolicy",
 	Names: []string{PolicyNone: "none", PolicyAzure: "azure", PolicyCalico: "calico", PolicyCilium: "cilium"}}
 
 // String returns "none", "azure", "calico" or "cilium", as networkPolicy

@@ -36,8 +36,3 @@ func (d Dataplane) MarshalText() ([]byte, error) { return dataplaneNames.Text(d)
 
 // UnmarshalText reads ParseDataplane's forms.
 func (d *Dataplane) UnmarshalText(b []byte) error { return enum.Unmarshal(b, d, ParseDataplane) }
-
-// fieldError is the parse error of the modes' enums, for enum.Table.
-func fieldError(pkg, field, value, reason string) error {
-	return &FieldError{Pkg: pkg, Field: field, Value: value, Reason: reason}
-}

@@ -91,11 +91,32 @@ type Table[T ~uint8] struct {
 	// name in lower camel case ("admissionEra").
 	Field string
 	Names []string
-	// Err builds a parse error in the package's error type from the package
-	// that parsed ("capacity"), the field, the value and why it is refused.
-	// Nil, it is a plain error of the same text.
-	Err func(pkg, field, value, reason string) error
+	// Sentinel is the error a parse error wraps, for errors.Is
+	// (ipam.ErrInvalid), or nil.
+	Sentinel error
 }
+
+// A FieldError reports an input value that ipcap cannot accept: the
+// package that refused it, the input as the user wrote it (an identifier,
+// never prose), the value and why. modes.FieldError is its exported name.
+type FieldError struct {
+	Pkg    string // the package that refused the value, which Error writes first: "modes", "capacity", "ipam"; "" for none
+	Field  string // the input: an AKS API field ("osType"), a Go field path ("Pods.Unit"), or an enum's name ("admissionEra")
+	Value  string // the value given
+	Reason string // why it is refused and what to do instead
+	Err    error  // the sentinel the error wraps, for errors.Is (ipam.ErrInvalid), or nil
+}
+
+func (e *FieldError) Error() string {
+	msg := fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
+	if e.Pkg != "" {
+		msg = e.Pkg + ": " + msg
+	}
+	return msg
+}
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
 
 // String is T's String: name's form, the type without its package for a
 // value with no name ("Limit(9)").
@@ -108,7 +129,8 @@ func (t *Table[T]) String(v T) string {
 func (t *Table[T]) Text(v T) ([]byte, error) { return text(t.Names, uint8(v), t.Type) }
 
 // Parse is T's ParseXxx: the value named s, ignoring case, with "" the zero
-// value; anything else is an Err naming the field and listing the names.
+// value; anything else is a *FieldError naming the field and listing the
+// names.
 func (t *Table[T]) Parse(s string) (T, error) {
 	if v, ok := parse(s, t.Names); ok {
 		return T(v), nil
@@ -122,11 +144,7 @@ func (t *Table[T]) Parse(s string) (T, error) {
 	if what == "" {
 		what = field
 	}
-	reason := "unknown " + what + " (want " + want(t.Names) + ")"
-	if t.Err == nil {
-		return 0, fmt.Errorf("%s: %s %q: %s", pkg, field, s, reason)
-	}
-	return 0, t.Err(pkg, field, s, reason)
+	return 0, &FieldError{Pkg: pkg, Field: field, Value: s, Reason: "unknown " + what + " (want " + want(t.Names) + ")", Err: t.Sentinel}
 }
 
 // Unmarshal is UnmarshalText by way of parse: it sets *v to what parse

@@ -45,13 +45,10 @@ func TestLowerCamel(t *testing.T) {
 
 type testEnum uint8
 
-type fieldErr struct{ pkg, field, value, reason string }
-
-func (e *fieldErr) Error() string { return e.pkg + ": " + e.field + " " + e.value + ": " + e.reason }
+var errSentinel = errors.New("sentinel")
 
 func TestTable(t *testing.T) {
-	tab := Table[testEnum]{Type: "pkg.TestEnum", What: "test thing", Names: []string{"", "a-b", "", "c"},
-		Err: func(p, f, v, r string) error { return &fieldErr{p, f, v, r} }}
+	tab := Table[testEnum]{Type: "pkg.TestEnum", What: "test thing", Names: []string{"", "a-b", "", "c"}, Sentinel: errSentinel}
 	assert.Equal(t, "a-b", tab.String(1))
 	assert.Equal(t, "TestEnum(2)", tab.String(2))
 	b, err := tab.Text(3)
@@ -64,15 +61,17 @@ func TestTable(t *testing.T) {
 	assert.Equal(t, testEnum(3), v)
 
 	_, err = tab.Parse("x")
-	var fe *fieldErr
+	var fe *FieldError
 	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, fieldErr{"pkg", "testEnum", "x", "unknown test thing (want a-b or c)"}, *fe,
+	assert.Equal(t, FieldError{Pkg: "pkg", Field: "testEnum", Value: "x", Reason: "unknown test thing (want a-b or c)", Err: errSentinel}, *fe,
 		"the package is Type's, the field Type's name in lower camel case")
+	assert.EqualError(t, err, `pkg: testEnum "x": unknown test thing (want a-b or c)`)
+	assert.ErrorIs(t, err, errSentinel)
 
 	tab.Field = "apiField"
 	_, err = tab.Parse("x")
 	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "apiField", fe.field)
+	assert.Equal(t, "apiField", fe.Field)
 
 	v = 1
 	require.NoError(t, Unmarshal([]byte("c"), &v, tab.Parse))
@@ -81,12 +80,12 @@ func TestTable(t *testing.T) {
 	assert.Equal(t, testEnum(3), v, "an error leaves the value as it was")
 }
 
-// A table without Err still parses to an error, not a nil dereference,
-// and without What names the field in its reason.
-func TestTableWithoutErr(t *testing.T) {
+// Without What the reason names the field; without Sentinel the error
+// wraps nothing; a FieldError without a package is written without one.
+func TestTableDefaults(t *testing.T) {
 	tab := Table[testEnum]{Type: "pkg.OS", Names: []string{"Linux", "Windows"}}
 	_, err := tab.Parse("plan9")
-	require.Error(t, err)
 	assert.EqualError(t, err, `pkg: os "plan9": unknown os (want Linux or Windows)`)
-	assert.False(t, errors.As(err, new(*fieldErr)))
+	assert.Nil(t, errors.Unwrap(err))
+	assert.EqualError(t, &FieldError{Field: "f", Value: "v", Reason: "r"}, `f "v": r`)
 }
