@@ -39,6 +39,8 @@ func TestEnumTextForms(t *testing.T) {
 			[]string{"sum", "one-pool"}},
 		{"MigrationSurge", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseMigrationSurge, isFieldError) },
 			[]string{"upgrade", "none"}},
+		{"GrowthModel", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseGrowthModel, isFieldError) },
+			[]string{"", "trend", "random-walk"}},
 	}
 	var listed []string
 	for _, tt := range tests {
@@ -50,7 +52,7 @@ func TestEnumTextForms(t *testing.T) {
 }
 
 // A parse error of capacity's names package capacity, though its type is
-// modes', and the field by the type's name.
+// exported by modes, and the field by the type's name.
 func TestEnumParseError(t *testing.T) {
 	_, err := capacity.ParseLimit("x")
 	assert.EqualError(t, err, `capacity: limit "x": unknown limit (want none, node-subnet, pod-subnet, pod-cidr, cni-pool, pod-cidr-ipv6, route-table, pool-nodes, cluster-nodes or vnet)`)

@@ -5,21 +5,42 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/ipcap/ipcap/internal/enum"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// GrowthModel names the model Forecast fits to a pool's history.
-type GrowthModel string
+// GrowthModel names the model Forecast fits to a pool's history. The zero
+// GrowthModel is none: a history too short to fit.
+type GrowthModel uint8
 
 const (
 	// GrowthTrend is a straight line in time plus independent Gaussian
 	// noise: the count on day t is a + b·t + σ·ε_t. A day above the line
 	// says nothing of the next.
-	GrowthTrend GrowthModel = "trend"
+	GrowthTrend GrowthModel = iota + 1
 	// GrowthRandomWalk is a random walk with drift: each day the count moves
 	// by μ + σ·ε_t, so a deviation persists.
-	GrowthRandomWalk GrowthModel = "random-walk"
+	GrowthRandomWalk
 )
+
+var growthModelNames = enum.Table[GrowthModel]{Type: "capacity.GrowthModel", What: "growth model",
+	Names: []string{GrowthTrend: "trend", GrowthRandomWalk: "random-walk"}}
+
+// String returns the model's name, which MarshalText writes and
+// ParseGrowthModel reads: "trend", "random-walk", "" for none.
+func (g GrowthModel) String() string { return growthModelNames.String(g) }
+
+// MarshalText writes String's form; an invalid GrowthModel is an error.
+func (g GrowthModel) MarshalText() ([]byte, error) { return growthModelNames.Text(g) }
+
+// UnmarshalText reads ParseGrowthModel's forms.
+func (g *GrowthModel) UnmarshalText(b []byte) error {
+	return enum.Unmarshal(b, g, ParseGrowthModel)
+}
+
+// ParseGrowthModel returns the model whose String is s, ignoring case; ""
+// is none.
+func ParseGrowthModel(s string) (GrowthModel, error) { return growthModelNames.Parse(s) }
 
 // growth is a model fitted to a history. Time is in days relative to the
 // last observation (x ≤ 0 in the history, day k > 0 ahead).

@@ -202,7 +202,7 @@ func spaces(spaces []capacity.Space, num func(int) string) *output.Table {
 func writeForecast(w io.Writer, f *capacity.ForecastResult) {
 	fmt.Fprintf(w, "forecast for pool %s (%s, the other pools as they are now): runs out at %s (P10–P90: %s–%s); limits: %s\n",
 		f.Pool, trials(f), count.Of(f.Nodes.P50, "node", "nodes"), count.Thousands(f.Nodes.P10), count.Thousands(f.Nodes.P90), limits(f.Limits))
-	if f.Model != "" {
+	if f.Model != 0 {
 		fmt.Fprintf(w, "  history: %s, %+.2f nodes a day\n", f.Model, f.Growth)
 	}
 	if f.When != nil {
@@ -254,7 +254,7 @@ func poolsMarkdown(w io.Writer, r Result) {
 // percentiles, then its warnings.
 func forecastMarkdown(w io.Writer, f *capacity.ForecastResult) {
 	fmt.Fprintf(w, "### Forecast for pool %s\n\n%s, the other pools as they are now; limits: %s.", f.Pool, trials(f), limits(f.Limits))
-	if f.Model != "" {
+	if f.Model != 0 {
 		fmt.Fprintf(w, " History: %s, %+.2f nodes a day.", f.Model, f.Growth)
 	}
 	fmt.Fprint(w, "\n\n")
