@@ -130,9 +130,9 @@ type job struct {
 func jobs(o options) ([]job, string, error) {
 	var only modes.Mode
 	if o.modeName != "" {
-		m, err := modes.ParseMode(o.modeName)
+		m, err := input.Mode("mode", o.modeName)
 		if err != nil {
-			return nil, "", input.Usagef("-mode %q: want one of %s", o.modeName, modeNames())
+			return nil, "", err
 		}
 		only = m
 	}
@@ -357,15 +357,6 @@ func modesTried(out Output) string {
 		return "mode " + names[0]
 	}
 	return "any of modes " + strings.Join(names, ", ")
-}
-
-// modeNames lists the modes -mode takes.
-func modeNames() string {
-	var names []string
-	for _, m := range modes.All() {
-		names = append(names, m.String())
-	}
-	return strings.Join(names, ", ")
 }
 
 // podDensity returns the per-trial pod distribution the flags ask for.
