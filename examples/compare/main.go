@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		"compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico -o markdown",
 		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%",
 		"compare -cluster aks.json -network vnet.json -migrate-to overlay -pod-cidr 10.244.0.0/16")
-	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
+	modeNames := fs.String("mode", "", "compare these `modes` only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
 	var w workload
@@ -74,11 +74,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
 	fs.BoolVar(&w.dualStack, "dual-stack", false, "the workload needs IPv4/IPv6 dual-stack")
 	policy := fs.String("policy", "", "network policy engine: azure, calico or cilium")
-	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools, dual-stack and policy, in place of -nodes, -pods, -vnet, -windows, -dual-stack and -policy")
+	clusterPath := fs.String("cluster", "", "take the workload from this `file`, the output of az aks show -o json: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools, dual-stack and policy, in place of -nodes, -pods, -vnet, -windows, -dual-stack and -policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
 	migrateTo := fs.String("migrate-to", "", "answer instead whether the cluster (-cluster, or the workload laid out in -mode, default kubenet) can migrate to this `mode` (azure-cni-overlay, or overlay): AKS's verdict, what then fails, each pool's max nodes before and after; exit 1 when refused or failing")
-	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -migrate-to (default: kubenet keeps its own; Azure CNI must give one)")
+	podCIDR := fs.String("pod-cidr", "", "the pod `CIDR` after -migrate-to, clear of the VNet (default: kubenet keeps its own; from Azure CNI it is required)")
 	if err := output.Parse(fs, args); err != nil {
 		return err
 	}
