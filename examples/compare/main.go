@@ -8,6 +8,12 @@
 //	go run ./examples/compare -mode azure-cni-overlay -nodes 1200 -fail-below 25%   # a CI gate
 //	go run ./examples/compare -mode kubenet -nodes 300 -migrate-to overlay -pod-cidr 10.244.0.0/16
 //
+// The workload is laid out in pools of at most 909 nodes, each upgrading
+// with a 10% surge that AKS counts toward 1,000 nodes per pool and 5,000
+// per cluster; -cluster takes the workload from a cluster's files instead
+// of -nodes, -pods, -vnet, -windows, -dual-stack and -policy, which then
+// are bad usage.
+//
 // It exits 1 when none of the modes compared fits the workload (-mode
 // narrows the modes; -fail-below asks that a mode's subnets leave a share
 // of the VNet free). With -migrate-to it answers instead whether the
@@ -58,21 +64,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 		"compare -nodes 1200 -pods 50 -vnet 10.240.0.0/16 -windows -policy calico -o markdown",
 		"compare -cluster aks.json -network vnet.json -mode azure-cni-overlay -fail-below 25%",
 		"compare -cluster aks.json -network vnet.json -migrate-to overlay -pod-cidr 10.244.0.0/16")
-	modeNames := fs.String("mode", "", "compare these modes only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
+	modeNames := fs.String("mode", "", "compare these `modes` only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
 	var w workload
-	fs.IntVar(&w.nodes, "nodes", 500, "nodes the cluster must reach (plus each pool's 10% upgrade surge)")
+	fs.IntVar(&w.nodes, "nodes", 500, "nodes the cluster must reach, laid out in pools of at most 909; AKS counts each pool's 10% upgrade surge toward its 1,000 nodes per pool and 5,000 per cluster, so 4,545 nodes at most fit")
 	fs.IntVar(&w.pods, "pods", 30, "pods per node")
 	vnet := fs.String("vnet", "10.240.0.0/16", "the VNet's address space")
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
 	fs.BoolVar(&w.dualStack, "dual-stack", false, "the workload needs IPv4/IPv6 dual-stack")
 	policy := fs.String("policy", "", "network policy engine: azure, calico or cilium")
-	clusterPath := fs.String("cluster", "", "take the workload from `az aks show -o json` output: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools and policy")
+	clusterPath := fs.String("cluster", "", "take the workload from this `file`, the output of az aks show -o json: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools, dual-stack and policy, in place of -nodes, -pods, -vnet, -windows, -dual-stack and -policy")
 	var networks input.Files
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
 	migrateTo := fs.String("migrate-to", "", "answer instead whether the cluster (-cluster, or the workload laid out in -mode, default kubenet) can migrate to this `mode` (azure-cni-overlay, or overlay): AKS's verdict, what then fails, each pool's max nodes before and after; exit 1 when refused or failing")
-	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -migrate-to (default: kubenet keeps its own; Azure CNI must give one)")
+	podCIDR := fs.String("pod-cidr", "", "the pod `CIDR` after -migrate-to, clear of the VNet (default: kubenet keeps its own; from Azure CNI it is required)")
 	if err := output.Parse(fs, args); err != nil {
 		return err
 	}
@@ -81,6 +87,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *podCIDR != "" && *migrateTo == "" {
 		return input.Usagef("-pod-cidr goes with -migrate-to")
+	}
+	if *clusterPath != "" {
+		// The -cluster file gives the whole workload: a flag beside it
+		// would be ignored or mixed into it, so it is refused.
+		var why error
+		fs.Visit(func(f *flag.Flag) {
+			if w, ok := clusterGives[f.Name]; ok && why == nil {
+				why = input.Usagef("-%s goes without -cluster: %s", f.Name, w)
+			}
+		})
+		if why != nil {
+			return why
+		}
 	}
 	var err error
 	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !usableVNet(w.vnet) {
@@ -99,7 +118,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *migrateTo != "" {
 		var set []string
 		fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
-		w.vnet = w.vnet.Masked()
 		return runMigrate(migration{to: *migrateTo, podCIDR: *podCIDR, clusterPath: *clusterPath, networks: networks,
 			modeNames: *modeNames, set: set, w: w, format: *format}, stdout)
 	}
@@ -112,6 +130,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		c, src, err := input.Load(*clusterPath, networks)
 		if err != nil {
 			return input.BadUsage(err)
+		}
+		if err := c.Validate(); err != nil {
+			return input.Usagef("%s: %w", *clusterPath, src.Explain(err)) // in the file's words
 		}
 		w = fromCluster(c, w)
 		// The cluster's own figures, which the flags' checks did not see,
@@ -133,7 +154,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		w.vnet = w.vnet.Masked()
 		doc.Cluster, doc.ClusterMode = *clusterPath, c.Mode
 	}
-	doc.Workload = Workload{Nodes: w.nodes, PodsPerNode: w.pods, VNet: w.vnet, Windows: w.windows, DualStack: w.dualStack, Policy: w.policy}
+	doc.Workload = describe(w)
+	doc.Results = []Result{}
 	fits := 0
 	for _, m := range modes.All() {
 		if len(only) > 0 && !only[m] {
@@ -158,6 +180,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// clusterGives says, per workload flag, what a -cluster file gives in its
+// place.
+var clusterGives = map[string]string{
+	"nodes":      "the cluster's pools give the nodes, at their autoscaler max",
+	"pods":       "the cluster's pools give the pods per node, their largest maxPods",
+	"vnet":       "the cluster's VNet (or its first subnet) gives the address space",
+	"windows":    "the cluster's pools say whether it runs Windows",
+	"dual-stack": "the cluster's network profile says whether it is dual-stack",
+	"policy":     "the cluster's network profile gives the network policy",
+}
+
 // parseModes reads -mode's comma-separated list.
 func parseModes(list string) (map[modes.Mode]bool, error) {
 	if list == "" {
@@ -165,9 +198,9 @@ func parseModes(list string) (map[modes.Mode]bool, error) {
 	}
 	only := map[modes.Mode]bool{}
 	for _, name := range strings.Split(list, ",") {
-		m, err := modes.ParseMode(strings.TrimSpace(name))
+		m, err := input.Mode("mode", name)
 		if err != nil {
-			return nil, input.Usagef("-mode %q: unknown networking mode %q", list, name)
+			return nil, err
 		}
 		only[m] = true
 	}
@@ -192,16 +225,36 @@ type Workload struct {
 	Windows     bool         `json:"windows"`
 	DualStack   bool         `json:"dualStack"`
 	Policy      modes.Policy `json:"policy,omitempty"`
+	// Pools is the layout every mode is sized on: pools of at most 909
+	// nodes, each upgrading with a 10% surge.
+	Pools []PoolSize `json:"pools"`
+	// NodesWithSurge is Nodes plus every pool's surge nodes: what
+	// capacity.Recommend checks against AKS's 5,000 nodes per cluster, as
+	// AKS admits an upgrade of every pool.
+	NodesWithSurge int `json:"nodesWithSurge"`
+}
+
+// PoolSize is one pool of the layout.
+type PoolSize struct {
+	Name       string `json:"name"`
+	Nodes      int    `json:"nodes"`
+	SurgeNodes int    `json:"surgeNodes"` // the nodes its upgrade adds
 }
 
 // Result is one mode's answer.
 type Result struct {
 	Mode modes.Mode `json:"mode"`
 	Fits bool       `json:"fits"`
-	// VNetIPs counts the VNet's private addresses the workload's nodes
-	// and pods take; SubnetAddresses what its recommended subnets span, of
-	// the VNet's VNetSize.
-	VNetIPs         int `json:"vnetIPs"`
+	// VNetAddresses counts what the workload at its max, with every
+	// pool's upgrade surge, takes from the VNet's 65,536 private IPs: the
+	// count capacity.Recommend checks that limit with. A static /28
+	// block counts as one (BlockCountsOnce), though it holds 16.
+	VNetAddresses int `json:"vnetAddresses"`
+	// BlockCountsOnce is true when VNetAddresses counts a block of pod
+	// addresses as one, as AKS does for static blocks.
+	BlockCountsOnce bool `json:"blockCountsOnce,omitempty"`
+	// SubnetAddresses is what the recommended subnets span, of the VNet's
+	// VNetSize.
 	SubnetAddresses int `json:"subnetAddresses"`
 	VNetSize        int `json:"vnetSize"`
 	// Recommendation is capacity.Recommend of the workload laid out in the
@@ -211,8 +264,51 @@ type Result struct {
 }
 
 func (r result) result(m modes.Mode) Result {
-	return Result{Mode: m, Fits: len(r.why) == 0, VNetIPs: r.vnetIPs, SubnetAddresses: r.used, VNetSize: r.vnetSize,
-		Recommendation: r.rec, Why: r.why}
+	s := m.Spec()
+	return Result{Mode: m, Fits: len(r.why) == 0, VNetAddresses: r.vnetAddresses, BlockCountsOnce: s.Pods.BlockCountsOnce && s.Pods.Source.IsVNet(),
+		SubnetAddresses: r.used, VNetSize: r.vnetSize, Recommendation: r.rec, Why: r.why}
+}
+
+// describe returns what compare says of the workload w, with the pools it
+// lays w out in and their surge as capacity counts it (Cluster.Surge).
+func describe(w workload) Workload {
+	wl := Workload{Nodes: w.nodes, PodsPerNode: w.pods, VNet: w.vnet, Windows: w.windows, DualStack: w.dualStack, Policy: w.policy,
+		Pools: []PoolSize{}}
+	c := layout(modes.AzureCNIOverlay, w) // the pools are the same in every mode
+	for i := range c.Pools {
+		p := &c.Pools[i]
+		surge := c.Surge(p).Nodes(p.AtMax())
+		wl.Pools = append(wl.Pools, PoolSize{Name: p.Name, Nodes: p.AtMax(), SurgeNodes: surge})
+		wl.NodesWithSurge += p.AtMax() + surge
+	}
+	return wl
+}
+
+// poolsText says the layout in one line: "8 × 625 nodes, each upgrading
+// with 63 surge nodes (10%): 5,504 nodes with surge".
+func poolsText(wl Workload) string {
+	var groups []string
+	lo, hi := 0, 0
+	for i := 0; i < len(wl.Pools); {
+		j := i
+		for j < len(wl.Pools) && wl.Pools[j].Nodes == wl.Pools[i].Nodes {
+			j++
+		}
+		groups = append(groups, fmt.Sprintf("%d × %s", j-i, count.Thousands(wl.Pools[i].Nodes)))
+		for _, p := range wl.Pools[i:j] {
+			if lo == 0 || p.SurgeNodes < lo {
+				lo = p.SurgeNodes
+			}
+			hi = max(hi, p.SurgeNodes)
+		}
+		i = j
+	}
+	surge := count.Thousands(hi)
+	if lo != hi {
+		surge = count.Thousands(lo) + "–" + surge
+	}
+	return fmt.Sprintf("%s nodes, each upgrading with %s surge nodes (10%%): %s nodes with surge",
+		strings.Join(groups, " + "), surge, count.Thousands(wl.NodesWithSurge))
 }
 
 func writeHeader(w io.Writer, doc Document) {
@@ -231,6 +327,27 @@ func writeHeader(w io.Writer, doc Document) {
 		fmt.Fprintf(w, ", network policy %v", wl.Policy)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "pools: %s\n", poolsText(wl))
+}
+
+// vnetAddressesHeader heads the column of Result.VNetAddresses, saying its
+// basis.
+const vnetAddressesHeader = "VNet addresses at max with surge"
+
+// blockFootnote explains the mark on a VNetAddresses that counts blocks
+// once, and vnetAddressesCell writes the cell with it.
+const blockFootnote = "* a static /28 block counts as one address against the VNet's 65,536 private IPs, though it holds 16"
+
+func vnetAddressesCell(r Result) string {
+	if r.BlockCountsOnce {
+		return count.Thousands(r.VNetAddresses) + "*"
+	}
+	return count.Thousands(r.VNetAddresses)
+}
+
+// anyBlockCountsOnce reports whether a result needs blockFootnote.
+func anyBlockCountsOnce(doc Document) bool {
+	return slices.ContainsFunc(doc.Results, func(r Result) bool { return r.BlockCountsOnce })
 }
 
 // sizes returns the recommended node subnet, pod subnet and pod range (the
@@ -258,16 +375,22 @@ func sizes(r Result) (node, pod, podRange string) {
 func writeText(w io.Writer, doc Document) error {
 	writeHeader(w, doc)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "mode\tfits\tVNet IPs\tnode subnet\tpod subnet\tpod CIDR/CNI pool\twhy not")
+	fmt.Fprintln(tw, "mode\tfits\t"+vnetAddressesHeader+"\tnode subnet\tpod subnet\tpod CIDR/CNI pool\twhy not")
 	for _, r := range doc.Results {
 		fits := "yes"
 		if !r.Fits {
 			fits = "no"
 		}
 		node, pod, podRange := sizes(r)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Mode, fits, vnetAddressesCell(r), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if anyBlockCountsOnce(doc) {
+		fmt.Fprintln(w, blockFootnote)
+	}
+	return nil
 }
 
 // writeMarkdown writes the comparison as a Markdown table under a heading.
@@ -276,7 +399,7 @@ func writeMarkdown(w io.Writer, doc Document) error {
 	writeHeader(w, doc)
 	fmt.Fprintln(w)
 	t := output.Table{
-		Header:  []string{"mode", "fits", "VNet IPs", "node subnet", "pod subnet", "pod CIDR/CNI pool", "why not"},
+		Header:  []string{"mode", "fits", vnetAddressesHeader, "node subnet", "pod subnet", "pod CIDR/CNI pool", "why not"},
 		Numeric: []bool{false, false, true},
 	}
 	for _, r := range doc.Results {
@@ -290,9 +413,12 @@ func writeMarkdown(w io.Writer, doc Document) error {
 				*c = "" // written –
 			}
 		}
-		t.Add("`"+r.Mode.String()+"`", fits, count.Thousands(r.VNetIPs), node, pod, podRange, strings.Join(r.Why, "; "))
+		t.Add("`"+r.Mode.String()+"`", fits, vnetAddressesCell(r), node, pod, podRange, strings.Join(r.Why, "; "))
 	}
 	t.Write(w)
+	if anyBlockCountsOnce(doc) {
+		fmt.Fprintf(w, "\\%s\n", blockFootnote)
+	}
 	return nil
 }
 
@@ -300,9 +426,9 @@ func writeMarkdown(w io.Writer, doc Document) error {
 func usableVNet(p netip.Prefix) bool { return p.IsValid() && p.Addr().Is4() && p.Bits() <= 28 }
 
 type result struct {
-	vnetIPs, used, vnetSize int
-	rec                     *capacity.Recommendation
-	why                     []string
+	vnetAddresses, used, vnetSize int
+	rec                           *capacity.Recommendation
+	why                           []string
 }
 
 // vnetFree is the share of the VNet the recommended subnets leave free.
@@ -340,8 +466,14 @@ func compare(m modes.Mode, w workload) result {
 		r.why = append(r.why, err.Error())
 		return r
 	}
+	// The VNet limit's count as Recommend checks it: every pool at its
+	// max plus its surge nodes, summed, as AKS admits an upgrade of every
+	// pool.
 	for _, p := range rep.Pools {
-		r.vnetIPs += p.AtMax * p.PerNode.VNetIPs
+		r.vnetAddresses += (p.AtMax + p.SurgeNodes) * p.PerNode.VNetIPs
+	}
+	if rec.Notes == nil {
+		rec.Notes = []string{} // a list, never null
 	}
 	r.rec = rec
 	r.vnetSize = 1 << (32 - w.vnet.Bits())

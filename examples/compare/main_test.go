@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,8 +73,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
 		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
 		// The cluster's own figures are told where the files hold them.
-		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, tiny + ": addressPrefix: 10.20.0.0/32, the cluster's address space, is smaller than a /28"},
-		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": agentPoolProfiles[0].maxPods: 300, the cluster's largest maxPods: want 1 to 250"},
+		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, tiny + ": addressPrefix: 10.20.0.0/32 is smaller than /29, the smallest subnet Azure accepts"},
+		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": agentPoolProfiles[0].maxPods: 300 is outside 10–250"},
 	} {
 		err := run(tt.args, io.Discard, io.Discard)
 		require.Error(t, err, "%v", tt.args)
@@ -111,7 +112,7 @@ func TestOutputs(t *testing.T) {
 	yml := golden(t, "small.yaml", append(args, "-o", "yaml")...)
 	// The YAML is the JSON document: the library's Recommendation under
 	// its JSON names.
-	assert.Contains(t, yml, "- fits: true\n  mode: azure-cni-overlay\n  recommendation:\n    notes: null\n    spaces:\n    - bits: 26\n")
+	assert.Contains(t, yml, "- fits: true\n  mode: azure-cni-overlay\n  recommendation:\n    notes: []\n    spaces:\n    - bits: 26\n")
 	js := golden(t, "small.json", append(args, "-json")...)
 	var doc Document
 	require.NoError(t, json.Unmarshal([]byte(js), &doc))
@@ -123,7 +124,8 @@ func TestOutputs(t *testing.T) {
 	assert.Equal(t, js, same, "-json is -o json")
 
 	md := golden(t, "small.md", append(args, "-o", "markdown")...)
-	assert.Contains(t, md, "| `azure-cni-overlay` | ✅ yes | 40 | /26 | – | /18 | – |\n")
+	// 40 nodes + 4 surge (10%), one VNet address each.
+	assert.Contains(t, md, "| `azure-cni-overlay` | ✅ yes | 44 | /26 | – | /18 | – |\n")
 	assert.Contains(t, md, "|---|---|---:|---|---|---|---|\n")
 }
 
@@ -215,15 +217,14 @@ func TestMigrateFails(t *testing.T) {
 	// After it a node takes one address: 251 − 3 = 248 nodes.
 	assert.Regexp(t, `(?m)^nodes +8 +8 +8 +7 +node-subnet +248 +247 +node-subnet$`, out)
 
-	// Azure CNI has no pod CIDR to keep; the kubenet fixture runs Calico;
-	// AKS migrates to Azure CNI Overlay only.
+	// The kubenet fixture runs Calico; AKS migrates kubenet and Azure CNI
+	// only.
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{append(cluster, "-migrate-to", "overlay"), "refused by AKS: migrate: Azure CNI has no pod CIDR to keep"},
 		{[]string{"-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json", "-migrate-to", "overlay"}, "refused by AKS: migrate: network policy calico: uninstall it"},
-		{[]string{"-mode", "kubenet", "-nodes", "10", "-migrate-to", "cilium-overlay"}, "refused by AKS: migrate: AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not kubenet to cilium-overlay"},
+		{[]string{"-mode", "azure-cni-pod-subnet", "-nodes", "10", "-migrate-to", "overlay"}, "refused by AKS: migrate: AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not Azure CNI (pod subnet, dynamic) to azure-cni-overlay"},
 		{[]string{"-mode", "kubenet", "-nodes", "10", "-policy", "calico", "-migrate-to", "overlay"}, "network policy calico: uninstall it"},
 		// A refusal still says which pod CIDR was asked for.
 		{[]string{"-cluster", fixturesDir + "legacy-cni.json", "-network", fixturesDir + "legacy-cni-subnet.json", "-migrate-to", "overlay", "-pod-cidr", "10.250.0.0/16"},
@@ -246,7 +247,17 @@ func TestMigrateBadInput(t *testing.T) {
 		{[]string{"-migrate-to", "overlay", "-pod-cidr", "10.244.1.0/16"}, `-pod-cidr "10.244.1.0/16"`},
 		{[]string{"-pod-cidr", "10.244.0.0/16"}, "-pod-cidr goes with -migrate-to"},
 		{[]string{"-migrate-to", "overlay", "-mode", "kubenet,azure-cni"}, "give the one mode the cluster migrates from"},
-		{[]string{"-migrate-to", "overlay", "-mode", "flannel"}, `-mode "flannel": unknown networking mode`},
+		{[]string{"-migrate-to", "overlay", "-mode", "flannel"}, `-mode "flannel": want one of kubenet, azure-cni, `},
+		// AKS migrates to Overlay only: any other mode is bad usage, told
+		// before any table.
+		{[]string{"-migrate-to", "azure-cni"}, `-migrate-to "azure-cni": want azure-cni-overlay (or overlay)`},
+		{[]string{"-mode", "kubenet", "-nodes", "10", "-migrate-to", "cilium-overlay"}, `-migrate-to "cilium-overlay": want azure-cni-overlay (or overlay)`},
+		// Azure CNI has no pod CIDR to keep, as kubenet has: missing input.
+		{[]string{"-migrate-to", "overlay", "-mode", "azure-cni"}, "-pod-cidr is missing: a migration from azure-cni (the workload in azure-cni) has no pod CIDR to keep, as kubenet has: give Overlay's pod CIDR, clear of the VNet"},
+		{[]string{"-cluster", "testdata/cni8.json", "-network", "testdata/cni8-subnet.json", "-migrate-to", "overlay"}, "-pod-cidr is missing: a migration from azure-cni (testdata/cni8.json)"},
+		// Overlay's pod CIDR must be clear of the VNet (10.240.0.0/16).
+		{[]string{"-migrate-to", "overlay", "-mode", "azure-cni", "-pod-cidr", "10.240.128.0/17"},
+			"the workload in azure-cni: invalid cluster (1 problem); -pod-cidr: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.240.128.0/17 overlaps with reserved VNET CIDR 10.240.0.0/16"},
 		{[]string{"-migrate-to", "overlay", "-fail-below", "10%"}, "-fail-below goes with the comparison of modes"},
 		{[]string{"-migrate-to", "overlay", "-windows"}, "-windows goes with the comparison of modes"},
 		{[]string{"-migrate-to", "overlay", "-nodes", "0"}, "-nodes 0: want 1 to 5000"},
@@ -300,4 +311,137 @@ func TestMigrateInvalidClusterInTheFilesWords(t *testing.T) {
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 	var ve *capacity.ValidationError
 	assert.ErrorAs(t, err, &ve)
+}
+
+// A -cluster file is validated before its workload is taken: what forecast
+// and preflight refuse is bad input here too, told in the file's words.
+func TestClusterFileValidated(t *testing.T) {
+	b, err := os.ReadFile(fixturesDir + "kubenet.json")
+	require.NoError(t, err)
+	for _, tt := range []struct{ old, new, want string }{
+		{`"maxPods": 110,`, `"maxPods": -1,`, "agentPoolProfiles[0].maxPods: -1 is outside 10–250"},
+		{`"name": "user"`, `"name": "system"`, `agentPoolProfiles[1].name: "system" names two pools`},
+		{`"count": 12`, `"count": -5`, "agentPoolProfiles[1].count: negative count -5: want 0 or more"},
+		{`"minCount": 3`, `"minCount": 50`, "agentPoolProfiles[1].minCount: 50 is above the autoscaler's max count 40"},
+		{`"podCidrs": ["10.244.0.0/16"]`, `"podCidrs": ["fd12:3456:789a::/64"]`, "networkProfile.podCidrs[0]: fd12:3456:789a::/64 is an IPv6 range in a single-stack cluster"},
+		// 3,000 nodes in one pool was "no mode fits", exit 1.
+		{`"maxCount": 40`, `"maxCount": 3000`, "agentPoolProfiles[1].maxCount: 3000 nodes: AKS allows 1000 per node pool"},
+	} {
+		require.Contains(t, string(b), tt.old)
+		path := filepath.Join(t.TempDir(), "cluster.json")
+		require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), tt.old, tt.new, 1)), 0o644))
+		var out strings.Builder
+		err := run([]string{"-cluster", path, "-network", fixturesDir + "kubenet-vnet.json"}, &out, io.Discard)
+		require.Error(t, err, tt.new)
+		assert.Contains(t, err.Error(), path+": invalid cluster", tt.new)
+		assert.Contains(t, err.Error(), path+": "+tt.want, tt.new)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%s: %v", tt.new, err)
+		assert.Empty(t, out.String(), "no table for an invalid cluster")
+	}
+}
+
+// The -cluster file gives the whole workload: a workload flag beside it is
+// bad usage, not ignored (-nodes, -pods, -vnet were) or mixed in
+// (-windows was).
+func TestClusterReplacesWorkloadFlags(t *testing.T) {
+	cluster := []string{"-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json"}
+	for _, tt := range []struct {
+		flag []string
+		want string
+	}{
+		{[]string{"-nodes", "100"}, "-nodes goes without -cluster: the cluster's pools give the nodes, at their autoscaler max"},
+		{[]string{"-pods", "50"}, "-pods goes without -cluster: the cluster's pools give the pods per node"},
+		{[]string{"-vnet", "10.0.0.0/8"}, "-vnet goes without -cluster: the cluster's VNet"},
+		{[]string{"-windows"}, "-windows goes without -cluster: the cluster's pools say whether it runs Windows"},
+		{[]string{"-dual-stack"}, "-dual-stack goes without -cluster"},
+		{[]string{"-policy", "cilium"}, "-policy goes without -cluster"},
+		{[]string{"-nodes", "100", "-migrate-to", "overlay"}, "-nodes goes without -cluster"},
+	} {
+		var out strings.Builder
+		err := run(append(slices.Clone(cluster), tt.flag...), &out, io.Discard)
+		require.Error(t, err, "%v", tt.flag)
+		assert.True(t, strings.HasPrefix(err.Error(), tt.want), "%v: %v", tt.flag, err)
+		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v", tt.flag)
+		assert.Empty(t, out.String())
+	}
+	// -mode and -fail-below still narrow the comparison of the cluster's
+	// workload: 3 + 40 nodes at 110 pods.
+	out, code := runCode(t, append(cluster, "-mode", "azure-cni-overlay", "-fail-below", "50%")...)
+	assert.Equal(t, input.ExitOK, code, out)
+	assert.Contains(t, out, "workload: 43 nodes × 110 pods in VNet 10.240.0.0/16, network policy calico\n")
+}
+
+// The VNet addresses column counts what the VNet's 65,536-address limit
+// is checked with: every pool at its max plus its upgrade surge.
+func TestVNetAddressesWithSurge(t *testing.T) {
+	js, code := runCode(t, "-nodes", "7", "-vnet", "10.0.0.0/24", "-mode", "azure-cni,azure-cni-static-block", "-o", "json")
+	assert.Equal(t, input.ExitOK, code, js)
+	var doc Document
+	require.NoError(t, json.Unmarshal([]byte(js), &doc))
+	require.Len(t, doc.Results, 2)
+	// 7 nodes + 1 surge (10% rounded up) = 8, × (1 node + 30 pods) = 248:
+	// the node subnet's required addresses, on the same basis.
+	cni := doc.Results[0]
+	assert.Equal(t, 248, cni.VNetAddresses)
+	assert.Equal(t, uint64(248), cni.Recommendation.Spaces[0].Required)
+	assert.False(t, cni.BlockCountsOnce)
+	// Static blocks: 8 × (1 node + 2 /28 blocks for maxPods 30, each
+	// counted once) = 24, though the blocks hold 8 × 32 = 256 addresses.
+	sb := doc.Results[1]
+	assert.Equal(t, 24, sb.VNetAddresses)
+	assert.True(t, sb.BlockCountsOnce)
+	assert.Contains(t, js, `"vnetAddresses": 248`)
+	assert.NotContains(t, js, "vnetIPs")
+
+	out, _ := runCode(t, "-nodes", "7", "-vnet", "10.0.0.0/24", "-mode", "azure-cni,azure-cni-static-block")
+	assert.Contains(t, out, "VNet addresses at max with surge")
+	assert.Regexp(t, `(?m)^azure-cni-static-block +\S+ +24\* `, out)
+	assert.Contains(t, out, "\n* a static /28 block counts as one address against the VNet's 65,536 private IPs, though it holds 16\n")
+	out, _ = runCode(t, "-nodes", "7", "-vnet", "10.0.0.0/24", "-mode", "azure-cni")
+	assert.NotContains(t, out, "*", "no footnote without static blocks")
+}
+
+// The pools the workload is laid out in, and their surge, are shown: AKS
+// counts surge nodes toward the 5,000-node cluster limit (Recommend), so
+// 4,545 nodes (5 pools of 909 + 91 surge = 5,000) is the most that fit.
+func TestPoolsAndClusterLimit(t *testing.T) {
+	out, code := runCode(t, "-nodes", "5000", "-pods", "250", "-mode", "azure-cni-overlay")
+	assert.Equal(t, input.ExitError, code)
+	// 5,000 / 909 per pool → 6 pools: 2 × 834 + 4 × 833, each + 84 surge
+	// (10% of 834 or 833, rounded up): 5,000 + 6 × 84 = 5,504.
+	assert.Contains(t, out, "pools: 2 × 834 + 4 × 833 nodes, each upgrading with 84 surge nodes (10%): 5,504 nodes with surge\n")
+	assert.Contains(t, out, "5,504 nodes with surge exceed the cluster limit of 5,000")
+
+	js, code := runCode(t, "-nodes", "5000", "-pods", "250", "-mode", "azure-cni-overlay", "-o", "json")
+	assert.Equal(t, input.ExitError, code)
+	var doc Document
+	require.NoError(t, json.Unmarshal([]byte(js), &doc))
+	require.Len(t, doc.Workload.Pools, 6)
+	assert.Equal(t, PoolSize{Name: "pool1", Nodes: 834, SurgeNodes: 84}, doc.Workload.Pools[0])
+	assert.Equal(t, PoolSize{Name: "pool6", Nodes: 833, SurgeNodes: 84}, doc.Workload.Pools[5])
+	assert.Equal(t, 5504, doc.Workload.NodesWithSurge)
+
+	out, code = runCode(t, "-nodes", "4545", "-pods", "250", "-mode", "azure-cni-overlay")
+	assert.Equal(t, input.ExitOK, code, out)
+	assert.Contains(t, out, "pools: 5 × 909 nodes, each upgrading with 91 surge nodes (10%): 5,000 nodes with surge\n")
+	// 4,546 → 6 pools (4 × 758 + 2 × 757) of 76 surge each: 5,002.
+	out, code = runCode(t, "-nodes", "4546", "-pods", "250", "-mode", "azure-cni-overlay")
+	assert.Equal(t, input.ExitError, code)
+	assert.Contains(t, out, "5,002 nodes with surge exceed the cluster limit of 5,000")
+}
+
+// Lists in the JSON are [] or left out, never null.
+func TestJSONListsNeverNull(t *testing.T) {
+	for _, args := range [][]string{
+		{"-o", "json"},
+		{"-nodes", "40", "-vnet", "10.0.0.0/20", "-dual-stack", "-o", "json"},
+		{"-cluster", fixturesDir + "legacy-cni.json", "-network", fixturesDir + "legacy-cni-subnet.json", "-o", "json"},
+		{"-mode", "kubenet", "-nodes", "300", "-migrate-to", "overlay", "-o", "json"},
+		{"-mode", "kubenet", "-nodes", "300", "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16", "-o", "json"},
+		{"-cluster", "testdata/cni8.json", "-network", "testdata/cni8-subnet.json", "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16", "-o", "json"},
+	} {
+		js, _ := runCode(t, args...)
+		require.NotEmpty(t, js, "%v", args)
+		assert.NotContains(t, js, "null", "%v", args)
+	}
 }

@@ -62,19 +62,6 @@ var migrateUsage = map[string]string{
 	"dual-stack": "-dual-stack goes with the comparison of modes, not -migrate-to: AKS migrates IPv4 clusters",
 }
 
-// parseTo reads -migrate-to: a mode name, or "overlay" for Azure CNI
-// Overlay.
-func parseTo(s string) (modes.Mode, error) {
-	if strings.EqualFold(s, "overlay") {
-		return modes.AzureCNIOverlay, nil
-	}
-	m, err := modes.ParseMode(s)
-	if err != nil {
-		return 0, input.Usagef("-migrate-to %q: want azure-cni-overlay (or overlay), the mode AKS migrates kubenet and Azure CNI clusters to", s)
-	}
-	return m, nil
-}
-
 // runMigrate answers -migrate-to: whether AKS accepts the migration, what
 // then fails, and each pool's capacity before and after.
 func runMigrate(mg migration, stdout io.Writer) error {
@@ -83,7 +70,7 @@ func runMigrate(mg migration, stdout io.Writer) error {
 			return input.Usagef("%s", why)
 		}
 	}
-	to, err := parseTo(mg.to)
+	to, err := input.MigrationTarget("migrate-to", mg.to)
 	if err != nil {
 		return err
 	}
@@ -100,8 +87,8 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		if strings.Contains(mg.modeNames, ",") {
 			return input.Usagef("-mode %q: with -migrate-to, give the one mode the cluster migrates from", mg.modeNames)
 		}
-		if from, err = modes.ParseMode(strings.TrimSpace(mg.modeNames)); err != nil {
-			return input.Usagef("-mode %q: unknown networking mode", mg.modeNames)
+		if from, err = input.Mode("mode", mg.modeNames); err != nil {
+			return err
 		}
 	}
 	doc := MigrationDocument{Step: step}
@@ -121,19 +108,40 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		}
 		c = layout(from, mg.w)
 		c.Policy = mg.w.policy
-		wl := Workload{Nodes: mg.w.nodes, PodsPerNode: mg.w.pods, VNet: mg.w.vnet, Policy: mg.w.policy}
+		wl := describe(mg.w)
 		doc.Workload = &wl
 	}
 	doc.From = c.Mode
-	what := mg.clusterPath
-	if what == "" {
-		what = "the workload in " + c.Mode.String()
+	if c.Mode == modes.AzureCNI && c.Spec == nil && len(step.PodCIDRs) == 0 {
+		// Missing input, not AKS's answer: Azure CNI has no pod CIDR to
+		// keep, unlike kubenet [UPD].
+		return input.Usagef("-pod-cidr is missing: a migration from azure-cni (%s) has no pod CIDR to keep, as kubenet has: give Overlay's pod CIDR, clear of the VNet", what(mg, c))
+	}
+	if len(step.PodCIDRs) > 0 {
+		// A -pod-cidr the cluster cannot take (one overlapping the VNet or
+		// the service CIDR) is bad input, told by the flag.
+		if after, err := capacity.Migrated(c, step); err == nil {
+			if err := after.Validate(); err != nil {
+				flagSrc := capacity.Sources{}
+				for k, v := range src {
+					flagSrc[k] = v
+				}
+				flagSrc["PodCIDRs[0]"] = capacity.Source{Path: "-pod-cidr", Value: mg.podCIDR}
+				if mg.clusterPath == "" {
+					// The workload's layout: -vnet, and the service CIDR
+					// compare picks clear of it.
+					flagSrc["VNet[0]"] = capacity.Source{Path: "-vnet", Value: c.VNet[0].String()}
+					flagSrc["ServiceCIDRs[0]"] = capacity.Source{Path: "the service CIDR compare lays out", Value: c.ServiceCIDRs[0].String()}
+				}
+				return input.Usagef("%s: %w", what(mg, c), flagSrc.Explain(err))
+			}
+		}
 	}
 	if doc.Verdict, err = capacity.Check(c, step); err != nil {
 		var ve *capacity.ValidationError
 		var se *capacity.StepError
 		if errors.As(err, &ve) || errors.As(err, &se) {
-			return input.Usagef("%s: %w", what, src.Explain(err))
+			return input.Usagef("%s: %w", what(mg, c), src.Explain(err))
 		}
 		return err
 	}
@@ -162,6 +170,15 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		return fmt.Errorf("the migration to %v is accepted by AKS, then fails", to)
 	}
 	return nil
+}
+
+// what names the cluster migrated: the -cluster file, or the workload laid
+// out in c's mode.
+func what(mg migration, c capacity.Cluster) string {
+	if mg.clusterPath != "" {
+		return mg.clusterPath
+	}
+	return "the workload in " + c.Mode.String()
 }
 
 // migrationHeader writes what migrates and the verdict, and the pools that
