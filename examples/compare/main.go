@@ -303,11 +303,11 @@ func poolsText(wl Workload) string {
 		}
 		i = j
 	}
-	surge := count.Thousands(hi)
+	surge := count.Of(hi, "surge node", "surge nodes")
 	if lo != hi {
 		surge = count.Thousands(lo) + "–" + surge
 	}
-	return fmt.Sprintf("%s nodes, each upgrading with %s surge nodes (10%%): %s nodes with surge",
+	return fmt.Sprintf("%s nodes, each upgrading with %s (10%%): %s nodes with surge",
 		strings.Join(groups, " + "), surge, count.Thousands(wl.NodesWithSurge))
 }
 

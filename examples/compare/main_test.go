@@ -424,6 +424,10 @@ func TestPoolsAndClusterLimit(t *testing.T) {
 	out, code = runCode(t, "-nodes", "4545", "-pods", "250", "-mode", "azure-cni-overlay")
 	assert.Equal(t, input.ExitOK, code, out)
 	assert.Contains(t, out, "pools: 5 × 909 nodes, each upgrading with 91 surge nodes (10%): 5,000 nodes with surge\n")
+	// 7 nodes: one pool, ceil(0.7) = 1 surge node.
+	out, code = runCode(t, "-nodes", "7", "-mode", "azure-cni-overlay")
+	assert.Equal(t, input.ExitOK, code, out)
+	assert.Contains(t, out, "pools: 1 × 7 nodes, each upgrading with 1 surge node (10%): 8 nodes with surge\n")
 	// 4,546 → 6 pools (4 × 758 + 2 × 757) of 76 surge each: 5,002.
 	out, code = runCode(t, "-nodes", "4546", "-pods", "250", "-mode", "azure-cni-overlay")
 	assert.Equal(t, input.ExitError, code)
