@@ -363,7 +363,7 @@ func TestCustomSpecsRejected(t *testing.T) {
 			var ve *capacity.ValidationError
 			err := tt.c.Validate()
 			require.ErrorAs(t, err, &ve)
-			assert.True(t, ve.Has(tt.field), "%v", ve)
+			assert.True(t, ve.HasField(tt.field), "%v", ve)
 			var fe *modes.FieldError
 			require.ErrorAs(t, err, &fe, "the Spec's problem is reachable as a value")
 			_, err = capacity.Simulate(context.Background(), tt.c, capacity.ScaleOut("p", 50))
@@ -380,7 +380,7 @@ func TestStaticBlockPodSubnetHoldsNoBlock(t *testing.T) {
 	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/22", "10.241.0.0/29", capacity.Pool{Count: 3})
 	var ve *capacity.ValidationError
 	require.ErrorAs(t, c.Validate(), &ve)
-	assert.True(t, ve.Has("Pools[0].PodSubnet"), "%v", ve)
+	assert.True(t, ve.HasField("Pools[0].PodSubnet"), "%v", ve)
 }
 
 // A custom static-block Spec takes the blocks its own arithmetic says:
