@@ -295,13 +295,7 @@ func (e *engine) fail(p *simPool, l Limit, k, requested int) *Exhaustion {
 // asks for when it is created: its node IP and, where pods are
 // pre-allocated from the node subnet, an IP configuration per pod [LEG].
 // Batched and block pod addresses come later, from CNS, node by node.
-func (e *engine) nicAddrs(p *simPool) int {
-	n := 1
-	if a := e.m.spec.Pods; a.Unit == modes.PerPod && a.Source == modes.NodeSubnet {
-		n += p.pm.maxPods
-	}
-	return n
-}
+func (e *engine) nicAddrs(p *simPool) int { return 1 + e.unit.nicPods(p) }
 
 // request adds count nodes to pool p as one VMSS scale-out, as the
 // cluster autoscaler and surge upgrades ask for them: the node subnet must

@@ -20,6 +20,10 @@ type podUnit interface {
 	// podSpace is what the unit takes from a pool's pod space, which
 	// engine.check makes sure the pool has.
 	podSpace() podSpace
+	// nicPods is how many pod addresses a node of pool p asks for with its
+	// node IP, when its VMSS instance is created; the other units take
+	// theirs later, from CNS, node by node.
+	nicPods(p *simPool) int
 }
 
 // podSpace is what a unit takes from a pool's pod space: nothing (its
@@ -57,6 +61,7 @@ type noPods struct{ keepOnChurn }
 func (noPods) take(*engine, *simPool, *simNode) *Exhaustion { return nil }
 func (noPods) release(*engine, *simPool, *simNode)          {}
 func (noPods) podSpace() podSpace                           { return noPodSpace }
+func (noPods) nicPods(*simPool) int                         { return 0 }
 
 // keepOnChurn is churn for the units whose addresses stay with the node
 // whatever pods it runs: only the pod count changes.
@@ -75,6 +80,7 @@ func (perPod) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 }
 func (perPod) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
 func (perPod) podSpace() podSpace                        { return noPodSpace } // the node subnet's
+func (perPod) nicPods(p *simPool) int                    { return p.pm.maxPods }
 
 // batch holds the CNS target for the node's pods, in batches [DYN, ACN].
 type batch struct{}
@@ -85,6 +91,7 @@ func (batch) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 }
 func (batch) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
 func (batch) podSpace() podSpace                        { return podAddrs }
+func (batch) nicPods(*simPool) int                      { return 0 }
 
 // churn takes addresses for the old and new pods together, since releasing
 // takes seconds [IPP], then gives back whole batches [ACN].
@@ -102,6 +109,7 @@ type heldBlocks struct{ keepOnChurn }
 
 func (heldBlocks) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
 func (heldBlocks) podSpace() podSpace                        { return podBlocks }
+func (heldBlocks) nicPods(*simPool) int                      { return 0 }
 
 // staticBlock holds enough /28s for maxPods for the node's lifetime [SBA].
 type staticBlock struct{ heldBlocks }
@@ -127,6 +135,7 @@ func (onDemand) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 }
 func (onDemand) release(e *engine, p *simPool, n *simNode) { e.unplaceCalico(p, n) }
 func (onDemand) podSpace() podSpace                        { return podBlocks }
+func (onDemand) nicPods(*simPool) int                      { return 0 }
 
 // churn re-places the pods, keeping the blocks the node claimed.
 func (onDemand) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
