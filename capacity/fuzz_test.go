@@ -64,7 +64,11 @@ func (g *gen) spec() *modes.Spec {
 		s.NodeIPs = mostly(g, 1, modes.NodeSubnet, modes.NoSource, modes.PodSubnet, modes.PodCIDR, modes.CNIPool, 5)
 	}
 	if flags&2 != 0 {
-		s.Pods.Source, s.Pods.Unit = modes.Source(g.u8()%6), modes.Unit(g.u8()%7) // 5 and 6: unknown
+		if g.u8()%4 == 0 { // pods without addresses: the zero Unit, which has no other field
+			s.Pods, s.DualStack = modes.PodAllocation{}, false
+		} else {
+			s.Pods.Source, s.Pods.Unit = modes.Source(g.u8()%6), modes.Unit(g.u8()%7) // 5 and 6: unknown
+		}
 	}
 	if flags&4 != 0 {
 		s.Pods.BlockBits = mostly(g, 9, 0, 24, 26, 28, 8, 16, 20, 27, 30, 32, 7, 33, -1)
@@ -400,4 +404,19 @@ func TestCustomStaticBlocks(t *testing.T) {
 	ex := exhausted(t, c, "p", 10)
 	assert.Equal(t, 3, ex.Nodes)
 	assert.Equal(t, capacity.LimitPodSubnet, ex.Limit)
+}
+
+// The generator reaches valid custom Specs whose pods take no addresses
+// (the zero Unit), on which Simulate once failed with a nil unit.
+func TestGeneratedPodsWithoutAddresses(t *testing.T) {
+	zero, _, _ := generated(rand.New(rand.NewPCG(7, 8)), 50000, func(c capacity.Cluster) bool {
+		if c.Spec.Pods.Unit != 0 {
+			return false
+		}
+		_, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut(c.Pools[0].Name, 50))
+		require.NoError(t, err)
+		return true
+	})
+	t.Logf("%d valid clusters of the zero Unit", zero)
+	assert.Greater(t, zero, 10)
 }
