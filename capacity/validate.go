@@ -28,11 +28,15 @@ const MaxProblems = 100
 
 // Problem is one malformed field of a Cluster.
 type Problem struct {
-	Field   string `json:"field"` // the field's path, as "Pools[1].MaxPods" or "Subnets[2].Prefixes[0]"
-	Code    string `json:"code"`  // AKS's error code where AKS has one documented, else ""
+	// Field is the Go path of the field in the value checked (a Cluster,
+	// an Estate, Forecast's options), as "Pools[1].MaxPods",
+	// "Subnets[2].Prefixes[0]" or "History[3].Time".
+	Field   string `json:"field"`
+	Code    string `json:"code"` // AKS's error code where AKS has one documented, else ""
 	Message string `json:"message"`
 	// Err is the structured cause, where there is one (a
-	// *modes.IncompatibleError), for errors.As through ValidationError.
+	// *modes.IncompatibleError, a Spec's *modes.FieldError), for errors.As
+	// through ValidationError.
 	Err error `json:"-"`
 }
 
