@@ -146,7 +146,7 @@ func TestCustomRoutesShareTheTable(t *testing.T) {
 	c.Mode = modes.AzureCNIOverlay
 	var ve *capacity.ValidationError
 	require.ErrorAs(t, c.Validate(), &ve)
-	assert.True(t, ve.Has("CustomRoutes"))
+	assert.True(t, ve.HasField("CustomRoutes"))
 }
 
 func TestEveryMode(t *testing.T) {

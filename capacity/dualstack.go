@@ -4,7 +4,6 @@ import (
 	"math/bits"
 	"net/netip"
 	"slices"
-	"strconv"
 
 	"github.com/ipcap/ipcap/modes"
 )
@@ -93,7 +92,7 @@ func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]
 				fam, name = 1, "IPv6"
 			}
 			if j := first[fam] - 1; j >= 0 {
-				v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is a second %s range after %s[%d] %v: AKS takes one of each family", p, name, l.name, j, l.ps[j])
+				v.add(pathOf(l.name).at(i), "%v is a second %s range after %s[%d] %v: AKS takes one of each family", p, name, l.name, j, l.ps[j])
 				continue
 			}
 			first[fam] = i + 1
@@ -103,21 +102,21 @@ func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]
 		for _, l := range lists {
 			for i, p := range l.ps {
 				if p.IsValid() && isIPv6(p) {
-					v.add(l.name+"["+strconv.Itoa(i)+"]", "%v is an IPv6 range in a single-stack cluster: make the cluster dual-stack (IPv4 and IPv6) or leave it out", p)
+					v.add(pathOf(l.name).at(i), "%v is an IPv6 range in a single-stack cluster: make the cluster dual-stack (IPv4 and IPv6) or leave it out", p)
 				}
 			}
 		}
 		return
 	}
 	if !s.DualStack {
-		v.add("DualStack", "%s does not run dual-stack; AKS runs it on Azure CNI Overlay and on Azure CNI Powered by Cilium (Overlay)", s.Name)
+		v.add(pathOf("DualStack"), "%s does not run dual-stack; AKS runs it on Azure CNI Overlay and on Azure CNI Powered by Cilium (Overlay)", s.Name)
 		return
 	}
 	if minor, ok := kubernetesMinor(c.KubernetesVersion); ok && minor < 29 && s.Dataplane == modes.DataplaneCilium {
-		v.add("KubernetesVersion", "%s: dual-stack with the Cilium dataplane needs Kubernetes 1.29 or later", c.KubernetesVersion)
+		v.add(pathOf("KubernetesVersion"), "%s: dual-stack with the Cilium dataplane needs Kubernetes 1.29 or later", c.KubernetesVersion)
 	}
 	if c.Policy == modes.PolicyAzure || c.Policy == modes.PolicyCalico {
-		v.add("Policy", "%v: a dual-stack cluster supports no Azure or Calico network policy", c.Policy)
+		v.add(pathOf("Policy"), "%v: a dual-stack cluster supports no Azure or Calico network policy", c.Policy)
 	}
 	reported := make(map[int]bool)
 	for i := range c.Pools {
@@ -127,7 +126,7 @@ func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]
 		}
 		reported[k] = true
 		if sn := &c.Subnets[k]; !slices.ContainsFunc(sn.Prefixes, isIPv6) {
-			v.addCode("Subnets["+strconv.Itoa(k)+"].Prefixes", CodeSingleStackSubnet,
+			v.addCode(pathOf("Subnets").at(k).dot("Prefixes"), CodeSingleStackSubnet,
 				"subnet %q (%s) has no IPv6 prefix: the nodes of a dual-stack cluster take an IPv4 and an IPv6 address from it; add a /64", sn.Name, joinPrefixes(sn.Prefixes))
 		}
 	}
@@ -136,12 +135,12 @@ func (v *validator) checkDualStack(c *Cluster, s modes.Spec, subnets map[string]
 // checkBlocksIPv6 checks an IPv6 pod CIDR p against the per-node block of
 // prefix length block: it must hold one, and ipcap counts at most
 // modes.MaxBlocksIPv6.
-func (v *validator) checkBlocksIPv6(field string, p netip.Prefix, block int) {
+func (v *validator) checkBlocksIPv6(f path, p netip.Prefix, block int) {
 	most := bits.Len64(modes.MaxBlocksIPv6) - 1 // log2 of the most blocks ipcap counts
 	switch {
 	case p.Bits() > block:
-		v.add(field, "%v holds no /%d block: a dual-stack node takes one", p, block)
+		v.add(f, "%v holds no /%d block: a dual-stack node takes one", p, block)
 	case block-p.Bits() > most:
-		v.add(field, "%v holds 2^%d per-node /%d blocks, more than the 2^%d ipcap counts: want a /%d or longer", p, block-p.Bits(), block, most, block-most)
+		v.add(f, "%v holds 2^%d per-node /%d blocks, more than the 2^%d ipcap counts: want a /%d or longer", p, block-p.Bits(), block, most, block-most)
 	}
 }

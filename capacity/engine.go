@@ -187,10 +187,10 @@ func (e *engine) check(p *simPool) error {
 		return e.spaces[k].addrs != nil
 	}
 	ok := has(p.node, false)
-	switch e.m.spec.Pods.Unit {
-	case modes.Batch:
+	switch e.unit.podSpace() {
+	case podAddrs:
 		ok = ok && has(p.pod, false)
-	case modes.StaticBlock, modes.NodeBlock, modes.OnDemandBlock:
+	case podBlocks:
 		ok = ok && has(p.pod, true)
 	}
 	if !ok {
@@ -273,7 +273,7 @@ func (e *engine) drawPods(p *simPool) int {
 	return int(v)
 }
 
-// fail describes an exhaustion in pool pi at limit l (space k, or −1)
+// fail describes an exhaustion in pool p at limit l (space k, or −1)
 // when a request for requested addresses of space k failed.
 func (e *engine) fail(p *simPool, l Limit, k, requested int) *Exhaustion {
 	ex := &Exhaustion{Pool: p.pm.pool.Name, Nodes: len(p.live), Limit: l, Space: l.String()}
@@ -295,15 +295,9 @@ func (e *engine) fail(p *simPool, l Limit, k, requested int) *Exhaustion {
 // asks for when it is created: its node IP and, where pods are
 // pre-allocated from the node subnet, an IP configuration per pod [LEG].
 // Batched and block pod addresses come later, from CNS, node by node.
-func (e *engine) nicAddrs(p *simPool) int {
-	n := 1
-	if a := e.m.spec.Pods; a.Unit == modes.PerPod && a.Source == modes.NodeSubnet {
-		n += p.pm.maxPods
-	}
-	return n
-}
+func (e *engine) nicAddrs(p *simPool) int { return 1 + e.unit.nicPods(p) }
 
-// request adds count nodes to pool pi as one VMSS scale-out, as the
+// request adds count nodes to pool p as one VMSS scale-out, as the
 // cluster autoscaler and surge upgrades ask for them: the node subnet must
 // hold every new instance's addresses at once, or the whole request fails
 // with SubnetIsFull for all of them and no node is added [SIF, ADM]. Pod
@@ -321,7 +315,7 @@ func (e *engine) request(p *simPool, count int) *Exhaustion {
 	return nil
 }
 
-// addNode creates a node in pool pi running pods pods, or reports what ran
+// addNode creates a node in pool p running pods pods, or reports what ran
 // out; on failure nothing is held. Address spaces are tried first, in the
 // order of Limit, then the count limits, so that a tie reports what
 // Analyze reports.
@@ -432,7 +426,7 @@ func (e *engine) release(p *simPool, n *simNode) {
 	n.addrs, n.blocks = n.addrs[:0], n.blocks[:0]
 }
 
-// removeNode removes the live node at index i of pool pi.
+// removeNode removes the live node at index i of pool p.
 func (e *engine) removeNode(p *simPool, i int) {
 	n := &p.live[i]
 	e.nodes--
@@ -460,7 +454,7 @@ func (e *engine) reserve(p *simPool, n int) {
 	}
 }
 
-// scale brings pool pi to target nodes, one node at a time. Scale-in
+// scale brings pool p to target nodes, one node at a time. Scale-in
 // removes nodes drawn at random, as the autoscaler picks them.
 func (e *engine) scale(p *simPool, target int) *Exhaustion {
 	e.reserve(p, target)

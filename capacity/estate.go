@@ -152,7 +152,7 @@ func (e *Estate) validate() error {
 		}
 		key := strings.ToLower(c.Name)
 		if j, ok := clusters[key]; ok {
-			v.add("Clusters["+strconv.Itoa(i)+"].Name", "%q names two clusters of the estate (Clusters[%d] %q too): want each cluster once, by a name of its own", c.Name, j, e.Clusters[j].Name)
+			v.add(pathOf("Clusters").at(i).dot("Name"), "%q names two clusters of the estate (Clusters[%d] %q too): want each cluster once, by a name of its own", c.Name, j, e.Clusters[j].Name)
 			continue
 		}
 		clusters[key] = i
@@ -171,7 +171,7 @@ func (e *Estate) validate() error {
 	for i, sn := range e.Subnets {
 		f := "Subnets[" + strconv.Itoa(i) + "]"
 		if names[sn.Name] {
-			v.add(f+".Name", "%q names two subnets of the estate", sn.Name)
+			v.add(pathOf("Subnets").at(i).dot("Name"), "%q names two subnets of the estate", sn.Name)
 		}
 		names[sn.Name] = true
 		add(f, sn)
@@ -183,7 +183,7 @@ func (e *Estate) validate() error {
 	}
 	for i, j := range firstOverlaps(spans) {
 		if j >= 0 {
-			v.add(where[i], "%v overlaps %v (%s): the addresses would count twice", spans[i].p, spans[j].p, where[j])
+			v.add(pathOf(where[i]), "%v overlaps %v (%s): the addresses would count twice", spans[i].p, spans[j].p, where[j])
 		}
 	}
 	e.validateVNet(&v)
@@ -221,7 +221,7 @@ func (e *Estate) validateVNet(v *validator) {
 			continue
 		}
 		if !sameSpace(c.VNet, vnet) {
-			v.add("Clusters["+strconv.Itoa(i)+"].VNet", "%v is not %s %v: an estate is one VNet; leave the cluster's VNet empty or give the same", c.VNet, whose, vnet)
+			v.add(pathOf("Clusters").at(i).dot("VNet"), "%v is not %s %v: an estate is one VNet; leave the cluster's VNet empty or give the same", c.VNet, whose, vnet)
 		}
 	}
 	if len(vnet) == 0 {
@@ -231,7 +231,7 @@ func (e *Estate) validateVNet(v *validator) {
 	outside := func(field string, sn Subnet) {
 		for j, p := range sn.Prefixes {
 			if p.IsValid() && !space.ContainsPrefix(p) {
-				v.add(fmt.Sprintf("%s.Prefixes[%d]", field, j), "%v is outside %s %v", p, of, vnet)
+				v.add(pathOf(field).dot("Prefixes").at(j), "%v is outside %s %v", p, of, vnet)
 			}
 		}
 	}

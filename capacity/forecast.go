@@ -199,7 +199,7 @@ func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) 
 	}
 	pi, ok := m.byName[pool]
 	if !ok {
-		return nil, m.unknownPool(-1, "pool", pool)
+		return nil, m.unknownPool(-1, pathOf("pool"), pool)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -585,34 +585,34 @@ func plural(n int) string {
 func (opt *ForecastOptions) check() error {
 	var v validator
 	if opt.Trials < 0 || opt.Trials > MaxTrials {
-		v.add("Trials", "%d: want 1..%d, or 0 for 1,000", opt.Trials, MaxTrials)
+		v.add(pathOf("Trials"), "%d: want 1..%d, or 0 for 1,000", opt.Trials, MaxTrials)
 	}
 	if opt.Workers < 0 || opt.Workers > MaxWorkers {
-		v.add("Workers", "%d: want 1..%d, or 0 for one per CPU", opt.Workers, MaxWorkers)
+		v.add(pathOf("Workers"), "%d: want 1..%d, or 0 for one per CPU", opt.Workers, MaxWorkers)
 	}
 	if opt.Horizon < 0 || opt.Horizon > MaxHorizon {
-		v.add("Horizon", "%d days: want 1..%d, or 0 for %d", opt.Horizon, MaxHorizon, defaultHorizon)
+		v.add(pathOf("Horizon"), "%d days: want 1..%d, or 0 for %d", opt.Horizon, MaxHorizon, defaultHorizon)
 	}
 	if y := opt.Now.Year(); !opt.Now.IsZero() && (y < 1 || y > 9999) {
-		v.add("Now", "%v: want a time in the years 1–9999", opt.Now)
+		v.add(pathOf("Now"), "%v: want a time in the years 1–9999", opt.Now)
 	}
 	h := opt.History
 	if len(h) > MaxObservations {
-		v.add("History", "%d observations: want at most %d", len(h), MaxObservations)
+		v.add(pathOf("History"), "%d observations: want at most %d", len(h), MaxObservations)
 		return v.err()
 	}
 	for i, o := range h {
-		f := path{"History", i, ""}
+		f := pathOf("History").at(i)
 		if o.Nodes < 0 {
-			v.addAt(f.with(".Nodes"), "negative count %d", o.Nodes)
+			v.add(f.dot("Nodes"), "negative count %d", o.Nodes)
 		}
 		switch y := o.Time.Year(); {
 		case o.Time.IsZero():
-			v.addAt(f.with(".Time"), "not set")
+			v.add(f.dot("Time"), "not set")
 		case y < 1 || y > 9999:
-			v.addAt(f.with(".Time"), "%v: want a time in the years 1–9999", o.Time)
+			v.add(f.dot("Time"), "%v: want a time in the years 1–9999", o.Time)
 		case i > 0 && !o.Time.After(h[i-1].Time):
-			v.addAt(f.with(".Time"), "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
+			v.add(f.dot("Time"), "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
 		}
 	}
 	return v.err()

@@ -305,7 +305,7 @@ func TestForecastWarnings(t *testing.T) {
 	var ve *capacity.ValidationError
 	_, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{History: h, Horizon: capacity.MaxHorizon + 1})
 	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.Has("Horizon"))
+	assert.True(t, ve.HasField("Horizon"))
 }
 
 // Without surge (a Spot pool) an upgrade adds no node: it stops fitting
@@ -358,7 +358,7 @@ func TestForecastOptionBounds(t *testing.T) {
 		var ve *capacity.ValidationError
 		_, err := capacity.Forecast(context.Background(), c, "nodes", tt.opt)
 		require.ErrorAs(t, err, &ve, "%+v", tt.opt)
-		assert.True(t, ve.Has(tt.field), "%v", ve)
+		assert.True(t, ve.HasField(tt.field), "%v", ve)
 		assert.Len(t, ve.Problems, 1)
 	}
 	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 3, Workers: capacity.MaxWorkers})
@@ -384,7 +384,7 @@ func TestForecastHistoryChecked(t *testing.T) {
 			var ve *capacity.ValidationError
 			_, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: tt.h})
 			require.ErrorAs(t, err, &ve)
-			assert.True(t, ve.Has(tt.field), "%v", ve)
+			assert.True(t, ve.HasField(tt.field), "%v", ve)
 		})
 	}
 

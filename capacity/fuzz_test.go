@@ -64,7 +64,11 @@ func (g *gen) spec() *modes.Spec {
 		s.NodeIPs = mostly(g, 1, modes.NodeSubnet, modes.NoSource, modes.PodSubnet, modes.PodCIDR, modes.CNIPool, 5)
 	}
 	if flags&2 != 0 {
-		s.Pods.Source, s.Pods.Unit = modes.Source(g.u8()%6), modes.Unit(g.u8()%7) // 5 and 6: unknown
+		if g.u8()%4 == 0 { // pods without addresses: the zero Unit, which has no other field
+			s.Pods, s.DualStack = modes.PodAllocation{}, false
+		} else {
+			s.Pods.Source, s.Pods.Unit = modes.Source(g.u8()%6), modes.Unit(g.u8()%7) // 5 and 6: unknown
+		}
 	}
 	if flags&4 != 0 {
 		s.Pods.BlockBits = mostly(g, 9, 0, 24, 26, 28, 8, 16, 20, 27, 30, 32, 7, 33, -1)
@@ -363,7 +367,7 @@ func TestCustomSpecsRejected(t *testing.T) {
 			var ve *capacity.ValidationError
 			err := tt.c.Validate()
 			require.ErrorAs(t, err, &ve)
-			assert.True(t, ve.Has(tt.field), "%v", ve)
+			assert.True(t, ve.HasField(tt.field), "%v", ve)
 			var fe *modes.FieldError
 			require.ErrorAs(t, err, &fe, "the Spec's problem is reachable as a value")
 			_, err = capacity.Simulate(context.Background(), tt.c, capacity.ScaleOut("p", 50))
@@ -380,7 +384,7 @@ func TestStaticBlockPodSubnetHoldsNoBlock(t *testing.T) {
 	c := podSubnet(modes.AzureCNIStaticBlock, "10.240.0.0/22", "10.241.0.0/29", capacity.Pool{Count: 3})
 	var ve *capacity.ValidationError
 	require.ErrorAs(t, c.Validate(), &ve)
-	assert.True(t, ve.Has("Pools[0].PodSubnet"), "%v", ve)
+	assert.True(t, ve.HasField("Pools[0].PodSubnet"), "%v", ve)
 }
 
 // A custom static-block Spec takes the blocks its own arithmetic says:
@@ -400,4 +404,19 @@ func TestCustomStaticBlocks(t *testing.T) {
 	ex := exhausted(t, c, "p", 10)
 	assert.Equal(t, 3, ex.Nodes)
 	assert.Equal(t, capacity.LimitPodSubnet, ex.Limit)
+}
+
+// The generator reaches valid custom Specs whose pods take no addresses
+// (the zero Unit), on which Simulate once failed with a nil unit.
+func TestGeneratedPodsWithoutAddresses(t *testing.T) {
+	zero, _, _ := generated(rand.New(rand.NewPCG(7, 8)), 50000, func(c capacity.Cluster) bool {
+		if c.Spec.Pods.Unit != 0 {
+			return false
+		}
+		_, err := capacity.Simulate(context.Background(), c, capacity.ScaleOut(c.Pools[0].Name, 50))
+		require.NoError(t, err)
+		return true
+	})
+	t.Logf("%d valid clusters of the zero Unit", zero)
+	assert.Greater(t, zero, 10)
 }

@@ -47,22 +47,20 @@ func ParseMigrationSurge(s string) (MigrationSurge, error) { return migrationSur
 
 // checkCIDRStep checks the fields of an OpMigrate or OpExpandPodCIDR step.
 func (m *model) checkCIDRStep(i int, st Step) *StepError {
-	bad := func(field, value, reason string) *StepError {
-		return &StepError{Index: i, Field: stepPath(i, field), Value: value, Reason: reason}
-	}
+	step := stepOf(i)
 	if st.Pool != "" {
-		return bad("Pool", strconv.Quote(st.Pool), "want none: "+st.Op.String()+" applies to the whole cluster")
+		return stepError(i, step.dot("Pool"), strconv.Quote(st.Pool), "want none: "+st.Op.String()+" applies to the whole cluster")
 	}
 	for k, p := range st.PodCIDRs {
 		if !p.IsValid() || !p.Addr().Is4() || p.Masked() != p {
-			return bad("PodCIDRs["+strconv.Itoa(k)+"]", p.String(), "want an IPv4 network prefix such as 10.244.0.0/16")
+			return stepError(i, step.dot("PodCIDRs").at(k), p.String(), "want an IPv4 network prefix such as 10.244.0.0/16")
 		}
 	}
 	switch {
 	case st.Op == OpMigrate && !st.To.IsValid():
-		return bad("To", st.To.String(), "want the mode to migrate to, such as azure-cni-overlay")
+		return stepError(i, step.dot("To"), st.To.String(), "want the mode to migrate to, such as azure-cni-overlay")
 	case st.Op == OpExpandPodCIDR && len(st.PodCIDRs) != 1:
-		return bad("PodCIDRs", strconv.Itoa(len(st.PodCIDRs))+" prefixes", "want the one wider pod CIDR")
+		return stepError(i, step.dot("PodCIDRs"), strconv.Itoa(len(st.PodCIDRs))+" prefixes", "want the one wider pod CIDR")
 	}
 	return nil
 }
@@ -76,24 +74,29 @@ var migrations = map[modes.Mode]modes.Mode{modes.Kubenet: modes.AzureCNIOverlay,
 func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 	c := *m.c
 	from := m.spec.Mode
-	refuse := func(code, reason string) (Cluster, *AdmissionError) {
+	// refuse is AKS's refusal for reason, and refuseCode one AKS gives an
+	// error code.
+	refuse := func(reason string) (Cluster, *AdmissionError) {
+		return Cluster{}, &AdmissionError{Op: s.Op, Reason: reason}
+	}
+	refuseCode := func(code, reason string) (Cluster, *AdmissionError) {
 		return Cluster{}, &AdmissionError{Op: s.Op, Code: code, Reason: reason}
 	}
 	if s.Op == OpExpandPodCIDR {
 		// Overlay, Linux only, one IPv4 range wider than the one in force
 		// [OVX].
 		if m.spec.Pods.Source != modes.PodCIDR || from == modes.Kubenet || m.c.Spec != nil {
-			return refuse("", "only Azure CNI Overlay can widen its pod CIDR")
+			return refuse("only Azure CNI Overlay can widen its pod CIDR")
 		}
 		for _, p := range c.Pools {
 			if p.OS == modes.Windows {
-				return refuse("", "pool "+p.Name+" runs Windows: a pod CIDR widens on Linux-only clusters")
+				return refuse("pool " + p.Name + " runs Windows: a pod CIDR widens on Linux-only clusters")
 			}
 		}
 		all, wide := c.podCIDRs(m.spec), s.PodCIDRs[0]
 		old := ipv4(all)
 		if len(old) != 1 || !(wide.Bits() < old[0].Bits() && wide.Contains(old[0].Addr())) {
-			return refuse("", "the new pod CIDR "+wide.String()+" must contain the one in force, "+joinPrefixes(old)+", and be wider")
+			return refuse("the new pod CIDR " + wide.String() + " must contain the one in force, " + joinPrefixes(old) + ", and be wider")
 		}
 		c.PodCIDRs = []netip.Prefix{wide}
 		if v6 := firstIPv6(all); v6.IsValid() {
@@ -102,24 +105,24 @@ func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 		return c, nil
 	}
 	if to, ok := migrations[from]; !ok || to != s.To || m.c.Spec != nil {
-		return refuse(CodeUnsupportedPluginMode, "AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not "+
+		return refuseCode(CodeUnsupportedPluginMode, "AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not "+
 			m.spec.Name+" to "+s.To.String())
 	}
 	if minor, ok := kubernetesMinor(c.KubernetesVersion); ok && minor < 27 {
-		return refuse("", "Kubernetes "+c.KubernetesVersion+": migrating to Overlay needs 1.27 or later")
+		return refuse("Kubernetes " + c.KubernetesVersion + ": migrating to Overlay needs 1.27 or later")
 	}
 	switch {
 	case c.Policy != modes.PolicyNone && from == modes.AzureCNI:
-		return refuse(CodeValidationError, "Cannot update cluster to Azure CNI Overlay while using network policies with Azure CNI v1.")
+		return refuseCode(CodeValidationError, "Cannot update cluster to Azure CNI Overlay while using network policies with Azure CNI v1.")
 	case c.Policy != modes.PolicyNone:
-		return refuse("", "network policy "+c.Policy.String()+": uninstall it before migrating a kubenet cluster to Overlay")
+		return refuse("network policy " + c.Policy.String() + ": uninstall it before migrating a kubenet cluster to Overlay")
 	}
 	c.Mode, c.Spec = s.To, nil
 	switch {
 	case len(s.PodCIDRs) > 0:
 		c.PodCIDRs = s.PodCIDRs
 	case from == modes.AzureCNI:
-		return refuse("", "Azure CNI has no pod CIDR to keep: give the Overlay pod CIDR (az aks update --pod-cidr)")
+		return refuse("Azure CNI has no pod CIDR to keep: give the Overlay pod CIDR (az aks update --pod-cidr)")
 	default:
 		c.PodCIDRs = m.c.podCIDRs(m.spec) // kubenet keeps its own
 	}
@@ -143,7 +146,7 @@ func Migrated(c Cluster, s Step) (Cluster, error) {
 		return Cluster{}, err
 	}
 	if s.Op != OpMigrate && s.Op != OpExpandPodCIDR {
-		return Cluster{}, &StepError{Index: -1, Field: stepPath(-1, "Op"), Value: s.Op.String(), Reason: "want migrate or expand-pod-cidr"}
+		return Cluster{}, stepError(-1, stepOf(-1).dot("Op"), s.Op.String(), "want migrate or expand-pod-cidr")
 	}
 	if err := m.checkStep(-1, s); err != nil {
 		return Cluster{}, err

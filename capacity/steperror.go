@@ -12,9 +12,11 @@ type StepError struct {
 	// Index is the step's position in Scenario.Steps, or −1 for a single
 	// step: Preflight's, or the scale-out Forecast runs.
 	Index int `json:"index"`
-	// Field is the path of the bad value in the caller's arguments:
-	// "Steps[2].Pool" (Simulate), "Step.Nodes" (Preflight), "pool"
-	// (Forecast's pool argument).
+	// Field is the Go path of the bad value in the argument that holds it,
+	// in the syntax of Problem.Field: within Simulate's Scenario,
+	// "Steps[2].Pool"; within the single Step of Preflight, Check and
+	// Migrated, named by its type, "Step.Nodes"; Forecast's pool
+	// argument, named by its parameter, "pool".
 	Field  string `json:"field"`
 	Value  string `json:"value"`  // the value given, quoted when a name
 	Reason string `json:"reason"` // what was expected instead
@@ -24,24 +26,32 @@ func (e *StepError) Error() string {
 	return "capacity: " + e.Field + " " + e.Value + ": " + e.Reason
 }
 
-// stepPath returns the path of field of step i (−1: Preflight's single
-// step).
-func stepPath(i int, field string) string {
-	if i < 0 {
-		return "Step." + field
-	}
-	return "Steps[" + strconv.Itoa(i) + "]." + field
+// stepError reports value, the value at f of step i (−1 for a single
+// step), and what was expected instead: the one way a StepError is built.
+func stepError(i int, f path, value, reason string) *StepError {
+	return &StepError{Index: i, Field: f.String(), Value: value, Reason: reason}
 }
+
+// stepOf returns the path of step i: Steps[i] of a Scenario, or Step, the
+// single step (−1) of Preflight, Check and Migrated.
+func stepOf(i int) path {
+	if i < 0 {
+		return pathOf("Step")
+	}
+	return pathOf("Steps").at(i)
+}
+
+// stepPath returns the path of field name of step i, formatted.
+func stepPath(i int, name string) string { return stepOf(i).dot(name).String() }
 
 // badOp reports an op that is none of the known ones.
 func badOp(i int, op Op) *StepError {
-	return &StepError{Index: i, Field: stepPath(i, "Op"), Value: strconv.Itoa(int(op)),
-		Reason: "want one of " + strings.Join(opNames.Names[OpCreate:], ", ")}
+	return stepError(i, stepOf(i).dot("Op"), strconv.Itoa(int(op)), "want one of "+strings.Join(opNames.Names[OpCreate:], ", "))
 }
 
-// unknownPool reports a pool name that names none of m's pools; field is
-// the path of the name.
-func (m *model) unknownPool(i int, field, name string) *StepError {
+// unknownPool reports a pool name that names none of m's pools; f is the
+// path of the name.
+func (m *model) unknownPool(i int, f path, name string) *StepError {
 	const listed = 10
 	var b strings.Builder
 	b.WriteString("want one of the cluster's pools: ")
@@ -54,7 +64,7 @@ func (m *model) unknownPool(i int, field, name string) *StepError {
 	if len(m.pools) > listed {
 		b.WriteString(", … (" + strconv.Itoa(len(m.pools)) + " pools)")
 	}
-	return &StepError{Index: i, Field: field, Value: strconv.Quote(name), Reason: b.String()}
+	return stepError(i, f, strconv.Quote(name), b.String())
 }
 
 // checkStep reports the first bad field of step st at index i (−1 for a
@@ -64,21 +74,20 @@ func (m *model) checkStep(i int, st Step) *StepError {
 	case st.Op < OpCreate || int(st.Op) >= len(opNames.Names):
 		return badOp(i, st.Op)
 	case st.Op == OpCreate && i > 0:
-		return &StepError{Index: i, Field: stepPath(i, "Op"), Value: st.Op.String(), Reason: "create can only be the first step"}
+		return stepError(i, stepOf(i).dot("Op"), st.Op.String(), "create can only be the first step")
 	case st.Op == OpCreate, st.Op == OpUpgrade && st.Pool == "": // az aks upgrade: every pool
 		return nil
 	case st.Op == OpMigrate || st.Op == OpExpandPodCIDR:
 		return m.checkCIDRStep(i, st)
 	}
 	if _, ok := m.byName[st.Pool]; !ok {
-		return m.unknownPool(i, stepPath(i, "Pool"), st.Pool)
+		return m.unknownPool(i, stepOf(i).dot("Pool"), st.Pool)
 	}
 	if st.Nodes < 0 {
-		return &StepError{Index: i, Field: stepPath(i, "Nodes"), Value: strconv.Itoa(st.Nodes), Reason: "want a node count of 0 or more"}
+		return stepError(i, stepOf(i).dot("Nodes"), strconv.Itoa(st.Nodes), "want a node count of 0 or more")
 	}
 	if least := max(m.pools[m.byName[st.Pool]].pool.MinCount, 1); st.Op == OpAutoscale && st.Nodes < least {
-		return &StepError{Index: i, Field: stepPath(i, "Nodes"), Value: strconv.Itoa(st.Nodes),
-			Reason: "want a max count of at least " + strconv.Itoa(least) + ", the pool's min count"}
+		return stepError(i, stepOf(i).dot("Nodes"), strconv.Itoa(st.Nodes), "want a max count of at least "+strconv.Itoa(least)+", the pool's min count")
 	}
 	return nil
 }

@@ -10,16 +10,34 @@ import (
 // addresses. newEngine chooses it once, so the per-node paths never switch
 // on the unit.
 type podUnit interface {
-	// take gives node n of pool pi its pod addresses or blocks for n.pods
+	// take gives node n of pool p its pod addresses or blocks for n.pods
 	// pods; on failure it holds nothing more.
 	take(e *engine, p *simPool, n *simNode) *Exhaustion
 	// release gives back n's pod addresses and blocks.
 	release(e *engine, p *simPool, n *simNode)
 	// churn replaces n's pods with pods new ones.
 	churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion
+	// podSpace is what the unit takes from a pool's pod space, which
+	// engine.check makes sure the pool has.
+	podSpace() podSpace
+	// nicPods is how many pod addresses a node of pool p asks for with its
+	// node IP, when its VMSS instance is created; the other units take
+	// theirs later, from CNS, node by node.
+	nicPods(p *simPool) int
 }
 
-// newPodUnit returns the unit of a, which Spec.Validate has checked.
+// podSpace is what a unit takes from a pool's pod space: nothing (its
+// addresses, if any, come from the node subnet), addresses or blocks.
+type podSpace uint8
+
+const (
+	noPodSpace podSpace = iota
+	podAddrs
+	podBlocks
+)
+
+// newPodUnit returns the unit of a, which Spec.Validate has checked: the
+// zero Unit, pods without addresses, is noPods.
 func newPodUnit(a modes.PodAllocation) podUnit {
 	switch a.Unit {
 	case modes.PerPod:
@@ -33,8 +51,17 @@ func newPodUnit(a modes.PodAllocation) podUnit {
 	case modes.OnDemandBlock:
 		return onDemand{}
 	}
-	return nil
+	return noPods{}
 }
+
+// noPods is the unit of a custom Spec whose pods take no addresses (the
+// zero Unit, with no source): a node holds its node IP only.
+type noPods struct{ keepOnChurn }
+
+func (noPods) take(*engine, *simPool, *simNode) *Exhaustion { return nil }
+func (noPods) release(*engine, *simPool, *simNode)          {}
+func (noPods) podSpace() podSpace                           { return noPodSpace }
+func (noPods) nicPods(*simPool) int                         { return 0 }
 
 // keepOnChurn is churn for the units whose addresses stay with the node
 // whatever pods it runs: only the pod count changes.
@@ -52,6 +79,8 @@ func (perPod) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	return e.takeAddrs(p, n, e.addrSpace(p), p.pm.maxPods, e.m.spec.Pods.Source.IsVNet())
 }
 func (perPod) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
+func (perPod) podSpace() podSpace                        { return noPodSpace } // the node subnet's
+func (perPod) nicPods(p *simPool) int                    { return p.pm.maxPods }
 
 // batch holds the CNS target for the node's pods, in batches [DYN, ACN].
 type batch struct{}
@@ -61,6 +90,8 @@ func (batch) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	return e.takeAddrs(p, n, e.addrSpace(p), modes.DynamicTarget(n.pods, a.BatchSize, a.RequestThreshold, p.pm.maxPods), a.Source.IsVNet())
 }
 func (batch) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
+func (batch) podSpace() podSpace                        { return podAddrs }
+func (batch) nicPods(*simPool) int                      { return 0 }
 
 // churn takes addresses for the old and new pods together, since releasing
 // takes seconds [IPP], then gives back whole batches [ACN].
@@ -77,6 +108,8 @@ func (batch) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
 type heldBlocks struct{ keepOnChurn }
 
 func (heldBlocks) release(e *engine, p *simPool, n *simNode) { e.releaseBlocks(p, n) }
+func (heldBlocks) podSpace() podSpace                        { return podBlocks }
+func (heldBlocks) nicPods(*simPool) int                      { return 0 }
 
 // staticBlock holds enough /28s for maxPods for the node's lifetime [SBA].
 type staticBlock struct{ heldBlocks }
@@ -101,6 +134,8 @@ func (onDemand) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	return e.placeCalico(p, n, n.pods)
 }
 func (onDemand) release(e *engine, p *simPool, n *simNode) { e.unplaceCalico(p, n) }
+func (onDemand) podSpace() podSpace                        { return podBlocks }
+func (onDemand) nicPods(*simPool) int                      { return 0 }
 
 // churn re-places the pods, keeping the blocks the node claimed.
 func (onDemand) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {

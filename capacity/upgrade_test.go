@@ -197,7 +197,7 @@ func TestSurgeValidated(t *testing.T) {
 			tt.edit(&c)
 			var ve *capacity.ValidationError
 			require.ErrorAs(t, c.Validate(), &ve)
-			assert.True(t, ve.Has(tt.field), "%v", ve)
+			assert.True(t, ve.HasField(tt.field), "%v", ve)
 		})
 	}
 	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 4, MaxSurge: capacity.SurgePercent(100)})

@@ -28,11 +28,15 @@ const MaxProblems = 100
 
 // Problem is one malformed field of a Cluster.
 type Problem struct {
-	Field   string `json:"field"` // the field's path, as "Pools[1].MaxPods" or "Subnets[2].Prefixes[0]"
-	Code    string `json:"code"`  // AKS's error code where AKS has one documented, else ""
+	// Field is the Go path of the field in the value checked (a Cluster,
+	// an Estate, Forecast's options), as "Pools[1].MaxPods",
+	// "Subnets[2].Prefixes[0]" or "History[3].Time".
+	Field   string `json:"field"`
+	Code    string `json:"code"` // AKS's error code where AKS has one documented, else ""
 	Message string `json:"message"`
 	// Err is the structured cause, where there is one (a
-	// *modes.IncompatibleError), for errors.As through ValidationError.
+	// *modes.IncompatibleError, a Spec's *modes.FieldError), for errors.As
+	// through ValidationError.
 	Err error `json:"-"`
 }
 
@@ -82,12 +86,6 @@ func (e *ValidationError) Unwrap() []error {
 		}
 	}
 	return errs
-}
-
-// Has reports whether a problem names field (exactly) or has code: the
-// union of HasField and HasCode, kept for compatibility.
-func (e *ValidationError) Has(fieldOrCode string) bool {
-	return e.HasField(fieldOrCode) || e.HasCode(fieldOrCode)
 }
 
 // Fields returns the fields the kept problems name, in order.
@@ -145,20 +143,29 @@ func (v *validator) room() bool {
 	return false
 }
 
-// add adds a problem of field, which AKS gives no code.
-func (v *validator) add(field, format string, args ...any) { v.addCode(field, "", format, args...) }
+// add adds a problem of field f whose message is fmt.Sprintf(format,
+// args...). It is how every problem is added: addCode and addErr are add
+// for a problem that also carries AKS's error code or a structured cause.
+func (v *validator) add(f path, format string, args ...any) { v.keep(f, Problem{}, format, args) }
 
-// addCode adds a problem of field with AKS's error code for it.
-func (v *validator) addCode(field, code, format string, args ...any) {
-	if v.room() {
-		v.problems = append(v.problems, Problem{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
-	}
+// addCode is add for a problem AKS reports with an error code of its own.
+func (v *validator) addCode(f path, code, format string, args ...any) {
+	v.keep(f, Problem{Code: code}, format, args)
 }
 
-// addErr adds a problem whose message is err's, keeping err as its cause.
-func (v *validator) addErr(field string, err error) {
+// addErr is add for a problem caused by err, which errors.As finds
+// through the ValidationError.
+func (v *validator) addErr(f path, err error, format string, args ...any) {
+	v.keep(f, Problem{Err: err}, format, args)
+}
+
+// keep keeps p as the problem of field f, with its message, when there is
+// room: the fields and messages of the problems past MaxProblems are never
+// formatted.
+func (v *validator) keep(f path, p Problem, format string, args []any) {
 	if v.room() {
-		v.problems = append(v.problems, Problem{Field: field, Message: err.Error(), Err: err})
+		p.Field, p.Message = f.String(), fmt.Sprintf(format, args...)
+		v.problems = append(v.problems, p)
 	}
 }
 
@@ -170,23 +177,53 @@ func (v *validator) err() error {
 	return &ValidationError{Problems: v.problems, Omitted: v.omitted}
 }
 
-// path is a field path such as Pools[3].MaxPods, formatted only when a
-// problem is found, so that a valid cluster costs no allocation per pool.
+// path is the Go path of a field in the caller's argument, as "Mode",
+// "Pools[3].MaxPods" or "Subnets[0].Prefixes[1]": the one syntax of
+// Problem.Field and StepError.Field. It holds up to four names, each
+// indexed or not, and is formatted only when a problem is found, so that
+// checking a valid cluster allocates nothing per pool.
 type path struct {
-	list string // "Pools"
-	i    int
-	sub  string // ".MaxPods"
+	elems [4]pathElem
+	n     int
 }
 
-func (p path) String() string { return fmt.Sprintf("%s[%d]%s", p.list, p.i, p.sub) }
+// pathElem is a name of a path and its index, if any.
+type pathElem struct {
+	name string
+	i    int // the index plus one; 0 when the name has none
+}
 
-func (p path) with(sub string) path { return path{p.list, p.i, p.sub + sub} }
+// pathOf returns the path of a top-level field or argument, as "Pools".
+func pathOf(name string) path { return path{elems: [4]pathElem{{name: name}}, n: 1} }
 
-// addAt is add for a field of a list element.
-func (v *validator) addAt(field path, format string, args ...any) {
-	if v.room() {
-		v.problems = append(v.problems, Problem{Field: field.String(), Message: fmt.Sprintf(format, args...)})
+// at returns p with its last name indexed by i: Pools, 3 → Pools[3].
+func (p path) at(i int) path {
+	p.elems[p.n-1].i = i + 1
+	return p
+}
+
+// dot returns the path of field name of p: Pools[3], MaxPods →
+// Pools[3].MaxPods.
+func (p path) dot(name string) path {
+	p.elems[p.n] = pathElem{name: name}
+	p.n++
+	return p
+}
+
+func (p path) String() string {
+	b := make([]byte, 0, 32)
+	for k, e := range p.elems[:p.n] {
+		if k > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, e.name...)
+		if e.i > 0 {
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(e.i-1), 10)
+			b = append(b, ']')
+		}
 	}
+	return string(b)
 }
 
 // Validate reports every malformed field of c at once, as a
@@ -211,29 +248,28 @@ func (c Cluster) Validate() error {
 
 func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	if c.Spec == nil && !c.Mode.IsValid() {
-		v.add("Mode", "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
+		v.add(pathOf("Mode"), "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
 		return
 	}
 	if err := s.Validate(); err != nil {
 		var se *modes.SpecError // declared here: errors.As moves it to the heap
 		if !errors.As(err, &se) {
-			v.addErr("Spec", err)
+			v.addErr(pathOf("Spec"), err, "%v", err)
 			se = &modes.SpecError{}
 		}
 		for _, p := range se.Problems {
-			if v.room() {
-				v.problems = append(v.problems, Problem{Field: "Spec." + p.Field, Message: p.Value + ": " + p.Reason, Err: p})
-			}
+			v.addErr(pathOf("Spec").dot(p.Field), p, "%s: %s", p.Value, p.Reason)
 		}
 	}
 	v.checkStaticBlocks(c, s)
 	if c.CustomRoutes < 0 || c.CustomRoutes > 0 && s.MaxRoutes == 0 {
-		v.add("CustomRoutes", "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
+		v.add(pathOf("CustomRoutes"), "%d: custom routes count only against a route table of nodes (kubenet)", c.CustomRoutes)
 	} else if s.MaxRoutes > 0 && c.CustomRoutes >= s.MaxRoutes {
-		v.add("CustomRoutes", "%d custom routes leave no room in a table of %d", c.CustomRoutes, s.MaxRoutes) // [NLIM]
+		v.add(pathOf("CustomRoutes"), "%d custom routes leave no room in a table of %d", c.CustomRoutes, s.MaxRoutes) // [NLIM]
 	}
 	if !s.SupportsPolicy(c.Policy) {
-		v.addErr("Policy", s.Check(modes.Linux, c.Policy))
+		err := s.Check(modes.Linux, c.Policy)
+		v.addErr(pathOf("Policy"), err, "%v", err)
 	}
 }
 
@@ -252,7 +288,7 @@ func (v *validator) checkStaticBlocks(c *Cluster, s modes.Spec) {
 	for i := range c.Pools {
 		p := &c.Pools[i]
 		if ok, found := fits[p.PodSubnet]; found && !ok {
-			v.addAt(path{"Pools", i, ".PodSubnet"}, "%q holds no whole /%d block for static block allocation", p.PodSubnet, s.Pods.BlockBits)
+			v.add(pathOf("Pools").at(i).dot("PodSubnet"), "%q holds no whole /%d block for static block allocation", p.PodSubnet, s.Pods.BlockBits)
 		}
 	}
 }
@@ -267,30 +303,30 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 	var where [][2]int                  // per span: subnet and prefix index
 	bad := make([]bool, len(c.Subnets)) // a prefix is unusable: the subnet's size is unknown
 	for i, sn := range c.Subnets {
-		f := "Subnets[" + strconv.Itoa(i) + "]"
+		f := pathOf("Subnets").at(i)
 		switch _, dup := byName[sn.Name]; {
 		case sn.Name == "":
-			v.add(f+".Name", "empty: pools refer to subnets by name")
+			v.add(f.dot("Name"), "empty: pools refer to subnets by name")
 		case dup:
-			v.add(f+".Name", "%q names two subnets", sn.Name)
+			v.add(f.dot("Name"), "%q names two subnets", sn.Name)
 		default:
 			byName[sn.Name] = i
 		}
 		if len(sn.Prefixes) == 0 {
-			v.add(f+".Prefixes", "a subnet needs at least one address prefix")
+			v.add(f.dot("Prefixes"), "a subnet needs at least one address prefix")
 			bad[i] = true
 		} else if !slices.ContainsFunc(sn.Prefixes, isIPv4) && !slices.ContainsFunc(sn.Prefixes, func(p netip.Prefix) bool { return !p.IsValid() }) {
-			v.add(f+".Prefixes", "%v: a subnet needs an IPv4 prefix; AKS nodes take an IPv4 address even in a dual-stack cluster", sn.Prefixes) // [DS]
+			v.add(f.dot("Prefixes"), "%v: a subnet needs an IPv4 prefix; AKS nodes take an IPv4 address even in a dual-stack cluster", sn.Prefixes) // [DS]
 			bad[i] = true
 		}
 		if sn.OtherClusters < 0 {
-			v.add(f+".OtherClusters", "negative count %d: want 0 or more", sn.OtherClusters)
+			v.add(f.dot("OtherClusters"), "negative count %d: want 0 or more", sn.OtherClusters)
 		}
 		if sn.Reserved < 0 {
-			v.add(f+".Reserved", "negative count %d: want 0 or more", sn.Reserved)
+			v.add(f.dot("Reserved"), "negative count %d: want 0 or more", sn.Reserved)
 		}
 		for j, p := range sn.Prefixes {
-			pf := prefixPath(i, j)
+			pf := f.dot("Prefixes").at(j)
 			if !v.checkPrefix(pf, p) {
 				bad[i] = true
 				continue
@@ -327,7 +363,7 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			v.add(prefixPath(i, j), "%v overlaps %v, Prefixes[%d] of the same subnet: want disjoint prefixes, or its addresses count twice", p, qp, qj)
 			bad[i] = true
 		default:
-			v.add(prefixPath(i, j), "%v overlaps %v of subnet %q (%s): subnets must not share addresses", p, qp, c.Subnets[qi].Name, prefixPath(qi, qj))
+			v.add(prefixPath(i, j), "%v overlaps %v of subnet %q (%v): subnets must not share addresses", p, qp, c.Subnets[qi].Name, prefixPath(qi, qj))
 		}
 	}
 	held := 0 // others' addresses so far, which count against the VNet's private IPs
@@ -336,7 +372,7 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			continue
 		}
 		held += sn.Reserved
-		switch f := "Subnets[" + strconv.Itoa(i) + "].Reserved"; {
+		switch f := pathOf("Subnets").at(i).dot("Reserved"); {
 		case held-sn.Reserved > modes.MaxVNetPrivateIPs || held <= modes.MaxVNetPrivateIPs:
 		case held == sn.Reserved:
 			v.add(f, "%d addresses used by others exceed a VNet's %d private IPs: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs) // [NLIM]
@@ -353,38 +389,37 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			usable += int(modes.UsableAddresses(p))
 		}
 		if sn.Reserved > usable {
-			v.add("Subnets["+strconv.Itoa(i)+"].Reserved", "%d addresses used by others exceed the %d usable in %s (its size less Azure's %d per prefix): want at most %d",
+			v.add(pathOf("Subnets").at(i).dot("Reserved"), "%d addresses used by others exceed the %d usable in %s (its size less Azure's %d per prefix): want at most %d",
 				sn.Reserved, usable, joinPrefixes(v4), modes.AzureReservedPerSubnet, usable)
 		}
 	}
 	return byName
 }
 
-func prefixPath(i, j int) string {
-	return "Subnets[" + strconv.Itoa(i) + "].Prefixes[" + strconv.Itoa(j) + "]"
-}
+// prefixPath returns the path of prefix j of subnet i.
+func prefixPath(i, j int) path { return pathOf("Subnets").at(i).dot("Prefixes").at(j) }
 
 // checkPrefix reports whether p is a network prefix, IPv4 or IPv6, adding
 // a problem when it is not. Callers check what each family may be.
-func (v *validator) checkPrefix(field string, p netip.Prefix) bool {
+func (v *validator) checkPrefix(f path, p netip.Prefix) bool {
 	switch {
 	case !p.IsValid():
-		v.add(field, "missing or invalid: want a network prefix such as 10.240.0.0/22")
+		v.add(f, "missing or invalid: want a network prefix such as 10.240.0.0/22")
 		return false
 	case p.Addr().Is4In6() || p.Addr().Zone() != "":
-		v.add(field, "%v: want a plain IPv4 or IPv6 prefix, without an IPv4-mapped address or a zone", p)
+		v.add(f, "%v: want a plain IPv4 or IPv6 prefix, without an IPv4-mapped address or a zone", p)
 		return false
 	case p.Masked() != p:
-		v.add(field, "%v is not a network address: want %v", p, p.Masked())
+		v.add(f, "%v is not a network address: want %v", p, p.Masked())
 		return false
 	}
 	return true
 }
 
-func (v *validator) checkReserved(field string, p netip.Prefix) {
+func (v *validator) checkReserved(f path, p netip.Prefix) {
 	for _, r := range aksReserved {
 		if p.Overlaps(r) {
-			v.add(field, "%v overlaps %v, which AKS reserves", p, r) // [CNI]
+			v.add(f, "%v overlaps %v, which AKS reserves", p, r) // [CNI]
 		}
 	}
 }
@@ -397,7 +432,7 @@ func (v *validator) checkList(list string, ps []netip.Prefix) []int {
 	var ok []int
 	var spans []span
 	for i, p := range ps {
-		if v.checkPrefix(list+"["+strconv.Itoa(i)+"]", p) {
+		if v.checkPrefix(pathOf(list).at(i), p) {
 			ok = append(ok, i)
 			spans = append(spans, span{p: p, target: true})
 		}
@@ -411,7 +446,7 @@ func (v *validator) checkList(list string, ps []netip.Prefix) []int {
 		if ps[i] == ps[qi] {
 			verb = "repeats"
 		}
-		v.add(list+"["+strconv.Itoa(i)+"]", "%v %s %s[%d] %v: want disjoint ranges, each listed once", ps[i], verb, list, qi, ps[qi])
+		v.add(pathOf(list).at(i), "%v %s %v %v: want disjoint ranges, each listed once", ps[i], verb, pathOf(list).at(qi), ps[qi])
 	}
 	return ok
 }
@@ -442,7 +477,7 @@ func against(ps []netip.Prefix, ok []int, others []netip.Prefix) []int {
 
 func (v *validator) checkVNet(c *Cluster) {
 	for _, i := range v.checkList("VNet", c.VNet) {
-		v.checkReserved("VNet["+strconv.Itoa(i)+"]", c.VNet[i])
+		v.checkReserved(pathOf("VNet").at(i), c.VNet[i])
 	}
 	if len(c.VNet) == 0 {
 		return
@@ -451,7 +486,7 @@ func (v *validator) checkVNet(c *Cluster) {
 	for i, sn := range c.Subnets {
 		for j, p := range sn.Prefixes {
 			if p.IsValid() && !slices.ContainsFunc(c.VNet, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }) {
-				v.add("Subnets["+strconv.Itoa(i)+"].Prefixes["+strconv.Itoa(j)+"]", "%v is outside the VNet's address space %v", p, c.VNet)
+				v.add(prefixPath(i, j), "%v is outside the VNet's address space %v", p, c.VNet)
 			}
 		}
 	}
@@ -474,14 +509,14 @@ func (c *Cluster) vnetPrefixes() []netip.Prefix {
 // CNI's pool, which AKS never sees but which must not hide VNet addresses
 // either.
 func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix) []netip.Prefix {
-	field, what := "PodCIDRs", "pod CIDR"
+	field := "PodCIDRs"
 	switch s.Pods.Source {
 	case modes.PodCIDR:
 		if len(c.CNIPool) > 0 {
-			v.add("CNIPool", "%v: %s has no CNI pool of its own; want none (a CNI pool is for bring-your-own CNI)", c.CNIPool, s.Name)
+			v.add(pathOf("CNIPool"), "%v: %s has no CNI pool of its own; want none (a CNI pool is for bring-your-own CNI)", c.CNIPool, s.Name)
 		}
 	case modes.CNIPool:
-		field, what = "CNIPool", "CNI pool"
+		field = "CNIPool"
 		v.checkList("PodCIDRs", c.PodCIDRs) // AKS's own range, kept as given
 	default:
 		for _, f := range []struct {
@@ -489,19 +524,20 @@ func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix)
 			ps   []netip.Prefix
 		}{{"PodCIDRs", c.PodCIDRs}, {"CNIPool", c.CNIPool}} {
 			if len(f.ps) > 0 {
-				v.add(f.name, "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)", f.ps, s.Name)
+				v.add(pathOf(f.name), "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)", f.ps, s.Name)
 			}
 		}
 		return nil
 	}
+	what := s.Pods.Source.Describe() // "pod CIDR", "CNI pool"
 	cidrs := c.podCIDRs(s)
 	if len(cidrs) == 0 {
-		v.add(field, "%v needs a %s", s.Name, what)
+		v.add(pathOf(field), "%v needs a %s", s.Name, what)
 	}
 	ok := v.checkList(field, cidrs)
 	for _, i := range ok {
 		p := cidrs[i]
-		f := field + "[" + strconv.Itoa(i) + "]"
+		f := pathOf(field).at(i)
 		if isIPv6(p) {
 			if c.DualStack && s.DualStack {
 				v.checkBlocksIPv6(f, p, s.Pods.BlockBitsIPv6)
@@ -517,11 +553,11 @@ func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix)
 		if q < 0 {
 			continue
 		}
-		f := field + "[" + strconv.Itoa(ok[k]) + "]"
+		f := pathOf(field).at(ok[k])
 		if s.Pods.Source == modes.PodCIDR {
 			v.addCode(f, CodeNetworkProfileCIDROverlapVNET, "NetworkProfile CIDR %v overlaps with reserved VNET CIDR %v", cidrs[ok[k]], vnet[q])
 		} else {
-			v.add(f, "CNI pool %v overlaps the VNet's %v: pods would hide VNet addresses; want a range outside the VNet", cidrs[ok[k]], vnet[q])
+			v.add(f, "%s %v overlaps the VNet's %v: pods would hide VNet addresses; want a range outside the VNet", what, cidrs[ok[k]], vnet[q])
 		}
 	}
 	return cidrs
@@ -532,7 +568,7 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 	ok := v.checkList("ServiceCIDRs", svc)
 	for _, i := range ok {
 		p := svc[i]
-		f := "ServiceCIDRs[" + strconv.Itoa(i) + "]"
+		f := pathOf("ServiceCIDRs").at(i)
 		if isIPv6(p) {
 			if p.Bits() < modes.MinServiceBitsIPv6 {
 				v.add(f, "%v: the IPv6 service CIDR can be at most a /%d", p, modes.MinServiceBitsIPv6) // [DS]
@@ -546,12 +582,12 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 	}
 	for k, q := range against(svc, ok, vnet) {
 		if q >= 0 {
-			v.addCode("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", CodeServiceCIDROverlapSubnets, "service CIDR %v overlaps subnet range %v", svc[ok[k]], vnet[q])
+			v.addCode(pathOf("ServiceCIDRs").at(ok[k]), CodeServiceCIDROverlapSubnets, "service CIDR %v overlaps subnet range %v", svc[ok[k]], vnet[q])
 		}
 	}
 	for k, q := range against(svc, ok, podCIDRs) {
 		if q >= 0 {
-			v.add("ServiceCIDRs["+strconv.Itoa(ok[k])+"]", "service CIDR %v overlaps the pods' range %v", svc[ok[k]], podCIDRs[q]) // [LEG, OVC]
+			v.add(pathOf("ServiceCIDRs").at(ok[k]), "service CIDR %v overlaps the pods' range %v", svc[ok[k]], podCIDRs[q]) // [LEG, OVC]
 		}
 	}
 	dns := c.dnsServiceIP()
@@ -561,41 +597,41 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 			in = true
 			switch base := p.Masked().Addr(); dns {
 			case base:
-				v.add("DNSServiceIP", "%v is the network address of %v; want another, such as .10", dns, p) // the docs recommend .10 [KUB]
+				v.add(pathOf("DNSServiceIP"), "%v is the network address of %v; want another, such as .10", dns, p) // the docs recommend .10 [KUB]
 			case base.Next():
-				v.add("DNSServiceIP", "%v is the first address of %v, which kubernetes.default uses; want another, such as .10", dns, p) // [IPP, BYO]
+				v.add(pathOf("DNSServiceIP"), "%v is the first address of %v, which kubernetes.default uses; want another, such as .10", dns, p) // [IPP, BYO]
 			}
 		}
 	}
 	if !in {
-		v.addCode("DNSServiceIP", CodeDNSServiceIPOutOfServiceCIDR, "DNS service IP %v is outside the service CIDR %v", dns, svc)
+		v.addCode(pathOf("DNSServiceIP"), CodeDNSServiceIPOutOfServiceCIDR, "DNS service IP %v is outside the service CIDR %v", dns, svc)
 	}
 }
 
 func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int) {
 	if len(c.Pools) == 0 {
-		v.add("Pools", "a cluster needs at least one node pool")
+		v.add(pathOf("Pools"), "a cluster needs at least one node pool")
 	}
 	if len(c.Pools) > modes.MaxPoolsPerCluster {
-		v.add("Pools", "%d pools: AKS allows %d per cluster", len(c.Pools), modes.MaxPoolsPerCluster) // [QUO]
+		v.add(pathOf("Pools"), "%d pools: AKS allows %d per cluster", len(c.Pools), modes.MaxPoolsPerCluster) // [QUO]
 	}
 	if msg := checkSurge(c.DefaultMaxSurge); msg != "" {
-		v.add("DefaultMaxSurge", "%s", msg)
+		v.add(pathOf("DefaultMaxSurge"), "%s", msg)
 	}
 	if c.OtherVNetAddresses < 0 {
-		v.add("OtherVNetAddresses", "negative count %d: want 0 or more", c.OtherVNetAddresses)
+		v.add(pathOf("OtherVNetAddresses"), "negative count %d: want 0 or more", c.OtherVNetAddresses)
 	}
 	if _, ok := kubernetesMinor(c.KubernetesVersion); !ok && c.KubernetesVersion != "" {
-		v.add("KubernetesVersion", "%q: want a version such as \"1.35\" or \"1.35.2\"", c.KubernetesVersion)
+		v.add(pathOf("KubernetesVersion"), "%q: want a version such as \"1.35\" or \"1.35.2\"", c.KubernetesVersion)
 	}
 	if c.Admission > Admission2018 {
-		v.add("Admission", "%d: want %v, %v or %v", uint8(c.Admission), AdmissionCurrent, Admission2020, Admission2018)
+		v.add(pathOf("Admission"), "%d: want %v, %v or %v", uint8(c.Admission), AdmissionCurrent, Admission2020, Admission2018)
 	}
 	if c.MigrationSurge > MigrationSurgeNone {
-		v.add("MigrationSurge", "%d: want %v or %v", uint8(c.MigrationSurge), MigrationSurgeUpgrade, MigrationSurgeNone)
+		v.add(pathOf("MigrationSurge"), "%d: want %v or %v", uint8(c.MigrationSurge), MigrationSurgeUpgrade, MigrationSurgeNone)
 	}
 	if c.ClusterUpgradeSurge > UpgradeSurgeOnePool {
-		v.add("ClusterUpgradeSurge", "%d: want %v or %v", uint8(c.ClusterUpgradeSurge), UpgradeSurgeSum, UpgradeSurgeOnePool)
+		v.add(pathOf("ClusterUpgradeSurge"), "%d: want %v or %v", uint8(c.ClusterUpgradeSurge), UpgradeSurgeSum, UpgradeSurgeOnePool)
 	}
 	names := make(map[string]bool, len(c.Pools))
 	nodeSubnets := make(map[string]bool, len(c.Subnets))
@@ -604,55 +640,53 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 	}
 	for i := range c.Pools {
 		p := &c.Pools[i]
-		f := path{"Pools", i, ""}
+		f := pathOf("Pools").at(i)
 		switch {
 		case p.Name == "":
-			v.addAt(f.with(".Name"), "empty: want a name unique among the pools")
+			v.add(f.dot("Name"), "empty: want a name unique among the pools")
 		case names[p.Name]:
-			v.addAt(f.with(".Name"), "%q names two pools", p.Name)
+			v.add(f.dot("Name"), "%q names two pools", p.Name)
 		}
 		names[p.Name] = true
 		v.checkCounts(f, p, s)
 		if p.OS > modes.Windows {
-			v.addAt(f.with(".OS"), "unknown OS %d: want %d (%v) or %d (%v)", uint8(p.OS), uint8(modes.Linux), modes.Linux, uint8(modes.Windows), modes.Windows)
+			v.add(f.dot("OS"), "unknown OS %d: want %d (%v) or %d (%v)", uint8(p.OS), uint8(modes.Linux), modes.Linux, uint8(modes.Windows), modes.Windows)
 		} else if err := s.Check(p.OS, modes.PolicyNone); err != nil {
-			if v.room() {
-				v.problems = append(v.problems, Problem{Field: f.with(".OS").String(), Message: err.Error(), Err: err})
-			}
+			v.addErr(f.dot("OS"), err, "%v", err)
 		}
 		mp := maxPods(s, p)
 		switch {
 		case p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods):
-			v.addAt(f.with(".MaxPods"), "%d is outside %d–%d", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max) // [IPP]
+			v.add(f.dot("MaxPods"), "%d is outside %d–%d", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max) // [IPP]
 		case p.AtMax() > 0 && p.AtMax()*mp < s.MinPodsPerPool:
-			v.addAt(f.with(".MaxPods"), "%d nodes × %d pods = %d: a pool must hold at least %d pods", p.AtMax(), mp, p.AtMax()*mp, s.MinPodsPerPool) // [IPP]
+			v.add(f.dot("MaxPods"), "%d nodes × %d pods = %d: a pool must hold at least %d pods", p.AtMax(), mp, p.AtMax()*mp, s.MinPodsPerPool) // [IPP]
 		}
 		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
-			v.addAt(f.with(".PodsPerNode"), "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
+			v.add(f.dot("PodsPerNode"), "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
 		}
 		if msg := checkSurge(p.MaxSurge); msg != "" {
-			v.addAt(f.with(".MaxSurge"), "%s", msg)
+			v.add(f.dot("MaxSurge"), "%s", msg)
 		}
 		v.checkUpgrade(c, f, p)
 		node := c.nodeSubnet(p)
 		if _, ok := subnets[node]; !ok {
 			if node == "" {
-				v.addAt(f.with(".NodeSubnet"), "empty, and the cluster has %d subnets: name one of %s", len(c.Subnets), subnetNames(c))
+				v.add(f.dot("NodeSubnet"), "empty, and the cluster has %d subnets: name one of %s", len(c.Subnets), subnetNames(c))
 			} else {
-				v.addAt(f.with(".NodeSubnet"), "%q is not one of the cluster's subnets: want one of %s", node, subnetNames(c))
+				v.add(f.dot("NodeSubnet"), "%q is not one of the cluster's subnets: want one of %s", node, subnetNames(c))
 			}
 		}
 		wantPod := s.Pods.Source == modes.PodSubnet
 		_, podOK := subnets[p.PodSubnet]
 		switch {
 		case wantPod && p.PodSubnet == "":
-			v.addAt(f.with(".PodSubnet"), "%s takes pod addresses from a pod subnet: name one", s.Name)
+			v.add(f.dot("PodSubnet"), "%s takes pod addresses from a pod subnet: name one", s.Name)
 		case !wantPod && p.PodSubnet != "":
-			v.addAt(f.with(".PodSubnet"), "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
+			v.add(f.dot("PodSubnet"), "%s has no pod subnet; Azure CNI with a pod subnet is azure-cni-pod-subnet or azure-cni-static-block", s.Name)
 		case wantPod && !podOK:
-			v.addAt(f.with(".PodSubnet"), "%q is not one of the cluster's subnets: want one of %s", p.PodSubnet, subnetNames(c))
+			v.add(f.dot("PodSubnet"), "%q is not one of the cluster's subnets: want one of %s", p.PodSubnet, subnetNames(c))
 		case wantPod && nodeSubnets[p.PodSubnet]:
-			v.addAt(f.with(".PodSubnet"), "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use", p.PodSubnet) // [DYN, LEG]
+			v.add(f.dot("PodSubnet"), "%q is also a node subnet: pods need a subnet of their own, which VMs cannot use", p.PodSubnet) // [DYN, LEG]
 		}
 	}
 }
@@ -664,25 +698,25 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
 	switch {
 	case p.Mode > PoolSystem:
-		v.addAt(f.with(".Mode"), "%d: want %d (user) or %d (system)", uint8(p.Mode), uint8(PoolUser), uint8(PoolSystem))
+		v.add(f.dot("Mode"), "%d: want %d (user) or %d (system)", uint8(p.Mode), uint8(PoolUser), uint8(PoolSystem))
 	case p.Mode != PoolSystem:
 	// A system pool runs Linux, holds at least one node and is not a Spot
 	// pool [SYS].
 	case p.OS != modes.Linux:
-		v.addAt(f.with(".OS"), "%v on a system pool: system pools run Linux; make it a user pool", p.OS)
+		v.add(f.dot("OS"), "%v on a system pool: system pools run Linux; make it a user pool", p.OS)
 	case p.Spot:
-		v.addAt(f.with(".Spot"), "a Spot system pool: Spot pools are user pools")
+		v.add(f.dot("Spot"), "a Spot system pool: Spot pools are user pools")
 	case p.Count < 1 || p.Autoscaling() && p.MinCount < 1:
-		v.addAt(f.with(".Count"), "%d nodes (min %d): a system pool holds at least one node", p.Count, p.MinCount)
+		v.add(f.dot("Count"), "%d nodes (min %d): a system pool holds at least one node", p.Count, p.MinCount)
 	}
 	u := p.MaxUnavailable
 	switch msg := checkSurge(u); {
 	case msg != "":
-		v.addAt(f.with(".MaxUnavailable"), "%s", msg)
+		v.add(f.dot("MaxUnavailable"), "%s", msg)
 	case p.Mode == PoolSystem && u.Value() > 0:
-		v.addAt(f.with(".MaxUnavailable"), "%v on a system pool: AKS allows maxUnavailable on user pools only", u)
+		v.add(f.dot("MaxUnavailable"), "%v on a system pool: AKS allows maxUnavailable on user pools only", u)
 	case !p.Spot && u.Value() == 0 && checkSurge(c.Surge(p)) == "" && c.Surge(p).Value() == 0:
-		v.addAt(f.with(".MaxSurge"), "a surge of 0 with maxUnavailable 0 upgrades nothing: AKS requires a maxSurge above 0 when maxUnavailable is 0")
+		v.add(f.dot("MaxSurge"), "a surge of 0 with maxUnavailable 0 upgrades nothing: AKS requires a maxSurge above 0 when maxUnavailable is 0")
 	}
 }
 
@@ -706,21 +740,21 @@ func (v *validator) checkCounts(f path, p *Pool, s modes.Spec) {
 		n    int
 	}{{"Count", p.Count}, {"MinCount", p.MinCount}, {"MaxCount", p.MaxCount}} {
 		if c.n < 0 {
-			v.addAt(f.with("."+c.name), "negative count %d: want 0 or more", c.n)
+			v.add(f.dot(c.name), "negative count %d: want 0 or more", c.n)
 		}
 		if c.n > s.MaxNodesPerPool {
-			v.addAt(f.with("."+c.name), "%d nodes: AKS allows %d per node pool", c.n, s.MaxNodesPerPool) // [QUO]
+			v.add(f.dot(c.name), "%d nodes: AKS allows %d per node pool", c.n, s.MaxNodesPerPool) // [QUO]
 		}
 	}
 	if p.Autoscaling() {
 		switch {
 		case p.MinCount > p.MaxCount:
-			v.addAt(f.with(".MinCount"), "%d is above the autoscaler's max count %d", p.MinCount, p.MaxCount)
+			v.add(f.dot("MinCount"), "%d is above the autoscaler's max count %d", p.MinCount, p.MaxCount)
 		case p.Count < p.MinCount || p.Count > p.MaxCount:
-			v.addAt(f.with(".Count"), "%d is outside the autoscaler's %d–%d", p.Count, p.MinCount, p.MaxCount)
+			v.add(f.dot("Count"), "%d is outside the autoscaler's %d–%d", p.Count, p.MinCount, p.MaxCount)
 		}
 	} else if p.MinCount > 0 {
-		v.addAt(f.with(".MinCount"), "%d without a max count: set the autoscaler's max count to turn it on", p.MinCount)
+		v.add(f.dot("MinCount"), "%d without a max count: set the autoscaler's max count to turn it on", p.MinCount)
 	}
 }
 
@@ -753,7 +787,7 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 			continue
 		}
 		if usable, taken := subnetUsable(v4, bits, sn.Reserved); taken > usable {
-			v.add("Subnets["+strconv.Itoa(k)+"].Reserved", "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses): want at most %d", // [SBA]
+			v.add(pathOf("Subnets").at(k).dot("Reserved"), "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses): want at most %d", // [SBA]
 				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(v4), usable, usable)
 		}
 	}

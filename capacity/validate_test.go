@@ -179,7 +179,7 @@ func TestValidateReportsAllAtOnce(t *testing.T) {
 	var ve *capacity.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, []string{"Subnets[0].Prefixes[0]", "DNSServiceIP", "Pools[0].MaxPods", "Pools[1].Name"}, ve.Fields(), "%v", err)
-	assert.True(t, ve.Has("DnsServiceIpOutOfServiceCidr"))
+	assert.True(t, ve.HasCode(capacity.CodeDNSServiceIPOutOfServiceCIDR))
 	_, err = capacity.Analyze(c)
 	require.ErrorAs(t, err, &ve)
 }
@@ -327,7 +327,7 @@ func TestValidationErrorCauses(t *testing.T) {
 	assert.True(t, ve.HasCode(capacity.CodeDNSServiceIPOutOfServiceCIDR))
 	assert.False(t, ve.HasField(capacity.CodeDNSServiceIPOutOfServiceCIDR))
 	assert.False(t, ve.HasCode(""), "a problem without a code has no code \"\"")
-	assert.True(t, ve.Has("Policy") && ve.Has(capacity.CodeDNSServiceIPOutOfServiceCIDR), "Has is the union")
+	assert.True(t, ve.HasField("Policy"), "the policy the mode does not support")
 
 	b, err := json.Marshal(ve)
 	require.NoError(t, err)
