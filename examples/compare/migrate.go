@@ -117,25 +117,19 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		// keep, unlike kubenet [UPD].
 		return input.Usagef("-pod-cidr is missing: a migration from azure-cni (%s) has no pod CIDR to keep, as kubenet has: give Overlay's pod CIDR, clear of the VNet", what(mg, c))
 	}
-	if len(step.PodCIDRs) > 0 {
-		// A -pod-cidr the cluster cannot take (one overlapping the VNet or
-		// the service CIDR) is bad input, told by the flag.
-		if after, err := capacity.Migrated(c, step); err == nil {
-			if err := after.Validate(); err != nil {
-				flagSrc := capacity.Sources{}
-				for k, v := range src {
-					flagSrc[k] = v
-				}
-				flagSrc["PodCIDRs[0]"] = capacity.Source{Path: "-pod-cidr", Value: mg.podCIDR}
-				if mg.clusterPath == "" {
-					// The workload's layout: -vnet, and the service CIDR
-					// compare picks clear of it.
-					flagSrc["VNet[0]"] = capacity.Source{Path: "-vnet", Value: c.VNet[0].String()}
-					flagSrc["ServiceCIDRs[0]"] = capacity.Source{Path: "the service CIDR compare lays out", Value: c.ServiceCIDRs[0].String()}
-				}
-				return input.Usagef("%s: %w", what(mg, c), flagSrc.Explain(err))
-			}
+	// A -pod-cidr the cluster cannot take (one overlapping the VNet or the
+	// service CIDR) is bad input, told by the flag.
+	flagSrc := src
+	if mg.clusterPath == "" {
+		// The workload's layout: -vnet, and the service CIDR compare picks
+		// clear of it.
+		flagSrc = capacity.Sources{
+			"VNet[0]":         {Path: "-vnet", Value: c.VNet[0].String()},
+			"ServiceCIDRs[0]": {Path: "the service CIDR compare lays out", Value: c.ServiceCIDRs[0].String()},
 		}
+	}
+	if err := input.PodCIDRFlag(c, step, flagSrc, "-pod-cidr"); err != nil {
+		return input.Usagef("%s: %w", what(mg, c), err)
 	}
 	if doc.Verdict, err = capacity.Check(c, step); err != nil {
 		var ve *capacity.ValidationError

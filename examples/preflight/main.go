@@ -126,6 +126,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		steps := defaultChecks(t.c)
 		switch {
 		case op != 0:
+			if err := input.PodCIDRFlag(t.c, step, t.src, "-pod-cidr"); err != nil {
+				return input.Usagef("%s: %w", t.desc, err)
+			}
 			steps = []capacity.Step{step}
 		case *planPath != "":
 			steps = planChecks(t.c)

@@ -283,3 +283,11 @@ func TestOtherModeCannotRun(t *testing.T) {
 	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: ")
 	assert.Contains(t, out.String(), "kubenet does not support Windows node pools")
 }
+
+// A new pod CIDR that leaves the cluster invalid is bad usage, told by the
+// flag, as in compare: the default VNet is 10.240.0.0/16.
+func TestPodCIDRFlagOverlapsVNet(t *testing.T) {
+	err := run([]string{"-mode", "kubenet", "-op", "migrate", "-pod-cidr", "10.240.0.0/16"}, io.Discard, io.Discard)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	assert.ErrorContains(t, err, "invalid cluster (1 problem); -pod-cidr: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.240.0.0/16 overlaps with reserved VNET CIDR 10.240.0.0/16")
+}

@@ -3,6 +3,7 @@ package input
 import (
 	"strings"
 
+	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -37,4 +38,30 @@ func modeNames() string {
 		names = append(names, m.String())
 	}
 	return strings.Join(names, ", ")
+}
+
+// PodCIDRFlag refuses, as bad usage, a migration or pod CIDR expansion
+// whose new pod CIDR, given to flag, leaves the cluster invalid (one
+// overlapping the VNet or the service CIDR): the problems are told in the
+// words of src, with the new pod CIDR as flag. AKS would refuse the change
+// too; the tools say so before asking, naming the flag. Nil when the step
+// gives no pod CIDR or the cluster after it is valid; Check's errors are
+// left to Check.
+func PodCIDRFlag(c capacity.Cluster, s capacity.Step, src capacity.Sources, flag string) error {
+	if len(s.PodCIDRs) == 0 {
+		return nil
+	}
+	after, err := capacity.Migrated(c, s)
+	if err != nil {
+		return nil
+	}
+	if err := after.Validate(); err != nil {
+		named := capacity.Sources{}
+		for k, v := range src {
+			named[k] = v
+		}
+		named["PodCIDRs[0]"] = capacity.Source{Path: flag, Value: s.PodCIDRs[0].String()}
+		return BadUsage(named.Explain(err))
+	}
+	return nil
 }
