@@ -3,6 +3,8 @@ package capacity
 import (
 	"context"
 	"fmt"
+
+	"github.com/ipcap/ipcap/internal/count"
 )
 
 // Verdict is AKS's answer to an operation and what then happens when the
@@ -159,7 +161,7 @@ func (v *Verdict) String() string {
 	case v.Refusal != nil:
 		return "refused by AKS: " + v.Refusal.Error()
 	case v.Failure != nil:
-		return fmt.Sprintf("accepted by AKS, then fails: pool %s, growing from %d nodes: %v", v.Failure.Pool, v.Failure.Nodes, v.Failure)
+		return fmt.Sprintf("accepted by AKS, then fails: pool %s, growing from %s: %v", v.Failure.Pool, count.Of(v.Failure.Nodes, "node", "nodes"), v.Failure)
 	case len(v.Fallbacks) > 0:
 		return "ok with a smaller surge: " + v.Fallbacks[0].String()
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 	"go4.org/netipx"
 )
@@ -221,7 +222,7 @@ func (e *Estate) validateVNet(v *validator) {
 			continue
 		}
 		if !sameSpace(c.VNet, vnet) {
-			v.add(pathOf("Clusters").at(i).dot("VNet"), "%v is not %s %v: an estate is one VNet; leave the cluster's VNet empty or give the same", c.VNet, whose, vnet)
+			v.add(pathOf("Clusters").at(i).dot("VNet"), "%s is not %s %s: an estate is one VNet; leave the cluster's VNet empty or give the same", prefixes.Join(c.VNet, ", "), whose, prefixes.Join(vnet, ", "))
 		}
 	}
 	if len(vnet) == 0 {
@@ -231,7 +232,7 @@ func (e *Estate) validateVNet(v *validator) {
 	outside := func(field string, sn Subnet) {
 		for j, p := range sn.Prefixes {
 			if p.IsValid() && !space.ContainsPrefix(p) {
-				v.add(pathOf(field).dot("Prefixes").at(j), "%v is outside %s %v", p, of, vnet)
+				v.add(pathOf(field).dot("Prefixes").at(j), "%v is outside %s %s", p, of, prefixes.Join(vnet, ", "))
 			}
 		}
 	}
@@ -493,7 +494,7 @@ func (e Estate) Recommend(i int) (*Recommendation, error) {
 		}
 		p, err := firstFree(free, ss.Bits)
 		if err != nil {
-			r.Notes = append(r.Notes, fmt.Sprintf("subnet %s: no free /%d left in the VNet %v", ss.Name, ss.Bits, e.vnet()))
+			r.Notes = append(r.Notes, fmt.Sprintf("subnet %s: no free /%d left in the VNet %s", ss.Name, ss.Bits, prefixes.Join(e.vnet(), ", ")))
 			continue
 		}
 		ss.Place = p

@@ -212,14 +212,14 @@ func TestEstateOneVNet(t *testing.T) {
 	e := twoOverlay()
 	e.Clusters = append(e.Clusters, other)
 	_, err := capacity.AnalyzeEstate(e)
-	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "10.250.0.0/24 is outside the VNet [10.240.0.0/16]")
+	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "10.250.0.0/24 is outside the VNet 10.240.0.0/16")
 
 	// The same cluster giving its own VNet: still not the estate's.
 	other.VNet = []netipPrefix{pfx("10.250.0.0/16")}
 	e.Clusters[2] = other
 	_, err = capacity.AnalyzeEstate(e)
-	hasProblem(t, err, "Clusters[2].VNet", "", "[10.250.0.0/16] is not the estate's VNet [10.240.0.0/16]: an estate is one VNet")
-	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "outside the VNet [10.240.0.0/16]")
+	hasProblem(t, err, "Clusters[2].VNet", "", "10.250.0.0/16 is not the estate's VNet 10.240.0.0/16: an estate is one VNet")
+	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "outside the VNet 10.240.0.0/16")
 
 	// A cluster giving the estate's VNet (as two prefixes) is one of it.
 	e = twoOverlay()
@@ -234,8 +234,8 @@ func TestEstateOneVNet(t *testing.T) {
 	other.VNet = []netipPrefix{pfx("10.250.0.0/16")}
 	e.Clusters = append(e.Clusters, other)
 	_, err = capacity.AnalyzeEstate(e)
-	hasProblem(t, err, "Clusters[2].VNet", "", "[10.250.0.0/16] is not the VNet of Clusters[0] [10.240.0.0/16]")
-	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "10.250.0.0/24 is outside the VNet of Clusters[0] [10.240.0.0/16]")
+	hasProblem(t, err, "Clusters[2].VNet", "", "10.250.0.0/16 is not the VNet of Clusters[0] 10.240.0.0/16")
+	hasProblem(t, err, "Clusters[2].Subnets[0].Prefixes[0]", "", "10.250.0.0/24 is outside the VNet of Clusters[0] 10.240.0.0/16")
 	// No VNet anywhere: nothing tells the subnets' VNets apart.
 	e.Clusters[0].VNet, e.Clusters[2].VNet = nil, nil
 	_, err = capacity.AnalyzeEstate(e)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/modes"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -86,7 +87,7 @@ func (e *Exhaustion) String() string {
 		return fmt.Sprintf("IPv6 pod CIDR %s is full: no per-node block left for another node (%v)", e.CIDR, e.Limit)
 	}
 	if e.CIDR != "" {
-		return fmt.Sprintf("%s %s is full: %d addresses requested (%v)", e.Space, e.CIDR, e.Requested, e.Limit)
+		return fmt.Sprintf("%s %s is full: %s requested (%v)", e.Space, e.CIDR, count.Of(e.Requested, "address", "addresses"), e.Limit)
 	}
 	return fmt.Sprintf("%v limit reached", e.Limit)
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/internal/enum"
 )
 
@@ -81,7 +82,7 @@ func (f SurgeFallback) String() string {
 	if f.To == 0 {
 		to = "draining in place (maxUnavailable)"
 	}
-	return fmt.Sprintf("pool %s's surge of %d nodes does not fit at %d nodes; the upgrade falls back to %s", f.Pool, f.From, f.Nodes, to)
+	return fmt.Sprintf("pool %s's surge of %s does not fit at %s; the upgrade falls back to %s", f.Pool, count.Of(f.From, "node", "nodes"), count.Of(f.Nodes, "node", "nodes"), to)
 }
 
 // surgeFallback reports whether the cluster's Kubernetes version falls

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ipcap/ipcap/internal/count"
+	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
 
@@ -316,7 +317,7 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			v.add(f.dot("Prefixes"), "a subnet needs at least one address prefix")
 			bad[i] = true
 		} else if !slices.ContainsFunc(sn.Prefixes, isIPv4) && !slices.ContainsFunc(sn.Prefixes, func(p netip.Prefix) bool { return !p.IsValid() }) {
-			v.add(f.dot("Prefixes"), "%v: a subnet needs an IPv4 prefix; AKS nodes take an IPv4 address even in a dual-stack cluster", sn.Prefixes) // [DS]
+			v.add(f.dot("Prefixes"), "%s: a subnet needs an IPv4 prefix; AKS nodes take an IPv4 address even in a dual-stack cluster", prefixes.Join(sn.Prefixes, ", ")) // [DS]
 			bad[i] = true
 		}
 		if sn.OtherClusters < 0 {
@@ -486,7 +487,7 @@ func (v *validator) checkVNet(c *Cluster) {
 	for i, sn := range c.Subnets {
 		for j, p := range sn.Prefixes {
 			if p.IsValid() && !slices.ContainsFunc(c.VNet, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }) {
-				v.add(prefixPath(i, j), "%v is outside the VNet's address space %v", p, c.VNet)
+				v.add(prefixPath(i, j), "%v is outside the VNet's address space %s", p, prefixes.Join(c.VNet, ", "))
 			}
 		}
 	}
@@ -513,7 +514,7 @@ func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix)
 	switch s.Pods.Source {
 	case modes.PodCIDR:
 		if len(c.CNIPool) > 0 {
-			v.add(pathOf("CNIPool"), "%v: %s has no CNI pool of its own; want none (a CNI pool is for bring-your-own CNI)", c.CNIPool, s.Name)
+			v.add(pathOf("CNIPool"), "%s: %s has no CNI pool of its own; want none (a CNI pool is for bring-your-own CNI)", prefixes.Join(c.CNIPool, ", "), s.Name)
 		}
 	case modes.CNIPool:
 		field = "CNIPool"
@@ -524,7 +525,7 @@ func (v *validator) checkPodCIDRs(c *Cluster, s modes.Spec, vnet []netip.Prefix)
 			ps   []netip.Prefix
 		}{{"PodCIDRs", c.PodCIDRs}, {"CNIPool", c.CNIPool}} {
 			if len(f.ps) > 0 {
-				v.add(pathOf(f.name), "%v: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)", f.ps, s.Name)
+				v.add(pathOf(f.name), "%s: %s takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)", prefixes.Join(f.ps, ", "), s.Name)
 			}
 		}
 		return nil
@@ -604,7 +605,7 @@ func (v *validator) checkServices(c *Cluster, vnet, podCIDRs []netip.Prefix) {
 		}
 	}
 	if !in {
-		v.addCode(pathOf("DNSServiceIP"), CodeDNSServiceIPOutOfServiceCIDR, "DNS service IP %v is outside the service CIDR %v", dns, svc)
+		v.addCode(pathOf("DNSServiceIP"), CodeDNSServiceIPOutOfServiceCIDR, "DNS service IP %v is outside the service CIDR %s", dns, prefixes.Join(svc, ", "))
 	}
 }
 
@@ -655,13 +656,16 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 			v.addErr(f.dot("OS"), err, "%v", err)
 		}
 		mp := maxPods(s, p)
+		badMaxPods := p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods)
 		switch {
-		case p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods):
+		case badMaxPods:
 			v.add(f.dot("MaxPods"), "%d is outside %d–%d", p.MaxPods, s.MaxPods.Min, s.MaxPods.Max) // [IPP]
 		case p.AtMax() > 0 && p.AtMax()*mp < s.MinPodsPerPool:
-			v.add(f.dot("MaxPods"), "%d nodes × %d pods = %d: a pool must hold at least %d pods", p.AtMax(), mp, p.AtMax()*mp, s.MinPodsPerPool) // [IPP]
+			v.add(f.dot("MaxPods"), "%s × %s = %d: a pool must hold at least %d pods", count.Of(p.AtMax(), "node", "nodes"), count.Of(mp, "pod", "pods"), p.AtMax()*mp, s.MinPodsPerPool) // [IPP]
 		}
-		if p.PodsPerNode < 0 || p.PodsPerNode > mp {
+		// PodsPerNode is bounded by a valid maxPods only: an invalid one is
+		// the one problem.
+		if !badMaxPods && (p.PodsPerNode < 0 || p.PodsPerNode > mp) {
 			v.add(f.dot("PodsPerNode"), "%d is outside 0–%d (maxPods)", p.PodsPerNode, mp)
 		}
 		if msg := checkSurge(p.MaxSurge); msg != "" {

@@ -47,7 +47,7 @@ func TestValidate(t *testing.T) {
 			c.DNSServiceIP = netip.MustParseAddr("100.64.0.10")
 		}, "ServiceCIDRs[0]", "", "smaller than /12"},
 		{"DNS outside", func(c *capacity.Cluster) { c.DNSServiceIP = netip.MustParseAddr("10.200.0.10") },
-			"DNSServiceIP", "DnsServiceIpOutOfServiceCidr", "DNS service IP 10.200.0.10 is outside the service CIDR [10.0.0.0/16]"},
+			"DNSServiceIP", "DnsServiceIpOutOfServiceCidr", "DNS service IP 10.200.0.10 is outside the service CIDR 10.0.0.0/16"},
 		// kubernetes.default takes the range's first address, .1 [IPP].
 		{"DNS first address", func(c *capacity.Cluster) { c.DNSServiceIP = netip.MustParseAddr("10.0.0.1") },
 			"DNSServiceIP", "", "10.0.0.1 is the first address of 10.0.0.0/16, which kubernetes.default uses"},
@@ -58,13 +58,13 @@ func TestValidate(t *testing.T) {
 		{"reserved range", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("172.16.0.0/12")} },
 			"PodCIDRs[0]", "", "overlaps 172.30.0.0/16, which AKS reserves"},
 		{"pod CIDR in a node-subnet mode", func(c *capacity.Cluster) { c.Mode = modes.AzureCNI; c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16")} },
-			"PodCIDRs", "", "[10.244.0.0/16]: Azure CNI (node subnet) takes pod addresses from VNet subnets; want none"},
+			"PodCIDRs", "", "10.244.0.0/16: Azure CNI (node subnet) takes pod addresses from VNet subnets; want none"},
 		{"pod CIDR in a custom node-subnet mode", func(c *capacity.Cluster) {
 			s := modes.AzureCNI.Spec()
 			s.Name = "other-cni"
 			c.Mode, c.Spec = 0, &s
 			c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/16")}
-		}, "PodCIDRs", "", "[10.244.0.0/16]: other-cni takes pod addresses from VNet subnets; want none"},
+		}, "PodCIDRs", "", "10.244.0.0/16: other-cni takes pod addresses from VNet subnets; want none"},
 		{"pod CIDR smaller than a block", func(c *capacity.Cluster) { c.PodCIDRs = []netip.Prefix{pfx("10.244.0.0/25")} },
 			"PodCIDRs[0]", "", "holds no /24 block"},
 		{"maxPods low", func(c *capacity.Cluster) { c.Pools[0].MaxPods = 5 }, "Pools[0].MaxPods", "", "5 is outside 10–250"},

@@ -136,7 +136,7 @@ func TestExplainNamesTheDocuments(t *testing.T) {
 		require.NoError(t, c.Validate())
 		c.Mode = modes.AzureCNI
 		err = src.Explain(c.Validate())
-		assert.EqualError(t, err, "invalid cluster (1 problem); testdata/kubenet.json: networkProfile.podCidrs: [10.244.0.0/16]: Azure CNI (node subnet) takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)")
+		assert.EqualError(t, err, "invalid cluster (1 problem); testdata/kubenet.json: networkProfile.podCidrs: 10.244.0.0/16: Azure CNI (node subnet) takes pod addresses from VNet subnets; want none (a pod CIDR applies to kubenet and Overlay, a CNI pool to bring-your-own CNI)")
 	})
 
 	t.Run("streams", func(t *testing.T) {
@@ -195,7 +195,7 @@ func TestExplainEstateNamesTheDocuments(t *testing.T) {
 	e, src, err = aksjson.ReadEstateFilesWithSources(list, vnet, outside)
 	require.NoError(t, err)
 	_, err = capacity.AnalyzeEstate(e)
-	assert.EqualError(t, src.Explain(err), "invalid cluster (1 problem); "+outside+": [0].addressPrefix: 10.31.0.0/22 is outside the VNet [10.30.0.0/16]")
+	assert.EqualError(t, src.Explain(err), "invalid cluster (1 problem); "+outside+": [0].addressPrefix: 10.31.0.0/22 is outside the VNet 10.30.0.0/16")
 
 	// A cluster's own subnet, as the estate analyses the cluster: gamma's
 	// gamma-nodes, with the IPv6 prefix a single-stack cluster may have.

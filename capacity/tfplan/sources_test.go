@@ -95,7 +95,7 @@ func TestExplainNamesResources(t *testing.T) {
 			"azurerm_kubernetes_cluster.aks": func(v map[string]any) { delete(only(v, "network_profile"), "dns_service_ip") },
 		})
 		assert.EqualError(t, explain(t, c), "invalid cluster (1 problem); "+
-			"DNSServiceIP: DnsServiceIpOutOfServiceCidr: DNS service IP 10.0.0.10 is outside the service CIDR [172.16.0.0/16]")
+			"DNSServiceIP: DnsServiceIpOutOfServiceCidr: DNS service IP 10.0.0.10 is outside the service CIDR 172.16.0.0/16")
 	})
 
 	t.Run("a replaced mode", func(t *testing.T) {
