@@ -114,7 +114,7 @@ func TestLimits(t *testing.T) {
 			capacity.Pool{Name: "a", Count: 1000}, capacity.Pool{Name: "b", Count: 1000}, capacity.Pool{Name: "c", Count: 1000},
 			capacity.Pool{Name: "d", Count: 1000}, capacity.Pool{Name: "e", Count: 1000}, capacity.Pool{Name: "a6", Count: 0}),
 			0, capacity.LimitClusterNodes, 0},
-		// Azure CNI at 250 pods: 251 VNet IPs per node; 65,536 / 251 = 261,
+		// Azure CNI at 250 pods: 251 VNet addresses per node; 65,536 / 251 = 261,
 		// while the /14 (262,139 usable) would hold 1,044.
 		{"vnet", big(modes.AzureCNI, capacity.Pool{Name: "a", Count: 10, MaxPods: 250}), 261, capacity.LimitVNet, 237}, // 237 + 24 = 261
 	}

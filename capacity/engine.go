@@ -21,7 +21,7 @@ type engine struct {
 	spaces  []simSpace
 	pools   []simPool
 	nodes   int // live nodes in the cluster
-	vnet    int // VNet private IPs held, others' included
+	vnet    int // VNet addresses held, others' included
 	pods    distuv.Rander
 	rng     *rand.Rand // which nodes a scale-in removes
 	pcg     *rand.PCG  // rng's source
@@ -115,7 +115,7 @@ type simNode struct {
 	places []place    // Calico: where its pods are
 	block6 netip.Addr // dual-stack: its IPv6 block's base
 	pods   int
-	vnet   int // VNet private IPs it holds
+	vnet   int // VNet addresses it holds
 }
 
 func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
@@ -354,7 +354,7 @@ func (e *engine) addNode(p *simPool, pods int) *Exhaustion {
 		l = LimitPoolNodes
 	case e.nodes+1 > s.MaxNodes:
 		l = LimitClusterNodes
-	case e.vnet+n.vnet > modes.MaxVNetPrivateIPs:
+	case e.vnet+n.vnet > modes.MaxVNetAddresses:
 		l = LimitVNet
 	}
 	if l != LimitNone {

@@ -29,7 +29,7 @@ const (
 	LimitRouteTable                             // kubenet's route table is full: 400 routes [KUB, NLIM]
 	LimitPoolNodes                              // 1,000 nodes per pool, surge included [QUO, UPR]
 	LimitClusterNodes                           // 5,000 nodes per cluster [QUO]
-	LimitVNet                                   // 65,536 private IPs per VNet [NLIM]
+	LimitVNet                                   // 65,536 addresses per VNet [NLIM]
 )
 
 var limitNames = enum.Table[Limit]{Type: "capacity.Limit", What: "limit",

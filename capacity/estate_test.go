@@ -74,7 +74,7 @@ func TestAnalyzeEstateSharedPodSubnet(t *testing.T) {
 	assert.Equal(t, "c-nodes", r.Spaces[1].Name)
 }
 
-// The VNet's 65,536 private IPs bind across clusters: two Azure CNI
+// The VNet's 65,536-address limit bind across clusters: two Azure CNI
 // clusters at 250 pods hold 251 a node, 200 × 251 = 50,200 and
 // 100 × 251 = 25,100.
 func TestAnalyzeEstateVNetLimit(t *testing.T) {

@@ -94,7 +94,7 @@ func newModel(c *Cluster) (*model, error) {
 		route = m.addCons(LimitRouteTable, s.MaxRoutes-c.CustomRoutes)
 	}
 	cluster := m.addCons(LimitClusterNodes, s.MaxNodes)
-	vnet := m.addCons(LimitVNet, modes.MaxVNetPrivateIPs-c.vnetReserved())
+	vnet := m.addCons(LimitVNet, modes.MaxVNetAddresses-c.vnetReserved())
 
 	m.pools = make([]poolModel, len(c.Pools))
 	for i := range c.Pools {
@@ -125,7 +125,7 @@ func newModel(c *Cluster) (*model, error) {
 		}
 		pm.add(poolLimit, 1)
 		pm.add(cluster, 1)
-		pm.add(vnet, pm.demand.VNetIPs)
+		pm.add(vnet, pm.demand.VNetAddresses)
 		for _, u := range pm.uses[:pm.nuses] {
 			if u.k < 0 {
 				continue

@@ -13,7 +13,7 @@ import (
 type Recommendation struct {
 	Spaces []SpaceSize `json:"spaces"`
 	// Notes name limits no prefix size lifts: kubenet's route table, node
-	// counts per pool and cluster, the VNet's private IPs.
+	// counts per pool and cluster, the VNet's 65,536-address limit.
 	Notes []string `json:"notes"`
 }
 
@@ -123,7 +123,7 @@ func (m *model) limitNote(l Limit, need, avail int) string {
 		bb := m.spec.Pods.BlockBitsIPv6
 		return fmt.Sprintf("IPv6 pod CIDR %v: %s nodes with surge need %s blocks of /%d, more than its %s: use a /%d", m.podCIDR6, n, n, bb, a, bb-ceilLog2(uint64(need)))
 	case LimitVNet:
-		return n + " private IPs with surge exceed the VNet's " + a + "; use Overlay or static blocks, or a second cluster"
+		return n + " VNet addresses with surge exceed the VNet's limit of " + a + "; use Overlay or static blocks, or a second cluster"
 	}
 	return fmt.Sprintf("%v: %s needed, %s available", l, n, a)
 }

@@ -64,7 +64,7 @@ type Exhaustion struct {
 	Pool  string `json:"pool"`  // the pool that was growing
 	Nodes int    `json:"nodes"` // nodes the pool had running when the request failed
 	// Space names the subnet, pod CIDR or CNI pool that ran out, or the limit for
-	// count limits (routes, nodes, VNet IPs).
+	// count limits (routes, nodes, VNet addresses).
 	Space string `json:"space"`
 	Limit Limit  `json:"limit"`
 	// Code is AKS's error code: SubnetIsFull when a node or pod subnet
@@ -290,7 +290,7 @@ func (e *engine) rebatch(p *simPool, n *simNode, demand int) *Exhaustion {
 	a := e.m.spec.Pods
 	want := modes.DynamicTarget(demand, a.BatchSize, a.RequestThreshold, p.pm.maxPods)
 	if add := want - len(n.addrs); add > 0 {
-		if e.vnet+add > modes.MaxVNetPrivateIPs {
+		if e.vnet+add > modes.MaxVNetAddresses {
 			return e.fail(p, LimitVNet, -1, 0)
 		}
 		if ex := e.takeAddrs(p, n, p.pod, add, true); ex != nil {

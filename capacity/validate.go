@@ -367,19 +367,19 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 			v.add(prefixPath(i, j), "%v overlaps %v of subnet %q (%v): subnets must not share addresses", p, qp, c.Subnets[qi].Name, prefixPath(qi, qj))
 		}
 	}
-	held := 0 // others' addresses so far, which count against the VNet's private IPs
+	held := 0 // others' addresses so far, which count against the VNet's 65,536-address limit
 	for i, sn := range c.Subnets {
 		if sn.Reserved <= 0 {
 			continue
 		}
 		held += sn.Reserved
 		switch f := pathOf("Subnets").at(i).dot("Reserved"); {
-		case held-sn.Reserved > modes.MaxVNetPrivateIPs || held <= modes.MaxVNetPrivateIPs:
+		case held-sn.Reserved > modes.MaxVNetAddresses || held <= modes.MaxVNetAddresses:
 		case held == sn.Reserved:
-			v.add(f, "%d addresses used by others exceed a VNet's %d private IPs: want at most %d", sn.Reserved, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs) // [NLIM]
+			v.add(f, "%d addresses used by others exceed a VNet's limit of %d addresses: want at most %d", sn.Reserved, modes.MaxVNetAddresses, modes.MaxVNetAddresses) // [NLIM]
 		default:
-			v.add(f, "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's %d private IPs: want at most %d in all", // [NLIM]
-				sn.Reserved, held, modes.MaxVNetPrivateIPs, modes.MaxVNetPrivateIPs)
+			v.add(f, "%d brings the addresses used by others in the cluster's subnets to %d, above a VNet's limit of %d addresses: want at most %d in all", // [NLIM]
+				sn.Reserved, held, modes.MaxVNetAddresses, modes.MaxVNetAddresses)
 		}
 		if bad[i] {
 			continue

@@ -126,15 +126,15 @@ func TestValidate(t *testing.T) {
 		{"reserved above usable", func(c *capacity.Cluster) { c.Subnets[0].Reserved = 1020 }, "Subnets[0].Reserved", "",
 			"1020 addresses used by others exceed the 1019 usable in 10.240.0.0/22 (its size less Azure's 5 per prefix): want at most 1019"},
 		// Two /16s hold 65,531 usable each, but 40,000 + 40,000 = 80,000
-		// addresses exceed a VNet's 65,536 private IPs.
-		{"reserved above the VNet's private IPs", func(c *capacity.Cluster) {
+		// addresses exceed a VNet's 65,536-address limit.
+		{"reserved above the VNet's 65,536-address limit", func(c *capacity.Cluster) {
 			c.Subnets = []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{pfx("10.240.0.0/16")}, Reserved: 40000},
 				{Name: "other", Prefixes: []netip.Prefix{pfx("10.241.0.0/16")}, Reserved: 40000}}
 			c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "nodes"
-		}, "Subnets[1].Reserved", "", "40000 brings the addresses used by others in the cluster's subnets to 80000, above a VNet's 65536 private IPs"},
-		{"reserved above the VNet's private IPs in one subnet", func(c *capacity.Cluster) {
+		}, "Subnets[1].Reserved", "", "40000 brings the addresses used by others in the cluster's subnets to 80000, above a VNet's limit of 65536 addresses"},
+		{"reserved above the VNet's 65,536-address limit in one subnet", func(c *capacity.Cluster) {
 			c.Subnets[0].Prefixes, c.Subnets[0].Reserved = []netip.Prefix{pfx("64.0.0.0/2")}, 1_000_000
-		}, "Subnets[0].Reserved", "", "1000000 addresses used by others exceed a VNet's 65536 private IPs: want at most 65536"},
+		}, "Subnets[0].Reserved", "", "1000000 addresses used by others exceed a VNet's limit of 65536 addresses: want at most 65536"},
 		// A static-block /24 holds 256 / 16 = 16 /28 blocks; the first and
 		// last hold Azure's addresses: 14 × 16 = 224 usable. 230 reserved
 		// addresses take ⌈230/16⌉ = 15 blocks.

@@ -17,7 +17,7 @@ const (
 	MaxNodesPerPool    = 1000  // nodes per VMSS node pool; pool + surge during an upgrade [UPR]
 	MaxPoolsPerCluster = 100   // node pools per cluster
 	MaxRoutesPerTable  = 400   // routes per route table (UDR), so kubenet stops at 400 nodes [KUB]
-	MaxVNetPrivateIPs  = 65536 // private IP addresses per VNet [NLIM]
+	MaxVNetAddresses   = 65536 // addresses per VNet, private IPs in Azure's words [NLIM]
 	MinPodsPerPool     = 30    // nodes × maxPods must reach 30, so maxPods 10 needs 3 nodes [IPP]
 )
 

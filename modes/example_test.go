@@ -12,25 +12,25 @@ import (
 // what one node with 30 pods takes from the VNet, and what the mode supports.
 func Example() {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', 0)
-	fmt.Fprintln(w, "mode\tpod IPs from\tunit\tmaxPods\tVNet IPs/node\tWindows\tdataplane")
+	fmt.Fprintln(w, "mode\tpod IPs from\tunit\tmaxPods\tVNet addr/node\tWindows\tdataplane")
 	for _, m := range modes.All() {
 		s := m.Spec()
 		d := s.PerNode(s.MaxPods.Default, 30)
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%v\t%s\n", m, s.Pods.Source.Describe(), s.Pods.Unit.Describe(), s.MaxPods.Default, d.VNetIPs, s.Windows, s.Dataplane.Describe())
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%v\t%s\n", m, s.Pods.Source.Describe(), s.Pods.Unit.Describe(), s.MaxPods.Default, d.VNetAddresses, s.Windows, s.Dataplane.Describe())
 	}
 	w.Flush()
 	// Output:
-	// mode                   pod IPs from unit                   maxPods VNet IPs/node Windows dataplane
-	// kubenet                pod CIDR     block per node         110     1             false   azure (iptables, HNS)
-	// azure-cni              node subnet  per pod, pre-allocated 30      31            true    azure (iptables, HNS)
-	// azure-cni-pod-subnet   pod subnet   batches                110     49            true    azure (iptables, HNS)
-	// azure-cni-static-block pod subnet   static blocks          110     8             true    azure (iptables, HNS)
-	// azure-cni-overlay      pod CIDR     block per node         250     1             true    azure (iptables, HNS)
-	// cilium-overlay         pod CIDR     block per node         250     1             false   cilium (eBPF)
-	// cilium-pod-subnet      pod subnet   batches                110     49            false   cilium (eBPF)
-	// cilium-node-subnet     node subnet  per pod, pre-allocated 30      31            false   cilium (eBPF)
-	// byocni-calico          CNI pool     blocks on demand       110     1             false   CNI's own
-	// byocni-cilium          CNI pool     block per node         110     1             false   CNI's own
+	// mode                   pod IPs from unit                   maxPods VNet addr/node Windows dataplane
+	// kubenet                pod CIDR     block per node         110     1              false   azure (iptables, HNS)
+	// azure-cni              node subnet  per pod, pre-allocated 30      31             true    azure (iptables, HNS)
+	// azure-cni-pod-subnet   pod subnet   batches                110     49             true    azure (iptables, HNS)
+	// azure-cni-static-block pod subnet   static blocks          110     8              true    azure (iptables, HNS)
+	// azure-cni-overlay      pod CIDR     block per node         250     1              true    azure (iptables, HNS)
+	// cilium-overlay         pod CIDR     block per node         250     1              false   cilium (eBPF)
+	// cilium-pod-subnet      pod subnet   batches                110     49             false   cilium (eBPF)
+	// cilium-node-subnet     node subnet  per pod, pre-allocated 30      31             false   cilium (eBPF)
+	// byocni-calico          CNI pool     blocks on demand       110     1              false   CNI's own
+	// byocni-cilium          CNI pool     block per node         110     1              false   CNI's own
 }
 
 // FromAKS reads the fields of `az aks show`; WithPodSubnet settles a pool's

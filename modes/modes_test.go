@@ -248,22 +248,22 @@ func TestPerNode(t *testing.T) {
 		want          modes.Demand
 	}{
 		// W3/W8: 1 + 30 per node, so 8 nodes (248) fit a /24's 251; W8's 10 nodes need 310.
-		{"azure-cni 30", modes.AzureCNI, 30, 30, modes.Demand{NodeSubnet: 31, VNetIPs: 31}},
+		{"azure-cni 30", modes.AzureCNI, 30, 30, modes.Demand{NodeSubnet: 31, VNetAddresses: 31}},
 		// W9: 3 × 111 = 333.
-		{"azure-cni 110", modes.AzureCNI, 110, 5, modes.Demand{NodeSubnet: 111, VNetIPs: 111}},
-		{"cilium node subnet", modes.CiliumNodeSubnet, 30, 0, modes.Demand{NodeSubnet: 31, VNetIPs: 31}},
+		{"azure-cni 110", modes.AzureCNI, 110, 5, modes.Demand{NodeSubnet: 111, VNetAddresses: 111}},
+		{"cilium node subnet", modes.CiliumNodeSubnet, 30, 0, modes.Demand{NodeSubnet: 31, VNetAddresses: 31}},
 		// W14: a node starts with one batch of 16.
-		{"dynamic start", modes.AzureCNIPodSubnet, 110, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 16, VNetIPs: 17}},
-		{"dynamic 25 pods", modes.AzureCNIPodSubnet, 110, 25, modes.Demand{NodeSubnet: 1, PodSubnet: 48, VNetIPs: 49}},
-		{"dynamic full", modes.CiliumPodSubnet, 110, 110, modes.Demand{NodeSubnet: 1, PodSubnet: 110, VNetIPs: 111}},
+		{"dynamic start", modes.AzureCNIPodSubnet, 110, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 16, VNetAddresses: 17}},
+		{"dynamic 25 pods", modes.AzureCNIPodSubnet, 110, 25, modes.Demand{NodeSubnet: 1, PodSubnet: 48, VNetAddresses: 49}},
+		{"dynamic full", modes.CiliumPodSubnet, 110, 110, modes.Demand{NodeSubnet: 1, PodSubnet: 110, VNetAddresses: 111}},
 		// W6: maxPods 30 → 2 blocks of 16; each block counts once against the VNet.
-		{"static 30", modes.AzureCNIStaticBlock, 30, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 32, VNetIPs: 3}},
-		{"static 250", modes.AzureCNIStaticBlock, 250, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 256, VNetIPs: 17}},
-		{"kubenet", modes.Kubenet, 110, 110, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetIPs: 1}},
-		{"overlay", modes.AzureCNIOverlay, 250, 250, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetIPs: 1}},
-		{"calico 100 pods", modes.BYOCNICalico, 110, 100, modes.Demand{NodeSubnet: 1, PodRange: 2 * 64, VNetIPs: 1}},
-		{"calico no pods", modes.BYOCNICalico, 110, 0, modes.Demand{NodeSubnet: 1, VNetIPs: 1}},
-		{"byo cilium", modes.BYOCNICilium, 110, 3, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetIPs: 1}},
+		{"static 30", modes.AzureCNIStaticBlock, 30, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 32, VNetAddresses: 3}},
+		{"static 250", modes.AzureCNIStaticBlock, 250, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 256, VNetAddresses: 17}},
+		{"kubenet", modes.Kubenet, 110, 110, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetAddresses: 1}},
+		{"overlay", modes.AzureCNIOverlay, 250, 250, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetAddresses: 1}},
+		{"calico 100 pods", modes.BYOCNICalico, 110, 100, modes.Demand{NodeSubnet: 1, PodRange: 2 * 64, VNetAddresses: 1}},
+		{"calico no pods", modes.BYOCNICalico, 110, 0, modes.Demand{NodeSubnet: 1, VNetAddresses: 1}},
+		{"byo cilium", modes.BYOCNICilium, 110, 3, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetAddresses: 1}},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.mode.Spec().PerNode(tt.maxPods, tt.pods), tt.name)

@@ -50,7 +50,8 @@ func (s Source) Describe() string { return sourceProse.String(s) }
 func ParseSource(s string) (Source, error) { return sourceNames.Parse(s) }
 
 // IsVNet reports whether addresses from s are VNet addresses: they count
-// against the VNet's private IP limit and Azure keeps 5 of every subnet.
+// against the VNet's limit of 65,536 addresses, and Azure keeps 5 of every
+// subnet.
 func (s Source) IsVNet() bool { return s == NodeSubnet || s == PodSubnet }
 
 // Unit is how pod addresses are handed to a node. The zero Unit is no
@@ -117,7 +118,7 @@ type PodAllocation struct {
 	// pods: 1 for static blocks ("1 IP is reserved on each node") [SBA].
 	ReservedPerNode int `json:"reservedPerNode"`
 	// BlockCountsOnce: a block, not each of its addresses, counts against
-	// the VNet's private IP limit (StaticBlock) [SBA; API enum
+	// the VNet's limit of 65,536 addresses (StaticBlock) [SBA; API enum
 	// PodIPAllocationMode.StaticBlock].
 	BlockCountsOnce bool `json:"blockCountsOnce"`
 }
@@ -254,10 +255,10 @@ type Spec struct {
 
 // Demand is what one node takes from each address source.
 type Demand struct {
-	NodeSubnet int `json:"nodeSubnet"` // addresses from the node subnet: node IP and pre-allocated pods
-	PodSubnet  int `json:"podSubnet"`  // addresses from the pod subnet
-	PodRange   int `json:"podRange"`   // addresses of the pod CIDR or CNI pool, in whole blocks of Pods.BlockBits
-	VNetIPs    int `json:"vnetIPs"`    // count against the VNet's private IP limit
+	NodeSubnet    int `json:"nodeSubnet"`    // addresses from the node subnet: node IP and pre-allocated pods
+	PodSubnet     int `json:"podSubnet"`     // addresses from the pod subnet
+	PodRange      int `json:"podRange"`      // addresses of the pod CIDR or CNI pool, in whole blocks of Pods.BlockBits
+	VNetAddresses int `json:"vnetAddresses"` // count against the VNet's limit of 65,536 addresses
 }
 
 // PerNode returns what one node running pods pods (of at most maxPods) takes
@@ -296,13 +297,13 @@ func (s Spec) PerNode(maxPods, pods int) Demand {
 		d.PodRange = blocks * a.BlockSize()
 	}
 	if s.NodeIPs.IsVNet() {
-		d.VNetIPs = 1
+		d.VNetAddresses = 1
 	}
 	if a.Source.IsVNet() {
 		if a.BlockCountsOnce {
-			d.VNetIPs += blocks
+			d.VNetAddresses += blocks
 		} else {
-			d.VNetIPs += n
+			d.VNetAddresses += n
 		}
 	}
 	return d

@@ -333,7 +333,7 @@ func Fleet(m modes.Mode) (capacity.Cluster, capacity.Scenario) {
 		name := fmt.Sprintf("pool%d", i)
 		p := capacity.Pool{Name: name, MaxPods: 30, PodsPerNode: 10, NodeSubnet: "nodes", MaxSurge: capacity.SurgePercent(10)}
 		if s.Pods.Source == modes.NodeSubnet || s.Pods.Unit == modes.Batch {
-			p.MaxPods = 10 // so that 5,000 nodes fit the VNet's private IPs
+			p.MaxPods = 10 // so that 5,000 nodes fit the VNet's 65,536-address limit
 		}
 		if s.Pods.Source == modes.PodSubnet {
 			p.PodSubnet = "pods"

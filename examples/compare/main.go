@@ -246,7 +246,7 @@ type Result struct {
 	Mode modes.Mode `json:"mode"`
 	Fits bool       `json:"fits"`
 	// VNetAddresses counts what the workload at its max, with every
-	// pool's upgrade surge, takes from the VNet's 65,536 private IPs: the
+	// pool's upgrade surge, takes from the VNet's 65,536-address limit: the
 	// count capacity.Recommend checks that limit with. A static /28
 	// block counts as one (BlockCountsOnce), though it holds 16.
 	VNetAddresses int `json:"vnetAddresses"`
@@ -336,7 +336,7 @@ const vnetAddressesHeader = "VNet addresses at max with surge"
 
 // blockFootnote explains the mark on a VNetAddresses that counts blocks
 // once, and vnetAddressesCell writes the cell with it.
-const blockFootnote = "* a static /28 block counts as one address against the VNet's 65,536 private IPs, though it holds 16"
+const blockFootnote = "* a static /28 block counts as one address against the VNet's 65,536-address limit, though it holds 16"
 
 func vnetAddressesCell(r Result) string {
 	if r.BlockCountsOnce {
@@ -470,7 +470,7 @@ func compare(m modes.Mode, w workload) result {
 	// max plus its surge nodes, summed, as AKS admits an upgrade of every
 	// pool.
 	for _, p := range rep.Pools {
-		r.vnetAddresses += (p.AtMax + p.SurgeNodes) * p.PerNode.VNetIPs
+		r.vnetAddresses += (p.AtMax + p.SurgeNodes) * p.PerNode.VNetAddresses
 	}
 	if rec.Notes == nil {
 		rec.Notes = []string{} // a list, never null

@@ -391,12 +391,12 @@ func TestVNetAddressesWithSurge(t *testing.T) {
 	assert.Equal(t, 24, sb.VNetAddresses)
 	assert.True(t, sb.BlockCountsOnce)
 	assert.Contains(t, js, `"vnetAddresses": 248`)
-	assert.NotContains(t, js, "vnetIPs")
+	assert.NotContains(t, js, "vnetIPs", "one name for one count")
 
 	out, _ := runCode(t, "-nodes", "7", "-vnet", "10.0.0.0/24", "-mode", "azure-cni,azure-cni-static-block")
 	assert.Contains(t, out, "VNet addresses at max with surge")
 	assert.Regexp(t, `(?m)^azure-cni-static-block +\S+ +24\* `, out)
-	assert.Contains(t, out, "\n* a static /28 block counts as one address against the VNet's 65,536 private IPs, though it holds 16\n")
+	assert.Contains(t, out, "\n* a static /28 block counts as one address against the VNet's 65,536-address limit, though it holds 16\n")
 	out, _ = runCode(t, "-nodes", "7", "-vnet", "10.0.0.0/24", "-mode", "azure-cni")
 	assert.NotContains(t, out, "*", "no footnote without static blocks")
 }

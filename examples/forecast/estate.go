@@ -66,7 +66,7 @@ func estate(o options) (EstateOutput, error) {
 		}
 		return EstateOutput{}, err
 	}
-	out := EstateOutput{Estate: o.clustersPath, VNet: e.VNet, VNetLimit: modes.MaxVNetPrivateIPs, Report: r}
+	out := EstateOutput{Estate: o.clustersPath, VNet: e.VNet, VNetLimit: modes.MaxVNetAddresses, Report: r}
 	for i, c := range e.Clusters {
 		v, err := e.Check(i, capacity.Step{Op: capacity.OpCreate})
 		if err != nil {

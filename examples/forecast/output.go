@@ -138,7 +138,7 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		}
 		f.pools(w, r)
 		f.table(spaces(r.AtMax.Spaces, f.num), w)
-		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetPrivateIPs))
+		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetAddresses))
 		if b := r.AtMax.PodCIDRIPv6; b != nil {
 			fmt.Fprintf(w, f.ipv6, b.Prefix, thousands(b.Blocks), b.BlockBits, thousands(b.AtMax), thousands(b.Free))
 		}
