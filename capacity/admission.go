@@ -160,7 +160,7 @@ func (m *model) admittedPods(pm *poolModel) int {
 // prefix [VNF], or the whole size of a pod CIDR (or of a CNI pool, which
 // admission counts nothing in).
 func (m *model) admissionSize(k int) int {
-	if podRange(m.spaces[k].Source) {
+	if m.spaces[k].Source.IsPodRange() {
 		return m.spaces[k].Size
 	}
 	y := 0

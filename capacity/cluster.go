@@ -172,10 +172,6 @@ func (c *Cluster) podCIDRs(s modes.Spec) []netip.Prefix {
 	return withDefaults(given, s.DefaultPodCIDR, c.DualStack && s.Pods.Source == modes.PodCIDR, defaultPodCIDRIPv6)
 }
 
-func usesPodCIDR(s modes.Spec) bool {
-	return s.Pods.Source == modes.PodCIDR || s.Pods.Source == modes.CNIPool
-}
-
 // serviceCIDRs returns the service ranges, defaults applied as podCIDRs
 // does.
 func (c *Cluster) serviceCIDRs() []netip.Prefix {

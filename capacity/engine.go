@@ -215,7 +215,7 @@ func (m *model) allocator(i int) (simSpace, error) {
 	var b, rb netipx.IPSetBuilder
 	for _, p := range m.prefixes[i] {
 		b.AddPrefix(p)
-		if !podRange(m.spaces[i].Source) {
+		if !m.spaces[i].Source.IsPodRange() {
 			for _, a := range modes.SubnetReserved(p) {
 				rb.Add(a)
 			}
@@ -405,7 +405,7 @@ func (e *engine) takeBlocks(p *simPool, n *simNode, count int, countOnce bool) *
 	for _, b := range e.blocks {
 		n.blocks = append(n.blocks, u32(b.Addr()))
 	}
-	if !podRange(e.m.spaces[p.pod].Source) {
+	if !e.m.spaces[p.pod].Source.IsPodRange() {
 		if countOnce {
 			n.vnet += count
 		} else {

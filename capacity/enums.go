@@ -121,8 +121,3 @@ type Step struct {
 // limitOf returns the Limit reached when a space of source s runs out:
 // the Limit of the same value, and name.
 func limitOf(s modes.Source) Limit { return Limit(s) }
-
-// podRange reports whether s is a pod range, modes.Demand.PodRange's word
-// for the pod CIDR or CNI pool: a private range outside the VNet that pods
-// take in blocks.
-func podRange(s modes.Source) bool { return s == modes.PodCIDR || s == modes.CNIPool }

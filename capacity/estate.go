@@ -106,7 +106,7 @@ func (e *Estate) uses() ([]clusterUse, error) {
 		}
 		u := clusterUse{now: map[string]int{}, at: map[string]int{}, m: m}
 		for k, sp := range m.spaces {
-			if !podRange(sp.Source) {
+			if !sp.Source.IsPodRange() {
 				u.now[sp.Name], u.at[sp.Name] = m.cons[k].now, m.cons[k].at
 			}
 		}
@@ -486,7 +486,7 @@ func (e Estate) Recommend(i int) (*Recommendation, error) {
 	}
 	for k := range r.Spaces {
 		ss := &r.Spaces[k]
-		if podRange(ss.Source) {
+		if ss.Source.IsPodRange() {
 			continue
 		}
 		if b, ok := current[ss.Name]; ok && b <= ss.Bits {

@@ -216,7 +216,7 @@ func (m *model) replayMigrate(mt *model) (*Exhaustion, error) {
 	for k := range after.Subnets {
 		sn := &after.Subnets[k]
 		for si, sp := range m.spaces {
-			if sp.Name == sn.Name && !podRange(sp.Source) {
+			if sp.Name == sn.Name && !sp.Source.IsPodRange() {
 				held := &e.spaces[si]
 				sn.OtherClusters += held.used() - held.taken*held.unit - nodeIPs(e, si)
 			}

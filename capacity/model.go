@@ -74,7 +74,7 @@ func newModel(c *Cluster) (*model, error) {
 		subnetSpace[sn.Name] = m.addSpace(sp, v4, 0)
 	}
 	podRangeSpace := -1
-	if usesPodCIDR(s) {
+	if s.Pods.Source.IsPodRange() {
 		cidrs := ipv4(c.podCIDRs(s))
 		sp := Space{Name: s.Pods.Source.String(), Source: s.Pods.Source}
 		for _, p := range cidrs {
@@ -145,7 +145,7 @@ func newModel(c *Cluster) (*model, error) {
 		k := &m.cons[i]
 		k.limit = limitOf(sp.Source)
 		taken := sp.others()
-		if !podRange(sp.Source) {
+		if !sp.Source.IsPodRange() {
 			sp.Usable, taken = subnetUsable(m.prefixes[i], m.blockBits[i], sp.others())
 		}
 		k.avail = sp.Usable - taken

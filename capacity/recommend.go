@@ -57,7 +57,7 @@ func Recommend(c Cluster) (*Recommendation, error) {
 		}
 		sp := m.spaces[k.space]
 		ss := SpaceSize{Name: sp.Name, Source: sp.Source}
-		if podRange(sp.Source) {
+		if sp.Source.IsPodRange() {
 			bs := m.spec.Pods.BlockSize()
 			blocks := max(1, (need+bs-1)/bs)
 			ss.Required = uint64(blocks * bs)

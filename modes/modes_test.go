@@ -340,3 +340,16 @@ func TestSpecJSON(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`{"nodeIPs":"moon"}`), &back))
 	assert.Error(t, json.Unmarshal([]byte(`{"policies":["antrea"]}`), &back))
 }
+
+// Every source is a VNet subnet, a pod range, or none: never both.
+func TestSourceKinds(t *testing.T) {
+	for s, want := range map[modes.Source][2]bool{
+		modes.NoSource:   {false, false},
+		modes.NodeSubnet: {true, false},
+		modes.PodSubnet:  {true, false},
+		modes.PodCIDR:    {false, true},
+		modes.CNIPool:    {false, true},
+	} {
+		assert.Equal(t, want, [2]bool{s.IsVNet(), s.IsPodRange()}, s.String())
+	}
+}

@@ -54,6 +54,11 @@ func ParseSource(s string) (Source, error) { return sourceNames.Parse(s) }
 // subnet.
 func (s Source) IsVNet() bool { return s == NodeSubnet || s == PodSubnet }
 
+// IsPodRange reports whether s is a pod range, Demand.PodRange's word for
+// the pod CIDR or CNI pool: a private range outside the VNet that pods take
+// in blocks.
+func (s Source) IsPodRange() bool { return s == PodCIDR || s == CNIPool }
+
 // Unit is how pod addresses are handed to a node. The zero Unit is no
 // unit: it marshals as the empty text, and a Spec needs one.
 type Unit uint8
@@ -240,7 +245,7 @@ type Spec struct {
 	MaxRoutes       int   `json:"maxRoutes"`       // routes in the cluster's route table; 0 = no route table
 	RoutesPerNode   int   `json:"routesPerNode"`   // routes a node takes in that table per IP family: a dual-stack node takes twice as many [KDS]
 
-	DefaultPodCIDR netip.Prefix `json:"defaultPodCIDR"` // the pod range used when none is given (PodCIDR, CNIPool)
+	DefaultPodCIDR netip.Prefix `json:"defaultPodCIDR"` // the pod range (pod CIDR or CNI pool) used when none is given
 
 	Windows bool `json:"windows"` // Windows node pools supported
 	// DualStack: IPv4/IPv6 dual-stack clusters are supported. Their pods
@@ -257,7 +262,7 @@ type Spec struct {
 type Demand struct {
 	NodeSubnet    int `json:"nodeSubnet"`    // addresses from the node subnet: node IP and pre-allocated pods
 	PodSubnet     int `json:"podSubnet"`     // addresses from the pod subnet
-	PodRange      int `json:"podRange"`      // addresses of the pod CIDR or CNI pool, in whole blocks of Pods.BlockBits
+	PodRange      int `json:"podRange"`      // addresses of the pod range, the pod CIDR or CNI pool, in whole blocks of Pods.BlockBits
 	VNetAddresses int `json:"vnetAddresses"` // count against the VNet's limit of 65,536 addresses
 }
 
