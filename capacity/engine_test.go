@@ -161,3 +161,24 @@ func TestNoPodAddresses(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 27, f.Nodes.P50, 0, "the pool runs out at 27 nodes")
 }
+
+// What each unit says of itself, which the engine and Forecast decide by:
+// only batches and Calico's blocks cost more with more pods, only Calico's
+// blocks remember which nodes came and went.
+func TestPodUnitTraits(t *testing.T) {
+	type traits struct {
+		space                   podSpace
+		podsCost, pathDependent bool
+	}
+	for u, want := range map[modes.Unit]traits{
+		0:                   {noPodSpace, false, false},
+		modes.PerPod:        {noPodSpace, false, false},
+		modes.Batch:         {podAddrs, true, false},
+		modes.StaticBlock:   {podBlocks, false, false},
+		modes.NodeBlock:     {podBlocks, false, false},
+		modes.OnDemandBlock: {podBlocks, true, true},
+	} {
+		pu := newPodUnit(modes.PodAllocation{Unit: u})
+		assert.Equal(t, want, traits{pu.podSpace(), pu.podsCost(), pu.pathDependent()}, u.String())
+	}
+}

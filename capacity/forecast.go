@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/ipcap/ipcap/internal/count"
-	"github.com/ipcap/ipcap/modes"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -324,13 +323,11 @@ const (
 const defaultHorizon = 3_653
 
 func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
-	unit := m.spec.Pods.Unit
-	f := &forecaster{m: m, pi: pi, opt: opt,
-		podsMatter: opt.Pods != nil && (unit == modes.Batch || unit == modes.OnDemandBlock),
-	}
+	unit := newPodUnit(m.spec.Pods)
+	f := &forecaster{m: m, pi: pi, opt: opt, podsMatter: opt.Pods != nil && unit.podsCost()}
 	// Calico's blocks depend on which nodes came and went even at a fixed
 	// pod count: replay every day.
-	f.identical = !f.podsMatter && unit != modes.OnDemandBlock
+	f.identical = !f.podsMatter && !unit.pathDependent()
 	h := opt.History
 	if len(h) < 3 {
 		return f

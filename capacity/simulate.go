@@ -183,10 +183,10 @@ func (m *model) checkSteps(steps []Step) error {
 			return err
 		}
 		if st.Op == OpMigrate {
-			return &StepError{Index: i, Field: stepPath(i, "Op"), Value: st.Op.String(), Reason: "Simulate does not replay a migration: Check answers it"}
+			return stepError(i, stepOf(i).dot("Op"), st.Op.String(), "Simulate does not replay a migration: Check answers it")
 		}
 		if _, r := m.migrated(st); st.Op == OpExpandPodCIDR && r != nil {
-			return &StepError{Index: i, Field: stepPath(i, "PodCIDRs"), Value: joinPrefixes(st.PodCIDRs), Reason: r.Reason}
+			return stepError(i, stepOf(i).dot("PodCIDRs"), joinPrefixes(st.PodCIDRs), r.Reason)
 		}
 	}
 	return nil
@@ -212,7 +212,7 @@ func (e *engine) create(steps []Step, request bool) *Exhaustion {
 	return nil
 }
 
-// grow brings pool pi to target nodes, the nodes it lacks as one request
+// grow brings pool p to target nodes, the nodes it lacks as one request
 // or one node at a time.
 func (e *engine) grow(p *simPool, target int, request bool) *Exhaustion {
 	if n := len(p.live); request && target > n {
@@ -270,7 +270,7 @@ func (e *engine) expandPodCIDR(p netip.Prefix) {
 	e.spaces[k] = sp
 }
 
-// churn replaces the pods of every node of pool pi with a new draw. Old
+// churn replaces the pods of every node of pool p with a new draw. Old
 // pods' addresses are released only after the new pods have theirs
 // (releasing takes seconds [IPP]), so batched modes peak at the old and new
 // pods together, then give back whole batches while more than the release

@@ -41,9 +41,6 @@ func stepOf(i int) path {
 	return pathOf("Steps").at(i)
 }
 
-// stepPath returns the path of field name of step i, formatted.
-func stepPath(i int, name string) string { return stepOf(i).dot(name).String() }
-
 // badOp reports an op that is none of the known ones.
 func badOp(i int, op Op) *StepError {
 	return stepError(i, stepOf(i).dot("Op"), strconv.Itoa(int(op)), "want one of "+strings.Join(opNames.Names[OpCreate:], ", "))

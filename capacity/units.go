@@ -24,6 +24,13 @@ type podUnit interface {
 	// node IP, when its VMSS instance is created; the other units take
 	// theirs later, from CNS, node by node.
 	nicPods(p *simPool) int
+	// podsCost reports whether what a node takes depends on the pods it
+	// runs, so that a forecast draws pods per trial.
+	podsCost() bool
+	// pathDependent reports whether what the pools hold depends on the
+	// order in which nodes came and went, beyond their counts (Calico's
+	// claimed blocks), so that a forecast replays every day.
+	pathDependent() bool
 }
 
 // podSpace is what a unit takes from a pool's pod space: nothing (its
@@ -71,6 +78,8 @@ func (keepOnChurn) churn(_ *engine, _ *simPool, n *simNode, pods int) *Exhaustio
 	n.pods = pods
 	return nil
 }
+func (keepOnChurn) podsCost() bool      { return false }
+func (keepOnChurn) pathDependent() bool { return false }
 
 // perPod pre-allocates maxPods addresses when the node starts [LEG].
 type perPod struct{ keepOnChurn }
@@ -91,6 +100,8 @@ func (batch) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 }
 func (batch) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) }
 func (batch) podSpace() podSpace                        { return podAddrs }
+func (batch) podsCost() bool                            { return true }
+func (batch) pathDependent() bool                       { return false }
 func (batch) nicPods(*simPool) int                      { return 0 }
 
 // churn takes addresses for the old and new pods together, since releasing
@@ -136,6 +147,8 @@ func (onDemand) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 func (onDemand) release(e *engine, p *simPool, n *simNode) { e.unplaceCalico(p, n) }
 func (onDemand) podSpace() podSpace                        { return podBlocks }
 func (onDemand) nicPods(*simPool) int                      { return 0 }
+func (onDemand) podsCost() bool                            { return true }
+func (onDemand) pathDependent() bool                       { return true }
 
 // churn re-places the pods, keeping the blocks the node claimed.
 func (onDemand) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {

@@ -109,7 +109,7 @@ func kubernetesMinor(v string) (int, bool) {
 	return minor, true
 }
 
-// upgrade replaces every node of pool pi [UPR, UPO]. Each round drains up
+// upgrade replaces every node of pool p [UPR, UPO]. Each round drains up
 // to maxUnavailable old nodes and reimages them in place (their addresses
 // come back to them), and adds up to maxSurge new nodes in one request,
 // then removes as many old ones: the pool peaks at its size plus the
