@@ -2,7 +2,6 @@ package capacity_test
 
 import (
 	"errors"
-	"slices"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -22,33 +21,15 @@ func isFieldError(err error) bool {
 // Every value of every enum, zero included, has one text form: String ==
 // MarshalText == what ParseX and UnmarshalText read.
 func TestEnumTextForms(t *testing.T) {
-	tests := []struct {
-		enum  string
-		check func(*testing.T) []string
-		want  []string // the Strings of the valid values, from 0
-	}{
-		{"Limit", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseLimit, isFieldError) },
-			[]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "pod-cidr-ipv6", "route-table", "pool-nodes", "cluster-nodes", "vnet"}},
-		{"Op", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseOp, isFieldError) },
-			[]string{"", "create", "scale", "upgrade", "add-pool", "churn", "autoscale", "migrate", "expand-pod-cidr", "grow"}},
-		{"AdmissionEra", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseAdmissionEra, isFieldError) },
-			[]string{"current", "2020", "2018"}},
-		{"PoolMode", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParsePoolMode, isFieldError) },
-			[]string{"user", "system"}},
-		{"UpgradeSurge", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseUpgradeSurge, isFieldError) },
-			[]string{"sum", "one-pool"}},
-		{"MigrationSurge", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseMigrationSurge, isFieldError) },
-			[]string{"upgrade", "none"}},
-		{"GrowthModel", func(t *testing.T) []string { return enumtest.Check(t, capacity.ParseGrowthModel, isFieldError) },
-			[]string{"", "trend", "random-walk"}},
-	}
-	var listed []string
-	for _, tt := range tests {
-		listed = append(listed, tt.enum)
-		t.Run(tt.enum, func(t *testing.T) { assert.Equal(t, tt.want, tt.check(t)) })
-	}
-	slices.Sort(listed)
-	assert.Equal(t, enumtest.Declared(t, "."), listed, "every enum of package capacity is listed here")
+	enumtest.Package(t, ".", []enumtest.Case{
+		enumtest.For("Limit", capacity.ParseLimit, isFieldError, "none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool", "pod-cidr-ipv6", "route-table", "pool-nodes", "cluster-nodes", "vnet"),
+		enumtest.For("Op", capacity.ParseOp, isFieldError, "", "create", "scale", "upgrade", "add-pool", "churn", "autoscale", "migrate", "expand-pod-cidr", "grow"),
+		enumtest.For("AdmissionEra", capacity.ParseAdmissionEra, isFieldError, "current", "2020", "2018"),
+		enumtest.For("PoolMode", capacity.ParsePoolMode, isFieldError, "user", "system"),
+		enumtest.For("UpgradeSurge", capacity.ParseUpgradeSurge, isFieldError, "sum", "one-pool"),
+		enumtest.For("MigrationSurge", capacity.ParseMigrationSurge, isFieldError, "upgrade", "none"),
+		enumtest.For("GrowthModel", capacity.ParseGrowthModel, isFieldError, "", "trend", "random-walk"),
+	})
 }
 
 // A parse error of capacity's names package capacity, though its type is

@@ -2,7 +2,6 @@ package modes_test
 
 import (
 	"errors"
-	"slices"
 	"testing"
 
 	"github.com/ipcap/ipcap/internal/enum/enumtest"
@@ -21,32 +20,15 @@ func isFieldError(err error) bool {
 // Every value of every enum, zero included, has one text form: String ==
 // MarshalText == what ParseX and UnmarshalText read.
 func TestEnumTextForms(t *testing.T) {
-	tests := []struct {
-		enum  string
-		check func(*testing.T) []string
-		want  []string // the Strings of the valid values, from 0
-	}{
-		{"Mode", func(t *testing.T) []string { return enumtest.Check(t, modes.ParseMode, isFieldError) },
-			[]string{"", "kubenet", "azure-cni", "azure-cni-pod-subnet", "azure-cni-static-block", "azure-cni-overlay",
-				"cilium-overlay", "cilium-pod-subnet", "cilium-node-subnet", "byocni-calico", "byocni-cilium"}},
-		{"Source", func(t *testing.T) []string { return enumtest.Check(t, modes.ParseSource, isFieldError) },
-			[]string{"none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool"}},
-		{"Unit", func(t *testing.T) []string { return enumtest.Check(t, modes.ParseUnit, isFieldError) },
-			[]string{"", "per-pod", "batch", "static-block", "node-block", "on-demand-block"}},
-		{"OS", func(t *testing.T) []string { return enumtest.Check(t, modes.ParseOS, isFieldError) },
-			[]string{"Linux", "Windows"}},
-		{"Dataplane", func(t *testing.T) []string { return enumtest.Check(t, modes.ParseDataplane, isFieldError) },
-			[]string{"", "azure", "cilium", "byo"}},
-		{"Policy", func(t *testing.T) []string { return enumtest.Check(t, modes.ParsePolicy, isFieldError) },
-			[]string{"none", "azure", "calico", "cilium"}},
-	}
-	var listed []string
-	for _, tt := range tests {
-		listed = append(listed, tt.enum)
-		t.Run(tt.enum, func(t *testing.T) { assert.Equal(t, tt.want, tt.check(t)) })
-	}
-	slices.Sort(listed)
-	assert.Equal(t, enumtest.Declared(t, "."), listed, "every enum of package modes is listed here")
+	enumtest.Package(t, ".", []enumtest.Case{
+		enumtest.For("Mode", modes.ParseMode, isFieldError, "", "kubenet", "azure-cni", "azure-cni-pod-subnet", "azure-cni-static-block", "azure-cni-overlay",
+			"cilium-overlay", "cilium-pod-subnet", "cilium-node-subnet", "byocni-calico", "byocni-cilium"),
+		enumtest.For("Source", modes.ParseSource, isFieldError, "none", "node-subnet", "pod-subnet", "pod-cidr", "cni-pool"),
+		enumtest.For("Unit", modes.ParseUnit, isFieldError, "", "per-pod", "batch", "static-block", "node-block", "on-demand-block"),
+		enumtest.For("OS", modes.ParseOS, isFieldError, "Linux", "Windows"),
+		enumtest.For("Dataplane", modes.ParseDataplane, isFieldError, "", "azure", "cilium", "byo"),
+		enumtest.For("Policy", modes.ParsePolicy, isFieldError, "none", "azure", "calico", "cilium"),
+	})
 }
 
 // A parse error names the package and the field as the user wrote it: the

@@ -121,3 +121,39 @@ func Declared(t testing.TB, dir string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// A Case is one enum of a package for Package: its type's name, Check run
+// on it, and the Strings Check must return. For makes one.
+type Case struct {
+	Enum  string
+	Check func(*testing.T) []string
+	Want  []string // the Strings of the valid values, from 0
+}
+
+// For is the Case of enum T, named name, parsed by parse, whose parse
+// errors wantErr accepts, and whose valid values' Strings are want.
+func For[T Enum, P interface {
+	*T
+	encoding.TextUnmarshaler
+}](name string, parse func(string) (T, error), wantErr func(error) bool, want ...string) Case {
+	return Case{Enum: name, Want: want, Check: func(t *testing.T) []string { return Check[T, P](t, parse, wantErr) }}
+}
+
+// Package runs every case as a subtest and fails unless the cases name
+// every enum the package in dir declares (Declared).
+func Package(t *testing.T, dir string, cases []Case) {
+	t.Helper()
+	var listed []string
+	for _, c := range cases {
+		listed = append(listed, c.Enum)
+		t.Run(c.Enum, func(t *testing.T) {
+			if got := c.Check(t); !slices.Equal(got, c.Want) {
+				t.Errorf("%s: the valid values' Strings are %q, want %q", c.Enum, got, c.Want)
+			}
+		})
+	}
+	slices.Sort(listed)
+	if got := Declared(t, dir); !slices.Equal(got, listed) {
+		t.Errorf("the package declares the enums %q, the cases name %q: list every enum", got, listed)
+	}
+}
