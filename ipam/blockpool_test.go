@@ -133,7 +133,10 @@ func TestBlockPoolErrorsNameTheValue(t *testing.T) {
 	assert.Equal(t, uint64(255), p.Size())
 }
 
-func TestBlockPoolAgainstGolden(t *testing.T) {
+// TestBlockPoolAgainstReference runs seeded random operations on block pools
+// of several shapes, for every strategy, and compares each answer with the
+// reference.
+func TestBlockPoolAgainstReference(t *testing.T) {
 	spaces := []struct {
 		name            string
 		space, reserved *netipx.IPSet

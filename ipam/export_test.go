@@ -1,7 +1,7 @@
 package ipam
 
 // CheckBitmap verifies the invariants of the bitmap behind p, a *Pool or a
-// *BlockPool (see bitmap.Bitmap.Check), for the model tests of package
+// *BlockPool (see bitmap.Bitmap.Check), for the reference tests of package
 // ipam_test.
 func CheckBitmap(p any) error {
 	switch p := p.(type) {

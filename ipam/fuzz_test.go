@@ -23,7 +23,7 @@ func fuzzSpaces(t testing.TB) []struct{ space, reserved *netipx.IPSet } {
 	}
 }
 
-// opsFuzz drives a pool and its model with operations decoded from data: a
+// opsFuzz drives a pool and the reference with operations decoded from data: a
 // header byte picks space and strategy, then each pair of bytes is an
 // operation and the slot it names.
 func opsFuzz[T comparable](t *testing.T, data []byte,
@@ -46,7 +46,7 @@ func opsFuzz[T comparable](t *testing.T, data []byte,
 		case 0:
 			got, err := p.Allocate()
 			want, ok := m.Allocate()
-			require.Equal(t, ok, err == nil, "op %d: Allocate = %v, %v; model %v, %v", i, got, err, want, ok)
+			require.Equal(t, ok, err == nil, "op %d: Allocate = %v, %v; reference %v, %v", i, got, err, want, ok)
 			require.Equal(t, want, got, "op %d: Allocate", i)
 		case 1:
 			err := p.Occupy(v)
@@ -124,7 +124,7 @@ func FuzzBlockPoolOps(f *testing.F) {
 			}
 			slots := reference.Blocks(space, reserved, int(bits))
 			if len(slots) == 0 {
-				require.Zero(t, p.Size(), "/%d: Size, where the model has no block", bits)
+				require.Zero(t, p.Size(), "/%d: Size, where the reference has no block", bits)
 				return nil, nil, false
 			}
 			return p, slots, true

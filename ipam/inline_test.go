@@ -1,12 +1,10 @@
 package ipam_test
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
 
+	"github.com/ipcap/ipcap/internal/gcm"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // TestInlining pins what the comments say the compiler inlines, and does
@@ -14,19 +12,7 @@ import (
 // zz-inliner_test.go do): a claim that stops holding fails here, not in a
 // benchmark nobody runs.
 func TestInlining(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go tool to ask: %v", err)
-	}
-	out, err := exec.Command(goTool, "build", "-gcflags=-m", ".").CombinedOutput()
-	require.NoError(t, err, "go build -gcflags=-m:\n%s", out)
-	inlined := map[string]bool{}
-	for line := range strings.Lines(string(out)) {
-		if _, fn, ok := strings.Cut(line, ": can inline "); ok {
-			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
-			inlined[fn] = true
-		}
-	}
+	inlined := gcm.Inlinable(gcm.Build(t))
 	for _, c := range []struct {
 		fn      string
 		inlines bool
@@ -44,5 +30,16 @@ func TestInlining(t *testing.T) {
 	} {
 		assert.Equal(t, c.inlines, inlined[c.fn], "%s inlines (%s)", c.fn, c.why)
 	}
-	assert.NotEmpty(t, inlined, "no \"can inline\" line in:\n%s", out)
+}
+
+// TestEscapes pins what the comments say moves to the heap, and does not.
+func TestEscapes(t *testing.T) {
+	ds := gcm.Build(t)
+	// layout.go, layoutBuilder.done: the copy of the runs' slice header
+	// moves to the heap, so that the builder, taken by address in all its
+	// methods, stays on newLayout's stack.
+	copied := gcm.LineOf(t, "layout.go", "rs := b.runs // not &b.runs")
+	assert.True(t, gcm.Has(ds, "layout.go", copied, "moved to heap: rs"), "layout.go:%d: rs, the copy, moves to the heap", copied)
+	builder := gcm.LineOf(t, "layout.go", "b := layoutBuilder{")
+	assert.False(t, gcm.Has(ds, "layout.go", builder, "moved to heap: b"), "layout.go:%d: newLayout's builder stays on the stack", builder)
 }

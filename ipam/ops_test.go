@@ -26,7 +26,7 @@ type allocator[T comparable] interface {
 	Reset()
 }
 
-// checkOp applies one random operation to the pool and the model and
+// checkOp applies one random operation to the pool and the reference and
 // compares them; it biases towards allocation until the pool is nearly
 // full. v is the value Occupy, Release and the predicates use.
 func checkOp[T comparable](t *testing.T, p allocator[T], m *reference.Allocator[T], r *rand.Rand, v T, step int) {

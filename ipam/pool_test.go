@@ -137,9 +137,9 @@ func TestPoolHugeIPv6(t *testing.T) {
 	assert.Equal(t, netip.MustParseAddr("2001:db8::"), a)
 }
 
-// TestPoolAgainstGolden runs seeded random operations on pools of several
-// shapes, for every strategy, and compares each answer with the reference model.
-func TestPoolAgainstGolden(t *testing.T) {
+// TestPoolAgainstReference runs seeded random operations on pools of several
+// shapes, for every strategy, and compares each answer with the reference.
+func TestPoolAgainstReference(t *testing.T) {
 	spaces := []struct {
 		name            string
 		space, reserved *netipx.IPSet

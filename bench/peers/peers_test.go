@@ -99,7 +99,7 @@ func addrImpl(t *testing.T, name string) peers.AddrImpl {
 			return i
 		}
 	}
-	t.Fatalf("no implementation named %q", name)
+	require.Failf(t, "unknown implementation", "no implementation named %q", name)
 	return peers.AddrImpl{}
 }
 

@@ -348,12 +348,12 @@ func TestReadEstateErrors(t *testing.T) {
 	graph := testdata(t, "estate-graph.json")
 	subnets := testdata(t, "estate-subnets.json")
 	vnet := testdata(t, "estate-vnet.json")
-	nth := func(s, old, new string, n int) string { // replaces the nth (from 1) occurrence
+	nth := func(s, old, repl string, n int) string { // replaces the nth (from 1) occurrence
 		i := -1
 		for range n {
 			i += 1 + strings.Index(s[i+1:], old)
 		}
-		return s[:i] + new + s[i+len(old):]
+		return s[:i] + repl + s[i+len(old):]
 	}
 	tests := []struct {
 		name     string

@@ -164,13 +164,13 @@ func vnet2(t *testing.T, path string) map[string]any {
 
 func TestExplainEstateNamesTheDocuments(t *testing.T) {
 	dir := t.TempDir()
-	replaced := func(name, old, new string) string {
+	replaced := func(name, old, repl string) string {
 		t.Helper()
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		require.NoError(t, err)
 		require.Contains(t, string(b), old)
 		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
+		require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), old, repl, 1)), 0o644))
 		return path
 	}
 	list := filepath.Join("testdata", "estate-aks-list.json")

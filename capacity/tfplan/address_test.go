@@ -1,8 +1,9 @@
 package tfplan
 
 import (
-	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestAddress(t *testing.T) {
@@ -17,11 +18,7 @@ func TestAddress(t *testing.T) {
 		{"azurerm_subnet.nodes[0][1]", "azurerm_subnet.nodes", []string{"azurerm_subnet", "nodes[0][1]"}},
 		{"", "", []string{""}},
 	} {
-		if got := stripKeys(tt.in); got != tt.stripped {
-			t.Errorf("stripKeys(%q) = %q, want %q", tt.in, got, tt.stripped)
-		}
-		if got := segments(tt.in); !slices.Equal(got, tt.segs) {
-			t.Errorf("segments(%q) = %q, want %q", tt.in, got, tt.segs)
-		}
+		assert.Equal(t, tt.stripped, stripKeys(tt.in), "stripKeys(%q)", tt.in)
+		assert.Equal(t, tt.segs, segments(tt.in), "segments(%q)", tt.in)
 	}
 }

@@ -201,15 +201,15 @@ func TestBadFormat(t *testing.T) {
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 }
 
-// edited writes the file at path with old replaced by new (every
+// edited writes the file at path with old replaced by repl (every
 // occurrence, at least one) to dir, under the same base name.
-func edited(t *testing.T, dir, path, old, new string) string {
+func edited(t *testing.T, dir, path, old, repl string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.Contains(t, string(b), old)
 	out := filepath.Join(dir, filepath.Base(path))
-	require.NoError(t, os.WriteFile(out, []byte(strings.ReplaceAll(string(b), old, new)), 0o644))
+	require.NoError(t, os.WriteFile(out, []byte(strings.ReplaceAll(string(b), old, repl)), 0o644))
 	return out
 }
 

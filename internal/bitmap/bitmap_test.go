@@ -11,27 +11,27 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// model is the obvious reference: a map of set bits.
-type model struct {
+// reference is the bitmap's obvious reference: a map of set bits.
+type reference struct {
 	n   uint64
 	set map[uint64]bool
 }
 
-func (m *model) nextClear(from uint64) (uint64, bool) {
-	for i := from; i < m.n; i++ {
-		if !m.set[i] {
+func (ref *reference) nextClear(from uint64) (uint64, bool) {
+	for i := from; i < ref.n; i++ {
+		if !ref.set[i] {
 			return i, true
 		}
 		if i-from > 1<<22 {
-			panic("model scan too long")
+			panic("reference scan too long")
 		}
 	}
 	return 0, false
 }
 
-func (m *model) sorted() []uint64 {
+func (ref *reference) sorted() []uint64 {
 	var s []uint64
-	for i := range m.set {
+	for i := range ref.set {
 		s = append(s, i)
 	}
 	slices.Sort(s)
@@ -87,11 +87,15 @@ func testEmptyAndTiny(t *testing.T, New func(uint64) Bitmap) {
 	assert.Equal(t, uint64(1), got)
 }
 
-// TestAgainstModel runs seeded random operations on bitmaps of many shapes and
-// compares every answer with the reference model.
-func TestAgainstModel(t *testing.T) { kinds(t, testAgainstModel) }
+// TestAgainstReference runs seeded random operations on bitmaps of many shapes
+// and compares every answer with the reference.
+// It and TestPartialPages, the slow tests, run in parallel with each other.
+func TestAgainstReference(t *testing.T) {
+	t.Parallel()
+	kinds(t, testAgainstReference)
+}
 
-func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
+func testAgainstReference(t *testing.T, New func(uint64) Bitmap) {
 	sizes := []uint64{1, 63, 64, 65, 4095, 4096, 4097, 70000, 1<<18 + 3, 1 << 24}
 	ops := 20000
 	if testing.Short() {
@@ -100,10 +104,16 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 	for _, n := range sizes {
 		r := rand.New(rand.NewPCG(42, n))
 		b := New(n)
-		m := &model{n: n, set: map[uint64]bool{}}
+		ref := &reference{n: n, set: map[uint64]bool{}}
 		// Concentrate indices in a window so that words, pages and nodes fill.
 		window := min(n, 9000)
 		off := r.Uint64N(n - window + 1)
+		// Check walks the whole bitmap after every operation: a dense one
+		// beyond DenseMax, which New never builds, gets fewer operations.
+		ops := ops
+		if b.isDense() && n > DenseMax {
+			ops /= 10
+		}
 		for op := range ops {
 			i := off + r.Uint64N(window)
 			switch r.IntN(6) {
@@ -111,12 +121,12 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 				most := 1 + r.Uint64N(70)
 				base, set, ok := b.SetFirstClearWord(most)
 				var wantBase, wantSet uint64
-				first, wok := m.nextClear(0)
+				first, wok := ref.nextClear(0)
 				if wok {
 					wantBase = first &^ 63
 					for i, k := first, uint64(0); i < min(n, wantBase+64) && k < most; i++ {
-						if !m.set[i] {
-							m.set[i] = true
+						if !ref.set[i] {
+							ref.set[i] = true
 							wantSet |= 1 << (i & 63)
 							k++
 						}
@@ -130,12 +140,12 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 			case 0:
 				from := off + r.Uint64N(window)
 				got, ok := b.NextClear(from)
-				want, wok := m.nextClear(from)
+				want, wok := ref.nextClear(from)
 				require.Equal(t, wok, ok, "n=%d NextClear(%d)", n, from)
 				require.Equal(t, want, got, "n=%d NextClear(%d)", n, from)
 				if ok {
 					require.True(t, b.Set(got))
-					m.set[got] = true
+					ref.set[got] = true
 				}
 			case 1:
 				from := off + r.Uint64N(window)
@@ -147,42 +157,38 @@ func testAgainstModel(t *testing.T, New func(uint64) Bitmap) {
 				switch {
 				case from == 0 && r.IntN(2) == 0:
 					got, ok = b.SetFirstClear()
-					want, wok = m.nextClear(0)
+					want, wok = ref.nextClear(0)
 				case r.IntN(3) == 0:
 					if r.IntN(2) == 0 {
 						got, ok = b.SetNextClearWrap(from)
 					} else {
 						got, ok = b.SetNextClearWrapRandom(from)
 					}
-					if want, wok = m.nextClear(from); !wok {
-						want, wok = m.nextClear(0)
+					if want, wok = ref.nextClear(from); !wok {
+						want, wok = ref.nextClear(0)
 					}
 				default:
 					got, ok = b.SetNextClear(from)
-					want, wok = m.nextClear(from)
+					want, wok = ref.nextClear(from)
 				}
 				require.Equal(t, wok, ok, "n=%d set from %d", n, from)
 				require.Equal(t, want, got, "n=%d set from %d", n, from)
 				if wok {
-					m.set[want] = true
+					ref.set[want] = true
 				}
 			case 2:
-				require.Equal(t, !m.set[i], b.Set(i), "n=%d Set(%d)", n, i)
-				m.set[i] = true
+				require.Equal(t, !ref.set[i], b.Set(i), "n=%d Set(%d)", n, i)
+				ref.set[i] = true
 			case 3:
-				require.Equal(t, m.set[i], b.Clear(i), "n=%d Clear(%d)", n, i)
-				delete(m.set, i)
+				require.Equal(t, ref.set[i], b.Clear(i), "n=%d Clear(%d)", n, i)
+				delete(ref.set, i)
 			case 4:
-				require.Equal(t, m.set[i], b.Test(i), "n=%d Test(%d)", n, i)
+				require.Equal(t, ref.set[i], b.Test(i), "n=%d Test(%d)", n, i)
 			}
-			require.Equal(t, uint64(len(m.set)), b.Count())
-			// Check walks the whole bitmap: a dense one beyond DenseMax,
-			// which New never builds, only now and then.
-			if n <= DenseMax || op%128 == 0 || op == ops-1 {
-				require.NoError(t, b.Check(), "n=%d after op %d", n, op)
-			}
+			require.Equal(t, uint64(len(ref.set)), b.Count())
+			require.NoError(t, b.Check(), "n=%d after op %d", n, op)
 		}
-		assert.Equal(t, m.sorted(), slices.Collect(b.Ones()), "n=%d", n)
+		assert.Equal(t, ref.sorted(), slices.Collect(b.Ones()), "n=%d", n)
 	}
 }
 
@@ -417,16 +423,16 @@ func BenchmarkParts(b *testing.B) {
 	})
 }
 
-// partialPages lists the model's pages, ascending, that hold both set bits
+// partialPages lists the reference's pages, ascending, that hold both set bits
 // below n and clear ones.
-func (m *model) partialPages() []uint64 {
+func (ref *reference) partialPages() []uint64 {
 	count := map[uint64]uint64{}
-	for i := range m.set {
+	for i := range ref.set {
 		count[i/PageBits]++
 	}
 	var out []uint64
 	for p, c := range count {
-		if c < min(PageBits, m.n-p*PageBits) {
+		if c < min(PageBits, ref.n-p*PageBits) {
 			out = append(out, p)
 		}
 	}
@@ -436,8 +442,9 @@ func (m *model) partialPages() []uint64 {
 
 // TestPartialPages drives sparse bitmaps with sets, clears and ranges that
 // fill and empty pages, and checks the partial pages and SetInPartialPage
-// against the model after every step.
+// against the reference after every step.
 func TestPartialPages(t *testing.T) {
+	t.Parallel()
 	sizes := []uint64{100, 5*PageBits + 100, 1<<18 + 3, 1 << 24, math.MaxUint64}
 	ops := 30000
 	if testing.Short() {
@@ -446,7 +453,7 @@ func TestPartialPages(t *testing.T) {
 	for _, n := range sizes {
 		r := rand.New(rand.NewPCG(7, n))
 		b := newBitmap(n, false)
-		m := &model{n: n, set: map[uint64]bool{}}
+		ref := &reference{n: n, set: map[uint64]bool{}}
 		fullSeen := 0
 		window := min(n, 2*PageBits+300) // a few pages, so that they fill
 		off := n - window
@@ -457,29 +464,29 @@ func TestPartialPages(t *testing.T) {
 			i := off + r.Uint64N(window)
 			switch op := r.IntN(10); {
 			case op < 5:
-				got, want := b.Set(i), !m.set[i]
+				got, want := b.Set(i), !ref.set[i]
 				require.Equal(t, want, got, "n=%d Set(%d)", n, i)
-				m.set[i] = true
+				ref.set[i] = true
 				if b.full(i) {
 					fullSeen++
 				}
 			case op < 7 && step/6000%3 == 2: // clear only in every third phase: pages fill
-				got, want := b.Clear(i), m.set[i]
+				got, want := b.Clear(i), ref.set[i]
 				require.Equal(t, want, got, "n=%d Clear(%d)", n, i)
-				delete(m.set, i)
+				delete(ref.set, i)
 			case op == 7 && step%20 == 0: // a range of clear bits
-				lo, ok := m.nextClear(i)
+				lo, ok := ref.nextClear(i)
 				if !ok {
 					break
 				}
 				c := uint64(0)
-				for lo+c < n && c < 700 && !m.set[lo+c] {
-					m.set[lo+c] = true
+				for lo+c < n && c < 700 && !ref.set[lo+c] {
+					ref.set[lo+c] = true
 					c++
 				}
 				b.SetRange(lo, c)
 			default:
-				parts := m.partialPages()
+				parts := ref.partialPages()
 				require.Equal(t, uint64(len(parts)), b.PartialPages(), "n=%d step %d", n, step)
 				if len(parts) == 0 {
 					break
@@ -488,19 +495,19 @@ func TestPartialPages(t *testing.T) {
 				var want uint64
 				for d := range uint64(PageBits) {
 					j := parts[k]*PageBits + (o+d)%PageBits
-					if j < n && !m.set[j] {
+					if j < n && !ref.set[j] {
 						want = j
 						break
 					}
 				}
 				require.Equal(t, want, b.SetInPartialPage(k, o), "n=%d step %d page %d off %d", n, step, parts[k], o)
-				m.set[want] = true
+				ref.set[want] = true
 			}
-			require.Equal(t, uint64(len(m.set)), b.Count())
+			require.Equal(t, uint64(len(ref.set)), b.Count())
 			require.NoError(t, b.Check(), "n=%d step %d", n, step)
 		}
-		require.Equal(t, uint64(len(m.partialPages())), b.PartialPages())
-		require.Equal(t, m.sorted(), slices.Collect(b.Ones()), "n=%d", n)
+		require.Equal(t, uint64(len(ref.partialPages())), b.PartialPages())
+		require.Equal(t, ref.sorted(), slices.Collect(b.Ones()), "n=%d", n)
 		require.NotZero(t, fullSeen, "n=%d: no page ever filled", n)
 		b.Reset()
 		require.Zero(t, b.PartialPages())

@@ -13,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // root is the repository root, seen from this package's directory.
@@ -145,9 +148,12 @@ type finding struct {
 }
 
 // scan parses every .go file of the repository (bench/, its own module,
-// included; testdata, hidden directories and this package skipped) and returns the
-// citations of its comments and of its string literals.
-func scan(t *testing.T) (comments, literals []finding) {
+// included; testdata, hidden directories and this package skipped) and
+// returns the citations of its comments, those of its string literals, and
+// the W and U numbers of test files' string literals, which name the worked
+// example or open question a test case reproduces ("W3 azure-cni /24") and
+// reach no user.
+func scan(t *testing.T) (comments, literals, testNotes []finding) {
 	t.Helper()
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -169,6 +175,7 @@ func scan(t *testing.T) (comments, literals []finding) {
 		if err != nil {
 			return err
 		}
+		isTest := strings.HasSuffix(name, "_test.go")
 		rel, _ := filepath.Rel(root, path)
 		rel = filepath.ToSlash(rel)
 		at := func(n int) string { return rel + ":" + strconv.Itoa(n) }
@@ -198,18 +205,19 @@ func scan(t *testing.T) (comments, literals []finding) {
 				return true
 			}
 			for _, r := range refs(s) {
-				if !noteRE.MatchString(r.name) {
-					literals = append(literals, finding{at(fset.Position(lit.Pos()).Line), r.name})
+				f := finding{at(fset.Position(lit.Pos()).Line), r.name}
+				if isTest && noteRE.MatchString(r.name) {
+					testNotes = append(testNotes, f)
+				} else {
+					literals = append(literals, f)
 				}
 			}
 			return true
 		})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return comments, literals
+	require.NoError(t, err)
+	return comments, literals, testNotes
 }
 
 // sourceKeys reads the key column of SOURCES.md's table.
@@ -225,14 +233,10 @@ func sourceKeys(t *testing.T) map[string]bool {
 		if !keyRE.MatchString(k) {
 			continue
 		}
-		if keys[k] {
-			t.Errorf("SOURCES.md lists %s twice", k)
-		}
+		assert.False(t, keys[k], "SOURCES.md lists %s twice", k)
 		keys[k] = true
 	}
-	if len(keys) == 0 {
-		t.Fatal("SOURCES.md: no keys found in its table")
-	}
+	require.NotEmpty(t, keys, "SOURCES.md: no keys found in its table")
 	return keys
 }
 
@@ -253,46 +257,37 @@ func notes(t *testing.T) map[string]bool {
 			}
 		}
 	}
-	if !out["W1"] || !out["U1"] {
-		t.Fatal("docs/aks-facts.md: its worked examples or open questions were not found")
-	}
+	require.True(t, out["W1"] && out["U1"], "docs/aks-facts.md: its worked examples or open questions were not found")
 	return out
 }
 
 func readLines(t *testing.T, name string) []string {
 	t.Helper()
 	f, err := os.Open(filepath.Join(root, name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer f.Close()
 	var out []string
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		out = append(out, s.Text())
 	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Err())
 	return out
 }
 
 // TestCitationsResolve fails for every key a comment cites that SOURCES.md
-// does not list, and every W or U number docs/aks-facts.md does not define.
+// does not list, and every W or U number, of a comment or of a test's
+// string literal, that docs/aks-facts.md does not define.
 func TestCitationsResolve(t *testing.T) {
 	keys, defined := sourceKeys(t), notes(t)
-	comments, _ := scan(t)
-	if len(comments) < 50 {
-		t.Fatalf("found only %d citations in comments: the scanner is broken", len(comments))
-	}
-	for _, c := range comments {
-		switch {
-		case noteRE.MatchString(c.name):
-			if !defined[c.name] {
-				t.Errorf("%s: %s is not in docs/aks-facts.md", c.pos, c.name)
-			}
-		case !keys[c.name]:
-			t.Errorf("%s: key %s is not in SOURCES.md", c.pos, c.name)
+	comments, _, testNotes := scan(t)
+	require.GreaterOrEqual(t, len(comments), 50, "citations in comments: fewer, and the scanner is broken")
+	require.NotEmpty(t, testNotes, "W and U numbers in tests' string literals: none, and the scanner is broken")
+	for _, c := range append(comments, testNotes...) {
+		if noteRE.MatchString(c.name) {
+			assert.True(t, defined[c.name], "%s: %s is not in docs/aks-facts.md", c.pos, c.name)
+		} else {
+			assert.True(t, keys[c.name], "%s: key %s is not in SOURCES.md", c.pos, c.name)
 		}
 	}
 }
@@ -312,22 +307,19 @@ func TestNotesKeysListed(t *testing.T) {
 			continue
 		}
 		n++
-		if k := strings.TrimSpace(cells[1]); !keys[k] {
-			t.Errorf("docs/aks-facts.md §0 lists %s; SOURCES.md does not", k)
-		}
+		k := strings.TrimSpace(cells[1])
+		assert.True(t, keys[k], "docs/aks-facts.md §0 lists %s; SOURCES.md does not", k)
 	}
-	if n == 0 {
-		t.Fatal("docs/aks-facts.md: no key table in §0")
-	}
+	require.NotZero(t, n, "docs/aks-facts.md: no key table in §0")
 }
 
-// TestLiteralCitations keeps source keys out of string literals: they
-// reach users, who cannot resolve them. A key belongs in the comment beside
-// the message.
+// TestLiteralCitations keeps source keys, and W and U numbers outside
+// tests, out of string literals: they reach users, who cannot resolve them.
+// A citation belongs in the comment beside the message.
 func TestLiteralCitations(t *testing.T) {
-	_, literals := scan(t)
+	_, literals, _ := scan(t)
 	for _, l := range literals {
-		t.Errorf("%s: string literal cites %s: move the key to a comment", l.pos, l.name)
+		assert.Fail(t, "a string literal cites", "%s: string literal cites %s: move it to a comment", l.pos, l.name)
 	}
 }
 
@@ -344,6 +336,7 @@ func TestRefs(t *testing.T) {
 		{"across\nlines [QUO,\n NLIM]", []string{"QUO", "NLIM"}},
 		{"(issue [AKS3653])", []string{"AKS3653"}},
 		{"a bare U8 and W17; not W8x or AW1", []string{"U8", "W17"}},
+		{"a message (U10)", []string{"U10"}},
 		{"code a[i], m[ID], f()[0], [0]sync.Mutex, x [N], [Check], [net.IP]", nil},
 		{"[see IPP] [i] [] [ 2 ]", nil},
 	} {
@@ -351,8 +344,6 @@ func TestRefs(t *testing.T) {
 		for _, r := range refs(tc.text) {
 			got = append(got, r.name)
 		}
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("refs(%q) = %q, want %q", tc.text, got, tc.want)
-		}
+		assert.Equal(t, tc.want, got, "refs(%q)", tc.text)
 	}
 }

@@ -1,4 +1,4 @@
-// Package reference holds slow, obvious reference models that tests compare the
+// Package reference holds slow, obvious references that tests compare the
 // fast code against.
 package reference
 
@@ -195,7 +195,7 @@ const (
 	WorkingPages = 64
 )
 
-// NewSlots returns a model of n slots, numbered 0 to n−1.
+// NewSlots returns the reference of n slots, numbered 0 to n−1.
 func NewSlots(n uint64, s Strategy, seed uint64) *Slots {
 	return &Slots{n: n, used: map[uint64]bool{}, perPage: map[uint64]uint64{}, strategy: s, seed: seed, rng: seed}
 }
