@@ -1,7 +1,6 @@
 package capacity_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -11,12 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// isFieldError accepts the one parse error of capacity's enums: a
-// *modes.FieldError naming package capacity.
-func isFieldError(err error) bool {
-	var fe *modes.FieldError
-	return errors.As(err, &fe) && fe.Pkg == "capacity"
-}
+// isFieldError accepts the one parse error of package capacity's enums.
+var isFieldError = enumtest.FieldError("capacity")
 
 // Every value of every enum, zero included, has one text form: String ==
 // MarshalText == what ParseX and UnmarshalText read.

@@ -66,38 +66,35 @@ func TestRecommendStaticBlocks(t *testing.T) {
 
 // Recommend never returns a prefix length outside 0..32: a custom Spec of
 // /8 blocks whose nodes need 550 of them (500 + 10% surge) needs a /-2.
+// The pod range is named by its source: a CNI pool is not a pod CIDR.
 func TestRecommendNothingFits(t *testing.T) {
-	s := modes.AzureCNIOverlay.Spec()
-	s.Mode, s.Pods.BlockBits, s.DefaultPodCIDR = 0, 8, pfx("100.0.0.0/8")
-	c := capacity.Cluster{Spec: &s, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/16")}, Pools: []capacity.Pool{{Name: "p", Count: 500}}}
-	require.NoError(t, c.Validate())
-	r, err := capacity.Recommend(c)
-	require.Error(t, err, "%+v", r)
-	assert.Contains(t, err.Error(), "the pod CIDR needs 550 blocks of /8")
-	// 2 nodes + 1 surge need 3 /8 blocks: a /6.
-	c.Pools[0].Count = 2
-	r, err = capacity.Recommend(c)
-	require.NoError(t, err)
-	found := false
-	for _, sp := range r.Spaces {
-		if sp.Source == modes.PodCIDR {
-			found = true
-			assert.Equal(t, 6, sp.Bits)
+	for _, tt := range []struct {
+		mode modes.Mode
+		want string
+	}{
+		{modes.AzureCNIOverlay, "capacity: the pod CIDR needs 550 blocks of /8"},
+		{modes.BYOCNICilium, "capacity: the CNI pool needs 550 blocks of /8"},
+	} {
+		s := tt.mode.Spec()
+		s.Mode, s.Pods.BlockBits, s.DefaultPodCIDR = 0, 8, pfx("100.0.0.0/8")
+		c := capacity.Cluster{Spec: &s, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/16")}, Pools: []capacity.Pool{{Name: "p", Count: 500}}}
+		require.NoError(t, c.Validate())
+		r, err := capacity.Recommend(c)
+		require.Error(t, err, "%+v", r)
+		assert.Contains(t, err.Error(), tt.want)
+		// 2 nodes + 1 surge need 3 /8 blocks: a /6.
+		c.Pools[0].Count = 2
+		r, err = capacity.Recommend(c)
+		require.NoError(t, err)
+		found := false
+		for _, sp := range r.Spaces {
+			if sp.Source == s.Pods.Source {
+				found = true
+				assert.Equal(t, 6, sp.Bits, tt.mode.String())
+			}
 		}
+		assert.True(t, found, tt.mode.String())
 	}
-	assert.True(t, found)
-}
-
-// A CNI's own pool that no IPv4 range holds is called a CNI pool, not a
-// pod CIDR.
-func TestRecommendNothingFitsCNIPool(t *testing.T) {
-	s := modes.BYOCNICilium.Spec()
-	s.Mode, s.Pods.BlockBits, s.DefaultPodCIDR = 0, 8, pfx("100.0.0.0/8")
-	c := capacity.Cluster{Spec: &s, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/16")}, Pools: []capacity.Pool{{Name: "p", Count: 500}}}
-	require.NoError(t, c.Validate())
-	r, err := capacity.Recommend(c)
-	require.Error(t, err, "%+v", r)
-	assert.Contains(t, err.Error(), "capacity: the CNI pool needs 550 blocks of /8")
 }
 
 // Notes are ipcap's words: counts with their thousands separated. 1,000

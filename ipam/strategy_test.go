@@ -15,8 +15,7 @@ import (
 // isFieldError accepts ipam's parse error: a *modes.FieldError, the parse
 // error of every ipcap enum, naming package ipam and wrapping ErrInvalid.
 func isFieldError(err error) bool {
-	var fe *modes.FieldError
-	return errors.As(err, &fe) && fe.Pkg == "ipam" && errors.Is(err, ipam.ErrInvalid)
+	return enumtest.FieldError("ipam")(err) && errors.Is(err, ipam.ErrInvalid)
 }
 
 // Every Strategy, zero included, has one text form: String == MarshalText

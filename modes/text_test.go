@@ -1,7 +1,6 @@
 package modes_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/ipcap/ipcap/internal/enum/enumtest"
@@ -10,12 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// isFieldError accepts the one parse error of the modes' enums: a
-// *FieldError of package modes.
-func isFieldError(err error) bool {
-	var fe *modes.FieldError
-	return errors.As(err, &fe) && fe.Pkg == "modes"
-}
+// isFieldError accepts the one parse error of package modes' enums.
+var isFieldError = enumtest.FieldError("modes")
 
 // Every value of every enum, zero included, has one text form: String ==
 // MarshalText == what ParseX and UnmarshalText read.

@@ -5,6 +5,7 @@ package enumtest
 
 import (
 	"encoding"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -15,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ipcap/ipcap/internal/enum"
 )
 
 // Enum is what every ipcap enum offers: a uint8 with text forms.
@@ -155,5 +158,15 @@ func Package(t *testing.T, dir string, cases []Case) {
 	slices.Sort(listed)
 	if got := Declared(t, dir); !slices.Equal(got, listed) {
 		t.Errorf("the package declares the enums %q, the cases name %q: list every enum", got, listed)
+	}
+}
+
+// FieldError returns the wantErr of Check for the enums of package pkg: a
+// parse error must be ipcap's one, an *enum.FieldError (modes.FieldError),
+// naming pkg.
+func FieldError(pkg string) func(error) bool {
+	return func(err error) bool {
+		var fe *enum.FieldError
+		return errors.As(err, &fe) && fe.Pkg == pkg
 	}
 }
