@@ -142,7 +142,12 @@ func jobs(o options) ([]job, string, error) {
 			return nil, "", input.BadUsage(err)
 		}
 		own := only == 0 || only == c.Mode
-		if only != 0 {
+		if !own {
+			// A file invalid in its own mode is bad input whatever -mode
+			// asks: only a valid cluster can be asked about another mode.
+			if err := c.Validate(); err != nil {
+				return nil, "", input.Usagef("%s: %w", o.clusterPath, src.Explain(err))
+			}
 			c.Mode = only // the other fields keep their sources
 		}
 		return []job{{cluster: c, src: src, own: own}}, o.clusterPath, nil

@@ -63,6 +63,10 @@ func TestBadInput(t *testing.T) {
 	require.NoError(t, os.WriteFile(short, []byte("time,nodes\n2026-01-01,3\n"), 0o644))
 	same := filepath.Join(t.TempDir(), "same.csv")
 	require.NoError(t, os.WriteFile(same, []byte("2026-01-01,3\n2026-01-01,4\n2026-01-01,5\n"), 0o644))
+	kubenet, err := os.ReadFile(fixtures + "kubenet.json")
+	require.NoError(t, err)
+	maxPods300 := filepath.Join(t.TempDir(), "maxpods300.json")
+	require.NoError(t, os.WriteFile(maxPods300, []byte(strings.Replace(string(kubenet), `"maxPods": 110`, `"maxPods": 300`, 1)), 0o644))
 	for _, tt := range []struct {
 		args []string
 		want string // in the message
@@ -79,6 +83,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-history", short}, short + ": 1 observation: a trend needs at least 3"},
 		{[]string{"-history", same}, same + ": line 2: time 2026-01-01T00:00:00Z repeats line 1's: one observation per time"},
 		{[]string{"-network", fixtures + "kubenet-vnet.json"}, "give -cluster too"},
+		// Invalid in its own mode: bad input whatever -mode asks.
+		{[]string{"-cluster", maxPods300, "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni-overlay"}, maxPods300 + ": agentPoolProfiles[0].maxPods: 300 is outside 10–250"},
 		{[]string{"-trials", "-5"}, "-trials -5: want 1 to 1,000,000"},
 		{[]string{"-trials", "0"}, "-trials 0: want 1 to 1,000,000"},
 		{[]string{"-trials", "9223372036854775807"}, "-trials 9223372036854775807: want 1 to 1,000,000"},

@@ -328,9 +328,10 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 }
 
 // inMode moves t's cluster to mode m, unless m is zero: the other fields
-// keep their sources.
+// keep their sources. A cluster invalid in its own mode stays there, bad
+// input whatever -mode asks.
 func (t *target) inMode(m modes.Mode) {
-	if m != 0 && m != t.c.Mode {
+	if m != 0 && m != t.c.Mode && t.c.Validate() == nil {
 		t.c.Mode, t.otherMode = m, true
 	}
 }

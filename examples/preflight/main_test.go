@@ -291,3 +291,12 @@ func TestPodCIDRFlagOverlapsVNet(t *testing.T) {
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 	assert.ErrorContains(t, err, "invalid cluster (1 problem); -pod-cidr: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.240.0.0/16 overlaps with reserved VNET CIDR 10.240.0.0/16")
 }
+
+// A file invalid in its own mode is bad input, exit 2, whatever -mode
+// asks: no mode could run maxPods 300.
+func TestInvalidFileUnderOtherMode(t *testing.T) {
+	cluster := edited(t, t.TempDir(), fixtures+"kubenet.json", "\"maxCount\": 40,\n      \"maxPods\": 110", "\"maxCount\": 40,\n      \"maxPods\": 300")
+	err := run([]string{"-cluster", cluster, "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni-overlay"}, io.Discard, io.Discard)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v", err)
+	assert.ErrorContains(t, err, cluster+": agentPoolProfiles[1].maxPods: 300 is outside 10–250")
+}
