@@ -118,21 +118,28 @@ func buildEstate(clustersName string, clusters io.Reader, names []string, networ
 		home     str                                   // the first subnet ID of a pool: its VNet is the estate's
 		named    = map[string]string{}                 // the path of each cluster name so far
 	)
-	shared := map[string]int{} // clusters by lower-case name: Azure's names ignore case
-	for _, d := range docs {
-		shared[strings.ToLower(d.name.v)]++
-	}
+	// A cluster's name is unique in its resource group: clusters of one
+	// name (Azure's names ignore case) are told apart as group/name when
+	// every one of them says its group.
+	groups := make([]string, len(docs))
+	shared, ungrouped := map[string]int{}, map[string]int{}
 	for i, d := range docs {
-		group, err := d.group(clustersName)
-		if err != nil {
+		var err error
+		if groups[i], err = d.group(clustersName); err != nil {
 			return capacity.Estate{}, capacity.EstateSources{}, err
 		}
+		key := strings.ToLower(d.name.v)
+		shared[key]++
+		if groups[i] == "" {
+			ungrouped[key]++
+		}
+	}
+	for i, d := range docs {
+		group := groups[i]
 		name := d.name.v
 		if n := d.name; n.v != "" {
-			// A cluster's name is unique in its resource group: two of one
-			// name are told apart as group/name.
 			key := strings.ToLower(n.v)
-			if shared[key] > 1 && group != "" {
+			if shared[key] > 1 && ungrouped[key] == 0 {
 				key = strings.ToLower(group) + "/" + key
 				name = group + "/" + n.v
 			}

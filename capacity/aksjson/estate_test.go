@@ -302,6 +302,16 @@ func TestReadEstateSameNameOtherGroup(t *testing.T) {
 	}
 	assert.Equal(t, []string{"rg-apps/alpha", "beta", "gamma", "rg-dev/alpha"}, names)
 
+	// One of the two says no group: it may be alpha listed twice.
+	bare := map[string]any{}
+	for k, v := range other {
+		if k != "id" && k != "resourceGroup" {
+			bare[k] = v
+		}
+	}
+	_, err = aksjson.ReadEstate(strings.NewReader(string(encode(t, append(list, bare)))), open(t, "estate-vnet.json", "estate-subnets.json")...)
+	assert.EqualError(t, err, `aksjson: clusters: [3].name: "alpha" names two clusters of the estate ([0].name too): want each cluster once; clusters of one name in different resource groups need resourceGroup or id`)
+
 	// REST output has no resourceGroup: the id tells it.
 	delete(other, "resourceGroup")
 	e, err = aksjson.ReadEstate(strings.NewReader(string(encode(t, append(list, other)))), open(t, "estate-vnet.json", "estate-subnets.json")...)
