@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ipcap/ipcap/internal/count"
+	"github.com/ipcap/ipcap/internal/enum"
 	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
@@ -249,7 +250,11 @@ func (c Cluster) Validate() error {
 
 func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	if c.Spec == nil && !c.Mode.IsValid() {
-		v.add(pathOf("Mode"), "unknown mode %d: choose one of modes.All() or set Spec", c.Mode)
+		names := make([]string, 0, len(modes.All()))
+		for _, m := range modes.All() {
+			names = append(names, m.String())
+		}
+		v.add(pathOf("Mode"), "unknown mode %d: want %s, or a custom Spec", uint8(c.Mode), enum.Alternatives(names))
 		return
 	}
 	if err := s.Validate(); err != nil {

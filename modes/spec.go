@@ -1,6 +1,7 @@
 package modes
 
 import (
+	"encoding"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -449,13 +450,19 @@ func (e *SpecError) Unwrap() []error {
 func (s Spec) Validate() error {
 	var ps []*FieldError
 	bad := func(field string, value any, format string, args ...any) {
-		ps = append(ps, &FieldError{Pkg: "modes", Field: field, Value: fmt.Sprint(value), Reason: fmt.Sprintf(format, args...)})
+		text := fmt.Sprint(value)
+		if m, ok := value.(encoding.TextMarshaler); ok {
+			if _, err := m.MarshalText(); err != nil {
+				text = fmt.Sprintf("%d", value) // an enum value with no name: its number
+			}
+		}
+		ps = append(ps, &FieldError{Pkg: "modes", Field: field, Value: text, Reason: fmt.Sprintf(format, args...)})
 	}
 	if s.Mode != 0 && !s.Mode.IsValid() {
-		bad("Mode", uint8(s.Mode), "unknown mode: want 0 for a custom Spec or one of %v", All())
+		bad("Mode", uint8(s.Mode), "unknown mode: want %s, or 0 for a custom Spec", modeNames.Alternatives())
 	}
 	if s.NodeIPs != NodeSubnet {
-		bad("NodeIPs", s.NodeIPs, "nodes take their addresses from the node subnet: want %q", NodeSubnet)
+		bad("NodeIPs", s.NodeIPs, "nodes take their addresses from the node subnet: want %s", NodeSubnet)
 	}
 	a := s.Pods
 	var sources []Source // where the unit can take addresses from
@@ -471,16 +478,19 @@ func (s Spec) Validate() error {
 	case NodeBlock, OnDemandBlock:
 		sources = []Source{PodCIDR, CNIPool}
 	default:
-		bad("Pods.Unit", uint8(a.Unit), "unknown unit: want one of %q, %q, %q, %q, %q, or 0 for pods without addresses",
-			PerPod, Batch, StaticBlock, NodeBlock, OnDemandBlock)
+		bad("Pods.Unit", uint8(a.Unit), "unknown unit: want %s, or 0 for pods without addresses", unitNames.Alternatives())
 	}
+	// known says the unit and the source have names: the checks that name
+	// them are made only then.
+	known := sources != nil && int(a.Source) < len(sourceNames.Names)
 	if int(a.Source) >= len(sourceNames.Names) {
-		bad("Pods.Source", uint8(a.Source), "unknown source: want %s", sourceList([]Source{NoSource, NodeSubnet, PodSubnet, PodCIDR, CNIPool}))
+		bad("Pods.Source", uint8(a.Source), "unknown source: want %s", sourceNames.Alternatives())
 	} else if sources != nil && !slices.Contains(sources, a.Source) {
-		bad("Pods.Source", a.Source, "%s cannot take addresses from source %q: want %s", unitName(a.Unit), a.Source, sourceList(sources))
+		bad("Pods.Source", a.Source, "%s cannot take addresses from source %s: want %s", unitName(a.Unit), a.Source, sourceList(sources))
 	}
 	blocks := a.Unit == StaticBlock || a.Unit == NodeBlock || a.Unit == OnDemandBlock
 	switch {
+	case !known:
 	case blocks && (a.BlockBits < 8 || a.BlockBits > 32):
 		bad("Pods.BlockBits", a.BlockBits, "%s needs a block prefix length in 8..32", unitName(a.Unit))
 	case !blocks && a.BlockBits != 0:
@@ -547,8 +557,8 @@ func (s Spec) Validate() error {
 		bad("RoutesPerNode", s.RoutesPerNode, "want 0..%d (MaxRoutes)", s.MaxRoutes)
 	}
 	switch b := a.BlockBitsIPv6; {
-	case s.DualStack && (a.Unit != NodeBlock || a.Source != PodCIDR):
-		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want %s from source %q, not %s from source %q",
+	case s.DualStack && known && (a.Unit != NodeBlock || a.Source != PodCIDR):
+		bad("DualStack", s.DualStack, "a dual-stack node takes one IPv6 block of the pod CIDR: want %s from source %s, not %s from source %s",
 			unitName(NodeBlock), PodCIDR, unitName(a.Unit), a.Source)
 	case s.DualStack && (b < MinBlockBitsIPv6 || b > 128):
 		bad("Pods.BlockBitsIPv6", b, "a dual-stack node's IPv6 block: want a prefix length in %d..128, such as 80", MinBlockBitsIPv6)
@@ -559,11 +569,11 @@ func (s Spec) Validate() error {
 		bad("DefaultPodCIDR", p, "want an IPv4 network prefix such as 10.244.0.0/16")
 	}
 	if int(s.Dataplane) >= len(dataplaneNames.Names) {
-		bad("Dataplane", uint8(s.Dataplane), "unknown dataplane: want \"azure\", \"cilium\" or \"byo\"")
+		bad("Dataplane", uint8(s.Dataplane), "unknown dataplane: want %s", dataplaneNames.Alternatives())
 	}
 	for i, p := range s.Policies {
 		if int(p) >= len(policyNames.Names) {
-			bad(fmt.Sprintf("Policies[%d]", i), uint8(p), "unknown policy engine: want \"azure\", \"calico\" or \"cilium\"")
+			bad(fmt.Sprintf("Policies[%d]", i), uint8(p), "unknown policy engine: want %s", enum.Alternatives(policyNames.Names[PolicyAzure:]))
 		}
 	}
 	if len(ps) > 0 {
@@ -572,19 +582,23 @@ func (s Spec) Validate() error {
 	return nil
 }
 
-// unitName names u in a message: its identifier, quoted ("unit
-// \"batch\""), or what the zero Unit means.
+// unitName names u in a message: its identifier ("unit batch"), or what
+// the zero Unit means.
 func unitName(u Unit) string {
 	if u == 0 {
 		return "pods without addresses"
 	}
-	return fmt.Sprintf("unit %q", u)
+	if _, err := u.MarshalText(); err != nil {
+		return fmt.Sprintf("unknown unit %d", uint8(u))
+	}
+	return "unit " + u.String()
 }
 
+// sourceList lists ss as every list of choices is written: "a, b or c".
 func sourceList(ss []Source) string {
-	q := make([]string, len(ss))
+	names := make([]string, len(ss))
 	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", s.String())
+		names[i] = s.String()
 	}
-	return strings.Join(q, " or ")
+	return enum.Alternatives(names)
 }

@@ -132,14 +132,14 @@ func TestSpecValidateMessages(t *testing.T) {
 	require.ErrorAs(t, s.Validate(), &se)
 	require.Len(t, se.Problems, 1)
 	assert.Equal(t, modes.FieldError{Pkg: "modes", Field: "DualStack", Value: "true",
-		Reason: `a dual-stack node takes one IPv6 block of the pod CIDR: want unit "node-block" from source "pod-cidr", not unit "batch" from source "pod-subnet"`},
+		Reason: `a dual-stack node takes one IPv6 block of the pod CIDR: want unit node-block from source pod-cidr, not unit batch from source pod-subnet`},
 		*se.Problems[0])
 
 	s = modes.AzureCNI.Spec()
 	s.Pods.Unit, s.Pods.BlockBits = modes.StaticBlock, 28
 	require.ErrorAs(t, s.Validate(), &se)
 	require.Len(t, se.Problems, 1)
-	assert.Equal(t, `unit "static-block" cannot take addresses from source "node-subnet": want "pod-subnet" or "pod-cidr" or "cni-pool"`,
+	assert.Equal(t, `unit static-block cannot take addresses from source node-subnet: want pod-subnet, pod-cidr or cni-pool`,
 		se.Problems[0].Reason)
 }
 

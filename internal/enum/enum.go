@@ -40,8 +40,9 @@ func parse(s string, names []string) (uint8, bool) {
 	return 0, false
 }
 
-// want lists the names for an error message: "a, b or c".
-func want(names []string) string {
+// Alternatives lists names for a message, the empty ones left out: "a, b
+// or c". Every list of choices ipcap writes is written so.
+func Alternatives(names []string) string {
 	var w []string
 	for _, n := range names {
 		if n != "" {
@@ -144,8 +145,11 @@ func (t *Table[T]) Parse(s string) (T, error) {
 	if what == "" {
 		what = field
 	}
-	return 0, &FieldError{Pkg: pkg, Field: field, Value: s, Reason: "unknown " + what + " (want " + want(t.Names) + ")", Err: t.Sentinel}
+	return 0, &FieldError{Pkg: pkg, Field: field, Value: s, Reason: "unknown " + what + " (want " + Alternatives(t.Names) + ")", Err: t.Sentinel}
 }
+
+// Alternatives lists T's names as Parse's error does: "a, b or c".
+func (t *Table[T]) Alternatives() string { return Alternatives(t.Names) }
 
 // Unmarshal is UnmarshalText by way of parse: it sets *v to what parse
 // reads from b, and leaves it as it is on an error.

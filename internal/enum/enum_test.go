@@ -33,7 +33,9 @@ func TestEnum(t *testing.T) {
 	assert.False(t, ok, `parse("x") found a value`)
 	v, ok = parse("", []string{"none", "x"})
 	assert.True(t, ok && v == 0, `parse("") = %d, %v; want the zero value`, v, ok)
-	assert.Equal(t, "a-b or c", want(names))
+	assert.Equal(t, "a-b or c", Alternatives(names))
+	assert.Equal(t, "x", Alternatives([]string{"", "x"}))
+	assert.Equal(t, "a, b or c", Alternatives([]string{"a", "b", "", "c"}))
 }
 
 func TestLowerCamel(t *testing.T) {
