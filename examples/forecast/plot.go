@@ -126,12 +126,30 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	p.Add(lastLabel)
 
 	if f.Growth > 0 {
-		days := (limit - float64(last.Nodes)) / f.Growth
+		// The trials grow from the pool's count now, whatever the history's
+		// last count: so does the fitted line.
+		from := float64(last.Nodes)
+		for _, pr := range r.Now.Pools {
+			if pr.Name == f.Pool {
+				from = float64(pr.Count)
+			}
+		}
+		days := (limit - from) / f.Growth
 		stop := end
 		if reach := last.Time.Add(time.Duration(days * float64(day))); reach.Before(stop) {
 			stop = reach
 		}
-		trend := plotter.XYs{origin, {X: x(stop), Y: float64(last.Nodes) + f.Growth*stop.Sub(last.Time).Hours()/24}}
+		trend := plotter.XYs{{X: origin.X, Y: from}, {X: x(stop), Y: from + f.Growth*stop.Sub(last.Time).Hours()/24}}
+		if from != float64(last.Nodes) {
+			now, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{trend[0]},
+				Labels: []string{fmt.Sprintf("now: %s, where the trials start", count.Of(int(from), "node", "nodes"))}})
+			if err != nil {
+				return err
+			}
+			now.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(-10)}
+			now.TextStyle[0].Font.Size = vg.Points(8)
+			p.Add(now)
+		}
 		if err := addLine(p, &legend, trend, black, []vg.Length{vg.Points(2), vg.Points(2)},
 			fmt.Sprintf("fitted %s: %+.2f nodes/day", f.Model, f.Growth)); err != nil {
 			return err
