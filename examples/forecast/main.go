@@ -305,7 +305,7 @@ func failBelow(out Output, t output.Share) error {
 		if !r.FitsNow {
 			below = append(below, fmt.Sprintf("%s: the cluster does not fit now: %v", r.Mode, r.Verdict))
 		} else {
-			for _, p := range overMax(r) {
+			for _, p := range r.Warnings {
 				below = append(below, fmt.Sprintf("%s: %s", r.Mode, p))
 			}
 		}
@@ -430,6 +430,7 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 		return res, err
 	}
 	res.FitsNow = res.Verdict.Refusal == nil && res.Verdict.Failure == nil
+	res.Warnings = overMax(res)
 	pool, err := forecastPool(c, o.pool)
 	if err != nil {
 		return res, err

@@ -592,3 +592,17 @@ func TestNow(t *testing.T) {
 	assert.EqualError(t, err, `-now "yesterday": want a date such as 2026-11-30`)
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 }
+
+// The static-block default: AKS accepts it, but its /20 pod subnet holds
+// 254 whole /28 blocks, 4,064 addresses, and the pools at their max need
+// 7,376: ceil(111/16) = 7 blocks of 16 a node at maxPods 110 for system
+// (3) and user (60), 2 at maxPods 30 for win (10): 63 × 112 + 10 × 32.
+// Every format says so, JSON in the result's warnings.
+func TestOverCommitWarned(t *testing.T) {
+	var doc Output
+	require.NoError(t, json.Unmarshal([]byte(runArgs(t, "-mode", "azure-cni-static-block", "-trials", "10", "-o", "json")), &doc))
+	require.Len(t, doc.Results, 1)
+	assert.True(t, doc.Results[0].FitsNow)
+	assert.Equal(t, []string{"pod subnet aks-pods is over-committed: the pools at their autoscaler max need 7,376 addresses of it, it has 4,064 for them; the autoscalers fail before they get there"}, doc.Results[0].Warnings)
+	assert.Contains(t, runArgs(t, "-mode", "azure-cni-static-block", "-trials", "10"), "\nwarning: pod subnet aks-pods is over-committed")
+}

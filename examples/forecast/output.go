@@ -37,7 +37,11 @@ type Result struct {
 	// configured, every pool at its autoscaler max, and its nodes at their
 	// count get their addresses. Verdict is capacity.Check of a create,
 	// which says why not.
-	FitsNow  bool                     `json:"fitsNow"`
+	FitsNow bool `json:"fitsNow"`
+	// Warnings are the spaces the pools at their autoscaler max
+	// over-commit: AKS may accept the cluster, but the autoscalers fail
+	// before they reach their max.
+	Warnings []string                 `json:"warnings,omitempty"`
 	Verdict  *capacity.Verdict        `json:"verdict,omitempty"`
 	Forecast *capacity.ForecastResult `json:"forecast,omitempty"` // the other pools as they are now
 }
@@ -57,7 +61,7 @@ type format struct {
 	heading   string // a mode or a cluster: its name and what it is
 	cannotRun string // why the mode cannot run the cluster
 	leftOut   string // the pools the mode cannot run
-	overMax   string // a pool whose autoscaler max does not fit
+	overMax   string // a space the pools at their autoscaler max over-commit
 	vnetUse   string // the VNet addresses the autoscalers' max takes, of the limit
 	ipv6      string // a dual-stack cluster's IPv6 pod CIDR: its per-node blocks
 
@@ -133,7 +137,7 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		if !r.FitsNow {
 			fmt.Fprintf(w, f.notFit, f.cell(r.Verdict.String()))
 		}
-		for _, p := range overMax(r) {
+		for _, p := range r.Warnings {
 			fmt.Fprintf(w, f.overMax, f.cell(p))
 		}
 		f.pools(w, r)
