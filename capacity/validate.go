@@ -652,6 +652,10 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 			v.add(f.dot("Name"), "empty: want a name unique among the pools")
 		case names[p.Name]:
 			v.add(f.dot("Name"), "%q names two pools", p.Name)
+		default:
+			if msg := checkPoolName(p.Name, p.OS); msg != "" {
+				v.add(f.dot("Name"), "%q: %s", p.Name, msg)
+			}
 		}
 		names[p.Name] = true
 		v.checkCounts(f, p, s)
@@ -820,4 +824,23 @@ func subnetNames(c *Cluster) string {
 		b.WriteString("(the cluster has no subnets)")
 	}
 	return b.String()
+}
+
+// checkPoolName says what is wrong with a pool's name, "" when nothing:
+// AKS takes lowercase letters and digits, a letter first, at most 12
+// characters, 6 for a Windows pool [SYS].
+func checkPoolName(name string, os modes.OS) string {
+	most := 12
+	if os == modes.Windows {
+		most = 6
+	}
+	for i, r := range name {
+		if !('a' <= r && r <= 'z' || i > 0 && '0' <= r && r <= '9') {
+			return fmt.Sprintf("want lowercase letters and digits, a letter first, at most %d characters", most)
+		}
+	}
+	if len(name) > most {
+		return fmt.Sprintf("%d characters: want at most %d for a %v pool", len(name), most, os)
+	}
+	return ""
 }

@@ -122,6 +122,15 @@ func TestValidate(t *testing.T) {
 			"VNet[1]", "", "10.240.0.0/20 overlaps VNet[0] 10.240.0.0/16"},
 		{"overlapping service CIDRs", func(c *capacity.Cluster) { c.ServiceCIDRs = []netip.Prefix{pfx("10.0.0.0/16"), pfx("10.0.0.0/24")} },
 			"ServiceCIDRs[1]", "", "10.0.0.0/24 overlaps ServiceCIDRs[0] 10.0.0.0/16"},
+		// Pool names as AKS takes them [SYS].
+		{"pool name with a capital", func(c *capacity.Cluster) { c.Pools[0].Name = "System" }, "Pools[0].Name", "",
+			`"System": want lowercase letters and digits, a letter first, at most 12 characters`},
+		{"pool name with control characters", func(c *capacity.Cluster) { c.Pools[0].Name = "us\u202eer\a" }, "Pools[0].Name", "",
+			`"us\u202eer\a": want lowercase letters and digits`},
+		{"pool name of 13 characters", func(c *capacity.Cluster) { c.Pools[0].Name = "systempool123" }, "Pools[0].Name", "",
+			`"systempool123": 13 characters: want at most 12 for a Linux pool`},
+		{"Windows pool name of 7 characters", func(c *capacity.Cluster) { c.Pools[1].Name, c.Pools[1].OS = "windows", modes.Windows }, "Pools[1].Name", "",
+			`"windows": 7 characters: want at most 6 for a Windows pool`},
 		// A /22 has 1,024 − 5 = 1,019 usable addresses.
 		{"reserved above usable", func(c *capacity.Cluster) { c.Subnets[0].Reserved = 1020 }, "Subnets[0].Reserved", "",
 			"1020 addresses used by others exceed the 1019 usable in 10.240.0.0/22 (its size less Azure's 5 per prefix): want at most 1019"},
