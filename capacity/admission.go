@@ -121,14 +121,14 @@ func (m *model) admitted(pm *poolModel, k int) int {
 			n = 1
 		}
 		if a.Source == modes.NodeSubnet {
-			n += m.admittedPods(pm)
+			n += m.unit.admitted(m, pm)
 		}
 	case modes.PodSubnet:
 		if m.spec.NodeIPs == modes.PodSubnet {
 			n = 1
 		}
 		if a.Source == modes.PodSubnet {
-			n += m.admittedPods(pm)
+			n += m.unit.admitted(m, pm)
 		}
 	case modes.PodCIDR:
 		if a.Source == modes.PodCIDR {
@@ -136,24 +136,6 @@ func (m *model) admitted(pm *poolModel, k int) int {
 		}
 	}
 	return n
-}
-
-// admittedPods is the pod addresses of one node that admission counts in
-// the space pods come from.
-func (m *model) admittedPods(pm *poolModel) int {
-	a := m.spec.Pods
-	switch a.Unit {
-	case modes.PerPod:
-		if m.c.Admission == Admission2018 {
-			return pm.maxPods // with the node IP: maxPods + 1
-		}
-		return max(pm.maxPods-2, 0) // with the node IP: maxPods − 1
-	case modes.Batch:
-		return a.BatchSize
-	case modes.StaticBlock:
-		return a.BlockSize()
-	}
-	return 0
 }
 
 // admissionSize is Y: a subnet's size less Azure's five addresses per

@@ -119,7 +119,7 @@ type simNode struct {
 }
 
 func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
-	e := &engine{m: m, pods: pods, pcg: rand.NewPCG(seed, 0x5eed), vnet: m.c.vnetReserved(), unit: newPodUnit(m.spec.Pods)}
+	e := &engine{m: m, pods: pods, pcg: rand.NewPCG(seed, 0x5eed), vnet: m.c.vnetReserved(), unit: m.unit}
 	e.rng = rand.New(e.pcg)
 	for i := range m.spaces {
 		sp, err := m.allocator(i)

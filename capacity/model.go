@@ -54,6 +54,9 @@ type model struct {
 	podCIDR6 netip.Prefix
 	podCons6 int
 	routes   int // routes a node takes in the route table (Cluster.routesPerNode)
+	// unit is how the mode hands pod addresses to a node, chosen once:
+	// admission and the engine ask it rather than switch on Pods.Unit.
+	unit podUnit
 }
 
 const poolLimit = -1 // use.k of the pool's own node limit
@@ -63,7 +66,8 @@ func newModel(c *Cluster) (*model, error) {
 		return nil, err
 	}
 	s := c.spec()
-	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools)), podCIDR: -1, podCons6: -1, routes: c.routesPerNode(s)}
+	m := &model{c: c, spec: s, byName: make(map[string]int, len(c.Pools)), podCIDR: -1, podCons6: -1, routes: c.routesPerNode(s),
+		unit: newPodUnit(s.Pods)}
 	subnetSpace := make(map[string]int, len(c.Subnets))
 	for _, sn := range c.Subnets {
 		sp := Space{Name: sn.Name, Reserved: sn.Reserved, OtherClusters: sn.OtherClusters}

@@ -24,6 +24,9 @@ type podUnit interface {
 	// node IP, when its VMSS instance is created; the other units take
 	// theirs later, from CNS, node by node.
 	nicPods(p *simPool) int
+	// admitted is the pod addresses of one node of pool pm that AKS's
+	// admission counts in the space pods come from.
+	admitted(m *model, pm *poolModel) int
 	// podsCost reports whether what a node takes depends on the pods it
 	// runs, so that a forecast draws pods per trial.
 	podsCost() bool
@@ -69,6 +72,7 @@ func (noPods) take(*engine, *simPool, *simNode) *Exhaustion { return nil }
 func (noPods) release(*engine, *simPool, *simNode)          {}
 func (noPods) podSpace() podSpace                           { return noPodSpace }
 func (noPods) nicPods(*simPool) int                         { return 0 }
+func (noPods) admitted(*model, *poolModel) int              { return 0 }
 
 // keepOnChurn is churn for the units whose addresses stay with the node
 // whatever pods it runs: only the pod count changes.
@@ -91,6 +95,15 @@ func (perPod) release(e *engine, p *simPool, n *simNode) { e.releaseAddrs(p, n) 
 func (perPod) podSpace() podSpace                        { return noPodSpace } // the node subnet's
 func (perPod) nicPods(p *simPool) int                    { return p.pm.maxPods }
 
+// admitted is maxPods − 2 pods, maxPods − 1 addresses with the node IP, or
+// before 2020 maxPods pods, maxPods + 1 in all (Cluster.Admission).
+func (perPod) admitted(m *model, pm *poolModel) int {
+	if m.c.Admission == Admission2018 {
+		return pm.maxPods
+	}
+	return max(pm.maxPods-2, 0)
+}
+
 // batch holds the CNS target for the node's pods, in batches [DYN, ACN].
 type batch struct{}
 
@@ -103,6 +116,7 @@ func (batch) podSpace() podSpace                        { return podAddrs }
 func (batch) podsCost() bool                            { return true }
 func (batch) pathDependent() bool                       { return false }
 func (batch) nicPods(*simPool) int                      { return 0 }
+func (batch) admitted(m *model, _ *poolModel) int       { return m.spec.Pods.BatchSize } // one CNS batch
 
 // churn takes addresses for the old and new pods together, since releasing
 // takes seconds [IPP], then gives back whole batches [ACN].
@@ -125,6 +139,10 @@ func (heldBlocks) nicPods(*simPool) int                      { return 0 }
 // staticBlock holds enough /28s for maxPods for the node's lifetime [SBA].
 type staticBlock struct{ heldBlocks }
 
+// admitted is one /28 whatever maxPods needs: seen admitting pools whose
+// nodes then find no blocks.
+func (staticBlock) admitted(m *model, _ *poolModel) int { return m.spec.Pods.BlockSize() }
+
 func (staticBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	a := e.m.spec.Pods
 	return e.takeBlocks(p, n, a.StaticBlocks(p.pm.maxPods), a.BlockCountsOnce)
@@ -132,6 +150,10 @@ func (staticBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 
 // nodeBlock gives each node one block of the pod CIDR, in order [KUB, OVC].
 type nodeBlock struct{ heldBlocks }
+
+// admitted is nothing in a subnet: a node's block comes from the pod
+// CIDR, which admission counts by the block (model.admitted).
+func (nodeBlock) admitted(*model, *poolModel) int { return 0 }
 
 func (nodeBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	return e.takeBlocks(p, n, 1, false)
@@ -147,6 +169,7 @@ func (onDemand) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 func (onDemand) release(e *engine, p *simPool, n *simNode) { e.unplaceCalico(p, n) }
 func (onDemand) podSpace() podSpace                        { return podBlocks }
 func (onDemand) nicPods(*simPool) int                      { return 0 }
+func (onDemand) admitted(*model, *poolModel) int           { return 0 } // a CNI's own pool: not checked
 func (onDemand) podsCost() bool                            { return true }
 func (onDemand) pathDependent() bool                       { return true }
 
