@@ -154,7 +154,7 @@ func ExampleCluster_Validate() {
 	// Output:
 	// ServiceCIDRs[0]: ServiceCidrOverlapExistingSubnetsCidr: service CIDR 10.0.0.0/16 overlaps subnet range 10.0.0.0/24
 	// DNSServiceIP: DnsServiceIpOutOfServiceCidr: DNS service IP 10.200.0.10 is outside the service CIDR 10.0.0.0/16
-	// Pools[0].OS: modes: kubenet does not support Windows node pools: the mode has no Windows support; choose azure-cni, azure-cni-pod-subnet, azure-cni-static-block, azure-cni-overlay
+	// Pools[0].OS: kubenet does not support Windows node pools: the mode has no Windows support; choose azure-cni, azure-cni-pod-subnet, azure-cni-static-block or azure-cni-overlay
 }
 
 // Surge as AKS spells it; a percentage rounds up.

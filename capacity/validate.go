@@ -275,7 +275,7 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	}
 	if !s.SupportsPolicy(c.Policy) {
 		err := s.Check(modes.Linux, c.Policy)
-		v.addErr(pathOf("Policy"), err, "%v", err)
+		v.addErr(pathOf("Policy"), err, "%s", reason(err))
 	}
 }
 
@@ -662,7 +662,7 @@ func (v *validator) checkPools(c *Cluster, s modes.Spec, subnets map[string]int)
 		if p.OS > modes.Windows {
 			v.add(f.dot("OS"), "unknown OS %d: want %d (%v) or %d (%v)", uint8(p.OS), uint8(modes.Linux), modes.Linux, uint8(modes.Windows), modes.Windows)
 		} else if err := s.Check(p.OS, modes.PolicyNone); err != nil {
-			v.addErr(f.dot("OS"), err, "%v", err)
+			v.addErr(f.dot("OS"), err, "%s", reason(err))
 		}
 		mp := maxPods(s, p)
 		badMaxPods := p.MaxPods < 0 || p.MaxPods != 0 && !s.MaxPods.Contains(p.MaxPods)
@@ -843,4 +843,14 @@ func checkPoolName(name string, os modes.OS) string {
 		return fmt.Sprintf("%d characters: want at most %d for a %v pool", len(name), most, os)
 	}
 	return ""
+}
+
+// reason is what a *modes.IncompatibleError says without its package, for
+// the problem of the field that asked for what the mode lacks.
+func reason(err error) string {
+	var ie *modes.IncompatibleError
+	if errors.As(err, &ie) {
+		return ie.Reason()
+	}
+	return err.Error()
 }

@@ -336,7 +336,12 @@ type IncompatibleError struct {
 	Instead []Mode // modes that support it
 }
 
-func (e *IncompatibleError) Error() string {
+func (e *IncompatibleError) Error() string { return "modes: " + e.Reason() }
+
+// Reason is Error without the package: what the mode does not support,
+// why, and the modes that do, for a message about the field that asks
+// for it.
+func (e *IncompatibleError) Reason() string {
 	var alt []string
 	for _, m := range e.Instead {
 		alt = append(alt, m.String())
@@ -345,9 +350,9 @@ func (e *IncompatibleError) Error() string {
 	if e.Mode == 0 {
 		mode = "the custom spec"
 	}
-	msg := fmt.Sprintf("modes: %s does not support %s: %s", mode, e.What, e.Why)
+	msg := fmt.Sprintf("%s does not support %s: %s", mode, e.What, e.Why)
 	if len(alt) > 0 {
-		msg += "; choose " + strings.Join(alt, ", ")
+		msg += "; choose " + enum.Alternatives(alt)
 	}
 	return msg
 }

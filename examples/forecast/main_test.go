@@ -485,7 +485,7 @@ func TestInvalidClusterInTheFilesWords(t *testing.T) {
 	err = run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
 		"-mode", "kubenet", "-trials", "5"}, &out, io.Discard)
 	assert.Equal(t, input.ExitError, input.ExitCode(err))
-	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: modes: kubenet does not support Windows node pools")
+	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: kubenet does not support Windows node pools")
 }
 
 // An estate's invalid cluster is told in the files' words too.

@@ -327,12 +327,19 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 	return []target{{desc: desc, c: c}}, nil
 }
 
-// inMode moves t's cluster to mode m, unless m is zero: the other fields
-// keep their sources. A cluster invalid in its own mode stays there, bad
-// input whatever -mode asks.
+// inMode plans t's cluster in mode m (capacity.Cluster.InMode), unless m
+// is zero or its own: the fields m takes keep their sources, and the
+// description names the pools m cannot run. A cluster invalid in its own
+// mode stays there, bad input whatever -mode asks.
 func (t *target) inMode(m modes.Mode) {
-	if m != 0 && m != t.c.Mode && t.c.Validate() == nil {
-		t.c.Mode, t.otherMode = m, true
+	if m == 0 || m == t.c.Mode || t.c.Validate() != nil {
+		return
+	}
+	var dropped []string
+	t.c, dropped = t.c.InMode(m)
+	t.otherMode = true
+	if len(dropped) > 0 {
+		t.desc += fmt.Sprintf("; left out: %s (%v runs no Windows node pools)", strings.Join(dropped, ", "), m)
 	}
 }
 

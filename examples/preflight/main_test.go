@@ -280,8 +280,15 @@ func TestOtherModeCannotRun(t *testing.T) {
 	out.Reset()
 	err = run([]string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json", "-mode", "kubenet"}, &out, io.Discard)
 	assert.Equal(t, 1, input.ExitCode(err))
-	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: ")
-	assert.Contains(t, out.String(), "kubenet does not support Windows node pools")
+	assert.Contains(t, out.String(), "cluster: "+fixtures+"legacy-cni.json; left out: win (kubenet runs no Windows node pools) (kubenet)")
+	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: networkProfile.networkPolicy: ")
+	assert.Contains(t, out.String(), "kubenet does not support network policy azure")
+
+	// A kubenet cluster planned on Azure CNI leaves its pod CIDR behind.
+	out.Reset()
+	err = run([]string{"-cluster", fixtures + "kubenet.json", "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni", "-op", "create"}, &out, io.Discard)
+	assert.NotContains(t, out.String(), "refused before any check")
+	assert.NotEqual(t, input.ExitUsage, input.ExitCode(err))
 }
 
 // A new pod CIDR that leaves the cluster invalid is bad usage, told by the
