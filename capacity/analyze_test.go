@@ -26,7 +26,7 @@ func TestSurge(t *testing.T) {
 	}
 	for _, bad := range []string{"x", "-1", "150%", "1.5", "%"} {
 		_, err := capacity.ParseSurge(bad)
-		assert.ErrorContains(t, err, "maxSurge", bad)
+		assert.EqualError(t, err, `capacity: surge "`+bad+`": want a node count such as "1" or a percentage such as "33%"`, bad)
 	}
 	z, err := capacity.ParseSurge("")
 	require.NoError(t, err)

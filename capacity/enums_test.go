@@ -58,9 +58,9 @@ func TestSurgeTextForms(t *testing.T) {
 		_, err := capacity.ParseSurge(bad)
 		var fe *modes.FieldError
 		require.ErrorAs(t, err, &fe, bad)
-		assert.Equal(t, modes.FieldError{Pkg: "capacity", Field: "maxSurge", Value: bad,
+		assert.Equal(t, modes.FieldError{Pkg: "capacity", Field: "surge", Value: bad,
 			Reason: `want a node count such as "1" or a percentage such as "33%"`}, *fe)
-		assert.EqualError(t, err, `capacity: maxSurge "`+bad+`": want a node count such as "1" or a percentage such as "33%"`)
+		assert.EqualError(t, err, `capacity: surge "`+bad+`": want a node count such as "1" or a percentage such as "33%"`)
 		u := capacity.SurgeNodes(7)
 		require.Error(t, u.UnmarshalText([]byte(bad)))
 		assert.Equal(t, capacity.SurgeNodes(7), u, "an error leaves the Surge as it was")

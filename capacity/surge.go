@@ -25,8 +25,8 @@ func SurgePercent(p int) Surge { return Surge{v: p, percent: true, set: true} }
 
 // ParseSurge reads maxSurge as AKS spells it: "1", "33%", "0". The empty
 // string is the zero Surge (the default). Anything else is a
-// *modes.FieldError of field maxSurge, the API's name, whichever of
-// maxSurge or maxUnavailable it was read from.
+// *modes.FieldError of field surge, the type's name as for every ipcap
+// enum: it reads maxSurge and maxUnavailable alike.
 func ParseSurge(s string) (Surge, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -35,7 +35,7 @@ func ParseSurge(s string) (Surge, error) {
 	pct := strings.HasSuffix(t, "%")
 	n, err := strconv.Atoi(strings.TrimSuffix(t, "%"))
 	if err != nil || n < 0 || pct && n > 100 {
-		return Surge{}, &modes.FieldError{Pkg: "capacity", Field: "maxSurge", Value: s,
+		return Surge{}, &modes.FieldError{Pkg: "capacity", Field: "surge", Value: s,
 			Reason: `want a node count such as "1" or a percentage such as "33%"`}
 	}
 	if pct {

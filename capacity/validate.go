@@ -396,7 +396,7 @@ func (v *validator) checkSubnets(c *Cluster) map[string]int {
 		}
 		if sn.Reserved > usable {
 			v.add(pathOf("Subnets").at(i).dot("Reserved"), "%d addresses used by others exceed the %d usable in %s (its size less Azure's %d per prefix): want at most %d",
-				sn.Reserved, usable, joinPrefixes(v4), modes.AzureReservedPerSubnet, usable)
+				sn.Reserved, usable, prefixes.Join(v4, ", "), modes.AzureReservedPerSubnet, usable)
 		}
 	}
 	return byName
@@ -801,7 +801,7 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 		}
 		if usable, taken := subnetUsable(v4, bits, sn.Reserved); taken > usable {
 			v.add(pathOf("Subnets").at(k).dot("Reserved"), "%d addresses used by others take %d whole /%d blocks, but %s has %d usable in blocks (the first and last block hold Azure's addresses): want at most %d", // [SBA]
-				sn.Reserved, taken/(1<<(32-bits)), bits, joinPrefixes(v4), usable, usable)
+				sn.Reserved, taken/(1<<(32-bits)), bits, prefixes.Join(v4, ", "), usable, usable)
 		}
 	}
 }

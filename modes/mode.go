@@ -94,11 +94,11 @@ func (m *Mode) UnmarshalText(b []byte) error { return enum.Unmarshal(b, m, Parse
 //
 // Field is an identifier, never prose, and names the input as the user
 // wrote it: the AKS API's field for a value AKS spells (FromAKS's
-// "networkPlugin", ParseOS's "osType", ParsePolicy's "networkPolicy",
-// capacity.ParseSurge's "maxSurge"); the Go field path within the Spec for
-// Spec.Validate ("Pods.Unit"); and for ipcap's own enums, which the parser
-// reads without knowing the field that holds them, the enum type's name in
-// lower camel case ("mode", "source", "admissionEra", "strategy").
+// "networkPlugin", ParseOS's "osType", ParsePolicy's "networkPolicy"); the
+// Go field path within the Spec for Spec.Validate ("Pods.Unit"); and for
+// ipcap's own types, which the parser reads without knowing the field that
+// holds them, the type's name in lower camel case ("mode", "source",
+// "admissionEra", "strategy", capacity.ParseSurge's "surge").
 //
 // Its fields: Pkg, the package that refused the value, which Error writes
 // first ("modes", "capacity", "ipam"); Field, the input as above; Value,
