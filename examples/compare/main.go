@@ -71,7 +71,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var w workload
 	fs.IntVar(&w.nodes, "nodes", 500, "the `number` of nodes the cluster must reach, laid out in pools of at most 909; AKS counts each pool's 10% upgrade surge toward its 1,000 nodes per pool and 5,000 per cluster, so 4,545 nodes at most fit")
 	fs.IntVar(&w.pods, "pods", 30, "the `number` of pods per node, each pool's maxPods: "+podsRangeText())
-	vnet := fs.String("vnet", "10.240.0.0/16", "the VNet's address space, a `CIDR`")
+	vnet := text("10.240.0.0/16")
+	fs.Var(&vnet, "vnet", "the VNet's address space, a `CIDR`")
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
 	fs.BoolVar(&w.dualStack, "dual-stack", false, "the workload needs IPv4/IPv6 dual-stack")
 	policy := fs.String("policy", "", "the network policy `engine`: azure, calico or cilium")
@@ -103,11 +104,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	var err error
-	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !usableVNet(w.vnet) {
-		return input.Usagef("-vnet %q: want an IPv4 prefix of /28 or larger", *vnet)
+	if w.vnet, err = netip.ParsePrefix(string(vnet)); err != nil || !usableVNet(w.vnet) {
+		return input.Usagef("-vnet %q: want an IPv4 prefix of /28 or larger", vnet)
 	}
 	if w.vnet != w.vnet.Masked() {
-		return input.Usagef("-vnet %s: want a network prefix: %v", *vnet, w.vnet.Masked())
+		return input.Usagef("-vnet %s: want a network prefix: %v", vnet, w.vnet.Masked())
 	}
 	if w.policy, err = modes.ParsePolicy(*policy); err != nil {
 		return input.Usagef("-policy %q: want azure, calico or cilium", *policy)
@@ -183,6 +184,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// text is a string flag whose default -h prints as it is, unquoted.
+type text string
+
+func (t *text) String() string     { return string(*t) }
+func (t *text) Set(v string) error { *t = text(v); return nil }
 
 // clusterGives says, per workload flag, what a -cluster file gives in its
 // place.
