@@ -33,6 +33,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/internal/count"
+	"github.com/ipcap/ipcap/internal/prefixes"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
@@ -66,17 +67,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		"compare -cluster aks.json -network vnet.json -migrate-to overlay -pod-cidr 10.244.0.0/16")
 	modeNames := fs.String("mode", "", "compare these `modes` only, comma-separated (default: every mode); the exit status is 1 when none of them fits. With -migrate-to: the one mode the cluster migrates from (default: the -cluster file's, else kubenet)")
 	var threshold output.Share
-	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this share of the VNet free (`25%` or 0.25); exit 1 when no mode compared fits")
+	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this `share` of the VNet free (25% or 0.25); exit 1 when no mode compared fits")
 	var w workload
-	fs.IntVar(&w.nodes, "nodes", 500, "nodes the cluster must reach, laid out in pools of at most 909; AKS counts each pool's 10% upgrade surge toward its 1,000 nodes per pool and 5,000 per cluster, so 4,545 nodes at most fit")
-	fs.IntVar(&w.pods, "pods", 30, "pods per node")
-	vnet := fs.String("vnet", "10.240.0.0/16", "the VNet's address space")
+	fs.IntVar(&w.nodes, "nodes", 500, "the `number` of nodes the cluster must reach, laid out in pools of at most 909; AKS counts each pool's 10% upgrade surge toward its 1,000 nodes per pool and 5,000 per cluster, so 4,545 nodes at most fit")
+	fs.IntVar(&w.pods, "pods", 30, "the `number` of pods per node, each pool's maxPods: "+podsRangeText())
+	vnet := text("10.240.0.0/16")
+	fs.Var(&vnet, "vnet", "the VNet's address space, a `CIDR`")
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
 	fs.BoolVar(&w.dualStack, "dual-stack", false, "the workload needs IPv4/IPv6 dual-stack")
-	policy := fs.String("policy", "", "network policy engine: azure, calico or cilium")
+	policy := fs.String("policy", "", "the network policy `engine`: azure, calico or cilium")
 	clusterPath := fs.String("cluster", "", "take the workload from this `file`, the output of az aks show -o json: its nodes at their autoscaler max, its largest maxPods, its VNet, Windows pools, dual-stack and policy, in place of -nodes, -pods, -vnet, -windows, -dual-stack and -policy")
 	var networks input.Files
-	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for -cluster (repeatable)")
+	fs.Var(&networks, "network", "a `file` for -cluster: the output of az network vnet show -o json, which gives the VNet's address space, or of subnet show or list-usage (repeatable)")
 	migrateTo := fs.String("migrate-to", "", "answer instead whether the cluster (-cluster, or the workload laid out in -mode, default kubenet) can migrate to this `mode` (azure-cni-overlay, or overlay): AKS's verdict, what then fails, each pool's max nodes before and after; exit 1 when refused or failing")
 	podCIDR := fs.String("pod-cidr", "", "the pod `CIDR` after -migrate-to, clear of the VNet (default: kubenet keeps its own; from Azure CNI it is required)")
 	if err := output.Parse(fs, args); err != nil {
@@ -102,18 +104,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	var err error
-	if w.vnet, err = netip.ParsePrefix(*vnet); err != nil || !usableVNet(w.vnet) {
-		return input.Usagef("-vnet %q: want an IPv4 prefix of /28 or larger", *vnet)
+	if w.vnet, err = netip.ParsePrefix(string(vnet)); err != nil || !usableVNet(w.vnet) {
+		return input.Usagef("-vnet %q: want an IPv4 prefix of /28 or larger", vnet)
 	}
-	w.vnet = w.vnet.Masked()
+	if w.vnet != w.vnet.Masked() {
+		return input.Usagef("-vnet %s: want a network prefix: %v", vnet, w.vnet.Masked())
+	}
 	if w.policy, err = modes.ParsePolicy(*policy); err != nil {
 		return input.Usagef("-policy %q: want azure, calico or cilium", *policy)
 	}
 	if w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster {
 		return input.Usagef("-nodes %d: want 1 to %d", w.nodes, modes.MaxNodesPerCluster)
 	}
-	if w.pods < 1 || w.pods > 250 {
-		return input.Usagef("-pods %d: want 1 to 250", w.pods)
+	if r := podsRange(); !r.Contains(w.pods) {
+		return input.Usagef("-pods %d: want %s", w.pods, podsRangeText())
 	}
 	if *migrateTo != "" {
 		var set []string
@@ -146,12 +150,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		switch {
 		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
 			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, count.Of(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
-		case w.pods < 1 || w.pods > 250:
-			return input.Usagef("%s: %d, the cluster's largest maxPods: want 1 to 250", where(fmt.Sprintf("Pools[%d].MaxPods", w.podsPool)), w.pods)
+		case !podsRange().Contains(w.pods):
+			return input.Usagef("%s: %d, the cluster's largest maxPods: want %s", where(fmt.Sprintf("Pools[%d].MaxPods", w.podsPool)), w.pods, podsRangeText())
+		case !w.vnet.IsValid():
+			return noVNet(c, src, networks)
 		case !usableVNet(w.vnet):
 			return input.Usagef("%s: %v, the cluster's address space, is smaller than a /28", where(w.vnetField), w.vnet)
 		}
-		w.vnet = w.vnet.Masked()
 		doc.Cluster, doc.ClusterMode = *clusterPath, c.Mode
 	}
 	doc.Workload = describe(w)
@@ -180,12 +185,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// text is a string flag whose default -h prints as it is, unquoted.
+type text string
+
+func (t *text) String() string     { return string(*t) }
+func (t *text) Set(v string) error { *t = text(v); return nil }
+
 // clusterGives says, per workload flag, what a -cluster file gives in its
 // place.
 var clusterGives = map[string]string{
 	"nodes":      "the cluster's pools give the nodes, at their autoscaler max",
 	"pods":       "the cluster's pools give the pods per node, their largest maxPods",
-	"vnet":       "the cluster's VNet (or its first subnet) gives the address space",
+	"vnet":       "the cluster's VNet document gives the address space",
 	"windows":    "the cluster's pools say whether it runs Windows",
 	"dual-stack": "the cluster's network profile says whether it is dual-stack",
 	"policy":     "the cluster's network profile gives the network policy",
@@ -197,14 +208,60 @@ func parseModes(list string) (map[modes.Mode]bool, error) {
 		return nil, nil
 	}
 	only := map[modes.Mode]bool{}
+	named := map[modes.Mode]string{} // the name each mode was given as
 	for _, name := range strings.Split(list, ",") {
 		m, err := input.Mode("mode", name)
 		if err != nil {
 			return nil, err
 		}
-		only[m] = true
+		name = strings.TrimSpace(name)
+		if first, ok := named[m]; ok {
+			if first == name {
+				return nil, input.Usagef("-mode %s: names %s twice; name each mode once", list, name)
+			}
+			return nil, input.Usagef("-mode %s: %s and %s are both %v; name each mode once", list, first, name, m)
+		}
+		only[m], named[m] = true, name
 	}
 	return only, nil
+}
+
+// podsRange is the pods per node some mode accepts: from the smallest
+// minimum maxPods of any mode to the largest maximum.
+func podsRange() modes.Range {
+	r := modes.AzureCNIOverlay.Spec().MaxPods
+	for _, m := range modes.All() {
+		mp := m.Spec().MaxPods
+		r.Min, r.Max = min(r.Min, mp.Min), max(r.Max, mp.Max)
+	}
+	return r
+}
+
+// podsRangeText says podsRange, and whether every mode accepts all of it.
+func podsRangeText() string {
+	r := podsRange()
+	for _, m := range modes.All() {
+		if mp := m.Spec().MaxPods; mp.Min != r.Min || mp.Max != r.Max {
+			return fmt.Sprintf("%d to %d, AKS's maxPods, narrower in some modes", r.Min, r.Max)
+		}
+	}
+	return fmt.Sprintf("%d to %d, AKS's maxPods in every mode", r.Min, r.Max)
+}
+
+// noVNet refuses a -cluster whose network documents give its subnets but
+// not the VNet's address space, which compare lays every mode's subnets
+// out in: a subnet is not the VNet, and sizing in it would say no where
+// the VNet may have room.
+func noVNet(c capacity.Cluster, src capacity.Sources, networks []string) error {
+	file := strings.Join(networks, ", ")
+	if s, ok := src["Subnets[0].Prefixes[0]"]; ok && s.File != "" {
+		file = s.File
+	}
+	what := "the cluster's subnets"
+	if len(c.Subnets) > 0 && len(c.Subnets[0].Prefixes) > 0 {
+		what = fmt.Sprintf("subnet %s (%s)", c.Subnets[0].Name, prefixes.Join(c.Subnets[0].Prefixes, ", "))
+	}
+	return input.Usagef("-network %s: gives %s, not the VNet's address space, which compare sizes each mode's subnets in: give -network the VNet's document (az network vnet show -o json)", file, what)
 }
 
 // Document is the -o json and yaml output: the workload, and per mode
@@ -284,8 +341,10 @@ func describe(w workload) Workload {
 	return wl
 }
 
-// poolsText says the layout in one line: "8 × 625 nodes, each upgrading
-// with 63 surge nodes (10%): 5,504 nodes with surge".
+// poolsText says the layout in one line: "1 pool of 1 node, upgrading
+// with 1 surge node (10%): 2 nodes with surge", or for 2,000 nodes "2 pools
+// of 667 nodes + 1 pool of 666 nodes, each upgrading with 67 surge nodes
+// (10%): 2,201 nodes with surge".
 func poolsText(wl Workload) string {
 	var groups []string
 	lo, hi := 0, 0
@@ -294,7 +353,7 @@ func poolsText(wl Workload) string {
 		for j < len(wl.Pools) && wl.Pools[j].Nodes == wl.Pools[i].Nodes {
 			j++
 		}
-		groups = append(groups, fmt.Sprintf("%d × %s", j-i, count.Thousands(wl.Pools[i].Nodes)))
+		groups = append(groups, count.Of(j-i, "pool", "pools")+" of "+count.Of(wl.Pools[i].Nodes, "node", "nodes"))
 		for _, p := range wl.Pools[i:j] {
 			if lo == 0 || p.SurgeNodes < lo {
 				lo = p.SurgeNodes
@@ -307,8 +366,12 @@ func poolsText(wl Workload) string {
 	if lo != hi {
 		surge = count.Thousands(lo) + "–" + surge
 	}
-	return fmt.Sprintf("%s nodes, each upgrading with %s (10%%): %s nodes with surge",
-		strings.Join(groups, " + "), surge, count.Thousands(wl.NodesWithSurge))
+	each := "each upgrading"
+	if len(wl.Pools) == 1 {
+		each = "upgrading"
+	}
+	return fmt.Sprintf("%s, %s with %s (10%%): %s with surge",
+		strings.Join(groups, " + "), each, surge, count.Of(wl.NodesWithSurge, "node", "nodes"))
 }
 
 func writeHeader(w io.Writer, doc Document) {
@@ -431,6 +494,12 @@ type result struct {
 	why                           []string
 }
 
+// not returns r with why appended, for a mode that cannot be laid out.
+func (r result) not(why string) result {
+	r.why = append(r.why, why)
+	return r
+}
+
 // vnetFree is the share of the VNet the recommended subnets leave free.
 func (r result) vnetFree() float64 {
 	if r.vnetSize == 0 {
@@ -454,6 +523,11 @@ func compare(m modes.Mode, w workload) result {
 	}
 	if !s.SupportsPolicy(w.policy) {
 		r.why = append(r.why, "no "+w.policy.String()+" policy")
+	}
+	if !s.MaxPods.Contains(w.pods) {
+		// Costed as given, never raised to the mode's minimum: the mode
+		// cannot run it.
+		return r.not(fmt.Sprintf("maxPods %d is outside its %d to %d", w.pods, s.MaxPods.Min, s.MaxPods.Max))
 	}
 	c := layout(m, w)
 	rec, err := capacity.Recommend(c)
@@ -521,7 +595,6 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	case modes.CNIPool:
 		c.CNIPool = wide
 	}
-	maxPods := max(w.pods, s.MaxPods.Min)
 	surge := capacity.SurgePercent(10)
 	perPool := modes.MaxNodesPerPool // the largest pool that upgrades within the per-pool limit
 	for perPool+surge.Nodes(perPool) > modes.MaxNodesPerPool {
@@ -533,7 +606,7 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 		if i < w.nodes%pools {
 			n++
 		}
-		p := capacity.Pool{Name: fmt.Sprintf("pool%d", i+1), Count: n, MaxPods: maxPods, PodsPerNode: w.pods,
+		p := capacity.Pool{Name: fmt.Sprintf("pool%d", i+1), Count: n, MaxPods: w.pods, PodsPerNode: w.pods,
 			NodeSubnet: "nodes", MaxSurge: surge}
 		if s.Pods.Source == modes.PodSubnet {
 			p.PodSubnet = "pods"
@@ -544,7 +617,7 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 }
 
 // fromCluster takes the workload of cluster c: its pools' nodes at their autoscaler max,
-// the largest maxPods in force, its VNet (else its first subnet), whether
+// the largest maxPods in force, its VNet's first IPv4 range, whether
 // it runs Windows, and its policy engine. Fields c does not say keep w's.
 func fromCluster(c capacity.Cluster, w workload) workload {
 	s := c.Mode.Spec()
@@ -561,19 +634,11 @@ func fromCluster(c capacity.Cluster, w workload) workload {
 		w.windows = w.windows || p.OS == modes.Windows
 	}
 	// The workload's VNet is the cluster's first IPv4 range: a dual-stack
-	// VNet lists an IPv6 one too, in any order. fields names each range.
-	var ranges []netip.Prefix
-	var fields []string
-	for i, p := range c.VNet {
-		ranges, fields = append(ranges, p), append(fields, fmt.Sprintf("VNet[%d]", i))
-	}
-	for k, sn := range c.Subnets {
-		for i, p := range sn.Prefixes {
-			ranges, fields = append(ranges, p), append(fields, fmt.Sprintf("Subnets[%d].Prefixes[%d]", k, i))
-		}
-	}
-	if i := slices.IndexFunc(ranges, func(p netip.Prefix) bool { return p.Addr().Is4() }); i >= 0 {
-		w.vnet, w.vnetField = ranges[i], fields[i]
+	// VNet lists an IPv6 one too, in any order. A subnet does not stand in
+	// for it: w.vnet is then invalid.
+	w.vnet = netip.Prefix{}
+	if i := slices.IndexFunc(c.VNet, func(p netip.Prefix) bool { return p.Addr().Is4() }); i >= 0 {
+		w.vnet, w.vnetField = c.VNet[i], fmt.Sprintf("VNet[%d]", i)
 	}
 	w.policy, w.dualStack = c.Policy, w.dualStack || c.DualStack
 	return w

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,9 +41,25 @@ func TestSmallVNet(t *testing.T) {
 
 func TestClusterFile(t *testing.T) {
 	const fixtures = "../../capacity/aksjson/testdata/"
-	out := golden(t, "legacy-cni.txt", "-cluster", fixtures+"legacy-cni.json", "-network", fixtures+"legacy-cni-subnet.json")
-	// 3 + 8 nodes at 30 pods with a Windows pool and Azure NPM, in the subnet's /23.
-	assert.Contains(t, out, "workload: 11 nodes × 30 pods in VNet 10.20.0.0/23, Windows, network policy azure")
+	out := golden(t, "legacy-cni.txt", "-cluster", fixtures+"legacy-cni.json", "-network", "testdata/legacy-cni-vnet.json")
+	// 3 + 8 nodes at 30 pods with a Windows pool and Azure NPM, in the
+	// VNet's /16, which holds the subnet aks's /23.
+	assert.Contains(t, out, "workload: 11 nodes × 30 pods in VNet 10.20.0.0/16, Windows, network policy azure")
+	// A pod-subnet mode's /27 + /23 = 32 + 512 = 544 addresses fit the
+	// VNet's 65,536, not the subnet's 512.
+	assert.Regexp(t, `(?m)^azure-cni-pod-subnet +yes +403 +/27 +/23 `, out)
+}
+
+// A subnet's document alone does not give the VNet's address space:
+// compare does not size the modes in the subnet as if it were the VNet.
+func TestClusterSubnetIsNotTheVNet(t *testing.T) {
+	const fixtures = "../../capacity/aksjson/testdata/"
+	var out strings.Builder
+	err := run([]string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json"}, &out, io.Discard)
+	require.Error(t, err)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	assert.Equal(t, "-network "+fixtures+"legacy-cni-subnet.json: gives subnet aks (10.20.0.0/23), not the VNet's address space, which compare sizes each mode's subnets in: give -network the VNet's document (az network vnet show -o json)", err.Error())
+	assert.Empty(t, out.String(), "no table")
 }
 
 func TestBadInput(t *testing.T) {
@@ -67,14 +84,19 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-vnet", "fd00::/64"}, `-vnet "fd00::/64"`},
 		{[]string{"-vnet", "10.0.0.0/30"}, `-vnet "10.0.0.0/30"`},
 		{[]string{"-nodes", "0"}, "-nodes 0: want 1 to 5000"},
-		{[]string{"-pods", "300"}, "-pods 300: want 1 to 250"},
+		{[]string{"-pods", "300"}, "-pods 300: want 10 to 250, AKS's maxPods in every mode"},
+		// AKS's smallest maxPods is 10: 9 is refused, not costed as 10.
+		{[]string{"-pods", "9"}, "-pods 9: want 10 to 250, AKS's maxPods in every mode"},
+		{[]string{"-vnet", "10.240.0.1/16"}, "-vnet 10.240.0.1/16: want a network prefix: 10.240.0.0/16"},
+		{[]string{"-mode", "kubenet,kubenet"}, "-mode kubenet,kubenet: names kubenet twice; name each mode once"},
+		{[]string{"-mode", "kubenet, azure-cni,kubenet"}, "-mode kubenet, azure-cni,kubenet: names kubenet twice"},
 		{[]string{"-policy", "antrea"}, `-policy "antrea"`},
 		{[]string{"x"}, `unexpected argument "x"`},
 		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
 		{[]string{"-network", fixtures + "legacy-cni-subnet.json"}, "give -cluster too"},
 		// The cluster's own figures are told where the files hold them.
 		{[]string{"-cluster", fixtures + "legacy-cni.json", "-network", tiny}, tiny + ": addressPrefix: 10.20.0.0/32 is smaller than /29, the smallest subnet Azure accepts"},
-		{[]string{"-cluster", pods, "-network", fixtures + "legacy-cni-subnet.json"}, pods + ": agentPoolProfiles[0].maxPods: 300 is outside 10–250"},
+		{[]string{"-cluster", pods, "-network", "testdata/legacy-cni-vnet.json"}, pods + ": agentPoolProfiles[0].maxPods: 300 is outside 10–250"},
 	} {
 		err := run(tt.args, io.Discard, io.Discard)
 		require.Error(t, err, "%v", tt.args)
@@ -90,18 +112,20 @@ func TestHelp(t *testing.T) {
 		assert.Equal(t, input.ExitOK, input.ExitCode(err))
 		help := errOut.String()
 		assert.True(t, strings.HasPrefix(help, "compare: "+description+"\n"), help)
-		for _, want := range []string{"-nodes", "-o format", "-json", "-fail-below", "-mode", "\nExamples:\n  compare -nodes 1200", "\n  compare -cluster aks.json", "-migrate-to mode", "-pod-cidr", "\n  compare -cluster aks.json -network vnet.json -migrate-to overlay"} {
+		for _, want := range []string{"-nodes number", "-pods number", "-vnet CIDR", "-policy engine", "-network file", "-fail-below share", "-mode modes", "-cluster file", "-o format", "-json", "-fail-below", "-mode", "\nExamples:\n  compare -nodes 1200", "\n  compare -cluster aks.json", "-migrate-to mode", "-pod-cidr", "\n  compare -cluster aks.json -network vnet.json -migrate-to overlay"} {
 			assert.Contains(t, help, want)
 		}
 	}
 }
 
-// One node of one pod is a workload no mode fits (a pool holds at least
+// One node of 10 pods is a workload no mode fits (a pool holds at least
 // 30 pods): the table is printed and the status is 1.
 func TestOneNode(t *testing.T) {
 	var out strings.Builder
-	err := run([]string{"-nodes", "1", "-pods", "1"}, &out, io.Discard)
-	assert.Contains(t, out.String(), "workload: 1 node × 1 pod in VNet")
+	err := run([]string{"-nodes", "1", "-pods", "10"}, &out, io.Discard)
+	assert.Contains(t, out.String(), "workload: 1 node × 10 pods in VNet")
+	// One pool, ceil(10% of 1) = 1 surge node: 1 + 1 = 2.
+	assert.Contains(t, out.String(), "pools: 1 pool of 1 node, upgrading with 1 surge node (10%): 2 nodes with surge\n")
 	require.Error(t, err)
 	assert.Equal(t, input.ExitError, input.ExitCode(err))
 	assert.Contains(t, err.Error(), "no mode compared fits the workload")
@@ -247,6 +271,12 @@ func TestMigrateBadInput(t *testing.T) {
 		{[]string{"-migrate-to", "overlay", "-pod-cidr", "10.244.1.0/16"}, `-pod-cidr "10.244.1.0/16"`},
 		{[]string{"-pod-cidr", "10.244.0.0/16"}, "-pod-cidr goes with -migrate-to"},
 		{[]string{"-migrate-to", "overlay", "-mode", "kubenet,azure-cni"}, "give the one mode the cluster migrates from"},
+		// A mode does not migrate to itself: conflicting flags, named as
+		// given, the mode by its one name.
+		{[]string{"-migrate-to", "overlay", "-mode", "azure-cni-overlay"}, "-mode azure-cni-overlay with -migrate-to overlay: both name azure-cni-overlay, and a mode does not migrate to itself; give -mode the mode the cluster migrates from, kubenet or azure-cni"},
+		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "overlay-cilium.json", "-network", fixturesDir + "overlay-cilium-vnet.json", "-mode", "azure-cni-overlay"}, "-mode azure-cni-overlay with -migrate-to overlay: both name azure-cni-overlay"},
+		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "managed.json"}, "-migrate-to overlay: " + fixturesDir + "managed.json is azure-cni-overlay already; a mode does not migrate to itself"},
+		{[]string{"-migrate-to", "overlay", "-pods", "9"}, "-pods 9: want 10 to 250"},
 		{[]string{"-migrate-to", "overlay", "-mode", "flannel"}, `-mode "flannel": want one of kubenet, azure-cni, `},
 		// AKS migrates to Overlay only: any other mode is bad usage, told
 		// before any table.
@@ -409,7 +439,7 @@ func TestPoolsAndClusterLimit(t *testing.T) {
 	assert.Equal(t, input.ExitError, code)
 	// 5,000 / 909 per pool → 6 pools: 2 × 834 + 4 × 833, each + 84 surge
 	// (10% of 834 or 833, rounded up): 5,000 + 6 × 84 = 5,504.
-	assert.Contains(t, out, "pools: 2 × 834 + 4 × 833 nodes, each upgrading with 84 surge nodes (10%): 5,504 nodes with surge\n")
+	assert.Contains(t, out, "pools: 2 pools of 834 nodes + 4 pools of 833 nodes, each upgrading with 84 surge nodes (10%): 5,504 nodes with surge\n")
 	assert.Contains(t, out, "5,504 nodes with surge exceed the cluster limit of 5,000")
 
 	js, code := runCode(t, "-nodes", "5000", "-pods", "250", "-mode", "azure-cni-overlay", "-o", "json")
@@ -423,11 +453,11 @@ func TestPoolsAndClusterLimit(t *testing.T) {
 
 	out, code = runCode(t, "-nodes", "4545", "-pods", "250", "-mode", "azure-cni-overlay")
 	assert.Equal(t, input.ExitOK, code, out)
-	assert.Contains(t, out, "pools: 5 × 909 nodes, each upgrading with 91 surge nodes (10%): 5,000 nodes with surge\n")
+	assert.Contains(t, out, "pools: 5 pools of 909 nodes, each upgrading with 91 surge nodes (10%): 5,000 nodes with surge\n")
 	// 7 nodes: one pool, ceil(0.7) = 1 surge node.
 	out, code = runCode(t, "-nodes", "7", "-mode", "azure-cni-overlay")
 	assert.Equal(t, input.ExitOK, code, out)
-	assert.Contains(t, out, "pools: 1 × 7 nodes, each upgrading with 1 surge node (10%): 8 nodes with surge\n")
+	assert.Contains(t, out, "pools: 1 pool of 7 nodes, upgrading with 1 surge node (10%): 8 nodes with surge\n")
 	// 4,546 → 6 pools (4 × 758 + 2 × 757) of 76 surge each: 5,002.
 	out, code = runCode(t, "-nodes", "4546", "-pods", "250", "-mode", "azure-cni-overlay")
 	assert.Equal(t, input.ExitError, code)
@@ -439,7 +469,7 @@ func TestJSONListsNeverNull(t *testing.T) {
 	for _, args := range [][]string{
 		{"-o", "json"},
 		{"-nodes", "40", "-vnet", "10.0.0.0/20", "-dual-stack", "-o", "json"},
-		{"-cluster", fixturesDir + "legacy-cni.json", "-network", fixturesDir + "legacy-cni-subnet.json", "-o", "json"},
+		{"-cluster", fixturesDir + "legacy-cni.json", "-network", "testdata/legacy-cni-vnet.json", "-o", "json"},
 		{"-mode", "kubenet", "-nodes", "300", "-migrate-to", "overlay", "-o", "json"},
 		{"-mode", "kubenet", "-nodes", "300", "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16", "-o", "json"},
 		{"-cluster", "testdata/cni8.json", "-network", "testdata/cni8-subnet.json", "-migrate-to", "overlay", "-pod-cidr", "10.244.0.0/16", "-o", "json"},
@@ -447,5 +477,19 @@ func TestJSONListsNeverNull(t *testing.T) {
 		js, _ := runCode(t, args...)
 		require.NotEmpty(t, js, "%v", args)
 		assert.NotContains(t, js, "null", "%v", args)
+	}
+}
+
+// A maxPods outside a mode's range is that mode's "no", costed as given:
+// never raised to the mode's minimum.
+func TestPodsOutsideTheModesRange(t *testing.T) {
+	w := workload{nodes: 10, pods: 9, vnet: netip.MustParsePrefix("10.240.0.0/16")}
+	r := compare(modes.Kubenet, w)
+	assert.Equal(t, []string{"maxPods 9 is outside its 10 to 250"}, r.why)
+	assert.Nil(t, r.rec)
+	// In range, each pool's maxPods is -pods as given: 10 nodes × 10 pods.
+	w.pods = 10
+	for _, p := range layout(modes.Kubenet, w).Pools {
+		assert.Equal(t, 10, p.MaxPods)
 	}
 }

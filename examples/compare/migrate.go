@@ -90,6 +90,9 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		if from, err = input.Mode("mode", mg.modeNames); err != nil {
 			return err
 		}
+		if from == to {
+			return input.Usagef("-mode %s with -migrate-to %s: both name %v, and a mode does not migrate to itself; give -mode the mode the cluster migrates from, kubenet or azure-cni", mg.modeNames, mg.to, to)
+		}
 	}
 	doc := MigrationDocument{Step: step}
 	var c capacity.Cluster
@@ -112,6 +115,12 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		doc.Workload = &wl
 	}
 	doc.From = c.Mode
+	if c.Mode == to {
+		return input.Usagef("-migrate-to %s: %s is %v already; a mode does not migrate to itself", mg.to, mg.clusterPath, to)
+	}
+	if s := c.Mode.Spec(); mg.clusterPath == "" && !s.MaxPods.Contains(mg.w.pods) {
+		return input.Usagef("-pods %d: want %d to %d, %v's maxPods", mg.w.pods, s.MaxPods.Min, s.MaxPods.Max, c.Mode)
+	}
 	if c.Mode == modes.AzureCNI && c.Spec == nil && len(step.PodCIDRs) == 0 {
 		// Missing input, not AKS's answer: Azure CNI has no pod CIDR to
 		// keep, unlike kubenet [UPD].
