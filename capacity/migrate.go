@@ -105,8 +105,12 @@ func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 		return c, nil
 	}
 	if to, ok := migrations[from]; !ok || to != s.To || m.c.Spec != nil {
-		return refuseCode(CodeUnsupportedPluginMode, "AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not "+
-			m.spec.Name+" to "+s.To.String())
+		what := "a custom spec"
+		if m.c.Spec == nil {
+			what = m.c.Mode.String()
+		}
+		return refuseCode(CodeUnsupportedPluginMode, "AKS migrates kubenet and azure-cni clusters to azure-cni-overlay, forward only; not "+
+			what+" to "+s.To.String())
 	}
 	if minor, ok := kubernetesMinor(c.KubernetesVersion); ok && minor < 27 {
 		return refuse("Kubernetes " + c.KubernetesVersion + ": migrating to Overlay needs 1.27 or later")

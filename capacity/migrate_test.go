@@ -89,7 +89,7 @@ func TestMigrateRefusals(t *testing.T) {
 		want string
 	}{
 		{"to Azure CNI", kubenetCluster(3, "10.244.0.0/16"), capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNI}, capacity.CodeUnsupportedPluginMode, "forward only"},
-		{"from Overlay", overlay, toOverlay, capacity.CodeUnsupportedPluginMode, "not Azure CNI Overlay to azure-cni-overlay"},
+		{"from Overlay", overlay, toOverlay, capacity.CodeUnsupportedPluginMode, "not azure-cni-overlay to azure-cni-overlay"},
 		{"Azure CNI with policy", cniPolicy, capacity.Step{Op: capacity.OpMigrate, To: modes.AzureCNIOverlay, PodCIDRs: pods}, capacity.CodeValidationError,
 			"Cannot update cluster to Azure CNI Overlay while using network policies with Azure CNI v1."},
 		{"kubenet with Calico", calico, toOverlay, "", "network policy calico: uninstall it"},

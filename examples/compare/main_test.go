@@ -248,7 +248,7 @@ func TestMigrateFails(t *testing.T) {
 		want string
 	}{
 		{[]string{"-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json", "-migrate-to", "overlay"}, "refused by AKS: migrate: network policy calico: uninstall it"},
-		{[]string{"-mode", "azure-cni-pod-subnet", "-nodes", "10", "-migrate-to", "overlay"}, "refused by AKS: migrate: AKS migrates kubenet and Azure CNI node-subnet clusters to azure-cni-overlay, forward only; not Azure CNI (pod subnet, dynamic) to azure-cni-overlay"},
+		{[]string{"-mode", "azure-cni-pod-subnet", "-nodes", "10", "-migrate-to", "overlay"}, "refused by AKS: migrate: AKS migrates kubenet and azure-cni clusters to azure-cni-overlay, forward only; not azure-cni-pod-subnet to azure-cni-overlay"},
 		{[]string{"-mode", "kubenet", "-nodes", "10", "-policy", "calico", "-migrate-to", "overlay"}, "network policy calico: uninstall it"},
 		// A refusal still says which pod CIDR was asked for.
 		{[]string{"-cluster", fixturesDir + "legacy-cni.json", "-network", fixturesDir + "legacy-cni-subnet.json", "-migrate-to", "overlay", "-pod-cidr", "10.250.0.0/16"},
