@@ -40,9 +40,10 @@ type Report struct {
 	Mode   modes.Mode   `json:"mode,omitempty"` // the cluster's Mode; zero for a custom Spec
 	Spaces []Space      `json:"spaces"`
 	Pools  []PoolReport `json:"pools"` // in the order of Cluster.Pools
-	// VNetAddresses counts the VNet's private addresses the pools take at
-	// their autoscaler max, toward Azure's 65,536 [NLIM]; others' are not
-	// included.
+	// VNetAddresses counts what the VNet's 65,536-address limit counts
+	// [NLIM] with the pools at their autoscaler max: theirs (a static /28
+	// block once) and others' (Subnet.Reserved, OtherVNetAddresses), as
+	// EstateReport.VNetAddresses does.
 	VNetAddresses int `json:"vnetAddresses"`
 	// PodCIDRIPv6 is a dual-stack cluster's IPv6 pod CIDR; nil when
 	// single-stack. Spaces count IPv4 addresses only: a node's IPv6
@@ -100,7 +101,7 @@ func Analyze(c Cluster) (*Report, error) {
 	for _, k := range m.cons {
 		switch k.limit {
 		case LimitVNet:
-			r.VNetAddresses = k.at
+			r.VNetAddresses = k.at + c.vnetReserved()
 		case LimitPodCIDRIPv6:
 			r.PodCIDRIPv6 = &BlockRange{Prefix: m.podCIDR6, BlockBits: m.spec.Pods.BlockBitsIPv6, Blocks: k.avail, Now: k.now, AtMax: k.at, Free: k.avail - k.at}
 		}

@@ -157,7 +157,7 @@ func (f format) writeEstate(w io.Writer, out EstateOutput) error {
 	}
 	fmt.Fprint(w, f.subnets)
 	f.table(spaces(r.Spaces, f.num), w)
-	fmt.Fprintf(w, f.vnetUse, thousands(r.VNetAddresses), thousands(out.VNetLimit))
+	fmt.Fprintf(w, f.vnetUse, thousands(r.VNetAddresses), thousands(out.VNetLimit), "")
 	free := prefixes.Join(r.Free, ", ")
 	switch {
 	case len(out.VNet) == 0:

@@ -140,7 +140,7 @@ func TestEstate(t *testing.T) {
 	assert.Regexp(t, `(?m)^user +3 +20 +78 +pod-subnet$`, out, "now 3, at max 20, max nodes 78")
 	// 1 + 3 + 2 + 4 reserved; alpha 23 nodes and 3 × 30 + 20 × 50 pod
 	// addresses, beta 2 + 2 × 30, gamma 40 nodes (overlay).
-	assert.Contains(t, out, "VNet addresses at the autoscalers' max: 1,225 of 65,536\n")
+	assert.Contains(t, out, "VNet addresses at the autoscalers' max, others' included: 1,225 of 65,536\n")
 	assert.Contains(t, out, "free in the VNet: 10.30.5.0/24, ")
 
 	// Every shape of the clusters document prints the same, but for its name.

@@ -83,7 +83,7 @@ var (
 		cannotRun: "cannot run this cluster: %s\n",
 		leftOut:   "left out: %s (Windows node pools are not supported)\n",
 		overMax:   "warning: %s\n",
-		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n",
+		vnetUse:   "VNet addresses at the autoscalers' max, others' included: %s of %s%s\n",
 		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n",
 		pools:     writePools,
 		forecast:  writeForecast,
@@ -100,7 +100,7 @@ var (
 		cannotRun: "Cannot run this cluster: %s\n\n",
 		leftOut:   "Left out: %s (Windows node pools are not supported).\n\n",
 		overMax:   "⚠️ **Warning:** %s\n\n",
-		vnetUse:   "VNet addresses at the autoscalers' max: %s of %s\n\n",
+		vnetUse:   "VNet addresses at the autoscalers' max, others' included: %s of %s%s\n\n",
 		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n\n",
 		pools:     poolsMarkdown,
 		forecast:  forecastMarkdown,
@@ -142,7 +142,7 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		}
 		f.pools(w, r)
 		f.table(spaces(r.AtMax.Spaces, f.num), w)
-		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetAddresses))
+		fmt.Fprintf(w, f.vnetUse, thousands(r.AtMax.VNetAddresses), thousands(modes.MaxVNetAddresses), blockNote(r.Mode))
 		if b := r.AtMax.PodCIDRIPv6; b != nil {
 			fmt.Fprintf(w, f.ipv6, b.Prefix, thousands(b.Blocks), b.BlockBits, thousands(b.AtMax), thousands(b.Free))
 		}
@@ -151,6 +151,15 @@ func (f format) writeReport(w io.Writer, out Output) error {
 		}
 	}
 	return nil
+}
+
+// blockNote says how mode m's VNet addresses count a static /28 block,
+// when it counts one for the 16 it holds.
+func blockNote(m modes.Mode) string {
+	if m.Spec().Pods.BlockCountsOnce {
+		return " (a static /28 block counts as one)"
+	}
+	return ""
 }
 
 // overMax says of each space the pools at their autoscaler max
