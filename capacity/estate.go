@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/ipcap/ipcap/internal/prefixes"
@@ -131,7 +130,7 @@ type EstateError struct {
 }
 
 func (e *EstateError) Error() string {
-	who := "Clusters[" + strconv.Itoa(e.Cluster) + "]"
+	who := pathOf("Clusters").at(e.Cluster).String()
 	if e.Name != "" {
 		who += " (" + e.Name + ")"
 	}
@@ -153,38 +152,37 @@ func (e *Estate) validate() error {
 		}
 		key := strings.ToLower(c.Name)
 		if j, ok := clusters[key]; ok {
-			v.add(pathOf("Clusters").at(i).dot("Name"), "%q names two clusters of the estate (Clusters[%d] %q too): want each cluster once, by a name of its own", c.Name, j, e.Clusters[j].Name)
+			v.add(pathOf("Clusters").at(i).dot("Name"), "%q names two clusters of the estate (%v %q too): want each cluster once, by a name of its own", c.Name, pathOf("Clusters").at(j), e.Clusters[j].Name)
 			continue
 		}
 		clusters[key] = i
 	}
 	names := map[string]bool{}
 	var spans []span
-	var where []string
-	add := func(field string, sn Subnet) {
+	var where []path
+	add := func(f path, sn Subnet) {
 		for j, p := range sn.Prefixes {
 			if p.IsValid() {
 				spans = append(spans, span{p: p.Masked(), target: true})
-				where = append(where, fmt.Sprintf("%s.Prefixes[%d]", field, j))
+				where = append(where, f.dot("Prefixes").at(j))
 			}
 		}
 	}
 	for i, sn := range e.Subnets {
-		f := "Subnets[" + strconv.Itoa(i) + "]"
 		if names[sn.Name] {
 			v.add(pathOf("Subnets").at(i).dot("Name"), "%q names two subnets of the estate", sn.Name)
 		}
 		names[sn.Name] = true
-		add(f, sn)
+		add(pathOf("Subnets").at(i), sn)
 	}
 	for i, c := range e.Clusters {
 		for k, sn := range c.Subnets {
-			add(fmt.Sprintf("Clusters[%d].Subnets[%d]", i, k), sn)
+			add(pathOf("Clusters").at(i).dot("Subnets").at(k), sn)
 		}
 	}
 	for i, j := range firstOverlaps(spans) {
 		if j >= 0 {
-			v.add(pathOf(where[i]), "%v overlaps %v (%s): the addresses would count twice", spans[i].p, spans[j].p, where[j])
+			v.add(where[i], "%v overlaps %v (%v): the addresses would count twice", spans[i].p, spans[j].p, where[j])
 		}
 	}
 	e.validateVNet(&v)
@@ -217,7 +215,7 @@ func (e *Estate) validateVNet(v *validator) {
 		}
 		if len(vnet) == 0 {
 			vnet = c.VNet
-			of = fmt.Sprintf("the VNet of Clusters[%d]", i)
+			of = "the VNet of " + pathOf("Clusters").at(i).String()
 			whose = of
 			continue
 		}
@@ -229,19 +227,19 @@ func (e *Estate) validateVNet(v *validator) {
 		return // the subnets' prefixes: nothing to tell them apart by
 	}
 	space := ipSet(vnet)
-	outside := func(field string, sn Subnet) {
+	outside := func(f path, sn Subnet) {
 		for j, p := range sn.Prefixes {
 			if p.IsValid() && !space.ContainsPrefix(p) {
-				v.add(pathOf(field).dot("Prefixes").at(j), "%v is outside %s %s", p, of, prefixes.Join(vnet, ", "))
+				v.add(f.dot("Prefixes").at(j), "%v is outside %s %s", p, of, prefixes.Join(vnet, ", "))
 			}
 		}
 	}
 	for i, sn := range e.Subnets {
-		outside("Subnets["+strconv.Itoa(i)+"]", sn)
+		outside(pathOf("Subnets").at(i), sn)
 	}
 	for i, c := range e.Clusters {
 		for k, sn := range c.Subnets {
-			outside(fmt.Sprintf("Clusters[%d].Subnets[%d]", i, k), sn)
+			outside(pathOf("Clusters").at(i).dot("Subnets").at(k), sn)
 		}
 	}
 }
