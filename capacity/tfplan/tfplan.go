@@ -536,7 +536,11 @@ func (b *builder) addSubnet(r *resource) (string, error) {
 	if len(list) == 0 && one != "" {
 		list, key = []string{one}, "address_prefix"
 	}
-	if len(list) == 0 {
+	switch l, known := v.m["address_prefixes"].([]any); {
+	case len(list) > 0:
+	case known && len(l) == 0:
+		return "", v.fail("address_prefixes", l, "empty: a subnet needs at least one prefix")
+	default:
 		return "", v.fail("address_prefixes", v.m["address_prefixes"], "not known before apply: ipcap needs the subnet's prefixes; give them as constants")
 	}
 	s := capacity.Subnet{Name: name}

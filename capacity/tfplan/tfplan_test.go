@@ -374,6 +374,12 @@ func TestErrors(t *testing.T) {
 		{"wrong JSON type for address_prefixes", v4, func(t *testing.T, p plan) {
 			p.values(t, "azurerm_subnet.nodes")["address_prefixes"] = "10.10.0.0/22"
 		}, []string{"azurerm_subnet.nodes", "address_prefixes", "a string where a list of strings belongs"}},
+		{"empty address_prefixes: known, not unknown", v4, func(t *testing.T, p plan) {
+			p.values(t, "azurerm_subnet.nodes")["address_prefixes"] = []any{}
+		}, []string{"azurerm_subnet.nodes", "address_prefixes", "[]", "empty: a subnet needs at least one prefix"}},
+		{"address_prefixes unknown until apply", v4, func(t *testing.T, p plan) {
+			delete(p.values(t, "azurerm_subnet.nodes"), "address_prefixes")
+		}, []string{"azurerm_subnet.nodes", "address_prefixes", "not known before apply"}},
 		{"bad subnet prefix", v3, func(t *testing.T, p plan) {
 			p.values(t, "azurerm_subnet.nodes")["address_prefixes"] = []any{"10.10.0.0/33"}
 		}, []string{"azurerm_subnet.nodes", "address_prefixes[0]", "10.10.0.0/33", "not a CIDR"}},
