@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ipcap/ipcap/internal/count"
 	"github.com/ipcap/ipcap/internal/enum"
 	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
@@ -65,7 +66,7 @@ func (e *AdmissionError) Error() string {
 		LimitPoolNodes:    "nodes in the pool, more than AKS's per-pool limit of",
 		LimitClusterNodes: "nodes in the cluster, more than AKS's limit of",
 	}[e.Limit]
-	return fmt.Sprintf("%s needs %d %s %d", subject, e.Required, what, e.Available) // ipcap's words: AKS's are not public
+	return fmt.Sprintf("%s needs %s %s %s", subject, count.Thousands(e.Required), what, count.Thousands(e.Available)) // ipcap's words: AKS's are not public
 }
 
 // AdmissionEra selects which of the resource provider's address checks

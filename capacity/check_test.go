@@ -224,7 +224,7 @@ func TestCheckCountLimits(t *testing.T) {
 	big := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/16", capacity.Pool{Count: 950, MaxSurge: capacity.SurgePercent(10)})
 	v := check(t, big, capacity.Step{Op: capacity.OpUpgrade, Pool: "nodes"})
 	require.NotNil(t, v.Refusal)
-	assert.EqualError(t, v.Refusal, "upgrade of pool nodes needs 1045 nodes in the pool, more than AKS's per-pool limit of 1000")
+	assert.EqualError(t, v.Refusal, "upgrade of pool nodes needs 1,045 nodes in the pool, more than AKS's per-pool limit of 1,000")
 
 	kubenet := oneSubnet(modes.Kubenet, "10.240.0.0/16", capacity.Pool{Count: 395})
 	kubenet.PodCIDRs = []netipPrefix{pfx("100.64.0.0/12")}
