@@ -371,8 +371,8 @@ func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
 	tn := h[len(h)-1].Time
 	f.lastObs = dayNumber(tn, tn.Location())
 	f.day0 = f.lastObs
-	if !opt.Now.IsZero() {
-		f.day0 = max(f.day0, dayNumber(opt.Now, tn.Location()))
+	if !opt.Now.IsZero() { // at most 9999-12-31, whatever the zones
+		f.day0 = max(f.day0, min(dayNumber(opt.Now, tn.Location()), lastDay))
 	}
 	f.horizon = opt.Horizon
 	if f.horizon == 0 {

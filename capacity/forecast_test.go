@@ -478,6 +478,22 @@ func TestForecastDatesBounded(t *testing.T) {
 	assert.Contains(t, f.Warnings[0], "by 9999-12-31, the end of the horizon")
 	_, err = json.Marshal(f)
 	require.NoError(t, err)
+	// A Now of 9999-12-31 at −12:00 is 10000-01-01 at the history's
+	// +14:00: the trials start on 9999-12-31, the last date there is, and
+	// a pool that does not fit dates to it: 40 Azure CNI nodes of 31
+	// addresses in a /22, which holds 32.
+	plus14 := time.FixedZone("+14", 14*3600)
+	for i := range late {
+		late[i].Time = late[i].Time.In(plus14)
+	}
+	cni := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 40})
+	f, err = capacity.Forecast(context.Background(), cni, "nodes", capacity.ForecastOptions{Trials: 2, History: late,
+		Now: time.Date(9999, 12, 31, 12, 0, 0, 0, time.FixedZone("-12", -12*3600))})
+	require.NoError(t, err)
+	last := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, &capacity.DateRange{P10: last, P50: last, P90: last}, f.When)
+	_, err = json.Marshal(f)
+	require.NoError(t, err)
 }
 
 // calibrationFits is what the calibration cluster fits: a /22 of Azure CNI
