@@ -29,18 +29,27 @@ type ForecastOptions struct {
 	// drawing from src; nil = the pool's fixed PodsPerNode (or MaxPods).
 	Pods func(src rand.Source) distuv.Rander
 	// History is the pool's node count over time, oldest first, one
-	// observation per time (ReadHistory reads it from CSV). With three or
-	// more observations Forecast fits a growth model and dates the
-	// exhaustion; with one or two it dates nothing and warns.
+	// observation per time (ReadHistory reads it from CSV), each count at
+	// most MaxHistoryNodes. With three or more observations Forecast fits
+	// a growth model and dates the exhaustion; with one or two it dates
+	// nothing and warns.
 	History []Observation
-	// Horizon is how many days after the last observation a trial's
-	// growth is simulated, at most MaxHorizon; 0 = 3,653 (ten years). It
-	// stops at 9999-12-31. A trial that has not run out by then has no
-	// date.
+	// Horizon is how many days after the trials' start (see Now) a
+	// trial's growth is simulated, at most MaxHorizon; 0 = 3,653 (ten
+	// years). It stops at 9999-12-31. A trial that has not run out by
+	// then has no date.
 	Horizon int
-	// Now is when the forecast is read, for the warning about dates already
-	// past; zero = the last observation's time. Forecast never reads the
-	// clock.
+	// Now is when the forecast is read, the time at which the pool has
+	// its Count; zero = the last observation's time. Dates are calendar
+	// days of the last observation's time zone. When Now falls on a later
+	// day than the last observation, the trials start on Now's day from
+	// Count and grow as the fitted model does from there (its trend's
+	// slope or its walk's drift, the model moved in time to start at
+	// Now): a history that ended months ago does not date the pool as if
+	// it had grown unseen since. Otherwise they start on the last
+	// observation's day. A history ending more than 30 days before Now,
+	// or dated after Now, is warned of. Now also flags dates already
+	// past. Forecast never reads the clock.
 	Now time.Time
 	// Path asks for ForecastResult.Path, the percentiles of the pool's
 	// node count day by day; it needs a growth model (3 observations).
@@ -69,9 +78,12 @@ type ForecastResult struct {
 	Limits map[Limit]int `json:"limits"` // how many trials each limit ended
 	// When holds percentiles across trials of the date of the trial's first
 	// failed allocation: the day its simulated count first needs more nodes
-	// than fit. A date in the history is the first observation above what
-	// fits; the last observation's date, a cluster that does not fit at
-	// Count. Nil without a growth model, or when fewer than 10% of trials
+	// than fit. When the history ends at the pool's Count, it is the pool's
+	// own past, and a date in it is the first observation above what
+	// fits; otherwise the history's counts are not the pool's and date
+	// nothing: every date is the trials', on or after their start. The
+	// start's date (the last observation's, or Now's when later) is a
+	// cluster that does not fit at Count. Nil without a growth model, or when fewer than 10% of trials
 	// run out within the horizon; a bound is zero (and omitted in JSON)
 	// when too few trials run out within the horizon to place it.
 	When *DateRange `json:"when,omitempty"`
@@ -85,13 +97,14 @@ type ForecastResult struct {
 	Growth float64     `json:"growth"`
 	Model  GrowthModel `json:"model,omitempty"`
 	// Path holds, with ForecastOptions.Path and a growth model, the
-	// percentiles across trials of the pool's node count from the last
-	// observation on: a band per day whose P50 passes the nodes that fit
+	// percentiles across trials of the pool's node count from the trials'
+	// start on (the last observation's day, or Now's when later): a band per day whose P50 passes the nodes that fit
 	// on When.P50 (see PathPoint).
 	Path []PathPoint `json:"path,omitempty"`
 	// Warnings say what a reader must know to trust the figures: a
-	// history whose last count is not the pool's Count, a date already
-	// past, a date more than 3× the history's span ahead, too little
+	// history whose last count is not the pool's Count, a history that
+	// ends more than 30 days before Now or is dated after it, a date
+	// already past, a date more than 3× the history's span ahead, too little
 	// history to date anything, trials that do not run out within the
 	// horizon.
 	Warnings []string `json:"warnings,omitempty"`
@@ -182,11 +195,16 @@ func (d *DateRange) UnmarshalJSON(b []byte) error {
 // pool out one node at a time, each new node running pods drawn from
 // opt.Pods, until the first failed allocation. With a history, a trial
 // also draws a growth trajectory from the model fitted to it (see the
-// package doc), replays the pool's daily node count from the last
-// observation through the allocators (the trajectory moved to start from
-// the pool's Count when the history ends elsewhere), and records the date of its first
+// package doc), replays the pool's daily node count through the
+// allocators from the trials' start, and records the date of its first
 // failed allocation and the first date on which an upgrade no longer fits;
-// the dates' percentiles across trials are When and UpgradeBy. Trials are
+// the dates' percentiles across trials are When and UpgradeBy. The trials
+// start from the pool's Count on the last observation's day, or on Now's
+// when later (see ForecastOptions.Now): the trajectory is moved to start
+// there. Only a history that ends at Count is the pool's own past, whose
+// observations above what fits date the exhaustion (and an upgrade's
+// deadline) in it; a history ending at another count only lends its
+// growth. Trials are
 // independent and deterministic for a seed whatever the number of workers.
 // When every trial would be the same, one runs (ForecastResult.Trials). A
 // malformed cluster, option or history is a *ValidationError; Forecast
@@ -299,9 +317,15 @@ type forecaster struct {
 	// and went before, so that whether a count fits depends on the count
 	// alone and a trial replays only the counts above its running maximum.
 	identical bool
-	day0      int64 // day number of the last observation
-	horizon   int   // days simulated
-	history   []histDay
+	// day0 is the day number the trials start on, day 0 of their
+	// trajectories: the last observation's, or Now's when later.
+	day0    int64
+	lastObs int64 // day number of the last observation
+	horizon int   // days simulated after day0
+	// history holds the observations that date the exhaustion: all of
+	// them when the history ends at the pool's Count, else none (the
+	// counts are not the pool's).
+	history []histDay
 }
 
 // histDay is an observation on its day number.
@@ -322,6 +346,10 @@ const (
 // defaultHorizon is ten years of days.
 const defaultHorizon = 3_653
 
+// staleDays is how long before Now a history may end unwarned: a month
+// without a reading, long enough that the pool's growth since is unseen.
+const staleDays = 30
+
 func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
 	unit := newPodUnit(m.spec.Pods)
 	f := &forecaster{m: m, pi: pi, opt: opt, podsMatter: opt.Pods != nil && unit.podsCost()}
@@ -333,14 +361,27 @@ func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
 		return f
 	}
 	f.g = fitGrowth(h)
-	f.g.shift = float64(m.pools[pi].pool.Count) - f.g.last
+	// The trials start from Count: the walk from it, the trend's line
+	// moved by as much. When Now is later than the last observation the
+	// model is moved in time too, so that the trials start from Count on
+	// Now's day, the count known there, rather than from a count the
+	// model would have reached unseen since.
+	count := m.pools[pi].pool.Count
+	f.g.shift = float64(count) - f.g.last
 	tn := h[len(h)-1].Time
-	f.day0 = dayNumber(tn, tn.Location())
+	f.lastObs = dayNumber(tn, tn.Location())
+	f.day0 = f.lastObs
+	if !opt.Now.IsZero() { // at most 9999-12-31, whatever the zones
+		f.day0 = max(f.day0, min(dayNumber(opt.Now, tn.Location()), lastDay))
+	}
 	f.horizon = opt.Horizon
 	if f.horizon == 0 {
 		f.horizon = defaultHorizon
 	}
 	f.horizon = int(min(int64(f.horizon), lastDay-f.day0))
+	if h[len(h)-1].Nodes != count {
+		return f
+	}
 	for _, o := range h {
 		f.history = append(f.history, histDay{dayNumber(o.Time, tn.Location()), o.Nodes})
 	}
@@ -440,7 +481,7 @@ func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
 		return r, nil
 	}
 	// The first day a count does not fit, or its upgrade does not: in the
-	// history, else on the trajectory.
+	// history when it is the pool's (f.history), else on the trajectory.
 	fits := r.nodes
 	upgradeFits := func(n int) bool { return n+p.pm.surge.Nodes(n) <= fits }
 	r.upgrade = min(r.upgrade, r.when)
@@ -492,20 +533,39 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		r.warn("the history has %d observation%s: dating the exhaustion needs at least 3, so there is no date", n, plural(n))
 	}
 	last := h[len(h)-1]
-	if pc := f.m.pools[f.pi].pool.Count; last.Nodes != pc {
-		r.warn("the history ends at %s (%s) but pool %s has %s now: the trials start from the pool's count now and grow as the history's model does from its last observation",
-			count.Of(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count.Of(pc, "node", "nodes"))
-	}
+	pc := f.m.pools[f.pi].pool.Count
 	if f.g == nil {
+		if last.Nodes != pc {
+			r.warn("the history ends at %s (%s) but pool %s has %s now", count.Of(last.Nodes, "node", "nodes"),
+				last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count.Of(pc, "node", "nodes"))
+		}
 		return r
 	}
-	r.Growth, r.Model = f.g.slope, f.g.model
-	end := dateOf(f.day0 + int64(f.horizon)).Format(time.DateOnly)
-	span := -dayOffset(h[0].Time, last.Time)
+	start := dateOf(f.day0).Format(time.DateOnly)
+	if last.Nodes != pc {
+		r.warn("the history ends at %s (%s) but pool %s has %s now: the trials start from the pool's count on %s and grow as the history's model does; the history's counts date nothing",
+			count.Of(last.Nodes, "node", "nodes"), last.Time.Format(time.DateOnly), f.m.pools[f.pi].pool.Name, count.Of(pc, "node", "nodes"), start)
+	}
 	now := f.day0
 	if !f.opt.Now.IsZero() {
 		now = dayNumber(f.opt.Now, last.Time.Location())
 	}
+	if gap := now - f.lastObs; gap > staleDays {
+		r.warn("the history ends on %s, %s before now (%s): the trials start now from the pool's count, %s, and grow as the history's model does from there",
+			last.Time.Format(time.DateOnly), count.Of(int(gap), "day", "days"), start, count.Of(pc, "node", "nodes"))
+	}
+	if ahead := 0; now < f.lastObs {
+		for _, o := range h {
+			if dayNumber(o.Time, last.Time.Location()) > now {
+				ahead++
+			}
+		}
+		r.warn("%s of the history, the last on %s, %s dated after now (%s): check their times and now; the trials start from the last observation",
+			count.Of(ahead, "observation", "observations"), last.Time.Format(time.DateOnly), map[bool]string{true: "is", false: "are"}[ahead == 1], dateOf(now).Format(time.DateOnly))
+	}
+	r.Growth, r.Model = f.g.slope, f.g.model
+	end := dateOf(f.day0 + int64(f.horizon)).Format(time.DateOnly)
+	span := -dayOffset(h[0].Time, last.Time)
 	for _, d := range []struct {
 		name, past string
 		dst        **DateRange
@@ -547,7 +607,7 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 			}
 		}
 		latest := days[known-1]
-		if ahead := latest - float64(f.day0); ahead > 3*span {
+		if ahead := latest - float64(f.lastObs); ahead > 3*span {
 			r.warn("%s, P%d %s, lies %s after the last observation, more than 3× the history's span of %s: an extrapolation", d.name, []int{10, 50, 90}[known-1],
 				dateOf(int64(latest)).Format(time.DateOnly), count.Of(int(ahead), "day", "days"), daySpan(span))
 		}
@@ -576,7 +636,7 @@ func plural(n int) string {
 }
 
 // check reports out-of-range options and a history Forecast cannot fit:
-// negative node counts, times out of order or repeated, or outside the
+// node counts below 0 or above MaxHistoryNodes, times out of order or repeated, or outside the
 // years 1–9999 (a JSON date holds no other), more than MaxObservations.
 // Fewer than 3 observations are no error: Forecast warns.
 func (opt *ForecastOptions) check() error {
@@ -600,8 +660,11 @@ func (opt *ForecastOptions) check() error {
 	}
 	for i, o := range h {
 		f := pathOf("History").at(i)
-		if o.Nodes < 0 {
+		switch {
+		case o.Nodes < 0:
 			v.add(f.dot("Nodes"), "negative count %d", o.Nodes)
+		case o.Nodes > MaxHistoryNodes:
+			v.add(f.dot("Nodes"), "%d nodes: want at most %s (MaxHistoryNodes), the most nodes a pool can have", o.Nodes, count.Thousands(MaxHistoryNodes))
 		}
 		switch y := o.Time.Year(); {
 		case o.Time.IsZero():

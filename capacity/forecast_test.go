@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -117,7 +118,7 @@ func TestForecastWhen(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &capacity.DateRange{P10: day(13), P50: day(13), P90: day(13)}, f.When)
 	assert.Equal(t, &capacity.DateRange{P10: day(11), P50: day(11), P90: day(11)}, f.UpgradeBy)
-	assert.Equal(t, []string{"the history ends at 24 nodes (2026-01-11) but pool nodes has 28 nodes now: the trials start from the pool's count now and grow as the history's model does from its last observation"}, f.Warnings)
+	assert.Equal(t, []string{"the history ends at 24 nodes (2026-01-11) but pool nodes has 28 nodes now: the trials start from the pool's count on 2026-01-11 and grow as the history's model does; the history's counts date nothing"}, f.Warnings)
 
 	// Noisy growth: the dates spread across trials, the upgrade deadline
 	// first.
@@ -270,18 +271,32 @@ func TestForecastWarnings(t *testing.T) {
 	}
 	assert.True(t, f.When.P90.Sub(day(42)) > 3*42*24*time.Hour)
 
-	// A "now" past the dates: they are in the past, and the forecast says so.
+	// A "now" after the last observation (day 42) is when the pool has its
+	// 12 nodes: the same trials start then, so every date moves by the
+	// gap, and a gap over 30 days is warned of.
 	late := capacity.ForecastOptions{Trials: 100, History: h, Now: f.When.P50.AddDate(0, 0, 1)}
+	gap := int(late.Now.Sub(day(42)).Hours() / 24)
 	g, err := capacity.Forecast(context.Background(), c, "nodes", late)
 	require.NoError(t, err)
-	assert.Equal(t, f.When, g.When, "Now changes the warnings only")
-	assert.Contains(t, g.Warnings, "the date the pool runs out, P50 "+f.When.P50.Format(time.DateOnly)+", is not after now ("+late.Now.Format(time.DateOnly)+"): in at least 50% of trials the pool has already run out")
+	shifted := func(d *capacity.DateRange) *capacity.DateRange {
+		return &capacity.DateRange{P10: d.P10.AddDate(0, 0, gap), P50: d.P50.AddDate(0, 0, gap), P90: d.P90.AddDate(0, 0, gap)}
+	}
+	assert.Equal(t, shifted(f.When), g.When)
+	assert.Equal(t, shifted(f.UpgradeBy), g.UpgradeBy)
+	assert.Contains(t, g.Warnings, fmt.Sprintf("the history ends on 2026-02-12, %d days before now (%s): the trials start now from the pool's count, 12 nodes, and grow as the history's model does from there", gap, late.Now.Format(time.DateOnly)))
+	for _, w := range g.Warnings {
+		assert.NotContains(t, w, "is not after now")
+	}
+	// A "now" on the last observation's day, later in it, changes nothing.
+	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 100, History: h, Now: day(42).Add(23 * time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, f, g)
 
 	// A history that ends elsewhere than the pool's Count.
 	c.Pools[0].Count = 20
 	g, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 10, History: h})
 	require.NoError(t, err)
-	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 nodes now: the trials start from the pool's count now and grow as the history's model does from its last observation", g.Warnings[0])
+	assert.Equal(t, "the history ends at 12 nodes (2026-02-12) but pool nodes has 20 nodes now: the trials start from the pool's count on 2026-02-12 and grow as the history's model does; the history's counts date nothing", g.Warnings[0])
 
 	// A pool past what fits has run out already: 40 nodes of 31 addresses
 	// need 1,240 of the /22's 1,019 usable, which hold 32 nodes.
@@ -377,6 +392,7 @@ func TestForecastHistoryChecked(t *testing.T) {
 		{"equal times", []capacity.Observation{{day(0), 3}, {day(0), 4}, {day(0), 5}}, "History[1].Time"},
 		{"unsorted", []capacity.Observation{{day(0), 3}, {day(5), 4}, {day(2), 5}}, "History[2].Time"},
 		{"negative nodes", []capacity.Observation{{day(0), -3}, {day(1), 4}, {day(2), 5}}, "History[0].Nodes"},
+		{"too many nodes", []capacity.Observation{{day(0), 3}, {day(1), 4}, {day(2), 99999999999999}}, "History[2].Nodes"},
 		{"year 10000", []capacity.Observation{{day(0), 3}, {day(1), 4}, {time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), 5}}, "History[2].Time"},
 		{"zero time", []capacity.Observation{{time.Time{}, 3}, {day(1), 4}, {day(2), 5}}, "History[0].Time"},
 	} {
@@ -430,19 +446,27 @@ func TestForecastDatesBounded(t *testing.T) {
 	_, err = json.Marshal(f)
 	require.NoError(t, err)
 
-	// A history already past what fits dates to the first observation
-	// above it, and says the date is past: 1,100 → 1,300 nodes at 10 a
-	// day passed 1,000 nodes before day 0.
-	past := []capacity.Observation{{day(0), 1100}, {day(10), 1200}, {day(20), 1300}}
-	c.Pools[0].Count = 4
+	// A history of the pool (ending at its Count) already past what fits
+	// dates to the first observation above it, and says the date is past:
+	// 1,100 nodes on day 0 are more than the 1,000 that fit.
+	past := []capacity.Observation{{day(0), 1100}, {day(10), 1200}, {day(20), 900}}
+	c.Pools[0].Count = 900
 	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: past})
 	require.NoError(t, err)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.When)
 	assert.Equal(t, &capacity.DateRange{P10: start, P50: start, P90: start}, f.UpgradeBy)
-	assert.Contains(t, f.Warnings, "the history ends at 1,300 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the pool's count now and grow as the history's model does from its last observation")
 	assert.Contains(t, f.Warnings, "the date the pool runs out, P90 2020-01-01, is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
 	_, err = json.Marshal(f)
 	require.NoError(t, err)
+	// Ending at another count it is not the pool's: the trials date the
+	// exhaustion, on or after their start on day 20.
+	c.Pools[0].Count = 4
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: past})
+	require.NoError(t, err)
+	if f.When != nil {
+		assert.False(t, f.When.P10.Before(day(20)), "%+v", f.When)
+	}
+	assert.Contains(t, f.Warnings, "the history ends at 900 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the pool's count on 2020-01-21 and grow as the history's model does; the history's counts date nothing")
 
 	// The horizon stops at 9999-12-31: a history ending in 9999 simulates
 	// the days left and dates nothing beyond.
@@ -452,6 +476,22 @@ func TestForecastDatesBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, f.When)
 	assert.Contains(t, f.Warnings[0], "by 9999-12-31, the end of the horizon")
+	_, err = json.Marshal(f)
+	require.NoError(t, err)
+	// A Now of 9999-12-31 at −12:00 is 10000-01-01 at the history's
+	// +14:00: the trials start on 9999-12-31, the last date there is, and
+	// a pool that does not fit dates to it: 40 Azure CNI nodes of 31
+	// addresses in a /22, which holds 32.
+	plus14 := time.FixedZone("+14", 14*3600)
+	for i := range late {
+		late[i].Time = late[i].Time.In(plus14)
+	}
+	cni := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 40})
+	f, err = capacity.Forecast(context.Background(), cni, "nodes", capacity.ForecastOptions{Trials: 2, History: late,
+		Now: time.Date(9999, 12, 31, 12, 0, 0, 0, time.FixedZone("-12", -12*3600))})
+	require.NoError(t, err)
+	last := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, &capacity.DateRange{P10: last, P50: last, P90: last}, f.When)
 	_, err = json.Marshal(f)
 	require.NoError(t, err)
 }
@@ -638,4 +678,96 @@ func TestPathPointJSON(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`{"date": "March"}`), &back))
 	_, err = json.Marshal(capacity.PathPoint{Date: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
 	assert.Error(t, err)
+}
+
+// A history's readings date the exhaustion only when it ends at the
+// pool's Count: otherwise the trials, starting from Count, do.
+func TestForecastHistoryNotThePool(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 10}) // 1,019 / 31 = 32 nodes fit
+	// Exactly a node a day: 10, 40, 70, 100 nodes on days 0, 30, 60, 90.
+	h := []capacity.Observation{{day(0), 10}, {day(30), 40}, {day(60), 70}, {day(90), 100}}
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h})
+	require.NoError(t, err)
+	// From 10 nodes on day 90 at 1 a day: 33 nodes, the first that do not
+	// fit, on day 90 + 23; 30 nodes, whose upgrade adds 3 (33), on day
+	// 90 + 20. Not day 30, when the history (not the pool) had 40.
+	assert.Equal(t, &capacity.DateRange{P10: day(113), P50: day(113), P90: day(113)}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: day(110), P50: day(110), P90: day(110)}, f.UpgradeBy)
+	assert.Equal(t, []string{"the history ends at 100 nodes (2026-11-30) but pool nodes has 10 nodes now: the trials start from the pool's count on 2026-11-30 and grow as the history's model does; the history's counts date nothing"}, f.Warnings)
+
+	// Ending at the pool's Count the history is the pool's: it passed 32
+	// nodes on day 30 (40), and both dates are that day.
+	c.Pools[0].Count = 100
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h})
+	require.NoError(t, err)
+	assert.Equal(t, &capacity.DateRange{P10: day(30), P50: day(30), P90: day(30)}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: day(30), P50: day(30), P90: day(30)}, f.UpgradeBy)
+}
+
+// A history that ended long before Now does not date the pool as if it had
+// grown unseen since: the trials start on Now's day from Count.
+func TestForecastStaleHistory(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 10}) // 32 nodes fit
+	// 3 nodes every 31 days, exactly: 3/31 a day, ending on 2025-04-04.
+	h := []capacity.Observation{{day(0), 5}, {day(31), 8}, {day(62), 11}, {day(93), 14}}
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h, Now: now, Path: true})
+	require.NoError(t, err)
+	// From 10 nodes on 2026-11-30: 10 + 3k/31 rounds to 33 first on day
+	// k = 233 (32.548; 32.45 on day 232), and to 30, whose upgrade adds 3,
+	// on day 202 (29.548).
+	assert.InDelta(t, 3.0/31, f.Growth, 1e-12)
+	assert.Equal(t, &capacity.DateRange{P10: now.AddDate(0, 0, 233), P50: now.AddDate(0, 0, 233), P90: now.AddDate(0, 0, 233)}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: now.AddDate(0, 0, 202), P50: now.AddDate(0, 0, 202), P90: now.AddDate(0, 0, 202)}, f.UpgradeBy)
+	require.NotEmpty(t, f.Path)
+	assert.Equal(t, capacity.PathPoint{Date: now, P10: 10, P50: 10, P90: 10}, f.Path[0], "the path starts now, at Count")
+	assert.Contains(t, f.Warnings, "the history ends on 2025-04-04, 605 days before now (2026-11-30): the trials start now from the pool's count, 10 nodes, and grow as the history's model does from there")
+	assert.Contains(t, f.Warnings, "the history ends at 14 nodes (2025-04-04) but pool nodes has 10 nodes now: the trials start from the pool's count on 2026-11-30 and grow as the history's model does; the history's counts date nothing")
+	for _, w := range f.Warnings {
+		assert.NotContains(t, w, "is not after now")
+	}
+
+	// Without Now the trials start on the last observation's day, as
+	// before: the same days counted from 2025-04-04.
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h})
+	require.NoError(t, err)
+	assert.Equal(t, &capacity.DateRange{P10: day(93 + 233), P50: day(93 + 233), P90: day(93 + 233)}, f.When)
+
+	// A walk starts from Count on Now's day too: a history whose
+	// deviations from its line persist is a walk, drifting (14 − 5)/91 a
+	// day.
+	var walk []capacity.Observation
+	for i, n := range []int{5, 6, 8, 11, 12, 12, 13, 14} {
+		walk = append(walk, capacity.Observation{Time: day(13 * i), Nodes: n})
+	}
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 200, Seed: 3, History: walk, Now: now, Path: true})
+	require.NoError(t, err)
+	assert.Equal(t, capacity.GrowthRandomWalk, f.Model)
+	assert.InDelta(t, 9.0/91, f.Growth, 1e-12)
+	require.NotEmpty(t, f.Path)
+	assert.Equal(t, capacity.PathPoint{Date: now, P10: 10, P50: 10, P90: 10}, f.Path[0])
+	if f.When != nil {
+		assert.True(t, f.When.P10.After(now), "%+v", f.When)
+	}
+}
+
+// A history dated after Now is warned of, not rejected: Now may be a
+// date's midnight read before the day's readings, or a backtest's. The
+// trials start from the last observation as without Now.
+func TestForecastHistoryAfterNow(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 14})
+	h := []capacity.Observation{{day(0), 5}, {day(31), 8}, {day(62), 11}, {day(93), 14}}
+	base, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h})
+	require.NoError(t, err)
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h, Now: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Equal(t, base.When, f.When)
+	assert.Equal(t, []string{"4 observations of the history, the last on 2027-04-04, are dated after now (2026-11-30): check their times and now; the trials start from the last observation"}, f.Warnings)
+	// Now on the last observation's day: no warning.
+	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h, Now: day(93).Add(-time.Hour).Add(2 * time.Hour)})
+	require.NoError(t, err)
+	assert.Empty(t, f.Warnings)
 }

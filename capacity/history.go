@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ipcap/ipcap/internal/count"
+	"github.com/ipcap/ipcap/modes"
 )
 
 // Observation is a pool's node count at a time, e.g. from Azure Monitor.
@@ -21,6 +24,14 @@ type Observation struct {
 // most this many observations.
 const MaxObservations = 1_000_000
 
+// MaxHistoryNodes bounds an observation's node count: modes.SpecMaxNodes,
+// the most nodes any Spec, custom ones included, gives a pool, and so the
+// most a pool Forecast models can ever have had. A larger count is a
+// typo or a unit error, not a pool; it is not bounded by the cluster's
+// own pool limit, because a history may record a pool above what fits
+// now (its dates are then in the history).
+const MaxHistoryNodes = modes.SpecMaxNodes
+
 // HistoryError is a line of a history ReadHistory cannot read. Its text
 // starts with the line number; a caller adds the file's name.
 type HistoryError struct {
@@ -32,19 +43,21 @@ func (e *HistoryError) Error() string { return fmt.Sprintf("line %d: %s", e.Line
 
 // ReadHistory reads a pool's node counts as CSV rows of time,nodes: the
 // time in RFC 3339 (2026-01-02T15:04:05Z, fractional seconds and offsets
-// allowed) or as a date (2026-01-02, midnight UTC) in the years 1–9999, the nodes a whole number
-// of 0 or more. A first row whose nodes field is not a number is a header
+// allowed) or as a date (2026-01-02, midnight UTC) in the years 1–9999,
+// the nodes a whole number from 0 to MaxHistoryNodes. A first row whose nodes field is not a number is a header
 // and is skipped. Blank lines are skipped; spaces around fields are
 // ignored. The observations come back oldest first whatever the rows'
-// order. A malformed row, a negative count, a time given twice or more than
-// MaxObservations rows is a *HistoryError naming the line and the value;
+// order. A malformed row, a count out of range, a time given twice (said
+// as each line wrote it) or more than MaxObservations rows is a
+// *HistoryError naming the line and the value;
 // an empty input is no error and no observation.
 func ReadHistory(r io.Reader) ([]Observation, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	var out []Observation
-	var lines []int // the line of each observation, for errors after sorting
+	var lines []int      // the line of each observation, for errors after sorting
+	var written []string // each observation's time as its line wrote it
 	for first := true; ; first = false {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -74,11 +87,14 @@ func ReadHistory(r io.Reader) ([]Observation, error) {
 			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%q is not time,nodes: nodes %q: want a whole number", strings.Join(rec, ","), ns)}
 		case n < 0:
 			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%d nodes: want 0 or more", n)}
+		case n > MaxHistoryNodes:
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%d nodes: want at most %s, the most nodes a pool can have", n, count.Thousands(MaxHistoryNodes))}
 		case len(out) == MaxObservations:
 			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("more than %d observations", MaxObservations)}
 		}
 		out = append(out, Observation{Time: t, Nodes: n})
 		lines = append(lines, line)
+		written = append(written, strings.Clone(ts))
 	}
 	idx := make([]int, len(out))
 	for i := range idx {
@@ -89,8 +105,15 @@ func ReadHistory(r io.Reader) ([]Observation, error) {
 	for i, k := range idx {
 		sorted[i] = out[k]
 		if i > 0 && out[k].Time.Equal(sorted[i-1].Time) {
-			a, b := min(lines[idx[i-1]], lines[k]), max(lines[idx[i-1]], lines[k])
-			return nil, &HistoryError{Line: b, Msg: fmt.Sprintf("time %s repeats line %d's: one observation per time", out[k].Time.Format(time.RFC3339Nano), a)}
+			a, b := idx[i-1], k // stable: a's line is the earlier
+			if lines[a] > lines[b] {
+				a, b = b, a
+			}
+			theirs := "" // the earlier line's time, when written otherwise
+			if written[a] != written[b] {
+				theirs = " " + written[a]
+			}
+			return nil, &HistoryError{Line: lines[b], Msg: fmt.Sprintf("time %s repeats line %d's%s: one observation per time", written[b], lines[a], theirs)}
 		}
 	}
 	return sorted, nil

@@ -33,7 +33,12 @@ func TestReadHistory(t *testing.T) {
 		{"2026-01-01,3\n2026-01-02,4.5\n", `line 2: "2026-01-02,4.5" is not time,nodes: nodes "4.5": want a whole number`},
 		{"2026-01-01,3\n2026-01-02\n", `line 2: "2026-01-02" is not time,nodes: 1 fields`},
 		{"2026-13-01,3\n", `line 1: "2026-13-01,3" is not time,nodes: time "2026-13-01"`}, // no header: the count is a number
-		{"time,nodes\n2026-01-01,3\n2026-01-02,4\n2026-01-01T00:00:00Z,5\n", "line 4: time 2026-01-01T00:00:00Z repeats line 2's: one observation per time"},
+		// A repeated time is said as the user wrote it, on both lines.
+		{"time,nodes\n2026-01-01,3\n2026-01-02,4\n2026-01-01T00:00:00Z,5\n", "line 4: time 2026-01-01T00:00:00Z repeats line 2's 2026-01-01: one observation per time"},
+		{"time,nodes\n2026-01-01,3\n2026-01-02,4\n2026-01-01,5\n", "line 4: time 2026-01-01 repeats line 2's: one observation per time"},
+		{"2026-01-02,4\n2026-01-01T05:00:00+05:00,3\n2026-01-01,5\n", "line 3: time 2026-01-01 repeats line 2's 2026-01-01T05:00:00+05:00: one observation per time"},
+		// A count no pool can have: more than MaxHistoryNodes (modes.SpecMaxNodes).
+		{"2026-01-01,3\n2026-01-02,99999999999999\n", "line 2: 99999999999999 nodes: want at most 1,000,000, the most nodes a pool can have"},
 		{"0000-12-31,3\n", `line 1: "0000-12-31,3" is not time,nodes: time "0000-12-31"`},
 		{"2026-01-01,3\n\"2026-01-02,4\n", "line 2: extraneous or missing \" in quoted-field"},
 	} {

@@ -43,7 +43,10 @@ func (g *GrowthModel) UnmarshalText(b []byte) error {
 func ParseGrowthModel(s string) (GrowthModel, error) { return growthModelNames.Parse(s) }
 
 // growth is a model fitted to a history. Time is in days relative to the
-// last observation (x ≤ 0 in the history, day k > 0 ahead).
+// last observation (x ≤ 0 in the history, day k > 0 ahead). A trial's day
+// k is k days after its start, which the forecaster puts on the last
+// observation's day or, when later, on Now's: the model moved in time, so
+// that a trial grows from the pool's count where it is known.
 type growth struct {
 	model GrowthModel
 	n     int     // observations
@@ -60,6 +63,9 @@ type growth struct {
 	// shift moves every simulated count by the pool's count now less the
 	// last observed, so that trials start from the cluster as it is and
 	// grow as the history did: zero when the history ends at the count.
+	// (Moving in time too, not along the line by slope·days, keeps the
+	// start at the count: a trial's own slope, off the fit, would
+	// otherwise move it by (b − b̂)·days.)
 	shift float64
 	// llTrend and llWalk are the two models' log-likelihoods of the
 	// history's increments, maximised; the larger wins.

@@ -438,10 +438,22 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	if spec.Pods.Unit != modes.Batch && spec.Pods.Unit != modes.OnDemandBlock {
 		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
-	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history, Now: o.now,
+	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history, Now: forecastNow(o, history),
 		Path: o.plotPath != "", Progress: progress(stderr, res.Mode.String())}
 	res.Forecast, err = capacity.Forecast(ctx, c, pool, opt)
 	return res, err
+}
+
+// forecastNow is when the forecast is read: -now's date at midnight in the
+// history's time zone (its last observation's, in which capacity counts
+// dates), so that -now 2031-01-01 is that day whatever the zone; else
+// today's instant.
+func forecastNow(o options, history []capacity.Observation) time.Time {
+	if o.nowDate == "" || len(history) == 0 {
+		return o.now
+	}
+	y, m, d := o.now.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, history[len(history)-1].Time.Location())
 }
 
 // progress returns a Progress callback that reports on stderr, when stderr

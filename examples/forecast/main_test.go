@@ -63,6 +63,8 @@ func TestBadInput(t *testing.T) {
 	require.NoError(t, os.WriteFile(short, []byte("time,nodes\n2026-01-01,3\n"), 0o644))
 	same := filepath.Join(t.TempDir(), "same.csv")
 	require.NoError(t, os.WriteFile(same, []byte("2026-01-01,3\n2026-01-01,4\n2026-01-01,5\n"), 0o644))
+	huge := filepath.Join(t.TempDir(), "huge.csv")
+	require.NoError(t, os.WriteFile(huge, []byte("2026-01-01,3\n2026-01-02,4\n2026-01-03,99999999999999\n"), 0o644))
 	kubenet, err := os.ReadFile(fixtures + "kubenet.json")
 	require.NoError(t, err)
 	maxPods300 := filepath.Join(t.TempDir(), "maxpods300.json")
@@ -81,7 +83,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-cluster", bad}, bad + `: agentPoolProfiles[0].count: "3": want a whole number`},
 		{[]string{"-history", "does-not-exist.csv"}, "does-not-exist.csv"},
 		{[]string{"-history", short}, short + ": 1 observation: a trend needs at least 3"},
-		{[]string{"-history", same}, same + ": line 2: time 2026-01-01T00:00:00Z repeats line 1's: one observation per time"},
+		{[]string{"-history", same}, same + ": line 2: time 2026-01-01 repeats line 1's: one observation per time"}, // as written
+		{[]string{"-history", huge}, huge + ": line 3: 99999999999999 nodes: want at most 1,000,000, the most nodes a pool can have"},
 		{[]string{"-network", fixtures + "kubenet-vnet.json"}, "give -cluster too"},
 		// Invalid in its own mode: bad input whatever -mode asks.
 		{[]string{"-cluster", maxPods300, "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni-overlay"}, maxPods300 + ": agentPoolProfiles[0].maxPods: 300 is outside 10–250"},
@@ -579,18 +582,74 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runAt(ctx, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), args, stdout, stderr)
 }
 
-// Dates are read on -now, else today: a date before it is flagged as past.
+// Dates are read on -now, else today: the pool has its count then, so the
+// trials start then, and a date before it is flagged as past.
 func TestNow(t *testing.T) {
-	// The default history's user pool runs out in overlay on 2030-12-29
-	// (P50 of 50 trials): read on 2031-01-01 that date is past.
-	out := runArgs(t, "-mode", "azure-cni-overlay", "-trials", "50", "-now", "2031-01-01")
-	assert.Contains(t, out, "  runs out on 2030-12-29 (P10–P90: 2030-07-05 to 2031-09-14)")
-	assert.Contains(t, out, "the date the pool runs out, P50 2030-12-29, is not after now (2031-01-01): in at least 50% of trials the pool has already run out")
-	out = runArgs(t, "-mode", "azure-cni-overlay", "-trials", "50")
+	// The default history's user pool (10 nodes, the history's last count
+	// on 2026-11-12) runs out in overlay on 2031-01-16 (P50 of 50 trials)
+	// read on 2026-11-30, the trials starting that day.
+	out := runArgs(t, "-mode", "azure-cni-overlay", "-trials", "50")
+	assert.Contains(t, out, "  runs out on 2031-01-16 (P10–P90: 2030-07-23 to 2031-10-02)")
 	assert.NotContains(t, out, "is not after now")
+	assert.NotContains(t, out, "before now", "18 days old is not stale")
+	// Read on 2031-01-01 the same trials start 1,493 days later, from the
+	// pool's 10 nodes then: every date moves by as much (2031-01-16 +
+	// 1,493 days = 2035-02-17), none is past, and the history's age is said.
+	out = runArgs(t, "-mode", "azure-cni-overlay", "-trials", "50", "-now", "2031-01-01")
+	assert.Contains(t, out, "  runs out on 2035-02-17 (P10–P90: 2034-08-24 to 2035-11-03)")
+	assert.Contains(t, out, "  warning: the history ends on 2026-11-12, 1,511 days before now (2031-01-01): the trials start now from the pool's count, 10 nodes, and grow as the history's model does from there\n")
+	assert.NotContains(t, out, "is not after now")
+	// Read on 2026-11-01, before the history's last two weeks.
+	out = runArgs(t, "-mode", "azure-cni-overlay", "-trials", "50", "-now", "2026-11-01")
+	assert.Contains(t, out, "  runs out on 2030-12-29 (P10–P90: 2030-07-05 to 2031-09-14)", "the trials start from the last observation")
+	assert.Contains(t, out, "  warning: 2 observations of the history, the last on 2026-11-12, are dated after now (2026-11-01): check their times and now; the trials start from the last observation\n")
 	err := run(context.Background(), []string{"-now", "yesterday"}, io.Discard, io.Discard)
 	assert.EqualError(t, err, `-now "yesterday": want a date such as 2026-11-30`)
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}
+
+// writeHistory writes rows (time,nodes lines) to a history file.
+func writeHistory(t *testing.T, rows ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "h.csv")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(rows, "\n")+"\n"), 0o644))
+	return path
+}
+
+// A history's own counts date the exhaustion only when they end at the
+// pool's count now: Azure CNI's user pool has 10 nodes and room for 27
+// (the default cluster does not fit at its autoscalers' max: exit 1).
+func TestHistoryDates(t *testing.T) {
+	runArgs := func(t *testing.T, args ...string) string {
+		var out bytes.Buffer
+		err := run(context.Background(), args, &out, io.Discard)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "the cluster does not fit now")
+		return out.String()
+	}
+	// Ending at 100 nodes the history is not the pool: its 40 nodes on
+	// 2026-10-01 date nothing. The trials start on 2026-11-30 (-now, a day
+	// after the history) from 10 nodes at about a node a day.
+	h := writeHistory(t, "2026-09-01,10", "2026-10-01,40", "2026-11-01,70", "2026-11-29,100")
+	out := runArgs(t, "-mode", "azure-cni", "-history", h, "-trials", "50")
+	assert.NotContains(t, out, "2026-10-01")
+	assert.Regexp(t, `\n  runs out on 2026-12-\d\d `, out)
+	assert.Contains(t, out, "  warning: the history ends at 100 nodes (2026-11-29) but pool user has 10 nodes now: the trials start from the pool's count on 2026-11-30 and grow as the history's model does; the history's counts date nothing\n")
+	assert.NotContains(t, out, "is not after now")
+	// Ending at the pool's 10 nodes it is the pool's: it ran out on
+	// 2026-10-01, at 40 nodes, and that is past.
+	h = writeHistory(t, "2026-09-01,10", "2026-10-01,40", "2026-11-01,70", "2026-11-29,10")
+	out = runArgs(t, "-mode", "azure-cni", "-history", h, "-trials", "50")
+	assert.Contains(t, out, "  runs out on 2026-10-01 (P10–P90: 2026-10-01 to 2026-10-01)")
+	assert.Contains(t, out, "the date the pool runs out, P90 2026-10-01, is not after now (2026-11-30): in at least 90% of trials the pool has already run out")
+}
+
+// -now is the date in the history's time zone, where the forecast counts
+// its days: at −05:00, 2031-01-01 is not 2030-12-31 (UTC midnight there).
+func TestNowInHistoryZone(t *testing.T) {
+	h := writeHistory(t, "2026-09-01T09:00:00-05:00,4", "2026-10-01T09:00:00-05:00,7", "2026-11-01T09:00:00-05:00,10")
+	out := runArgs(t, "-mode", "azure-cni-overlay", "-history", h, "-trials", "20", "-now", "2031-01-01")
+	assert.Contains(t, out, "  warning: the history ends on 2026-11-01, 1,522 days before now (2031-01-01): ")
 }
 
 // The static-block default: AKS accepts it, but its /20 pod subnet holds
