@@ -69,7 +69,8 @@ func (s indirect) Uint64() uint64 { return (*s.cur).Uint64() }
 // first exceeds the nodes that fit on When.P50, P90 on When.P10 and P10
 // on When.P90. The path ends at the horizon, or on the day its P10
 // exceeds the most nodes any trial fitted: past it, so are all three.
-// It holds one point on the last observation's day, one on each day a
+// It holds one point on the day the trials start (the last
+// observation's, or Now's when later), one on each day a
 // percentile changes, and one on its last day. Memory: about 80 bytes a
 // trial and 4 bytes per node count up to the pool limit.
 func (f *forecaster) path(ctx context.Context, rs []trialResult) ([]PathPoint, error) {

@@ -126,21 +126,26 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 	p.Add(lastLabel)
 
 	if f.Growth > 0 {
-		// The trials grow from the pool's count now, whatever the history's
-		// last count: so does the fitted line.
-		from := float64(last.Nodes)
+		// The trials grow from the pool's count now, on the day they start
+		// (the first of the path: the last observation's, or a later
+		// -now), whatever the history's last count: so does the fitted
+		// line.
+		from, start := float64(last.Nodes), last.Time
 		for _, pr := range r.Now.Pools {
 			if pr.Name == f.Pool {
 				from = float64(pr.Count)
 			}
 		}
+		if len(f.Path) > 0 {
+			start = f.Path[0].Date
+		}
 		days := (limit - from) / f.Growth
 		stop := end
-		if reach := last.Time.Add(time.Duration(days * float64(day))); reach.Before(stop) {
+		if reach := start.Add(time.Duration(days * float64(day))); reach.Before(stop) {
 			stop = reach
 		}
-		trend := plotter.XYs{{X: origin.X, Y: from}, {X: x(stop), Y: from + f.Growth*stop.Sub(last.Time).Hours()/24}}
-		if from != float64(last.Nodes) {
+		trend := plotter.XYs{{X: x(start), Y: from}, {X: x(stop), Y: from + f.Growth*stop.Sub(start).Hours()/24}}
+		if from != float64(last.Nodes) || !start.Equal(last.Time) {
 			now, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{trend[0]},
 				Labels: []string{fmt.Sprintf("now: %s, where the trials start", count.Of(int(from), "node", "nodes"))}})
 			if err != nil {
