@@ -25,6 +25,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -148,9 +149,12 @@ func jobs(o options) ([]job, string, error) {
 			if err := c.Validate(); err != nil {
 				return nil, "", input.Usagef("%s: %w", o.clusterPath, src.Explain(err))
 			}
-			c.Mode = only // the other fields keep their sources
 		}
-		return []job{{cluster: c, src: src, own: own}}, o.clusterPath, nil
+		var dropped []string
+		if !own {
+			c, dropped = c.InMode(only) // the fields only takes keep their sources
+		}
+		return []job{{cluster: c, src: src, own: own, dropped: dropped}}, o.clusterPath, nil
 	}
 	var js []job
 	for _, m := range modes.All() {
@@ -386,12 +390,15 @@ func podDensity(o options) (func(rand.Source) distuv.Rander, error) {
 
 // forecastPool picks the autoscaling pool with the largest max count, else
 // the largest pool.
-func forecastPool(c capacity.Cluster, name string) (string, error) {
+func forecastPool(c capacity.Cluster, name string, dropped []string) (string, error) {
 	if name != "" {
 		for _, p := range c.Pools {
 			if p.Name == name {
 				return name, nil
 			}
+		}
+		if slices.Contains(dropped, name) {
+			return "", input.Usagef("-pool %q: left out of %v, which runs no Windows node pools", name, c.Mode)
 		}
 		return "", input.Usagef("-pool %q: the cluster has no such pool", name)
 	}
@@ -431,12 +438,9 @@ func analyse(ctx context.Context, j job, o options, pods func(rand.Source) distu
 	}
 	res.FitsNow = res.Verdict.Refusal == nil && res.Verdict.Failure == nil
 	res.Warnings = overMax(res)
-	pool, err := forecastPool(c, o.pool)
+	pool, err := forecastPool(c, o.pool, j.dropped)
 	if err != nil {
 		return res, err
-	}
-	if spec.Pods.Unit != modes.Batch && spec.Pods.Unit != modes.OnDemandBlock {
-		pods = nil // pre-allocated and block modes take the same whatever the pods
 	}
 	opt := capacity.ForecastOptions{Trials: o.trials, Workers: o.workers, Seed: o.seed, Pods: pods, History: history, Now: forecastNow(o, history),
 		Path: o.plotPath != "", Progress: progress(stderr, res.Mode.String())}

@@ -488,7 +488,19 @@ func TestInvalidClusterInTheFilesWords(t *testing.T) {
 	err = run(context.Background(), []string{"-cluster", fixtures + "legacy-cni.json", "-network", fixtures + "legacy-cni-subnet.json",
 		"-mode", "kubenet", "-trials", "5"}, &out, io.Discard)
 	assert.Equal(t, input.ExitError, input.ExitCode(err))
-	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: agentPoolProfiles[1].osType: kubenet does not support Windows node pools")
+	// kubenet leaves the Windows pool out, and cannot run Azure's policy.
+	assert.Contains(t, out.String(), fixtures+"legacy-cni.json: networkProfile.networkPolicy: kubenet does not support network policy azure")
+
+	// A kubenet cluster planned on Azure CNI leaves its pod CIDR behind
+	// (capacity.Cluster.InMode) and is costed, not refused for it: its /24
+	// node subnet's 251 addresses cannot hold the 3 + 40 nodes AKS counts
+	// at maxPods − 1 = 109 each, 43 × 109 = 4,687.
+	out.Reset()
+	err = run(context.Background(), []string{"-cluster", fixtures + "kubenet.json", "-network", fixtures + "kubenet-vnet.json",
+		"-mode", "azure-cni", "-trials", "5"}, &out, io.Discard)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	assert.NotContains(t, out.String(), "cannot run")
+	assert.Contains(t, out.String(), "does not fit now: refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 4687 exceeds IPs available 251")
 }
 
 // An estate's invalid cluster is told in the files' words too.

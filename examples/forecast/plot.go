@@ -286,7 +286,7 @@ type modeBar struct {
 // pools as they are now: the default cluster as input.Default builds it
 // per mode, or the -cluster file with its mode replaced.
 func modeBars(js []job, o options) ([]modeBar, string, error) {
-	pool, err := forecastPool(js[0].cluster, o.pool)
+	pool, err := forecastPool(js[0].cluster, o.pool, js[0].dropped)
 	if err != nil {
 		return nil, "", err
 	}
@@ -296,15 +296,18 @@ func modeBars(js []job, o options) ([]modeBar, string, error) {
 		var dropped []string
 		if o.clusterPath == "" {
 			c, dropped = input.Default(m)
-		} else {
-			c.Mode, c.Spec = m, nil
+		} else if m != c.Mode {
+			c, dropped = c.InMode(m)
 		}
 		b := modeBar{mode: m, current: o.clusterPath != "" && m == js[0].cluster.Mode}
 		rep, err := capacity.Analyze(c.AtCount())
+		windows := slices.Contains(dropped, pool)
 		switch pr, ok := poolOf(rep, pool); {
+		case err != nil && windows:
+			b.why = whyNot(c, err) + "; no Windows pools"
 		case err != nil:
 			b.why = whyNot(c, err)
-		case !ok && len(dropped) > 0:
+		case windows:
 			b.why = "no Windows pools"
 		case !ok:
 			b.why = "no pool " + pool
@@ -327,18 +330,14 @@ func whyNot(c capacity.Cluster, err error) string {
 	for _, p := range ve.Problems {
 		var r string
 		switch {
-		case strings.Contains(p.Message, "Windows"):
-			r = "no Windows pools"
 		case p.Field == "Policy":
 			r = fmt.Sprintf("no %v network policy", c.Policy)
-		case p.Field == "PodCIDRs":
-			r = "pods in subnets, not a pod CIDR"
 		case strings.HasSuffix(p.Field, ".PodSubnet"):
 			r = "needs a pod subnet"
-		default:
-			r = p.Field + ": " + p.Message
-			if len(r) > 60 {
-				r = r[:57] + "..."
+		default: // the message alone: a bar's label has no room for the field
+			r = p.Message
+			if rs := []rune(r); len(rs) > 60 {
+				r = string(rs[:57]) + "..."
 			}
 		}
 		if !slices.Contains(why, r) {
