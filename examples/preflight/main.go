@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
 	planPath := fs.String("tfplan", "", "`terraform show -json PLAN` output: check every AKS cluster of the plan before apply")
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
-	opName := fs.String("op", "", "create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr (default: a set of checks)")
+	opName := fs.String("op", "", "create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr (default: what the cluster must survive: create, and an upgrade of each pool and of every pool)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
 	nodes := fs.Int("nodes", 0, "the node count to scale the pool to, or its new autoscaler max count")
 	toName := fs.String("to", "", "the mode -op migrate moves to (default azure-cni-overlay, the one mode AKS migrates to)")
@@ -124,14 +124,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var results []targetResult
 	for _, t := range targets {
 		steps := defaultChecks(t.c)
-		switch {
-		case op != 0:
+		if op != 0 {
 			if err := input.PodCIDRFlag(t.c, step, t.src, "-pod-cidr"); err != nil {
 				return input.Usagef("%s: %w", t.desc, err)
 			}
 			steps = []capacity.Step{step}
-		case *planPath != "":
-			steps = planChecks(t.c)
 		}
 		r, err := check(t, steps)
 		if err != nil {
@@ -352,34 +349,15 @@ func hasPool(c capacity.Cluster, name string) bool {
 	return false
 }
 
-// planChecks creates a planned cluster and upgrades each pool and then
-// every pool: what the plan must survive after apply.
-func planChecks(c capacity.Cluster) []capacity.Step {
-	steps := []capacity.Step{{Op: capacity.OpCreate}}
-	for _, p := range c.Pools {
-		steps = append(steps, capacity.Step{Op: capacity.OpUpgrade, Pool: p.Name})
-	}
-	return append(steps, capacity.Step{Op: capacity.OpUpgrade})
-}
-
-// defaultChecks creates the cluster, upgrades every pool, and scales every
-// pool (raises an autoscaled pool's max count) to twice and ten times its
-// autoscaler max.
+// defaultChecks are what a cluster must survive, the checks run without
+// -op: its create, and an upgrade of each pool and of every pool at once.
+// How far a pool can grow is forecast's question, not a gate's.
 func defaultChecks(c capacity.Cluster) []capacity.Step {
 	steps := []capacity.Step{{Op: capacity.OpCreate}}
 	for _, p := range c.Pools {
 		steps = append(steps, capacity.Step{Op: capacity.OpUpgrade, Pool: p.Name})
 	}
-	for _, p := range c.Pools {
-		op := capacity.OpScale
-		if p.Autoscaling() {
-			op = capacity.OpAutoscale // an autoscaled pool grows by its max count
-		}
-		steps = append(steps,
-			capacity.Step{Op: op, Pool: p.Name, Nodes: 2 * max(p.AtMax(), 1)},
-			capacity.Step{Op: op, Pool: p.Name, Nodes: 10 * max(p.AtMax(), 1)})
-	}
-	return steps
+	return append(steps, capacity.Step{Op: capacity.OpUpgrade})
 }
 
 func describe(c capacity.Cluster, s capacity.Step) string {

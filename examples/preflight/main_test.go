@@ -42,12 +42,19 @@ func golden(t *testing.T, name string, args ...string) (string, bool) {
 	return out, ok
 }
 
+// Without -op, preflight checks what the cluster must survive: its create
+// and an upgrade of each pool and of every pool; the default in Overlay
+// survives them all.
 func TestDefault(t *testing.T) {
 	out, ok := golden(t, "default.txt")
-	assert.False(t, ok)
-	// A max count of 600 beside 3 + 10 nodes: 613 × 256 in the default /16.
-	assertRow(t, out, "autoscale user to max 600", "refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 156928 exceeds IPs available 65536")
+	assert.True(t, ok)
 	assertRow(t, out, "create", "ok")
+	assertRow(t, out, "upgrade every pool", "ok")
+	assert.NotContains(t, out, "autoscale")
+	// A max count of 600 beside 3 + 10 nodes: 613 × 256 in the default /16.
+	out, ok = golden(t, "autoscale-600.txt", "-op", "autoscale", "-pool", "user", "-nodes", "600")
+	assert.False(t, ok)
+	assertRow(t, out, "autoscale user to max 600", "refused by AKS: InsufficientSubnetSize: Pre-allocated IPs 156928 exceeds IPs available 65536")
 }
 
 func TestLegacyCNI(t *testing.T) {
@@ -57,7 +64,7 @@ func TestLegacyCNI(t *testing.T) {
 }
 
 func TestAcceptedThenFails(t *testing.T) {
-	out, ok := golden(t, "static-block.txt", "-mode", "azure-cni-static-block")
+	out, ok := golden(t, "static-block.txt", "-mode", "azure-cni-static-block", "-op", "scale", "-pool", "system", "-nodes", "30")
 	assert.False(t, ok)
 	// AKS counts one /28 a node, but a node at 110 pods takes 7. The /20 pod
 	// subnet has 256 /28s, 254 usable; 3 + 10 nodes at 7 and 2 Windows
@@ -185,7 +192,7 @@ func TestOutputs(t *testing.T) {
 	md, ok := golden(t, "tfplan.md", "-tfplan", plans+"example-plan-azurerm-v4.81.0.json", "-o", "markdown")
 	assert.True(t, ok)
 	assert.Contains(t, md, "## "+plans+"example-plan-azurerm-v4.81.0.json: azurerm_kubernetes_cluster.aks (azure-cni)\n\n| check |  | verdict |\n|---|---|---|\n| create | ✅ | ok |\n")
-	md, ok = golden(t, "static-block.md", "-mode", "azure-cni-static-block", "-o", "md")
+	md, ok = golden(t, "static-block.md", "-mode", "azure-cni-static-block", "-op", "scale", "-pool", "system", "-nodes", "30", "-o", "md")
 	assert.False(t, ok)
 	assert.Contains(t, md, "| scale system to 30 | ❌ | accepted by AKS, then fails: ")
 
