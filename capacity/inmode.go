@@ -13,10 +13,12 @@ import (
 // bring-your-own CNI, the pools' pod subnets of a mode without them; and
 // so are the pools m cannot run (Windows pools where m has none). A field
 // m needs that c lacks (a pod subnet) stays missing, for Validate to tell.
+// A pool keeps its maxPods: one left to its mode's default takes the old
+// mode's, not m's.
 // Unlike Migrated, InMode says nothing of whether AKS can move c to m: it
 // is the same cluster, planned in another mode.
 func (c Cluster) InMode(m modes.Mode) (Cluster, []string) {
-	s := m.Spec()
+	from, s := c.spec(), m.Spec()
 	c.Mode, c.Spec = m, nil
 	if s.Pods.Source.IsVNet() {
 		c.PodCIDRs = nil
@@ -33,6 +35,9 @@ func (c Cluster) InMode(m modes.Mode) (Cluster, []string) {
 		}
 		if s.Pods.Source != modes.PodSubnet {
 			p.PodSubnet = ""
+		}
+		if p.MaxPods == 0 {
+			p.MaxPods = from.MaxPods.Default // the pool keeps its pods: m's default may differ
 		}
 		pools = append(pools, p)
 	}

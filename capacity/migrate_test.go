@@ -244,4 +244,12 @@ func TestInMode(t *testing.T) {
 	assert.Len(t, in.Pools, 2)
 	require.NoError(t, in.Validate())
 	assert.Len(t, c.Pools, 3, "c keeps its pools")
+
+	// A pool at its mode's default maxPods keeps that default: kubenet's
+	// 110, not Azure CNI's 30.
+	c = capacity.Cluster{Mode: modes.Kubenet, Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/20")},
+		Pools: []capacity.Pool{{Name: "system", Count: 3, NodeSubnet: "nodes"}}}
+	in, _ = c.InMode(modes.AzureCNI)
+	assert.Equal(t, 110, in.Pools[0].MaxPods)
+	assert.Equal(t, 0, c.Pools[0].MaxPods, "c keeps its pools")
 }
