@@ -628,10 +628,19 @@ func build(doc string, d *clusterDoc, nets *networks, inEstate bool) (capacity.C
 		pool.Count = ap.count.v
 		if ap.enableAutoScaling {
 			pool.MinCount = ap.minCount.v
-			if ap.maxCount.path == "" {
+			switch {
+			case ap.maxCount.path == "":
 				return fail(join(ap.path, "maxCount"), "missing, and enableAutoScaling is true")
+			case ap.maxCount.v == 0:
+				// capacity reads a max count of 0 as no autoscaler.
+				return fail(ap.maxCount.path, "0 with enableAutoScaling true: want a max count of 1 or more")
 			}
 			pool.MaxCount = ap.maxCount.v
+		}
+		if ap.maxPods.path != "" && ap.maxPods.v == 0 {
+			// capacity reads a maxPods of 0 as the mode's default.
+			r := mode.Spec().MaxPods
+			return fail(ap.maxPods.path, "0 is outside %d–%d", r.Min, r.Max)
 		}
 		pool.MaxPods = ap.maxPods.v
 		if ap.maxSurge.v != "" {

@@ -398,6 +398,8 @@ func (b *builder) pool(r *resource, v, cfg obj, prefix string) error {
 		return v.fail("max_count", nil, "not set or not known before apply: with autoscaling on, ipcap plans for max_count, as AKS does")
 	case auto && maxCount < minCount:
 		return v.fail("max_count", maxCount, "less than min_count %d", minCount)
+	case auto && maxCount == 0: // capacity reads a max count of 0 as no autoscaler
+		return v.fail("max_count", maxCount, "with autoscaling on, want a max count of 1 or more")
 	case auto:
 		pool.MinCount, pool.MaxCount = minCount, maxCount
 		pool.Count = minCount // azurerm starts an autoscaled pool at min_count when node_count is not set
@@ -409,8 +411,12 @@ func (b *builder) pool(r *resource, v, cfg obj, prefix string) error {
 	default:
 		pool.Count = count
 	}
-	if pool.MaxPods, _, err = v.num("max_pods"); err != nil {
+	var maxPodsOK bool
+	if pool.MaxPods, maxPodsOK, err = v.num("max_pods"); err != nil {
 		return err
+	}
+	if maxPodsOK && pool.MaxPods == 0 { // capacity reads a maxPods of 0 as the mode's default
+		return v.fail("max_pods", 0, "want the pods a node runs, 10 or more")
 	}
 	us, ok, err := v.block("upgrade_settings")
 	if err != nil {

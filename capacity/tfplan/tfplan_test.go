@@ -368,6 +368,9 @@ func TestErrors(t *testing.T) {
 		{"wrong JSON type for max_pods", v3, func(t *testing.T, p plan) {
 			block(p.values(t, cluster), "default_node_pool")["max_pods"] = "30"
 		}, []string{cluster, "default_node_pool[0].max_pods", `"30"`, "a string where a whole number belongs"}},
+		{"max_pods 0, not the mode's default", v3, func(t *testing.T, p plan) {
+			block(p.values(t, cluster), "default_node_pool")["max_pods"] = json.Number("0")
+		}, []string{cluster, "default_node_pool[0].max_pods", "0", "want the pods a node runs, 10 or more"}},
 		{"fractional node_count", v4, func(t *testing.T, p plan) {
 			block(p.values(t, cluster), "default_node_pool")["node_count"] = json.Number("2.5")
 		}, []string{cluster, "default_node_pool[0].node_count", "2.5", "whole number"}},
