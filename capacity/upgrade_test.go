@@ -161,7 +161,7 @@ func TestSystemPoolRules(t *testing.T) {
 		{"windows", capacity.Pool{Mode: capacity.PoolSystem, OS: modes.Windows, Count: 3}, "Pools[0].OS"},
 		{"spot", capacity.Pool{Mode: capacity.PoolSystem, Spot: true, Count: 3}, "Pools[0].Spot"},
 		{"empty", capacity.Pool{Mode: capacity.PoolSystem, Count: 0}, "Pools[0].Count"},
-		{"autoscaled to 0", capacity.Pool{Mode: capacity.PoolSystem, Count: 1, MinCount: 0, MaxCount: 3}, "Pools[0].Count"},
+		{"autoscaled to 0", capacity.Pool{Mode: capacity.PoolSystem, Count: 1, MinCount: 0, MaxCount: 3}, "Pools[0].MinCount"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", tt.pool)
@@ -170,6 +170,12 @@ func TestSystemPoolRules(t *testing.T) {
 			assert.True(t, ve.HasField(tt.field), "%v", ve)
 		})
 	}
+	// A negative count is one problem, not a second as a system pool's.
+	neg := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Mode: capacity.PoolSystem, Count: -3})
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, neg.Validate(), &ve)
+	assert.Len(t, ve.Problems, 1, "%v", ve)
+
 	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Mode: capacity.PoolSystem, Count: 3})
 	v := check(t, c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 0})
 	require.NotNil(t, v.Refusal)

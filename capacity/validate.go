@@ -719,8 +719,11 @@ func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
 		v.add(f.dot("OS"), "%v on a system pool: system pools run Linux; make it a user pool", p.OS)
 	case p.Spot:
 		v.add(f.dot("Spot"), "a Spot system pool: Spot pools are user pools")
-	case p.Count < 1 || p.Autoscaling() && p.MinCount < 1:
-		v.add(f.dot("Count"), "%d nodes (min %d): a system pool holds at least one node", p.Count, p.MinCount)
+	case p.Count < 0 || p.MinCount < 0: // told by checkCounts
+	case p.Autoscaling() && p.MinCount < 1:
+		v.add(f.dot("MinCount"), "%d: a system pool holds at least one node, so its autoscaler's min count too", p.MinCount)
+	case p.Count < 1:
+		v.add(f.dot("Count"), "%d nodes: a system pool holds at least one node", p.Count)
 	}
 	u := p.MaxUnavailable
 	switch msg := checkSurge(u); {
