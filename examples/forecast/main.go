@@ -398,7 +398,7 @@ func forecastPool(c capacity.Cluster, name string, dropped []string) (string, er
 			}
 		}
 		if slices.Contains(dropped, name) {
-			return "", input.Usagef("-pool %q: left out of %v, which runs no Windows node pools", name, c.Mode)
+			return "", input.PoolLeftOut(name, c.Mode)
 		}
 		return "", input.Usagef("-pool %q: the cluster has no such pool", name)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ipcap/ipcap/internal/count"
 
 	"github.com/ipcap/ipcap/capacity"
+	"github.com/ipcap/ipcap/examples/internal/input"
 	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/ipcap/ipcap/modes"
 )
@@ -81,7 +82,7 @@ var (
 		notFit:    "does not fit now: %s\n",
 		heading:   "\n== %s (%s) ==\n",
 		cannotRun: "cannot run this cluster: %s\n",
-		leftOut:   "left out: %s (Windows node pools are not supported)\n",
+		leftOut:   "%s\n",
 		overMax:   "warning: %s\n",
 		vnetUse:   "VNet addresses at the autoscalers' max, others' included: %s of %s%s\n",
 		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n",
@@ -98,7 +99,7 @@ var (
 		notFit:    "❌ **Does not fit now:** %s\n\n",
 		heading:   "## %s (%s)\n\n",
 		cannotRun: "Cannot run this cluster: %s\n\n",
-		leftOut:   "Left out: %s (Windows node pools are not supported).\n\n",
+		leftOut:   "%s.\n\n",
 		overMax:   "⚠️ **Warning:** %s\n\n",
 		vnetUse:   "VNet addresses at the autoscalers' max, others' included: %s of %s%s\n\n",
 		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n\n",
@@ -132,7 +133,7 @@ func (f format) writeReport(w io.Writer, out Output) error {
 			continue
 		}
 		if len(r.SkippedPools) > 0 {
-			fmt.Fprintf(w, f.leftOut, strings.Join(r.SkippedPools, ", "))
+			fmt.Fprintf(w, f.leftOut, input.LeftOut(r.SkippedPools, r.Mode))
 		}
 		if !r.FitsNow {
 			fmt.Fprintf(w, f.notFit, f.cell(r.Verdict.String()))

@@ -16,7 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"strings"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/internal/count"
@@ -87,12 +87,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 		for _, t := range targets {
 			switch {
 			case *pool == "" || hasPool(t.c, *pool):
+			case slices.Contains(t.dropped, *pool):
+				return input.PoolLeftOut(*pool, t.c.Mode)
 			case len(targets) == 1:
 				return input.Usagef("-pool %q: the cluster has no such pool", *pool)
 			default:
 				return input.Usagef("-pool %q: %s has no such pool", *pool, t.desc)
 			}
 		}
+	}
+	// Which flags go together, before what each says.
+	switch {
+	case op == capacity.OpExpandPodCIDR && *podCIDR == "":
+		return input.Usagef("-op expand-pod-cidr needs -pod-cidr")
+	case op != capacity.OpMigrate && *toName != "":
+		return input.Usagef("-to goes with -op migrate")
+	case op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
+		return input.Usagef("-pod-cidr goes with -op migrate or expand-pod-cidr")
 	}
 	step := capacity.Step{Op: op, Pool: *pool}
 	if set["nodes"] {
@@ -112,14 +123,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if op == capacity.OpMigrate && step.To == 0 {
 		step.To = modes.AzureCNIOverlay
-	}
-	switch {
-	case op == capacity.OpExpandPodCIDR && len(step.PodCIDRs) == 0:
-		return input.Usagef("-op expand-pod-cidr needs -pod-cidr")
-	case op != capacity.OpMigrate && *toName != "":
-		return input.Usagef("-to goes with -op migrate")
-	case op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
-		return input.Usagef("-pod-cidr goes with -op migrate or expand-pod-cidr")
 	}
 	var results []targetResult
 	for _, t := range targets {
@@ -176,6 +179,7 @@ type target struct {
 	// own: that the mode cannot run it is an answer (exit 1), not bad
 	// input (exit 2), as in forecast.
 	otherMode bool
+	dropped   []string // the pools the mode left out
 }
 
 // Entry is one check in the -o json and yaml document: the library's
@@ -186,8 +190,8 @@ type Entry struct {
 	Check   string            `json:"check"` // the step in words: "upgrade user (10 nodes, max 60, surge 33%)"
 	Step    capacity.Step     `json:"step"`
 	Verdict *capacity.Verdict `json:"verdict,omitempty"`
-	// Invalid is why the cluster is refused before any check (a
-	// capacity.ValidationError); Verdict is then absent.
+	// Invalid is why no check ran (a capacity.ValidationError: the input
+	// is invalid, or -mode cannot run the cluster); Verdict is then absent.
 	Invalid string `json:"invalid,omitempty"`
 }
 
@@ -200,6 +204,16 @@ type targetResult struct {
 	t       target
 	invalid error
 	entries []Entry
+}
+
+// invalidWhy says why no check ran: the -mode asked for cannot run the
+// cluster (an answer, exit 1), or the input describes no valid cluster
+// (exit 2). Nothing was sent to AKS, so neither is a refusal.
+func (r targetResult) invalidWhy() string {
+	if r.t.otherMode {
+		return r.t.c.Mode.String() + " cannot run this cluster, no check ran"
+	}
+	return "invalid input, no check ran"
 }
 
 // check answers every step on t.
@@ -237,7 +251,7 @@ func writeText(w io.Writer, rs []targetResult) error {
 	for _, r := range rs {
 		fmt.Fprintf(w, "cluster: %s (%v)\n", r.t.desc, r.t.c.Mode)
 		if r.invalid != nil {
-			fmt.Fprintf(w, "refused before any check: %v\n", r.invalid)
+			fmt.Fprintf(w, "%s: %v\n", r.invalidWhy(), r.invalid)
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -258,7 +272,7 @@ func writeMarkdown(w io.Writer, rs []targetResult) error {
 	for _, r := range rs {
 		fmt.Fprintf(w, "## %s (%v)\n\n", output.Cell(r.t.desc), r.t.c.Mode)
 		if r.invalid != nil {
-			fmt.Fprintf(w, "❌ Refused before any check: %s\n\n", output.Cell(r.invalid.Error()))
+			fmt.Fprintf(w, "❌ %s: %s\n\n", r.invalidWhy(), output.Cell(r.invalid.Error()))
 			continue
 		}
 		t := output.Table{Header: []string{"check", "", "verdict"}}
@@ -319,9 +333,9 @@ func clusters(path string, networks []string, plan, modeName string) ([]target, 
 	c, dropped := input.Default(m)
 	desc := "default: " + input.DefaultDescription
 	if len(dropped) > 0 {
-		desc += fmt.Sprintf("; left out: %s (%v runs no Windows node pools)", strings.Join(dropped, ", "), m)
+		desc += "; " + input.LeftOut(dropped, m)
 	}
-	return []target{{desc: desc, c: c}}, nil
+	return []target{{desc: desc, c: c, dropped: dropped}}, nil
 }
 
 // inMode plans t's cluster in mode m (capacity.Cluster.InMode), unless m
@@ -332,11 +346,10 @@ func (t *target) inMode(m modes.Mode) {
 	if m == 0 || m == t.c.Mode || t.c.Validate() != nil {
 		return
 	}
-	var dropped []string
-	t.c, dropped = t.c.InMode(m)
+	t.c, t.dropped = t.c.InMode(m)
 	t.otherMode = true
-	if len(dropped) > 0 {
-		t.desc += fmt.Sprintf("; left out: %s (%v runs no Windows node pools)", strings.Join(dropped, ", "), m)
+	if len(t.dropped) > 0 {
+		t.desc += "; " + input.LeftOut(t.dropped, m)
 	}
 }
 

@@ -253,7 +253,7 @@ func TestInvalidClusterInTheInputsWords(t *testing.T) {
 		assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v: %v", tt.args, err)
 		var ve *capacity.ValidationError
 		assert.ErrorAs(t, err, &ve, "the library's error stays underneath")
-		assert.Contains(t, out.String(), "refused before any check: invalid cluster", "the report says it too")
+		assert.Contains(t, out.String(), "invalid input, no check ran: invalid cluster", "the report says it too")
 	}
 }
 
@@ -281,7 +281,7 @@ func TestOtherModeCannotRun(t *testing.T) {
 	err := run([]string{"-cluster", fixtures + "dualstack.json", "-network", fixtures + "dualstack-vnet.json", "-mode", "kubenet", "-op", "create"}, &out, io.Discard)
 	assert.EqualError(t, err, "1 of 1 checks refused or failing")
 	assert.Equal(t, 1, input.ExitCode(err))
-	assert.Contains(t, out.String(), "refused before any check: invalid cluster (1 problem); "+fixtures+"dualstack.json: networkProfile.ipFamilies: kubenet does not run dual-stack")
+	assert.Contains(t, out.String(), "kubenet cannot run this cluster, no check ran: invalid cluster (1 problem); "+fixtures+"dualstack.json: networkProfile.ipFamilies: kubenet does not run dual-stack")
 
 	// -mode replaces the mode; the other fields keep their sources.
 	out.Reset()
@@ -294,7 +294,7 @@ func TestOtherModeCannotRun(t *testing.T) {
 	// A kubenet cluster planned on Azure CNI leaves its pod CIDR behind.
 	out.Reset()
 	err = run([]string{"-cluster", fixtures + "kubenet.json", "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni", "-op", "create"}, &out, io.Discard)
-	assert.NotContains(t, out.String(), "refused before any check")
+	assert.NotContains(t, out.String(), "no check ran")
 	assert.NotEqual(t, input.ExitUsage, input.ExitCode(err))
 }
 

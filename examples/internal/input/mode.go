@@ -1,6 +1,7 @@
 package input
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -64,4 +65,16 @@ func PodCIDRFlag(c capacity.Cluster, s capacity.Step, src capacity.Sources, flag
 		return BadUsage(named.Explain(err))
 	}
 	return nil
+}
+
+// LeftOut says which pools mode m cannot run and why, as every program
+// says it: "left out: win (kubenet runs no Windows node pools)". The pools
+// a mode leaves out are Windows pools (capacity.Cluster.InMode, Default).
+func LeftOut(pools []string, m modes.Mode) string {
+	return fmt.Sprintf("left out: %s (%v runs no Windows node pools)", strings.Join(pools, ", "), m)
+}
+
+// PoolLeftOut is the bad usage of a -pool that mode m left out.
+func PoolLeftOut(pool string, m modes.Mode) error {
+	return Usagef("-pool %q: left out of %v, which runs no Windows node pools", pool, m)
 }
