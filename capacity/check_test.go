@@ -250,7 +250,7 @@ func TestCheckBadStep(t *testing.T) {
 		{capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: -1},
 			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "-1", Reason: "want a node count of 0 or more"}},
 		{capacity.Step{Op: 99, Pool: "nodes"},
-			capacity.StepError{Index: -1, Field: "Step.Op", Value: "99", Reason: "want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr, grow"}},
+			capacity.StepError{Index: -1, Field: "Step.Op", Value: "99", Reason: "want create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr or grow"}},
 		{capacity.Step{Op: capacity.OpAutoscale, Pool: "nodes", Nodes: 0},
 			capacity.StepError{Index: -1, Field: "Step.Nodes", Value: "0", Reason: "want a max count of at least 1, the pool's min count"}},
 	}

@@ -252,7 +252,7 @@ func TestSimulateErrors(t *testing.T) {
 	assert.EqualError(t, err, "capacity: Steps[0].Nodes -2: want a node count of 0 or more")
 	_, err = capacity.Simulate(context.Background(), c, capacity.Scenario{Steps: []capacity.Step{{Op: capacity.OpScale, Pool: "nodes"}, {Op: 99, Pool: "nodes"}}})
 	require.ErrorAs(t, err, &se)
-	assert.EqualError(t, err, "capacity: Steps[1].Op 99: want one of create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr, grow")
+	assert.EqualError(t, err, "capacity: Steps[1].Op 99: want create, scale, upgrade, add-pool, churn, autoscale, migrate, expand-pod-cidr or grow")
 	var ve *capacity.ValidationError
 	assert.False(t, errors.As(err, &ve), "a bad step is not an invalid cluster")
 	bad := c

@@ -2,7 +2,6 @@ package capacity
 
 import (
 	"strconv"
-	"strings"
 )
 
 // StepError reports an operation the cluster cannot be asked to do: an
@@ -43,25 +42,14 @@ func stepOf(i int) path {
 
 // badOp reports an op that is none of the known ones.
 func badOp(i int, op Op) *StepError {
-	return stepError(i, stepOf(i).dot("Op"), strconv.Itoa(int(op)), "want one of "+strings.Join(opNames.Names[OpCreate:], ", "))
+	return stepError(i, stepOf(i).dot("Op"), strconv.Itoa(int(op)), "want "+opNames.Alternatives())
 }
 
 // unknownPool reports a pool name that names none of m's pools; f is the
 // path of the name.
 func (m *model) unknownPool(i int, f path, name string) *StepError {
-	const listed = 10
-	var b strings.Builder
-	b.WriteString("want one of the cluster's pools: ")
-	for k := range min(len(m.pools), listed) {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Quote(m.pools[k].pool.Name))
-	}
-	if len(m.pools) > listed {
-		b.WriteString(", … (" + strconv.Itoa(len(m.pools)) + " pools)")
-	}
-	return stepError(i, f, strconv.Quote(name), b.String())
+	return stepError(i, f, strconv.Quote(name), "want one of the cluster's pools: "+
+		namesOf(len(m.pools), func(k int) string { return m.pools[k].pool.Name }, "pools"))
 }
 
 // checkStep reports the first bad field of step st at index i (−1 for a

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/ipcap/ipcap/internal/count"
-	"github.com/ipcap/ipcap/internal/enum"
 	"github.com/ipcap/ipcap/internal/prefixes"
 	"github.com/ipcap/ipcap/modes"
 )
@@ -250,11 +249,7 @@ func (c Cluster) Validate() error {
 
 func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	if c.Spec == nil && !c.Mode.IsValid() {
-		names := make([]string, 0, len(modes.All()))
-		for _, m := range modes.All() {
-			names = append(names, m.String())
-		}
-		v.add(pathOf("Mode"), "unknown mode %d: want %s, or a custom Spec", uint8(c.Mode), enum.Alternatives(names))
+		v.add(pathOf("Mode"), "unknown mode %d: want %s, or a custom Spec", uint8(c.Mode), modes.Alternatives())
 		return
 	}
 	if err := s.Validate(); err != nil {
@@ -809,22 +804,27 @@ func (v *validator) checkBlockReserved(c *Cluster, s modes.Spec, subnets map[str
 	}
 }
 
-// subnetNames lists the first ten subnets' names for a message, and how
-// many there are beyond them.
+// subnetNames lists the cluster's subnets for a message (namesOf).
 func subnetNames(c *Cluster) string {
+	if len(c.Subnets) == 0 {
+		return "(the cluster has no subnets)"
+	}
+	return namesOf(len(c.Subnets), func(i int) string { return c.Subnets[i].Name }, "subnets")
+}
+
+// namesOf lists n names from the input, quoted, for a message: the first
+// ten, then how many there are ("…, … (12 subnets)").
+func namesOf(n int, name func(int) string, noun string) string {
 	const listed = 10
 	var b strings.Builder
-	for i := range min(len(c.Subnets), listed) {
+	for i := range min(n, listed) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(strconv.Quote(c.Subnets[i].Name))
+		b.WriteString(strconv.Quote(name(i)))
 	}
-	if len(c.Subnets) > listed {
-		b.WriteString(", … (" + strconv.Itoa(len(c.Subnets)) + " subnets)")
-	}
-	if len(c.Subnets) == 0 {
-		b.WriteString("(the cluster has no subnets)")
+	if n > listed {
+		b.WriteString(", … (" + strconv.Itoa(n) + " " + noun + ")")
 	}
 	return b.String()
 }

@@ -85,6 +85,10 @@ func ParseMode(s string) (Mode, error) { return modeNames.Parse(s) }
 // is an error.
 func (m Mode) MarshalText() ([]byte, error) { return modeNames.Text(m) }
 
+// Alternatives lists every mode's name as ipcap writes a list of choices:
+// "kubenet, azure-cni, … or byocni-cilium".
+func Alternatives() string { return modeNames.Alternatives() }
+
 // UnmarshalText reads ParseMode's forms.
 func (m *Mode) UnmarshalText(b []byte) error { return enum.Unmarshal(b, m, ParseMode) }
 

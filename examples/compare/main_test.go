@@ -277,7 +277,7 @@ func TestMigrateBadInput(t *testing.T) {
 		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "overlay-cilium.json", "-network", fixturesDir + "overlay-cilium-vnet.json", "-mode", "azure-cni-overlay"}, "-mode azure-cni-overlay with -migrate-to overlay: both name azure-cni-overlay"},
 		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "managed.json"}, "-migrate-to overlay: " + fixturesDir + "managed.json is azure-cni-overlay already; a mode does not migrate to itself"},
 		{[]string{"-migrate-to", "overlay", "-pods", "9"}, "-pods 9: want 10 to 250"},
-		{[]string{"-migrate-to", "overlay", "-mode", "flannel"}, `-mode "flannel": want one of kubenet, azure-cni, `},
+		{[]string{"-migrate-to", "overlay", "-mode", "flannel"}, `-mode "flannel": want kubenet, azure-cni, `},
 		// AKS migrates to Overlay only: any other mode is bad usage, told
 		// before any table.
 		{[]string{"-migrate-to", "azure-cni"}, `-migrate-to "azure-cni": want azure-cni-overlay (or overlay)`},

@@ -73,7 +73,7 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string // in the message
 	}{
-		{[]string{"-mode", "flannel"}, `-mode "flannel": want one of kubenet,`},
+		{[]string{"-mode", "flannel"}, `-mode "flannel": want kubenet,`},
 		{[]string{"-pods", "lots"}, `-pods "lots": want mean,sd`},
 		{[]string{"-pods", "NaN,1"}, `-pods "NaN,1": want mean,sd`},
 		{[]string{"-pods", "30,Inf"}, `-pods "30,Inf"`},

@@ -101,7 +101,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-op", "create", "-pod-cidr", "10.0.0.0/8"}, "-pod-cidr goes with -op migrate or expand-pod-cidr"},
 		{[]string{"-op", "upgrade", "-pool", "nope"}, `-pool "nope": the cluster has no such pool`},
 		{[]string{"-pool", "user"}, "-pool and -nodes go with -op"},
-		{[]string{"-mode", "x"}, `-mode "x": want one of kubenet, azure-cni, azure-cni-pod-subnet, azure-cni-static-block, azure-cni-overlay, cilium-overlay, cilium-pod-subnet, cilium-node-subnet, byocni-calico, byocni-cilium`},
+		{[]string{"-mode", "x"}, `-mode "x": want kubenet, azure-cni, azure-cni-pod-subnet, azure-cni-static-block, azure-cni-overlay, cilium-overlay, cilium-pod-subnet, cilium-node-subnet, byocni-calico or byocni-cilium`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-cluster", "nope.json"}, "nope.json: cannot open"},
 		{[]string{"-tfplan", "nope.json"}, "nope.json"},

@@ -13,7 +13,7 @@ import (
 func Mode(flag, name string) (modes.Mode, error) {
 	m, err := modes.ParseMode(strings.TrimSpace(name))
 	if err != nil || m == 0 {
-		return 0, Usagef("-%s %q: want one of %s", flag, name, modeNames())
+		return 0, Usagef("-%s %q: want %s", flag, name, modes.Alternatives())
 	}
 	return m, nil
 }
@@ -30,15 +30,6 @@ func MigrationTarget(flag, name string) (modes.Mode, error) {
 		return 0, Usagef("-%s %q: want azure-cni-overlay (or overlay), the mode AKS migrates kubenet and Azure CNI clusters to", flag, name)
 	}
 	return m, nil
-}
-
-// modeNames lists every mode's name, comma-separated.
-func modeNames() string {
-	var names []string
-	for _, m := range modes.All() {
-		names = append(names, m.String())
-	}
-	return strings.Join(names, ", ")
 }
 
 // PodCIDRFlag refuses, as bad usage, a migration or pod CIDR expansion
