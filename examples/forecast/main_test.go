@@ -677,3 +677,10 @@ func TestOverCommitWarned(t *testing.T) {
 	assert.Equal(t, []string{"pod subnet aks-pods is over-committed: the pools at their autoscaler max need 7,376 addresses of it, it has 4,064 for them; the autoscalers fail before they get there"}, doc.Results[0].Warnings)
 	assert.Contains(t, runArgs(t, "-mode", "azure-cni-static-block", "-trials", "10"), "\nwarning: pod subnet aks-pods is over-committed")
 }
+
+// A chart file that cannot be written is bad usage naming it, in words.
+func TestPlotUnwritable(t *testing.T) {
+	err := run(context.Background(), []string{"-mode", "kubenet", "-trials", "5", "-plot", "/nonexistent-dir/x.png"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, "/nonexistent-dir/x.png: cannot write: no such file or directory")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}

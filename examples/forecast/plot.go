@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -36,7 +37,7 @@ var (
 const day = 24 * time.Hour
 
 // plotTimeline draws pool's node count over time for result r: the
-// history, the fitted growth line from the last observation, the
+// history, the fitted growth line from where the trials start, the
 // forecast's median and P10–P90 band per day (ForecastResult.Path: the
 // percentiles across trials of the pool's highest count so far, whose P50
 // passes max nodes on When.P50), the pool's max nodes now with and without
@@ -130,22 +131,18 @@ func plotTimeline(r Result, history []capacity.Observation, path string) error {
 		// (the first of the path: the last observation's, or a later
 		// -now), whatever the history's last count: so does the fitted
 		// line.
-		from, start := float64(last.Nodes), last.Time
-		for _, pr := range r.Now.Pools {
-			if pr.Name == f.Pool {
-				from = float64(pr.Count)
-			}
-		}
-		if len(f.Path) > 0 {
-			start = f.Path[0].Date
+		from, first := float64(pr.Count), last.Time
+		moved := pr.Count != last.Nodes
+		if len(f.Path) > 0 && !sameDay(f.Path[0].Date, last.Time) {
+			first, moved = f.Path[0].Date, true
 		}
 		days := (limit - from) / f.Growth
 		stop := end
-		if reach := start.Add(time.Duration(days * float64(day))); reach.Before(stop) {
+		if reach := first.Add(time.Duration(days * float64(day))); reach.Before(stop) {
 			stop = reach
 		}
-		trend := plotter.XYs{{X: x(start), Y: from}, {X: x(stop), Y: from + f.Growth*stop.Sub(start).Hours()/24}}
-		if from != float64(last.Nodes) || !start.Equal(last.Time) {
+		trend := plotter.XYs{{X: x(first), Y: from}, {X: x(stop), Y: from + f.Growth*stop.Sub(first).Hours()/24}}
+		if moved {
 			now, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{trend[0]},
 				Labels: []string{fmt.Sprintf("now: %s, where the trials start", count.Of(int(from), "node", "nodes"))}})
 			if err != nil {
@@ -443,13 +440,25 @@ func save(p *plot.Plot, legend *plot.Legend, path string) error {
 	p.Draw(plotArea)
 	f, err := os.Create(path)
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said once
+		}
+		return input.Usagef("%s: cannot write: %w", path, err) // a file the flag names
 	}
 	if _, err := c.WriteTo(f); err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("%s: cannot write: %w", path, err)
 	}
 	return f.Close()
+}
+
+// sameDay reports whether a path date (midnight UTC of a calendar day)
+// is the calendar day of t, an observation's time in its own zone.
+func sameDay(date, t time.Time) bool {
+	y, m, d := t.Date()
+	dy, dm, dd := date.Date()
+	return y == dy && m == dm && d == dd
 }
 
 // niceCeil rounds x up to 1, 2, 2.5 or 5 times a power of ten.
