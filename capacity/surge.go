@@ -25,8 +25,8 @@ func SurgePercent(p int) Surge { return Surge{v: p, percent: true, set: true} }
 
 // ParseSurge reads maxSurge as AKS spells it: "1", "33%", "0". The empty
 // string is the zero Surge (the default). Anything else is a
-// *modes.FieldError of field surge, the type's name as for every ipcap
-// enum: it reads maxSurge and maxUnavailable alike.
+// *modes.FieldError of field surge: the type's name, as for ipcap's own
+// types, since it reads maxSurge and maxUnavailable alike.
 func ParseSurge(s string) (Surge, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
