@@ -26,6 +26,9 @@ type EstateOutput struct {
 	// DoesNotFitNow lists the clusters that do not fit as they are, as the
 	// estate sees them: capacity.Estate.Check of a create refuses or fails.
 	DoesNotFitNow []Unfit `json:"doesNotFitNow,omitempty"`
+	// Gate is -fail-below's threshold and what fell below it; absent
+	// without the flag.
+	Gate *output.Gate `json:"gate,omitempty"`
 }
 
 // Unfit is a cluster of an estate that does not fit now, and why.
@@ -91,11 +94,15 @@ func runEstate(o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var gateErr error
+	if o.failBelow.On {
+		out.Gate, gateErr = o.failBelow.Check(func(t output.Share) error { return estateBelow(out, t) })
+	}
 	if err := output.Write(stdout, *o.format, out, text.writeEstate, markdown.writeEstate); err != nil {
 		return err
 	}
-	if err := estateBelow(out, o.failBelow); err != nil {
-		return err
+	if gateErr != nil {
+		return gateErr
 	}
 	if len(out.DoesNotFitNow) > 0 {
 		var names []string

@@ -218,6 +218,10 @@ func runAt(ctx context.Context, today time.Time, args []string, stdout, stderr i
 		}
 		out.Results = append(out.Results, r)
 	}
+	var gateErr error
+	if o.failBelow.On {
+		out.Gate, gateErr = o.failBelow.Check(func(t output.Share) error { return failBelow(out, t) })
+	}
 	if err := output.Write(stdout, *o.format, out, writeText, writeMarkdown); err != nil {
 		return err
 	}
@@ -248,7 +252,7 @@ func runAt(ctx context.Context, today time.Time, args []string, stdout, stderr i
 		output.Wrote(stderr, o.plotModesPath, "max nodes of pool "+pool+" per networking mode")
 	}
 	if o.failBelow.On {
-		return failBelow(out, o.failBelow)
+		return gateErr
 	}
 	return fitsNow(out)
 }

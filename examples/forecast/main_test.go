@@ -14,6 +14,7 @@ import (
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/goldenfile"
 	"github.com/ipcap/ipcap/examples/internal/input"
+	"github.com/ipcap/ipcap/examples/internal/output"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -683,4 +684,21 @@ func TestPlotUnwritable(t *testing.T) {
 	err := run(context.Background(), []string{"-mode", "kubenet", "-trials", "5", "-plot", "/nonexistent-dir/x.png"}, io.Discard, io.Discard)
 	assert.EqualError(t, err, "/nonexistent-dir/x.png: cannot write: no such file or directory")
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+}
+
+// -fail-below's verdict is in the document too, for a pipeline that reads
+// it: the threshold and each pool below it (pod subnet: 67 of 77 nodes
+// free now, 87%).
+func TestGateInJSON(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-mode", "azure-cni-pod-subnet", "-trials", "5", "-fail-below", "90%", "-o", "json"}, &out, io.Discard)
+	assert.Equal(t, input.ExitError, input.ExitCode(err))
+	var doc Output
+	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
+	require.NotNil(t, doc.Gate)
+	assert.Equal(t, output.Gate{FailBelow: 0.9, Below: []string{"azure-cni-pod-subnet pool user: 67 of 77 nodes free now (87% < 90%)"}}, *doc.Gate)
+	// Nothing below: an empty list, not null.
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"-mode", "azure-cni-overlay", "-trials", "5", "-fail-below", "10%", "-o", "json"}, &out, io.Discard))
+	assert.Contains(t, out.String(), `"below": []`)
 }

@@ -20,6 +20,9 @@ type Output struct {
 	Cluster string   `json:"cluster"`         // the input: a file name, or the default's description
 	Notes   []string `json:"notes,omitempty"` // what the reader must know of the input: a history not applied
 	Results []Result `json:"results"`         // one per networking mode analysed
+	// Gate is -fail-below's threshold and what fell below it; absent
+	// without the flag.
+	Gate *output.Gate `json:"gate,omitempty"`
 }
 
 // Result is one mode's answer.

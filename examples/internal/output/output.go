@@ -6,6 +6,7 @@ package output
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -286,6 +287,26 @@ func Cell(s string) string {
 
 // BelowError is a threshold the output crossed: exit status 1.
 type BelowError struct{ What []string }
+
+// Gate is -fail-below in a JSON or YAML document, so that a pipeline
+// reading it knows why the program failed: the share asked for and what
+// fell below it, empty when nothing did.
+type Gate struct {
+	FailBelow float64  `json:"failBelow"`
+	Below     []string `json:"below"`
+}
+
+// Check runs check, the program's -fail-below, and returns its Gate for
+// the document and its error for the exit status.
+func (t Share) Check(check func(Share) error) (*Gate, error) {
+	err := check(t)
+	g := &Gate{FailBelow: t.Value, Below: []string{}}
+	var be *BelowError
+	if errors.As(err, &be) {
+		g.Below = be.What
+	}
+	return g, err
+}
 
 func (e *BelowError) Error() string {
 	if len(e.What) == 1 {
