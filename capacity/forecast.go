@@ -636,9 +636,10 @@ func plural(n int) string {
 }
 
 // check reports out-of-range options and a history Forecast cannot fit:
-// node counts below 0 or above MaxHistoryNodes, times out of order or repeated, or outside the
-// years 1–9999 (a JSON date holds no other), more than MaxObservations.
-// Fewer than 3 observations are no error: Forecast warns.
+// node counts below 0 or above MaxHistoryNodes, times out of order or
+// repeated, or outside the years 1–9999 (a JSON date holds no other), more
+// than MaxObservations. Fewer than 3 observations are no error: Forecast
+// warns. Its *ValidationError says "invalid forecast options".
 func (opt *ForecastOptions) check() error {
 	var v validator
 	if opt.Trials < 0 || opt.Trials > MaxTrials {
@@ -656,7 +657,7 @@ func (opt *ForecastOptions) check() error {
 	h := opt.History
 	if len(h) > MaxObservations {
 		v.add(pathOf("History"), "%d observations: want at most %d", len(h), MaxObservations)
-		return v.err()
+		return v.optionsErr()
 	}
 	for i, o := range h {
 		f := pathOf("History").at(i)
@@ -664,7 +665,7 @@ func (opt *ForecastOptions) check() error {
 		case o.Nodes < 0:
 			v.add(f.dot("Nodes"), "negative count %d", o.Nodes)
 		case o.Nodes > MaxHistoryNodes:
-			v.add(f.dot("Nodes"), "%d nodes: want at most %s (MaxHistoryNodes), the most nodes a pool can have", o.Nodes, count.Thousands(MaxHistoryNodes))
+			v.add(f.dot("Nodes"), "%s nodes: %s", count.Thousands(o.Nodes), tooManyNodes)
 		}
 		switch y := o.Time.Year(); {
 		case o.Time.IsZero():
@@ -675,5 +676,14 @@ func (opt *ForecastOptions) check() error {
 			v.add(f.dot("Time"), "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
 		}
 	}
-	return v.err()
+	return v.optionsErr()
+}
+
+// optionsErr is err for ForecastOptions: its text says "invalid forecast
+// options", not "invalid cluster".
+func (v *validator) optionsErr() error {
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: v.problems, Omitted: v.omitted, what: "forecast options"}
 }

@@ -376,6 +376,13 @@ func TestForecastOptionBounds(t *testing.T) {
 		assert.True(t, ve.HasField(tt.field), "%v", ve)
 		assert.Len(t, ve.Problems, 1)
 	}
+	// An option's problem is the options', not the cluster's.
+	_, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Horizon: -1})
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.EqualError(t, err, "capacity: invalid forecast options (1 problem); Horizon: -1 days: want 1..36525, or 0 for 3653")
+	_, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{History: []capacity.Observation{{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 4_000_000}}})
+	assert.EqualError(t, err, "capacity: invalid forecast options (1 problem); History[0].Nodes: 4,000,000 nodes: want at most 1,000,000, the most nodes any Spec allows a pool (a custom Spec's ceiling; AKS allows 1,000)")
 	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 3, Workers: capacity.MaxWorkers})
 	require.NoError(t, err)
 	assert.Equal(t, 1, f.Trials, "every trial would be the same: one runs")
