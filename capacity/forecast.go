@@ -90,7 +90,8 @@ type ForecastResult struct {
 	// UpgradeBy holds percentiles across trials of the first date on which
 	// an upgrade of the pool no longer fits: its count n plus its surge
 	// surge(n) exceeds the nodes that fit (the pool passes its max nodes
-	// with surge). Upgrade before it. Never after When, trial by trial.
+	// with surge), the trials' start when its Count and surge already do
+	// not fit. Upgrade before it. Never after When, trial by trial.
 	UpgradeBy *DateRange `json:"upgradeBy,omitempty"`
 	// Growth is the fitted model's slope in nodes per day and Model names
 	// the model (see the package doc); both zero without history.
@@ -388,7 +389,9 @@ func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
 	return f
 }
 
-// lastDay is the day number of 9999-12-31, the last date JSON holds.
+// firstDay and lastDay are the day numbers of 0001-01-01 and 9999-12-31,
+// the first and last dates JSON holds.
+var firstDay = dayNumber(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.UTC)
 var lastDay = dayNumber(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.UTC)
 
 // dayNumber returns the calendar date of t in loc as days since 1970-01-01.
@@ -485,6 +488,9 @@ func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
 	fits := r.nodes
 	upgradeFits := func(n int) bool { return n+p.pm.surge.Nodes(n) <= fits }
 	r.upgrade = min(r.upgrade, r.when)
+	if !upgradeFits(f.m.pools[f.pi].pool.Count) { // day0, the pool at its Count
+		r.upgrade = min(r.upgrade, float64(f.day0))
+	}
 	for _, h := range f.history {
 		if h.nodes > fits {
 			r.when = min(r.when, float64(h.day))
@@ -548,7 +554,9 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	}
 	now := f.day0
 	if !f.opt.Now.IsZero() {
-		now = dayNumber(f.opt.Now, last.Time.Location())
+		// Clamped to the years 1–9999 as day0 is: Now in year 1 or 9999
+		// may fall outside them in the history's zone.
+		now = min(max(dayNumber(f.opt.Now, last.Time.Location()), firstDay), lastDay)
 	}
 	if gap := now - f.lastObs; gap > staleDays {
 		r.warn("the history ends on %s, %s before now (%s): the trials start now from the pool's count, %s, and grow as the history's model does from there",

@@ -778,3 +778,55 @@ func TestForecastHistoryAfterNow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, f.Warnings)
 }
+
+// The trials' start day is checked for an upgrade too: an Overlay pool of
+// 240 nodes whose upgrade adds 24 (10%), 264 nodes, where 253 fit (the
+// /16's 256 /24s less the system pool's 3), cannot upgrade on the start
+// day, 2026-11-30, though 240 nodes fit. The history, ending at 230 and
+// not the pool's, dates nothing.
+func TestForecastUpgradeByOnStart(t *testing.T) {
+	c := capacity.Cluster{
+		Mode:     modes.AzureCNIOverlay,
+		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/22")},
+		PodCIDRs: []netipPrefix{pfx("10.244.0.0/16")},
+		Pools: []capacity.Pool{
+			{Name: "system", Count: 3, NodeSubnet: "nodes"},
+			{Name: "user", Count: 240, NodeSubnet: "nodes"},
+		},
+	}
+	day := func(d int) time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	h := []capacity.Observation{{day(0), 200}, {day(10), 215}, {day(20), 230}}
+	now := day(29) // 2026-11-30
+	f, err := capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{Trials: 20, History: h, Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, 253.0, f.Nodes.P50)
+	assert.Equal(t, &capacity.DateRange{P10: now, P50: now, P90: now}, f.UpgradeBy)
+	assert.Contains(t, f.Warnings, "the last date an upgrade fits, P90 2026-11-30, is not after now (2026-11-30): in at least 90% of trials an upgrade of the pool already does not fit")
+	// 240 nodes fit: the exhaustion is after the start, at +1.5 a day
+	// (30 nodes in 20 days) some 9 days on.
+	require.NotNil(t, f.When)
+	assert.True(t, f.When.P10.After(now), "%+v", f.When)
+
+	// Count itself not fitting dates both to the start.
+	c.Pools[1].Count = 260
+	f, err = capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{Trials: 20, History: h, Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, &capacity.DateRange{P10: now, P50: now, P90: now}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: now, P50: now, P90: now}, f.UpgradeBy)
+}
+
+// Now in year 1 at UTC is year 0 in a history west of it: warnings clamp
+// it to 0001-01-01 as the trials' start is clamped, never "0000-12-31".
+func TestForecastNowClamped(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 14})
+	west := time.FixedZone("-05", -5*3600)
+	day := func(d int) time.Time { return time.Date(1, 1, 5, 0, 0, 0, 0, west).AddDate(0, 0, d) }
+	h := []capacity.Observation{{day(0), 5}, {day(10), 8}, {day(20), 14}}
+	// 0001-01-01T02:00Z is 0000-12-31T21:00 at −05:00.
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h, Now: time.Date(1, 1, 1, 2, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Contains(t, f.Warnings, "3 observations of the history, the last on 0001-01-25, are dated after now (0001-01-01): check their times and now; the trials start from the last observation")
+	for _, w := range f.Warnings {
+		assert.NotContains(t, w, "0000-")
+	}
+}
