@@ -352,7 +352,7 @@ const defaultHorizon = 3_653
 const staleDays = 30
 
 func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
-	unit := newPodUnit(m.spec.Pods)
+	unit := m.unit
 	f := &forecaster{m: m, pi: pi, opt: opt, podsMatter: opt.Pods != nil && unit.podsCost()}
 	// Calico's blocks depend on which nodes came and went even at a fixed
 	// pod count: replay every day.
