@@ -601,7 +601,7 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		}
 		switch {
 		case known == 0:
-			r.warn("%s is unknown: fewer than 10%% of trials reach it by %s, the end of the horizon; the history's fitted %s grows %.3g nodes a day", d.name, end, f.g.model, f.g.slope)
+			r.warn("%s is unknown: fewer than 10%% of trials reach it by %s, the end of the horizon; the history's fitted %s grows %+.2f nodes a day", d.name, end, f.g.model, f.g.slope)
 			continue
 		case known < 3:
 			r.warn("%s, P%d, is unknown: fewer than %d%% of trials reach it by %s, the end of the horizon", d.name, []int{10, 50, 90}[known], []int{10, 50, 90}[known], end)

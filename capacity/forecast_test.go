@@ -465,14 +465,19 @@ func TestForecastDatesBounded(t *testing.T) {
 	assert.Contains(t, f.Warnings, "the date the pool runs out, P90 2020-01-01, is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
 	_, err = json.Marshal(f)
 	require.NoError(t, err)
-	// Ending at another count it is not the pool's: the trials date the
-	// exhaustion, on or after their start on day 20.
+	// Ending at another count it is not the pool's: its 1,100 and 1,200
+	// nodes above the 1,000 that fit date nothing, and the trials, from 4
+	// nodes falling (900 − 1,100) / 20 = −10 a day (trend and walk alike),
+	// never run out.
 	c.Pools[0].Count = 4
 	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: past})
 	require.NoError(t, err)
-	if f.When != nil {
-		assert.False(t, f.When.P10.Before(day(20)), "%+v", f.When)
-	}
+	assert.Nil(t, f.When)
+	assert.Nil(t, f.UpgradeBy)
+	assert.InDelta(t, -10, f.Growth, 1e-9)
+	// The warning's slope has the text's precision, two decimals; the
+	// horizon is 3,653 days from 2020-01-21.
+	assert.Contains(t, f.Warnings, "the date the pool runs out is unknown: fewer than 10% of trials reach it by 2030-01-21, the end of the horizon; the history's fitted trend grows -10.00 nodes a day")
 	assert.Contains(t, f.Warnings, "the history ends at 900 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the pool's count on 2020-01-21 and grow as the history's model does; the history's counts date nothing")
 
 	// The horizon stops at 9999-12-31: a history ending in 9999 simulates
@@ -755,9 +760,10 @@ func TestForecastStaleHistory(t *testing.T) {
 	assert.InDelta(t, 9.0/91, f.Growth, 1e-12)
 	require.NotEmpty(t, f.Path)
 	assert.Equal(t, capacity.PathPoint{Date: now, P10: 10, P50: 10, P90: 10}, f.Path[0])
-	if f.When != nil {
-		assert.True(t, f.When.P10.After(now), "%+v", f.When)
-	}
+	// 10 nodes fit (10 × 31 ≤ 1,019) and the walk drifts up, past 32
+	// within ten years: every bound is dated, after the start.
+	require.NotNil(t, f.When)
+	assert.True(t, f.When.P10.After(now), "%+v", f.When)
 }
 
 // A history dated after Now is warned of, not rejected: Now may be a
