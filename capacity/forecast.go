@@ -46,8 +46,9 @@ type ForecastOptions struct {
 	// Count and grow as the fitted model does from there (its trend's
 	// slope or its walk's drift, the model moved in time to start at
 	// Now): a history that ended months ago does not date the pool as if
-	// it had grown unseen since. Otherwise they start on the last
-	// observation's day. A history ending more than 30 days before Now,
+	// it had grown unseen since. Otherwise they start from Count on the
+	// last observation's day. Now's day in that zone is clamped to the
+	// years 1–9999. A history ending more than 30 days before Now,
 	// or dated after Now, is warned of. Now also flags dates already
 	// past. Forecast never reads the clock.
 	Now time.Time
@@ -81,11 +82,12 @@ type ForecastResult struct {
 	// than fit. When the history ends at the pool's Count, it is the pool's
 	// own past, and a date in it is the first observation above what
 	// fits; otherwise the history's counts are not the pool's and date
-	// nothing: every date is the trials', on or after their start. The
-	// start's date (the last observation's, or Now's when later) is a
-	// cluster that does not fit at Count. Nil without a growth model, or when fewer than 10% of trials
-	// run out within the horizon; a bound is zero (and omitted in JSON)
-	// when too few trials run out within the horizon to place it.
+	// nothing: every date is the trials', on or after their start (the
+	// last observation's day, or Now's when later), which dates a pool
+	// that does not fit at its Count. Nil without a growth model, or when
+	// fewer than 10% of trials run out within the horizon; a bound is
+	// zero (and omitted in JSON) when too few trials run out within the
+	// horizon to place it.
 	When *DateRange `json:"when,omitempty"`
 	// UpgradeBy holds percentiles across trials of the first date on which
 	// an upgrade of the pool no longer fits: its count n plus its surge
@@ -99,8 +101,9 @@ type ForecastResult struct {
 	Model  GrowthModel `json:"model,omitempty"`
 	// Path holds, with ForecastOptions.Path and a growth model, the
 	// percentiles across trials of the pool's node count from the trials'
-	// start on (the last observation's day, or Now's when later): a band per day whose P50 passes the nodes that fit
-	// on When.P50 (see PathPoint).
+	// start on (the last observation's day, or Now's when later, the pool
+	// at its Count): a band per day whose P50 passes the nodes that fit on
+	// When.P50 (see PathPoint).
 	Path []PathPoint `json:"path,omitempty"`
 	// Warnings say what a reader must know to trust the figures: a
 	// history whose last count is not the pool's Count, a history that
@@ -201,14 +204,14 @@ func (d *DateRange) UnmarshalJSON(b []byte) error {
 // failed allocation and the first date on which an upgrade no longer fits;
 // the dates' percentiles across trials are When and UpgradeBy. The trials
 // start from the pool's Count on the last observation's day, or on Now's
-// when later (see ForecastOptions.Now): the trajectory is moved to start
-// there. Only a history that ends at Count is the pool's own past, whose
+// when later (see ForecastOptions.Now), that day included: the trajectory
+// is moved to start there. Only a history that ends at Count is the pool's own past, whose
 // observations above what fits date the exhaustion (and an upgrade's
 // deadline) in it; a history ending at another count only lends its
-// growth. Trials are
-// independent and deterministic for a seed whatever the number of workers.
-// When every trial would be the same, one runs (ForecastResult.Trials). A
-// malformed cluster, option or history is a *ValidationError; Forecast
+// growth. Trials are independent and deterministic for a seed whatever
+// the number of workers. When every trial would be the same, one runs
+// (ForecastResult.Trials). A malformed cluster, or malformed options or
+// history ("invalid forecast options"), is a *ValidationError; Forecast
 // honours ctx between trials.
 func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) (*ForecastResult, error) {
 	m, err := newModel(&c)
