@@ -23,10 +23,11 @@
 // persist). Each Monte Carlo trial draws its parameters from their
 // posterior given the history (the noise variance from a scaled inverse χ²
 // with n−2 degrees of freedom, then the slope, so that the slope is
-// Student's t about the fit), simulates the pool's count day by day from
-// the last observation with that model's noise, and replays it through the
-// allocators, new nodes drawing their pods from ForecastOptions.Pods, the
-// other pools at their Count. The trial ends at its first failed
+// Student's t about the fit), simulates the pool's count day by day with
+// that model's noise from its Count on the trials' start (the last
+// observation's day, or ForecastOptions.Now's when later), and replays it
+// through the allocators, new nodes drawing their pods from
+// ForecastOptions.Pods, the other pools at their Count. The trial ends at its first failed
 // allocation: its date and node count are recorded, with the first date on
 // which the pool plus its upgrade surge no longer fits. When and UpgradeBy
 // are the 10th, 50th and 90th percentiles of those dates across trials, so

@@ -46,8 +46,9 @@ type ForecastOptions struct {
 	// Count and grow as the fitted model does from there (its trend's
 	// slope or its walk's drift, the model moved in time to start at
 	// Now): a history that ended months ago does not date the pool as if
-	// it had grown unseen since. Otherwise they start on the last
-	// observation's day. A history ending more than 30 days before Now,
+	// it had grown unseen since. Otherwise they start from Count on the
+	// last observation's day. Now's day in that zone is clamped to the
+	// years 1–9999. A history ending more than 30 days before Now,
 	// or dated after Now, is warned of. Now also flags dates already
 	// past. Forecast never reads the clock.
 	Now time.Time
@@ -81,16 +82,18 @@ type ForecastResult struct {
 	// than fit. When the history ends at the pool's Count, it is the pool's
 	// own past, and a date in it is the first observation above what
 	// fits; otherwise the history's counts are not the pool's and date
-	// nothing: every date is the trials', on or after their start. The
-	// start's date (the last observation's, or Now's when later) is a
-	// cluster that does not fit at Count. Nil without a growth model, or when fewer than 10% of trials
-	// run out within the horizon; a bound is zero (and omitted in JSON)
-	// when too few trials run out within the horizon to place it.
+	// nothing: every date is the trials', on or after their start (the
+	// last observation's day, or Now's when later), which dates a pool
+	// that does not fit at its Count. Nil without a growth model, or when
+	// fewer than 10% of trials run out within the horizon; a bound is
+	// zero (and omitted in JSON) when too few trials run out within the
+	// horizon to place it.
 	When *DateRange `json:"when,omitempty"`
 	// UpgradeBy holds percentiles across trials of the first date on which
 	// an upgrade of the pool no longer fits: its count n plus its surge
 	// surge(n) exceeds the nodes that fit (the pool passes its max nodes
-	// with surge). Upgrade before it. Never after When, trial by trial.
+	// with surge), the trials' start when its Count and surge already do
+	// not fit. Upgrade before it. Never after When, trial by trial.
 	UpgradeBy *DateRange `json:"upgradeBy,omitempty"`
 	// Growth is the fitted model's slope in nodes per day and Model names
 	// the model (see the package doc); both zero without history.
@@ -98,8 +101,9 @@ type ForecastResult struct {
 	Model  GrowthModel `json:"model,omitempty"`
 	// Path holds, with ForecastOptions.Path and a growth model, the
 	// percentiles across trials of the pool's node count from the trials'
-	// start on (the last observation's day, or Now's when later): a band per day whose P50 passes the nodes that fit
-	// on When.P50 (see PathPoint).
+	// start on (the last observation's day, or Now's when later, the pool
+	// at its Count): a band per day whose P50 passes the nodes that fit on
+	// When.P50 (see PathPoint).
 	Path []PathPoint `json:"path,omitempty"`
 	// Warnings say what a reader must know to trust the figures: a
 	// history whose last count is not the pool's Count, a history that
@@ -200,14 +204,14 @@ func (d *DateRange) UnmarshalJSON(b []byte) error {
 // failed allocation and the first date on which an upgrade no longer fits;
 // the dates' percentiles across trials are When and UpgradeBy. The trials
 // start from the pool's Count on the last observation's day, or on Now's
-// when later (see ForecastOptions.Now): the trajectory is moved to start
-// there. Only a history that ends at Count is the pool's own past, whose
+// when later (see ForecastOptions.Now), that day included: the trajectory
+// is moved to start there. Only a history that ends at Count is the pool's own past, whose
 // observations above what fits date the exhaustion (and an upgrade's
 // deadline) in it; a history ending at another count only lends its
-// growth. Trials are
-// independent and deterministic for a seed whatever the number of workers.
-// When every trial would be the same, one runs (ForecastResult.Trials). A
-// malformed cluster, option or history is a *ValidationError; Forecast
+// growth. Trials are independent and deterministic for a seed whatever
+// the number of workers. When every trial would be the same, one runs
+// (ForecastResult.Trials). A malformed cluster, or malformed options or
+// history ("invalid forecast options"), is a *ValidationError; Forecast
 // honours ctx between trials.
 func Forecast(ctx context.Context, c Cluster, pool string, opt ForecastOptions) (*ForecastResult, error) {
 	m, err := newModel(&c)
@@ -351,7 +355,7 @@ const defaultHorizon = 3_653
 const staleDays = 30
 
 func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
-	unit := newPodUnit(m.spec.Pods)
+	unit := m.unit
 	f := &forecaster{m: m, pi: pi, opt: opt, podsMatter: opt.Pods != nil && unit.podsCost()}
 	// Calico's blocks depend on which nodes came and went even at a fixed
 	// pod count: replay every day.
@@ -388,7 +392,9 @@ func newForecaster(m *model, pi int, opt *ForecastOptions) *forecaster {
 	return f
 }
 
-// lastDay is the day number of 9999-12-31, the last date JSON holds.
+// firstDay and lastDay are the day numbers of 0001-01-01 and 9999-12-31,
+// the first and last dates JSON holds.
+var firstDay = dayNumber(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.UTC)
 var lastDay = dayNumber(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.UTC)
 
 // dayNumber returns the calendar date of t in loc as days since 1970-01-01.
@@ -485,6 +491,9 @@ func (f *forecaster) trial(w *trialWorker, i int) (trialResult, error) {
 	fits := r.nodes
 	upgradeFits := func(n int) bool { return n+p.pm.surge.Nodes(n) <= fits }
 	r.upgrade = min(r.upgrade, r.when)
+	if !upgradeFits(f.m.pools[f.pi].pool.Count) { // day0, the pool at its Count
+		r.upgrade = min(r.upgrade, float64(f.day0))
+	}
 	for _, h := range f.history {
 		if h.nodes > fits {
 			r.when = min(r.when, float64(h.day))
@@ -548,7 +557,9 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 	}
 	now := f.day0
 	if !f.opt.Now.IsZero() {
-		now = dayNumber(f.opt.Now, last.Time.Location())
+		// Clamped to the years 1–9999 as day0 is: Now in year 1 or 9999
+		// may fall outside them in the history's zone.
+		now = min(max(dayNumber(f.opt.Now, last.Time.Location()), firstDay), lastDay)
 	}
 	if gap := now - f.lastObs; gap > staleDays {
 		r.warn("the history ends on %s, %s before now (%s): the trials start now from the pool's count, %s, and grow as the history's model does from there",
@@ -593,7 +604,7 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 		}
 		switch {
 		case known == 0:
-			r.warn("%s is unknown: fewer than 10%% of trials reach it by %s, the end of the horizon; the history's fitted %s grows %.3g nodes a day", d.name, end, f.g.model, f.g.slope)
+			r.warn("%s is unknown: fewer than 10%% of trials reach it by %s, the end of the horizon; the history's fitted %s grows %+.2f nodes a day", d.name, end, f.g.model, f.g.slope)
 			continue
 		case known < 3:
 			r.warn("%s, P%d, is unknown: fewer than %d%% of trials reach it by %s, the end of the horizon", d.name, []int{10, 50, 90}[known], []int{10, 50, 90}[known], end)
@@ -636,9 +647,10 @@ func plural(n int) string {
 }
 
 // check reports out-of-range options and a history Forecast cannot fit:
-// node counts below 0 or above MaxHistoryNodes, times out of order or repeated, or outside the
-// years 1–9999 (a JSON date holds no other), more than MaxObservations.
-// Fewer than 3 observations are no error: Forecast warns.
+// node counts below 0 or above MaxHistoryNodes, times out of order or
+// repeated, or outside the years 1–9999 (a JSON date holds no other), more
+// than MaxObservations. Fewer than 3 observations are no error: Forecast
+// warns. Its *ValidationError says "invalid forecast options".
 func (opt *ForecastOptions) check() error {
 	var v validator
 	if opt.Trials < 0 || opt.Trials > MaxTrials {
@@ -656,7 +668,7 @@ func (opt *ForecastOptions) check() error {
 	h := opt.History
 	if len(h) > MaxObservations {
 		v.add(pathOf("History"), "%d observations: want at most %d", len(h), MaxObservations)
-		return v.err()
+		return v.optionsErr()
 	}
 	for i, o := range h {
 		f := pathOf("History").at(i)
@@ -664,7 +676,7 @@ func (opt *ForecastOptions) check() error {
 		case o.Nodes < 0:
 			v.add(f.dot("Nodes"), "negative count %d", o.Nodes)
 		case o.Nodes > MaxHistoryNodes:
-			v.add(f.dot("Nodes"), "%d nodes: want at most %s (MaxHistoryNodes), the most nodes a pool can have", o.Nodes, count.Thousands(MaxHistoryNodes))
+			v.add(f.dot("Nodes"), "%s nodes: %s", count.Thousands(o.Nodes), tooManyNodes)
 		}
 		switch y := o.Time.Year(); {
 		case o.Time.IsZero():
@@ -675,5 +687,14 @@ func (opt *ForecastOptions) check() error {
 			v.add(f.dot("Time"), "%v is not after History[%d] (%v): observations must be in time order, one per time", o.Time, i-1, h[i-1].Time)
 		}
 	}
-	return v.err()
+	return v.optionsErr()
+}
+
+// optionsErr is err for ForecastOptions: its text says "invalid forecast
+// options", not "invalid cluster".
+func (v *validator) optionsErr() error {
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: v.problems, Omitted: v.omitted, what: "forecast options"}
 }

@@ -376,6 +376,13 @@ func TestForecastOptionBounds(t *testing.T) {
 		assert.True(t, ve.HasField(tt.field), "%v", ve)
 		assert.Len(t, ve.Problems, 1)
 	}
+	// An option's problem is the options', not the cluster's.
+	_, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Horizon: -1})
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.EqualError(t, err, "capacity: invalid forecast options (1 problem); Horizon: -1 days: want 1..36525, or 0 for 3653")
+	_, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{History: []capacity.Observation{{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 4_000_000}}})
+	assert.EqualError(t, err, "capacity: invalid forecast options (1 problem); History[0].Nodes: 4,000,000 nodes: want at most 1,000,000, the most nodes any Spec allows a pool (a custom Spec's ceiling; AKS allows 1,000)")
 	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 3, Workers: capacity.MaxWorkers})
 	require.NoError(t, err)
 	assert.Equal(t, 1, f.Trials, "every trial would be the same: one runs")
@@ -458,14 +465,19 @@ func TestForecastDatesBounded(t *testing.T) {
 	assert.Contains(t, f.Warnings, "the date the pool runs out, P90 2020-01-01, is not after now (2020-01-21): in at least 90% of trials the pool has already run out")
 	_, err = json.Marshal(f)
 	require.NoError(t, err)
-	// Ending at another count it is not the pool's: the trials date the
-	// exhaustion, on or after their start on day 20.
+	// Ending at another count it is not the pool's: its 1,100 and 1,200
+	// nodes above the 1,000 that fit date nothing, and the trials, from 4
+	// nodes falling (900 − 1,100) / 20 = −10 a day (trend and walk alike),
+	// never run out.
 	c.Pools[0].Count = 4
 	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 2, History: past})
 	require.NoError(t, err)
-	if f.When != nil {
-		assert.False(t, f.When.P10.Before(day(20)), "%+v", f.When)
-	}
+	assert.Nil(t, f.When)
+	assert.Nil(t, f.UpgradeBy)
+	assert.InDelta(t, -10, f.Growth, 1e-9)
+	// The warning's slope has the text's precision, two decimals; the
+	// horizon is 3,653 days from 2020-01-21.
+	assert.Contains(t, f.Warnings, "the date the pool runs out is unknown: fewer than 10% of trials reach it by 2030-01-21, the end of the horizon; the history's fitted trend grows -10.00 nodes a day")
 	assert.Contains(t, f.Warnings, "the history ends at 900 nodes (2020-01-21) but pool nodes has 4 nodes now: the trials start from the pool's count on 2020-01-21 and grow as the history's model does; the history's counts date nothing")
 
 	// The horizon stops at 9999-12-31: a history ending in 9999 simulates
@@ -748,9 +760,10 @@ func TestForecastStaleHistory(t *testing.T) {
 	assert.InDelta(t, 9.0/91, f.Growth, 1e-12)
 	require.NotEmpty(t, f.Path)
 	assert.Equal(t, capacity.PathPoint{Date: now, P10: 10, P50: 10, P90: 10}, f.Path[0])
-	if f.When != nil {
-		assert.True(t, f.When.P10.After(now), "%+v", f.When)
-	}
+	// 10 nodes fit (10 × 31 ≤ 1,019) and the walk drifts up, past 32
+	// within ten years: every bound is dated, after the start.
+	require.NotNil(t, f.When)
+	assert.True(t, f.When.P10.After(now), "%+v", f.When)
 }
 
 // A history dated after Now is warned of, not rejected: Now may be a
@@ -770,4 +783,56 @@ func TestForecastHistoryAfterNow(t *testing.T) {
 	f, err = capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h, Now: day(93).Add(-time.Hour).Add(2 * time.Hour)})
 	require.NoError(t, err)
 	assert.Empty(t, f.Warnings)
+}
+
+// The trials' start day is checked for an upgrade too: an Overlay pool of
+// 240 nodes whose upgrade adds 24 (10%), 264 nodes, where 253 fit (the
+// /16's 256 /24s less the system pool's 3), cannot upgrade on the start
+// day, 2026-11-30, though 240 nodes fit. The history, ending at 230 and
+// not the pool's, dates nothing.
+func TestForecastUpgradeByOnStart(t *testing.T) {
+	c := capacity.Cluster{
+		Mode:     modes.AzureCNIOverlay,
+		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/22")},
+		PodCIDRs: []netipPrefix{pfx("10.244.0.0/16")},
+		Pools: []capacity.Pool{
+			{Name: "system", Count: 3, NodeSubnet: "nodes"},
+			{Name: "user", Count: 240, NodeSubnet: "nodes"},
+		},
+	}
+	day := func(d int) time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	h := []capacity.Observation{{day(0), 200}, {day(10), 215}, {day(20), 230}}
+	now := day(29) // 2026-11-30
+	f, err := capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{Trials: 20, History: h, Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, 253.0, f.Nodes.P50)
+	assert.Equal(t, &capacity.DateRange{P10: now, P50: now, P90: now}, f.UpgradeBy)
+	assert.Contains(t, f.Warnings, "the last date an upgrade fits, P90 2026-11-30, is not after now (2026-11-30): in at least 90% of trials an upgrade of the pool already does not fit")
+	// 240 nodes fit: the exhaustion is after the start, at +1.5 a day
+	// (30 nodes in 20 days) some 9 days on.
+	require.NotNil(t, f.When)
+	assert.True(t, f.When.P10.After(now), "%+v", f.When)
+
+	// Count itself not fitting dates both to the start.
+	c.Pools[1].Count = 260
+	f, err = capacity.Forecast(context.Background(), c, "user", capacity.ForecastOptions{Trials: 20, History: h, Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, &capacity.DateRange{P10: now, P50: now, P90: now}, f.When)
+	assert.Equal(t, &capacity.DateRange{P10: now, P50: now, P90: now}, f.UpgradeBy)
+}
+
+// Now in year 1 at UTC is year 0 in a history west of it: warnings clamp
+// it to 0001-01-01 as the trials' start is clamped, never "0000-12-31".
+func TestForecastNowClamped(t *testing.T) {
+	c := oneSubnet(modes.AzureCNI, "10.240.0.0/22", capacity.Pool{Count: 14})
+	west := time.FixedZone("-05", -5*3600)
+	day := func(d int) time.Time { return time.Date(1, 1, 5, 0, 0, 0, 0, west).AddDate(0, 0, d) }
+	h := []capacity.Observation{{day(0), 5}, {day(10), 8}, {day(20), 14}}
+	// 0001-01-01T02:00Z is 0000-12-31T21:00 at −05:00.
+	f, err := capacity.Forecast(context.Background(), c, "nodes", capacity.ForecastOptions{Trials: 4, History: h, Now: time.Date(1, 1, 1, 2, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Contains(t, f.Warnings, "3 observations of the history, the last on 0001-01-25, are dated after now (0001-01-01): check their times and now; the trials start from the last observation")
+	for _, w := range f.Warnings {
+		assert.NotContains(t, w, "0000-")
+	}
 }

@@ -32,6 +32,10 @@ const MaxObservations = 1_000_000
 // now (its dates are then in the history).
 const MaxHistoryNodes = modes.SpecMaxNodes
 
+// tooManyNodes bounds an observation's count, in words.
+var tooManyNodes = "want at most " + count.Thousands(MaxHistoryNodes) +
+	", the most nodes any Spec allows a pool (a custom Spec's ceiling; AKS allows " + count.Thousands(modes.MaxNodesPerPool) + ")"
+
 // HistoryError is a line of a history ReadHistory cannot read. Its text
 // starts with the line number; a caller adds the file's name.
 type HistoryError struct {
@@ -83,12 +87,16 @@ func ReadHistory(r io.Reader) ([]Observation, error) {
 		switch {
 		case terr != nil:
 			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%q is not time,nodes: time %q: want RFC 3339 (2026-01-02T15:04:05Z) or YYYY-MM-DD", strings.Join(rec, ","), ts)}
+		case errors.Is(nerr, strconv.ErrRange) && ns[0] != '-':
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("nodes %s: %s", ns, tooManyNodes)}
+		case errors.Is(nerr, strconv.ErrRange):
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("nodes %s: want 0 or more", ns)}
 		case nerr != nil:
 			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%q is not time,nodes: nodes %q: want a whole number", strings.Join(rec, ","), ns)}
 		case n < 0:
-			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%d nodes: want 0 or more", n)}
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%s nodes: want 0 or more", count.Thousands(n))}
 		case n > MaxHistoryNodes:
-			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%d nodes: want at most %s, the most nodes a pool can have", n, count.Thousands(MaxHistoryNodes))}
+			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("%s nodes: %s", count.Thousands(n), tooManyNodes)}
 		case len(out) == MaxObservations:
 			return nil, &HistoryError{Line: line, Msg: fmt.Sprintf("more than %d observations", MaxObservations)}
 		}

@@ -38,7 +38,11 @@ func TestReadHistory(t *testing.T) {
 		{"time,nodes\n2026-01-01,3\n2026-01-02,4\n2026-01-01,5\n", "line 4: time 2026-01-01 repeats line 2's: one observation per time"},
 		{"2026-01-02,4\n2026-01-01T05:00:00+05:00,3\n2026-01-01,5\n", "line 3: time 2026-01-01 repeats line 2's 2026-01-01T05:00:00+05:00: one observation per time"},
 		// A count no pool can have: more than MaxHistoryNodes (modes.SpecMaxNodes).
-		{"2026-01-01,3\n2026-01-02,99999999999999\n", "line 2: 99999999999999 nodes: want at most 1,000,000, the most nodes a pool can have"},
+		{"2026-01-01,3\n2026-01-02,4000000\n", "line 2: 4,000,000 nodes: want at most 1,000,000, the most nodes any Spec allows a pool (a custom Spec's ceiling; AKS allows 1,000)"},
+		{"2026-01-01,3\n2026-01-02,-4000\n", "line 2: -4,000 nodes: want 0 or more"},
+		// Too large for an int: the bound, not "a whole number".
+		{"2026-01-01,3\n2026-01-02,99999999999999999999\n", "line 2: nodes 99999999999999999999: want at most 1,000,000, the most nodes any Spec allows a pool"},
+		{"2026-01-01,3\n2026-01-02,-99999999999999999999\n", "line 2: nodes -99999999999999999999: want 0 or more"},
 		{"0000-12-31,3\n", `line 1: "0000-12-31,3" is not time,nodes: time "0000-12-31"`},
 		{"2026-01-01,3\n\"2026-01-02,4\n", "line 2: extraneous or missing \" in quoted-field"},
 	} {

@@ -10,8 +10,9 @@ import (
 )
 
 // PathPoint is one day of ForecastResult.Path: percentiles across trials
-// of the highest node count the pool's growth has asked for by that day
-// (the pool's Count at the start), P10 ≤ P50 ≤ P90. Pp is the count that
+// of the highest node count the pool's growth has asked for by that day,
+// from the trials' start (the last observation's day, or Now's when
+// later), where all three are the pool's Count; P10 ≤ P50 ≤ P90. Pp is the count that
 // a share 1 − p of trials reach or exceed: 90% of trials reach P10, 10%
 // reach P90. In JSON the date is "YYYY-MM-DD":
 // {"date": "2027-03-01", "p10": 41, "p50": 44, "p90": 48}.

@@ -53,10 +53,15 @@ func (p Problem) String() string {
 type ValidationError struct {
 	Problems []Problem `json:"problems"`
 	Omitted  int       `json:"omitted,omitempty"` // problems found beyond MaxProblems
+	what     string    // what was checked, "" for a cluster: "forecast options"
 }
 
 func (e *ValidationError) Error() string {
-	return problemList("capacity: invalid cluster", e.Problems, e.Omitted)
+	what := e.what
+	if what == "" {
+		what = "cluster"
+	}
+	return problemList("capacity: invalid "+what, e.Problems, e.Omitted)
 }
 
 // problemList writes "what (n problems); a; b; … and m more problems".

@@ -84,7 +84,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
 	fs.StringVar(&o.plotPath, "plot", "", "draw the forecast pool's timeline to this .svg or .png `file`: node-count history, the P10–P90 band and median to exhaustion, max nodes with and without surge, the dates (needs history: the default's, or -history)")
 	fs.StringVar(&o.plotModesPath, "plot-modes", "", "draw the forecast pool's max nodes now in every networking mode, the binding limit on each bar, to this .svg or .png `file`")
-	fs.StringVar(&o.nowDate, "now", "", "the `date` (YYYY-MM-DD) the forecast's dates are read on: one before it is flagged as past (default: today)")
+	fs.StringVar(&o.nowDate, "now", "", "the `date` (YYYY-MM-DD, a date in the history's time zone) the forecast is read on: the trials start on that day from the pool's count (on the history's last day when that is later), and a date before it is flagged as past (default: today)")
 	fs.Var(&o.failBelow, "fail-below", "exit 1 when a pool's free share is below this (`10%` or 0.1): (max nodes − nodes now) / max nodes, on the \"now\" basis (the other pools as they are), for every mode analysed; a mode that cannot run the cluster, in which it does not fit now, or in which a pool's autoscaler max is out of reach, fails too. With -clusters: on the estate's basis, every other pool at its autoscaler max")
 	if err := output.Parse(fs, args); err != nil {
 		return o, err
@@ -95,6 +95,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		t, err := time.Parse(time.DateOnly, o.nowDate)
 		if err != nil {
 			return o, input.Usagef("-now %q: want a date such as 2026-11-30", o.nowDate)
+		}
+		if t.Year() < 1 { // year 0 parses; 10000 does not
+			return o, input.Usagef("-now %q: want a date in the years 1–9999", o.nowDate)
 		}
 		o.now = t
 	}

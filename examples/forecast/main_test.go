@@ -85,7 +85,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-history", "does-not-exist.csv"}, "does-not-exist.csv"},
 		{[]string{"-history", short}, short + ": 1 observation: a trend needs at least 3"},
 		{[]string{"-history", same}, same + ": line 2: time 2026-01-01 repeats line 1's: one observation per time"}, // as written
-		{[]string{"-history", huge}, huge + ": line 3: 99999999999999 nodes: want at most 1,000,000, the most nodes a pool can have"},
+		{[]string{"-history", huge}, huge + ": line 3: 99,999,999,999,999 nodes: want at most 1,000,000, the most nodes any Spec allows a pool (a custom Spec's ceiling; AKS allows 1,000)"},
 		{[]string{"-network", fixtures + "kubenet-vnet.json"}, "give -cluster too"},
 		// Invalid in its own mode: bad input whatever -mode asks.
 		{[]string{"-cluster", maxPods300, "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni-overlay"}, maxPods300 + ": agentPoolProfiles[0].maxPods: 300 is outside 10–250"},
@@ -618,6 +618,11 @@ func TestNow(t *testing.T) {
 	assert.Contains(t, out, "  warning: 2 observations of the history, the last on 2026-11-12, are dated after now (2026-11-01): check their times and now; the trials start from the last observation\n")
 	err := run(context.Background(), []string{"-now", "yesterday"}, io.Discard, io.Discard)
 	assert.EqualError(t, err, `-now "yesterday": want a date such as 2026-11-30`)
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	// Year 0 parses as a date but no forecast date can precede year 1:
+	// bad usage, naming -now, before any forecast runs.
+	err = run(context.Background(), []string{"-now", "0000-12-31"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, `-now "0000-12-31": want a date in the years 1–9999`)
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 }
 
