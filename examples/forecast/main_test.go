@@ -87,6 +87,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-history", same}, same + ": line 2: time 2026-01-01 repeats line 1's: one observation per time"}, // as written
 		{[]string{"-history", huge}, huge + ": line 3: 99,999,999,999,999 nodes: want at most 1,000,000, the most nodes any Spec allows a pool (a custom Spec's ceiling; AKS allows 1,000)"},
 		{[]string{"-network", fixtures + "kubenet-vnet.json"}, "give -cluster too"},
+		{[]string{"-plot", "x.svg", "-plot-modes", "x.svg"}, "-plot and -plot-modes x.svg: one file holds one chart; name two"},
 		// Invalid in its own mode: bad input whatever -mode asks.
 		{[]string{"-cluster", maxPods300, "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni-overlay"}, maxPods300 + ": agentPoolProfiles[0].maxPods: 300 is outside 10–250"},
 		{[]string{"-trials", "-5"}, "-trials -5: want 1 to 1,000,000"},
