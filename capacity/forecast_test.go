@@ -591,19 +591,25 @@ func TestForecastCalibration(t *testing.T) {
 	assert.True(t, cov >= 0.70 && cov <= 0.90, "coverage %.3f outside 70–90%%", cov)
 }
 
+// overlayPools is an Overlay cluster on pod CIDR podCIDR with a system
+// pool of 3 nodes and a user pool of user, in a /22 node subnet.
+func overlayPools(podCIDR string, user int) capacity.Cluster {
+	return capacity.Cluster{
+		Mode:     modes.AzureCNIOverlay,
+		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/22")},
+		PodCIDRs: []netipPrefix{pfx(podCIDR)},
+		Pools: []capacity.Pool{
+			{Name: "system", Count: 3, NodeSubnet: "nodes"},
+			{Name: "user", Count: user, NodeSubnet: "nodes"},
+		},
+	}
+}
+
 // growingOverlay is an Overlay cluster whose user pool of 20 nodes shares
 // a /18 pod CIDR (64 /24s) with a system pool of 3, and two weeks of the
 // user pool's history growing about half a node a day.
 func growingOverlay() (capacity.Cluster, []capacity.Observation) {
-	c := capacity.Cluster{
-		Mode:     modes.AzureCNIOverlay,
-		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/22")},
-		PodCIDRs: []netipPrefix{pfx("10.244.0.0/18")},
-		Pools: []capacity.Pool{
-			{Name: "system", Count: 3, NodeSubnet: "nodes"},
-			{Name: "user", Count: 20, NodeSubnet: "nodes"},
-		},
-	}
+	c := overlayPools("10.244.0.0/18", 20)
 	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 	var h []capacity.Observation
 	for d, n := range []int{14, 15, 15, 17, 18, 18, 19, 20} {
@@ -791,15 +797,7 @@ func TestForecastHistoryAfterNow(t *testing.T) {
 // day, 2026-11-30, though 240 nodes fit. The history, ending at 230 and
 // not the pool's, dates nothing.
 func TestForecastUpgradeByOnStart(t *testing.T) {
-	c := capacity.Cluster{
-		Mode:     modes.AzureCNIOverlay,
-		Subnets:  []capacity.Subnet{subnet("nodes", "10.240.0.0/22")},
-		PodCIDRs: []netipPrefix{pfx("10.244.0.0/16")},
-		Pools: []capacity.Pool{
-			{Name: "system", Count: 3, NodeSubnet: "nodes"},
-			{Name: "user", Count: 240, NodeSubnet: "nodes"},
-		},
-	}
+	c := overlayPools("10.244.0.0/16", 240)
 	day := func(d int) time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 	h := []capacity.Observation{{day(0), 200}, {day(10), 215}, {day(20), 230}}
 	now := day(29) // 2026-11-30
