@@ -27,7 +27,7 @@ func (c Cluster) InMode(m modes.Mode) (Cluster, []string) {
 		c.CNIPool = nil
 	}
 	var dropped []string
-	pools := make([]Pool, 0, len(c.Pools))
+	var pools []Pool
 	for _, p := range c.Pools {
 		if p.OS == modes.Windows && !s.Windows {
 			dropped = append(dropped, p.Name)
@@ -36,12 +36,23 @@ func (c Cluster) InMode(m modes.Mode) (Cluster, []string) {
 		if s.Pods.Source != modes.PodSubnet {
 			p.PodSubnet = ""
 		}
-		if p.MaxPods == 0 {
-			p.MaxPods = from.MaxPods.Default // the pool keeps its pods: m's default may differ
-		}
 		pools = append(pools, p)
 	}
-	c.Pools = pools
+	c.Pools = keepMaxPods(from, pools)
 	c.Subnets = slices.Clone(c.Subnets)
 	return c, dropped
+}
+
+// keepMaxPods returns pools, a pool left to its mode's default maxPods
+// given from's: a pool's maxPods is fixed when it is created [CNP], so it
+// keeps it in another mode, planned or migrated to. It does not change
+// pools itself.
+func keepMaxPods(from modes.Spec, pools []Pool) []Pool {
+	out := slices.Clone(pools)
+	for i := range out {
+		if out[i].MaxPods == 0 {
+			out[i].MaxPods = from.MaxPods.Default
+		}
+	}
+	return out
 }

@@ -122,6 +122,7 @@ func (m *model) migrated(s Step) (Cluster, *AdmissionError) {
 		return refuse("network policy " + c.Policy.String() + ": uninstall it before migrating a kubenet cluster to Overlay")
 	}
 	c.Mode, c.Spec = s.To, nil
+	c.Pools = keepMaxPods(m.spec, c.Pools)
 	switch {
 	case len(s.PodCIDRs) > 0:
 		c.PodCIDRs = s.PodCIDRs

@@ -252,4 +252,11 @@ func TestInMode(t *testing.T) {
 	in, _ = c.InMode(modes.AzureCNI)
 	assert.Equal(t, 110, in.Pools[0].MaxPods)
 	assert.Equal(t, 0, c.Pools[0].MaxPods, "c keeps its pools")
+
+	// A migration keeps it too: maxPods is fixed when a pool is created.
+	k := kubenetCluster(10, "10.244.0.0/16")
+	after, err := capacity.Migrated(k, toOverlay)
+	require.NoError(t, err)
+	assert.Equal(t, 110, after.Pools[0].MaxPods, "kubenet's default, not Overlay's 250")
+	assert.Equal(t, 0, k.Pools[0].MaxPods)
 }

@@ -170,11 +170,13 @@ func TestSystemPoolRules(t *testing.T) {
 			assert.True(t, ve.HasField(tt.field), "%v", ve)
 		})
 	}
-	// A negative count is one problem, not a second as a system pool's.
-	neg := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Mode: capacity.PoolSystem, Count: -3})
-	var ve *capacity.ValidationError
-	require.ErrorAs(t, neg.Validate(), &ve)
-	assert.Len(t, ve.Problems, 1, "%v", ve)
+	// A negative count, or one outside the autoscaler's min–max, is one
+	// problem, not a second as a system pool's.
+	for _, p := range []capacity.Pool{{Mode: capacity.PoolSystem, Count: -3}, {Mode: capacity.PoolSystem, Count: 0, MinCount: 1, MaxCount: 3}} {
+		var ve *capacity.ValidationError
+		require.ErrorAs(t, oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", p).Validate(), &ve)
+		assert.Len(t, ve.Problems, 1, "%v", ve)
+	}
 
 	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/24", capacity.Pool{Mode: capacity.PoolSystem, Count: 3})
 	v := check(t, c, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 0})

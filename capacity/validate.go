@@ -722,7 +722,7 @@ func (v *validator) checkUpgrade(c *Cluster, f path, p *Pool) {
 	case p.Count < 0 || p.MinCount < 0: // told by checkCounts
 	case p.Autoscaling() && p.MinCount < 1:
 		v.add(f.dot("MinCount"), "%d: a system pool holds at least one node, so its autoscaler's min count too", p.MinCount)
-	case p.Count < 1:
+	case !p.Autoscaling() && p.Count < 1: // an autoscaled count outside min–max is checkCounts'
 		v.add(f.dot("Count"), "%d nodes: a system pool holds at least one node", p.Count)
 	}
 	u := p.MaxUnavailable
