@@ -368,6 +368,10 @@ func TestErrors(t *testing.T) {
 		{"wrong JSON type for max_pods", v3, func(t *testing.T, p plan) {
 			block(p.values(t, cluster), "default_node_pool")["max_pods"] = "30"
 		}, []string{cluster, "default_node_pool[0].max_pods", `"30"`, "a string where a whole number belongs"}},
+		{"autoscaling with max_count 0", v4, func(t *testing.T, p plan) {
+			v := p.values(t, pool)
+			v["min_count"], v["max_count"] = json.Number("0"), json.Number("0")
+		}, []string{pool, "max_count", "with autoscaling on, want a max count of 1 or more"}},
 		{"max_pods 0, not the mode's default", v3, func(t *testing.T, p plan) {
 			block(p.values(t, cluster), "default_node_pool")["max_pods"] = json.Number("0")
 		}, []string{cluster, "default_node_pool[0].max_pods", "0", "want the pods a node runs, 10 or more"}},

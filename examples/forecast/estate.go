@@ -121,6 +121,9 @@ func estateBelow(out EstateOutput, t output.Share) error {
 		return nil
 	}
 	var below []string
+	for _, u := range out.DoesNotFitNow { // as forecast -cluster's gate: a cluster that does not fit fails it
+		below = append(below, fmt.Sprintf("%s: does not fit now: %v", u.Cluster, u.Verdict))
+	}
 	for _, c := range out.Report.Clusters {
 		for _, p := range c.Pools {
 			if b, ok := poolBelow(t, c.Name+" pool "+p.Name, p.MaxNodes, p.Count, ""); ok {

@@ -25,6 +25,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,7 +111,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, input.Usagef("-trials %d: want 1 to 1,000,000", o.trials)
 	case o.workers < 0 || o.workers > maxWorkers:
 		return o, input.Usagef("-workers %d: want 0 (one per CPU) to 1,024", o.workers)
-	case o.plotPath != "" && o.plotPath == o.plotModesPath:
+	case o.plotPath != "" && filepath.Clean(o.plotPath) == filepath.Clean(o.plotModesPath):
 		return o, input.Usagef("-plot and -plot-modes %s: one file holds one chart; name two", o.plotPath)
 	case o.plotPath != "" && o.clusterPath != "" && o.historyPath == "":
 		return o, input.Usagef("-plot %s: the timeline needs the pool's node-count history: give -history", o.plotPath)

@@ -446,11 +446,15 @@ func save(p *plot.Plot, legend *plot.Legend, path string) error {
 		}
 		return input.Usagef("%s: cannot write: %w", path, err) // a file the flag names
 	}
-	if _, err := c.WriteTo(f); err != nil {
-		f.Close()
+	_, err = c.WriteTo(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path) // no half a chart
 		return fmt.Errorf("%s: cannot write: %w", path, err)
 	}
-	return f.Close()
+	return nil
 }
 
 // sameDay reports whether a path date (midnight UTC of a calendar day)

@@ -17,9 +17,11 @@ import (
 	"io"
 	"net/netip"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ipcap/ipcap/internal/count"
+	"github.com/ipcap/ipcap/internal/enum"
 
 	"github.com/ipcap/ipcap/capacity"
 	"github.com/ipcap/ipcap/examples/internal/input"
@@ -41,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&networks, "network", "VNet, subnet or list-usage JSON for the cluster's subnets (repeatable)")
 	planPath := fs.String("tfplan", "", "`terraform show -json PLAN` output: check every AKS cluster of the plan before apply")
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
-	opName := fs.String("op", "", "create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr (default: what the cluster must survive: create, and an upgrade of each pool and of every pool)")
+	opName := fs.String("op", "", opList()+" (default: what the cluster must survive: create, and an upgrade of each pool and of every pool)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
 	nodes := fs.Int("nodes", 0, "the node count to scale the pool to, or its new autoscaler max count")
 	toName := fs.String("to", "", "the mode -op migrate moves to (default azure-cni-overlay, the one mode AKS migrates to)")
@@ -61,42 +63,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case *opName == "" && (set["pool"] || set["nodes"]):
 		return input.Usagef("-pool and -nodes go with -op")
 	}
-	targets, err := clusters(*clusterPath, networks, *planPath, *modeName)
-	if err != nil {
-		return input.BadUsage(err)
-	}
 	var op capacity.Op
 	if *opName != "" {
-		if err := op.UnmarshalText([]byte(*opName)); err != nil {
-			return input.Usagef("-op %q: want create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr", *opName)
+		var ok bool
+		if op, ok = preflightOp(*opName); !ok {
+			return input.Usagef("-op %q: want %s", *opName, opList())
 		}
 		counted := op == capacity.OpScale || op == capacity.OpAutoscale
+		wholeCluster := op == capacity.OpCreate || op == capacity.OpMigrate || op == capacity.OpExpandPodCIDR
 		switch {
 		case counted && !set["nodes"]:
 			return input.Usagef("-op %v needs -nodes", op)
 		case !counted && set["nodes"]:
 			return input.Usagef("-nodes goes with -op scale or autoscale, not %v", op)
-		}
-		wholeCluster := op == capacity.OpCreate || op == capacity.OpMigrate || op == capacity.OpExpandPodCIDR
-		switch {
 		case !wholeCluster && op != capacity.OpUpgrade && *pool == "":
 			return input.Usagef("-op %s needs -pool", *opName)
 		case wholeCluster && *pool != "":
 			return input.Usagef("-pool goes with an op on one pool, not %v", op)
 		}
-		for _, t := range targets {
-			switch {
-			case *pool == "" || hasPool(t.c, *pool):
-			case slices.Contains(t.dropped, *pool):
-				return input.PoolLeftOut(*pool, t.c.Mode)
-			case len(targets) == 1:
-				return input.Usagef("-pool %q: the cluster has no such pool", *pool)
-			default:
-				return input.Usagef("-pool %q: %s has no such pool", *pool, t.desc)
-			}
-		}
 	}
-	// Which flags go together, before what each says.
+	// Which flags go together, before what each says or the files hold.
 	switch {
 	case op == capacity.OpExpandPodCIDR && *podCIDR == "":
 		return input.Usagef("-op expand-pod-cidr needs -pod-cidr")
@@ -104,6 +90,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return input.Usagef("-to goes with -op migrate")
 	case op != capacity.OpMigrate && op != capacity.OpExpandPodCIDR && *podCIDR != "":
 		return input.Usagef("-pod-cidr goes with -op migrate or expand-pod-cidr")
+	}
+	targets, err := clusters(*clusterPath, networks, *planPath, *modeName)
+	if err != nil {
+		return input.BadUsage(err)
+	}
+	for _, t := range targets {
+		switch {
+		case *pool == "" || hasPool(t.c, *pool):
+		case slices.Contains(t.dropped, *pool):
+			return input.PoolLeftOut(*pool, t.c.Mode)
+		case len(targets) == 1:
+			return input.Usagef("-pool %q: the cluster has no such pool", *pool)
+		default:
+			return input.Usagef("-pool %q: %s has no such pool", *pool, t.desc)
+		}
 	}
 	step := capacity.Step{Op: op, Pool: *pool}
 	if set["nodes"] {
@@ -155,17 +156,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return input.Usagef("%s: %w", r.t.desc, r.invalid)
 		}
 	}
-	bad, all := 0, 0
+	var n notOK
 	for _, r := range results {
 		for _, e := range r.entries {
-			all++
-			if !e.ok() {
-				bad++
+			switch {
+			case e.Invalid != "":
+				n.unrun++
+			case !e.ok():
+				n.bad++
 			}
+			n.steps++
 		}
 	}
-	if bad > 0 {
-		return &notOK{bad, all}
+	if n.bad+n.unrun > 0 {
+		return &n
 	}
 	return nil
 }
@@ -289,10 +293,40 @@ func writeMarkdown(w io.Writer, rs []targetResult) error {
 }
 
 // notOK reports steps AKS refuses or that fail after acceptance.
-type notOK struct{ bad, steps int }
+// preflightOps are the operations preflight checks: Check's, less churn
+// and grow, which AKS is not asked for.
+var preflightOps = []capacity.Op{capacity.OpCreate, capacity.OpScale, capacity.OpAutoscale, capacity.OpUpgrade,
+	capacity.OpAddPool, capacity.OpMigrate, capacity.OpExpandPodCIDR}
+
+// preflightOp reads -op: one of preflightOps, by name.
+func preflightOp(name string) (capacity.Op, bool) {
+	op, err := capacity.ParseOp(name)
+	return op, err == nil && slices.Contains(preflightOps, op)
+}
+
+// opList lists preflightOps as every list of choices: "create, …, migrate
+// or expand-pod-cidr".
+func opList() string {
+	names := make([]string, len(preflightOps))
+	for i, op := range preflightOps {
+		names[i] = op.String()
+	}
+	return enum.Alternatives(names)
+}
+
+// notOK is a run with checks refused or failing, or not run because a
+// -mode cannot run the cluster: exit status 1.
+type notOK struct{ bad, unrun, steps int }
 
 func (e *notOK) Error() string {
-	return fmt.Sprintf("%d of %d checks refused or failing", e.bad, e.steps)
+	var parts []string
+	if e.bad > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d checks refused or failing", e.bad, e.steps))
+	}
+	if e.unrun > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d checks not run: the mode cannot run the cluster", e.unrun, e.steps))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // clusters returns the clusters to check: a plan's, the user's, or the

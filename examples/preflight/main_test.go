@@ -279,7 +279,7 @@ func TestDefaultLeavesOutWindows(t *testing.T) {
 func TestOtherModeCannotRun(t *testing.T) {
 	var out bytes.Buffer
 	err := run([]string{"-cluster", fixtures + "dualstack.json", "-network", fixtures + "dualstack-vnet.json", "-mode", "kubenet", "-op", "create"}, &out, io.Discard)
-	assert.EqualError(t, err, "1 of 1 checks refused or failing")
+	assert.EqualError(t, err, "1 of 1 checks not run: the mode cannot run the cluster")
 	assert.Equal(t, 1, input.ExitCode(err))
 	assert.Contains(t, out.String(), "kubenet cannot run this cluster, no check ran: invalid cluster (1 problem); "+fixtures+"dualstack.json: networkProfile.ipFamilies: kubenet does not run dual-stack")
 
@@ -313,4 +313,14 @@ func TestInvalidFileUnderOtherMode(t *testing.T) {
 	err := run([]string{"-cluster", cluster, "-network", fixtures + "kubenet-vnet.json", "-mode", "azure-cni-overlay"}, io.Discard, io.Discard)
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err), "%v", err)
 	assert.ErrorContains(t, err, cluster+": agentPoolProfiles[1].maxPods: 300 is outside 10–250")
+}
+
+// -op takes the operations preflight checks only, listed as every list of
+// choices; which flags go together is told before the files are read.
+func TestOpsAndFlagPairs(t *testing.T) {
+	err := run([]string{"-op", "grow", "-pool", "user"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, `-op "grow": want create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr`)
+	err = run([]string{"-op", "upgrade", "-pool", "nope", "-to", "x"}, io.Discard, io.Discard)
+	assert.EqualError(t, err, "-to goes with -op migrate")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
 }
