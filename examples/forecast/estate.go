@@ -96,7 +96,8 @@ func runEstate(o options, stdout io.Writer) error {
 	}
 	var gateErr error
 	if o.failBelow.On {
-		out.Gate, gateErr = o.failBelow.Check(func(t output.Share) error { return estateBelow(out, t) })
+		gateErr = estateBelow(out, o.failBelow)
+		out.Gate = output.GateOf(o.failBelow, gateErr)
 	}
 	if err := output.Write(stdout, *o.format, out, text.writeEstate, markdown.writeEstate); err != nil {
 		return err

@@ -226,7 +226,8 @@ func runAt(ctx context.Context, today time.Time, args []string, stdout, stderr i
 	}
 	var gateErr error
 	if o.failBelow.On {
-		out.Gate, gateErr = o.failBelow.Check(func(t output.Share) error { return failBelow(out, t) })
+		gateErr = failBelow(out, o.failBelow)
+		out.Gate = output.GateOf(o.failBelow, gateErr)
 	}
 	if err := output.Write(stdout, *o.format, out, writeText, writeMarkdown); err != nil {
 		return err

@@ -102,7 +102,7 @@ var (
 		notFit:    "❌ **Does not fit now:** %s\n\n",
 		heading:   "## %s (%s)\n\n",
 		cannotRun: "Cannot run this cluster: %s\n\n",
-		leftOut:   "%s.\n\n",
+		leftOut:   "⚠️ %s.\n\n",
 		overMax:   "⚠️ **Warning:** %s\n\n",
 		vnetUse:   "VNet addresses at the autoscalers' max, others' included: %s of %s%s\n\n",
 		ipv6:      "IPv6 pod CIDR %v: %s per-node /%d blocks, %s at the autoscalers' max, %s free\n\n",

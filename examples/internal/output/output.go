@@ -296,16 +296,16 @@ type Gate struct {
 	Below     []string `json:"below"`
 }
 
-// Check runs check, the program's -fail-below, and returns its Gate for
-// the document and its error for the exit status.
-func (t Share) Check(check func(Share) error) (*Gate, error) {
-	err := check(t)
+// GateOf is the Gate of threshold t for the document, given what the
+// program's -fail-below check returned: a *BelowError names what fell
+// below it.
+func GateOf(t Share, err error) *Gate {
 	g := &Gate{FailBelow: t.Value, Below: []string{}}
 	var be *BelowError
 	if errors.As(err, &be) {
 		g.Below = be.What
 	}
-	return g, err
+	return g
 }
 
 func (e *BelowError) Error() string {
