@@ -571,8 +571,12 @@ func (f *forecaster) summarise(rs []trialResult) *ForecastResult {
 				ahead++
 			}
 		}
+		verb := "are"
+		if ahead == 1 {
+			verb = "is"
+		}
 		r.warn("%s of the history, the last on %s, %s dated after now (%s): check their times and now; the trials start from the last observation",
-			count.Of(ahead, "observation", "observations"), last.Time.Format(time.DateOnly), map[bool]string{true: "is", false: "are"}[ahead == 1], dateOf(now).Format(time.DateOnly))
+			count.Of(ahead, "observation", "observations"), last.Time.Format(time.DateOnly), verb, dateOf(now).Format(time.DateOnly))
 	}
 	r.Growth, r.Model = f.g.slope, f.g.model
 	end := dateOf(f.day0 + int64(f.horizon)).Format(time.DateOnly)
