@@ -50,9 +50,9 @@ import (
 // ipConfigurations, a cluster's are those of the scale sets in its
 // nodeResourceGroup (matched without regard to case), when it uses the
 // subnet; every other configuration counts, the nodes and pods of clusters
-// not in the input among them. From list-usage alone, currentValue less
-// what the input's clusters' pools hold at their counts (at maxPods pods a
-// node). With two or more clusters every cluster needs nodeResourceGroup;
+// not in the input among them. From list-usage, currentValue less what
+// the input's clusters' pools hold at their counts (at maxPods pods a
+// node). With both, the larger, as ReadCluster takes it. With two or more clusters every cluster needs nodeResourceGroup;
 // a single cluster without it is read with ReadCluster's older rule.
 //
 // A pool in an AKS-managed VNet (no vnetSubnetId) is an error: its VNet is

@@ -30,6 +30,9 @@ import (
 //   - vms (2): the build VMs; gamma-nodes: none listed.
 //
 // estate-usage.json (list-usage): nodes 11, pods 305, gamma-nodes 7, vms 2.
+// The pod subnet's listing is short of what list-usage counts (as a
+// subnet document read before the pods came would be): Reserved takes the
+// larger of the two lower bounds on the others' addresses.
 
 const (
 	spokeSub = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/spoke/subnets/"
@@ -44,8 +47,10 @@ func wantEstate() capacity.Estate {
 			// 11 configurations less alpha's 6 and beta's 2: the load
 			// balancer, the jump box and delta's node.
 			{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 3},
-			// 7 less alpha's 4 and beta's 2: the private endpoint.
-			{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 1},
+			// 7 listed less alpha's 4 and beta's 2 leaves the private
+			// endpoint, 1; list-usage's 305 less alpha's 3×30 + 3×50 =
+			// 240 and beta's 2×30 = 60 at maxPods leaves 5, the larger.
+			{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 5},
 			// No cluster uses it: both build VMs.
 			{Name: "vms", Prefixes: pfx("10.30.8.0/28"), Reserved: 2},
 		},
@@ -119,13 +124,11 @@ func TestReadEstateShapes(t *testing.T) {
 func TestReadEstateUsageOnly(t *testing.T) {
 	e := readEstate(t, "estate-aks-list.json", "estate-vnet.json", "estate-usage.json")
 	want := wantEstate()
-	// nodes: 11 less alpha's 3 + 3 and beta's 2 nodes = 3 (as the
-	// ipConfigurations say).
-	// pods: at maxPods a node holds min(maxPods, 16 × ceil(0.5 + maxPods/16)):
-	// 30 at 30 pods, 50 at 50; alpha 3×30 + 3×50 = 240, beta 2×30 = 60:
-	// 305 − 300 = 5.
-	want.Subnets[1].Reserved = 5
-	// vms: 2 in use, no cluster's.
+	// The same as with the ipConfigurations: nodes: 11 less alpha's 3 + 3
+	// and beta's 2 nodes = 3; pods: at maxPods a node holds min(maxPods,
+	// 16 × ceil(0.5 + maxPods/16)): 30 at 30 pods, 50 at 50; alpha 3×30 +
+	// 3×50 = 240, beta 2×30 = 60: 305 − 300 = 5; vms: 2 in use, no
+	// cluster's.
 	assert.Equal(t, want, e)
 }
 
@@ -139,8 +142,9 @@ func TestReadEstateSingle(t *testing.T) {
 		// 11 less alpha's 6: beta's 2 count now, with the load balancer,
 		// the jump box and delta's node.
 		{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 5},
-		// 7 less alpha's 4: beta's 2 and the private endpoint.
-		{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 3},
+		// 305 in use less alpha's 240: beta's 60 at maxPods and the
+		// estate's 5 (7 listed less alpha's 4 is 3, the smaller).
+		{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 65},
 	}
 	assert.Equal(t, capacity.Estate{
 		VNet: want.VNet,
@@ -155,12 +159,28 @@ func TestReadEstateSingle(t *testing.T) {
 // ReadCluster attributes NICs by the node resource group too: another
 // cluster's nodes in a shared subnet are Reserved.
 func TestReadClusterAttribution(t *testing.T) {
-	network := []string{"estate-vnet.json", "estate-subnets.json", "estate-usage.json"}
+	// The ipConfigurations alone.
+	network := []string{"estate-vnet.json", "estate-subnets.json"}
 	alpha := read(t, "estate-alpha.json", network...)
 	assert.Equal(t, []capacity.Subnet{
 		{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 5}, // 11 less alpha's 6
 		{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 3}, // 7 less alpha's 4
 	}, alpha.Subnets)
+	// With list-usage: the larger of the two. nodes: 11 in use less
+	// alpha's 6, as listed; pods: 305 less alpha's 240 at maxPods, where
+	// the listing (3) is short.
+	withUsage := append(network, "estate-usage.json")
+	alphaUsage := read(t, "estate-alpha.json", withUsage...)
+	assert.Equal(t, []int{5, 65}, []int{alphaUsage.Subnets[0].Reserved, alphaUsage.Subnets[1].Reserved})
+	// Each Reserved's source is the document it was taken from.
+	files := make([]string, len(withUsage))
+	for i, n := range withUsage {
+		files[i] = filepath.Join("testdata", n)
+	}
+	_, src, err := aksjson.ReadFilesWithSources(filepath.Join("testdata", "estate-alpha.json"), files...)
+	require.NoError(t, err)
+	assert.Equal(t, capacity.Source{File: files[1], Path: "[0].ipConfigurations"}, src["Subnets[0].Reserved"])
+	assert.Equal(t, capacity.Source{File: files[2], Path: "[1].currentValue", Value: "305"}, src["Subnets[1].Reserved"])
 
 	// Without nodeResourceGroup, the older rule: every scale set named
 	// "aks-…" is the cluster's, beta's and delta's too: 11 less 6 + 2 + 1.
@@ -171,6 +191,11 @@ func TestReadClusterAttribution(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 1}, []int{c.Subnets[0].Reserved, c.Subnets[1].Reserved},
 		"nodes: the load balancer and the jump box; pods: the private endpoint")
+	// list-usage mends the older rule's undercount: 11 less alpha's 6
+	// leaves beta's and delta's nodes with the others.
+	c, err = aksjson.ReadCluster(strings.NewReader(noRG), open(t, withUsage...)...)
+	require.NoError(t, err)
+	assert.Equal(t, []int{5, 65}, []int{c.Subnets[0].Reserved, c.Subnets[1].Reserved})
 
 	// The resource group is matched without regard to case.
 	upper := strings.Replace(doc, `"MC_rg-apps_alpha_westeurope"`, `"MC_RG-APPS_ALPHA_WESTEUROPE"`, 1)

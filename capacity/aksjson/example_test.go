@@ -33,10 +33,10 @@ func ExampleReadEstateFiles() {
 	}
 	fmt.Println("next /24:", next)
 	// Output:
-	// alpha/system: 3 of 101 nodes (pod-subnet)
+	// alpha/system: 3 of 100 nodes (pod-subnet)
 	// alpha/user: 20 of 78 nodes (pod-subnet)
-	// beta/system: 2 of 100 nodes (pod-subnet)
+	// beta/system: 2 of 99 nodes (pod-subnet)
 	// gamma/system: 40 of 247 nodes (node-subnet)
-	// VNet: 1225 of 65,536 addresses
+	// VNet: 1229 of 65,536 addresses
 	// next /24: 10.30.5.0/24
 }

@@ -117,13 +117,16 @@ type networks struct {
 	order    []string                   // keys of subnets, in the order first described
 	usage    map[string]int             // list-usage currentValue by lower-case ARM ID
 	usageSrc map[string]capacity.Source // where each currentValue was
-	vnets    []netip.Prefix
-	vnetSrc  []capacity.Source // where each of vnets was read first
-	vnetIDs  []docStr          // the id of each VNet document that has one
+	// reservedSrc is where reserved took each subnet's Reserved from.
+	reservedSrc map[string]capacity.Source
+	vnets       []netip.Prefix
+	vnetSrc     []capacity.Source // where each of vnets was read first
+	vnetIDs     []docStr          // the id of each VNet document that has one
 }
 
 func newNetworks() *networks {
-	return &networks{subnets: map[string]*subnetInfo{}, usage: map[string]int{}, usageSrc: map[string]capacity.Source{}}
+	return &networks{subnets: map[string]*subnetInfo{}, usage: map[string]int{},
+		usageSrc: map[string]capacity.Source{}, reservedSrc: map[string]capacity.Source{}}
 }
 
 // source is where s was read in the document r reads; the zero Source
@@ -147,11 +150,8 @@ func (n *networks) subnetSources(src capacity.Sources, field, key string) {
 			src[field+k] = v
 		}
 	}
-	switch {
-	case info.counted:
-		src[field+".Reserved"] = info.configs
-	case n.usageSrc[key] != capacity.Source{}:
-		src[field+".Reserved"] = n.usageSrc[key]
+	if r := n.reservedSrc[key]; !r.IsZero() {
+		src[field+".Reserved"] = r
 	}
 }
 
@@ -419,16 +419,24 @@ func held(c *capacity.Cluster) map[string]int {
 	return own
 }
 
-// reserved returns what of subnet key no cluster of the input holds:
-// from its ipConfigurations, every configuration outside the scale sets
-// of nodeRGs (the node resource groups of the clusters that use it), or,
-// where a cluster has no node resource group (the empty string), outside
-// every scale set named "aks-…"; else from list-usage, currentValue less
-// held (what the clusters' pools hold at their counts); else 0.
+// reserved returns what of subnet key no cluster of the input holds, the
+// larger of two lower bounds the documents may give, and records which
+// one it took for subnetSources:
+//   - from its ipConfigurations, every configuration outside the scale
+//     sets of nodeRGs (the node resource groups of the clusters that use
+//     it), or, where a cluster has no node resource group (the empty
+//     string), outside every scale set named "aks-…";
+//   - from list-usage, currentValue less held (what the clusters' pools
+//     hold at their counts, at maxPods pods a node: no less than they
+//     hold).
+//
+// A listing that counts fewer than list-usage leaves addresses out (a
+// subnet document read before pods were added, say); list-usage counts
+// every address in use. With neither, 0.
 func (n *networks) reserved(key string, nodeRGs []string, held int) int {
-	info := n.subnets[key]
-	if info != nil && info.counted {
-		r := info.nics.total()
+	r, src := 0, capacity.Source{}
+	if info := n.subnets[key]; info != nil && info.counted {
+		r = info.nics.total()
 		seen := map[string]bool{}
 		for _, rg := range nodeRGs {
 			switch {
@@ -440,10 +448,11 @@ func (n *networks) reserved(key string, nodeRGs []string, held int) int {
 			}
 			seen[rg] = true
 		}
-		return max(0, r)
+		r, src = max(0, r), info.configs
 	}
-	if used, ok := n.usage[key]; ok {
-		return max(0, used-held)
+	if used, ok := n.usage[key]; ok && used-held > r {
+		r, src = used-held, n.usageSrc[key]
 	}
-	return 0
+	n.reservedSrc[key] = src
+	return r
 }

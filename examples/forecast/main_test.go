@@ -139,13 +139,13 @@ func TestEstate(t *testing.T) {
 	nets := []string{"-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json", "-network", fixtures + "estate-usage.json"}
 	out := runArgs(t, append([]string{"-clusters", fixtures + "estate-aks-list.json"}, nets...)...)
 	goldenfile.Check(t, "estate.txt", []byte(out))
-	// alpha's user pool: the /20 pod subnet's 4,091 usable less 1 reserved,
-	// alpha's system pool (3 × 30) and beta's (2 × 30): 3,940, 78 nodes of
+	// alpha's user pool: the /20 pod subnet's 4,091 usable less 5 reserved,
+	// alpha's system pool (3 × 30) and beta's (2 × 30): 3,936, 78 nodes of
 	// 50 pods.
 	assert.Regexp(t, `(?m)^user +3 +20 +78 +pod-subnet$`, out, "now 3, at max 20, max nodes 78")
-	// 1 + 3 + 2 + 4 reserved; alpha 23 nodes and 3 × 30 + 20 × 50 pod
+	// 5 + 3 + 2 + 4 reserved; alpha 23 nodes and 3 × 30 + 20 × 50 pod
 	// addresses, beta 2 + 2 × 30, gamma 40 nodes (overlay).
-	assert.Contains(t, out, "VNet addresses at the autoscalers' max, others' included: 1,225 of 65,536\n")
+	assert.Contains(t, out, "VNet addresses at the autoscalers' max, others' included: 1,229 of 65,536\n")
 	assert.Contains(t, out, "free in the VNet: 10.30.5.0/24, ")
 
 	// Every shape of the clusters document prints the same, but for its name.
@@ -214,7 +214,7 @@ func TestYAMLAndMarkdown(t *testing.T) {
 	nets := []string{"-network", fixtures + "estate-vnet.json", "-network", fixtures + "estate-subnets.json", "-network", fixtures + "estate-usage.json"}
 	md = runArgs(t, append([]string{"-clusters", fixtures + "estate-aks-list.json", "-o", "md"}, nets...)...)
 	goldenfile.Check(t, "estate.md", []byte(md))
-	assert.Contains(t, md, "## alpha (azure-cni-pod-subnet)\n\n| pool | now | at max | max nodes | limit |\n|---|---:|---:|---:|---|\n| system | 3 | 3 | 101 | pod-subnet |\n")
+	assert.Contains(t, md, "## alpha (azure-cni-pod-subnet)\n\n| pool | now | at max | max nodes | limit |\n|---|---:|---:|---:|---|\n| system | 3 | 3 | 100 | pod-subnet |\n")
 	yml = runArgs(t, append([]string{"-clusters", fixtures + "estate-aks-list.json", "-o", "yaml"}, nets...)...)
 	assert.Contains(t, yml, "vnetLimit: 65536\n")
 }
