@@ -69,8 +69,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this `share` of the VNet free (25% or 0.25); exit 1 when no mode compared fits")
 	var w workload
-	fs.IntVar(&w.nodes, "nodes", 500, "the `number` of nodes the cluster must reach, laid out in pools of at most 909; AKS counts each pool's 10% upgrade surge toward its 1,000 nodes per pool and 5,000 per cluster, so 4,545 nodes at most fit")
-	fs.IntVar(&w.pods, "pods", 30, "the `number` of pods per node, each pool's maxPods: "+podsRangeText())
+	r := podsRange()
+	input.IntVar(fs, &w.nodes, "nodes", 500, 1, modes.MaxNodesPerCluster, "the `number` of nodes the cluster must reach, laid out in pools of at most 909; AKS counts each pool's 10% upgrade surge toward its 1,000 nodes per pool and 5,000 per cluster, so 4,545 nodes at most fit")
+	input.IntVar(fs, &w.pods, "pods", 30, r.Min, r.Max, "the `number` of pods per node, each pool's maxPods: "+podsRangeText())
 	vnet := text("10.240.0.0/16")
 	fs.Var(&vnet, "vnet", "the VNet's address space, a `CIDR`")
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")
@@ -112,12 +113,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if w.policy, err = modes.ParsePolicy(*policy); err != nil {
 		return input.Usagef("-policy %q: want azure, calico or cilium", *policy)
-	}
-	if w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster {
-		return input.Usagef("-nodes %d: want 1 to %d", w.nodes, modes.MaxNodesPerCluster)
-	}
-	if r := podsRange(); !r.Contains(w.pods) {
-		return input.Usagef("-pods %d: want %s", w.pods, podsRangeText())
 	}
 	if *migrateTo != "" {
 		var set []string

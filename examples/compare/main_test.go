@@ -83,10 +83,11 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-vnet", "nope"}, `-vnet "nope": want an IPv4 prefix`},
 		{[]string{"-vnet", "fd00::/64"}, `-vnet "fd00::/64"`},
 		{[]string{"-vnet", "10.0.0.0/30"}, `-vnet "10.0.0.0/30"`},
-		{[]string{"-nodes", "0"}, "-nodes 0: want 1 to 5000"},
-		{[]string{"-pods", "300"}, "-pods 300: want 10 to 250, AKS's maxPods in every mode"},
+		{[]string{"-nodes", "0"}, `invalid value "0" for flag -nodes: want a whole number from 1 to 5,000`},
+		{[]string{"-nodes", "1.5"}, `invalid value "1.5" for flag -nodes: want a whole number from 1 to 5,000`},
+		{[]string{"-pods", "300"}, `invalid value "300" for flag -pods: want a whole number from 10 to 250`},
 		// AKS's smallest maxPods is 10: 9 is refused, not costed as 10.
-		{[]string{"-pods", "9"}, "-pods 9: want 10 to 250, AKS's maxPods in every mode"},
+		{[]string{"-pods", "9"}, `invalid value "9" for flag -pods: want a whole number from 10 to 250`},
 		{[]string{"-vnet", "10.240.0.1/16"}, "-vnet 10.240.0.1/16: want a network prefix: 10.240.0.0/16"},
 		{[]string{"-mode", "kubenet,kubenet"}, "-mode kubenet,kubenet: names kubenet twice; name each mode once"},
 		{[]string{"-mode", "kubenet, azure-cni,kubenet"}, "-mode kubenet, azure-cni,kubenet: names kubenet twice"},
@@ -276,7 +277,7 @@ func TestMigrateBadInput(t *testing.T) {
 		{[]string{"-migrate-to", "overlay", "-mode", "azure-cni-overlay"}, "-mode azure-cni-overlay with -migrate-to overlay: both name azure-cni-overlay, and a mode does not migrate to itself; give -mode the mode the cluster migrates from, kubenet or azure-cni"},
 		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "overlay-cilium.json", "-network", fixturesDir + "overlay-cilium-vnet.json", "-mode", "azure-cni-overlay"}, "-mode azure-cni-overlay with -migrate-to overlay: both name azure-cni-overlay"},
 		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "managed.json"}, "-migrate-to overlay: " + fixturesDir + "managed.json is azure-cni-overlay already; a mode does not migrate to itself"},
-		{[]string{"-migrate-to", "overlay", "-pods", "9"}, "-pods 9: want 10 to 250"},
+		{[]string{"-migrate-to", "overlay", "-pods", "9"}, `invalid value "9" for flag -pods: want a whole number from 10 to 250`},
 		{[]string{"-migrate-to", "overlay", "-mode", "flannel"}, `-mode "flannel": want kubenet, azure-cni, `},
 		// AKS migrates to Overlay only: any other mode is bad usage, told
 		// before any table.
@@ -290,7 +291,7 @@ func TestMigrateBadInput(t *testing.T) {
 			"the workload in azure-cni: invalid cluster (1 problem); -pod-cidr: NetworkProfileCIDROverlapVNET: NetworkProfile CIDR 10.240.128.0/17 overlaps with reserved VNET CIDR 10.240.0.0/16"},
 		{[]string{"-migrate-to", "overlay", "-fail-below", "10%"}, "-fail-below goes with the comparison of modes"},
 		{[]string{"-migrate-to", "overlay", "-windows"}, "-windows goes with the comparison of modes"},
-		{[]string{"-migrate-to", "overlay", "-nodes", "0"}, "-nodes 0: want 1 to 5000"},
+		{[]string{"-migrate-to", "overlay", "-nodes", "0"}, `invalid value "0" for flag -nodes: want a whole number from 1 to 5,000`},
 		{[]string{"-migrate-to", "overlay", "-cluster", "nope.json"}, "nope.json: cannot open"},
 		// The kubenet fixture has no pod subnet for a pod-subnet mode.
 		{[]string{"-migrate-to", "overlay", "-cluster", fixturesDir + "kubenet.json", "-network", fixturesDir + "kubenet-vnet.json", "-mode", "azure-cni-pod-subnet"}, fixturesDir + "kubenet.json: "},

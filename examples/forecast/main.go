@@ -80,9 +80,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.modeName, "mode", "", "analyse this networking mode only (default: every mode for the default cluster, the cluster's own for -cluster)")
 	fs.StringVar(&o.pool, "pool", "", "pool to forecast (default: the autoscaling pool with the largest max count)")
 	fs.StringVar(&o.pods, "pods", "", "pods per new node as `mean,sd` of a normal distribution (default: 30,10 for the default cluster, maxPods for -cluster)")
-	fs.IntVar(&o.trials, "trials", 1000, "Monte Carlo trials (1 to 1,000,000)")
-	fs.IntVar(&o.workers, "workers", 0, "trials run in parallel, at most 1,024 (default: one per CPU)")
-	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the same seed gives the same forecast")
+	input.IntVar(fs, &o.trials, "trials", 1000, 1, maxTrials, "the `number` of Monte Carlo trials, 1 to 1,000,000")
+	input.IntVar(fs, &o.workers, "workers", 0, 0, maxWorkers, "the `number` of trials run in parallel, at most 1,024 (default: one per CPU)")
+	input.Uint64Var(fs, &o.seed, "seed", 1, "the random `seed`, a whole number: the same seed gives the same forecast")
 	fs.StringVar(&o.plotPath, "plot", "", "draw the forecast pool's timeline to this .svg or .png `file`: node-count history, the P10–P90 band and median to exhaustion, max nodes with and without surge, the dates (needs history: the default's, or -history)")
 	fs.StringVar(&o.plotModesPath, "plot-modes", "", "draw the forecast pool's max nodes now in every networking mode, the binding limit on each bar, to this .svg or .png `file`")
 	fs.StringVar(&o.nowDate, "now", "", "the `date` (YYYY-MM-DD, a date in the history's time zone) the forecast is read on: the trials start on that day from the pool's count (on the history's last day when that is later), and a date before it is flagged as past (default: today)")
@@ -107,10 +107,6 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, checkEstateFlags(set)
 	case len(o.networks) > 0 && o.clusterPath == "":
 		return o, input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too (or -clusters for an estate)", o.networks[0])
-	case o.trials < 1 || o.trials > maxTrials:
-		return o, input.Usagef("-trials %d: want 1 to 1,000,000", o.trials)
-	case o.workers < 0 || o.workers > maxWorkers:
-		return o, input.Usagef("-workers %d: want 0 (one per CPU) to 1,024", o.workers)
 	case o.plotPath != "" && filepath.Clean(o.plotPath) == filepath.Clean(o.plotModesPath):
 		return o, input.Usagef("-plot and -plot-modes %s: one file holds one chart; name two", o.plotPath)
 	case o.plotPath != "" && o.clusterPath != "" && o.historyPath == "":

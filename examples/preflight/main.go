@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/netip"
 	"slices"
 	"strings"
@@ -45,7 +46,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	modeName := fs.String("mode", "", "networking mode of the default cluster, or to replace the cluster's (default azure-cni-overlay for the default)")
 	opName := fs.String("op", "", opList()+" (default: what the cluster must survive: create, and an upgrade of each pool and of every pool)")
 	pool := fs.String("pool", "", "the pool to scale, upgrade or add (upgrade without -pool: every pool)")
-	nodes := fs.Int("nodes", 0, "the node count to scale the pool to, or its new autoscaler max count")
+	var nodes int
+	input.IntVar(fs, &nodes, "nodes", 0, 0, math.MaxInt, "the node `count` to scale the pool to, or its new autoscaler max count")
 	toName := fs.String("to", "", "the mode -op migrate moves to (default azure-cni-overlay, the one mode AKS migrates to)")
 	podCIDR := fs.String("pod-cidr", "", "the pod CIDR after -op migrate or expand-pod-cidr")
 	if err := output.Parse(fs, args); err != nil {
@@ -58,8 +60,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return input.Usagef("-network %s: network documents describe a -cluster file's subnets; give -cluster too", networks[0])
 	case *planPath != "" && *clusterPath != "":
 		return input.Usagef("-tfplan and -cluster: give one of them")
-	case set["nodes"] && *nodes < 0:
-		return input.Usagef("-nodes %d: want 0 or more", *nodes)
 	case *opName == "" && (set["pool"] || set["nodes"]):
 		return input.Usagef("-pool and -nodes go with -op")
 	}
@@ -108,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	step := capacity.Step{Op: op, Pool: *pool}
 	if set["nodes"] {
-		step.Nodes = *nodes
+		step.Nodes = nodes
 	}
 	if *toName != "" {
 		if step.To, err = input.MigrationTarget("to", *toName); err != nil {

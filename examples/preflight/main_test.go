@@ -90,7 +90,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{[]string{"-op", "explode"}, `-op "explode": want create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr`},
 		{[]string{"-op", "scale", "-pool", "user"}, "-op scale needs -nodes"},
-		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, "-nodes -5: want 0 or more"},
+		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, `invalid value "-5" for flag -nodes: want a whole number, 0 or more`},
 		{[]string{"-op", "scale", "-nodes", "3"}, "-op scale needs -pool"},
 		{[]string{"-op", "autoscale", "-pool", "user"}, "-op autoscale needs -nodes"},
 		{[]string{"-op", "expand-pod-cidr", "-pod-cidr", "fd00::/48"}, "-pod-cidr fd00::/48: want an IPv4 network prefix such as 10.244.0.0/16"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -98,4 +99,29 @@ func TestReport(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(buf.String(), "\n"), "one line, no stack trace: %s", buf.String())
 	assert.Contains(t, buf.String(), "prog: internal error")
 	assert.NotContains(t, buf.String(), "goroutine")
+}
+
+// A whole-number flag takes decimal whole numbers in its range and says
+// the range for anything else; -h shows its default as the flag package's
+// own would.
+func TestWholeFlags(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var n int
+	var seed uint64
+	IntVar(fs, &n, "n", 7, 1, 1000, "a `number`")
+	Uint64Var(fs, &seed, "seed", 1, "a `seed`")
+	assert.Equal(t, 7, n)
+	require.NoError(t, fs.Parse([]string{"-n", "1000", "-seed", "18446744073709551615"}))
+	assert.Equal(t, 1000, n)
+	assert.Equal(t, uint64(18446744073709551615), seed)
+	for _, bad := range []string{"0", "1001", "x", "1.5", "0x10", "", "-1"} {
+		err := fs.Parse([]string{"-n", bad})
+		assert.EqualError(t, err, fmt.Sprintf("invalid value %q for flag -n: want a whole number from 1 to 1,000", bad))
+	}
+	assert.EqualError(t, fs.Parse([]string{"-seed", "-1"}), `invalid value "-1" for flag -seed: want a whole number, 0 or more, below 2^64`)
+	var b strings.Builder
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	assert.Equal(t, "  -n number\n    \ta number (default 7)\n  -seed seed\n    \ta seed (default 1)\n", b.String())
 }
