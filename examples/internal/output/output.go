@@ -121,10 +121,20 @@ func FlagSet(name string, stderr io.Writer, description string, examples ...stri
 }
 
 // Parse parses args with fs; a bad flag or an argument that is not a
-// flag is a BadUsage error.
+// flag is a BadUsage error, which the caller reports once, in one line
+// that says where the usage is (the flag package would print it and the
+// whole usage before it). -h prints the usage.
 func Parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return input.BadUsage(err)
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return err
+	case err != nil:
+		return input.Usagef("%v (-h for usage)", err)
 	}
 	if fs.NArg() > 0 {
 		return input.Usagef("unexpected argument %q", fs.Arg(0))

@@ -132,7 +132,15 @@ func TestFlagSetParseWrite(t *testing.T) {
 	err := Parse(fs, []string{"extra"})
 	assert.EqualError(t, err, `unexpected argument "extra"`)
 	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
-	assert.Equal(t, input.ExitUsage, input.ExitCode(Parse(fs, []string{"-nope"})))
+	// A bad flag is one error, not the usage as well: stderr stays empty.
+	err = Parse(fs, []string{"-nope"})
+	assert.EqualError(t, err, "flag provided but not defined: -nope (-h for usage)")
+	assert.Equal(t, input.ExitUsage, input.ExitCode(err))
+	assert.Empty(t, stderr.String())
+	// -h prints the usage, and is no error to exit with.
+	err = Parse(fs, []string{"-h"})
+	assert.Equal(t, input.ExitOK, input.ExitCode(err))
+	assert.True(t, strings.HasPrefix(stderr.String(), "prog: does a thing\n\nUsage: prog [flags]\n"), stderr.String())
 
 	text := func(w io.Writer, v int) error { _, err := fmt.Fprintf(w, "text %d\n", v); return err }
 	md := func(w io.Writer, v int) error { _, err := fmt.Fprintf(w, "md %d\n", v); return err }
