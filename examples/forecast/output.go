@@ -194,7 +194,7 @@ func writePool(w io.Writer, atMax, now capacity.PoolReport) {
 	if atMax.AtMax != now.Count {
 		size += ", autoscaler max " + thousands(atMax.AtMax)
 	}
-	fmt.Fprintf(w, "%s: %s; fits up to %s now (%s with upgrade surge, %s), %s with the other pools at their max, as AKS plans (%s)\n",
+	fmt.Fprintf(w, "%s: %s; fits up to %s now (%s with upgrade surge, %s), %s with the other pools at their max (%s)\n",
 		now.Name, size, count.Of(now.MaxNodes, "node", "nodes"), thousands(now.MaxNodesWithSurge), now.Limit, thousands(atMax.MaxNodes), atMax.Limit)
 }
 
