@@ -43,8 +43,10 @@ type Verdict struct {
 // included), 5,000 per cluster, kubenet's 400 routes [QUO, NLIM].
 //
 // The failure replays the step with Simulate from the pools at their
-// Count: OpAutoscale and surge batches as one request each, which fails as
-// a whole when the node subnet cannot hold it [SIF, ADM].
+// Count: a new pool, a scale (OpScale, OpAutoscale) and a surge batch as
+// one request each, which fails as a whole when the node subnet cannot
+// hold it [SIF, ADM]; pod addresses are taken node by node, as Simulate
+// takes them.
 func Check(c Cluster, s Step) (*Verdict, error) {
 	m, err := newModel(&c)
 	if err != nil {
