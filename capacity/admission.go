@@ -154,7 +154,10 @@ func (m *model) admissionSize(k int) int {
 }
 
 // admit reproduces AKS's admission of an operation during which pool i
-// runs nodes[i] nodes plus surge[i] surge nodes. The surge nodes of
+// runs nodes[i] nodes plus surge[i] surge nodes: its addresses are counted
+// at nodes[i] (an autoscaled pool at its max [ISS]) plus the surge; its
+// node limit, during an upgrade, at the pool's Count plus the surge, the
+// nodes it then runs [UPR]. The surge nodes of
 // different pools add up, or, with UpgradeSurgeOnePool, the largest one
 // counts. Pool op < 0 (create, an upgrade of every pool) checks every space
 // and pool; otherwise the spaces pool op uses and its own node limit.
@@ -179,7 +182,11 @@ func (m *model) admit(o Op, op int, nodes, surge []int) *AdmissionError {
 		return x + extra
 	}
 	for i := range m.pools {
-		if n := nodes[i] + surge[i]; n > m.spec.MaxNodesPerPool && (op < 0 || i == op) {
+		n := nodes[i]
+		if surge[i] > 0 { // an upgrade: the pool as it is, and its surge
+			n = m.pools[i].pool.Count + surge[i]
+		}
+		if n > m.spec.MaxNodesPerPool && (op < 0 || i == op) {
 			return &AdmissionError{Op: o, Pool: m.pools[i].pool.Name, Limit: LimitPoolNodes, Required: n, Available: m.spec.MaxNodesPerPool}
 		}
 	}

@@ -35,7 +35,8 @@ type Verdict struct {
 // pod CIDR's size. Addresses others use (Subnet.Reserved) are not in Y:
 // they bite at provisioning, as a Failure. Create, add-pool, scale and
 // autoscale count no surge node; an upgrade counts the pool's surge nodes
-// beside every pool, and an upgrade of every pool (Step.Pool "") every
+// (its max surge of its Count, the size at the upgrade [API]) beside every
+// pool, and an upgrade of every pool (Step.Pool "") every
 // pool's surge, summed or the largest by Cluster.ClusterUpgradeSurge. What one node counts is in admitted (by
 // Cluster.Admission). Operations that add no node (a scale-in, churn)
 // are not checked. A manual scale of an autoscaled pool is refused, as the
@@ -122,7 +123,7 @@ func (m *model) admitStep(s Step) *AdmissionError {
 	}
 	if s.Op == OpUpgrade && s.Pool == "" {
 		for i := range m.pools {
-			surge[i] = m.pools[i].surge.Nodes(nodes[i])
+			surge[i] = m.pools[i].upgradeSurge()
 		}
 		return m.admit(OpUpgrade, -1, nodes, surge)
 	}
@@ -148,7 +149,7 @@ func (m *model) admitStep(s Step) *AdmissionError {
 		nodes[i] = s.Nodes
 		return m.admit(s.Op, i, nodes, surge)
 	case OpUpgrade:
-		surge[i] = pm.surge.Nodes(pm.atMax)
+		surge[i] = pm.upgradeSurge()
 		return m.admit(OpUpgrade, i, nodes, surge)
 	case OpAddPool:
 		return m.admit(OpAddPool, i, nodes, surge)
@@ -169,3 +170,8 @@ func (v *Verdict) String() string {
 	}
 	return "ok"
 }
+
+// upgradeSurge is the number of surge nodes an upgrade of the pool adds
+// now: its max surge of the pool's size at the time of the upgrade, its
+// Count, not its autoscaler max [API, UPR].
+func (pm *poolModel) upgradeSurge() int { return pm.surge.Nodes(pm.pool.Count) }

@@ -226,6 +226,13 @@ func TestCheckCountLimits(t *testing.T) {
 	require.NotNil(t, v.Refusal)
 	assert.EqualError(t, v.Refusal, "upgrade of pool nodes needs 1,045 nodes in the pool, more than AKS's per-pool limit of 1,000")
 
+	// The surge is a share of the pool's size at the upgrade, its Count,
+	// not its autoscaler max: 10 nodes and 10% of them (1) are far from
+	// the limit, though the max is 1,000.
+	scaled := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/16", capacity.Pool{Count: 10, MinCount: 1, MaxCount: 1000, MaxSurge: capacity.SurgePercent(10)})
+	scaled.PodCIDRs = []netipPrefix{pfx("100.64.0.0/12")} // 4,096 nodes' /24s
+	assert.Equal(t, &capacity.Verdict{}, check(t, scaled, capacity.Step{Op: capacity.OpUpgrade, Pool: "nodes"}))
+
 	kubenet := oneSubnet(modes.Kubenet, "10.240.0.0/16", capacity.Pool{Count: 395})
 	kubenet.PodCIDRs = []netipPrefix{pfx("100.64.0.0/12")}
 	assert.Nil(t, check(t, kubenet, capacity.Step{Op: capacity.OpScale, Pool: "nodes", Nodes: 400}).Refusal)
@@ -342,4 +349,23 @@ func TestCheckFailureIsSimulate(t *testing.T) {
 	for _, k := range []string{"refused", "fails", "ok"} {
 		assert.Positive(t, seen[k], "no %s verdicts among the draws", k)
 	}
+}
+
+// An upgrade's admission counts an autoscaled pool at its max and its
+// surge nodes as a share of its Count, the size at the time of the
+// upgrade [API]: in Overlay a node takes one address of the /26's 59.
+func TestCheckUpgradeSurgeOfCount(t *testing.T) {
+	c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/26", capacity.Pool{Count: 10, MinCount: 1, MaxCount: 50, MaxSurge: capacity.SurgePercent(33)})
+	upgrade := capacity.Step{Op: capacity.OpUpgrade, Pool: "nodes"}
+	// 50 at max + 33% of 10 (4) = 54 of 59; 33% of 50 would be 17: 67.
+	assert.Equal(t, &capacity.Verdict{}, check(t, c, upgrade))
+	// At 30 nodes the surge is 10: 60 of 59.
+	c.Pools[0].Count = 30
+	v := check(t, c, upgrade)
+	require.NotNil(t, v.Refusal)
+	assert.Equal(t, [2]int{60, 59}, [2]int{v.Refusal.Required, v.Refusal.Available})
+	// The upgrade of every pool counts the same.
+	v = check(t, c, capacity.Step{Op: capacity.OpUpgrade})
+	require.NotNil(t, v.Refusal)
+	assert.Equal(t, [2]int{60, 59}, [2]int{v.Refusal.Required, v.Refusal.Available})
 }

@@ -188,7 +188,7 @@ func (m *model) admitMigrate(s Step) (*model, *AdmissionError) {
 	for i := range mt.pools {
 		nodes[i] = mt.pools[i].atMax
 		if s.Op == OpMigrate && m.c.MigrationSurge == MigrationSurgeUpgrade {
-			surge[i] = mt.pools[i].surge.Nodes(nodes[i])
+			surge[i] = mt.pools[i].upgradeSurge()
 		}
 	}
 	mt.c.ClusterUpgradeSurge = UpgradeSurgeSum // reimaged at once
