@@ -14,8 +14,11 @@ type Space struct {
 	Source modes.Source `json:"source"` // the space's role: node-subnet, pod-subnet, pod-cidr or cni-pool
 	Size   int          `json:"size"`   // addresses in the prefixes
 	// Usable is what nodes and pods can take: a subnet's size less the five
-	// addresses Azure keeps per prefix [VNF], or the whole blocks of a pod
-	// CIDR or CNI pool.
+	// addresses Azure keeps per prefix [VNF]; the whole blocks of a pod
+	// CIDR or CNI pool; and of a static-block pod subnet, its /28 blocks
+	// clear of those five addresses (a /20: 254 blocks, 4,064 addresses),
+	// where AKS's admission counts the subnet's size less five (4,091)
+	// [SBA, ADM].
 	Usable   int `json:"usable"`
 	Reserved int `json:"reserved"` // used by others (Subnet.Reserved)
 	// OtherClusters is held by other clusters of an estate
