@@ -279,10 +279,33 @@ func (v *validator) checkSpec(c *Cluster, s modes.Spec) {
 	}
 }
 
-// checkStaticBlocks reports pod subnets that hold no whole static block:
-// the allocator could not hand out a single one.
+// checkStaticBlocks reports what static block allocation refuses: a
+// Kubernetes version before 1.28 (checked only when one is given), a pod
+// subnet larger than a /12 [SBA, PSC], and pod subnets that hold no whole
+// static block: the allocator could not hand out a single one.
 func (v *validator) checkStaticBlocks(c *Cluster, s modes.Spec) {
-	if s.Pods.Unit != modes.StaticBlock || s.Pods.Source != modes.PodSubnet || s.Pods.BlockBits < 8 || s.Pods.BlockBits > 32 {
+	if s.Pods.Unit != modes.StaticBlock || s.Pods.Source != modes.PodSubnet {
+		return
+	}
+	if minor, ok := kubernetesMinor(c.KubernetesVersion); ok && minor < 28 {
+		v.add(pathOf("KubernetesVersion"), "%s: static block allocation needs Kubernetes 1.28 or later", c.KubernetesVersion)
+	}
+	pods := make(map[string]bool, len(c.Pools)) // subnet names pools take pod addresses from
+	for i := range c.Pools {
+		pods[c.Pools[i].PodSubnet] = true
+	}
+	for i, sn := range c.Subnets {
+		if !pods[sn.Name] || sn.Name == "" {
+			continue
+		}
+		for j, q := range sn.Prefixes {
+			if q.IsValid() && isIPv4(q) && q.Bits() < modes.MaxStaticBlockSubnetBits {
+				v.add(pathOf("Subnets").at(i).dot("Prefixes").at(j), "%v: a static-block pod subnet is at most a /%d (%s addresses)",
+					q, modes.MaxStaticBlockSubnetBits, count.Thousands(1<<(32-modes.MaxStaticBlockSubnetBits)))
+			}
+		}
+	}
+	if s.Pods.BlockBits < 8 || s.Pods.BlockBits > 32 {
 		return
 	}
 	fits := make(map[string]bool, len(c.Subnets)) // by subnet name: holds a block

@@ -153,7 +153,53 @@ func TestValidate(t *testing.T) {
 			c.Pools[0].NodeSubnet, c.Pools[1].NodeSubnet = "nodes", "nodes"
 			c.Pools[0].PodSubnet, c.Pools[1].PodSubnet = "pods", "pods"
 		}, "Subnets[1].Reserved", "", "230 addresses used by others take 15 whole /28 blocks, but 10.241.0.0/24 has 224 usable in blocks"},
+		// Static block allocation needs Kubernetes 1.28 or later and a pod
+		// subnet of at most a /12 [SBA, PSC].
+		{"static block before Kubernetes 1.28", func(c *capacity.Cluster) { staticBlock(c, "10.241.0.0/16"); c.KubernetesVersion = "1.27.3" },
+			"KubernetesVersion", "", "1.27.3: static block allocation needs Kubernetes 1.28 or later"},
+		{"static-block pod subnet above a /12", func(c *capacity.Cluster) { staticBlock(c, "100.0.0.0/11") },
+			"Subnets[1].Prefixes[0]", "", "100.0.0.0/11: a static-block pod subnet is at most a /12 (1,048,576 addresses)"},
 	})
+}
+
+// staticBlock makes c a static-block cluster whose pools take pod
+// addresses from a subnet "pods" of prefix pods.
+func staticBlock(c *capacity.Cluster, pods string) {
+	c.Mode = modes.AzureCNIStaticBlock
+	c.Subnets = append(c.Subnets, subnet("pods", pods))
+	for i := range c.Pools {
+		c.Pools[i].NodeSubnet, c.Pools[i].PodSubnet = "nodes", "pods"
+	}
+}
+
+// TestValidateStaticBlockLimits: static block allocation takes Kubernetes
+// 1.28, or a version left unset, and a pod subnet of a /12 [SBA, PSC]; a
+// /12 limit holds for pod subnets only, not for the node subnet.
+func TestValidateStaticBlockLimits(t *testing.T) {
+	for _, version := range []string{"1.28.0", "1.28", "v1.35.2", ""} {
+		c := valid()
+		staticBlock(&c, "10.241.0.0/16")
+		c.KubernetesVersion = version
+		assert.NoError(t, c.Validate(), "version %q", version)
+	}
+	c := valid()
+	staticBlock(&c, "100.0.0.0/12")
+	require.NoError(t, c.Validate())
+	c.Subnets[0].Prefixes = []netip.Prefix{pfx("10.64.0.0/10")} // the node subnet may be larger
+	require.NoError(t, c.Validate())
+	c.Subnets[1].Prefixes = []netip.Prefix{pfx("100.0.0.0/12"), pfx("100.64.0.0/10")}
+	var ve *capacity.ValidationError
+	require.ErrorAs(t, c.Validate(), &ve)
+	require.Len(t, ve.Problems, 1, "%v", ve)
+	assert.Equal(t, "Subnets[1].Prefixes[1]", ve.Problems[0].Field)
+	assert.Equal(t, "", ve.Problems[0].Code)
+	// Only static block allocation has either limit.
+	c = valid()
+	c.KubernetesVersion = "1.27.3"
+	require.NoError(t, c.Validate())
+	staticBlock(&c, "100.0.0.0/10")
+	c.Mode = modes.AzureCNIPodSubnet
+	require.NoError(t, c.Validate())
 }
 
 // problemCase breaks one field of a valid cluster and names the problem

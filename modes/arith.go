@@ -29,6 +29,10 @@ const (
 	MaxSubnetBits = 2
 )
 
+// MaxStaticBlockSubnetBits is the shortest prefix of a static block
+// allocation pod subnet: at most a /12, about a million addresses [SBA, PSC].
+const MaxStaticBlockSubnetBits = 12
+
 // IPv6 subnets and ranges [VNF, DS, OVH].
 const (
 	SubnetBitsIPv6     = 64      // an IPv6 subnet is exactly a /64

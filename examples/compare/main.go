@@ -560,7 +560,8 @@ func compare(m modes.Mode, w workload) result {
 
 // layout builds the workload as a cluster in mode m: pools of at most 909
 // nodes, so that each upgrades with a 10% surge within AKS's 1,000 per pool, the node subnet on the VNet's first half and a pod
-// subnet on its second, a service range clear of the VNet.
+// subnet on its second (a static-block one at most a /12), a service range
+// clear of the VNet.
 func layout(m modes.Mode, w workload) capacity.Cluster {
 	s := m.Spec()
 	half := netip.PrefixFrom(w.vnet.Addr(), w.vnet.Bits()+1)
@@ -574,6 +575,9 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	dns := svc.Addr().As4()
 	dns[3] = 10 // the ".10" address the docs recommend [KUB]
 	c.ServiceCIDRs, c.DNSServiceIP = []netip.Prefix{svc}, netip.AddrFrom4(dns)
+	if s.Pods.Unit == modes.StaticBlock && second.Bits() < modes.MaxStaticBlockSubnetBits {
+		second = netip.PrefixFrom(second.Addr(), modes.MaxStaticBlockSubnetBits) // the largest static-block pod subnet [SBA]
+	}
 	if s.Pods.Source == modes.PodSubnet {
 		c.Subnets = append(c.Subnets, capacity.Subnet{Name: "pods", Prefixes: []netip.Prefix{second}})
 	}

@@ -494,3 +494,15 @@ func TestPodsOutsideTheModesRange(t *testing.T) {
 		assert.Equal(t, 10, p.MaxPods)
 	}
 }
+
+// In a VNet larger than a /11, the static-block pod subnet is a /12, the
+// largest AKS takes, not the VNet's second half; other pod subnets are.
+func TestStaticBlockPodSubnetAtMost12(t *testing.T) {
+	w := workload{nodes: 100, pods: 30, vnet: netip.MustParsePrefix("10.0.0.0/8")}
+	c := layout(modes.AzureCNIStaticBlock, w)
+	require.NoError(t, c.Validate())
+	assert.Equal(t, netip.MustParsePrefix("10.128.0.0/12"), c.Subnets[1].Prefixes[0])
+	r := compare(modes.AzureCNIStaticBlock, w)
+	assert.Empty(t, r.why)
+	assert.Equal(t, netip.MustParsePrefix("10.128.0.0/9"), layout(modes.AzureCNIPodSubnet, w).Subnets[1].Prefixes[0])
+}
