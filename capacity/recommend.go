@@ -70,6 +70,9 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			if ss.Bits < modes.MaxSubnetBits {
 				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxSubnetBits)
 			}
+			if m.blockBits[k.space] > 0 && ss.Bits < modes.MaxStaticBlockSubnetBits { // [SBA, PSC]
+				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest static-block pod subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxStaticBlockSubnetBits)
+			}
 		}
 		r.Spaces = append(r.Spaces, ss)
 	}

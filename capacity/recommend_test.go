@@ -1,6 +1,7 @@
 package capacity_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/ipcap/ipcap/capacity"
@@ -95,6 +96,25 @@ func TestRecommendNothingFits(t *testing.T) {
 		}
 		assert.True(t, found, tt.mode.String())
 	}
+}
+
+// A static-block pod subnet is at most a /12 [SBA]: five pools of 900
+// nodes at maxPods 250 (16 /28s, 256 addresses a node) and their 10%
+// surges need 4,950 × 256 = 1,267,200 addresses, a /11.
+func TestRecommendStaticBlockAtMost12(t *testing.T) {
+	c := capacity.Cluster{Mode: modes.AzureCNIStaticBlock,
+		Subnets: []capacity.Subnet{subnet("nodes", "10.240.0.0/16"), subnet("pods", "10.16.0.0/12")}}
+	for i := range 5 {
+		c.Pools = append(c.Pools, capacity.Pool{Name: fmt.Sprintf("p%d", i), Count: 900, MaxPods: 250, NodeSubnet: "nodes", PodSubnet: "pods"})
+	}
+	r, err := capacity.Recommend(c)
+	require.Error(t, err, "%+v", r)
+	assert.EqualError(t, err, "capacity: subnet pods needs 1267200 addresses, more than the largest static-block pod subnet (/12) holds: nothing fits")
+	// Four pools: 3,960 × 256 = 1,013,760 addresses, a /12.
+	c.Pools = c.Pools[:4]
+	r, err = capacity.Recommend(c)
+	require.NoError(t, err)
+	assert.Equal(t, 12, r.Spaces[1].Bits)
 }
 
 // Notes are ipcap's words: counts with their thousands separated. 1,000
