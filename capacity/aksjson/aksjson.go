@@ -353,8 +353,9 @@ func (p *poolDoc) field(r *reader, key, path string) error {
 // counts, so another AKS cluster's nodes in the subnet are taken for
 // this one's. From list-usage, Reserved is currentValue less what the
 // cluster's pools hold at their counts (at maxPods pods a node). With both,
-// the larger: a subnet document may list fewer configurations than are in
-// use, and list-usage counts every address. Network
+// the listing, unless it is short of the cluster's own configurations (or
+// told apart by the older rule): a partial listing gives way to list-usage
+// where list-usage says more. Network
 // plugin "none" reads as modes.BYOCNICalico; set Mode to BYOCNICilium for a
 // Cilium cluster, and Cluster.CNIPool to the CNI's own pool, which the
 // document does not hold (its podCidr stays AKS's PodCIDRs).

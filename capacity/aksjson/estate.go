@@ -52,7 +52,8 @@ import (
 // subnet; every other configuration counts, the nodes and pods of clusters
 // not in the input among them. From list-usage, currentValue less what
 // the input's clusters' pools hold at their counts (at maxPods pods a
-// node). With both, the larger, as ReadCluster takes it. With two or more clusters every cluster needs nodeResourceGroup;
+// node). With both, as ReadCluster takes them: the listing, unless it is
+// short of the clusters' own configurations. With two or more clusters every cluster needs nodeResourceGroup;
 // a single cluster without it is read with ReadCluster's older rule.
 //
 // A pool in an AKS-managed VNet (no vnetSubnetId) is an error: its VNet is

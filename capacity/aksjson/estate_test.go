@@ -182,12 +182,33 @@ func TestReadClusterAttribution(t *testing.T) {
 	assert.Equal(t, capacity.Source{File: files[1], Path: "[0].ipConfigurations"}, src["Subnets[0].Reserved"])
 	assert.Equal(t, capacity.Source{File: files[2], Path: "[1].currentValue", Value: "305"}, src["Subnets[1].Reserved"])
 
+	// A listing that holds alpha's 6 node configurations in full wins over
+	// a list-usage taken at another time (40 in use: 34 beside alpha's 6).
+	usage := testdata(t, "estate-usage.json")
+	stale := strings.Replace(usage, `"currentValue": 11`, `"currentValue": 40`, 1)
+	require.NotEqual(t, usage, stale)
+	stalePath := filepath.Join(t.TempDir(), "usage.json")
+	require.NoError(t, os.WriteFile(stalePath, []byte(stale), 0o644))
+	c, src, err := aksjson.ReadFilesWithSources(filepath.Join("testdata", "estate-alpha.json"), files[0], files[1], stalePath)
+	require.NoError(t, err)
+	assert.Equal(t, []int{5, 65}, []int{c.Subnets[0].Reserved, c.Subnets[1].Reserved})
+	assert.Equal(t, files[1], src["Subnets[0].Reserved"].File)
+	// list-usage alone keeps its source when it leaves nothing to others
+	// (6 in use, all alpha's).
+	six := strings.Replace(usage, `"currentValue": 11`, `"currentValue": 6`, 1)
+	sixPath := filepath.Join(t.TempDir(), "usage.json")
+	require.NoError(t, os.WriteFile(sixPath, []byte(six), 0o644))
+	c, src, err = aksjson.ReadFilesWithSources(filepath.Join("testdata", "estate-alpha.json"), files[0], sixPath)
+	require.NoError(t, err)
+	assert.Equal(t, 0, c.Subnets[0].Reserved)
+	assert.Equal(t, capacity.Source{File: sixPath, Path: "[0].currentValue", Value: "6"}, src["Subnets[0].Reserved"])
+
 	// Without nodeResourceGroup, the older rule: every scale set named
 	// "aks-…" is the cluster's, beta's and delta's too: 11 less 6 + 2 + 1.
 	doc := testdata(t, "estate-alpha.json")
 	noRG := strings.Replace(doc, `"nodeResourceGroup"`, `"nodeResourceGroupX"`, 1)
 	require.NotEqual(t, doc, noRG)
-	c, err := aksjson.ReadCluster(strings.NewReader(noRG), open(t, network...)...)
+	c, err = aksjson.ReadCluster(strings.NewReader(noRG), open(t, network...)...)
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 1}, []int{c.Subnets[0].Reserved, c.Subnets[1].Reserved},
 		"nodes: the load balancer and the jump box; pods: the private endpoint")

@@ -419,9 +419,8 @@ func held(c *capacity.Cluster) map[string]int {
 	return own
 }
 
-// reserved returns what of subnet key no cluster of the input holds, the
-// larger of two lower bounds the documents may give, and records which
-// one it took for subnetSources:
+// reserved returns what of subnet key no cluster of the input holds, and
+// records where it took it from for subnetSources:
 //   - from its ipConfigurations, every configuration outside the scale
 //     sets of nodeRGs (the node resource groups of the clusters that use
 //     it), or, where a cluster has no node resource group (the empty
@@ -430,28 +429,36 @@ func held(c *capacity.Cluster) map[string]int {
 //     hold at their counts, at maxPods pods a node: no less than they
 //     hold).
 //
-// A listing that counts fewer than list-usage leaves addresses out (a
-// subnet document read before pods were added, say); list-usage counts
-// every address in use. With neither, 0.
+// The listing wins when it holds the clusters' own addresses in full; a
+// listing short of them (a subnet document read before the pods came,
+// say) is partial, and so is one told apart by the older rule, which
+// takes other clusters' nodes for the cluster's own: there list-usage,
+// which counts every address in use, wins where it says more. With
+// neither, 0.
 func (n *networks) reserved(key string, nodeRGs []string, held int) int {
 	r, src := 0, capacity.Source{}
-	if info := n.subnets[key]; info != nil && info.counted {
-		r = info.nics.total()
+	info := n.subnets[key]
+	counted := info != nil && info.counted
+	own, loose := 0, false // the listed configurations of the input's clusters
+	if counted {
 		seen := map[string]bool{}
 		for _, rg := range nodeRGs {
 			switch {
 			case seen[rg]:
 			case rg == "":
-				r -= info.nics.aks
+				own, loose = own+info.nics.aks, true
 			default:
-				r -= info.nics.vmss[rg]
+				own += info.nics.vmss[rg]
 			}
 			seen[rg] = true
 		}
-		r, src = max(0, r), info.configs
+		r, src = max(0, info.nics.total()-own), info.configs
 	}
-	if used, ok := n.usage[key]; ok && used-held > r {
-		r, src = used-held, n.usageSrc[key]
+	if used, ok := n.usage[key]; ok {
+		fromUsage := max(0, used-held)
+		if !counted || (own < held || loose) && fromUsage > r {
+			r, src = fromUsage, n.usageSrc[key]
+		}
 	}
 	n.reservedSrc[key] = src
 	return r
