@@ -63,15 +63,15 @@ func Recommend(c Cluster) (*Recommendation, error) {
 			ss.Required = uint64(blocks * bs)
 			ss.Bits = m.spec.Pods.BlockBits - ceilLog2(uint64(blocks))
 			if ss.Bits < 0 {
-				return nil, fmt.Errorf("capacity: the %s needs %d blocks of /%d, more than an IPv4 range holds: nothing fits", sp.Source.Describe(), blocks, m.spec.Pods.BlockBits)
+				return nil, fmt.Errorf("capacity: the %s needs %s blocks of /%d, more than an IPv4 range holds: nothing fits", sp.Source.Describe(), count.Thousands(blocks), m.spec.Pods.BlockBits)
 			}
 		} else {
 			ss.Required, ss.Bits = subnetSize(need, sp.others(), m.blockBits[k.space])
 			if ss.Bits < modes.MaxSubnetBits {
-				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxSubnetBits)
+				return nil, fmt.Errorf("capacity: subnet %s needs %s addresses, more than the largest subnet (/%d) holds: nothing fits", sp.Name, count.Thousands(int(ss.Required)), modes.MaxSubnetBits)
 			}
 			if m.blockBits[k.space] > 0 && ss.Bits < modes.MaxStaticBlockSubnetBits { // [SBA, PSC]
-				return nil, fmt.Errorf("capacity: subnet %s needs %d addresses, more than the largest static-block pod subnet (/%d) holds: nothing fits", sp.Name, ss.Required, modes.MaxStaticBlockSubnetBits)
+				return nil, fmt.Errorf("capacity: subnet %s needs %s addresses, more than the largest static-block pod subnet (/%d) holds: nothing fits", sp.Name, count.Thousands(int(ss.Required)), modes.MaxStaticBlockSubnetBits)
 			}
 		}
 		r.Spaces = append(r.Spaces, ss)

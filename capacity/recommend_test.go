@@ -109,7 +109,7 @@ func TestRecommendStaticBlockAtMost12(t *testing.T) {
 	}
 	r, err := capacity.Recommend(c)
 	require.Error(t, err, "%+v", r)
-	assert.EqualError(t, err, "capacity: subnet pods needs 1267200 addresses, more than the largest static-block pod subnet (/12) holds: nothing fits")
+	assert.EqualError(t, err, "capacity: subnet pods needs 1,267,200 addresses, more than the largest static-block pod subnet (/12) holds: nothing fits")
 	// Four pools: 3,960 × 256 = 1,013,760 addresses, a /12.
 	c.Pools = c.Pools[:4]
 	r, err = capacity.Recommend(c)

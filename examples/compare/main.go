@@ -144,7 +144,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		switch {
 		case w.nodes < 1 || w.nodes > modes.MaxNodesPerCluster:
-			return input.Usagef("%s: its pools commit %s: want 1 to %d", *clusterPath, count.Of(w.nodes, "node", "nodes"), modes.MaxNodesPerCluster)
+			return input.Usagef("%s: its pools commit %s: want 1 to %s", *clusterPath, count.Of(w.nodes, "node", "nodes"), count.Thousands(modes.MaxNodesPerCluster))
 		case !podsRange().Contains(w.pods):
 			return input.Usagef("%s: %d, the cluster's largest maxPods: want %s", where(fmt.Sprintf("Pools[%d].MaxPods", w.podsPool)), w.pods, podsRangeText())
 		case !w.vnet.IsValid():
@@ -317,7 +317,7 @@ type Result struct {
 
 func (r result) result(m modes.Mode) Result {
 	s := m.Spec()
-	return Result{Mode: m, Fits: len(r.why) == 0, VNetAddresses: r.vnetAddresses, BlockCountsOnce: s.Pods.BlockCountsOnce && s.Pods.Source.IsVNet(),
+	return Result{Mode: m, Fits: len(r.why) == 0, VNetAddresses: r.vnetAddresses, BlockCountsOnce: r.rec != nil && s.Pods.BlockCountsOnce && s.Pods.Source.IsVNet(),
 		SubnetAddresses: r.used, VNetSize: r.vnetSize, Recommendation: r.rec, Why: r.why}
 }
 
@@ -402,6 +402,9 @@ const vnetAddressesHeader = "VNet addresses at max with surge"
 const blockFootnote = "* a static /28 block counts as one address against the VNet's 65,536-address limit, though it holds 16"
 
 func vnetAddressesCell(r Result) string {
+	if r.Recommendation == nil { // not laid out: nothing counted
+		return "-"
+	}
 	if r.BlockCountsOnce {
 		return count.Thousands(r.VNetAddresses) + "*"
 	}
@@ -532,7 +535,7 @@ func compare(m modes.Mode, w workload) result {
 	c := layout(m, w)
 	rec, err := capacity.Recommend(c)
 	if err != nil {
-		r.why = append(r.why, err.Error())
+		r.why = append(r.why, strings.TrimPrefix(err.Error(), "capacity: "))
 		return r
 	}
 	rep, err := capacity.Analyze(c)

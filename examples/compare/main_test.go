@@ -505,4 +505,14 @@ func TestStaticBlockPodSubnetAtMost12(t *testing.T) {
 	r := compare(modes.AzureCNIStaticBlock, w)
 	assert.Empty(t, r.why)
 	assert.Equal(t, netip.MustParsePrefix("10.128.0.0/9"), layout(modes.AzureCNIPodSubnet, w).Subnets[1].Prefixes[0])
+
+	// 4,545 nodes at 250 pods need 5,000 × 16 /28s = 1,280,000 addresses,
+	// more than a /12: the mode does not fit, in the user's words, and no
+	// VNet count is shown for a layout that was not made.
+	w.nodes, w.pods = 4545, 250
+	res := compare(modes.AzureCNIStaticBlock, w).result(modes.AzureCNIStaticBlock)
+	assert.False(t, res.Fits)
+	assert.Equal(t, []string{"subnet pods needs 1,280,000 addresses, more than the largest static-block pod subnet (/12) holds: nothing fits"}, res.Why)
+	assert.Equal(t, "-", vnetAddressesCell(res))
+	assert.False(t, res.BlockCountsOnce)
 }

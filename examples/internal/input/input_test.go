@@ -115,7 +115,7 @@ func TestWholeFlags(t *testing.T) {
 	require.NoError(t, fs.Parse([]string{"-n", "1000", "-seed", "18446744073709551615"}))
 	assert.Equal(t, 1000, n)
 	assert.Equal(t, uint64(18446744073709551615), seed)
-	for _, bad := range []string{"0", "1001", "x", "1.5", "0x10", "", "-1"} {
+	for _, bad := range []string{"0", "1001", "x", "1.5", "0x10", "", "-1", "+5"} {
 		err := fs.Parse([]string{"-n", bad})
 		assert.EqualError(t, err, fmt.Sprintf("invalid value %q for flag -n: want a whole number from 1 to 1,000", bad))
 	}

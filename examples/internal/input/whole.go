@@ -39,7 +39,7 @@ func (f *intFlag) String() string {
 
 func (f *intFlag) Set(s string) error {
 	v, err := strconv.Atoi(s)
-	if err != nil || v < f.lo || v > f.hi {
+	if err != nil || s[0] == '+' || v < f.lo || v > f.hi { // Atoi takes "+5"
 		return errors.New("want " + wholeRange(f.lo, f.hi))
 	}
 	*f.p = v
@@ -57,7 +57,7 @@ func (f *uint64Flag) String() string {
 
 func (f *uint64Flag) Set(s string) error {
 	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
+	if err != nil { // ParseUint refuses "+5"
 		return errors.New("want a whole number, 0 or more, below 2^64")
 	}
 	*f = uint64Flag(v)
