@@ -40,8 +40,10 @@ type Verdict struct {
 // pool's surge, summed or the largest by Cluster.ClusterUpgradeSurge. What one node counts is in admitted (by
 // Cluster.Admission). Operations that add no node (a scale-in, churn)
 // are not checked. A manual scale of an autoscaled pool is refused, as the
-// Azure CLI refuses it [CLI, CAS]. Count limits: 1,000 nodes per pool (surge
-// included), 5,000 per cluster, kubenet's 400 routes [QUO, NLIM].
+// Azure CLI refuses it [CLI, CAS]. Count limits: 1,000 nodes per pool (its
+// Count and surge during an upgrade), 5,000 per cluster and kubenet's 400
+// routes, these two counted as addresses are, every pool at its max plus
+// the surge nodes [QUO, NLIM].
 //
 // The failure replays the step with Simulate from the pools at their
 // Count: a new pool, a scale (OpScale, OpAutoscale) and a surge batch as

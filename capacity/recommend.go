@@ -31,8 +31,10 @@ type SpaceSize struct {
 
 // Recommend returns, per subnet and pod CIDR or CNI pool, the smallest single prefix
 // that holds every pool at its autoscaler max plus the upgrade surge of
-// the pools in it — summed, as AKS admits an upgrade of every pool, or the
-// largest with UpgradeSurgeOnePool —, plus the addresses others use: the
+// the pools in it at that max (a pool may upgrade when it has scaled out;
+// Check admits an upgrade now with the surge of its Count) — summed, as
+// ipcap reads an upgrade of every pool, or the largest with
+// UpgradeSurgeOnePool —, plus the addresses others use: the
 // planning rule of [IPP], (nodes + maxSurge) × per-node cost. A subnet keeps Azure's five addresses (W1: 1,581 → /21); a
 // pod CIDR or CNI pool, and a static-block pod subnet, holds whole blocks. When no
 // prefix of an IPv4 range holds what a space needs, it returns an error
