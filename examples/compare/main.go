@@ -24,6 +24,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -50,6 +51,7 @@ type workload struct {
 	windows     bool
 	dualStack   bool
 	policy      modes.Policy
+	version     string // Kubernetes, of a -cluster file: some modes need a minimum
 
 	// Of a -cluster file: the pool whose maxPods is pods, and the field
 	// vnet is ("VNet[0]"), to say where the file holds them.
@@ -277,6 +279,9 @@ type Workload struct {
 	Windows     bool         `json:"windows"`
 	DualStack   bool         `json:"dualStack"`
 	Policy      modes.Policy `json:"policy,omitempty"`
+	// KubernetesVersion is a -cluster file's: static blocks, dual-stack
+	// with Cilium and migrations need a minimum.
+	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
 	// Pools is the layout every mode is sized on: pools of at most 909
 	// nodes, each upgrading with a 10% surge.
 	Pools []PoolSize `json:"pools"`
@@ -324,7 +329,7 @@ func (r result) result(m modes.Mode) Result {
 // describe returns what compare says of the workload w, with the pools it
 // lays w out in and their surge as capacity counts it (Cluster.Surge).
 func describe(w workload) Workload {
-	wl := Workload{Nodes: w.nodes, PodsPerNode: w.pods, VNet: w.vnet, Windows: w.windows, DualStack: w.dualStack, Policy: w.policy,
+	wl := Workload{Nodes: w.nodes, PodsPerNode: w.pods, VNet: w.vnet, Windows: w.windows, DualStack: w.dualStack, Policy: w.policy, KubernetesVersion: w.version,
 		Pools: []PoolSize{}}
 	c := layout(modes.AzureCNIOverlay, w) // the pools are the same in every mode
 	for i := range c.Pools {
@@ -383,6 +388,9 @@ func writeHeader(w io.Writer, doc Document) {
 	}
 	if wl.Policy != modes.PolicyNone {
 		fmt.Fprintf(w, ", network policy %v", wl.Policy)
+	}
+	if wl.KubernetesVersion != "" {
+		fmt.Fprintf(w, ", Kubernetes %s", wl.KubernetesVersion)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "pools: %s\n", poolsText(wl))
@@ -535,7 +543,7 @@ func compare(m modes.Mode, w workload) result {
 	c := layout(m, w)
 	rec, err := capacity.Recommend(c)
 	if err != nil {
-		r.why = append(r.why, strings.TrimPrefix(err.Error(), "capacity: "))
+		r.why = append(r.why, whyNot(err)...)
 		return r
 	}
 	rep, err := capacity.Analyze(c)
@@ -566,6 +574,21 @@ func compare(m modes.Mode, w workload) result {
 	return r
 }
 
+// whyNot says why Recommend could not size the workload laid out in a
+// mode: a problem of the layout by its message alone (its field is the
+// layout's, not the user's), any other error without its package.
+func whyNot(err error) []string {
+	var ve *capacity.ValidationError
+	if !errors.As(err, &ve) {
+		return []string{strings.TrimPrefix(err.Error(), "capacity: ")}
+	}
+	why := make([]string, len(ve.Problems))
+	for i, p := range ve.Problems {
+		why[i] = p.Message
+	}
+	return why
+}
+
 // layout builds the workload as a cluster in mode m: pools of at most 909
 // nodes, so that each upgrades with a 10% surge within AKS's 1,000 per pool, the node subnet on the VNet's first half and a pod
 // subnet on its second (a static-block one at most a /12), a service range
@@ -574,7 +597,7 @@ func layout(m modes.Mode, w workload) capacity.Cluster {
 	s := m.Spec()
 	half := netip.PrefixFrom(w.vnet.Addr(), w.vnet.Bits()+1)
 	second := netip.PrefixFrom(lastHalf(w.vnet), w.vnet.Bits()+1)
-	c := capacity.Cluster{Mode: m, VNet: []netip.Prefix{w.vnet},
+	c := capacity.Cluster{Mode: m, VNet: []netip.Prefix{w.vnet}, KubernetesVersion: w.version,
 		Subnets: []capacity.Subnet{{Name: "nodes", Prefixes: []netip.Prefix{half}}}}
 	svc := netip.MustParsePrefix("10.0.0.0/16")
 	if svc.Overlaps(w.vnet) {
@@ -648,6 +671,7 @@ func fromCluster(c capacity.Cluster, w workload) workload {
 		w.vnet, w.vnetField = c.VNet[i], fmt.Sprintf("VNet[%d]", i)
 	}
 	w.policy, w.dualStack = c.Policy, w.dualStack || c.DualStack
+	w.version = c.KubernetesVersion
 	return w
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/netip"
@@ -319,7 +320,7 @@ func TestDualStackCluster(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(swapped), 0o644))
 	var out strings.Builder
 	require.NoError(t, run([]string{"-cluster", fixtures + "dualstack.json", "-network", path}, &out, io.Discard))
-	assert.Contains(t, out.String(), "workload: 53 nodes × 250 pods in VNet 10.240.0.0/16, dual-stack\n")
+	assert.Contains(t, out.String(), "workload: 53 nodes × 250 pods in VNet 10.240.0.0/16, dual-stack, Kubernetes 1.33.2\n")
 	assert.Regexp(t, `(?m)^azure-cni-overlay +yes `, out.String())
 	assert.Regexp(t, `(?m)^kubenet +no .*no dual-stack`, out.String())
 }
@@ -399,7 +400,16 @@ func TestClusterReplacesWorkloadFlags(t *testing.T) {
 	// workload: 3 + 40 nodes at 110 pods.
 	out, code := runCode(t, append(cluster, "-mode", "azure-cni-overlay", "-fail-below", "50%")...)
 	assert.Equal(t, input.ExitOK, code, out)
-	assert.Contains(t, out, "workload: 43 nodes × 110 pods in VNet 10.240.0.0/16, network policy calico\n")
+	assert.Contains(t, out, "workload: 43 nodes × 110 pods in VNet 10.240.0.0/16, network policy calico, Kubernetes 1.31.3\n")
+	// The cluster's Kubernetes version goes with it: static blocks need
+	// 1.28, as preflight and forecast say of the same file.
+	old := filepath.Join(t.TempDir(), "old.json")
+	b, err := os.ReadFile(fixturesDir + "kubenet.json")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(old, bytes.Replace(b, []byte(`"1.31.3"`), []byte(`"1.27.9"`), 1), 0o644))
+	var o strings.Builder
+	require.NoError(t, run([]string{"-cluster", old, "-network", fixturesDir + "kubenet-vnet.json"}, &o, io.Discard), "kubenet fits")
+	assert.Regexp(t, `(?m)^azure-cni-static-block +no +- .* 1\.27\.9: static block allocation needs Kubernetes 1\.28 or later$`, o.String())
 }
 
 // The VNet addresses column counts what the VNet's 65,536-address limit
