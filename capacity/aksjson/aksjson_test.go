@@ -375,6 +375,10 @@ func FuzzReadEstate(f *testing.F) {
 		f.Add([]byte(testdata(f, pair[0])), []byte(testdata(f, pair[1])))
 	}
 	f.Add([]byte(`{"data":[]}`), []byte(`{"value":[]}`))
+	// One list of subnets and list-usage entries: Reserved from both.
+	mixed := mixedNetwork(f)
+	f.Add([]byte(testdata(f, "estate-aks-list.json")), mixed)
+	f.Add([]byte(testdata(f, "estate-alpha.json")), mixed)
 	f.Fuzz(func(t *testing.T, clusters, network []byte) {
 		e, err := aksjson.ReadEstate(strings.NewReader(string(clusters)), strings.NewReader(string(network)))
 		if err != nil {

@@ -1,6 +1,7 @@
 package aksjson_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/netip"
 	"os"
@@ -484,4 +485,23 @@ func TestReadEstateAnalyzes(t *testing.T) {
 	assert.Equal(t, "user", user.Name)
 	assert.Equal(t, 78, user.MaxNodes)
 	assert.Equal(t, capacity.LimitPodSubnet, user.Limit)
+}
+
+// One list holding subnets and list-usage entries reads as the two
+// documents do: Reserved takes both into account.
+func TestReadEstateMixedList(t *testing.T) {
+	e, err := aksjson.ReadEstate(open(t, "estate-aks-list.json")[0], open(t, "estate-vnet.json")[0], strings.NewReader(string(mixedNetwork(t))))
+	require.NoError(t, err)
+	assert.Equal(t, wantEstate(), e)
+}
+
+// mixedNetwork is the estate's subnet list and list-usage in one list.
+func mixedNetwork(tb testing.TB) []byte {
+	tb.Helper()
+	var subnets, usage []json.RawMessage
+	require.NoError(tb, json.Unmarshal([]byte(testdata(tb, "estate-subnets.json")), &subnets))
+	require.NoError(tb, json.Unmarshal([]byte(testdata(tb, "estate-usage.json")), &usage))
+	mixed, err := json.Marshal(append(subnets, usage...))
+	require.NoError(tb, err)
+	return mixed
 }
