@@ -51,16 +51,19 @@ func (c *calico) put(n *simNode, i int32, want, size int) int {
 	return take
 }
 
-// placeCalico places pods pods of node n: in its own blocks, then in blocks
-// it claims, then in other nodes' blocks. When even borrowing cannot place
-// them all, nothing is held and the pod CIDR is exhausted.
+// placeCalico places pods pods of node n, and the tunnel addresses its CNI
+// takes beside them (Pods.TunnelAddresses [CALN]), which are placed as pods
+// are: in its own blocks, then in blocks it claims, then in other nodes'
+// blocks. When even borrowing cannot place them all, nothing is held and
+// the pod CIDR is exhausted.
 func (e *engine) placeCalico(p *simPool, n *simNode, pods int) *Exhaustion {
 	sp := &e.spaces[p.pod]
 	c := &e.calico
 	size := sp.unit
-	left := pods
-	if n.places == nil { // carved from the pool's slabs: room for maxPods in blocks of its own, and a borrowed place
-		k := max(1, (p.pm.maxPods+size-1)/size)
+	tunnel := e.m.spec.Pods.TunnelAddresses
+	left := pods + tunnel
+	if n.places == nil { // carved from the pool's slabs: room for maxPods and the tunnel in blocks of its own, and a borrowed place
+		k := max(1, (p.pm.maxPods+tunnel+size-1)/size)
 		n.blocks, n.places = p.carve(k), carveFrom(&p.places, k+1)
 	}
 	for _, bi := range n.blocks {
@@ -78,7 +81,7 @@ func (e *engine) placeCalico(p *simPool, n *simNode, pods int) *Exhaustion {
 	}
 	if left > 0 && c.room < left {
 		e.unplaceCalico(p, n)
-		return e.fail(p, e.m.cons[p.pod].limit, p.pod, pods)
+		return e.fail(p, e.m.cons[p.pod].limit, p.pod, pods+tunnel)
 	}
 	for k := 0; left > 0 && k < len(c.blocks); k++ { // c.room ≥ left: the wrap finds room
 		i := (c.next + k) % len(c.blocks)

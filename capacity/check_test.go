@@ -214,10 +214,11 @@ func TestCheckBYOCNIPoolIsNotAdmitted(t *testing.T) {
 	v := check(t, c, capacity.Step{Op: capacity.OpCreate})
 	assert.Nil(t, v.Refusal)
 	require.NotNil(t, v.Failure)
-	// 300 pods in 256 addresses: /26 blocks of 64, one claimed by each of
-	// four nodes; nodes 5–8 borrow 30 of the 4 × 34 left; node 9 finds 16.
+	// 300 pods and 10 tunnel addresses in 256: /26 blocks of 64, one
+	// claimed by each of four nodes for its 30 pods and tunnel address;
+	// nodes 5–8 borrow 31 of the 4 × 33 left; node 9 finds 8 for its 31.
 	assert.Equal(t, capacity.Exhaustion{Step: 0, Pool: "nodes", Nodes: 8, Space: "cni-pool", Limit: capacity.LimitCNIPool,
-		CIDR: "100.64.0.0/24", Requested: 30}, *v.Failure)
+		CIDR: "100.64.0.0/24", Requested: 31}, *v.Failure)
 }
 
 func TestCheckCountLimits(t *testing.T) {

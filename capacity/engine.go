@@ -155,7 +155,7 @@ func newEngine(m *model, pods distuv.Rander, seed uint64) (*engine, error) {
 				sp.pod = u.k
 			}
 		}
-		if sp.pod < 0 && m.podCIDR >= 0 { // Calico at 0 pods per node draws no block, yet pods may come
+		if sp.pod < 0 && m.podCIDR >= 0 { // Calico at 0 pods per node and no tunnel address draws no block, yet pods may come
 			sp.pod = m.podCIDR
 		}
 		if sp.pod < 0 && pm.pool.PodSubnet != "" { // a pod subnet the steady state draws nothing from

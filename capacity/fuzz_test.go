@@ -80,6 +80,7 @@ func (g *gen) spec() *modes.Spec {
 	}
 	if flags&16 != 0 {
 		s.Pods.ReservedPerNode, s.Pods.BlockCountsOnce = mostly(g, 4, 0, 1, 3, 17, -1, modes.SpecMaxPods+1), g.u8()%4 == 0
+		s.Pods.TunnelAddresses = mostly(g, 4, 0, 1, 2, 64, -1, modes.SpecMaxTunnel+1)
 	}
 	if flags&32 != 0 {
 		s.MaxPods = modes.Range{Min: mostly(g, 2, 1, 10, 0, -1), Default: mostly(g, 3, 30, 110, 10, 1, 250), Max: mostly(g, 4, 250, 1000, 30, modes.SpecMaxPods, modes.SpecMaxPods+1, math.MaxInt)}

@@ -159,8 +159,9 @@ func (nodeBlock) take(e *engine, p *simPool, n *simNode) *Exhaustion {
 	return e.takeBlocks(p, n, 1, false)
 }
 
-// onDemand claims Calico blocks as pods need them and borrows from other
-// nodes' blocks when none is free.
+// onDemand claims Calico blocks as pods and the node's tunnel addresses
+// (Pods.TunnelAddresses) need them and borrows from other nodes' blocks
+// when none is free; release gives back both.
 type onDemand struct{}
 
 func (onDemand) take(e *engine, p *simPool, n *simNode) *Exhaustion {
@@ -173,7 +174,8 @@ func (onDemand) admitted(*model, *poolModel) int           { return 0 } // a CNI
 func (onDemand) podsCost() bool                            { return true }
 func (onDemand) pathDependent() bool                       { return true }
 
-// churn re-places the pods, keeping the blocks the node claimed.
+// churn re-places the pods and the tunnel addresses, keeping the blocks the
+// node claimed.
 func (onDemand) churn(e *engine, p *simPool, n *simNode, pods int) *Exhaustion {
 	e.unplaceCalicoPods(n)
 	n.pods = pods

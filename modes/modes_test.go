@@ -261,8 +261,11 @@ func TestPerNode(t *testing.T) {
 		{"static 250", modes.AzureCNIStaticBlock, 250, 0, modes.Demand{NodeSubnet: 1, PodSubnet: 256, VNetAddresses: 17}},
 		{"kubenet", modes.Kubenet, 110, 110, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetAddresses: 1}},
 		{"overlay", modes.AzureCNIOverlay, 250, 250, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetAddresses: 1}},
+		// Calico: pods and the node's VXLAN tunnel address in /26s [CALN].
 		{"calico 100 pods", modes.BYOCNICalico, 110, 100, modes.Demand{NodeSubnet: 1, PodRange: 2 * 64, VNetAddresses: 1}},
-		{"calico no pods", modes.BYOCNICalico, 110, 0, modes.Demand{NodeSubnet: 1, VNetAddresses: 1}},
+		{"calico 63 pods", modes.BYOCNICalico, 110, 63, modes.Demand{NodeSubnet: 1, PodRange: 64, VNetAddresses: 1}},
+		{"calico 64 pods", modes.BYOCNICalico, 110, 64, modes.Demand{NodeSubnet: 1, PodRange: 2 * 64, VNetAddresses: 1}},
+		{"calico no pods", modes.BYOCNICalico, 110, 0, modes.Demand{NodeSubnet: 1, PodRange: 64, VNetAddresses: 1}},
 		{"byo cilium", modes.BYOCNICilium, 110, 3, modes.Demand{NodeSubnet: 1, PodRange: 256, VNetAddresses: 1}},
 	}
 	for _, tt := range tests {

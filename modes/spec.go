@@ -127,6 +127,14 @@ type PodAllocation struct {
 	// the VNet's limit of 65,536 addresses (StaticBlock) [SBA; API enum
 	// PodIPAllocationMode.StaticBlock].
 	BlockCountsOnce bool `json:"blockCountsOnce"`
+	// TunnelAddresses is the addresses each node's CNI takes from the pod
+	// range beside its pods (OnDemandBlock only): 1 for Calico, whose
+	// calico-node gives every node a VXLAN tunnel address from the IP pool
+	// (the Node resource's system-configured ipv4VXLANTunnelAddr [CALN]; an
+	// IPPool's allowedUses include Tunnel [CAL]), VXLAN being what Azure
+	// supports. The address sits in the node's blocks as a pod does, so a
+	// node running no pods still claims a block.
+	TunnelAddresses int `json:"tunnelAddresses,omitempty"`
 }
 
 // BlockSize returns the addresses in one block, or 0 for units without
@@ -271,7 +279,7 @@ type Demand struct {
 // when it starts and runs steadily: node-subnet modes pre-allocate maxPods;
 // batched modes hold DynamicTarget(pods); static blocks hold
 // StaticBlocks-many /28s; block-per-node modes one block; on-demand blocks
-// ceil(pods / block size).
+// ceil((pods + Pods.TunnelAddresses) / block size).
 func (s Spec) PerNode(maxPods, pods int) Demand {
 	var d Demand
 	if s.NodeIPs == NodeSubnet {
@@ -292,7 +300,7 @@ func (s Spec) PerNode(maxPods, pods int) Demand {
 	case NodeBlock:
 		blocks = 1
 	case OnDemandBlock:
-		blocks = ceilDiv(pods, a.BlockSize())
+		blocks = ceilDiv(pods+a.TunnelAddresses, a.BlockSize())
 	}
 	switch a.Source {
 	case NodeSubnet:
@@ -414,6 +422,7 @@ const (
 	SpecMaxPods           = 65_536     // MaxPods.Max, BatchSize and ReservedPerNode at most
 	SpecMaxThreshold      = 100        // RequestThreshold and ReleaseThreshold at most, in batches
 	SpecMaxPodsPerCluster = 67_108_864 // MaxNodes × MaxPods.Max at most (2^26)
+	SpecMaxTunnel         = 16         // Pods.TunnelAddresses at most
 )
 
 // A SpecError lists every field of a Spec that capacity cannot run.
@@ -447,8 +456,9 @@ func (e *SpecError) Unwrap() []error {
 // Validate reports, as a *SpecError, every field capacity cannot simulate:
 // an unknown enum, a pod source the unit cannot take addresses from, a field
 // the unit does not use, a count outside its bounds (SpecMaxNodes,
-// SpecMaxPods, SpecMaxThreshold). Every AKS mode's Spec is valid. A custom
-// Spec must place node addresses in the node subnet and take pods as:
+// SpecMaxPods, SpecMaxThreshold, SpecMaxTunnel). Every AKS mode's Spec is
+// valid. A custom Spec must place node addresses in the node subnet and
+// take pods as:
 // PerPod from the node subnet, Batch from a pod subnet, StaticBlock from a
 // pod subnet, pod CIDR or CNI pool, NodeBlock and OnDemandBlock from a pod
 // CIDR or CNI pool, or no unit with no source (pods take no addresses).
@@ -537,6 +547,13 @@ func (s Spec) Validate() error {
 		if a.BlockCountsOnce {
 			bad("Pods.BlockCountsOnce", a.BlockCountsOnce, "only static blocks use it: want false for %s", unitName(a.Unit))
 		}
+	}
+	if a.Unit == OnDemandBlock {
+		if a.TunnelAddresses < 0 || a.TunnelAddresses > SpecMaxTunnel {
+			bad("Pods.TunnelAddresses", a.TunnelAddresses, "want 0..%d addresses", SpecMaxTunnel)
+		}
+	} else if a.TunnelAddresses != 0 {
+		bad("Pods.TunnelAddresses", a.TunnelAddresses, "only on-demand blocks use it: want 0 for %s", unitName(a.Unit))
 	}
 
 	r := s.MaxPods

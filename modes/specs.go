@@ -121,7 +121,9 @@ func (m Mode) Spec() Spec {
 		s.Name = "bring your own CNI: Calico"
 		// Calico IPAM: /26 blocks claimed on demand, borrowing allowed
 		// (strictAffinity false); operator default pool 192.168.0.0/16.
-		s.Pods = PodAllocation{Source: CNIPool, Unit: OnDemandBlock, BlockBits: 26}
+		// Each node's calico-node takes a VXLAN tunnel address from the
+		// pool [CALN, CAL].
+		s.Pods = PodAllocation{Source: CNIPool, Unit: OnDemandBlock, BlockBits: 26, TunnelAddresses: 1}
 		s.MaxPods = Range{10, 110, 250} // undocumented for BYO CNI (U3): the kubelet default
 		s.DefaultPodCIDR = netip.MustParsePrefix("192.168.0.0/16")
 		s.Dataplane = DataplaneBYO
