@@ -550,7 +550,7 @@ func (s Spec) Validate() error {
 	}
 	if a.Unit == OnDemandBlock {
 		if a.TunnelAddresses < 0 || a.TunnelAddresses > SpecMaxTunnel {
-			bad("Pods.TunnelAddresses", a.TunnelAddresses, "want 0..%d addresses", SpecMaxTunnel)
+			bad("Pods.TunnelAddresses", a.TunnelAddresses, "want 0 to %d addresses", SpecMaxTunnel)
 		}
 	} else if a.TunnelAddresses != 0 {
 		bad("Pods.TunnelAddresses", a.TunnelAddresses, "only on-demand blocks use it: want 0 for %s", unitName(a.Unit))
