@@ -51,6 +51,11 @@ func TestWorkedExamples(t *testing.T) {
 		// W4: a /24 holds 251 kubenet nodes (one address each).
 		{"W4 kubenet /24", oneSubnet(modes.Kubenet, "10.240.0.0/24", capacity.Pool{Count: 3, MaxSurge: capacity.SurgeNodes(1)}),
 			"nodes", 251, capacity.LimitNodeSubnet, 250},
+		// W5: a /27 holds 27 kubenet nodes (one address each); with a 10%
+		// surge 24 (24 + 3 = 27) — inside the docs' 20–25 nodes "with
+		// headroom" (2,200–2,750 pods at 110).
+		{"W5 kubenet /27", oneSubnet(modes.Kubenet, "10.240.0.0/27", capacity.Pool{Count: 3, MaxPods: 110, MaxSurge: capacity.SurgePercent(10)}),
+			"nodes", 27, capacity.LimitNodeSubnet, 24},
 		// W10: a /22 pod CIDR holds four /24s.
 		{"W10 overlay /22 pod CIDR", func() capacity.Cluster {
 			c := oneSubnet(modes.AzureCNIOverlay, "10.240.0.0/16", capacity.Pool{Count: 3, MaxSurge: capacity.SurgeNodes(1)})
