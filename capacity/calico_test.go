@@ -5,10 +5,9 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/ipcap/ipcap/modes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/ipcap/ipcap/modes"
 )
 
 // calicoCluster is a BYO Calico cluster whose CNI pool is a /24: four /26
