@@ -122,9 +122,7 @@ func runMigrate(mg migration, stdout io.Writer) error {
 		return input.Usagef("-pods %d: want %d to %d, %v's maxPods", mg.w.pods, s.MaxPods.Min, s.MaxPods.Max, c.Mode)
 	}
 	if c.Mode == modes.AzureCNI && c.Spec == nil && len(step.PodCIDRs) == 0 {
-		// Missing input, not AKS's answer: Azure CNI has no pod CIDR to
-		// keep, unlike kubenet [UPD].
-		return input.Usagef("-pod-cidr is missing: a migration from azure-cni (%s) has no pod CIDR to keep, as kubenet has: give Overlay's pod CIDR, clear of the VNet", what(mg, c))
+		return input.MissingPodCIDR("-pod-cidr", what(mg, c))
 	}
 	// A -pod-cidr the cluster cannot take (one overlapping the VNet or the
 	// service CIDR) is bad input, told by the flag.

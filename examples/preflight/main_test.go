@@ -90,6 +90,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{[]string{"-op", "explode"}, `-op "explode": want create, scale, autoscale, upgrade, add-pool, migrate or expand-pod-cidr`},
 		{[]string{"-op", "scale", "-pool", "user"}, "-op scale needs -nodes"},
+		// Azure CNI has no pod CIDR to keep: missing input, as in compare.
+		{[]string{"-mode", "azure-cni", "-op", "migrate"}, "-pod-cidr is missing: a migration from azure-cni (default: "},
 		{[]string{"-op", "scale", "-pool", "user", "-nodes", "-5"}, `invalid value "-5" for flag -nodes: want a whole number, 0 or more`},
 		{[]string{"-op", "scale", "-nodes", "3"}, "-op scale needs -pool"},
 		{[]string{"-op", "autoscale", "-pool", "user"}, "-op autoscale needs -nodes"},

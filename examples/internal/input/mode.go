@@ -32,6 +32,14 @@ func MigrationTarget(flag, name string) (modes.Mode, error) {
 	return m, nil
 }
 
+// MissingPodCIDR is the bad usage of a migration from Azure CNI (of the
+// cluster what names) that gives flag no pod CIDR: missing input, not
+// AKS's answer, as Azure CNI has no pod CIDR to keep, unlike kubenet [UPD].
+// Every program says it so.
+func MissingPodCIDR(flag, what string) error {
+	return Usagef("%s is missing: a migration from azure-cni (%s) has no pod CIDR to keep, as kubenet has: give Overlay's pod CIDR, clear of the VNet", flag, what)
+}
+
 // PodCIDRFlag refuses, as bad usage, a migration or pod CIDR expansion
 // whose new pod CIDR, given to flag, leaves the cluster invalid (one
 // overlapping the VNet or the service CIDR): the problems are told in the
