@@ -246,6 +246,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte{2, 22, 10, 9, 250, 2, 24, 1, 2, 3, 4, 5, 6})
 	f.Add([]byte{9, 16, 200, 100, 0, 3, 20, 7, 7, 7})
 	f.Add([]byte{5, 22, 10, 9, 100, 0, 16, 10, 5, 3, 1, 16, 1, 0, 0, 1, 64, 72}) // dual-stack Overlay, a /72 IPv6 pod CIDR
+	f.Add([]byte{4, 22, 3, 0, 30, 1, 11, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 7})    // static blocks on a /11 pod subnet, Kubernetes 1.27.0
 	f.Fuzz(func(t *testing.T, data []byte) {
 		at := func(i int) int {
 			if i < len(data) {
@@ -265,6 +266,12 @@ func FuzzAnalyze(f *testing.F) {
 			c.DualStack = true
 			c.Subnets[0].Prefixes = append(c.Subnets[0].Prefixes, netip.PrefixFrom(netip.MustParseAddr("fd00:1::"), at(16)%129).Masked())
 			c.PodCIDRs = append(c.PodCIDRs, netip.PrefixFrom(netip.MustParseAddr("fd12:3456:789a::"), at(17)%129).Masked())
+		}
+		if v := at(18); v > 0 { // a Kubernetes version from 1.20.x to 1.35.x, or a malformed one
+			c.KubernetesVersion = fmt.Sprintf("1.%d.%d", 20+v%16, v/16)
+			if v == 255 {
+				c.KubernetesVersion = "1.x"
+			}
 		}
 		for i := 0; i < 1+at(5)%3; i++ {
 			p := capacity.Pool{Name: string(rune('a' + i)), Count: at(2+i) * (1 + at(12)%8), MaxPods: at(4) + i, NodeSubnet: "nodes",
