@@ -31,9 +31,9 @@ import (
 //   - vms (2): the build VMs; gamma-nodes: none listed.
 //
 // estate-usage.json (list-usage): nodes 11, pods 305, gamma-nodes 7, vms 2.
-// The pod subnet's listing is short of what list-usage counts (as a
-// subnet document read before the pods came would be): Reserved takes the
-// larger of the two lower bounds on the others' addresses.
+// The pod subnet's listing is short of the clusters' own addresses (as a
+// subnet document read before the pods came would be): there Reserved
+// takes list-usage's count where it says more; a complete listing wins.
 
 const (
 	spokeSub = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/spoke/subnets/"
@@ -49,8 +49,9 @@ func wantEstate() capacity.Estate {
 			// balancer, the jump box and delta's node.
 			{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 3},
 			// 7 listed less alpha's 4 and beta's 2 leaves the private
-			// endpoint, 1; list-usage's 305 less alpha's 3×30 + 3×50 =
-			// 240 and beta's 2×30 = 60 at maxPods leaves 5, the larger.
+			// endpoint, 1, but the listing holds 6 of the clusters' 300:
+			// list-usage's 305 less alpha's 3×30 + 3×50 = 240 and beta's
+			// 2×30 = 60 at maxPods leaves 5.
 			{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 5},
 			// No cluster uses it: both build VMs.
 			{Name: "vms", Prefixes: pfx("10.30.8.0/28"), Reserved: 2},
@@ -144,7 +145,7 @@ func TestReadEstateSingle(t *testing.T) {
 		// the jump box and delta's node.
 		{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 5},
 		// 305 in use less alpha's 240: beta's 60 at maxPods and the
-		// estate's 5 (7 listed less alpha's 4 is 3, the smaller).
+		// estate's 5 (the listing, 7 less alpha's 4, holds 4 of alpha's 240).
 		{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 65},
 	}
 	assert.Equal(t, capacity.Estate{
@@ -167,9 +168,9 @@ func TestReadClusterAttribution(t *testing.T) {
 		{Name: "nodes", Prefixes: pfx("10.30.0.0/22"), Reserved: 5}, // 11 less alpha's 6
 		{Name: "pods", Prefixes: pfx("10.30.16.0/20"), Reserved: 3}, // 7 less alpha's 4
 	}, alpha.Subnets)
-	// With list-usage: the larger of the two. nodes: 11 in use less
-	// alpha's 6, as listed; pods: 305 less alpha's 240 at maxPods, where
-	// the listing (3) is short.
+	// With list-usage. nodes: the listing holds alpha's 6 in full, so it
+	// counts (11 less 6); pods: it holds 4 of alpha's 240, so list-usage
+	// does (305 less 240).
 	withUsage := append(network, "estate-usage.json")
 	alphaUsage := read(t, "estate-alpha.json", withUsage...)
 	assert.Equal(t, []int{5, 65}, []int{alphaUsage.Subnets[0].Reserved, alphaUsage.Subnets[1].Reserved})

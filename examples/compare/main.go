@@ -71,9 +71,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var threshold output.Share
 	fs.Var(&threshold, "fail-below", "a mode fits only when the subnets it needs leave at least this `share` of the VNet free (25% or 0.25); exit 1 when no mode compared fits")
 	var w workload
-	r := podsRange()
+	maxPods := podsRange()
 	input.IntVar(fs, &w.nodes, "nodes", 500, 1, modes.MaxNodesPerCluster, "the `number` of nodes the cluster must reach, laid out in pools of at most 909; AKS counts each pool's 10% upgrade surge toward its 1,000 nodes per pool and, summed over the pools as ipcap reads an upgrade of every pool by default, toward 5,000 per cluster, so 4,545 nodes at most fit")
-	input.IntVar(fs, &w.pods, "pods", 30, r.Min, r.Max, "the `number` of pods per node, each pool's maxPods: "+podsRangeText())
+	input.IntVar(fs, &w.pods, "pods", 30, maxPods.Min, maxPods.Max, "the `number` of pods per node, each pool's maxPods: "+podsRangeText())
 	vnet := text("10.240.0.0/16")
 	fs.Var(&vnet, "vnet", "the VNet's address space, a `CIDR`")
 	fs.BoolVar(&w.windows, "windows", false, "the workload needs Windows node pools")

@@ -121,8 +121,8 @@ func runMigrate(mg migration, stdout io.Writer) error {
 	if s := c.Mode.Spec(); mg.clusterPath == "" && !s.MaxPods.Contains(mg.w.pods) {
 		return input.Usagef("-pods %d: want %d to %d, %v's maxPods", mg.w.pods, s.MaxPods.Min, s.MaxPods.Max, c.Mode)
 	}
-	if c.Mode == modes.AzureCNI && c.Spec == nil && len(step.PodCIDRs) == 0 {
-		return input.MissingPodCIDR("-pod-cidr", what(mg, c))
+	if err := input.MissingPodCIDR(c, step, "-pod-cidr", what(mg, c)); err != nil {
+		return err
 	}
 	// A -pod-cidr the cluster cannot take (one overlapping the VNet or the
 	// service CIDR) is bad input, told by the flag.

@@ -129,8 +129,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for _, t := range targets {
 		steps := defaultChecks(t.c)
 		if op != 0 {
-			if op == capacity.OpMigrate && t.c.Mode == modes.AzureCNI && t.c.Spec == nil && len(step.PodCIDRs) == 0 {
-				return input.MissingPodCIDR("-pod-cidr", t.desc)
+			if err := input.MissingPodCIDR(t.c, step, "-pod-cidr", t.desc); err != nil {
+				return err
 			}
 			if err := input.PodCIDRFlag(t.c, step, t.src, "-pod-cidr"); err != nil {
 				return input.Usagef("%s: %w", t.desc, err)

@@ -32,11 +32,14 @@ func MigrationTarget(flag, name string) (modes.Mode, error) {
 	return m, nil
 }
 
-// MissingPodCIDR is the bad usage of a migration from Azure CNI (of the
-// cluster what names) that gives flag no pod CIDR: missing input, not
+// MissingPodCIDR refuses, as bad usage, a migration of cluster c (what
+// names it) from Azure CNI that gives flag no pod CIDR: missing input, not
 // AKS's answer, as Azure CNI has no pod CIDR to keep, unlike kubenet [UPD].
-// Every program says it so.
-func MissingPodCIDR(flag, what string) error {
+// Nil for any other step. Every program asks it so.
+func MissingPodCIDR(c capacity.Cluster, s capacity.Step, flag, what string) error {
+	if s.Op != capacity.OpMigrate || c.Mode != modes.AzureCNI || c.Spec != nil || len(s.PodCIDRs) > 0 {
+		return nil
+	}
 	return Usagef("%s is missing: a migration from azure-cni (%s) has no pod CIDR to keep, as kubenet has: give Overlay's pod CIDR, clear of the VNet", flag, what)
 }
 
